@@ -1,0 +1,36 @@
+#include "cli/app.h"
+
+#include <iostream>
+
+#include "seedforge/error.h"
+
+namespace seedforge {
+
+int RunCli(int argc, char** argv) {
+  CLI::App app{
+      "seedforge: realistic, linked, deterministic test data from declarative domains.\n"
+      "Generate fixture files and PostgreSQL seed scripts from a domain file."};
+  app.set_version_flag("--version", std::string("seedforge ") + SEEDFORGE_VERSION);
+  app.require_subcommand(1);
+  SetupGenerateCommand(app);
+  SetupValidateCommand(app);
+  SetupListCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  } catch (const InputError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const UsageError& e) {
+    std::cerr << "seedforge: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "seedforge: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace seedforge

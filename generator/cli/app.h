@@ -1,0 +1,17 @@
+// The command line: one CLI::App with a subcommand per file of generator/cli/
+// (CLI11's subcom_in_files shape). RunCli maps errors to exit codes: 0 ok,
+// 2 usage or input error, 1 anything else.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace seedforge {
+
+int RunCli(int argc, char** argv);
+
+// Each subcommand file provides one Setup function; main wires them up.
+void SetupGenerateCommand(CLI::App& app);
+void SetupListCommand(CLI::App& app);
+void SetupValidateCommand(CLI::App& app);
+
+}  // namespace seedforge

@@ -1,0 +1,166 @@
+#include "seedforge/column.h"
+
+#include <charconv>
+#include <cstdio>
+
+namespace seedforge {
+
+std::string_view ValueKindName(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::kInt: return "integer";
+    case ValueKind::kFloat: return "float";
+    case ValueKind::kDecimal: return "decimal";
+    case ValueKind::kText: return "text";
+    case ValueKind::kBool: return "boolean";
+    case ValueKind::kDate: return "date";
+    case ValueKind::kTimestamp: return "timestamp";
+    case ValueKind::kUuid: return "uuid";
+  }
+  return "?";
+}
+
+namespace {
+bool UsesInts(ValueKind k) {
+  return k == ValueKind::kInt || k == ValueKind::kDecimal || k == ValueKind::kBool ||
+         k == ValueKind::kDate || k == ValueKind::kTimestamp;
+}
+}  // namespace
+
+void Column::Resize(size_t n) {
+  if (UsesInts(kind)) {
+    ints.resize(n);
+  } else if (kind == ValueKind::kFloat) {
+    floats.resize(n);
+  } else {
+    texts.resize(n);
+  }
+  if (!nulls.empty()) nulls.assign(n, 0);
+}
+
+size_t Column::size() const {
+  if (UsesInts(kind)) return ints.size();
+  if (kind == ValueKind::kFloat) return floats.size();
+  return texts.size();
+}
+
+void Column::SetNull(size_t i) {
+  if (nulls.empty()) nulls.assign(size(), 0);
+  nulls[i] = 1;
+}
+
+void Column::AppendText(size_t i, std::string& out) const {
+  switch (kind) {
+    case ValueKind::kInt: AppendInt(ints[i], out); return;
+    case ValueKind::kFloat: AppendDouble(floats[i], out); return;
+    case ValueKind::kDecimal: AppendDecimal(ints[i], scale, out); return;
+    case ValueKind::kBool: out += ints[i] ? "true" : "false"; return;
+    case ValueKind::kDate: AppendDate(ints[i], out); return;
+    case ValueKind::kTimestamp: AppendTimestamp(ints[i], out); return;
+    case ValueKind::kText:
+    case ValueKind::kUuid: out += texts[i]; return;
+  }
+}
+
+std::string Column::Text(size_t i) const {
+  std::string out;
+  AppendText(i, out);
+  return out;
+}
+
+int64_t DaysFromCivil(int year, unsigned month, unsigned day) {
+  year -= month <= 2;
+  const int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(year - era * 400);
+  const unsigned doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+void CivilFromDays(int64_t days, int& year, unsigned& month, unsigned& day) {
+  days += 719468;
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  day = doy - (153 * mp + 2) / 5 + 1;
+  month = mp < 10 ? mp + 3 : mp - 9;
+  year = static_cast<int>(yoe + era * 400 + (month <= 2));
+}
+
+namespace {
+void AppendPadded(uint64_t value, int width, std::string& out) {
+  char buf[20];
+  for (int i = width - 1; i >= 0; --i) {
+    buf[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  out.append(buf, width);
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+}  // namespace
+
+void AppendDate(int64_t days, std::string& out) {
+  int y;
+  unsigned m, d;
+  CivilFromDays(days, y, m, d);
+  if (y < 0 || y > 9999) {
+    out += std::to_string(y);
+  } else {
+    AppendPadded(static_cast<unsigned>(y), 4, out);
+  }
+  out += '-';
+  AppendPadded(m, 2, out);
+  out += '-';
+  AppendPadded(d, 2, out);
+}
+
+void AppendTimestamp(int64_t micros, std::string& out) {
+  constexpr int64_t kMicrosPerDay = 86400LL * 1000000;
+  int64_t days = FloorDiv(micros, kMicrosPerDay);
+  int64_t rest = micros - days * kMicrosPerDay;
+  AppendDate(days, out);
+  int64_t seconds = rest / 1000000;
+  unsigned fraction = static_cast<unsigned>(rest % 1000000);
+  out += ' ';
+  AppendPadded(static_cast<unsigned>(seconds / 3600), 2, out);
+  out += ':';
+  AppendPadded(static_cast<unsigned>(seconds / 60 % 60), 2, out);
+  out += ':';
+  AppendPadded(static_cast<unsigned>(seconds % 60), 2, out);
+  if (fraction) {
+    out += '.';
+    AppendPadded(fraction, 6, out);
+  }
+}
+
+void AppendInt(int64_t value, std::string& out) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  out.append(buf, end);
+}
+
+void AppendDecimal(int64_t unscaled, int scale, std::string& out) {
+  if (scale <= 0) {
+    AppendInt(unscaled, out);
+    return;
+  }
+  uint64_t magnitude = unscaled < 0 ? 0 - static_cast<uint64_t>(unscaled) : unscaled;
+  if (unscaled < 0) out += '-';
+  uint64_t divisor = 1;
+  for (int i = 0; i < scale; ++i) divisor *= 10;
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, magnitude / divisor);
+  out.append(buf, end);
+  out += '.';
+  AppendPadded(magnitude % divisor, scale, out);
+}
+
+void AppendDouble(double value, std::string& out) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  out.append(buf, end);
+}
+
+}  // namespace seedforge

@@ -1,0 +1,62 @@
+// Providers: format-aware value generators.
+//
+// A provider is a pure function of (random stream, parameters, input columns
+// of the row). One provider instance fills one or more *fields* for a set of
+// rows; fields that belong together (card issuer, number and CVV; state, city
+// and ZIP) come from one instance so that they agree. A domain column names a
+// provider and a field, `provider: address.zip`; columns of one entity that
+// name the same provider (and the same `group`, if any) share one instance.
+//
+// Determinism: a provider draws only from RandomStream(args.key, row) for the
+// rows it is asked for, never from global state, so a row's values do not
+// depend on which other rows are in the batch or on the thread.
+//
+// Uniqueness: a provider that can make a field unique reports the size of
+// that field's value space; when asked for uniqueness it maps row r to a
+// distinct value through IndexPermutation, by construction.
+//
+// Thread safety: Fill is const and called concurrently from many threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "seedforge/column.h"
+#include "seedforge/params.h"
+#include "seedforge/random.h"
+
+namespace seedforge {
+
+struct FillArgs {
+  std::span<const uint64_t> rows;  // row indices within the entity
+  uint64_t key = 0;                // stream key of this provider instance
+  // Input columns, in the order of the spec's column parameters
+  // (ParamSpec::is_column), aligned with `rows`; nullptr if not given.
+  std::span<const Column* const> inputs;
+  // One per field of the spec; nullptr for fields no column asked for. Each
+  // is already Resize()d to rows.size() with the field's kind.
+  std::span<Column* const> outputs;
+  // unique[f]: field f must be distinct across all rows of the entity.
+  std::span<const bool> unique;
+};
+
+class Provider {
+ public:
+  virtual ~Provider() = default;
+
+  virtual void Fill(const FillArgs& args) const = 0;
+
+  // Number of distinct values the field can take with these parameters, when
+  // the provider can make it unique; nullopt when it cannot be unique.
+  // UINT64_MAX means "more than any plan will ask for".
+  virtual std::optional<uint64_t> UniqueSpace(size_t field) const {
+    (void)field;
+    return std::nullopt;
+  }
+};
+
+}  // namespace seedforge

@@ -1,0 +1,394 @@
+#include "basic/basic_providers.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "seedforge/tables.h"
+
+namespace seedforge {
+namespace {
+
+class SequenceProvider : public Provider {
+ public:
+  SequenceProvider(int64_t start, int64_t step) : start_(start), step_(step) {}
+
+  void Fill(const FillArgs& args) const override {
+    Column& out = *args.outputs[0];
+    for (size_t i = 0; i < args.rows.size(); ++i) {
+      out.ints[i] = start_ + static_cast<int64_t>(args.rows[i]) * step_;
+    }
+  }
+
+  std::optional<uint64_t> UniqueSpace(size_t) const override {
+    return step_ == 0 ? 1 : std::numeric_limits<uint64_t>::max();
+  }
+
+ private:
+  int64_t start_, step_;
+};
+
+class UuidProvider : public Provider {
+ public:
+  void Fill(const FillArgs& args) const override {
+    static constexpr char kHex[] = "0123456789abcdef";
+    Column& out = *args.outputs[0];
+    for (size_t i = 0; i < args.rows.size(); ++i) {
+      // The high half is a bijection of the row index (Mix64 is invertible),
+      // so two rows never share a UUID; the low half is random.
+      uint64_t hi = Mix64(args.key ^ Mix64(args.rows[i]));
+      hi = (hi & ~0xf000ULL) | 0x4000ULL;  // version 4 in bits 12..15
+      RandomStream random(args.key, args.rows[i]);
+      uint64_t lo = (random.Next() & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant
+      std::string& s = out.texts[i];
+      s.resize(36);
+      int pos = 0;
+      for (int b = 0; b < 32; ++b) {
+        if (b == 8 || b == 12 || b == 16 || b == 20) s[pos++] = '-';
+        uint64_t word = b < 16 ? hi : lo;
+        int shift = 60 - 4 * (b % 16);
+        s[pos++] = kHex[(word >> shift) & 0xf];
+      }
+    }
+  }
+  // Unique only in the high 64 bits' sense: 2^64 values, more than any plan.
+  std::optional<uint64_t> UniqueSpace(size_t) const override {
+    return std::numeric_limits<uint64_t>::max();
+  }
+};
+
+enum class Shape { kUniform, kNormal, kLogNormal };
+
+Shape ParseShape(const Params& params, bool allow_lognormal) {
+  std::string s = params.String("distribution", "uniform");
+  if (s == "uniform") return Shape::kUniform;
+  if (s == "normal") return Shape::kNormal;
+  if (s == "lognormal" && allow_lognormal) return Shape::kLogNormal;
+  params.Fail("distribution", std::string("expected uniform, normal") +
+                                  (allow_lognormal ? " or lognormal" : "") + ", got '" + s + "'");
+}
+
+// A real-valued draw in [min, max] of the configured shape; normal and
+// log-normal draws are clamped to the range so that CHECK constraints hold.
+struct RealDistribution {
+  Shape shape = Shape::kUniform;
+  double min = 0, max = 1, mean = 0, stddev = 1;
+
+  static RealDistribution From(const Params& params, double default_min, double default_max,
+                               bool allow_lognormal) {
+    RealDistribution d;
+    d.shape = ParseShape(params, allow_lognormal);
+    d.min = params.Double("min", default_min);
+    d.max = params.Double("max", default_max);
+    if (d.min > d.max) params.Fail("max", "must be >= min");
+    double mid = (d.min + d.max) / 2;
+    d.mean = params.Double("mean", d.shape == Shape::kLogNormal ? std::log(std::max(mid, 1.0)) : mid);
+    d.stddev = params.Double("stddev", d.shape == Shape::kLogNormal ? 1.0 : (d.max - d.min) / 6);
+    if (d.stddev < 0) params.Fail("stddev", "must be >= 0");
+    return d;
+  }
+
+  double Draw(RandomStream& random) const {
+    double x = min;
+    switch (shape) {
+      case Shape::kUniform: return min + random.Uniform() * (max - min);
+      case Shape::kNormal: x = mean + stddev * random.Normal(); break;
+      case Shape::kLogNormal: x = std::exp(mean + stddev * random.Normal()); break;
+    }
+    return std::clamp(x, min, max);
+  }
+};
+
+class IntegerProvider : public Provider {
+ public:
+  IntegerProvider(RealDistribution d, int64_t min, int64_t max) : d_(d), min_(min), max_(max) {}
+
+  void Fill(const FillArgs& args) const override {
+    Column& out = *args.outputs[0];
+    if (args.unique[0]) {
+      IndexPermutation permute(args.key, static_cast<uint64_t>(max_ - min_) + 1);
+      for (size_t i = 0; i < args.rows.size(); ++i) {
+        out.ints[i] = min_ + static_cast<int64_t>(permute(args.rows[i]));
+      }
+      return;
+    }
+    for (size_t i = 0; i < args.rows.size(); ++i) {
+      RandomStream random(args.key, args.rows[i]);
+      out.ints[i] = d_.shape == Shape::kUniform
+                        ? random.Between(min_, max_)
+                        : std::clamp(static_cast<int64_t>(std::llround(d_.Draw(random))), min_, max_);
+    }
+  }
+
+  std::optional<uint64_t> UniqueSpace(size_t) const override {
+    return static_cast<uint64_t>(max_ - min_) + 1;
+  }
+
+ private:
+  RealDistribution d_;
+  int64_t min_, max_;
+};
+
+class DecimalProvider : public Provider {
+ public:
+  DecimalProvider(RealDistribution d, int scale) : d_(d), scale_(scale), factor_(std::pow(10.0, scale)) {}
+
+  void Fill(const FillArgs& args) const override {
+    Column& out = *args.outputs[0];
+    out.scale = scale_;
+    int64_t lo = static_cast<int64_t>(std::ceil(d_.min * factor_));
+    int64_t hi = static_cast<int64_t>(std::floor(d_.max * factor_));
+    for (size_t i = 0; i < args.rows.size(); ++i) {
+      RandomStream random(args.key, args.rows[i]);
+      out.ints[i] = std::clamp(static_cast<int64_t>(std::llround(d_.Draw(random) * factor_)), lo, hi);
+    }
+  }
+
+ private:
+  RealDistribution d_;
+  int scale_;
+  double factor_;
+};
+
+class FloatProvider : public Provider {
+ public:
+  explicit FloatProvider(RealDistribution d) : d_(d) {}
+  void Fill(const FillArgs& args) const override {
+    Column& out = *args.outputs[0];
+    for (size_t i = 0; i < args.rows.size(); ++i) {
+      RandomStream random(args.key, args.rows[i]);
+      out.floats[i] = d_.Draw(random);
+    }
+  }
+
+ private:
+  RealDistribution d_;
+};
+
+class CategoryProvider : public Provider {
+ public:
+  explicit CategoryProvider(WeightedTable table) : table_(std::move(table)) {}
+  void Fill(const FillArgs& args) const override {
+    Column& out = *args.outputs[0];
+    if (args.unique[0]) {
+      IndexPermutation permute(args.key, table_.size());
+      for (size_t i = 0; i < args.rows.size(); ++i) out.texts[i] = table_.value(permute(args.rows[i]));
+      return;
+    }
+    for (size_t i = 0; i < args.rows.size(); ++i) {
+      RandomStream random(args.key, args.rows[i]);
+      out.texts[i] = table_.Sample(random);
+    }
+  }
+  std::optional<uint64_t> UniqueSpace(size_t) const override { return table_.size(); }
+
+ private:
+  WeightedTable table_;
+};
+
+class BooleanProvider : public Provider {
+ public:
+  explicit BooleanProvider(double p) : p_(p) {}
+  void Fill(const FillArgs& args) const override {
+    Column& out = *args.outputs[0];
+    for (size_t i = 0; i < args.rows.size(); ++i) {
+      RandomStream random(args.key, args.rows[i]);
+      out.ints[i] = random.Chance(p_);
+    }
+  }
+
+ private:
+  double p_;
+};
+
+// Dates and timestamps share one shape: uniform in [from, to], or, with an
+// `after` input, a uniform delay after the input's value (NULL stays NULL).
+class InstantProvider : public Provider {
+ public:
+  InstantProvider(int64_t from, int64_t to, int64_t max_after)
+      : from_(from), to_(to), max_after_(max_after) {}
+
+  void Fill(const FillArgs& args) const override {
+    Column& out = *args.outputs[0];
+    const Column* after = args.inputs.empty() ? nullptr : args.inputs[0];
+    if (args.unique[0] && !after) {
+      IndexPermutation permute(args.key, static_cast<uint64_t>(to_ - from_) + 1);
+      for (size_t i = 0; i < args.rows.size(); ++i) {
+        out.ints[i] = from_ + static_cast<int64_t>(permute(args.rows[i]));
+      }
+      return;
+    }
+    for (size_t i = 0; i < args.rows.size(); ++i) {
+      RandomStream random(args.key, args.rows[i]);
+      if (after) {
+        if (after->IsNull(i)) {
+          out.SetNull(i);
+        } else {
+          out.ints[i] = after->ints[i] + random.Between(0, max_after_);
+        }
+      } else {
+        out.ints[i] = random.Between(from_, to_);
+      }
+    }
+  }
+
+  std::optional<uint64_t> UniqueSpace(size_t) const override {
+    return static_cast<uint64_t>(to_ - from_) + 1;
+  }
+
+ private:
+  int64_t from_, to_, max_after_;
+};
+
+class ConstantProvider : public Provider {
+ public:
+  explicit ConstantProvider(std::string value) : value_(std::move(value)) {}
+  void Fill(const FillArgs& args) const override {
+    Column& out = *args.outputs[0];
+    for (size_t i = 0; i < args.rows.size(); ++i) out.texts[i] = value_;
+  }
+
+ private:
+  std::string value_;
+};
+
+class PatternProvider : public Provider {
+ public:
+  explicit PatternProvider(std::string pattern) : pattern_(std::move(pattern)) {
+    space_ = 1;
+    for (char c : pattern_) {
+      uint64_t radix = Radix(c);
+      if (radix > 1) {
+        if (space_ > std::numeric_limits<uint64_t>::max() / radix) {
+          space_ = std::numeric_limits<uint64_t>::max();
+          break;
+        }
+        space_ *= radix;
+      }
+    }
+  }
+
+  void Fill(const FillArgs& args) const override {
+    static constexpr char kUpper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    static constexpr char kAlnum[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    Column& out = *args.outputs[0];
+    std::optional<IndexPermutation> permute;
+    if (args.unique[0]) permute.emplace(args.key, space_);
+    for (size_t i = 0; i < args.rows.size(); ++i) {
+      RandomStream random(args.key, args.rows[i]);
+      // Unique: the permuted index, written in the pattern's mixed radix.
+      uint64_t index = permute ? (*permute)(args.rows[i]) : 0;
+      std::string& s = out.texts[i];
+      s = pattern_;
+      for (size_t p = s.size(); p-- > 0;) {
+        uint64_t radix = Radix(s[p]);
+        if (radix <= 1) continue;
+        uint64_t digit = permute ? index % radix : random.Below(radix);
+        index /= radix;
+        s[p] = radix == 10 ? static_cast<char>('0' + digit) : radix == 26 ? kUpper[digit] : kAlnum[digit];
+      }
+    }
+  }
+
+  std::optional<uint64_t> UniqueSpace(size_t) const override { return space_; }
+
+ private:
+  static uint64_t Radix(char c) { return c == '#' ? 10 : c == '?' ? 26 : c == '*' ? 36 : 1; }
+  std::string pattern_;
+  uint64_t space_;
+};
+
+}  // namespace
+
+std::unique_ptr<Provider> MakeSequenceProvider(const Params& params, const ProviderContext&) {
+  return std::make_unique<SequenceProvider>(params.Int("start", 1), params.Int("step", 1));
+}
+
+std::unique_ptr<Provider> MakeUuidProvider(const Params&, const ProviderContext&) {
+  return std::make_unique<UuidProvider>();
+}
+
+std::unique_ptr<Provider> MakeIntegerProvider(const Params& params, const ProviderContext&) {
+  RealDistribution d = RealDistribution::From(params, 0, 1000000, true);
+  int64_t min = params.Int("min", 0), max = params.Int("max", 1000000);
+  return std::make_unique<IntegerProvider>(d, min, max);
+}
+
+std::unique_ptr<Provider> MakeDecimalProvider(const Params& params, const ProviderContext&) {
+  int64_t scale = params.Int("scale", 2);
+  if (scale < 0 || scale > 9) params.Fail("scale", "must be between 0 and 9");
+  return std::make_unique<DecimalProvider>(RealDistribution::From(params, 0, 10000, true),
+                                           static_cast<int>(scale));
+}
+
+std::unique_ptr<Provider> MakeFloatProvider(const Params& params, const ProviderContext&) {
+  return std::make_unique<FloatProvider>(RealDistribution::From(params, 0, 1, false));
+}
+
+std::unique_ptr<Provider> MakeCategoryProvider(const Params& params, const ProviderContext&) {
+  if (!params.Has("values")) params.Fail("values", "is required (a list or a map of weights)");
+  std::vector<std::string> values;
+  std::vector<double> weights;
+  for (auto& [value, weight] : params.Weighted("values")) {
+    values.push_back(value);
+    weights.push_back(weight);
+  }
+  return std::make_unique<CategoryProvider>(WeightedTable(std::move(values), std::move(weights)));
+}
+
+std::unique_ptr<Provider> MakeBooleanProvider(const Params& params, const ProviderContext&) {
+  double p = params.Double("p", 0.5);
+  if (p < 0 || p > 1) params.Fail("p", "must be between 0 and 1");
+  return std::make_unique<BooleanProvider>(p);
+}
+
+std::unique_ptr<Provider> MakeDateProvider(const Params& params, const ProviderContext& ctx) {
+  int64_t from = params.Date("from", "2015-01-01", ctx.today);
+  int64_t to = params.Date("to", "2024-12-31", ctx.today);
+  if (from > to) params.Fail("to", "must not be before 'from'");
+  int64_t max_after = params.Int("max_days_after", 365);
+  if (max_after < 0) params.Fail("max_days_after", "must be >= 0");
+  return std::make_unique<InstantProvider>(from, to, max_after);
+}
+
+std::unique_ptr<Provider> MakeTimestampProvider(const Params& params, const ProviderContext& ctx) {
+  constexpr int64_t kMicros = 1000000;
+  int64_t from = params.Timestamp("from", "2024-01-01", ctx.today) / kMicros;
+  int64_t to = params.Timestamp("to", "2024-12-31 23:59:59", ctx.today) / kMicros;
+  if (from > to) params.Fail("to", "must not be before 'from'");
+  int64_t max_after = params.Int("max_seconds_after", 30 * 86400);
+  if (max_after < 0) params.Fail("max_seconds_after", "must be >= 0");
+  // Drawn in whole seconds, stored in microseconds.
+  class Seconds : public InstantProvider {
+   public:
+    using InstantProvider::InstantProvider;
+    void Fill(const FillArgs& args) const override {
+      InstantProvider::Fill(args);
+      Column& out = *args.outputs[0];
+      const bool relative = !args.inputs.empty() && args.inputs[0];
+      for (size_t i = 0; i < args.rows.size(); ++i) {
+        if (out.IsNull(i)) continue;
+        if (relative) {
+          // The input is already in microseconds; only the delay is seconds.
+          out.ints[i] = args.inputs[0]->ints[i] + (out.ints[i] - args.inputs[0]->ints[i]) * kMicros;
+        } else {
+          out.ints[i] *= kMicros;
+        }
+      }
+    }
+  };
+  return std::make_unique<Seconds>(from, to, max_after);
+}
+
+std::unique_ptr<Provider> MakeConstantProvider(const Params& params, const ProviderContext&) {
+  if (!params.Has("value")) params.Fail("value", "is required");
+  return std::make_unique<ConstantProvider>(params.String("value", ""));
+}
+
+std::unique_ptr<Provider> MakePatternProvider(const Params& params, const ProviderContext&) {
+  std::string pattern = params.String("pattern", "");
+  if (pattern.empty()) params.Fail("pattern", "is required, e.g. 'INV-#####'");
+  return std::make_unique<PatternProvider>(std::move(pattern));
+}
+
+}  // namespace seedforge

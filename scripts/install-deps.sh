@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages seedforge needs to build, test and run.
+# Idempotent and quiet when everything is already there.
+# Usage: scripts/install-deps.sh [--torch]
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config ccache
+  libyaml-cpp-dev libfmt-dev libcli11-dev libeigen3-dev
+  libkainjow-mustache-dev nlohmann-json3-dev
+  libpqxx-dev libpq-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  postgresql-15 postgresql-client-15
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "seedforge: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
