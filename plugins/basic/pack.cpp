@@ -113,7 +113,7 @@ void RegisterBasicPack(ProviderRegistry& registry) {
                 .version = 1,
                 .summary = "Text from a pattern: # digit, ? upper-case letter, * letter or digit",
                 .fields = {{.name = "value", .kind = ValueKind::kText}},
-                .params = {{"pattern", "e.g. 'INV-####-??'", ""}},
+                .params = {{"pattern", "e.g. 'INV-####-AB?' (letters other than ?, # and * are kept)", ""}},
                 .example = "reference: {type: text, unique: true, provider: pattern, params: "
                            "{pattern: 'REF-########'}}",
                 .make = &MakePatternProvider});
