@@ -1,0 +1,862 @@
+// Reads a domain file (YAML) into a Domain and validates it.
+//
+// Parsing and validation collect diagnostics instead of stopping at the
+// first problem, so a user fixes a file in one round; ParseDomain throws
+// one InputError with all of them, sorted by position.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "domain/derive.h"
+#include "seedforge/domain.h"
+#include "seedforge/resources.h"
+
+namespace seedforge {
+
+int EntityDef::FindColumn(const std::string& column) const {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].name == column) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::vector<std::string> EntityDef::PrimaryKey() const {
+  std::vector<std::string> key;
+  for (const ColumnDef& c : columns) {
+    if (c.primary_key) key.push_back(c.name);
+  }
+  return key;
+}
+
+int EntityDef::CountingLink() const {
+  for (size_t i = 0; i < links.size(); ++i) {
+    if (links[i].per_parent && links[i].parent != name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int Domain::FindEntity(const std::string& entity) const {
+  for (size_t i = 0; i < entities.size(); ++i) {
+    if (entities[i].name == entity) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+namespace {
+
+class DomainParser {
+ public:
+  DomainParser(std::string file, const ProviderRegistry& registry)
+      : file_(std::move(file)), registry_(registry) {}
+
+  Domain Parse(const std::string& text);
+
+ private:
+  SourceLocation At(const YAML::Node& node) const {
+    YAML::Mark m = node.Mark();
+    return {file_, m.line + 1, m.column + 1};
+  }
+  void Add(const SourceLocation& where, std::string message) {
+    diagnostics_.push_back({where, std::move(message)});
+  }
+  void Add(const YAML::Node& node, std::string message) { Add(At(node), std::move(message)); }
+
+  // Reports keys of `node` not in `allowed`, with a suggestion.
+  void CheckKeys(const YAML::Node& node, const std::vector<std::string>& allowed,
+                 const std::string& what);
+  bool Scalar(const YAML::Node& node, const std::string& what, std::string* out);
+  bool Bool(const YAML::Node& node, const std::string& what, bool* out);
+
+  ParamValue ToParam(const YAML::Node& node);
+  void ParseEntity(const YAML::Node& key, const YAML::Node& node, EntityDef& entity);
+  void ParseColumn(const YAML::Node& key, const YAML::Node& node, EntityDef& entity);
+  void ParseLink(const YAML::Node& node, EntityDef& entity);
+  std::optional<Cardinality> ParseCardinality(const YAML::Node& node);
+  bool ParseReference(const YAML::Node& node, LinkDef& link);
+
+  void Validate(Domain& domain);
+  void ValidateProviders(EntityDef& entity);
+  void ValidateLinks(Domain& domain, EntityDef& entity);
+  void ValidateColumnOrder(const EntityDef& entity);
+  void ValidateCycles(const Domain& domain);
+
+  std::string file_;
+  const ProviderRegistry& registry_;
+  std::vector<Diagnostic> diagnostics_;
+};
+
+void DomainParser::CheckKeys(const YAML::Node& node, const std::vector<std::string>& allowed,
+                             const std::string& what) {
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    std::string key = it->first.Scalar();
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    std::string message = "unknown key '" + key + "' in " + what;
+    auto close = ClosestNames(key, allowed);
+    if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+    Add(it->first, message);
+  }
+}
+
+bool DomainParser::Scalar(const YAML::Node& node, const std::string& what, std::string* out) {
+  if (!node.IsScalar()) {
+    Add(node, what + " must be a single value");
+    return false;
+  }
+  *out = node.Scalar();
+  return true;
+}
+
+bool DomainParser::Bool(const YAML::Node& node, const std::string& what, bool* out) {
+  std::string s;
+  if (!Scalar(node, what, &s)) return false;
+  if (s == "true" || s == "yes" || s == "on") {
+    *out = true;
+  } else if (s == "false" || s == "no" || s == "off") {
+    *out = false;
+  } else {
+    Add(node, what + " must be true or false, got '" + s + "'");
+    return false;
+  }
+  return true;
+}
+
+ParamValue DomainParser::ToParam(const YAML::Node& node) {
+  ParamValue value;
+  value.where = At(node);
+  if (node.IsSequence()) {
+    value.type = ParamValue::Type::kList;
+    for (const YAML::Node& item : node) value.list.push_back(ToParam(item));
+  } else if (node.IsMap()) {
+    value.type = ParamValue::Type::kMap;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      value.map.emplace_back(it->first.Scalar(), ToParam(it->second));
+    }
+  } else {
+    value.scalar = node.IsNull() ? "" : node.Scalar();
+  }
+  return value;
+}
+
+Domain DomainParser::Parse(const std::string& text) {
+  Domain domain;
+  domain.file = file_;
+  YAML::Node loaded;
+  try {
+    loaded = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw InputError({file_, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+  }
+  const YAML::Node root = loaded;
+  if (!root.IsMap()) {
+    throw InputError({file_, 1, 1}, "a domain file is a map with 'domain' and 'entities' keys");
+  }
+  CheckKeys(root, {"domain", "description", "version", "entities"}, "the domain file");
+  if (root["domain"]) Scalar(root["domain"], "'domain'", &domain.name);
+  if (domain.name.empty()) {
+    domain.name = std::filesystem::path(file_).stem().string();
+  }
+  if (root["description"]) Scalar(root["description"], "'description'", &domain.description);
+  const YAML::Node entities = root["entities"];
+  if (!entities || !entities.IsMap() || entities.size() == 0) {
+    Add(entities ? At(entities) : SourceLocation{file_, 1, 1},
+        "'entities' must be a map of entity name to its definition");
+  } else {
+    for (auto it = entities.begin(); it != entities.end(); ++it) {
+      EntityDef entity;
+      entity.name = it->first.Scalar();
+      entity.where = At(it->first);
+      if (domain.FindEntity(entity.name) >= 0) {
+        Add(it->first, "entity '" + entity.name + "' declared twice");
+        continue;
+      }
+      ParseEntity(it->first, it->second, entity);
+      domain.entities.push_back(std::move(entity));
+    }
+  }
+  if (diagnostics_.empty()) Validate(domain);
+  if (!diagnostics_.empty()) {
+    std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
+    });
+    throw InputError(std::move(diagnostics_));
+  }
+  return domain;
+}
+
+void DomainParser::ParseEntity(const YAML::Node& key, const YAML::Node& node, EntityDef& entity) {
+  if (!node.IsMap()) {
+    Add(key, "entity '" + entity.name + "' must be a map with 'columns'");
+    return;
+  }
+  CheckKeys(node, {"rows", "description", "columns", "links"}, "entity '" + entity.name + "'");
+  if (node["description"]) Scalar(node["description"], "'description'", &entity.description);
+  if (node["rows"]) {
+    std::string s;
+    if (Scalar(node["rows"], "'rows'", &s)) {
+      char* end = nullptr;
+      unsigned long long rows = std::strtoull(s.c_str(), &end, 10);
+      if (s.empty() || *end || s[0] == '-') {
+        Add(node["rows"], "'rows' must be a whole number >= 0, got '" + s + "'");
+      } else {
+        entity.rows = rows;
+      }
+    }
+  }
+  YAML::Node columns = node["columns"];
+  if (!columns || !columns.IsMap() || columns.size() == 0) {
+    Add(columns ? columns : key, "entity '" + entity.name + "' needs a 'columns' map");
+    return;
+  }
+  for (auto it = columns.begin(); it != columns.end(); ++it) ParseColumn(it->first, it->second, entity);
+  if (YAML::Node links = node["links"]) {
+    if (!links.IsSequence()) {
+      Add(links, "'links' must be a list");
+    } else {
+      for (const YAML::Node& link : links) ParseLink(link, entity);
+    }
+  }
+}
+
+void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, EntityDef& entity) {
+  ColumnDef column;
+  column.name = key.Scalar();
+  column.where = At(key);
+  std::string where = "column '" + entity.name + "." + column.name + "'";
+  if (entity.FindColumn(column.name) >= 0) {
+    Add(key, where + " declared twice");
+    return;
+  }
+  YAML::Node shorthand;
+  if (node.IsScalar()) {
+    // Shorthand: `name: person.full_name`
+    shorthand = YAML::Node(YAML::NodeType::Map);
+    shorthand["provider"] = node;
+  }
+  // Const: yaml-cpp's non-const operator[] may insert the keys it looks up.
+  const YAML::Node spec = node.IsScalar() ? shorthand : node;
+  if (!spec.IsMap()) {
+    Add(key, where + " must be a map (type, provider, ...) or a provider name");
+    return;
+  }
+  CheckKeys(spec, {"type", "not_null", "nullable", "primary_key", "unique", "default", "check",
+                   "null_rate", "description", "provider", "group", "params", "derive",
+                   "references", "per_parent"},
+            where);
+  bool flag = false;
+  if (spec["not_null"] && Bool(spec["not_null"], "'not_null'", &flag)) column.not_null = flag;
+  if (spec["nullable"] && Bool(spec["nullable"], "'nullable'", &flag)) column.not_null = !flag;
+  if (spec["primary_key"] && Bool(spec["primary_key"], "'primary_key'", &flag)) {
+    column.primary_key = flag;
+    if (flag) column.not_null = true;
+  }
+  if (spec["unique"] && Bool(spec["unique"], "'unique'", &flag)) column.unique = flag;
+  if (spec["default"]) Scalar(spec["default"], "'default'", &column.default_sql);
+  if (spec["check"]) Scalar(spec["check"], "'check'", &column.check_sql);
+  if (spec["description"]) Scalar(spec["description"], "'description'", &column.description);
+  if (YAML::Node rate = spec["null_rate"]) {
+    std::string s;
+    if (Scalar(rate, "'null_rate'", &s)) {
+      char* end = nullptr;
+      column.null_rate = std::strtod(s.c_str(), &end);
+      if (s.empty() || *end || column.null_rate < 0 || column.null_rate > 1) {
+        Add(rate, "'null_rate' must be a number between 0 and 1, got '" + s + "'");
+      } else if (column.null_rate > 0 && column.not_null) {
+        Add(rate, where + " is NOT NULL, so it cannot have a null_rate");
+      }
+    }
+  }
+  if (YAML::Node type = spec["type"]) {
+    std::string s;
+    if (Scalar(type, "'type'", &s)) {
+      if (auto parsed = ParseSqlType(s)) {
+        column.type = *parsed;
+      } else {
+        Add(type, "unknown or malformed SQL type '" + s +
+                      "' (supported: smallint, integer, bigint, numeric(p,s), real, double "
+                      "precision, text, varchar(n), char(n), boolean, date, timestamp, "
+                      "timestamptz, uuid)");
+      }
+    }
+  }
+  int sources = 0;
+  if (YAML::Node provider = spec["provider"]) {
+    ++sources;
+    std::string s;
+    if (Scalar(provider, "'provider'", &s)) {
+      size_t dot = s.find('.');
+      column.provider = s.substr(0, dot);
+      column.field = dot == std::string::npos ? "" : s.substr(dot + 1);
+      column.params = Params({}, At(provider));
+    }
+    if (spec["group"]) Scalar(spec["group"], "'group'", &column.group);
+    if (YAML::Node params = spec["params"]) {
+      if (!params.IsMap()) {
+        Add(params, "'params' must be a map of parameter name to value");
+      } else {
+        std::map<std::string, ParamValue> values;
+        for (auto it = params.begin(); it != params.end(); ++it) {
+          ParamValue v = ToParam(it->second);
+          v.where = At(it->first);
+          values.emplace(it->first.Scalar(), std::move(v));
+        }
+        column.params = Params(std::move(values), At(params));
+      }
+    }
+    column.where = At(provider);
+  }
+  if (YAML::Node derive = spec["derive"]) {
+    ++sources;
+    column.source = ColumnSource::kDerived;
+    Scalar(derive, "'derive'", &column.derive);
+    column.where = At(derive);
+  }
+  if (YAML::Node references = spec["references"]) {
+    ++sources;
+    column.source = ColumnSource::kReference;
+    LinkDef link;
+    link.columns = {column.name};
+    link.where = At(references);
+    if (ParseReference(references, link)) {
+      if (YAML::Node per_parent = spec["per_parent"]) link.per_parent = ParseCardinality(per_parent);
+      column.link = static_cast<int>(entity.links.size());
+      entity.links.push_back(std::move(link));
+    }
+    column.where = At(references);
+  } else if (spec["per_parent"]) {
+    Add(spec["per_parent"], "'per_parent' belongs with 'references'");
+  }
+  if (sources != 1) {
+    Add(key, where + (sources == 0 ? " needs a source: 'provider', 'derive' or 'references'"
+                                   : " has more than one of 'provider', 'derive' and 'references'"));
+  }
+  if (spec["group"] && !spec["provider"]) Add(spec["group"], "'group' belongs with 'provider'");
+  if (spec["params"] && !spec["provider"]) Add(spec["params"], "'params' belongs with 'provider'");
+  // Remember whether a type was given: columns without one take their
+  // provider field's natural type during validation.
+  if (!spec["type"]) column.type.length = -1;
+  entity.columns.push_back(std::move(column));
+}
+
+bool DomainParser::ParseReference(const YAML::Node& node, LinkDef& link) {
+  // "customers", "customers.customer_id" or "order_lines(order_id, line_no)"
+  std::string s;
+  if (!Scalar(node, "'references'", &s)) return false;
+  size_t paren = s.find('(');
+  size_t dot = s.find('.');
+  if (paren != std::string::npos) {
+    if (s.back() != ')') {
+      Add(node, "malformed reference '" + s + "'; write entity(column, ...)");
+      return false;
+    }
+    link.parent = s.substr(0, paren);
+    std::string inner = s.substr(paren + 1, s.size() - paren - 2);
+    std::stringstream ss(inner);
+    std::string part;
+    while (std::getline(ss, part, ',')) {
+      part.erase(0, part.find_first_not_of(' '));
+      part.erase(part.find_last_not_of(' ') + 1);
+      link.parent_columns.push_back(part);
+    }
+  } else if (dot != std::string::npos) {
+    link.parent = s.substr(0, dot);
+    link.parent_columns = {s.substr(dot + 1)};
+  } else {
+    link.parent = s;
+  }
+  return true;
+}
+
+void DomainParser::ParseLink(const YAML::Node& node, EntityDef& entity) {
+  if (!node.IsMap()) {
+    Add(node, "a link is a map with 'columns' and 'references'");
+    return;
+  }
+  CheckKeys(node, {"columns", "references", "per_parent"}, "a link");
+  LinkDef link;
+  link.where = At(node);
+  if (YAML::Node columns = node["columns"]; columns && columns.IsSequence()) {
+    for (const YAML::Node& c : columns) link.columns.push_back(c.Scalar());
+  } else {
+    Add(node, "a link needs 'columns', a list of this entity's columns");
+    return;
+  }
+  if (!node["references"]) {
+    Add(node, "a link needs 'references: entity(column, ...)'");
+    return;
+  }
+  if (!ParseReference(node["references"], link)) return;
+  if (node["per_parent"]) link.per_parent = ParseCardinality(node["per_parent"]);
+  int index = static_cast<int>(entity.links.size());
+  for (size_t part = 0; part < link.columns.size(); ++part) {
+    int c = entity.FindColumn(link.columns[part]);
+    if (c < 0) {
+      Add(node["columns"], "link column '" + link.columns[part] + "' is not a column of '" +
+                               entity.name + "'");
+      return;
+    }
+    ColumnDef& column = entity.columns[c];
+    if (column.source == ColumnSource::kReference && column.link != index) {
+      Add(node["columns"], "column '" + column.name + "' already references another entity");
+      return;
+    }
+    if (!column.provider.empty() || !column.derive.empty()) {
+      Add(node["columns"], "column '" + column.name +
+                               "' is filled by the link; remove its provider or derive");
+      return;
+    }
+    column.source = ColumnSource::kReference;
+    column.link = index;
+    column.link_part = static_cast<int>(part);
+  }
+  entity.links.push_back(std::move(link));
+}
+
+std::optional<Cardinality> DomainParser::ParseCardinality(const YAML::Node& node) {
+  Cardinality c;
+  auto number = [&](const YAML::Node& n, const std::string& what, double* out) {
+    std::string s;
+    if (!Scalar(n, what, &s)) return false;
+    char* end = nullptr;
+    *out = std::strtod(s.c_str(), &end);
+    if (s.empty() || *end || *out < 0) {
+      Add(n, what + " must be a number >= 0, got '" + s + "'");
+      return false;
+    }
+    return true;
+  };
+  double v = 0;
+  if (node.IsScalar()) {
+    if (!number(node, "'per_parent'", &v)) return std::nullopt;
+    c.kind = Cardinality::Kind::kFixed;
+    c.min = c.max = static_cast<int64_t>(v);
+    return c;
+  }
+  if (!node.IsMap()) {
+    Add(node, "'per_parent' is a number or a map (min/max, poisson, lognormal, weights)");
+    return std::nullopt;
+  }
+  CheckKeys(node, {"min", "max", "poisson", "lognormal", "weights"}, "'per_parent'");
+  c.kind = Cardinality::Kind::kRange;
+  c.min = 0;
+  c.max = 1000000;
+  bool has_min = node["min"] && number(node["min"], "'min'", &v);
+  if (has_min) c.min = static_cast<int64_t>(v);
+  bool has_max = node["max"] && number(node["max"], "'max'", &v);
+  if (has_max) c.max = static_cast<int64_t>(v);
+  int shapes = 0;
+  if (node["poisson"]) {
+    ++shapes;
+    c.kind = Cardinality::Kind::kPoisson;
+    if (number(node["poisson"], "'poisson'", &v)) c.lambda = v;
+  }
+  if (YAML::Node ln = node["lognormal"]) {
+    ++shapes;
+    c.kind = Cardinality::Kind::kLogNormal;
+    if (!ln.IsMap() || !ln["mu"] || !ln["sigma"]) {
+      Add(ln, "'lognormal' needs {mu: M, sigma: S} (of the log of the count)");
+    } else {
+      std::string mu = ln["mu"].Scalar();
+      c.mu = std::strtod(mu.c_str(), nullptr);
+      if (number(ln["sigma"], "'sigma'", &v)) c.sigma = v;
+    }
+  }
+  if (YAML::Node w = node["weights"]) {
+    ++shapes;
+    c.kind = Cardinality::Kind::kWeighted;
+    if (!w.IsMap() || w.size() == 0) {
+      Add(w, "'weights' is a map of child count to weight, e.g. {0: 0.2, 1: 0.5, 2: 0.3}");
+    } else {
+      for (auto it = w.begin(); it != w.end(); ++it) {
+        double count = 0, weight = 0;
+        if (number(it->first, "a child count", &count) && number(it->second, "a weight", &weight)) {
+          c.counts.push_back(static_cast<int64_t>(count));
+          c.weights.push_back(weight);
+        }
+      }
+      if (!has_min) c.min = 0;
+      if (!has_max && !c.counts.empty()) c.max = *std::max_element(c.counts.begin(), c.counts.end());
+    }
+  }
+  if (shapes > 1) Add(node, "'per_parent' takes one of poisson, lognormal and weights");
+  if (shapes == 0 && (!has_min || !has_max)) {
+    Add(node, "'per_parent' as a range needs both 'min' and 'max'");
+  }
+  if (c.min > c.max) Add(node, "'per_parent': min is larger than max");
+  return c;
+}
+
+// Which SQL types can hold a provider field's values.
+bool KindFits(ValueKind kind, const SqlType& type) {
+  using F = SqlType::Family;
+  switch (kind) {
+    case ValueKind::kInt: return type.IsInteger() || type.family == F::kNumeric ||
+                                 type.family == F::kReal || type.family == F::kDouble || type.IsText();
+    case ValueKind::kDecimal:
+      return type.family == F::kNumeric || type.family == F::kReal || type.family == F::kDouble ||
+             type.IsText();
+    case ValueKind::kFloat: return type.family == F::kReal || type.family == F::kDouble ||
+                                   type.family == F::kNumeric;
+    case ValueKind::kText: return type.IsText();
+    case ValueKind::kBool: return type.family == F::kBoolean;
+    case ValueKind::kDate: return type.family == F::kDate || type.family == F::kTimestamp ||
+                                  type.family == F::kTimestampTz || type.IsText();
+    case ValueKind::kTimestamp:
+      return type.family == F::kTimestamp || type.family == F::kTimestampTz || type.IsText();
+    case ValueKind::kUuid: return type.family == F::kUuid || type.IsText();
+  }
+  return false;
+}
+
+SqlType NaturalType(const FieldSpec& field) {
+  using F = SqlType::Family;
+  SqlType t;
+  switch (field.kind) {
+    case ValueKind::kInt: t.family = F::kBigInt; break;
+    case ValueKind::kDecimal: t.family = F::kNumeric; t.precision = 18; t.scale = field.scale; break;
+    case ValueKind::kFloat: t.family = F::kDouble; break;
+    case ValueKind::kText: t.family = F::kText; break;
+    case ValueKind::kBool: t.family = F::kBoolean; break;
+    case ValueKind::kDate: t.family = F::kDate; break;
+    case ValueKind::kTimestamp: t.family = F::kTimestamp; break;
+    case ValueKind::kUuid: t.family = F::kUuid; break;
+  }
+  return t;
+}
+
+void DomainParser::Validate(Domain& domain) {
+  for (EntityDef& entity : domain.entities) ValidateProviders(entity);
+  for (EntityDef& entity : domain.entities) ValidateLinks(domain, entity);
+  for (const EntityDef& entity : domain.entities) ValidateColumnOrder(entity);
+  ValidateCycles(domain);
+}
+
+void DomainParser::ValidateProviders(EntityDef& entity) {
+  // Columns sharing a provider instance: their parameters are merged.
+  std::map<std::pair<std::string, std::string>, std::vector<ColumnDef*>> groups;
+  for (ColumnDef& column : entity.columns) {
+    std::string where = "column '" + entity.name + "." + column.name + "'";
+    bool typed = column.type.length != -1;
+    if (!typed) column.type.length = 0;
+    if (column.source == ColumnSource::kDerived) {
+      if (!typed) column.type = *ParseSqlType("text");
+      if (!column.type.IsText()) Add(column.where, where + ": derived values are text; use a text type");
+      std::string error;
+      for (const std::string& ref : DeriveTemplate::References(column.derive, &error)) {
+        if (entity.FindColumn(ref) < 0) {
+          Add(column.where, where + ": derive names unknown column '" + ref + "'");
+        }
+      }
+      if (!error.empty()) Add(column.where, where + ": " + error);
+      if (column.unique) Add(column.where, where + ": a derived column cannot be unique by construction");
+      continue;
+    }
+    if (column.source != ColumnSource::kProvider) continue;
+    const ProviderSpec* spec = registry_.Find(column.provider);
+    if (!spec) {
+      std::string message = where + ": unknown provider '" + column.provider + "'";
+      auto close = registry_.Suggest(column.provider);
+      if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+      message += " (seedforge list providers)";
+      Add(column.where, message);
+      continue;
+    }
+    if (column.field.empty()) column.field = spec->fields.front().name;
+    const FieldSpec* field = spec->FindField(column.field);
+    if (!field) {
+      std::string fields;
+      for (const FieldSpec& f : spec->fields) fields += (fields.empty() ? "" : ", ") + f.name;
+      Add(column.where, where + ": provider '" + spec->name + "' has no field '" + column.field +
+                            "' (fields: " + fields + ")");
+      continue;
+    }
+    for (const auto& [name, value] : column.params.values()) {
+      if (!spec->FindParam(name)) {
+        std::vector<std::string> names;
+        for (const ParamSpec& p : spec->params) names.push_back(p.name);
+        std::string message = where + ": unknown parameter '" + name + "' of provider '" + spec->name + "'";
+        auto close = ClosestNames(name, names);
+        if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+        Add(value.where, message);
+      } else if (spec->FindParam(name)->is_column && entity.FindColumn(value.scalar) < 0) {
+        Add(value.where, where + ": parameter '" + name + "' names unknown column '" + value.scalar + "'");
+      }
+    }
+    if (!typed) column.type = NaturalType(*field);
+    if (!KindFits(field->kind, column.type)) {
+      Add(column.where, where + ": provider '" + spec->name + "." + field->name + "' makes " +
+                            std::string(ValueKindName(field->kind)) + " values, which a " +
+                            column.type.ToSql() + " column cannot hold");
+    } else if (column.type.length > 0 && field->max_length > column.type.length) {
+      Add(column.where, where + ": provider '" + spec->name + "." + field->name +
+                            "' makes values up to " + std::to_string(field->max_length) +
+                            " characters, longer than " + column.type.ToSql());
+    }
+    groups[{spec->name, column.group}].push_back(&column);
+  }
+  for (auto& [key, columns] : groups) {
+    std::map<std::string, ParamValue> merged;
+    std::set<std::string> fields;
+    for (ColumnDef* column : columns) {
+      if (!fields.insert(column->field).second) {
+        Add(column->where, "column '" + entity.name + "." + column->name + "': field '" +
+                               column->field + "' of provider '" + key.first +
+                               "' is already used in this entity; set 'group' to get an independent one");
+      }
+      for (const auto& [name, value] : column->params.values()) {
+        auto [it, inserted] = merged.emplace(name, value);
+        if (!inserted && it->second.scalar != value.scalar) {
+          Add(value.where, "parameter '" + name + "' of provider '" + key.first +
+                               "' differs from the one at line " + std::to_string(it->second.where.line) +
+                               "; columns of one provider share parameters (use 'group' to separate them)");
+        }
+      }
+    }
+    const ProviderSpec* spec = registry_.Find(key.first);
+    Params params(merged, columns.front()->params.Where(""));
+    try {
+      ProviderContext ctx;
+      std::unique_ptr<Provider> provider = spec->make(params, ctx);
+      for (ColumnDef* column : columns) {
+        column->params = params;
+        if (!(column->unique || column->primary_key)) continue;
+        if (!provider->UniqueSpace(spec->FieldIndex(column->field))) {
+          Add(column->where, "column '" + entity.name + "." + column->name + "' is unique, but provider '" +
+                                 spec->name + "." + column->field + "' cannot make distinct values");
+        }
+      }
+    } catch (const InputError& e) {
+      for (Diagnostic d : e.diagnostics()) {
+        d.message = "provider '" + spec->name + "': " + d.message;
+        diagnostics_.push_back(std::move(d));
+      }
+    }
+  }
+}
+
+void DomainParser::ValidateLinks(Domain& domain, EntityDef& entity) {
+  int counting = 0;
+  for (LinkDef& link : entity.links) {
+    int p = domain.FindEntity(link.parent);
+    if (p < 0) {
+      std::vector<std::string> names;
+      for (const EntityDef& e : domain.entities) names.push_back(e.name);
+      std::string message = "link from '" + entity.name + "' to unknown entity '" + link.parent + "'";
+      auto close = ClosestNames(link.parent, names);
+      if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+      Add(link.where, message);
+      continue;
+    }
+    const EntityDef& parent = domain.entities[p];
+    if (link.parent_columns.empty()) link.parent_columns = parent.PrimaryKey();
+    if (link.parent_columns.empty()) {
+      Add(link.where, "'" + parent.name + "' has no primary key; name the referenced columns, e.g. " +
+                          parent.name + "." + parent.columns.front().name);
+      continue;
+    }
+    if (link.parent_columns.size() != link.columns.size()) {
+      Add(link.where, "link from '" + entity.name + "' has " + std::to_string(link.columns.size()) +
+                          " column(s) but references " + std::to_string(link.parent_columns.size()));
+      continue;
+    }
+    bool key_ok = true;
+    for (size_t i = 0; i < link.parent_columns.size(); ++i) {
+      int pc = parent.FindColumn(link.parent_columns[i]);
+      if (pc < 0) {
+        Add(link.where, "link references unknown column '" + parent.name + "." + link.parent_columns[i] + "'");
+        key_ok = false;
+        continue;
+      }
+      const ColumnDef& target = parent.columns[pc];
+      ColumnDef& child = entity.columns[entity.FindColumn(link.columns[i])];
+      if (child.type.length == -1) child.type = target.type;  // untyped reference: the parent's type
+      if (child.type.IsInteger() != target.type.IsInteger() || child.type.IsText() != target.type.IsText()) {
+        Add(link.where, "column '" + entity.name + "." + child.name + "' (" + child.type.ToSql() +
+                            ") cannot reference '" + parent.name + "." + target.name + "' (" +
+                            target.type.ToSql() + ")");
+      }
+    }
+    if (key_ok) {
+      bool single_unique = link.parent_columns.size() == 1 &&
+                           (parent.columns[parent.FindColumn(link.parent_columns[0])].unique);
+      if (link.parent_columns != parent.PrimaryKey() && !single_unique) {
+        Add(link.where, "a link must reference the primary key or a unique column of '" + parent.name + "'");
+      }
+    }
+    if (link.per_parent) {
+      if (link.parent == entity.name) {
+        Add(link.where, "a self-reference cannot have 'per_parent'");
+      } else if (++counting > 1) {
+        Add(link.where, "'" + entity.name + "' has more than one link with 'per_parent'; "
+                        "only one link can decide how many rows it has");
+      }
+    }
+    if (link.parent == entity.name) {
+      for (const std::string& c : link.columns) {
+        if (entity.columns[entity.FindColumn(c)].not_null) {
+          Add(link.where, "self-reference '" + entity.name + "." + c +
+                              "' must be nullable: the first row has no earlier row to point to");
+        }
+      }
+    }
+  }
+}
+
+void DomainParser::ValidateColumnOrder(const EntityDef& entity) {
+  // Columns may read other columns of the row (provider inputs, derive);
+  // those reads must not form a cycle.
+  const size_t n = entity.columns.size();
+  std::vector<std::vector<int>> reads(n);
+  std::map<std::pair<std::string, std::string>, std::vector<int>> groups;
+  for (size_t i = 0; i < n; ++i) {
+    const ColumnDef& c = entity.columns[i];
+    if (c.source == ColumnSource::kDerived) {
+      std::string error;
+      for (const std::string& ref : DeriveTemplate::References(c.derive, &error)) {
+        int r = entity.FindColumn(ref);
+        if (r >= 0) reads[i].push_back(r);
+      }
+    } else if (c.source == ColumnSource::kProvider) {
+      const ProviderSpec* spec = registry_.Find(c.provider);
+      for (const auto& [name, value] : c.params.values()) {
+        const ParamSpec* p = spec->FindParam(name);
+        int r = entity.FindColumn(value.scalar);
+        if (p && p->is_column && r >= 0) reads[i].push_back(r);
+      }
+      groups[{c.provider, c.group}].push_back(static_cast<int>(i));
+    }
+  }
+  // Columns of one provider instance are filled together: each reads what
+  // any of them reads.
+  for (auto& [key, members] : groups) {
+    std::vector<int> all;
+    for (int m : members) all.insert(all.end(), reads[m].begin(), reads[m].end());
+    for (int m : members) reads[m] = all;
+  }
+  std::vector<int> state(n, 0);  // 0 new, 1 on stack, 2 done
+  std::function<bool(int, std::vector<int>&)> visit = [&](int i, std::vector<int>& path) {
+    if (state[i] == 2) return false;
+    if (state[i] == 1) {
+      path.push_back(i);
+      return true;
+    }
+    state[i] = 1;
+    path.push_back(i);
+    for (int r : reads[i]) {
+      if (visit(r, path)) return true;
+    }
+    path.pop_back();
+    state[i] = 2;
+    return false;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    std::vector<int> path;
+    if (visit(static_cast<int>(i), path)) {
+      std::string chain;
+      size_t start = std::find(path.begin(), path.end(), path.back()) - path.begin();
+      for (size_t k = start; k < path.size(); ++k) {
+        chain += (chain.empty() ? "" : " -> ") + entity.columns[path[k]].name;
+      }
+      Add(entity.columns[path[start]].where, "columns of '" + entity.name + "' read each other in a cycle: " + chain);
+      return;
+    }
+  }
+}
+
+void DomainParser::ValidateCycles(const Domain& domain) {
+  // A cycle of NOT NULL links can never be loaded: every row would need its
+  // parent to exist first. A nullable link breaks the cycle.
+  const size_t n = domain.entities.size();
+  struct Edge { int to; const LinkDef* link; };
+  std::vector<std::vector<Edge>> strict(n), counting(n);
+  for (size_t i = 0; i < n; ++i) {
+    const EntityDef& e = domain.entities[i];
+    for (const LinkDef& link : e.links) {
+      int p = domain.FindEntity(link.parent);
+      if (p < 0 || p == static_cast<int>(i)) continue;
+      bool not_null = true;
+      for (const std::string& c : link.columns) not_null = not_null && e.columns[e.FindColumn(c)].not_null;
+      if (not_null) strict[i].push_back({p, &link});
+      if (link.per_parent) counting[i].push_back({p, &link});
+    }
+  }
+  auto find_cycle = [&](const std::vector<std::vector<Edge>>& graph, const std::string& what) {
+    std::vector<int> state(n, 0);
+    std::vector<int> path;
+    std::function<bool(int)> visit = [&](int i) {
+      if (state[i] == 1) {
+        path.push_back(i);
+        return true;
+      }
+      if (state[i] == 2) return false;
+      state[i] = 1;
+      path.push_back(i);
+      for (const Edge& edge : graph[i]) {
+        if (visit(edge.to)) return true;
+      }
+      path.pop_back();
+      state[i] = 2;
+      return false;
+    };
+    for (size_t i = 0; i < n; ++i) {
+      path.clear();
+      if (!visit(static_cast<int>(i))) continue;
+      size_t start = std::find(path.begin(), path.end(), path.back()) - path.begin();
+      std::string chain;
+      for (size_t k = start; k < path.size(); ++k) chain += (chain.empty() ? "" : " -> ") + domain.entities[path[k]].name;
+      const LinkDef* first = nullptr;
+      for (const Edge& edge : graph[path[start]]) {
+        if (edge.to == path[start + 1]) first = edge.link;
+      }
+      Add(first ? first->where : domain.entities[path[start]].where, what + chain);
+      return;
+    }
+  };
+  find_cycle(strict, "cycle of NOT NULL links (make one of them nullable): ");
+  find_cycle(counting, "cycle of 'per_parent' links (row counts would depend on themselves): ");
+}
+
+}  // namespace
+
+Domain ParseDomain(const std::string& text, const std::string& file, const ProviderRegistry& registry) {
+  return DomainParser(file, registry).Parse(text);
+}
+
+std::vector<std::string> BuiltinDomainNames() {
+  std::vector<std::string> names;
+  for (const std::string& path : ResourcesUnder("domains/")) {
+    std::filesystem::path p(path);
+    if (p.extension() == ".yaml") names.push_back(p.stem().string());
+  }
+  return names;
+}
+
+Domain LoadDomain(const std::string& name_or_path, const ProviderRegistry& registry) {
+  namespace fs = std::filesystem;
+  bool looks_like_path = name_or_path.find('/') != std::string::npos ||
+                         fs::path(name_or_path).has_extension() || fs::exists(name_or_path);
+  if (!looks_like_path) {
+    std::string resource = "domains/" + name_or_path + ".yaml";
+    if (const std::string_view* text = FindResource(resource)) {
+      return ParseDomain(std::string(*text), resource, registry);
+    }
+    std::string message = "unknown domain '" + name_or_path + "'";
+    auto close = ClosestNames(name_or_path, BuiltinDomainNames());
+    if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+    std::string all;
+    for (const std::string& n : BuiltinDomainNames()) all += (all.empty() ? "" : ", ") + n;
+    throw UsageError(message + " (built-in: " + all + "; or give a path to a domain file)");
+  }
+  std::ifstream in(name_or_path, std::ios::binary);
+  if (!in) throw UsageError("cannot read domain file '" + name_or_path + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ParseDomain(ss.str(), name_or_path, registry);
+}
+
+}  // namespace seedforge

@@ -1,0 +1,158 @@
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <regex>
+
+#include "seedforge/domain.h"
+
+namespace seedforge {
+
+namespace {
+std::string Normalise(std::string text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      space = !out.empty();
+      continue;
+    }
+    if (space && c != '(' && c != ')' && c != ',' && out.back() != '(' && out.back() != ',') out += ' ';
+    space = false;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+}  // namespace
+
+std::optional<SqlType> ParseSqlType(const std::string& text) {
+  using F = SqlType::Family;
+  static const std::vector<std::pair<std::string, F>> kPlain = {
+      {"smallint", F::kSmallInt}, {"int2", F::kSmallInt},
+      {"integer", F::kInteger}, {"int", F::kInteger}, {"int4", F::kInteger},
+      {"bigint", F::kBigInt}, {"int8", F::kBigInt},
+      {"numeric", F::kNumeric}, {"decimal", F::kNumeric},
+      {"real", F::kReal}, {"float4", F::kReal},
+      {"double precision", F::kDouble}, {"float8", F::kDouble}, {"double", F::kDouble},
+      {"text", F::kText}, {"varchar", F::kVarchar}, {"character varying", F::kVarchar},
+      {"char", F::kChar}, {"character", F::kChar},
+      {"boolean", F::kBoolean}, {"bool", F::kBoolean}, {"date", F::kDate},
+      {"timestamp", F::kTimestamp}, {"timestamp without time zone", F::kTimestamp},
+      {"timestamptz", F::kTimestampTz}, {"timestamp with time zone", F::kTimestampTz},
+      {"uuid", F::kUuid},
+  };
+  std::string t = Normalise(text);
+  std::string base = t, args;
+  size_t paren = t.find('(');
+  if (paren != std::string::npos) {
+    if (t.back() != ')') return std::nullopt;
+    base = t.substr(0, paren);
+    while (!base.empty() && base.back() == ' ') base.pop_back();
+    args = t.substr(paren + 1, t.size() - paren - 2);
+  }
+  auto it = std::find_if(kPlain.begin(), kPlain.end(), [&](const auto& p) { return p.first == base; });
+  if (it == kPlain.end()) return std::nullopt;
+  SqlType type;
+  type.family = it->second;
+  if (!args.empty()) {
+    std::smatch m;
+    if (type.family == F::kVarchar || type.family == F::kChar) {
+      if (!std::regex_match(args, m, std::regex(R"((\d{1,7}))"))) return std::nullopt;
+      type.length = std::stoi(m[1]);
+      if (type.length <= 0) return std::nullopt;
+    } else if (type.family == F::kNumeric) {
+      if (!std::regex_match(args, m, std::regex(R"((\d{1,4})(?:,(\d{1,4}))?)"))) return std::nullopt;
+      type.precision = std::stoi(m[1]);
+      type.scale = m[2].matched ? std::stoi(m[2]) : 0;
+      if (type.precision < 1 || type.scale > type.precision) return std::nullopt;
+    } else {
+      return std::nullopt;
+    }
+  } else if (type.family == F::kChar) {
+    type.length = 1;
+  }
+  return type;
+}
+
+std::string SqlType::ToSql() const {
+  using F = Family;
+  switch (family) {
+    case F::kSmallInt: return "smallint";
+    case F::kInteger: return "integer";
+    case F::kBigInt: return "bigint";
+    case F::kNumeric:
+      if (precision == 0) return "numeric";
+      return "numeric(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
+    case F::kReal: return "real";
+    case F::kDouble: return "double precision";
+    case F::kText: return "text";
+    case F::kVarchar: return length ? "varchar(" + std::to_string(length) + ")" : "varchar";
+    case F::kChar: return "char(" + std::to_string(length) + ")";
+    case F::kBoolean: return "boolean";
+    case F::kDate: return "date";
+    case F::kTimestamp: return "timestamp";
+    case F::kTimestampTz: return "timestamptz";
+    case F::kUuid: return "uuid";
+  }
+  return "text";
+}
+
+bool SqlType::IsInteger() const {
+  return family == Family::kSmallInt || family == Family::kInteger || family == Family::kBigInt;
+}
+
+bool SqlType::IsText() const {
+  return family == Family::kText || family == Family::kVarchar || family == Family::kChar;
+}
+
+int64_t Cardinality::Sample(RandomStream& random) const {
+  int64_t n = 0;
+  switch (kind) {
+    case Kind::kFixed: return min;
+    case Kind::kRange: return random.Between(min, max);
+    case Kind::kPoisson: {
+      // Knuth's multiplication method for small means, a rounded normal
+      // approximation above 30 where it is accurate to well under 1%.
+      if (lambda < 30) {
+        double limit = std::exp(-lambda), product = random.Uniform();
+        while (product > limit) {
+          ++n;
+          product *= random.Uniform();
+        }
+      } else {
+        n = std::llround(lambda + std::sqrt(lambda) * random.Normal());
+      }
+      break;
+    }
+    case Kind::kLogNormal: n = std::llround(std::exp(mu + sigma * random.Normal())); break;
+    case Kind::kWeighted: {
+      double total = 0;
+      for (double w : weights) total += w;
+      double u = random.Uniform() * total;
+      size_t i = 0;
+      while (i + 1 < weights.size() && u >= weights[i]) u -= weights[i++];
+      n = counts[i];
+      break;
+    }
+  }
+  return std::clamp(n, min, max);
+}
+
+double Cardinality::Mean() const {
+  switch (kind) {
+    case Kind::kFixed: return static_cast<double>(min);
+    case Kind::kRange: return (min + max) / 2.0;
+    case Kind::kPoisson: return lambda;
+    case Kind::kLogNormal: return std::exp(mu + sigma * sigma / 2);
+    case Kind::kWeighted: {
+      double total = 0, sum = 0;
+      for (size_t i = 0; i < counts.size(); ++i) {
+        total += weights[i];
+        sum += weights[i] * static_cast<double>(counts[i]);
+      }
+      return total > 0 ? sum / total : 0;
+    }
+  }
+  return 0;
+}
+
+}  // namespace seedforge

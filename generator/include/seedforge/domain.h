@@ -1,0 +1,132 @@
+// Domains: entities, columns and links, as declared in a domain file.
+//
+// A Domain is parsed and validated once (domain_parser.cpp). After
+// ParseDomain returns, every provider, field, parameter, column reference
+// and link in it resolves; the plan only has to check what depends on row
+// counts (unique value spaces). See docs/domain-files.md for the format.
+//
+// Thread safety: immutable after parsing; share freely.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "seedforge/error.h"
+#include "seedforge/params.h"
+#include "seedforge/random.h"
+#include "seedforge/registry.h"
+
+namespace seedforge {
+
+// A PostgreSQL column type, as far as seedforge needs to know it.
+struct SqlType {
+  enum class Family {
+    kSmallInt, kInteger, kBigInt, kNumeric, kReal, kDouble,
+    kText, kVarchar, kChar, kBoolean, kDate, kTimestamp, kTimestampTz, kUuid,
+  };
+  Family family = Family::kText;
+  int length = 0;     // varchar(n), char(n); 0 = unbounded
+  int precision = 0;  // numeric(p, s); 0 = unconstrained
+  int scale = 0;
+
+  std::string ToSql() const;  // "varchar(40)", "numeric(12,2)", "timestamptz"
+  bool IsInteger() const;
+  bool IsText() const;
+};
+
+// Parses "bigint", "varchar(40)", "numeric(12, 2)", "timestamp with time zone"...
+std::optional<SqlType> ParseSqlType(const std::string& text);
+
+// How many children each parent has, along a link.
+struct Cardinality {
+  enum class Kind { kFixed, kRange, kPoisson, kLogNormal, kWeighted };
+  Kind kind = Kind::kFixed;
+  int64_t min = 0;  // every kind is clamped to [min, max]
+  int64_t max = 0;
+  double lambda = 0;            // kPoisson
+  double mu = 0, sigma = 1;     // kLogNormal: of the log of the count
+  std::vector<int64_t> counts;  // kWeighted
+  std::vector<double> weights;
+
+  int64_t Sample(RandomStream& random) const;
+  double Mean() const;  // for planning messages and --scale estimates
+};
+
+enum class ColumnSource { kProvider, kDerived, kReference };
+
+struct ColumnDef {
+  std::string name;
+  SqlType type;
+  bool not_null = false;
+  bool primary_key = false;
+  bool unique = false;
+  std::string default_sql;  // DEFAULT expression, verbatim
+  std::string check_sql;    // CHECK expression, verbatim
+  double null_rate = 0;     // share of NULLs (nullable columns only)
+  std::string description;
+
+  ColumnSource source = ColumnSource::kProvider;
+  // kProvider
+  std::string provider;  // registry name
+  std::string field;     // field of the provider
+  std::string group;     // columns with the same provider and group share an instance
+  Params params;
+  // kDerived: a template such as "{first_name}.{last_name}@example.com"
+  std::string derive;
+  // kReference: which link and which of its columns
+  int link = -1;
+  int link_part = 0;
+
+  SourceLocation where;
+};
+
+// A foreign key from some columns of an entity to a key of another (or the same).
+struct LinkDef {
+  std::vector<std::string> columns;         // child columns
+  std::string parent;                       // entity
+  std::vector<std::string> parent_columns;  // a primary or unique key of the parent
+  // Children per parent. When set (and the entity's row count is not given
+  // explicitly), it defines the entity's row count and children come
+  // grouped by parent; otherwise each child picks a parent uniformly.
+  std::optional<Cardinality> per_parent;
+  SourceLocation where;
+};
+
+struct EntityDef {
+  std::string name;
+  std::string description;
+  std::optional<uint64_t> rows;  // default row count
+  std::vector<ColumnDef> columns;
+  std::vector<LinkDef> links;
+  SourceLocation where;
+
+  int FindColumn(const std::string& column) const;  // -1 when absent
+  std::vector<std::string> PrimaryKey() const;
+  // The link that defines this entity's row count, or -1.
+  int CountingLink() const;
+};
+
+struct Domain {
+  std::string name;
+  std::string description;
+  std::string file;  // as given, for messages
+  std::vector<EntityDef> entities;
+
+  int FindEntity(const std::string& entity) const;  // -1 when absent
+};
+
+// Parses and validates a domain file's text. Throws InputError carrying
+// every problem found, each as file:line:column: message.
+Domain ParseDomain(const std::string& text, const std::string& file,
+                   const ProviderRegistry& registry);
+
+// Loads a domain by built-in name ("banking") or by path to a file.
+Domain LoadDomain(const std::string& name_or_path, const ProviderRegistry& registry);
+
+// The names of the built-in domains.
+std::vector<std::string> BuiltinDomainNames();
+
+}  // namespace seedforge
