@@ -1,0 +1,599 @@
+#include "seedforge/generator.h"
+
+#include <algorithm>
+#include <functional>
+#include <optional>
+
+#include "domain/derive.h"
+#include "seedforge/random.h"
+
+namespace seedforge {
+
+namespace {
+
+// Parents per entry of a grouped link's index: the per-run memory of a
+// grouped link is one integer per block, and locating a row costs at most
+// one block of count draws.
+constexpr uint64_t kParentBlock = 4096;
+
+struct ProviderStep {
+  const ProviderSpec* spec = nullptr;
+  std::unique_ptr<Provider> provider;
+  uint64_t key = 0;
+  std::vector<int> field_column;  // per field: column index or -1
+  std::vector<int> input_column;  // per column parameter: column index or -1
+  std::unique_ptr<bool[]> unique;  // per field
+};
+
+struct DerivedStep {
+  int column = -1;
+  std::unique_ptr<DeriveTemplate> tmpl;
+  std::vector<int> inputs;
+};
+
+struct LinkStep {
+  int parent = -1;
+  std::vector<int> child_columns;
+  std::vector<int> parent_columns;
+  uint64_t key = 0;
+  bool self = false;
+  bool unique = false;    // one-to-one: each parent used at most once
+  bool grouped = false;   // children come grouped by parent (per_parent)
+  Cardinality per_parent;
+  uint64_t count_key = 0;
+  std::vector<uint64_t> block_start;  // grouped: first child row of each parent block
+  std::vector<bool> parent_steps;     // steps of the parent needed for its key
+};
+
+struct Step {
+  enum class Kind { kProvider, kDerived, kLink };
+  Kind kind;
+  int index;                 // into providers / derived / links
+  std::vector<int> columns;  // columns it fills
+  std::vector<int> needs;    // steps it reads from
+};
+
+struct EntityState {
+  std::vector<Step> steps;  // in an order where needs come first
+  std::vector<int> column_step;
+  std::vector<ProviderStep> providers;
+  std::vector<DerivedStep> derived;
+  std::vector<LinkStep> links;
+  std::vector<uint64_t> null_keys;  // per column
+  std::vector<bool> all_steps;
+};
+
+void PrepareColumn(Column& column, ValueKind kind, int scale, size_t n) {
+  column.kind = kind;
+  column.scale = scale;
+  column.ClearNulls();
+  column.Resize(n);
+}
+
+// dst[i] = src[index[i]]
+void Gather(const Column& src, const std::vector<uint32_t>& index, Column& dst) {
+  dst.kind = src.kind;
+  dst.scale = src.scale;
+  dst.ClearNulls();
+  dst.Resize(index.size());
+  for (size_t i = 0; i < index.size(); ++i) {
+    uint32_t j = index[i];
+    if (src.IsNull(j)) {
+      dst.SetNull(i);
+      continue;
+    }
+    if (src.kind == ValueKind::kFloat) {
+      dst.floats[i] = src.floats[j];
+    } else if (src.kind == ValueKind::kText || src.kind == ValueKind::kUuid) {
+      dst.texts[i] = src.texts[j];
+    } else {
+      dst.ints[i] = src.ints[j];
+    }
+  }
+}
+
+}  // namespace
+
+struct Generator::Impl {
+  const Domain& domain;
+  GenerateOptions options;
+  std::vector<EntityPlan> plans;
+  std::vector<int> order;
+  std::vector<EntityState> states;
+  std::vector<std::vector<ValueKind>> kinds;  // per entity, per column
+  std::vector<std::vector<int>> scales;
+
+  Impl(const Domain& d, const GenerateOptions& o) : domain(d), options(o) {}
+
+  void PlanCounts();
+  void PlanOrder();
+  void PlanEntity(int e, const ProviderRegistry& registry);
+  void PlanLinks(int e);
+  void ResolveKinds();
+  void CheckUnique();
+
+  uint64_t ChildCount(const LinkStep& link, uint64_t parent_row) const {
+    RandomStream random(link.count_key, parent_row);
+    return static_cast<uint64_t>(link.per_parent.Sample(random));
+  }
+
+  void Fill(int e, std::span<const uint64_t> rows, const std::vector<bool>& wanted,
+            std::vector<Column>& columns) const;
+  void FillLink(int e, const LinkStep& link, std::span<const uint64_t> rows,
+                std::vector<Column>& columns) const;
+  void ParentRows(const LinkStep& link, std::span<const uint64_t> rows, std::vector<uint64_t>& parents,
+                  std::vector<uint8_t>& null) const;
+};
+
+void Generator::Impl::PlanCounts() {
+  const size_t n = domain.entities.size();
+  plans.resize(n);
+  for (const auto& [name, rows] : options.rows) {
+    if (domain.FindEntity(name) < 0) {
+      std::string message = "--rows: domain '" + domain.name + "' has no entity '" + name + "'";
+      std::vector<std::string> names;
+      for (const EntityDef& e : domain.entities) names.push_back(e.name);
+      auto close = ClosestNames(name, names);
+      if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+      throw UsageError(message);
+    }
+  }
+  std::vector<bool> done(n, false);
+  for (size_t i = 0; i < n; ++i) plans[i].def = &domain.entities[i];
+  // Counting links form a forest (validated), so this settles in n rounds.
+  for (size_t round = 0; round <= n; ++round) {
+    for (size_t i = 0; i < n; ++i) {
+      if (done[i]) continue;
+      const EntityDef& e = domain.entities[i];
+      auto given = options.rows.find(e.name);
+      int counting = e.CountingLink();
+      if (given != options.rows.end()) {
+        plans[i].rows = given->second;
+      } else if (counting >= 0) {
+        int parent = domain.FindEntity(e.links[counting].parent);
+        if (!done[parent]) continue;
+        plans[i].grouped_link = counting;  // rows counted in PlanLinks
+      } else {
+        double base = static_cast<double>(e.rows.value_or(options.default_rows));
+        plans[i].rows = static_cast<uint64_t>(std::llround(base * options.scale));
+      }
+      done[i] = true;
+    }
+  }
+}
+
+void Generator::Impl::PlanOrder() {
+  // Parents before children. All links first; where links form a cycle,
+  // only NOT NULL and counting links keep their order (the nullable link of
+  // the cycle is the one a loader fills afterwards).
+  const size_t n = domain.entities.size();
+  auto edges = [&](bool strict_only) {
+    std::vector<std::vector<int>> parents(n);
+    for (size_t i = 0; i < n; ++i) {
+      const EntityDef& e = domain.entities[i];
+      for (const LinkDef& link : e.links) {
+        int p = domain.FindEntity(link.parent);
+        if (p == static_cast<int>(i)) continue;
+        bool not_null = true;
+        for (const std::string& c : link.columns) not_null = not_null && e.columns[e.FindColumn(c)].not_null;
+        if (!strict_only || not_null || link.per_parent) parents[i].push_back(p);
+      }
+    }
+    return parents;
+  };
+  std::vector<bool> placed(n, false);
+  for (bool strict_only : {false, true}) {
+    auto parents = edges(strict_only);
+    bool progress = true;
+    while (progress) {
+      progress = false;
+      for (size_t i = 0; i < n; ++i) {
+        if (placed[i]) continue;
+        bool ready = std::all_of(parents[i].begin(), parents[i].end(), [&](int p) { return placed[p]; });
+        if (ready) {
+          placed[i] = true;
+          order.push_back(static_cast<int>(i));
+          progress = true;
+        }
+      }
+    }
+  }
+}
+
+void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
+  const EntityDef& def = domain.entities[e];
+  EntityState& state = states[e];
+  const uint64_t seed = options.seed;
+  const size_t n = def.columns.size();
+  state.column_step.assign(n, -1);
+  state.null_keys.resize(n);
+  for (size_t c = 0; c < n; ++c) state.null_keys[c] = DeriveKey(seed, def.name, "null:" + def.columns[c].name);
+
+  ProviderContext ctx;
+  ctx.today = options.today;
+  std::map<std::pair<std::string, std::string>, int> groups;
+  for (size_t c = 0; c < n; ++c) {
+    const ColumnDef& col = def.columns[c];
+    if (col.source == ColumnSource::kProvider) {
+      auto key = std::make_pair(col.provider, col.group);
+      auto it = groups.find(key);
+      if (it == groups.end()) {
+        ProviderStep p;
+        p.spec = registry.Find(col.provider);
+        p.provider = p.spec->make(col.params, ctx);
+        p.key = DeriveKey(seed, def.name, "provider:" + col.provider + "/" + col.group);
+        p.field_column.assign(p.spec->fields.size(), -1);
+        p.unique.reset(new bool[p.spec->fields.size()]());
+        for (const ParamSpec& param : p.spec->params) {
+          if (!param.is_column) continue;
+          const ParamValue* v = col.params.Find(param.name);
+          p.input_column.push_back(v ? def.FindColumn(v->scalar) : -1);
+        }
+        state.providers.push_back(std::move(p));
+        int index = static_cast<int>(state.providers.size()) - 1;
+        it = groups.emplace(key, static_cast<int>(state.steps.size())).first;
+        state.steps.push_back({Step::Kind::kProvider, index, {}, {}});
+      }
+      Step& step = state.steps[it->second];
+      ProviderStep& p = state.providers[step.index];
+      int field = p.spec->FieldIndex(col.field);
+      p.field_column[field] = static_cast<int>(c);
+      p.unique[field] = col.unique || (col.primary_key && def.PrimaryKey().size() == 1);
+      step.columns.push_back(static_cast<int>(c));
+      state.column_step[c] = it->second;
+    } else if (col.source == ColumnSource::kDerived) {
+      DerivedStep d;
+      d.column = static_cast<int>(c);
+      d.tmpl = std::make_unique<DeriveTemplate>(col.derive);
+      std::string error;
+      for (const std::string& ref : DeriveTemplate::References(col.derive, &error)) {
+        d.inputs.push_back(def.FindColumn(ref));
+      }
+      state.derived.push_back(std::move(d));
+      state.column_step[c] = static_cast<int>(state.steps.size());
+      state.steps.push_back({Step::Kind::kDerived, static_cast<int>(state.derived.size()) - 1,
+                             {static_cast<int>(c)}, {}});
+    }
+  }
+  for (size_t l = 0; l < def.links.size(); ++l) {
+    const LinkDef& link = def.links[l];
+    LinkStep s;
+    s.parent = domain.FindEntity(link.parent);
+    s.self = s.parent == e;
+    s.key = DeriveKey(seed, def.name, "link:" + std::to_string(l) + ":" + link.parent);
+    bool all_unique = true;
+    for (const std::string& c : link.columns) {
+      int ci = def.FindColumn(c);
+      s.child_columns.push_back(ci);
+      const ColumnDef& col = def.columns[ci];
+      all_unique = all_unique && (col.unique || (col.primary_key && def.PrimaryKey().size() == 1));
+    }
+    const EntityDef& parent = domain.entities[s.parent];
+    for (const std::string& c : link.parent_columns) s.parent_columns.push_back(parent.FindColumn(c));
+    s.unique = all_unique && !s.self;
+    s.grouped = plans[e].grouped_link == static_cast<int>(l);
+    if (link.per_parent) {
+      s.per_parent = *link.per_parent;
+      s.count_key = DeriveKey(seed, def.name, "count:" + std::to_string(l) + ":" + link.parent);
+    }
+    state.links.push_back(std::move(s));
+    int step = static_cast<int>(state.steps.size());
+    state.steps.push_back({Step::Kind::kLink, static_cast<int>(l), state.links.back().child_columns, {}});
+    for (int c : state.links.back().child_columns) state.column_step[c] = step;
+  }
+  // Dependencies, then a topological order of the steps (no cycles: validated).
+  for (Step& step : state.steps) {
+    std::vector<int> reads;
+    if (step.kind == Step::Kind::kProvider) {
+      for (int c : state.providers[step.index].input_column) if (c >= 0) reads.push_back(c);
+    } else if (step.kind == Step::Kind::kDerived) {
+      reads = state.derived[step.index].inputs;
+    }
+    for (int c : reads) step.needs.push_back(state.column_step[c]);
+  }
+  std::vector<Step> sorted;
+  std::vector<int> new_index(state.steps.size(), -1);
+  std::function<void(int)> visit = [&](int s) {
+    if (new_index[s] >= 0) return;
+    new_index[s] = -2;
+    for (int need : state.steps[s].needs) {
+      if (new_index[need] == -1) visit(need);
+    }
+    new_index[s] = static_cast<int>(sorted.size());
+    sorted.push_back(state.steps[s]);
+  };
+  for (size_t s = 0; s < state.steps.size(); ++s) visit(static_cast<int>(s));
+  for (Step& step : sorted) {
+    for (int& need : step.needs) need = new_index[need];
+  }
+  state.steps = std::move(sorted);
+  for (size_t s = 0; s < state.steps.size(); ++s) {
+    for (int c : state.steps[s].columns) state.column_step[c] = static_cast<int>(s);
+  }
+  state.all_steps.assign(state.steps.size(), true);
+}
+
+void Generator::Impl::PlanLinks(int e) {
+  EntityState& state = states[e];
+  for (LinkStep& link : state.links) {
+    // Which parent steps make the referenced key columns.
+    const EntityState& parent = states[link.parent];
+    link.parent_steps.assign(parent.steps.size(), false);
+    std::function<void(int)> need = [&](int s) {
+      if (link.parent_steps[s]) return;
+      link.parent_steps[s] = true;
+      for (int n : parent.steps[s].needs) need(n);
+    };
+    for (int c : link.parent_columns) need(parent.column_step[c]);
+  }
+}
+
+void Generator::Impl::ResolveKinds() {
+  // A column's kind is its provider field's; a reference takes its parent
+  // column's (followed through chains of references).
+  const size_t n = domain.entities.size();
+  kinds.assign(n, {});
+  scales.assign(n, {});
+  for (size_t e = 0; e < n; ++e) {
+    const EntityDef& def = domain.entities[e];
+    kinds[e].assign(def.columns.size(), ValueKind::kText);
+    scales[e].assign(def.columns.size(), 0);
+    for (const ProviderStep& p : states[e].providers) {
+      for (size_t f = 0; f < p.field_column.size(); ++f) {
+        if (p.field_column[f] < 0) continue;
+        kinds[e][p.field_column[f]] = p.spec->fields[f].kind;
+        scales[e][p.field_column[f]] = p.spec->fields[f].scale;
+      }
+    }
+  }
+  std::function<std::pair<ValueKind, int>(int, int, int)> resolve = [&](int e, int c, int depth) {
+    const ColumnDef& col = domain.entities[e].columns[c];
+    if (col.source != ColumnSource::kReference || depth > 64) return std::make_pair(kinds[e][c], scales[e][c]);
+    const LinkStep& link = states[e].links[col.link];
+    return resolve(link.parent, link.parent_columns[col.link_part], depth + 1);
+  };
+  for (size_t e = 0; e < n; ++e) {
+    for (size_t c = 0; c < domain.entities[e].columns.size(); ++c) {
+      auto [kind, scale] = resolve(static_cast<int>(e), static_cast<int>(c), 0);
+      kinds[e][c] = kind;
+      scales[e][c] = scale;
+    }
+  }
+}
+
+void Generator::Impl::CheckUnique() {
+  std::vector<Diagnostic> problems;
+  for (size_t e = 0; e < domain.entities.size(); ++e) {
+    const EntityDef& def = domain.entities[e];
+    const uint64_t rows = plans[e].rows;
+    for (const ProviderStep& p : states[e].providers) {
+      for (size_t f = 0; f < p.field_column.size(); ++f) {
+        if (p.field_column[f] < 0 || !p.unique[f]) continue;
+        std::optional<uint64_t> space = p.provider->UniqueSpace(f);
+        if (space && rows > *space) {
+          const ColumnDef& col = def.columns[p.field_column[f]];
+          problems.push_back({col.where, "column '" + def.name + "." + col.name + "' must be unique, but provider '" +
+                                             p.spec->name + "." + p.spec->fields[f].name + "' has only " +
+                                             std::to_string(*space) + " distinct values for " +
+                                             std::to_string(rows) + " rows"});
+        }
+      }
+    }
+    for (size_t l = 0; l < states[e].links.size(); ++l) {
+      const LinkStep& link = states[e].links[l];
+      const LinkDef& ldef = def.links[l];
+      uint64_t parents = plans[link.parent].rows;
+      bool nullable = true;
+      for (int c : link.child_columns) nullable = nullable && !def.columns[c].not_null;
+      if (rows > 0 && parents == 0 && !nullable && !link.self) {
+        problems.push_back({ldef.where, "'" + def.name + "' needs rows of '" + ldef.parent +
+                                            "', which is asked for 0 rows"});
+      }
+      if (link.unique && rows > parents) {
+        problems.push_back({ldef.where, "'" + def.name + "' references '" + ldef.parent +
+                                            "' one-to-one (unique), so it cannot have more rows (" +
+                                            std::to_string(rows) + ") than '" + ldef.parent + "' (" +
+                                            std::to_string(parents) + ")"});
+      }
+    }
+  }
+  if (!problems.empty()) throw InputError(std::move(problems));
+}
+
+Generator::Generator(const Domain& domain, const ProviderRegistry& registry, const GenerateOptions& options)
+    : impl_(std::make_unique<Impl>(domain, options)) {
+  Impl& im = *impl_;
+  im.PlanCounts();
+  im.PlanOrder();
+  im.states.resize(domain.entities.size());
+  for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanEntity(static_cast<int>(e), registry);
+  for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanLinks(static_cast<int>(e));
+  // Grouped entities: count children per parent, in parent order (which
+  // PlanCounts settled, parents first).
+  std::vector<bool> counted(domain.entities.size(), false);
+  for (size_t round = 0; round <= domain.entities.size(); ++round) {
+    for (size_t e = 0; e < domain.entities.size(); ++e) {
+      EntityPlan& plan = im.plans[e];
+      if (counted[e]) continue;
+      if (plan.grouped_link < 0) {
+        counted[e] = true;
+        continue;
+      }
+      LinkStep& link = im.states[e].links[plan.grouped_link];
+      if (!counted[link.parent]) continue;
+      const uint64_t parents = im.plans[link.parent].rows;
+      uint64_t total = 0;
+      link.block_start.clear();
+      for (uint64_t p = 0; p < parents; ++p) {
+        if (p % kParentBlock == 0) link.block_start.push_back(total);
+        total += im.ChildCount(link, p);
+      }
+      plan.rows = total;
+      counted[e] = true;
+    }
+  }
+  im.ResolveKinds();
+  im.CheckUnique();
+}
+
+Generator::~Generator() = default;
+
+const Domain& Generator::domain() const { return impl_->domain; }
+const GenerateOptions& Generator::options() const { return impl_->options; }
+const std::vector<EntityPlan>& Generator::entities() const { return impl_->plans; }
+const std::vector<int>& Generator::order() const { return impl_->order; }
+
+void Generator::InitBatch(int entity, Batch& batch) const {
+  const size_t n = impl_->domain.entities[entity].columns.size();
+  batch.columns.resize(n);
+  for (size_t c = 0; c < n; ++c) {
+    batch.columns[c].kind = impl_->kinds[entity][c];
+    batch.columns[c].scale = impl_->scales[entity][c];
+  }
+}
+
+void Generator::Generate(int entity, uint64_t first_row, size_t count, Batch& batch) const {
+  std::vector<uint64_t> rows(count);
+  for (size_t i = 0; i < count; ++i) rows[i] = first_row + i;
+  batch.first_row = first_row;
+  batch.size = count;
+  impl_->Fill(entity, rows, impl_->states[entity].all_steps, batch.columns);
+}
+
+void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t> rows,
+                                 std::vector<uint64_t>& parents, std::vector<uint8_t>& null) const {
+  const size_t n = rows.size();
+  parents.resize(n);
+  null.assign(n, 0);
+  const uint64_t parent_count = plans[link.parent].rows;
+  if (link.grouped) {
+    // Rows ascend within a batch: locate the first row's parent from the
+    // block index, then walk forward through consecutive rows.
+    size_t i = 0;
+    while (i < n) {
+      size_t block = std::upper_bound(link.block_start.begin(), link.block_start.end(), rows[i]) -
+                     link.block_start.begin() - 1;
+      uint64_t child = link.block_start[block];  // first child row of parent p
+      uint64_t p = block * kParentBlock;
+      uint64_t c = ChildCount(link, p);
+      do {
+        while (child + c <= rows[i]) {
+          child += c;
+          c = ChildCount(link, ++p);
+        }
+        parents[i] = p;
+        ++i;
+      } while (i < n && rows[i] == rows[i - 1] + 1);
+    }
+    return;
+  }
+  if (link.self) {
+    for (size_t i = 0; i < n; ++i) {
+      if (rows[i] == 0) {
+        null[i] = 1;
+      } else {
+        RandomStream random(link.key, rows[i]);
+        parents[i] = random.Below(rows[i]);
+      }
+    }
+    return;
+  }
+  if (parent_count == 0) {
+    null.assign(n, 1);
+    return;
+  }
+  if (link.unique) {
+    IndexPermutation permute(link.key, parent_count);
+    for (size_t i = 0; i < n; ++i) parents[i] = permute(rows[i]);
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    RandomStream random(link.key, rows[i]);
+    parents[i] = random.Below(parent_count);
+  }
+}
+
+void Generator::Impl::FillLink(int e, const LinkStep& link, std::span<const uint64_t> rows,
+                               std::vector<Column>& columns) const {
+  std::vector<uint64_t> parents;
+  std::vector<uint8_t> null;
+  ParentRows(link, rows, parents, null);
+  // Regenerate the parents' key columns for the distinct parent rows in
+  // runs (grouped children share parents), then spread them over the rows.
+  std::vector<uint64_t> distinct;
+  std::vector<uint32_t> index(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    uint64_t p = null[i] ? 0 : parents[i];
+    if (distinct.empty() || distinct.back() != p) distinct.push_back(p);
+    index[i] = static_cast<uint32_t>(distinct.size() - 1);
+  }
+  std::vector<Column> parent_columns(domain.entities[link.parent].columns.size());
+  Fill(link.parent, distinct, link.parent_steps, parent_columns);
+  for (size_t k = 0; k < link.child_columns.size(); ++k) {
+    Column& out = columns[link.child_columns[k]];
+    Gather(parent_columns[link.parent_columns[k]], index, out);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (null[i]) out.SetNull(i);
+    }
+  }
+  (void)e;
+}
+
+void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vector<bool>& wanted,
+                           std::vector<Column>& columns) const {
+  const EntityState& state = states[e];
+  const EntityDef& def = domain.entities[e];
+  const size_t n = rows.size();
+  std::vector<Column*> outputs;
+  std::vector<const Column*> inputs;
+  for (size_t s = 0; s < state.steps.size(); ++s) {
+    if (!wanted[s]) continue;
+    const Step& step = state.steps[s];
+    switch (step.kind) {
+      case Step::Kind::kProvider: {
+        const ProviderStep& p = state.providers[step.index];
+        outputs.assign(p.field_column.size(), nullptr);
+        for (size_t f = 0; f < p.field_column.size(); ++f) {
+          int c = p.field_column[f];
+          if (c < 0) continue;
+          PrepareColumn(columns[c], kinds[e][c], scales[e][c], n);
+          outputs[f] = &columns[c];
+        }
+        inputs.clear();
+        for (int c : p.input_column) inputs.push_back(c >= 0 ? &columns[c] : nullptr);
+        FillArgs args;
+        args.rows = rows;
+        args.key = p.key;
+        args.inputs = inputs;
+        args.outputs = outputs;
+        args.unique = std::span<const bool>(p.unique.get(), p.field_column.size());
+        p.provider->Fill(args);
+        break;
+      }
+      case Step::Kind::kDerived: {
+        const DerivedStep& d = state.derived[step.index];
+        Column& out = columns[d.column];
+        PrepareColumn(out, ValueKind::kText, 0, n);
+        inputs.clear();
+        for (int c : d.inputs) inputs.push_back(&columns[c]);
+        for (size_t i = 0; i < n; ++i) d.tmpl->Render(inputs, i, out.texts[i]);
+        break;
+      }
+      case Step::Kind::kLink:
+        FillLink(e, state.links[step.index], rows, columns);
+        break;
+    }
+    // NULLs by null_rate, after the column is made and before anything reads it.
+    for (int c : step.columns) {
+      double rate = def.columns[c].null_rate;
+      if (rate <= 0) continue;
+      Column& column = columns[c];
+      for (size_t i = 0; i < n; ++i) {
+        RandomStream random(state.null_keys[c], rows[i]);
+        if (random.Chance(rate)) column.SetNull(i);
+      }
+    }
+  }
+}
+
+}  // namespace seedforge

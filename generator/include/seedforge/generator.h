@@ -1,0 +1,73 @@
+// The plan and the row generator.
+//
+// A Generator is made once per run from a validated Domain: it decides row
+// counts (options, --scale, and children-per-parent along links), the order
+// of entities (parents first), the order of columns inside each entity, and
+// makes every provider instance. It then produces any range of rows of any
+// entity on demand, as a pure function of (seed, entity, row): batches can
+// be made in any order, on any thread, and give the same bytes.
+//
+// Foreign keys need no stored parents: a child's parent row index is drawn
+// from its own stream (or found from the per-parent counts, when children
+// come grouped by parent), and the parent's key values for that row are
+// regenerated on the spot. Memory is bounded by the batch size, whatever the
+// row count; the only per-run state is one integer per 4,096 parents of a
+// grouped link.
+//
+// Thread safety: after construction, every method is const and thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "seedforge/column.h"
+#include "seedforge/domain.h"
+#include "seedforge/registry.h"
+
+namespace seedforge {
+
+struct GenerateOptions {
+  uint64_t seed = 1;
+  std::map<std::string, uint64_t> rows;  // --rows ENTITY=N
+  double scale = 1.0;                    // applied to the domain's default counts
+  int64_t today = 0;                     // days since 1970-01-01 (see ProviderContext)
+  uint64_t default_rows = 100;           // for entities that declare none
+};
+
+struct EntityPlan {
+  const EntityDef* def = nullptr;
+  uint64_t rows = 0;
+  // Rows come grouped by parent along this link (per_parent), or -1.
+  int grouped_link = -1;
+};
+
+class Generator {
+ public:
+  // Plans the run. Throws UsageError for a bad --rows entity, InputError for
+  // a count a unique column or link cannot satisfy (naming the column).
+  Generator(const Domain& domain, const ProviderRegistry& registry, const GenerateOptions& options);
+  ~Generator();
+  Generator(const Generator&) = delete;
+  Generator& operator=(const Generator&) = delete;
+
+  const Domain& domain() const;
+  const GenerateOptions& options() const;
+  const std::vector<EntityPlan>& entities() const;  // in domain order
+  // Entity indices, parents before children (cycles broken at nullable links).
+  const std::vector<int>& order() const;
+
+  // Prepares a batch for an entity: one Column per column, typed.
+  void InitBatch(int entity, Batch& batch) const;
+  // Fills every column of rows [first_row, first_row + count) of `entity`.
+  // REQUIRES: batch initialised by InitBatch for this entity.
+  void Generate(int entity, uint64_t first_row, size_t count, Batch& batch) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace seedforge
