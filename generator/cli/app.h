@@ -10,8 +10,7 @@ namespace seedforge {
 int RunCli(int argc, char** argv);
 
 // Each subcommand file provides one Setup function; main wires them up.
-void SetupGenerateCommand(CLI::App& app);
+void SetupGenerateCommand(CLI::App& app);  // generate and validate
 void SetupListCommand(CLI::App& app);
-void SetupValidateCommand(CLI::App& app);
 
 }  // namespace seedforge

@@ -53,7 +53,5 @@ void SetupListCommand(CLI::App& app) {
   });
 }
 
-void SetupGenerateCommand(CLI::App&) {}
-void SetupValidateCommand(CLI::App&) {}
 
 }  // namespace seedforge

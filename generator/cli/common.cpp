@@ -1,0 +1,73 @@
+#include "cli/common.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "seedforge/error.h"
+#include "seedforge/params.h"
+
+namespace seedforge {
+
+void AddRunOptions(CLI::App& command, RunArgs& args) {
+  command.add_option("-d,--domain", args.domain, "Built-in domain name or path to a domain file")->required();
+  command.add_option("-r,--rows", args.rows, "Rows of an entity, ENTITY=N (repeatable)");
+  command.add_option("--scale", args.scale, "Multiply the domain's default row counts")
+      ->check(CLI::PositiveNumber);
+  command.add_option("-s,--seed", args.seed, "Random seed: the same seed gives the same rows")
+      ->default_str("1");
+  command.add_option("--as-of", args.as_of,
+                     "Reference date YYYY-MM-DD for ages and expiry dates (default: today, UTC); "
+                     "pin it for fixtures that must not change from day to day");
+}
+
+GenerateOptions MakeGenerateOptions(const RunArgs& args, const Domain& domain) {
+  GenerateOptions options;
+  options.seed = args.seed;
+  options.scale = args.scale;
+  for (const std::string& spec : args.rows) {
+    size_t eq = spec.find('=');
+    std::string entity = spec.substr(0, eq);
+    std::string count = eq == std::string::npos ? "" : spec.substr(eq + 1);
+    char* end = nullptr;
+    unsigned long long n = std::strtoull(count.c_str(), &end, 10);
+    if (entity.empty() || count.empty() || *end || count[0] == '-') {
+      throw UsageError("--rows expects ENTITY=N with a whole number N, got '" + spec + "'");
+    }
+    options.rows[entity] = n;
+  }
+  int64_t now_days = std::chrono::duration_cast<std::chrono::hours>(
+                         std::chrono::system_clock::now().time_since_epoch()).count() / 24;
+  options.today = now_days;
+  if (!args.as_of.empty() && !ParseDateSpec(args.as_of, now_days, &options.today)) {
+    throw UsageError("--as-of expects a date YYYY-MM-DD, got '" + args.as_of + "'");
+  }
+  (void)domain;
+  return options;
+}
+
+std::string FormatDate(int64_t days) {
+  std::string out;
+  AppendDate(days, out);
+  return out;
+}
+
+ProgressLine::ProgressLine(const Generator& generator, bool enabled)
+    : generator_(generator), enabled_(enabled) {}
+
+void ProgressLine::Update(int entity, uint64_t done) {
+  if (!enabled_) return;
+  const EntityPlan& plan = generator_.entities()[entity];
+  int percent = plan.rows ? static_cast<int>(done * 100 / plan.rows) : 100;
+  if (entity == last_entity_ && percent == last_percent_) return;
+  last_entity_ = entity;
+  last_percent_ = percent;
+  std::fprintf(stderr, "\r\033[K%s: %llu / %llu rows (%d%%)", plan.def->name.c_str(),
+               static_cast<unsigned long long>(done), static_cast<unsigned long long>(plan.rows), percent);
+  std::fflush(stderr);
+}
+
+void ProgressLine::Done() {
+  if (enabled_ && last_entity_ >= 0) std::fprintf(stderr, "\r\033[K");
+}
+
+}  // namespace seedforge

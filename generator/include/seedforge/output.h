@@ -1,0 +1,74 @@
+// Writing generated rows: formats, encoders, and whole-or-nothing files.
+//
+// Rows stream from the Generator through a per-format RowEncoder into files;
+// schema-level text (DDL, script headers) comes from templates (render.h).
+// Files are written to temporary names and renamed only when every file of
+// the run is complete, so an output appears whole or not at all.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "seedforge/column.h"
+#include "seedforge/domain.h"
+#include "seedforge/generator.h"
+
+namespace seedforge {
+
+enum class Format { kCsv, kJsonl, kJson, kSql, kCopy, kDdl };
+
+std::optional<Format> ParseFormat(const std::string& name);
+std::string_view FormatName(Format format);
+std::vector<std::string> FormatNames();
+
+// Appends the text of rows of one entity. Encode is const and thread-safe.
+class RowEncoder {
+ public:
+  virtual ~RowEncoder() = default;
+  virtual void Encode(const Batch& batch, std::string& out) const = 0;
+};
+
+// csv, jsonl, json: one file per entity; sql: INSERT statements; copy: the
+// data lines of a COPY ... FROM stdin block (text format).
+std::unique_ptr<RowEncoder> MakeRowEncoder(Format format, const EntityDef& entity);
+
+// Text a per-entity file starts and ends with (CSV header, JSON brackets).
+std::string EntityFilePrefix(Format format, const EntityDef& entity);
+std::string EntityFileSuffix(Format format);
+
+// Generates every row of `entity` in batches on `threads` threads and passes
+// the encoded text to `write` in row order, whatever the thread count.
+void StreamEntity(const Generator& generator, int entity, const RowEncoder& encoder, int threads,
+                  size_t batch_size, const std::function<void(std::string_view)>& write);
+
+struct WriteOptions {
+  Format format = Format::kCsv;
+  std::filesystem::path out_dir = "out";
+  int threads = 1;
+  size_t batch_size = 8000;  // a multiple of the INSERT statement size (500)
+  std::filesystem::path templates_dir;  // overrides of templates/, optional
+  std::string as_of;                    // for script headers
+  // Called after each batch with (entity, rows done in it); may be empty.
+  std::function<void(int, uint64_t)> progress;
+};
+
+struct WriteSummary {
+  std::vector<std::filesystem::path> files;
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+};
+
+// Writes the outputs of a run. Throws Error (nothing left behind) on failure.
+WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& options);
+
+// PostgreSQL identifier quoting: bare when it is a plain lower-case name
+// and not a reserved word, double-quoted otherwise.
+std::string QuoteIdent(const std::string& name);
+
+}  // namespace seedforge

@@ -1,0 +1,144 @@
+// Mustache rendering of the schema-level text. kainjow::mustache is a
+// header-only library; only this file includes it.
+#include "seedforge/render.h"
+
+#include <kainjow/mustache.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "seedforge/error.h"
+#include "seedforge/output.h"
+#include "seedforge/resources.h"
+
+namespace seedforge {
+
+namespace mst = kainjow::mustache;
+
+std::string LoadTemplate(const std::string& path, const std::filesystem::path& override_dir) {
+  if (!override_dir.empty()) {
+    std::filesystem::path file = override_dir / path;
+    if (std::filesystem::exists(file)) {
+      std::ifstream in(file, std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      if (!in.good() && !in.eof()) throw Error("cannot read template " + file.string());
+      return ss.str();
+    }
+  }
+  return std::string(Resource("templates/" + path));
+}
+
+namespace {
+
+std::string Render(const std::string& name, const std::string& text, const mst::data& data) {
+  mst::mustache tmpl(text);
+  if (!tmpl.is_valid()) throw InputError({name, 0, 0}, "template error: " + tmpl.error_message());
+  // SQL, not HTML: values go in verbatim; quoting is done in C++.
+  tmpl.set_custom_escape([](const std::string& s) { return s; });
+  std::string out = tmpl.render(data);
+  if (!tmpl.is_valid()) throw InputError({name, 0, 0}, "template error: " + tmpl.error_message());
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& parts, const std::string& separator) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? separator : "") + parts[i];
+  return out;
+}
+
+// What the templates see of the domain: tables in load order with columns,
+// keys and foreign keys, every name already quoted for PostgreSQL.
+mst::data SchemaData(const Generator& generator) {
+  const Domain& domain = generator.domain();
+  mst::list tables;
+  mst::list foreign_keys;
+  for (int e : generator.order()) {
+    const EntityDef& entity = domain.entities[e];
+    mst::data table;
+    table.set("name", QuoteIdent(entity.name));
+    table.set("raw_name", entity.name);
+    table.set("description", entity.description);
+    table.set("rows", std::to_string(generator.entities()[e].rows));
+    table.set("rows_marker", RowsMarker(e));
+    mst::list definitions;  // columns, then table constraints, comma-separated
+    std::vector<std::string> names;
+    for (const ColumnDef& column : entity.columns) {
+      std::string def = QuoteIdent(column.name) + " " + column.type.ToSql();
+      if (column.not_null && !column.primary_key) def += " NOT NULL";
+      if (!column.default_sql.empty()) def += " DEFAULT " + column.default_sql;
+      if (column.unique && !column.primary_key) def += " UNIQUE";
+      if (!column.check_sql.empty()) def += " CHECK (" + column.check_sql + ")";
+      mst::data d;
+      d.set("definition", def);
+      definitions.push_back(d);
+      names.push_back(QuoteIdent(column.name));
+    }
+    std::vector<std::string> key;
+    for (const std::string& k : entity.PrimaryKey()) key.push_back(QuoteIdent(k));
+    if (!key.empty()) {
+      mst::data d;
+      d.set("definition", "PRIMARY KEY (" + Join(key, ", ") + ")");
+      definitions.push_back(d);
+    }
+    for (size_t i = 0; i < definitions.size(); ++i) {
+      definitions[i].set("comma", i + 1 < definitions.size() ? "," : "");
+    }
+    table.set("definitions", definitions);
+    table.set("column_list", Join(names, ", "));
+    tables.push_back(table);
+    for (const LinkDef& link : entity.links) {
+      std::vector<std::string> child, parent;
+      for (const std::string& c : link.columns) child.push_back(QuoteIdent(c));
+      for (const std::string& c : link.parent_columns) parent.push_back(QuoteIdent(c));
+      std::string constraint = entity.name + "_" + Join(link.columns, "_") + "_fkey";
+      mst::data fk;
+      fk.set("table", QuoteIdent(entity.name));
+      fk.set("constraint", QuoteIdent(constraint.substr(0, 63)));  // NAMEDATALEN - 1
+      fk.set("columns", Join(child, ", "));
+      fk.set("parent", QuoteIdent(link.parent));
+      fk.set("parent_columns", Join(parent, ", "));
+      foreign_keys.push_back(fk);
+    }
+  }
+  mst::data data;
+  data.set("domain", domain.name);
+  data.set("description", domain.description);
+  data.set("tables", tables);
+  data.set("foreign_keys", foreign_keys);
+  data.set("version", SEEDFORGE_VERSION_STRING);
+  data.set("seed", std::to_string(generator.options().seed));
+  uint64_t total = 0;
+  for (const EntityPlan& p : generator.entities()) total += p.rows;
+  data.set("total_rows", std::to_string(total));
+  data.set("table_count", std::to_string(domain.entities.size()));
+  return data;
+}
+
+}  // namespace
+
+std::string RowsMarker(int entity) { return "\x1eROWS:" + std::to_string(entity) + "\x1e"; }
+
+SchemaText RenderSchema(const Generator& generator, const std::filesystem::path& override_dir) {
+  mst::data data = SchemaData(generator);
+  SchemaText out;
+  out.create_tables = Render("ddl/create_tables.sql.mustache",
+                             LoadTemplate("ddl/create_tables.sql.mustache", override_dir), data);
+  out.foreign_keys = Render("ddl/foreign_keys.sql.mustache",
+                            LoadTemplate("ddl/foreign_keys.sql.mustache", override_dir), data);
+  return out;
+}
+
+std::string RenderScript(const std::string& template_path, const Generator& generator,
+                         const std::filesystem::path& override_dir, const std::string& file_name,
+                         const std::string& as_of) {
+  SchemaText schema = RenderSchema(generator, override_dir);
+  mst::data data = SchemaData(generator);
+  data.set("create_tables", schema.create_tables);
+  data.set("add_foreign_keys", schema.foreign_keys);
+  data.set("file_name", file_name);
+  data.set("as_of", as_of);
+  return Render(template_path, LoadTemplate(template_path, override_dir), data);
+}
+
+}  // namespace seedforge

@@ -1,0 +1,292 @@
+// Per-format row encoders. Each appends to a caller-owned string, so a
+// worker thread reuses one buffer for a whole run.
+#include <cmath>
+#include <set>
+
+#include "seedforge/output.h"
+
+namespace seedforge {
+
+std::optional<Format> ParseFormat(const std::string& name) {
+  if (name == "csv") return Format::kCsv;
+  if (name == "jsonl") return Format::kJsonl;
+  if (name == "json") return Format::kJson;
+  if (name == "sql") return Format::kSql;
+  if (name == "copy") return Format::kCopy;
+  if (name == "ddl") return Format::kDdl;
+  return std::nullopt;
+}
+
+std::string_view FormatName(Format format) {
+  switch (format) {
+    case Format::kCsv: return "csv";
+    case Format::kJsonl: return "jsonl";
+    case Format::kJson: return "json";
+    case Format::kSql: return "sql";
+    case Format::kCopy: return "copy";
+    case Format::kDdl: return "ddl";
+  }
+  return "?";
+}
+
+std::vector<std::string> FormatNames() { return {"csv", "jsonl", "json", "sql", "copy", "ddl"}; }
+
+std::string QuoteIdent(const std::string& name) {
+  // PostgreSQL's reserved key words (SQL Key Words appendix, "reserved" in
+  // the PostgreSQL column), the ones a table or column could plausibly use.
+  static const std::set<std::string> kReserved = {
+      "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both",
+      "case", "cast", "check", "collate", "column", "constraint", "create", "current_catalog",
+      "current_date", "current_role", "current_time", "current_timestamp", "current_user",
+      "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false",
+      "fetch", "for", "foreign", "from", "grant", "group", "having", "in", "initially",
+      "intersect", "into", "lateral", "leading", "limit", "localtime", "localtimestamp", "not",
+      "null", "offset", "on", "only", "or", "order", "placing", "primary", "references",
+      "returning", "select", "session_user", "some", "symmetric", "table", "then", "to",
+      "trailing", "true", "union", "unique", "user", "using", "variadic", "when", "where",
+      "window", "with"};
+  bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9') && !kReserved.count(name);
+  for (char c : name) plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+  if (plain) return name;
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+namespace {
+
+bool IsTextual(ValueKind k) {
+  return k == ValueKind::kText || k == ValueKind::kUuid || k == ValueKind::kDate ||
+         k == ValueKind::kTimestamp;
+}
+
+// RFC 4180. NULL is an empty field; an empty string is "" so the two differ.
+class CsvEncoder : public RowEncoder {
+ public:
+  void Encode(const Batch& batch, std::string& out) const override {
+    for (size_t i = 0; i < batch.size; ++i) {
+      for (size_t c = 0; c < batch.columns.size(); ++c) {
+        if (c) out += ',';
+        const Column& col = batch.columns[c];
+        if (col.IsNull(i)) continue;
+        if (col.kind == ValueKind::kText) {
+          AppendField(col.texts[i], out);
+        } else {
+          col.AppendText(i, out);
+        }
+      }
+      out += '\n';
+    }
+  }
+
+ private:
+  static void AppendField(const std::string& s, std::string& out) {
+    bool quote = s.empty() || s.front() == ' ' || s.back() == ' ';
+    for (char c : s) quote = quote || c == ',' || c == '"' || c == '\n' || c == '\r';
+    if (!quote) {
+      out += s;
+      return;
+    }
+    out += '"';
+    for (char c : s) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    out += '"';
+  }
+};
+
+void AppendJsonString(std::string_view s, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 15];
+        } else {
+          out += ch;  // UTF-8 passes through unchanged (RFC 8259 section 7)
+        }
+    }
+  }
+  out += '"';
+}
+
+// One JSON object per row; `array` adds the separators of a JSON array.
+class JsonEncoder : public RowEncoder {
+ public:
+  JsonEncoder(const EntityDef& entity, bool array) : array_(array) {
+    for (const ColumnDef& c : entity.columns) {
+      std::string key;
+      AppendJsonString(c.name, key);
+      keys_.push_back(key + ":");
+    }
+  }
+
+  void Encode(const Batch& batch, std::string& out) const override {
+    std::string text;
+    for (size_t i = 0; i < batch.size; ++i) {
+      if (array_) out += (batch.first_row + i == 0) ? "\n" : ",\n";
+      out += '{';
+      for (size_t c = 0; c < batch.columns.size(); ++c) {
+        if (c) out += ',';
+        out += keys_[c];
+        const Column& col = batch.columns[c];
+        if (col.IsNull(i)) {
+          out += "null";
+        } else if (col.kind == ValueKind::kText || col.kind == ValueKind::kUuid) {
+          AppendJsonString(col.texts[i], out);
+        } else if (IsTextual(col.kind)) {
+          text.clear();
+          col.AppendText(i, text);
+          AppendJsonString(text, out);
+        } else if (col.kind == ValueKind::kFloat && !std::isfinite(col.floats[i])) {
+          out += "null";  // JSON has no NaN or infinity
+        } else {
+          col.AppendText(i, out);
+        }
+      }
+      out += '}';
+      if (!array_) out += '\n';
+    }
+  }
+
+ private:
+  bool array_;
+  std::vector<std::string> keys_;
+};
+
+// Multi-row INSERT statements (standard_conforming_strings on: only the
+// single quote needs doubling).
+class InsertEncoder : public RowEncoder {
+ public:
+  explicit InsertEncoder(const EntityDef& entity) {
+    head_ = "INSERT INTO " + QuoteIdent(entity.name) + " (";
+    for (size_t c = 0; c < entity.columns.size(); ++c) {
+      if (c) head_ += ", ";
+      head_ += QuoteIdent(entity.columns[c].name);
+    }
+    head_ += ") VALUES\n";
+  }
+
+  void Encode(const Batch& batch, std::string& out) const override {
+    // Statements of at most kRowsPerStatement rows keep the server's parse
+    // memory small. A batch starts a statement of its own; batch sizes are
+    // multiples of kRowsPerStatement, so statements fall on the same rows
+    // whatever the batching.
+    constexpr uint64_t kRowsPerStatement = 500;
+    for (size_t i = 0; i < batch.size; ++i) {
+      uint64_t row = batch.first_row + i;
+      bool first = row % kRowsPerStatement == 0 || i == 0;
+      if (first && i != 0) out += ";\n";
+      if (first) {
+        out += head_;
+      } else {
+        out += ",\n";
+      }
+      out += '(';
+      for (size_t c = 0; c < batch.columns.size(); ++c) {
+        if (c) out += ", ";
+        const Column& col = batch.columns[c];
+        if (col.IsNull(i)) {
+          out += "NULL";
+        } else if (col.kind == ValueKind::kBool) {
+          out += col.ints[i] ? "TRUE" : "FALSE";
+        } else if (col.kind == ValueKind::kFloat && !std::isfinite(col.floats[i])) {
+          out += std::isnan(col.floats[i]) ? "'NaN'" : col.floats[i] > 0 ? "'Infinity'" : "'-Infinity'";
+        } else if (IsTextual(col.kind)) {
+          out += '\'';
+          if (col.kind == ValueKind::kText) {
+            for (char ch : col.texts[i]) {
+              if (ch == '\'') out += '\'';
+              out += ch;
+            }
+          } else {
+            col.AppendText(i, out);
+          }
+          out += '\'';
+        } else {
+          col.AppendText(i, out);
+        }
+      }
+      out += ')';
+    }
+    if (batch.size) out += ";\n";
+  }
+
+ private:
+  std::string head_;
+};
+
+// COPY text format: tab-separated, \N for NULL, backslash escapes.
+class CopyEncoder : public RowEncoder {
+ public:
+  void Encode(const Batch& batch, std::string& out) const override {
+    for (size_t i = 0; i < batch.size; ++i) {
+      for (size_t c = 0; c < batch.columns.size(); ++c) {
+        if (c) out += '\t';
+        const Column& col = batch.columns[c];
+        if (col.IsNull(i)) {
+          out += "\\N";
+        } else if (col.kind == ValueKind::kText) {
+          for (char ch : col.texts[i]) {
+            switch (ch) {
+              case '\\': out += "\\\\"; break;
+              case '\t': out += "\\t"; break;
+              case '\n': out += "\\n"; break;
+              case '\r': out += "\\r"; break;
+              default: out += ch;
+            }
+          }
+        } else if (col.kind == ValueKind::kFloat && !std::isfinite(col.floats[i])) {
+          out += std::isnan(col.floats[i]) ? "NaN" : col.floats[i] > 0 ? "Infinity" : "-Infinity";
+        } else {
+          col.AppendText(i, out);
+        }
+      }
+      out += '\n';
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<RowEncoder> MakeRowEncoder(Format format, const EntityDef& entity) {
+  switch (format) {
+    case Format::kCsv: return std::make_unique<CsvEncoder>();
+    case Format::kJsonl: return std::make_unique<JsonEncoder>(entity, false);
+    case Format::kJson: return std::make_unique<JsonEncoder>(entity, true);
+    case Format::kSql: return std::make_unique<InsertEncoder>(entity);
+    case Format::kCopy: return std::make_unique<CopyEncoder>();
+    case Format::kDdl: return nullptr;
+  }
+  return nullptr;
+}
+
+std::string EntityFilePrefix(Format format, const EntityDef& entity) {
+  if (format == Format::kJson) return "[";
+  if (format != Format::kCsv) return "";
+  std::string header;
+  for (size_t c = 0; c < entity.columns.size(); ++c) {
+    if (c) header += ',';
+    header += entity.columns[c].name;
+  }
+  return header + "\n";
+}
+
+std::string EntityFileSuffix(Format format) { return format == Format::kJson ? "\n]\n" : ""; }
+
+}  // namespace seedforge

@@ -1,0 +1,236 @@
+// Streams a run's rows into files: batches generated and encoded on worker
+// threads, written in row order by the calling thread, with a bounded number
+// of batches in flight (memory does not grow with the row count).
+#include <algorithm>
+#include <condition_variable>
+#include <exception>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "seedforge/atomic_file.h"
+#include "seedforge/error.h"
+#include "seedforge/output.h"
+#include "seedforge/render.h"
+
+namespace seedforge {
+
+void StreamEntity(const Generator& generator, int entity, const RowEncoder& encoder, int threads,
+                  size_t batch_size, const std::function<void(std::string_view)>& write) {
+  const uint64_t rows = generator.entities()[entity].rows;
+  const uint64_t batches = (rows + batch_size - 1) / batch_size;
+  auto batch_range = [&](uint64_t k) {
+    uint64_t first = k * batch_size;
+    return std::make_pair(first, static_cast<size_t>(std::min<uint64_t>(batch_size, rows - first)));
+  };
+  if (threads <= 1 || batches <= 1) {
+    Batch batch;
+    generator.InitBatch(entity, batch);
+    std::string text;
+    for (uint64_t k = 0; k < batches; ++k) {
+      auto [first, count] = batch_range(k);
+      generator.Generate(entity, first, count, batch);
+      text.clear();
+      encoder.Encode(batch, text);
+      write(text);
+    }
+    return;
+  }
+
+  // Slot k % window holds batch k's text between its worker and the writer.
+  const uint64_t window = static_cast<uint64_t>(threads) * 2;
+  std::vector<std::string> slots(window);
+  std::vector<bool> ready(window, false);
+  std::mutex mutex;
+  std::condition_variable changed;
+  uint64_t next = 0, written = 0;
+  bool failed = false;
+  std::exception_ptr error;
+
+  auto worker = [&] {
+    Batch batch;
+    generator.InitBatch(entity, batch);
+    std::string text;
+    while (true) {
+      uint64_t k;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return failed || next >= batches || next < written + window; });
+        if (failed || next >= batches) return;
+        k = next++;
+      }
+      try {
+        auto [first, count] = batch_range(k);
+        generator.Generate(entity, first, count, batch);
+        text.clear();
+        encoder.Encode(batch, text);
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        failed = true;
+        if (!error) error = std::current_exception();
+        changed.notify_all();
+        return;
+      }
+      std::lock_guard lock(mutex);
+      slots[k % window].swap(text);  // hands over the text, takes back an old buffer
+      ready[k % window] = true;
+      changed.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  std::string text;
+  try {
+    for (uint64_t k = 0; k < batches; ++k) {
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return failed || ready[k % window]; });
+        if (failed) break;
+        text.swap(slots[k % window]);
+        ready[k % window] = false;
+      }
+      write(text);
+      std::lock_guard lock(mutex);
+      written = k + 1;
+      changed.notify_all();
+    }
+  } catch (...) {
+    std::lock_guard lock(mutex);
+    failed = true;
+    if (!error) error = std::current_exception();
+    changed.notify_all();
+  }
+  for (std::thread& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Files seedforge wrote into an output directory, so that a later run may
+// replace them but never a file the user put there.
+constexpr const char* kManifest = ".seedforge-files";
+
+std::set<std::string> ReadManifest(const fs::path& dir) {
+  std::set<std::string> names;
+  std::ifstream in(dir / kManifest);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) names.insert(line);
+  }
+  return names;
+}
+
+void WriteManifest(const fs::path& dir, std::set<std::string> names) {
+  AtomicFile file(dir / kManifest);
+  std::string text;
+  for (const std::string& n : names) text += n + "\n";
+  file.Write(text);
+  file.Commit();
+}
+
+// Splits a rendered script at its row markers and streams each table's rows
+// in between.
+void WriteScript(const Generator& generator, const WriteOptions& options, const std::string& rendered,
+                 AtomicFile& file, uint64_t* rows_written) {
+  size_t pos = 0;
+  while (true) {
+    size_t mark = rendered.find("\x1eROWS:", pos);
+    if (mark == std::string::npos) break;
+    size_t end = rendered.find('\x1e', mark + 1);
+    int entity = std::stoi(rendered.substr(mark + 6, end - mark - 6));
+    file.Write(std::string_view(rendered).substr(pos, mark - pos));
+    auto encoder = MakeRowEncoder(options.format, generator.domain().entities[entity]);
+    uint64_t done = 0;
+    StreamEntity(generator, entity, *encoder, options.threads, options.batch_size,
+                 [&](std::string_view text) {
+                   file.Write(text);
+                   done += std::min<uint64_t>(options.batch_size, generator.entities()[entity].rows - done);
+                   if (options.progress) options.progress(entity, done);
+                 });
+    *rows_written += generator.entities()[entity].rows;
+    pos = end + 1;
+  }
+  file.Write(std::string_view(rendered).substr(pos));
+}
+
+}  // namespace
+
+WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& options) {
+  const Domain& domain = generator.domain();
+  const fs::path& dir = options.out_dir;
+  std::error_code ec;
+  bool created_dir = !fs::exists(dir, ec);
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir)) {
+    throw Error("cannot create output directory " + dir.string() + ": " +
+                (ec ? ec.message() : "a file of that name exists"));
+  }
+
+  // The files of this run, checked before any work so a refusal leaves
+  // nothing behind.
+  std::vector<std::pair<fs::path, int>> targets;  // file, entity (-1: script)
+  switch (options.format) {
+    case Format::kSql: targets.push_back({dir / (domain.name + ".sql"), -1}); break;
+    case Format::kCopy: targets.push_back({dir / (domain.name + ".copy.sql"), -1}); break;
+    case Format::kDdl: targets.push_back({dir / (domain.name + ".ddl.sql"), -1}); break;
+    default:
+      for (int e : generator.order()) {
+        targets.push_back({dir / (domain.entities[e].name + "." + std::string(FormatName(options.format))), e});
+      }
+  }
+  std::set<std::string> ours = ReadManifest(dir);
+  for (const auto& [path, entity] : targets) {
+    if (fs::exists(path) && !ours.count(path.filename().string())) {
+      throw Error(path.string() + " exists and was not written by seedforge; remove it or choose another --out");
+    }
+  }
+
+  WriteSummary summary;
+  std::vector<std::unique_ptr<AtomicFile>> files;
+  try {
+    for (const auto& [path, entity] : targets) {
+      files.push_back(std::make_unique<AtomicFile>(path));
+      AtomicFile& file = *files.back();
+      if (entity >= 0) {
+        const EntityDef& def = domain.entities[entity];
+        auto encoder = MakeRowEncoder(options.format, def);
+        file.Write(EntityFilePrefix(options.format, def));
+        uint64_t done = 0;
+        StreamEntity(generator, entity, *encoder, options.threads, options.batch_size,
+                     [&](std::string_view text) {
+                       file.Write(text);
+                       done += std::min<uint64_t>(options.batch_size, generator.entities()[entity].rows - done);
+                       if (options.progress) options.progress(entity, done);
+                     });
+        file.Write(EntityFileSuffix(options.format));
+        summary.rows += generator.entities()[entity].rows;
+      } else {
+        std::string name = options.format == Format::kSql    ? "sql/script.sql.mustache"
+                           : options.format == Format::kCopy ? "copy/script.sql.mustache"
+                                                             : "ddl/schema.sql.mustache";
+        std::string rendered = RenderScript(name, generator, options.templates_dir,
+                                            path.filename().string(), options.as_of);
+        WriteScript(generator, options, rendered, file, &summary.rows);
+      }
+      file.Finish();
+    }
+    for (auto& file : files) {
+      file->Commit();
+      summary.files.push_back(file->target());
+      summary.bytes += file->bytes();
+      ours.insert(file->target().filename().string());
+    }
+    WriteManifest(dir, ours);
+  } catch (...) {
+    files.clear();  // removes every temporary file
+    if (created_dir) fs::remove(dir, ec);  // only if empty: remove() never recurses
+    throw;
+  }
+  return summary;
+}
+
+}  // namespace seedforge
