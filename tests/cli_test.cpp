@@ -1,0 +1,173 @@
+// End-to-end tests of the seedforge binary: broken domains, output safety,
+// determinism and golden hashes.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "seedforge/random.h"
+#include "test_util.h"
+
+namespace seedforge {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::ReadFile;
+using testing::RunCommand;
+using testing::SeedforgeBinary;
+using testing::SourceDir;
+
+std::string RunSeedforge(const std::string& args, int* status) {
+  std::string output;
+  *status = RunCommand(SeedforgeBinary() + " " + args, &output);
+  return output;
+}
+
+// Every file in tests/domains_broken names on its first line the message and
+// exit code it must produce.
+TEST(DomainsBroken, EachFileGetsItsMessageAndExitCode) {
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(SourceDir() / "tests/domains_broken")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++files;
+    std::string text = ReadFile(entry.path());
+    std::smatch m;
+    std::string first = text.substr(0, text.find('\n'));
+    ASSERT_TRUE(std::regex_match(first, m, std::regex(R"(# expect: (\d+:\d+: .*) \(exit (\d+)\))")))
+        << entry.path() << " lacks an '# expect:' line";
+    int status = 0;
+    std::string path = entry.path().string();
+    std::string output = RunSeedforge("validate --domain " + path, &status);
+    EXPECT_EQ(status, std::stoi(m[2])) << path << "\n" << output;
+    EXPECT_NE(output.find(path + ":" + m[1].str()), std::string::npos)
+        << "expected: " << path << ":" << m[1] << "\ngot: " << output;
+  }
+  EXPECT_GE(files, 12);
+}
+
+class GenerateTest : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = testing::MakeTempDir("seedforge-cli"); }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string Generate(const std::string& args, const fs::path& out, int* status) {
+    return RunSeedforge("generate -q --as-of 2026-01-01 --out " + out.string() + " " + args, status);
+  }
+
+  fs::path Shop() const { return SourceDir() / "tests/fixtures/shop.yaml"; }
+  fs::path dir_;
+};
+
+std::vector<std::string> ListDir(const fs::path& dir) {
+  std::vector<std::string> names;
+  if (!fs::exists(dir)) return names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_F(GenerateTest, UnwritableOutGivesClearErrorAndNoFile) {
+  fs::path blocker = dir_ / "not_a_dir";
+  std::ofstream(blocker) << "x";
+  int status = 0;
+  std::string output = Generate("--domain " + Shop().string(), blocker / "out", &status);
+  EXPECT_EQ(status, 1);
+  EXPECT_NE(output.find("cannot create output directory"), std::string::npos) << output;
+  EXPECT_EQ(ListDir(dir_), std::vector<std::string>{"not_a_dir"});
+}
+
+TEST_F(GenerateTest, NeverOverwritesAFileItDidNotWrite) {
+  fs::path out = dir_ / "out";
+  fs::create_directories(out);
+  std::ofstream(out / "orders.csv") << "precious";
+  int status = 0;
+  std::string output = Generate("--domain " + Shop().string(), out, &status);
+  EXPECT_EQ(status, 1);
+  EXPECT_NE(output.find("was not written by seedforge"), std::string::npos) << output;
+  EXPECT_EQ(ReadFile(out / "orders.csv"), "precious");
+  EXPECT_EQ(ListDir(out), std::vector<std::string>{"orders.csv"});  // no partial or temp file
+}
+
+TEST_F(GenerateTest, ReplacesItsOwnFiles) {
+  int status = 0;
+  Generate("--domain " + Shop().string() + " --seed 1", dir_ / "out", &status);
+  ASSERT_EQ(status, 0);
+  std::string first = ReadFile(dir_ / "out/orders.csv");
+  Generate("--domain " + Shop().string() + " --seed 2", dir_ / "out", &status);
+  ASSERT_EQ(status, 0);
+  EXPECT_NE(ReadFile(dir_ / "out/orders.csv"), first);
+}
+
+TEST_F(GenerateTest, BadRowsOptionIsAUsageError) {
+  int status = 0;
+  std::string output = Generate("--domain " + Shop().string() + " --rows custmers=5", dir_ / "o", &status);
+  EXPECT_EQ(status, 2);
+  EXPECT_NE(output.find("did you mean 'customers'"), std::string::npos) << output;
+  EXPECT_FALSE(fs::exists(dir_ / "o"));
+}
+
+TEST_F(GenerateTest, UnknownDomainSuggests) {
+  int status = 0;
+  std::string output = Generate("--domain bankng", dir_ / "o", &status);
+  EXPECT_EQ(status, 2);
+  EXPECT_NE(output.find("unknown domain 'bankng'"), std::string::npos) << output;
+}
+
+uint64_t HashFile(const fs::path& path) { return HashName(ReadFile(path)); }
+
+// Same seed, same bytes, whatever the thread count; another seed, other data.
+TEST_F(GenerateTest, DeterministicAcrossRunsAndThreads) {
+  for (const char* format : {"csv", "json", "sql", "copy"}) {
+    SCOPED_TRACE(format);
+    std::string base = "--domain " + Shop().string() + " --rows customers=3000 --format " + format;
+    int status = 0;
+    Generate(base + " --seed 7 --threads 1", dir_ / "a", &status);
+    ASSERT_EQ(status, 0);
+    Generate(base + " --seed 7 --threads 2", dir_ / "b", &status);
+    ASSERT_EQ(status, 0);
+    Generate(base + " --seed 7 --threads 1", dir_ / "c", &status);
+    ASSERT_EQ(status, 0);
+    Generate(base + " --seed 8 --threads 2", dir_ / "d", &status);
+    ASSERT_EQ(status, 0);
+    auto files = ListDir(dir_ / "a");
+    ASSERT_GE(files.size(), 2u);
+    for (const std::string& f : files) {
+      if (f.front() == '.') continue;
+      EXPECT_EQ(ReadFile(dir_ / "a" / f), ReadFile(dir_ / "b" / f)) << f << " differs between 1 and 2 threads";
+      EXPECT_EQ(ReadFile(dir_ / "a" / f), ReadFile(dir_ / "c" / f)) << f << " differs between runs";
+      EXPECT_NE(ReadFile(dir_ / "a" / f), ReadFile(dir_ / "d" / f)) << f << " same for seeds 7 and 8";
+    }
+    for (const char* d : {"a", "b", "c", "d"}) fs::remove_all(dir_ / d);
+  }
+}
+
+// Golden hashes: any change of output for the same seed must be a visible,
+// deliberate commit. If you changed output on purpose, update the hashes and
+// say so in the commit message (and bump the provider's version if a
+// provider's output changed).
+TEST_F(GenerateTest, GoldenHashes) {
+  struct Case {
+    const char* args;
+    const char* file;
+    uint64_t hash;
+  };
+  const Case cases[] = {
+      {"--format csv --seed 7", "orders.csv", 0x87909078dac91575ULL},
+      {"--format json --seed 7", "customers.json", 0x3a6ee8eaba332cbULL},
+      {"--format sql --seed 7", "shop.sql", 0xd7ccaf7a197ab067ULL},
+      {"--format copy --seed 7", "shop.copy.sql", 0xdc0e6e5c2b6f07fbULL},
+  };
+  for (const Case& c : cases) {
+    int status = 0;
+    fs::path out = dir_ / "golden";
+    Generate("--domain " + Shop().string() + " " + c.args, out, &status);
+    ASSERT_EQ(status, 0);
+    EXPECT_EQ(HashFile(out / c.file), c.hash) << c.args << " " << c.file << ": 0x" << std::hex
+                                              << HashFile(out / c.file);
+    fs::remove_all(out);
+  }
+}
+
+}  // namespace
+}  // namespace seedforge
