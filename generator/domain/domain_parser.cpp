@@ -567,6 +567,9 @@ void DomainParser::ValidateProviders(EntityDef& entity) {
       continue;
     }
     if (column.field.empty()) column.field = spec->fields.front().name;
+    // Only fields of one multi-field provider (person, address, card) belong
+    // together; a single-field provider gets an instance per column.
+    if (spec->fields.size() == 1 && column.group.empty()) column.group = column.name;
     const FieldSpec* field = spec->FindField(column.field);
     if (!field) {
       std::string fields;
