@@ -627,6 +627,14 @@ void DomainParser::ValidateProviders(EntityDef& entity) {
       std::unique_ptr<Provider> provider = spec->make(params, ctx);
       for (ColumnDef* column : columns) {
         column->params = params;
+        // Lengths are checked in characters; values are ASCII or UTF-8
+        // where a byte count over-estimates, which errs on the safe side.
+        size_t longest = provider->MaxLength(spec->FieldIndex(column->field));
+        if (longest > 0 && column->type.length > 0 && longest > static_cast<size_t>(column->type.length)) {
+          Add(column->where, "column '" + entity.name + "." + column->name + "': provider '" + spec->name +
+                                 "." + column->field + "' makes values up to " + std::to_string(longest) +
+                                 " characters, longer than " + column->type.ToSql());
+        }
         if (!(column->unique || column->primary_key)) continue;
         if (!provider->UniqueSpace(spec->FieldIndex(column->field))) {
           Add(column->where, "column '" + entity.name + "." + column->name + "' is unique, but provider '" +

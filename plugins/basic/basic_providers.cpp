@@ -181,6 +181,7 @@ class CategoryProvider : public Provider {
     }
   }
   std::optional<uint64_t> UniqueSpace(size_t) const override { return table_.size(); }
+  size_t MaxLength(size_t) const override { return table_.MaxLength(); }
 
  private:
   WeightedTable table_;
@@ -247,6 +248,7 @@ class ConstantProvider : public Provider {
     Column& out = *args.outputs[0];
     for (size_t i = 0; i < args.rows.size(); ++i) out.texts[i] = value_;
   }
+  size_t MaxLength(size_t) const override { return value_.size(); }
 
  private:
   std::string value_;
@@ -291,6 +293,7 @@ class PatternProvider : public Provider {
   }
 
   std::optional<uint64_t> UniqueSpace(size_t) const override { return space_; }
+  size_t MaxLength(size_t) const override { return pattern_.size(); }
 
  private:
   static uint64_t Radix(char c) { return c == '#' ? 10 : c == '?' ? 26 : c == '*' ? 36 : 1; }

@@ -50,6 +50,14 @@ class Provider {
 
   virtual void Fill(const FillArgs& args) const = 0;
 
+  // Longest value of a text field with these parameters, in characters,
+  // when the provider knows it better than its FieldSpec (a category's
+  // longest value, a pattern's length); 0 = use FieldSpec::max_length.
+  virtual size_t MaxLength(size_t field) const {
+    (void)field;
+    return 0;
+  }
+
   // Number of distinct values the field can take with these parameters, when
   // the provider can make it unique; nullopt when it cannot be unique.
   // UINT64_MAX means "more than any plan will ask for".
