@@ -73,7 +73,9 @@ void CheckDomainIntegrity(const std::string& domain_name, const std::string& ext
           EXPECT_TRUE(seen.insert(*row[ci]).second) << c.name << " repeats " << *row[ci];
         }
       }
-      if (c.not_null) EXPECT_EQ(nulls, 0u) << c.name;
+      if (c.not_null) {
+        EXPECT_EQ(nulls, 0u) << c.name;
+      }
       if (c.null_rate > 0 && t.rows.size() > 1000) {
         EXPECT_NEAR(static_cast<double>(nulls) / t.rows.size(), c.null_rate, 0.05) << c.name;
       }
@@ -134,7 +136,9 @@ TEST(BankingDomain, ChecksOfTheDomainFileHold) {
   CsvTable accounts = testing::ReadCsv((dir / "accounts.csv").string());
   int opened = accounts.Column("opened_on"), closed = accounts.Column("closed_on");
   for (const auto& row : accounts.rows) {
-    if (row[closed]) EXPECT_GE(*row[closed], *row[opened]);  // ISO dates compare as text
+    if (row[closed]) {
+      EXPECT_GE(*row[closed], *row[opened]);  // ISO dates compare as text
+    }
   }
   CsvTable transactions = testing::ReadCsv((dir / "transactions.csv").string());
   int amount = transactions.Column("amount");

@@ -13,6 +13,7 @@ int RunCli(int argc, char** argv) {
   app.set_version_flag("--version", std::string("seedforge ") + SEEDFORGE_VERSION);
   app.require_subcommand(1);
   SetupGenerateCommand(app);
+  SetupLoadCommand(app);
   SetupListCommand(app);
   try {
     app.parse(argc, argv);

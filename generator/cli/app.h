@@ -12,5 +12,6 @@ int RunCli(int argc, char** argv);
 // Each subcommand file provides one Setup function; main wires them up.
 void SetupGenerateCommand(CLI::App& app);  // generate and validate
 void SetupListCommand(CLI::App& app);
+void SetupLoadCommand(CLI::App& app);
 
 }  // namespace seedforge

@@ -1,0 +1,134 @@
+#include <chrono>
+#include <regex>
+
+#include <pqxx/pqxx>
+#include <pqxx/tablewriter>
+
+#include "seedforge/error.h"
+#include "seedforge/load.h"
+#include "seedforge/output.h"
+#include "seedforge/render.h"
+
+namespace seedforge {
+
+std::string RedactUri(const std::string& uri) {
+  // postgresql://user:secret@host -> postgresql://user:***@host
+  std::string out = std::regex_replace(uri, std::regex(R"(^(\w+://[^:/@?]*):[^@/?]*@)"), "$1:***@");
+  // key=value form and URI query parameters: password=secret
+  out = std::regex_replace(out, std::regex(R"((password\s*=\s*)('[^']*'|[^\s&]*))"), "$1***");
+  return out;
+}
+
+namespace {
+
+double Since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string Where(const std::string& uri) { return uri.empty() ? "the PG* environment" : RedactUri(uri); }
+
+// Messages from the server may quote the connection string; keep passwords out.
+[[noreturn]] void Fail(const std::string& what, const std::exception& e, const std::string& uri) {
+  std::string message = e.what();
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  if (!uri.empty()) {
+    std::string redacted = RedactUri(uri);
+    for (size_t pos; (pos = message.find(uri)) != std::string::npos;) message.replace(pos, uri.size(), redacted);
+  }
+  throw Error(what + ": " + message + "\nnothing was committed");
+}
+
+}  // namespace
+
+LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& options) {
+  const Domain& domain = generator.domain();
+  auto start = std::chrono::steady_clock::now();
+  std::unique_ptr<pqxx::connection> connection;
+  try {
+    connection = std::make_unique<pqxx::connection>(options.uri);
+  } catch (const std::exception& e) {
+    Fail("cannot connect to " + Where(options.uri), e, options.uri);
+  }
+  LoadSummary summary;
+  std::string step = "starting the transaction";
+  try {
+    pqxx::work tx(*connection, "seedforge_load");
+    if (options.create_schema) {
+      step = "creating the schema";
+      tx.exec(RenderSchema(generator, options.templates_dir).create_tables);
+    }
+    // Only the domain's own tables, checked before any row is sent.
+    std::vector<std::string> non_empty;
+    for (int e : generator.order()) {
+      const std::string table = QuoteIdent(domain.entities[e].name);
+      step = "checking table " + table;
+      if (tx.exec1("SELECT to_regclass(" + tx.quote(table) + ") IS NULL")[0].as<bool>()) {
+        throw Error("table " + table + " does not exist in " + Where(options.uri) +
+                    "; give --create-schema to create the domain's tables");
+      }
+      if (!options.create_schema && tx.exec1("SELECT EXISTS (SELECT 1 FROM " + table + ")")[0].as<bool>()) {
+        non_empty.push_back(table);
+      }
+    }
+    if (!non_empty.empty()) {
+      std::string list;
+      for (const std::string& t : non_empty) list += (list.empty() ? "" : ", ") + t;
+      if (options.existing == ExistingRows::kRefuse) {
+        throw UsageError("table(s) " + list + " already hold rows; give --truncate to empty the domain's "
+                         "tables first or --append to add to them (nothing was changed)");
+      }
+      if (options.existing == ExistingRows::kTruncate) {
+        step = "truncating " + list;
+        // No CASCADE: a table outside the domain that references these makes
+        // this fail rather than be emptied too.
+        tx.exec("TRUNCATE " + list);
+      }
+    }
+    for (int e : generator.order()) {
+      const EntityDef& entity = domain.entities[e];
+      const std::string table = QuoteIdent(entity.name);
+      step = "loading table " + table;
+      auto table_start = std::chrono::steady_clock::now();
+      std::vector<std::string> columns;
+      for (const ColumnDef& c : entity.columns) columns.push_back(QuoteIdent(c.name));
+      auto encoder = MakeRowEncoder(Format::kCopy, entity);
+      const uint64_t rows = generator.entities()[e].rows;
+      uint64_t done = 0;
+      {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+        // tablewriter takes whole batches of COPY text lines in one call
+        // (stream_to in libpqxx 6.4 only takes a row at a time).
+        pqxx::tablewriter writer(tx, table, columns.begin(), columns.end());
+#pragma GCC diagnostic pop
+        std::string chunk;
+        StreamEntity(generator, e, *encoder, options.threads, 8000, [&](std::string_view text) {
+          // write_raw_line appends the final newline itself.
+          chunk.assign(text.substr(0, text.empty() ? 0 : text.size() - 1));
+          if (!chunk.empty() || !text.empty()) writer.write_raw_line(chunk);
+          done = std::min<uint64_t>(rows, done + 8000);
+          if (options.progress) options.progress(e, done);
+        });
+        writer.complete();
+      }
+      summary.tables.push_back({entity.name, rows, Since(table_start)});
+      summary.rows += rows;
+    }
+    if (options.create_schema) {
+      step = "adding foreign keys";
+      tx.exec(RenderSchema(generator, options.templates_dir).foreign_keys);
+    }
+    step = "committing";
+    tx.commit();
+  } catch (const Error&) {
+    throw;
+  } catch (const pqxx::broken_connection& e) {
+    Fail("connection lost while " + step, e, options.uri);
+  } catch (const std::exception& e) {
+    Fail(step + " failed", e, options.uri);
+  }
+  summary.seconds = Since(start);
+  return summary;
+}
+
+}  // namespace seedforge
