@@ -171,3 +171,18 @@ TEST_F(GenerateTest, GoldenHashes) {
 
 }  // namespace
 }  // namespace seedforge
+
+namespace seedforge {
+namespace {
+
+// docs/providers.md is generated from the registry; regenerate it with
+//   build/seedforge list providers --markdown > docs/providers.md
+TEST(Docs, ProviderReferenceMatchesRegistry) {
+  std::string output;
+  ASSERT_EQ(testing::RunCommand(testing::SeedforgeBinary() + " list providers --markdown 2>/dev/null", &output), 0);
+  EXPECT_EQ(testing::ReadFile(testing::SourceDir() / "docs/providers.md"), output)
+      << "docs/providers.md is stale: run build/seedforge list providers --markdown > docs/providers.md";
+}
+
+}  // namespace
+}  // namespace seedforge
