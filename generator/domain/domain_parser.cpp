@@ -89,6 +89,7 @@ class DomainParser {
   std::string file_;
   const ProviderRegistry& registry_;
   std::vector<Diagnostic> diagnostics_;
+  std::vector<std::string> enum_names_;
 };
 
 void DomainParser::CheckKeys(const YAML::Node& node, const std::vector<std::string>& allowed,
@@ -156,7 +157,24 @@ Domain DomainParser::Parse(const std::string& text) {
   if (!root.IsMap()) {
     throw InputError({file_, 1, 1}, "a domain file is a map with 'domain' and 'entities' keys");
   }
-  CheckKeys(root, {"domain", "description", "version", "entities"}, "the domain file");
+  CheckKeys(root, {"domain", "description", "version", "enums", "entities"}, "the domain file");
+  if (const YAML::Node enums = root["enums"]) {
+    if (!enums.IsMap()) {
+      Add(enums, "'enums' is a map of type name to its list of labels");
+    } else {
+      for (auto it = enums.begin(); it != enums.end(); ++it) {
+        EnumDef def;
+        def.name = it->first.Scalar();
+        if (!it->second.IsSequence() || it->second.size() == 0) {
+          Add(it->second, "enum '" + def.name + "' needs a list of labels");
+          continue;
+        }
+        for (const YAML::Node& label : it->second) def.labels.push_back(label.Scalar());
+        domain.enums.push_back(std::move(def));
+        enum_names_.push_back(domain.enums.back().name);
+      }
+    }
+  }
   if (root["domain"]) Scalar(root["domain"], "'domain'", &domain.name);
   if (domain.name.empty()) {
     domain.name = std::filesystem::path(file_).stem().string();
@@ -246,7 +264,7 @@ void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, En
   }
   CheckKeys(spec, {"type", "not_null", "nullable", "primary_key", "unique", "default", "check",
                    "null_rate", "description", "provider", "group", "params", "derive",
-                   "references", "per_parent"},
+                   "references", "per_parent", "identity"},
             where);
   bool flag = false;
   if (spec["not_null"] && Bool(spec["not_null"], "'not_null'", &flag)) column.not_null = flag;
@@ -259,6 +277,10 @@ void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, En
   if (spec["default"]) Scalar(spec["default"], "'default'", &column.default_sql);
   if (spec["check"]) Scalar(spec["check"], "'check'", &column.check_sql);
   if (spec["description"]) Scalar(spec["description"], "'description'", &column.description);
+  if (spec["identity"] && Scalar(spec["identity"], "'identity'", &column.identity) &&
+      column.identity != "always" && column.identity != "by default") {
+    Add(spec["identity"], "'identity' is 'always' or 'by default'");
+  }
   if (YAML::Node rate = spec["null_rate"]) {
     std::string s;
     if (Scalar(rate, "'null_rate'", &s)) {
@@ -274,13 +296,14 @@ void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, En
   if (YAML::Node type = spec["type"]) {
     std::string s;
     if (Scalar(type, "'type'", &s)) {
-      if (auto parsed = ParseSqlType(s)) {
+      if (auto parsed = ParseSqlType(s, enum_names_)) {
         column.type = *parsed;
       } else {
         Add(type, "unknown or malformed SQL type '" + s +
                       "' (supported: smallint, integer, bigint, numeric(p,s), real, double "
                       "precision, text, varchar(n), char(n), boolean, date, timestamp, "
-                      "timestamptz, uuid)");
+                      "timestamptz, uuid, json, jsonb, an enum declared under 'enums', and "
+                      "arrays of these as type[])");
       }
     }
   }
@@ -502,7 +525,7 @@ bool KindFits(ValueKind kind, const SqlType& type) {
              type.IsText();
     case ValueKind::kFloat: return type.family == F::kReal || type.family == F::kDouble ||
                                    type.family == F::kNumeric;
-    case ValueKind::kText: return type.IsText();
+    case ValueKind::kText: return type.IsText() || type.TakesText();
     case ValueKind::kBool: return type.family == F::kBoolean;
     case ValueKind::kDate: return type.family == F::kDate || type.family == F::kTimestamp ||
                                   type.family == F::kTimestampTz || type.IsText();

@@ -24,7 +24,7 @@ std::string Normalise(std::string text) {
 }
 }  // namespace
 
-std::optional<SqlType> ParseSqlType(const std::string& text) {
+std::optional<SqlType> ParseSqlType(const std::string& text, const std::vector<std::string>& enum_names) {
   using F = SqlType::Family;
   static const std::vector<std::pair<std::string, F>> kPlain = {
       {"smallint", F::kSmallInt}, {"int2", F::kSmallInt},
@@ -38,9 +38,24 @@ std::optional<SqlType> ParseSqlType(const std::string& text) {
       {"boolean", F::kBoolean}, {"bool", F::kBoolean}, {"date", F::kDate},
       {"timestamp", F::kTimestamp}, {"timestamp without time zone", F::kTimestamp},
       {"timestamptz", F::kTimestampTz}, {"timestamp with time zone", F::kTimestampTz},
-      {"uuid", F::kUuid},
+      {"uuid", F::kUuid}, {"json", F::kJson}, {"jsonb", F::kJsonb},
   };
   std::string t = Normalise(text);
+  bool array = false;
+  if (t.size() > 2 && t.substr(t.size() - 2) == "[]") {
+    array = true;
+    t.resize(t.size() - 2);
+    while (!t.empty() && t.back() == ' ') t.pop_back();
+  }
+  for (const std::string& name : enum_names) {
+    if (t == name) {
+      SqlType type;
+      type.family = F::kEnum;
+      type.enum_name = name;
+      type.array = array;
+      return type;
+    }
+  }
   std::string base = t, args;
   size_t paren = t.find('(');
   if (paren != std::string::npos) {
@@ -53,6 +68,7 @@ std::optional<SqlType> ParseSqlType(const std::string& text) {
   if (it == kPlain.end()) return std::nullopt;
   SqlType type;
   type.family = it->second;
+  type.array = array;
   if (!args.empty()) {
     std::smatch m;
     if (type.family == F::kVarchar || type.family == F::kChar) {
@@ -75,6 +91,11 @@ std::optional<SqlType> ParseSqlType(const std::string& text) {
 
 std::string SqlType::ToSql() const {
   using F = Family;
+  if (array) {
+    SqlType element = *this;
+    element.array = false;
+    return element.ToSql() + "[]";
+  }
   switch (family) {
     case F::kSmallInt: return "smallint";
     case F::kInteger: return "integer";
@@ -92,16 +113,23 @@ std::string SqlType::ToSql() const {
     case F::kTimestamp: return "timestamp";
     case F::kTimestampTz: return "timestamptz";
     case F::kUuid: return "uuid";
+    case F::kJson: return "json";
+    case F::kJsonb: return "jsonb";
+    case F::kEnum: return enum_name;
   }
   return "text";
 }
 
+bool SqlType::TakesText() const {
+  return array || family == Family::kJson || family == Family::kJsonb || family == Family::kEnum;
+}
+
 bool SqlType::IsInteger() const {
-  return family == Family::kSmallInt || family == Family::kInteger || family == Family::kBigInt;
+  return !array && (family == Family::kSmallInt || family == Family::kInteger || family == Family::kBigInt);
 }
 
 bool SqlType::IsText() const {
-  return family == Family::kText || family == Family::kVarchar || family == Family::kChar;
+  return !array && (family == Family::kText || family == Family::kVarchar || family == Family::kChar);
 }
 
 int64_t Cardinality::Sample(RandomStream& random) const {

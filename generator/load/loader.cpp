@@ -118,6 +118,9 @@ LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& opti
       step = "adding foreign keys";
       tx.exec(RenderSchema(generator, options.templates_dir).foreign_keys);
     }
+    step = "moving identity sequences past the loaded rows";
+    std::string resets = RenderSchema(generator, options.templates_dir).sequence_resets;
+    if (resets.find_first_not_of(" \n") != std::string::npos) tx.exec(resets);
     step = "committing";
     tx.commit();
   } catch (const Error&) {

@@ -4,6 +4,7 @@
 
 #include <kainjow/mustache.hpp>
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -41,6 +42,21 @@ std::string Render(const std::string& name, const std::string& text, const mst::
   return out;
 }
 
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A string literal for DDL (standard_conforming_strings: double the quote).
+std::string Literal(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
 std::string Join(const std::vector<std::string>& parts, const std::string& separator) {
   std::string out;
   for (size_t i = 0; i < parts.size(); ++i) out += (i ? separator : "") + parts[i];
@@ -53,6 +69,7 @@ mst::data SchemaData(const Generator& generator) {
   const Domain& domain = generator.domain();
   mst::list tables;
   mst::list foreign_keys;
+  mst::list sequence_resets;
   for (int e : generator.order()) {
     const EntityDef& entity = domain.entities[e];
     mst::data table;
@@ -65,6 +82,7 @@ mst::data SchemaData(const Generator& generator) {
     std::vector<std::string> names;
     for (const ColumnDef& column : entity.columns) {
       std::string def = QuoteIdent(column.name) + " " + column.type.ToSql();
+      if (!column.identity.empty()) def += " GENERATED " + Upper(column.identity) + " AS IDENTITY";
       if (column.not_null && !column.primary_key) def += " NOT NULL";
       if (!column.default_sql.empty()) def += " DEFAULT " + column.default_sql;
       if (column.unique && !column.primary_key) def += " UNIQUE";
@@ -87,6 +105,17 @@ mst::data SchemaData(const Generator& generator) {
     table.set("definitions", definitions);
     table.set("column_list", Join(names, ", "));
     tables.push_back(table);
+    for (const ColumnDef& column : entity.columns) {
+      if (column.identity.empty()) continue;
+      // Rows were loaded with explicit identity values: move the sequence
+      // past them, or the application's next INSERT would collide.
+      mst::data reset;
+      reset.set("table", QuoteIdent(entity.name));
+      reset.set("column", QuoteIdent(column.name));
+      reset.set("table_literal", Literal(QuoteIdent(entity.name)));
+      reset.set("column_literal", Literal(column.name));
+      sequence_resets.push_back(reset);
+    }
     for (const LinkDef& link : entity.links) {
       std::vector<std::string> child, parent;
       for (const std::string& c : link.columns) child.push_back(QuoteIdent(c));
@@ -101,11 +130,22 @@ mst::data SchemaData(const Generator& generator) {
       foreign_keys.push_back(fk);
     }
   }
+  mst::list enums;
+  for (const EnumDef& def : domain.enums) {
+    std::vector<std::string> labels;
+    for (const std::string& label : def.labels) labels.push_back(Literal(label));
+    mst::data d;
+    d.set("name", QuoteIdent(def.name));
+    d.set("labels", Join(labels, ", "));
+    enums.push_back(d);
+  }
   mst::data data;
+  data.set("enums", enums);
   data.set("domain", domain.name);
   data.set("description", domain.description);
   data.set("tables", tables);
   data.set("foreign_keys", foreign_keys);
+  data.set("sequence_resets", sequence_resets);
   data.set("version", SEEDFORGE_VERSION_STRING);
   data.set("seed", std::to_string(generator.options().seed));
   uint64_t total = 0;
@@ -124,6 +164,8 @@ SchemaText RenderSchema(const Generator& generator, const std::filesystem::path&
   SchemaText out;
   out.create_tables = Render("ddl/create_tables.sql.mustache",
                              LoadTemplate("ddl/create_tables.sql.mustache", override_dir), data);
+  out.sequence_resets = Render("ddl/sequence_resets.sql.mustache",
+                               LoadTemplate("ddl/sequence_resets.sql.mustache", override_dir), data);
   out.foreign_keys = Render("ddl/foreign_keys.sql.mustache",
                             LoadTemplate("ddl/foreign_keys.sql.mustache", override_dir), data);
   return out;
@@ -136,6 +178,7 @@ std::string RenderScript(const std::string& template_path, const Generator& gene
   mst::data data = SchemaData(generator);
   data.set("create_tables", schema.create_tables);
   data.set("add_foreign_keys", schema.foreign_keys);
+  data.set("reset_sequences", schema.sequence_resets);
   data.set("file_name", file_name);
   data.set("as_of", as_of);
   return Render(template_path, LoadTemplate(template_path, override_dir), data);

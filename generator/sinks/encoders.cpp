@@ -179,7 +179,15 @@ class InsertEncoder : public RowEncoder {
       if (c) head_ += ", ";
       head_ += QuoteIdent(entity.columns[c].name);
     }
-    head_ += ") VALUES\n";
+    head_ += ")";
+    for (const ColumnDef& c : entity.columns) {
+      // Rows carry their own identity values; GENERATED ALWAYS needs leave.
+      if (c.identity == "always") {
+        head_ += " OVERRIDING SYSTEM VALUE";
+        break;
+      }
+    }
+    head_ += " VALUES\n";
   }
 
   void Encode(const Batch& batch, std::string& out) const override {

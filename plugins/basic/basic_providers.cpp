@@ -301,7 +301,144 @@ class PatternProvider : public Provider {
   uint64_t space_;
 };
 
+// "Lorem ipsum" words (Cicero, De finibus, as mangled by typesetters): text
+// that reads as filler to anyone, so nobody mistakes it for real data.
+constexpr const char* kWords[] = {
+    "lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit", "sed", "do",
+    "eiusmod", "tempor", "incididunt", "ut", "labore", "et", "dolore", "magna", "aliqua", "enim",
+    "ad", "minim", "veniam", "quis", "nostrud", "exercitation", "ullamco", "laboris", "nisi",
+    "aliquip", "ex", "ea", "commodo", "consequat", "duis", "aute", "irure", "in", "reprehenderit",
+    "voluptate", "velit", "esse", "cillum", "fugiat", "nulla", "pariatur", "excepteur", "sint",
+    "occaecat", "cupidatat", "non", "proident", "sunt", "culpa", "qui", "officia", "deserunt",
+    "mollit", "anim", "id", "est", "laborum"};
+constexpr size_t kWordCount = sizeof(kWords) / sizeof(kWords[0]);
+
+class TextProvider : public Provider {
+ public:
+  TextProvider(int64_t min_words, int64_t max_words, int64_t max_length)
+      : min_words_(min_words), max_words_(max_words), max_length_(max_length) {}
+
+  void Fill(const FillArgs& args) const override {
+    Column& out = *args.outputs[0];
+    for (size_t i = 0; i < args.rows.size(); ++i) {
+      RandomStream random(args.key, args.rows[i]);
+      std::string& s = out.texts[i];
+      s.clear();
+      int64_t words = random.Between(min_words_, max_words_);
+      for (int64_t w = 0; w < words; ++w) {
+        const char* word = kWords[random.Below(kWordCount)];
+        size_t extra = std::char_traits<char>::length(word) + (s.empty() ? 0 : 1);
+        if (max_length_ > 0 && s.size() + extra > static_cast<size_t>(max_length_)) break;
+        if (!s.empty()) s += ' ';
+        s += word;
+      }
+    }
+  }
+
+  size_t MaxLength(size_t) const override {
+    return max_length_ > 0 ? static_cast<size_t>(max_length_) : static_cast<size_t>(max_words_) * 13;
+  }
+
+ private:
+  int64_t min_words_, max_words_, max_length_;
+};
+
+void AppendJsonText(std::string_view s, std::string& out) {
+  out += '"';
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
+
+class JsonProvider : public Provider {
+ public:
+  explicit JsonProvider(std::vector<std::string> keys) : keys_(std::move(keys)) {}
+
+  void Fill(const FillArgs& args) const override {
+    Column& out = *args.outputs[0];
+    for (size_t i = 0; i < args.rows.size(); ++i) {
+      RandomStream random(args.key, args.rows[i]);
+      std::string& s = out.texts[i];
+      s = "{";
+      for (size_t k = 0; k < keys_.size(); ++k) {
+        if (k) s += ", ";
+        AppendJsonText(keys_[k], s);
+        s += ": ";
+        switch (k % 4) {
+          case 0: AppendInt(random.Between(1, 100000), s); break;
+          case 1: AppendJsonText(kWords[random.Below(kWordCount)], s); break;
+          case 2: AppendDecimal(random.Between(0, 10000), 2, s); break;
+          default: s += random.Chance(0.5) ? "true" : "false";
+        }
+      }
+      s += '}';
+    }
+  }
+
+ private:
+  std::vector<std::string> keys_;
+};
+
+class ArrayProvider : public Provider {
+ public:
+  ArrayProvider(std::vector<std::string> values, int64_t min, int64_t max, int64_t min_items, int64_t max_items)
+      : values_(std::move(values)), min_(min), max_(max), min_items_(min_items), max_items_(max_items) {}
+
+  void Fill(const FillArgs& args) const override {
+    Column& out = *args.outputs[0];
+    for (size_t i = 0; i < args.rows.size(); ++i) {
+      RandomStream random(args.key, args.rows[i]);
+      std::string& s = out.texts[i];
+      s = "{";
+      int64_t items = random.Between(min_items_, max_items_);
+      for (int64_t k = 0; k < items; ++k) {
+        if (k) s += ',';
+        if (values_.empty()) {
+          AppendInt(random.Between(min_, max_), s);
+        } else {
+          // Array literal elements: double-quoted, with \ and " escaped.
+          s += '"';
+          for (char c : values_[random.Below(values_.size())]) {
+            if (c == '"' || c == '\\') s += '\\';
+            s += c;
+          }
+          s += '"';
+        }
+      }
+      s += '}';
+    }
+  }
+
+ private:
+  std::vector<std::string> values_;
+  int64_t min_, max_, min_items_, max_items_;
+};
+
 }  // namespace
+
+std::unique_ptr<Provider> MakeTextProvider(const Params& params, const ProviderContext&) {
+  int64_t min_words = params.Int("min_words", 1), max_words = params.Int("max_words", 8);
+  if (min_words < 0 || max_words < min_words) params.Fail("max_words", "must be >= min_words >= 0");
+  int64_t max_length = params.Int("max_length", 0);
+  if (max_length < 0) params.Fail("max_length", "must be >= 0");
+  return std::make_unique<TextProvider>(min_words, max_words, max_length);
+}
+
+std::unique_ptr<Provider> MakeJsonProvider(const Params& params, const ProviderContext&) {
+  std::vector<std::string> keys = params.StringList("keys");
+  if (!params.Has("keys")) keys = {"id", "label", "score", "active"};
+  return std::make_unique<JsonProvider>(std::move(keys));
+}
+
+std::unique_ptr<Provider> MakeArrayProvider(const Params& params, const ProviderContext&) {
+  int64_t min_items = params.Int("min_items", 0), max_items = params.Int("max_items", 3);
+  if (min_items < 0 || max_items < min_items) params.Fail("max_items", "must be >= min_items >= 0");
+  int64_t min = params.Int("min", 0), max = params.Int("max", 100);
+  if (min > max) params.Fail("max", "must be >= min");
+  return std::make_unique<ArrayProvider>(params.StringList("values"), min, max, min_items, max_items);
+}
 
 std::unique_ptr<Provider> MakeSequenceProvider(const Params& params, const ProviderContext&) {
   return std::make_unique<SequenceProvider>(params.Int("start", 1), params.Int("step", 1));

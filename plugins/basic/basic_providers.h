@@ -19,5 +19,8 @@ std::unique_ptr<Provider> MakeDateProvider(const Params& params, const ProviderC
 std::unique_ptr<Provider> MakeTimestampProvider(const Params& params, const ProviderContext& ctx);
 std::unique_ptr<Provider> MakeConstantProvider(const Params& params, const ProviderContext& ctx);
 std::unique_ptr<Provider> MakePatternProvider(const Params& params, const ProviderContext& ctx);
+std::unique_ptr<Provider> MakeTextProvider(const Params& params, const ProviderContext& ctx);
+std::unique_ptr<Provider> MakeJsonProvider(const Params& params, const ProviderContext& ctx);
+std::unique_ptr<Provider> MakeArrayProvider(const Params& params, const ProviderContext& ctx);
 
 }  // namespace seedforge

@@ -117,6 +117,36 @@ void RegisterBasicPack(ProviderRegistry& registry) {
                 .example = "reference: {type: text, unique: true, provider: pattern, params: "
                            "{pattern: 'REF-########'}}",
                 .make = &MakePatternProvider});
+  registry.Add({.name = "text",
+                .pack = "basic",
+                .version = 1,
+                .summary = "Filler text: lower-case Latin words (lorem ipsum), cut to a length",
+                .fields = {{.name = "value", .kind = ValueKind::kText}},
+                .params = {{"min_words", "fewest words", "1"},
+                           {"max_words", "most words", "8"},
+                           {"max_length", "longest text in characters; 0 = no limit", "0"}},
+                .example = "note: {type: varchar(80), provider: text, params: {max_words: 12, max_length: 80}}",
+                .make = &MakeTextProvider});
+  registry.Add({.name = "json",
+                .pack = "basic",
+                .version = 1,
+                .summary = "A small JSON object with the given keys (integer, text, number and boolean values in turn)",
+                .fields = {{.name = "value", .kind = ValueKind::kText}},
+                .params = {{"keys", "keys of the object", "id,label,score,active"}},
+                .example = "attributes: {type: jsonb, provider: json, params: {keys: [color, size]}}",
+                .make = &MakeJsonProvider});
+  registry.Add({.name = "array",
+                .pack = "basic",
+                .version = 1,
+                .summary = "A PostgreSQL array literal: {a,b} of chosen values, or of integers in [min, max]",
+                .fields = {{.name = "value", .kind = ValueKind::kText}},
+                .params = {{"values", "elements to choose from (text); integers when absent", ""},
+                           {"min", "smallest integer element", "0"},
+                           {"max", "largest integer element", "100"},
+                           {"min_items", "fewest elements", "0"},
+                           {"max_items", "most elements", "3"}},
+                .example = "tags: {type: 'text[]', provider: array, params: {values: [new, sale, eco]}}",
+                .make = &MakeArrayProvider});
 }
 
 }  // namespace seedforge

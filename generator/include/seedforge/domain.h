@@ -26,19 +26,28 @@ struct SqlType {
   enum class Family {
     kSmallInt, kInteger, kBigInt, kNumeric, kReal, kDouble,
     kText, kVarchar, kChar, kBoolean, kDate, kTimestamp, kTimestampTz, kUuid,
+    kJson, kJsonb,
+    kEnum,  // a type declared under `enums:` in the domain file
   };
   Family family = Family::kText;
   int length = 0;     // varchar(n), char(n); 0 = unbounded
   int precision = 0;  // numeric(p, s); 0 = unconstrained
   int scale = 0;
+  std::string enum_name;  // kEnum
+  bool array = false;     // an array of the type above ("text[]")
 
   std::string ToSql() const;  // "varchar(40)", "numeric(12,2)", "timestamptz"
   bool IsInteger() const;
   bool IsText() const;
+  // Types whose values are written as text in any output (json, enums,
+  // arrays): text-producing providers can fill them.
+  bool TakesText() const;
 };
 
-// Parses "bigint", "varchar(40)", "numeric(12, 2)", "timestamp with time zone"...
-std::optional<SqlType> ParseSqlType(const std::string& text);
+// Parses "bigint", "varchar(40)", "numeric(12, 2)", "timestamp with time zone",
+// "text[]"...; names in `enum_names` are enum types.
+std::optional<SqlType> ParseSqlType(const std::string& text,
+                                    const std::vector<std::string>& enum_names = {});
 
 // How many children each parent has, along a link.
 struct Cardinality {
@@ -64,6 +73,7 @@ struct ColumnDef {
   bool primary_key = false;
   bool unique = false;
   std::string default_sql;  // DEFAULT expression, verbatim
+  std::string identity;     // "always" or "by default": an identity column
   std::string check_sql;    // CHECK expression, verbatim
   double null_rate = 0;     // share of NULLs (nullable columns only)
   std::string description;
@@ -109,9 +119,15 @@ struct EntityDef {
   int CountingLink() const;
 };
 
+struct EnumDef {
+  std::string name;
+  std::vector<std::string> labels;
+};
+
 struct Domain {
   std::string name;
   std::string description;
+  std::vector<EnumDef> enums;  // CREATE TYPE ... AS ENUM, in file order
   std::string file;  // as given, for messages
   std::vector<EntityDef> entities;
 

@@ -20,6 +20,7 @@ std::string LoadTemplate(const std::string& path, const std::filesystem::path& o
 struct SchemaText {
   std::string create_tables;  // CREATE TABLE statements, parents first
   std::string foreign_keys;   // ALTER TABLE ... ADD FOREIGN KEY statements
+  std::string sequence_resets;  // setval() of identity columns after a load
 };
 
 SchemaText RenderSchema(const Generator& generator, const std::filesystem::path& override_dir);
