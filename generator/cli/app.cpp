@@ -14,6 +14,7 @@ int RunCli(int argc, char** argv) {
   app.require_subcommand(1);
   SetupGenerateCommand(app);
   SetupLoadCommand(app);
+  SetupIntrospectCommand(app);
   SetupListCommand(app);
   try {
     app.parse(argc, argv);

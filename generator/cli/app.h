@@ -13,5 +13,6 @@ int RunCli(int argc, char** argv);
 void SetupGenerateCommand(CLI::App& app);  // generate and validate
 void SetupListCommand(CLI::App& app);
 void SetupLoadCommand(CLI::App& app);
+void SetupIntrospectCommand(CLI::App& app);
 
 }  // namespace seedforge

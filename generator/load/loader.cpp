@@ -84,6 +84,26 @@ LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& opti
         tx.exec("TRUNCATE " + list);
       }
     }
+    // A link to a table loaded later (the nullable link that breaks a
+    // cycle) is loaded as NULL and filled by an UPDATE once every row is in.
+    // With --create-schema the foreign keys come last, so nothing waits.
+    std::vector<int> position(domain.entities.size());
+    for (size_t i = 0; i < generator.order().size(); ++i) position[generator.order()[i]] = static_cast<int>(i);
+    std::vector<std::pair<int, int>> deferred;  // (entity, link)
+    for (int e : generator.order()) {
+      const EntityDef& entity = domain.entities[e];
+      for (size_t l = 0; l < entity.links.size(); ++l) {
+        int parent = domain.FindEntity(entity.links[l].parent);
+        if (!options.create_schema && parent != e && position[parent] > position[e]) {
+          if (entity.PrimaryKey().empty()) {
+            throw Error("table " + QuoteIdent(entity.name) + " references " + QuoteIdent(entity.links[l].parent) +
+                        ", which is loaded after it (a cycle of links), and has no primary key to fill the "
+                        "reference by; add a primary key or load with --create-schema");
+          }
+          deferred.push_back({e, static_cast<int>(l)});
+        }
+      }
+    }
     for (int e : generator.order()) {
       const EntityDef& entity = domain.entities[e];
       const std::string table = QuoteIdent(entity.name);
@@ -91,7 +111,12 @@ LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& opti
       auto table_start = std::chrono::steady_clock::now();
       std::vector<std::string> columns;
       for (const ColumnDef& c : entity.columns) columns.push_back(QuoteIdent(c.name));
-      auto encoder = MakeRowEncoder(Format::kCopy, entity);
+      std::vector<bool> nulled(entity.columns.size(), false);
+      for (const auto& [de, dl] : deferred) {
+        if (de != e) continue;
+        for (const std::string& c : entity.links[dl].columns) nulled[entity.FindColumn(c)] = true;
+      }
+      auto encoder = MakeCopyEncoder({}, nulled);
       const uint64_t rows = generator.entities()[e].rows;
       uint64_t done = 0;
       {
@@ -113,6 +138,48 @@ LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& opti
       }
       summary.tables.push_back({entity.name, rows, Since(table_start)});
       summary.rows += rows;
+    }
+    for (size_t d = 0; d < deferred.size(); ++d) {
+      const auto [e, l] = deferred[d];
+      const EntityDef& entity = domain.entities[e];
+      const LinkDef& link = entity.links[l];
+      const std::string table = QuoteIdent(entity.name);
+      step = "filling " + table + " references to " + QuoteIdent(link.parent);
+      std::vector<int> columns;
+      std::vector<std::string> names, keys, sets;
+      for (const std::string& c : entity.PrimaryKey()) {
+        columns.push_back(entity.FindColumn(c));
+        names.push_back(QuoteIdent(c));
+        keys.push_back("t." + QuoteIdent(c) + " = f." + QuoteIdent(c));
+      }
+      for (const std::string& c : link.columns) {
+        columns.push_back(entity.FindColumn(c));
+        names.push_back(QuoteIdent(c));
+        sets.push_back(QuoteIdent(c) + " = f." + QuoteIdent(c));
+      }
+      auto join = [](const std::vector<std::string>& parts, const char* sep) {
+        std::string out;
+        for (const std::string& p : parts) out += (out.empty() ? "" : sep) + p;
+        return out;
+      };
+      const std::string fill = "seedforge_fill_" + std::to_string(d);
+      tx.exec("CREATE TEMP TABLE " + fill + " ON COMMIT DROP AS SELECT " + join(names, ", ") + " FROM " + table +
+              " WITH NO DATA");
+      {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+        pqxx::tablewriter writer(tx, fill, names.begin(), names.end());
+#pragma GCC diagnostic pop
+        auto encoder = MakeCopyEncoder(columns, {});
+        std::string chunk;
+        StreamEntity(generator, e, *encoder, options.threads, 8000, [&](std::string_view text) {
+          chunk.assign(text.substr(0, text.empty() ? 0 : text.size() - 1));
+          writer.write_raw_line(chunk);
+        });
+        writer.complete();
+      }
+      tx.exec("UPDATE " + table + " AS t SET " + join(sets, ", ") + " FROM " + fill + " AS f WHERE " +
+              join(keys, " AND "));
     }
     if (options.create_schema) {
       step = "adding foreign keys";

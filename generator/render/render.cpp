@@ -106,7 +106,7 @@ mst::data SchemaData(const Generator& generator) {
     table.set("column_list", Join(names, ", "));
     tables.push_back(table);
     for (const ColumnDef& column : entity.columns) {
-      if (column.identity.empty()) continue;
+      if (column.identity.empty() && column.default_sql.rfind("nextval(", 0) != 0) continue;
       // Rows were loaded with explicit identity values: move the sequence
       // past them, or the application's next INSERT would collide.
       mst::data reset;

@@ -242,12 +242,17 @@ class InsertEncoder : public RowEncoder {
 // COPY text format: tab-separated, \N for NULL, backslash escapes.
 class CopyEncoder : public RowEncoder {
  public:
+  CopyEncoder(std::vector<int> columns, std::vector<bool> nulled)
+      : columns_(std::move(columns)), nulled_(std::move(nulled)) {}
+
   void Encode(const Batch& batch, std::string& out) const override {
+    const size_t n = columns_.empty() ? batch.columns.size() : columns_.size();
     for (size_t i = 0; i < batch.size; ++i) {
-      for (size_t c = 0; c < batch.columns.size(); ++c) {
-        if (c) out += '\t';
+      for (size_t k = 0; k < n; ++k) {
+        if (k) out += '\t';
+        size_t c = columns_.empty() ? k : static_cast<size_t>(columns_[k]);
         const Column& col = batch.columns[c];
-        if (col.IsNull(i)) {
+        if (col.IsNull(i) || (c < nulled_.size() && nulled_[c])) {
           out += "\\N";
         } else if (col.kind == ValueKind::kText) {
           for (char ch : col.texts[i]) {
@@ -268,9 +273,17 @@ class CopyEncoder : public RowEncoder {
       out += '\n';
     }
   }
+
+ private:
+  std::vector<int> columns_;  // empty: all, in order
+  std::vector<bool> nulled_;  // columns written as NULL whatever their value
 };
 
 }  // namespace
+
+std::unique_ptr<RowEncoder> MakeCopyEncoder(std::vector<int> columns, std::vector<bool> nulled) {
+  return std::make_unique<CopyEncoder>(std::move(columns), std::move(nulled));
+}
 
 std::unique_ptr<RowEncoder> MakeRowEncoder(Format format, const EntityDef& entity) {
   switch (format) {
@@ -278,7 +291,7 @@ std::unique_ptr<RowEncoder> MakeRowEncoder(Format format, const EntityDef& entit
     case Format::kJsonl: return std::make_unique<JsonEncoder>(entity, false);
     case Format::kJson: return std::make_unique<JsonEncoder>(entity, true);
     case Format::kSql: return std::make_unique<InsertEncoder>(entity);
-    case Format::kCopy: return std::make_unique<CopyEncoder>();
+    case Format::kCopy: return std::make_unique<CopyEncoder>(std::vector<int>{}, std::vector<bool>{});
     case Format::kDdl: return nullptr;
   }
   return nullptr;

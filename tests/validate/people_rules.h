@@ -41,7 +41,8 @@ inline int64_t DigitsAt(std::string_view s, size_t pos, size_t n) {
 // group number is never 00 and the serial number never 0000.
 inline bool IsValidSsn(std::string_view ssn) {
   if (ssn.size() != 11 || ssn[3] != '-' || ssn[6] != '-') return false;
-  const int64_t area = DigitsAt(ssn, 0, 3), group = DigitsAt(ssn, 4, 2), serial = DigitsAt(ssn, 7, 4);
+  const int64_t area = DigitsAt(ssn, 0, 3), group = DigitsAt(ssn, 4, 2),
+                serial = DigitsAt(ssn, 7, 4);
   if (area < 0 || group < 0 || serial < 0) return false;
   return area != 0 && area != 666 && area < 900 && group != 0 && serial != 0;
 }
@@ -87,7 +88,8 @@ inline bool IsValidEmail(std::string_view email) {
   const size_t at = email.rfind('@');
   if (at == std::string_view::npos || email.size() > 254) return false;
   const std::string_view local = email.substr(0, at), domain = email.substr(at + 1);
-  if (local.empty() || local.size() > 64 || local.front() == '.' || local.back() == '.') return false;
+  if (local.empty() || local.size() > 64 || local.front() == '.' || local.back() == '.')
+    return false;
   constexpr std::string_view kAtextSpecials = "!#$%&'*+-/=?^_`{|}~";
   for (size_t i = 0; i < local.size(); ++i) {
     const char c = local[i];
@@ -95,7 +97,8 @@ inline bool IsValidEmail(std::string_view email) {
       if (local[i - 1] == '.') return false;
       continue;
     }
-    if (!IsDigit(c) && !IsUpper(c) && !IsLower(c) && kAtextSpecials.find(c) == std::string_view::npos) {
+    if (!IsDigit(c) && !IsUpper(c) && !IsLower(c) &&
+        kAtextSpecials.find(c) == std::string_view::npos) {
       return false;
     }
   }
@@ -103,8 +106,10 @@ inline bool IsValidEmail(std::string_view email) {
   size_t start = 0;
   while (true) {
     const size_t dot = domain.find('.', start);
-    const std::string_view label = domain.substr(start, dot == std::string_view::npos ? dot : dot - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    const std::string_view label =
+        domain.substr(start, dot == std::string_view::npos ? dot : dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+      return false;
     bool alphabetic = true;
     for (char c : label) {
       if (!IsDigit(c) && !IsUpper(c) && !IsLower(c) && c != '-') return false;
@@ -126,7 +131,8 @@ inline bool IsReservedExampleDomain(std::string_view domain) {
   }
   if (d == "example.com" || d == "example.net" || d == "example.org") return true;
   for (std::string_view tld : {".example", ".test", ".invalid", ".localhost"}) {
-    if (d.size() > tld.size() && d.compare(d.size() - tld.size(), tld.size(), tld) == 0) return true;
+    if (d.size() > tld.size() && d.compare(d.size() - tld.size(), tld.size(), tld) == 0)
+      return true;
   }
   return false;
 }

@@ -38,6 +38,10 @@ class RowEncoder {
 // data lines of a COPY ... FROM stdin block (text format).
 std::unique_ptr<RowEncoder> MakeRowEncoder(Format format, const EntityDef& entity);
 
+// A COPY text encoder of some columns only (`columns`, in that order; all
+// when empty), writing NULL for the columns marked in `nulled`.
+std::unique_ptr<RowEncoder> MakeCopyEncoder(std::vector<int> columns, std::vector<bool> nulled);
+
 // Text a per-entity file starts and ends with (CSV header, JSON brackets).
 std::string EntityFilePrefix(Format format, const EntityDef& entity);
 std::string EntityFileSuffix(Format format);

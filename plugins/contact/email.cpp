@@ -1,0 +1,185 @@
+// `email`: an address derived from the row's name, at a domain reserved for
+// examples (RFC 2606) unless the domain file names others.
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "contact/contact_providers.h"
+#include "person/name_text.h"
+#include "seedforge/tables.h"
+
+namespace seedforge {
+namespace {
+
+// Longest local part kept before the digits: RFC 5321 section 4.5.3.1.1
+// allows 64 octets, and 30 + at most 19 digits stays well inside.
+constexpr size_t kMaxStem = 30;
+
+// Shapes of local parts, weighted so that first.last (the usual corporate
+// form) leads, then initial-plus-surname.
+enum class Shape { kFirstDotLast, kFlast, kFirstLast, kFirstUnderLast, kFDotLast, kFirst };
+constexpr std::pair<Shape, double> kShapes[] = {
+    {Shape::kFirstDotLast, 35},   {Shape::kFlast, 25},    {Shape::kFirstLast, 15},
+    {Shape::kFirstUnderLast, 10}, {Shape::kFDotLast, 10}, {Shape::kFirst, 5},
+};
+
+AliasSampler ShapeSampler() {
+  std::vector<double> weights;
+  for (const auto& [shape, weight] : kShapes) weights.push_back(weight);
+  return AliasSampler(weights);
+}
+
+// Writes the local part's stem into `out` from folded names: letters, '.'
+// and '_' only, never empty, never starting or ending with '.' or '_' (a
+// dot-atom, RFC 5322 section 3.2.3) and never ending in a digit, so that the
+// digits appended after it are a self-delimiting suffix (see UniqueNumber).
+void BuildStem(Shape shape, const std::string& first, const std::string& last, std::string& out) {
+  out.clear();
+  if (first.empty() || last.empty()) {
+    out.append(first.empty() ? last : first);
+    if (out.empty()) out.assign("user");
+  } else {
+    switch (shape) {
+      case Shape::kFirstDotLast:
+        out.append(first).append(".").append(last);
+        break;
+      case Shape::kFlast:
+        out.append(1, first[0]).append(last);
+        break;
+      case Shape::kFirstLast:
+        out.append(first).append(last);
+        break;
+      case Shape::kFirstUnderLast:
+        out.append(first).append("_").append(last);
+        break;
+      case Shape::kFDotLast:
+        out.append(1, first[0]).append(".").append(last);
+        break;
+      case Shape::kFirst:
+        out.append(first);
+        break;
+    }
+  }
+  if (out.size() > kMaxStem) out.resize(kMaxStem);
+  while (out.back() == '.' || out.back() == '_') out.pop_back();
+}
+
+// A host name of letter-digit-hyphen labels (RFC 1035 section 2.3.1, RFC
+// 1123 section 2.1), at least two of them.
+bool IsHostName(const std::string& domain) {
+  if (domain.empty() || domain.size() > 253) return false;
+  size_t labels = 0, start = 0;
+  while (true) {
+    size_t dot = domain.find('.', start);
+    std::string label = domain.substr(start, dot == std::string::npos ? dot : dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+      return false;
+    for (char c : label) {
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+    }
+    ++labels;
+    if (dot == std::string::npos) return labels >= 2;
+    start = dot + 1;
+  }
+}
+
+class EmailProvider : public Provider {
+ public:
+  EmailProvider(WeightedTable domains, std::optional<person::NameTables> tables,
+                double digits_share)
+      : domains_(std::move(domains)),
+        tables_(std::move(tables)),
+        shapes_(ShapeSampler()),
+        digits_share_(digits_share) {}
+
+  void Fill(const FillArgs& args) const override {
+    Column& out = *args.outputs[0];
+    const Column* first_in = args.inputs.size() > 0 ? args.inputs[0] : nullptr;
+    const Column* last_in = args.inputs.size() > 1 ? args.inputs[1] : nullptr;
+    const Column* name_in = args.inputs.size() > 2 ? args.inputs[2] : nullptr;
+    const bool own_names = !first_in && !last_in && !name_in && tables_;
+    std::optional<person::UniqueNumber> unique;
+    if (args.unique[0]) unique.emplace(args.key);
+    std::string first, last;  // folded names, reused across rows
+    for (size_t i = 0; i < args.rows.size(); ++i) {
+      RandomStream random(args.key, args.rows[i]);
+      first.clear();
+      last.clear();
+      if (own_names) {
+        const WeightedTable& firsts = random.Chance(0.5) ? tables_->female : tables_->male;
+        person::AppendFoldedName(firsts.Sample(random), first);
+        person::AppendFoldedName(tables_->last.Sample(random), last);
+      } else {
+        if (first_in && !first_in->IsNull(i)) person::AppendFoldedName(first_in->texts[i], first);
+        if (last_in && !last_in->IsNull(i)) person::AppendFoldedName(last_in->texts[i], last);
+        if (name_in && !name_in->IsNull(i) && first.empty() && last.empty()) {
+          std::string_view name_first, name_last;
+          person::SplitFullName(name_in->texts[i], &name_first, &name_last);
+          person::AppendFoldedName(name_first, first);
+          person::AppendFoldedName(name_last, last);
+        }
+      }
+      std::string& value = out.texts[i];
+      BuildStem(kShapes[shapes_.Sample(random)].first, first, last, value);
+      const bool with_digits = random.Chance(digits_share_);
+      const uint64_t digits = static_cast<uint64_t>(random.Between(1, 99));
+      if (unique) {
+        person::AppendDecimalDigits((*unique)(args.rows[i]), value);
+      } else if (with_digits) {
+        person::AppendDecimalDigits(digits, value);
+      }
+      value.push_back('@');
+      value.append(domains_.Sample(random));
+    }
+  }
+
+  // Distinct local parts for distinct rows whatever the names (UniqueNumber).
+  std::optional<uint64_t> UniqueSpace(size_t) const override {
+    return std::numeric_limits<uint64_t>::max();
+  }
+
+ private:
+  WeightedTable domains_;
+  std::optional<person::NameTables> tables_;  // only when no name column is given
+  AliasSampler shapes_;
+  double digits_share_;
+};
+
+}  // namespace
+
+std::unique_ptr<Provider> MakeEmailProvider(const Params& params, const ProviderContext&) {
+  std::vector<std::string> domains;
+  std::vector<double> weights;
+  if (params.Has("domains")) {
+    for (auto& [domain, weight] : params.Weighted("domains")) {
+      std::string lower = domain;
+      for (char& c : lower) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      if (!IsHostName(lower)) params.Fail("domains", "'" + domain + "' is not a host name");
+      if (!(weight >= 0)) params.Fail("domains", "weights must be >= 0");
+      domains.push_back(lower);
+      weights.push_back(weight);
+    }
+    double total = 0;
+    for (double w : weights) total += w;
+    if (!(total > 0)) params.Fail("domains", "needs at least one domain with a positive weight");
+  } else {
+    // RFC 2606 section 3: second-level names reserved for documentation,
+    // so generated addresses can never reach a real mailbox.
+    domains = {"example.com", "example.org", "example.net"};
+    weights = {1, 1, 1};
+  }
+  const double digits_share = params.Double("digits", 0.3);
+  if (!(digits_share >= 0 && digits_share <= 1)) params.Fail("digits", "must be between 0 and 1");
+  std::optional<person::NameTables> tables;
+  if (!params.Has("first") && !params.Has("last") && !params.Has("name")) {
+    tables = person::NameTables::Load();
+  }
+  return std::make_unique<EmailProvider>(WeightedTable(std::move(domains), std::move(weights)),
+                                         std::move(tables), digits_share);
+}
+
+}  // namespace seedforge

@@ -1,0 +1,75 @@
+// Helpers shared by the providers that turn people's names into text:
+// `person` (this pack), `username` (this pack) and `email` (contact pack).
+//
+// - AppendFoldedName: a name as lower-case ASCII letters, for identifiers.
+// - NameTables: the pack's name frequency tables, parsed once per provider.
+// - UniqueNumber: a bijection from row indices to short positive integers,
+//   for "jsmith4821"-style suffixes that make a column unique by
+//   construction.
+//
+// Thread safety: all types are immutable after construction.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "seedforge/random.h"
+#include "seedforge/tables.h"
+
+namespace seedforge::person {
+
+// Appends `text` folded to lower-case ASCII letters: A-Z are lowered, the
+// letters of Latin-1 and Latin Extended-A lose their accents (é -> e,
+// ß -> ss, Æ -> ae, Ł -> l) and everything else (digits, spaces, hyphens,
+// apostrophes, other scripts, malformed UTF-8) is dropped. Identifiers built
+// from names therefore never contain digits, which UniqueNumber relies on.
+void AppendFoldedName(std::string_view text, std::string& out);
+
+// Splits a full name into its first and last words ("Mary Ann Smith" ->
+// "Mary", "Smith"); a single word is a first name with no last name.
+void SplitFullName(std::string_view full, std::string_view* first, std::string_view* last);
+
+// The person pack's name tables (see plugins/person/data/SOURCES.md).
+struct NameTables {
+  WeightedTable female;  // first names, weighted by US births 1946-2007
+  WeightedTable male;
+  WeightedTable last;  // surnames, weighted by Census frequency
+
+  static NameTables Load();
+};
+
+// A bijection from row indices onto positive integers that grows with the
+// row count instead of spanning a fixed range: rows 0-89 get the two-digit
+// numbers 10-99 in a keyed random order, the next 900 rows the three-digit
+// numbers, and so on (tier t holds the 9 * 10^(t+1) numbers of t+2 digits).
+// So a 100,000-row table gets at most six digits, and the number is
+// written without leading zeros. Appended to a stem that ends in a letter,
+// it makes `stem + number` distinct for distinct rows whatever the stems:
+// two equal strings have equal trailing digit runs, hence equal numbers,
+// hence equal rows.
+class UniqueNumber {
+ public:
+  explicit UniqueNumber(uint64_t key);
+
+  // REQUIRES: row < 10^19 - 10 (every row index an entity can have).
+  uint64_t operator()(uint64_t row) const;
+
+ private:
+  static constexpr int kTiers = 18;  // 2..19 digits: all that fit in 64 bits
+  std::vector<IndexPermutation> tiers_;
+};
+
+// Appends `value` in decimal.
+inline void AppendDecimalDigits(uint64_t value, std::string& out) {
+  char buf[20];
+  int n = 0;
+  do {
+    buf[n++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  while (n > 0) out.push_back(buf[--n]);
+}
+
+}  // namespace seedforge::person
