@@ -239,6 +239,12 @@ void DomainParser::ParseEntity(const YAML::Node& key, const YAML::Node& node, En
       for (const YAML::Node& link : links) ParseLink(link, entity);
     }
   }
+  for (const ColumnDef& column : entity.columns) {
+    if (column.source == ColumnSource::kNone) {
+      Add(column.where, "column '" + entity.name + "." + column.name +
+                            "' needs a source: 'provider', 'derive', 'references' or 'ordinal'");
+    }
+  }
 }
 
 void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, EntityDef& entity) {
@@ -264,7 +270,7 @@ void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, En
   }
   CheckKeys(spec, {"type", "not_null", "nullable", "primary_key", "unique", "default", "check",
                    "null_rate", "description", "provider", "group", "params", "derive",
-                   "references", "per_parent", "identity"},
+                   "references", "per_parent", "identity", "ordinal"},
             where);
   bool flag = false;
   if (spec["not_null"] && Bool(spec["not_null"], "'not_null'", &flag)) column.not_null = flag;
@@ -354,9 +360,16 @@ void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, En
   } else if (spec["per_parent"]) {
     Add(spec["per_parent"], "'per_parent' belongs with 'references'");
   }
-  if (sources != 1) {
-    Add(key, where + (sources == 0 ? " needs a source: 'provider', 'derive' or 'references'"
-                                   : " has more than one of 'provider', 'derive' and 'references'"));
+  if (YAML::Node ordinal = spec["ordinal"]) {
+    ++sources;
+    column.source = ColumnSource::kOrdinal;
+    Scalar(ordinal, "'ordinal'", &column.ordinal_of);
+    column.where = At(ordinal);
+  }
+  if (sources > 1) {
+    Add(key, where + " has more than one of 'provider', 'derive', 'references' and 'ordinal'");
+  } else if (sources == 0) {
+    column.source = ColumnSource::kNone;  // an entity-level link may fill it
   }
   if (spec["group"] && !spec["provider"]) Add(spec["group"], "'group' belongs with 'provider'");
   if (spec["params"] && !spec["provider"]) Add(spec["params"], "'params' belongs with 'provider'");
@@ -555,6 +568,11 @@ SqlType NaturalType(const FieldSpec& field) {
 void DomainParser::Validate(Domain& domain) {
   for (EntityDef& entity : domain.entities) ValidateProviders(entity);
   for (EntityDef& entity : domain.entities) ValidateLinks(domain, entity);
+  for (EntityDef& entity : domain.entities) {
+    for (ColumnDef& column : entity.columns) {
+      if (column.type.length == -1) column.type.length = 0;  // untyped and unresolved: text
+    }
+  }
   for (const EntityDef& entity : domain.entities) ValidateColumnOrder(entity);
   ValidateCycles(domain);
 }
@@ -565,6 +583,7 @@ void DomainParser::ValidateProviders(EntityDef& entity) {
   for (ColumnDef& column : entity.columns) {
     std::string where = "column '" + entity.name + "." + column.name + "'";
     bool typed = column.type.length != -1;
+    if (column.source != ColumnSource::kDerived && column.source != ColumnSource::kProvider) continue;
     if (!typed) column.type.length = 0;
     if (column.source == ColumnSource::kDerived) {
       if (!typed) column.type = *ParseSqlType("text");
@@ -674,6 +693,21 @@ void DomainParser::ValidateProviders(EntityDef& entity) {
 }
 
 void DomainParser::ValidateLinks(Domain& domain, EntityDef& entity) {
+  for (ColumnDef& column : entity.columns) {
+    if (column.source != ColumnSource::kOrdinal) continue;
+    int c = entity.FindColumn(column.ordinal_of);
+    const ColumnDef* ref = c < 0 ? nullptr : &entity.columns[c];
+    if (!ref || ref->source != ColumnSource::kReference || !entity.links[ref->link].per_parent) {
+      Add(column.where, "'ordinal' names a column of '" + entity.name +
+                            "' that references a parent with 'per_parent': the ordinal counts its children");
+      continue;
+    }
+    if (!column.type.IsInteger() && column.type.length != -1) {
+      Add(column.where, "an ordinal column must have an integer type");
+    }
+    if (column.type.length == -1) column.type = *ParseSqlType("integer");
+    column.link = ref->link;
+  }
   int counting = 0;
   for (LinkDef& link : entity.links) {
     int p = domain.FindEntity(link.parent);

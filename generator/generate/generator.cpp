@@ -46,7 +46,7 @@ struct LinkStep {
 };
 
 struct Step {
-  enum class Kind { kProvider, kDerived, kLink };
+  enum class Kind { kProvider, kDerived, kLink, kOrdinal };
   Kind kind;
   int index;                 // into providers / derived / links
   std::vector<int> columns;  // columns it fills
@@ -121,8 +121,10 @@ struct Generator::Impl {
             std::vector<Column>& columns) const;
   void FillLink(int e, const LinkStep& link, std::span<const uint64_t> rows,
                 std::vector<Column>& columns) const;
+  // Parent row of each row along `link`; for grouped links also the 1-based
+  // position of the row among its parent's children, when `ordinals` is set.
   void ParentRows(const LinkStep& link, std::span<const uint64_t> rows, std::vector<uint64_t>& parents,
-                  std::vector<uint8_t>& null) const;
+                  std::vector<uint8_t>& null, std::vector<int64_t>* ordinals = nullptr) const;
 };
 
 void Generator::Impl::PlanCounts() {
@@ -255,6 +257,11 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
                              {static_cast<int>(c)}, {}});
     }
   }
+  for (size_t c = 0; c < n; ++c) {
+    if (def.columns[c].source != ColumnSource::kOrdinal) continue;
+    state.column_step[c] = static_cast<int>(state.steps.size());
+    state.steps.push_back({Step::Kind::kOrdinal, static_cast<int>(c), {static_cast<int>(c)}, {}});
+  }
   for (size_t l = 0; l < def.links.size(); ++l) {
     const LinkDef& link = def.links[l];
     LinkStep s;
@@ -338,6 +345,9 @@ void Generator::Impl::ResolveKinds() {
     const EntityDef& def = domain.entities[e];
     kinds[e].assign(def.columns.size(), ValueKind::kText);
     scales[e].assign(def.columns.size(), 0);
+    for (size_t c = 0; c < def.columns.size(); ++c) {
+      if (def.columns[c].source == ColumnSource::kOrdinal) kinds[e][c] = ValueKind::kInt;
+    }
     for (const ProviderStep& p : states[e].providers) {
       for (size_t f = 0; f < p.field_column.size(); ++f) {
         if (p.field_column[f] < 0) continue;
@@ -377,6 +387,13 @@ void Generator::Impl::CheckUnique() {
                                              std::to_string(*space) + " distinct values for " +
                                              std::to_string(rows) + " rows"});
         }
+      }
+    }
+    for (const ColumnDef& col : def.columns) {
+      if (col.source == ColumnSource::kOrdinal && !states[e].links[col.link].grouped) {
+        problems.push_back({col.where, "column '" + def.name + "." + col.name + "' counts rows per '" +
+                                           def.links[col.link].parent + "', so '" + def.name +
+                                           "' takes its row count from its parents: do not give --rows " + def.name});
       }
     }
     for (size_t l = 0; l < states[e].links.size(); ++l) {
@@ -461,11 +478,13 @@ void Generator::Generate(int entity, uint64_t first_row, size_t count, Batch& ba
 }
 
 void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t> rows,
-                                 std::vector<uint64_t>& parents, std::vector<uint8_t>& null) const {
+                                 std::vector<uint64_t>& parents, std::vector<uint8_t>& null,
+                                 std::vector<int64_t>* ordinals) const {
   const size_t n = rows.size();
   parents.resize(n);
   null.assign(n, 0);
   const uint64_t parent_count = plans[link.parent].rows;
+  if (ordinals) ordinals->resize(n);
   if (link.grouped) {
     // Rows ascend within a batch: locate the first row's parent from the
     // block index, then walk forward through consecutive rows.
@@ -482,6 +501,7 @@ void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t>
           c = ChildCount(link, ++p);
         }
         parents[i] = p;
+        if (ordinals) (*ordinals)[i] = static_cast<int64_t>(rows[i] - child) + 1;
         ++i;
       } while (i < n && rows[i] == rows[i - 1] + 1);
     }
@@ -582,6 +602,15 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
       case Step::Kind::kLink:
         FillLink(e, state.links[step.index], rows, columns);
         break;
+      case Step::Kind::kOrdinal: {
+        const int c = step.index;
+        Column& out = columns[c];
+        PrepareColumn(out, ValueKind::kInt, 0, n);
+        std::vector<uint64_t> parents;
+        std::vector<uint8_t> null;
+        ParentRows(state.links[def.columns[c].link], rows, parents, null, &out.ints);
+        break;
+      }
     }
     // NULLs by null_rate, after the column is made and before anything reads it.
     for (int c : step.columns) {

@@ -64,7 +64,8 @@ struct Cardinality {
   double Mean() const;  // for planning messages and --scale estimates
 };
 
-enum class ColumnSource { kProvider, kDerived, kReference };
+// kNone only while parsing: a column an entity-level link fills later.
+enum class ColumnSource { kProvider, kDerived, kReference, kOrdinal, kNone };
 
 struct ColumnDef {
   std::string name;
@@ -86,7 +87,10 @@ struct ColumnDef {
   Params params;
   // kDerived: a template such as "{first_name}.{last_name}@example.com"
   std::string derive;
-  // kReference: which link and which of its columns
+  // kOrdinal: 1, 2, 3... among the rows that share a parent through the
+  // (per_parent) link of this column: line numbers in composite keys.
+  std::string ordinal_of;
+  // kReference (and kOrdinal, once resolved): which link and which of its columns
   int link = -1;
   int link_part = 0;
 
