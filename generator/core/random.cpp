@@ -1,6 +1,7 @@
 #include "seedforge/random.h"
 
 #include <bit>
+#include <utility>
 
 namespace seedforge {
 
@@ -18,10 +19,12 @@ uint64_t DeriveKey(uint64_t seed, std::string_view scope, std::string_view name)
 }
 
 IndexPermutation::IndexPermutation(uint64_t key, uint64_t n) : n_(n) {
-  int bits = n <= 1 ? 2 : std::bit_width(n - 1);
-  if (bits % 2) ++bits;
-  half_bits_ = bits / 2;
-  half_mask_ = (half_bits_ >= 64) ? ~0ULL : ((1ULL << half_bits_) - 1);
+  // The smallest power of two >= n, split into halves of a and b bits
+  // (unbalanced when the width is odd), so the domain is below 2n and cycle
+  // walking takes under two steps on average.
+  int bits = n <= 2 ? 2 : std::bit_width(n - 1);
+  left_bits_ = bits / 2;
+  right_bits_ = bits - left_bits_;
   uint64_t k = key;
   for (uint64_t& round_key : round_keys_) {
     k = Mix64(k + 0x9e3779b97f4a7c15ULL);
@@ -30,20 +33,25 @@ IndexPermutation::IndexPermutation(uint64_t key, uint64_t n) : n_(n) {
 }
 
 uint64_t IndexPermutation::Encrypt(uint64_t x) const {
-  uint64_t left = x >> half_bits_;
-  uint64_t right = x & half_mask_;
+  // Feistel rounds on halves of alternating widths: (L:a, R:b) becomes
+  // (R:b, L ^ F(R):a); four rounds bring the widths back to (a, b). Each
+  // round is invertible, so the whole is a bijection of [0, 2^(a+b)).
+  int a = left_bits_, b = right_bits_;
+  uint64_t left = x >> b;
+  uint64_t right = x & ((1ULL << b) - 1);
   for (uint64_t round_key : round_keys_) {
-    uint64_t f = Mix64(right ^ round_key) & half_mask_;
+    uint64_t f = Mix64(right ^ round_key) & ((1ULL << a) - 1);
     uint64_t next_right = left ^ f;
     left = right;
     right = next_right;
+    std::swap(a, b);
   }
-  return (left << half_bits_) | right;
+  return (left << b) | right;
 }
 
 uint64_t IndexPermutation::operator()(uint64_t i) const {
-  // Cycle walking: the domain 2^bits is less than 4n, so the expected number
-  // of steps is below 4 and the walk always ends (a permutation's cycle
+  // Cycle walking: the domain 2^bits is less than 2n, so the expected number
+  // of steps is below 2 and the walk always ends (a permutation's cycle
   // through i must come back into [0, n)).
   uint64_t x = Encrypt(i);
   while (x >= n_) x = Encrypt(x);

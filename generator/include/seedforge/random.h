@@ -73,8 +73,8 @@ class RandomStream {
   uint64_t state_;
 };
 
-// A keyed bijection of [0, n) onto itself: a balanced Feistel network on the
-// smallest even power of two >= n, with cycle walking to stay inside [0, n)
+// A keyed bijection of [0, n) onto itself: a Feistel network on the smallest
+// power of two >= n, with cycle walking to stay inside [0, n)
 // (Black and Rogaway, "Ciphers with arbitrary finite domains", 2002).
 // Unique columns map row i to Permute(i) in the provider's value space, so
 // values are distinct by construction, with no retries and no memory.
@@ -90,8 +90,8 @@ class IndexPermutation {
   uint64_t Encrypt(uint64_t x) const;
 
   uint64_t n_;
-  int half_bits_;
-  uint64_t half_mask_;
+  int left_bits_;
+  int right_bits_;
   uint64_t round_keys_[4];
 };
 
