@@ -183,22 +183,25 @@ void Generator::Impl::PlanOrder() {
     }
     return parents;
   };
+  // One entity at a time: the first whose parents are all placed; when a
+  // cycle leaves none, the first whose NOT NULL and counting parents are, so
+  // that as few links as possible point forward.
+  const auto all = edges(false), strict = edges(true);
   std::vector<bool> placed(n, false);
-  for (bool strict_only : {false, true}) {
-    auto parents = edges(strict_only);
-    bool progress = true;
-    while (progress) {
-      progress = false;
-      for (size_t i = 0; i < n; ++i) {
-        if (placed[i]) continue;
-        bool ready = std::all_of(parents[i].begin(), parents[i].end(), [&](int p) { return placed[p]; });
-        if (ready) {
-          placed[i] = true;
-          order.push_back(static_cast<int>(i));
-          progress = true;
-        }
-      }
+  auto ready = [&](size_t i, const std::vector<std::vector<int>>& parents) {
+    return std::all_of(parents[i].begin(), parents[i].end(), [&](int p) { return placed[p]; });
+  };
+  while (order.size() < n) {
+    int next = -1;
+    for (size_t i = 0; i < n && next < 0; ++i) {
+      if (!placed[i] && ready(i, all)) next = static_cast<int>(i);
     }
+    for (size_t i = 0; i < n && next < 0; ++i) {
+      if (!placed[i] && ready(i, strict)) next = static_cast<int>(i);
+    }
+    if (next < 0) break;  // a cycle of NOT NULL links: refused by validation
+    placed[next] = true;
+    order.push_back(next);
   }
 }
 
