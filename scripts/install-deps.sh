@@ -11,6 +11,7 @@ packages=(
   libpqxx-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15
+  time
 )
 
 missing=()

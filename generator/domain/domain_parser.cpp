@@ -373,9 +373,9 @@ void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, En
   }
   if (spec["group"] && !spec["provider"]) Add(spec["group"], "'group' belongs with 'provider'");
   if (spec["params"] && !spec["provider"]) Add(spec["params"], "'params' belongs with 'provider'");
-  // Remember whether a type was given: columns without one take their
-  // provider field's natural type during validation.
-  if (!spec["type"]) column.type.length = -1;
+  // Columns without a type take their provider field's natural type, or
+  // their parent column's, during validation.
+  column.type_given = static_cast<bool>(spec["type"]);
   entity.columns.push_back(std::move(column));
 }
 
@@ -568,11 +568,6 @@ SqlType NaturalType(const FieldSpec& field) {
 void DomainParser::Validate(Domain& domain) {
   for (EntityDef& entity : domain.entities) ValidateProviders(entity);
   for (EntityDef& entity : domain.entities) ValidateLinks(domain, entity);
-  for (EntityDef& entity : domain.entities) {
-    for (ColumnDef& column : entity.columns) {
-      if (column.type.length == -1) column.type.length = 0;  // untyped and unresolved: text
-    }
-  }
   for (const EntityDef& entity : domain.entities) ValidateColumnOrder(entity);
   ValidateCycles(domain);
 }
@@ -582,9 +577,8 @@ void DomainParser::ValidateProviders(EntityDef& entity) {
   std::map<std::pair<std::string, std::string>, std::vector<ColumnDef*>> groups;
   for (ColumnDef& column : entity.columns) {
     std::string where = "column '" + entity.name + "." + column.name + "'";
-    bool typed = column.type.length != -1;
+    const bool typed = column.type_given;
     if (column.source != ColumnSource::kDerived && column.source != ColumnSource::kProvider) continue;
-    if (!typed) column.type.length = 0;
     if (column.source == ColumnSource::kDerived) {
       if (!typed) column.type = *ParseSqlType("text");
       if (!column.type.IsText()) Add(column.where, where + ": derived values are text; use a text type");
@@ -702,10 +696,10 @@ void DomainParser::ValidateLinks(Domain& domain, EntityDef& entity) {
                             "' that references a parent with 'per_parent': the ordinal counts its children");
       continue;
     }
-    if (!column.type.IsInteger() && column.type.length != -1) {
+    if (!column.type.IsInteger() && column.type_given) {
       Add(column.where, "an ordinal column must have an integer type");
     }
-    if (column.type.length == -1) column.type = *ParseSqlType("integer");
+    if (!column.type_given) column.type = *ParseSqlType("integer");
     column.link = ref->link;
   }
   int counting = 0;
@@ -742,7 +736,7 @@ void DomainParser::ValidateLinks(Domain& domain, EntityDef& entity) {
       }
       const ColumnDef& target = parent.columns[pc];
       ColumnDef& child = entity.columns[entity.FindColumn(link.columns[i])];
-      if (child.type.length == -1) child.type = target.type;  // untyped reference: the parent's type
+      if (!child.type_given) child.type = target.type;  // untyped reference: the parent's type
       if (child.type.IsInteger() != target.type.IsInteger() || child.type.IsText() != target.type.IsText()) {
         Add(link.where, "column '" + entity.name + "." + child.name + "' (" + child.type.ToSql() +
                             ") cannot reference '" + parent.name + "." + target.name + "' (" +

@@ -70,6 +70,7 @@ enum class ColumnSource { kProvider, kDerived, kReference, kOrdinal, kNone };
 struct ColumnDef {
   std::string name;
   SqlType type;
+  bool type_given = false;  // false: taken from the provider field or the parent column
   bool not_null = false;
   bool primary_key = false;
   bool unique = false;
