@@ -15,6 +15,8 @@ int RunCli(int argc, char** argv) {
   SetupGenerateCommand(app);
   SetupLoadCommand(app);
   SetupIntrospectCommand(app);
+  SetupSandboxCommand(app);
+  SetupLearnCommands(app);
   SetupListCommand(app);
   try {
     app.parse(argc, argv);

@@ -14,5 +14,7 @@ void SetupGenerateCommand(CLI::App& app);  // generate and validate
 void SetupListCommand(CLI::App& app);
 void SetupLoadCommand(CLI::App& app);
 void SetupIntrospectCommand(CLI::App& app);
+void SetupSandboxCommand(CLI::App& app);  // sandbox up|down|status
+void SetupLearnCommands(CLI::App& app);  // learn and sample
 
 }  // namespace seedforge
