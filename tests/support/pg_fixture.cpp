@@ -71,4 +71,55 @@ std::string ShellQuote(const std::string& s) {
   return out + "'";
 }
 
+
+namespace {
+// "a,b" -> {"a", "b"}; the names come from quote_ident, and our column
+// names never hold a comma.
+std::vector<std::string> SplitColumns(const std::string& list) {
+  std::vector<std::string> out;
+  for (size_t start = 0, comma; start <= list.size(); start = comma + 1) {
+    comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    out.push_back(list.substr(start, comma - start));
+  }
+  return out;
+}
+}  // namespace
+
+void ExpectForeignKeysHold(const std::string& uri, std::set<std::pair<std::string, std::string>>* links) {
+    pqxx::connection c(uri);
+    pqxx::nontransaction tx(c);
+    pqxx::result fks = tx.exec(R"(
+      SELECT con.conname, child.relname, parent.relname, con.convalidated,
+             array_to_string(array(SELECT quote_ident(a.attname) FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
+                                   JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n
+                                   ORDER BY k.i), ','),
+             array_to_string(array(SELECT quote_ident(a.attname) FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
+                                   JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n
+                                   ORDER BY k.i), ',')
+      FROM pg_constraint con
+      JOIN pg_class child ON child.oid = con.conrelid
+      JOIN pg_class parent ON parent.oid = con.confrelid
+      WHERE con.contype = 'f' AND con.connamespace = 'public'::regnamespace
+      ORDER BY 1)");
+    for (const auto& fk : fks) {
+      const std::string name = fk[0].as<std::string>();
+      const std::string child = fk[1].as<std::string>(), parent = fk[2].as<std::string>();
+      if (links) links->emplace(child, parent);
+      EXPECT_TRUE(fk[3].as<bool>()) << name << " is NOT VALID";
+      const std::vector<std::string> from = SplitColumns(fk[4].as<std::string>());
+      const std::vector<std::string> to = SplitColumns(fk[5].as<std::string>());
+      ASSERT_EQ(from.size(), to.size()) << name;
+      std::string not_null, match;
+      for (size_t i = 0; i < from.size(); ++i) {
+        not_null += (i ? " AND c." : "c.") + from[i] + " IS NOT NULL";
+        match += (i ? " AND p." : "p.") + to[i] + " = c." + from[i];
+      }
+      std::string orphans = "SELECT count(*) FROM " + tx.quote_name(child) + " c WHERE " + not_null +
+                            " AND NOT EXISTS (SELECT 1 FROM " + tx.quote_name(parent) + " p WHERE " + match + ")";
+      EXPECT_EQ(tx.exec1(orphans)[0].as<long>(), 0) << name << ": rows of " << child << " with no " << parent
+                                                    << " (" << orphans << ")";
+    }
+}
+
 }  // namespace seedforge::testing

@@ -10,7 +10,9 @@
 
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
+#include <utility>
 
 #include "sandbox/pg_sandbox.h"
 
@@ -42,6 +44,11 @@ class PostgresSuite : public ::testing::Test {
   static std::filesystem::path temp_dir_;
   static std::string start_error_;
 };
+
+// Reads every foreign key of schema public from the catalog and checks that
+// it is validated and that no row lacks its parent (composite keys too).
+// Adds each (child table, parent table) pair to *links when given.
+void ExpectForeignKeysHold(const std::string& uri, std::set<std::pair<std::string, std::string>>* links = nullptr);
 
 // The command quoted for /bin/sh.
 std::string ShellQuote(const std::string& s);
