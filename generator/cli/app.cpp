@@ -16,7 +16,6 @@ int RunCli(int argc, char** argv) {
   SetupLoadCommand(app);
   SetupIntrospectCommand(app);
   SetupSandboxCommand(app);
-  SetupLearnCommands(app);
   SetupListCommand(app);
   try {
     app.parse(argc, argv);

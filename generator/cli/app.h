@@ -15,6 +15,5 @@ void SetupListCommand(CLI::App& app);
 void SetupLoadCommand(CLI::App& app);
 void SetupIntrospectCommand(CLI::App& app);
 void SetupSandboxCommand(CLI::App& app);  // sandbox up|down|status
-void SetupLearnCommands(CLI::App& app);  // learn and sample
 
 }  // namespace seedforge

@@ -10,8 +10,12 @@
 namespace seedforge {
 
 AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)) {
-  temp_ = target_.parent_path() /
-          ("." + target_.filename().string() + ".tmp-" + std::to_string(::getpid()));
+  // Built step by step: GCC 12 warns falsely (-Wrestrict) on "." + string.
+  std::string name = ".";
+  name += target_.filename().string();
+  name += ".tmp-";
+  name += std::to_string(::getpid());
+  temp_ = target_.parent_path() / name;
   file_ = std::fopen(temp_.c_str(), "wb");
   if (!file_) {
     throw Error("cannot write " + target_.string() + ": " + std::strerror(errno));
