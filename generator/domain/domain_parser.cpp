@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -659,7 +660,11 @@ void DomainParser::ValidateProviders(EntityDef& entity) {
     const ProviderSpec* spec = registry_.Find(key.first);
     Params params(merged, columns.front()->params.Where(""));
     try {
+      // Parameters are checked against today's date; a run with --as-of
+      // makes its providers again with its own date (Generator).
       ProviderContext ctx;
+      ctx.today = std::chrono::duration_cast<std::chrono::hours>(
+                      std::chrono::system_clock::now().time_since_epoch()).count() / 24;
       std::unique_ptr<Provider> provider = spec->make(params, ctx);
       for (ColumnDef* column : columns) {
         column->params = params;

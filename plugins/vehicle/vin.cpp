@@ -1,0 +1,271 @@
+// `vin`: a 17-character vehicle identification number with its make, model
+// and model year. Each row picks a (make, model, WMI) of a light vehicle
+// sold in the US and a model year in which that WMI built that model (NHTSA
+// vPIC; data/SOURCES.md), then writes a VIN per 49 CFR 565.15:
+//
+//   1-3  World Manufacturer Identifier, from the table
+//   4-8  vehicle descriptor: random; 7 is a digit for model years up to
+//        2009 and a letter from 2010 (73 FR 23367, 30 April 2008)
+//   9    check digit
+//   10   model-year code
+//   11   plant code: random
+//   12-17 sequential number: six digits
+//
+// Unique: row r maps through IndexPermutation to (position 8, plant,
+// sequential number), 33 * 33 * 10^6 combinations, so two rows always
+// differ in one of those positions.
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "seedforge/error.h"
+#include "seedforge/resources.h"
+#include "seedforge/tables.h"
+#include "vehicle/vehicle_providers.h"
+
+namespace seedforge {
+namespace {
+
+enum VinField : size_t { kVin, kMake, kModel, kYear };
+
+// Characters a VIN may hold: digits and capital letters but I, O and Q
+// (49 CFR 565.15, "the letters I, O and Q are not to be used"), and the
+// letters alone.
+constexpr std::string_view kVinChars = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ";
+constexpr std::string_view kVinLetters = "ABCDEFGHJKLMNPRSTUVWXYZ";
+static_assert(kVinChars.size() == 33 && kVinLetters.size() == 23);
+
+// Model-year codes, 565.15(d) Table VI: A = 1980 and 2010, a 30-year cycle
+// that skips I, O, Q, U, Z and 0.
+constexpr std::string_view kYearCodes = "ABCDEFGHJKLMNPRSTVWXY123456789";
+
+// The first model year of the 17-character VIN (565.15 applies from model
+// year 1981) and the last the position-7 rule can tell apart.
+constexpr int kFirstVinYear = 1981;
+constexpr int kLastVinYear = 2039;
+
+constexpr uint64_t kSerialSpace = 1'000'000;  // positions 12-17
+constexpr uint64_t kUniqueSpace = 33 * 33 * kSerialSpace;
+
+// Transliteration of 565.15(c) Table IV: the check-digit value of each
+// character ('A'..'Z'; I, O and Q never occur).
+constexpr int kLetterValues[26] = {1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 2, 3, 4,
+                                   5, 0, 7, 0, 9, 2, 3, 4, 5, 6, 7, 8, 9};
+// Position weights of 565.15(c) Table V; position 9 (the check digit)
+// weighs nothing.
+constexpr int kWeights[17] = {8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2};
+
+int CharValue(char c) { return c <= '9' ? c - '0' : kLetterValues[c - 'A']; }
+
+char CheckDigit(const char* vin) {
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += CharValue(vin[i]) * kWeights[i];
+  const int r = sum % 11;
+  return r == 10 ? 'X' : static_cast<char>('0' + r);
+}
+
+struct ModelRow {
+  std::string make;
+  std::string model;
+  char wmi[3];
+  int first_year;  // within the run's year range
+  int last_year;
+};
+
+constexpr std::string_view kModelTable = "plugins/vehicle/data/models.tsv";
+
+bool ParseInt(std::string_view s, int* out) {
+  return !s.empty() && std::from_chars(s.data(), s.data() + s.size(), *out).ptr == s.data() + s.size();
+}
+
+class VinProvider : public Provider {
+ public:
+  VinProvider(std::vector<ModelRow> models, const std::vector<double>& weights)
+      : models_(std::move(models)), sampler_(weights) {}
+
+  void Fill(const FillArgs& args) const override {
+    auto out = [&](size_t f) { return f < args.outputs.size() ? args.outputs[f] : nullptr; };
+    Column* vin_out = out(kVin);
+    Column* make_out = out(kMake);
+    Column* model_out = out(kModel);
+    Column* year_out = out(kYear);
+    const bool unique = vin_out && kVin < args.unique.size() && args.unique[kVin];
+    std::optional<IndexPermutation> permute;
+    if (unique) permute.emplace(args.key, kUniqueSpace);
+    for (size_t i = 0; i < args.rows.size(); ++i) {
+      RandomStream random(args.key, args.rows[i]);
+      const ModelRow& m = models_[sampler_.Sample(random)];
+      const int year = static_cast<int>(random.Between(m.first_year, m.last_year));
+      // Positions 4-8 and 11 from one 64-bit draw (33^6 < 2^31), the
+      // sequential number from another.
+      uint64_t bits = random.Next();
+      uint64_t index = random.Below(kUniqueSpace);
+      if (vin_out) {
+        if (unique) index = (*permute)(args.rows[i] % kUniqueSpace);
+        char v[17];
+        v[0] = m.wmi[0];
+        v[1] = m.wmi[1];
+        v[2] = m.wmi[2];
+        for (int p = 3; p < 6; ++p) {
+          v[p] = kVinChars[bits % 33];
+          bits /= 33;
+        }
+        v[6] = year < 2010 ? kVinChars[bits % 10] : kVinLetters[bits % 23];
+        const uint64_t serial = index % kSerialSpace;
+        index /= kSerialSpace;
+        v[7] = kVinChars[index / 33];
+        v[8] = '0';
+        v[9] = kYearCodes[static_cast<size_t>((year - 1980) % 30)];
+        v[10] = kVinChars[index % 33];
+        uint64_t s = serial;
+        for (int p = 16; p >= 11; --p) {
+          v[p] = static_cast<char>('0' + s % 10);
+          s /= 10;
+        }
+        v[8] = CheckDigit(v);
+        vin_out->texts[i].assign(v, 17);
+      }
+      if (make_out) make_out->texts[i].assign(m.make);
+      if (model_out) model_out->texts[i].assign(m.model);
+      if (year_out) year_out->ints[i] = year;
+    }
+  }
+
+  size_t MaxLength(size_t field) const override {
+    size_t longest = 0;
+    for (const ModelRow& m : models_) {
+      if (field == kMake) longest = std::max(longest, m.make.size());
+      if (field == kModel) longest = std::max(longest, m.model.size());
+    }
+    return field == kVin ? 17 : longest;
+  }
+
+  std::optional<uint64_t> UniqueSpace(size_t field) const override {
+    if (field == kVin) return kUniqueSpace;
+    return std::nullopt;
+  }
+
+ private:
+  std::vector<ModelRow> models_;
+  AliasSampler sampler_;
+};
+
+}  // namespace
+
+std::unique_ptr<Provider> MakeVinProvider(const Params& params, const ProviderContext& ctx) {
+  int this_year;
+  unsigned month, day;
+  CivilFromDays(ctx.today, this_year, month, day);
+  // Model years run about a year ahead of the calendar; twenty years back
+  // covers most cars on the road (the US fleet's average age is ~12.5).
+  // The defaults stay in [1981, 2039] and max_year stays >= a given
+  // min_year whatever `today` is (domain validation may make providers
+  // with a context of its own).
+  const int64_t given_min = params.Int("min_year", kFirstVinYear);
+  const int64_t max_year = params.Int(
+      "max_year", std::clamp<int64_t>(this_year + 1, std::max<int64_t>(given_min, kFirstVinYear),
+                                       kLastVinYear));
+  const int64_t min_year = params.Int("min_year", std::max<int64_t>(max_year - 21, kFirstVinYear));
+  if (min_year < kFirstVinYear || min_year > kLastVinYear) {
+    params.Fail("min_year", "must be between 1981 and 2039 (the 17-character VIN's model years)");
+  }
+  if (max_year < min_year || max_year > kLastVinYear) {
+    params.Fail("max_year", "must be between min_year and 2039");
+  }
+  // Make weights: a list restricts the makes, a map also sets their shares.
+  std::vector<std::pair<std::string, double>> makes;
+  bool explicit_shares = false;
+  if (params.Has("makes")) {
+    explicit_shares = params.Find("makes")->type == ParamValue::Type::kMap;
+    makes = params.Weighted("makes");
+  }
+  auto make_weight = [&](std::string_view make) -> double {
+    if (makes.empty()) return 1;
+    for (const auto& [name, weight] : makes) {
+      if (name.size() == make.size() &&
+          std::equal(name.begin(), name.end(), make.begin(), [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) ==
+                   std::tolower(static_cast<unsigned char>(b));
+          })) {
+        return weight;
+      }
+    }
+    return -1;
+  };
+
+  std::vector<ModelRow> models;
+  std::vector<double> weights;
+  std::vector<std::string> known_makes;
+  for (const auto& f : ParseTsv(Resource(kModelTable))) {
+    int first = 0, last = kLastVinYear;
+    double weight = 0;
+    const bool ok = f.size() >= 6 && f[2].size() == 3 && ParseInt(f[3], &first) &&
+                    (f[4].empty() || ParseInt(f[4], &last)) &&
+                    std::from_chars(f[5].data(), f[5].data() + f[5].size(), weight).ptr ==
+                        f[5].data() + f[5].size() &&
+                    weight > 0;
+    if (!ok) throw Error("data table " + std::string(kModelTable) + ": bad row '" +
+                         std::string(f.empty() ? std::string_view() : f[0]) + "'");
+    if (std::find(known_makes.begin(), known_makes.end(), f[0]) == known_makes.end()) {
+      known_makes.emplace_back(f[0]);
+    }
+    const int lo = std::max<int>(first, static_cast<int>(min_year));
+    const int hi = std::min<int>(last, static_cast<int>(max_year));
+    const double share = make_weight(f[0]);
+    if (lo > hi || share <= 0) continue;
+    ModelRow m;
+    m.make = std::string(f[0]);
+    m.model = std::string(f[1]);
+    std::copy(f[2].begin(), f[2].end(), m.wmi);
+    m.first_year = lo;
+    m.last_year = hi;
+    // The table's weight is a share of yearly sales, so a model on sale
+    // for more of the range has more vehicles in it.
+    weights.push_back(weight * (hi - lo + 1) * share);
+    models.push_back(std::move(m));
+  }
+  for (const auto& [name, weight] : makes) {
+    if (make_weight(name) >= 0 &&
+        std::none_of(known_makes.begin(), known_makes.end(), [&](const std::string& k) {
+          return k.size() == name.size() &&
+                 std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+                   return std::tolower(static_cast<unsigned char>(a)) ==
+                          std::tolower(static_cast<unsigned char>(b));
+                 });
+        })) {
+      std::string list;
+      for (const std::string& k : known_makes) list += (list.empty() ? "" : ", ") + k;
+      params.Fail("makes", "unknown make '" + name + "'; known: " + list);
+    }
+  }
+  if (models.empty()) {
+    params.Fail(params.Has("makes") ? "makes" : "min_year",
+                "no model of these makes was built in model years " + std::to_string(min_year) +
+                    "-" + std::to_string(max_year));
+  }
+  if (explicit_shares) {
+    // Within a make, keep the table's proportions; across makes, the map's.
+    std::vector<std::pair<std::string, double>> totals;
+    for (size_t i = 0; i < models.size(); ++i) {
+      auto it = std::find_if(totals.begin(), totals.end(),
+                             [&](const auto& t) { return t.first == models[i].make; });
+      if (it == totals.end()) {
+        totals.emplace_back(models[i].make, 0);
+        it = totals.end() - 1;
+      }
+      it->second += weights[i] / make_weight(models[i].make);
+    }
+    for (size_t i = 0; i < models.size(); ++i) {
+      for (const auto& [make, total] : totals) {
+        if (make == models[i].make) weights[i] /= total;
+      }
+    }
+  }
+  return std::make_unique<VinProvider>(std::move(models), weights);
+}
+
+}  // namespace seedforge
