@@ -1,5 +1,6 @@
 // Per-format row encoders. Each appends to a caller-owned string, so a
 // worker thread reuses one buffer for a whole run.
+#include <array>
 #include <cmath>
 #include <set>
 
@@ -84,10 +85,18 @@ class CsvEncoder : public RowEncoder {
 
  private:
   static void AppendField(const std::string& s, std::string& out) {
+    // Characters that force quoting, looked up in a table: this loop runs
+    // for every text value of every row.
+    static constexpr auto kSpecial = [] {
+      std::array<bool, 256> table{};
+      table[static_cast<unsigned char>(',')] = table[static_cast<unsigned char>('"')] = true;
+      table[static_cast<unsigned char>('\n')] = table[static_cast<unsigned char>('\r')] = true;
+      return table;
+    }();
     bool quote = s.empty() || s.front() == ' ' || s.back() == ' ';
-    for (char c : s) quote = quote || c == ',' || c == '"' || c == '\n' || c == '\r';
+    for (size_t i = 0; i < s.size() && !quote; ++i) quote = kSpecial[static_cast<unsigned char>(s[i])];
     if (!quote) {
-      out += s;
+      out.append(s);
       return;
     }
     out += '"';
