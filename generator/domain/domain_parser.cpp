@@ -213,7 +213,24 @@ void DomainParser::ParseEntity(const YAML::Node& key, const YAML::Node& node, En
     Add(key, "entity '" + entity.name + "' must be a map with 'columns'");
     return;
   }
-  CheckKeys(node, {"rows", "description", "columns", "links"}, "entity '" + entity.name + "'");
+  CheckKeys(node, {"rows", "description", "columns", "links", "model"}, "entity '" + entity.name + "'");
+  if (const YAML::Node model = node["model"]) {
+    ModelRef ref;
+    ref.where = At(model);
+    if (model.IsScalar()) {
+      ref.path = model.Scalar();
+      entity.model = ref;
+    } else if (model.IsMap() && model["from"]) {
+      CheckKeys(model, {"from", "synthesizer"}, "'model'");
+      ref.from_data = true;
+      Scalar(model["from"], "'from'", &ref.path);
+      ref.synthesizer = "copula";
+      if (model["synthesizer"]) Scalar(model["synthesizer"], "'synthesizer'", &ref.synthesizer);
+      entity.model = ref;
+    } else {
+      Add(model, "'model' is a model file (seedforge learn --out) or {from: DATA.csv, synthesizer: copula}");
+    }
+  }
   if (node["description"]) Scalar(node["description"], "'description'", &entity.description);
   if (node["rows"]) {
     std::string s;
@@ -241,9 +258,13 @@ void DomainParser::ParseEntity(const YAML::Node& key, const YAML::Node& node, En
     }
   }
   for (const ColumnDef& column : entity.columns) {
+    if (column.source == ColumnSource::kLearned && !entity.model) {
+      Add(column.where, "column '" + entity.name + "." + column.name +
+                            "' is learned, but entity '" + entity.name + "' names no 'model'");
+    }
     if (column.source == ColumnSource::kNone) {
       Add(column.where, "column '" + entity.name + "." + column.name +
-                            "' needs a source: 'provider', 'derive', 'references' or 'ordinal'");
+                            "' needs a source: 'provider', 'derive', 'references', 'ordinal' or 'learned'");
     }
   }
 }
@@ -271,7 +292,7 @@ void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, En
   }
   CheckKeys(spec, {"type", "not_null", "nullable", "primary_key", "unique", "default", "check",
                    "null_rate", "description", "provider", "group", "params", "derive",
-                   "references", "per_parent", "identity", "ordinal"},
+                   "references", "per_parent", "identity", "ordinal", "learned"},
             where);
   bool flag = false;
   if (spec["not_null"] && Bool(spec["not_null"], "'not_null'", &flag)) column.not_null = flag;
@@ -361,6 +382,15 @@ void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, En
   } else if (spec["per_parent"]) {
     Add(spec["per_parent"], "'per_parent' belongs with 'references'");
   }
+  if (YAML::Node learned = spec["learned"]) {
+    std::string value;
+    if (Scalar(learned, "'learned'", &value) && value != "false" && value != "no") {
+      ++sources;
+      column.source = ColumnSource::kLearned;
+      column.learned = (value == "true" || value == "yes") ? column.name : value;
+      column.where = At(learned);
+    }
+  }
   if (YAML::Node ordinal = spec["ordinal"]) {
     ++sources;
     column.source = ColumnSource::kOrdinal;
@@ -368,7 +398,7 @@ void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, En
     column.where = At(ordinal);
   }
   if (sources > 1) {
-    Add(key, where + " has more than one of 'provider', 'derive', 'references' and 'ordinal'");
+    Add(key, where + " has more than one of 'provider', 'derive', 'references', 'ordinal' and 'learned'");
   } else if (sources == 0) {
     column.source = ColumnSource::kNone;  // an entity-level link may fill it
   }

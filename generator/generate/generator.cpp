@@ -46,14 +46,22 @@ struct LinkStep {
 };
 
 struct Step {
-  enum class Kind { kProvider, kDerived, kLink, kOrdinal };
+  enum class Kind { kProvider, kDerived, kLink, kOrdinal, kLearned };
   Kind kind;
   int index;                 // into providers / derived / links
   std::vector<int> columns;  // columns it fills
   std::vector<int> needs;    // steps it reads from
 };
 
+// The learned columns of an entity: one model, sampled once per batch.
+struct LearnedStep {
+  std::unique_ptr<LearnedSource> source;
+  uint64_t key = 0;
+  std::vector<int> model_column;  // per entity column: index in the model's columns, or -1
+};
+
 struct EntityState {
+  LearnedStep learned;
   std::vector<Step> steps;  // in an order where needs come first
   std::vector<int> column_step;
   std::vector<ProviderStep> providers;
@@ -260,6 +268,36 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
                              {static_cast<int>(c)}, {}});
     }
   }
+  if (def.model) {
+    if (!options.model_loader) {
+      throw InputError(def.model->where, "entity '" + def.name + "' has learned columns, but this command cannot load models");
+    }
+    LearnedStep& learned = state.learned;
+    learned.source = options.model_loader(*def.model, domain.file);
+    learned.key = DeriveKey(seed, def.name, "learned");
+    learned.model_column.assign(n, -1);
+    auto model_columns = learned.source->Columns();
+    std::vector<Diagnostic> problems;
+    std::vector<int> filled;
+    for (size_t c = 0; c < n; ++c) {
+      const ColumnDef& col = def.columns[c];
+      if (col.source != ColumnSource::kLearned) continue;
+      for (size_t m = 0; m < model_columns.size(); ++m) {
+        if (model_columns[m].first == col.learned) learned.model_column[c] = static_cast<int>(m);
+      }
+      if (learned.model_column[c] < 0) {
+        std::string names;
+        for (const auto& [name, kind] : model_columns) names += (names.empty() ? "" : ", ") + name;
+        problems.push_back({col.where, "the model of '" + def.name + "' has no column '" + col.learned +
+                                           "' (it has: " + names + ")"});
+        continue;
+      }
+      state.column_step[c] = static_cast<int>(state.steps.size());
+      filled.push_back(static_cast<int>(c));
+    }
+    if (!problems.empty()) throw InputError(std::move(problems));
+    if (!filled.empty()) state.steps.push_back({Step::Kind::kLearned, 0, filled, {}});
+  }
   for (size_t c = 0; c < n; ++c) {
     if (def.columns[c].source != ColumnSource::kOrdinal) continue;
     state.column_step[c] = static_cast<int>(state.steps.size());
@@ -350,6 +388,8 @@ void Generator::Impl::ResolveKinds() {
     scales[e].assign(def.columns.size(), 0);
     for (size_t c = 0; c < def.columns.size(); ++c) {
       if (def.columns[c].source == ColumnSource::kOrdinal) kinds[e][c] = ValueKind::kInt;
+      int m = states[e].learned.model_column.empty() ? -1 : states[e].learned.model_column[c];
+      if (m >= 0) kinds[e][c] = states[e].learned.source->Columns()[m].second;
     }
     for (const ProviderStep& p : states[e].providers) {
       for (size_t f = 0; f < p.field_column.size(); ++f) {
@@ -605,6 +645,16 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
       case Step::Kind::kLink:
         FillLink(e, state.links[step.index], rows, columns);
         break;
+      case Step::Kind::kLearned: {
+        // The model fills all its columns at once; keep the ones asked for.
+        const LearnedStep& learned = state.learned;
+        std::vector<Column> sampled;
+        learned.source->SampleRows(rows, learned.key, sampled);
+        for (int c : step.columns) {
+          if (wanted[s]) columns[c] = std::move(sampled[learned.model_column[c]]);
+        }
+        break;
+      }
       case Step::Kind::kOrdinal: {
         const int c = step.index;
         Column& out = columns[c];

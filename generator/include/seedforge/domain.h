@@ -65,7 +65,7 @@ struct Cardinality {
 };
 
 // kNone only while parsing: a column an entity-level link fills later.
-enum class ColumnSource { kProvider, kDerived, kReference, kOrdinal, kNone };
+enum class ColumnSource { kProvider, kDerived, kReference, kOrdinal, kLearned, kNone };
 
 struct ColumnDef {
   std::string name;
@@ -88,6 +88,9 @@ struct ColumnDef {
   Params params;
   // kDerived: a template such as "{first_name}.{last_name}@example.com"
   std::string derive;
+  // kLearned: the column of the entity's trained model it takes its values
+  // from (the column's own name unless given).
+  std::string learned;
   // kOrdinal: 1, 2, 3... among the rows that share a parent through the
   // (per_parent) link of this column: line numbers in composite keys.
   std::string ordinal_of;
@@ -110,9 +113,22 @@ struct LinkDef {
   SourceLocation where;
 };
 
+// The trained model an entity's learned columns come from: a model file
+// (`model: PATH`), or sample data to fit a Gaussian copula on when the plan
+// is made (`model: {from: DATA.csv, synthesizer: copula}`). Relative paths
+// are relative to the domain file; for built-in domains they name files
+// built into the binary (seeds/).
+struct ModelRef {
+  std::string path;         // model file, or the CSV with `from`
+  bool from_data = false;   // fit at plan time from `path`
+  std::string synthesizer;  // with from_data: copula (default)
+  SourceLocation where;
+};
+
 struct EntityDef {
   std::string name;
   std::string description;
+  std::optional<ModelRef> model;
   std::optional<uint64_t> rows;  // default row count
   std::vector<ColumnDef> columns;
   std::vector<LinkDef> links;

@@ -18,6 +18,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <span>
+#include <utility>
 #include <map>
 #include <memory>
 #include <string>
@@ -29,12 +32,30 @@
 
 namespace seedforge {
 
+// A trained model as the engine sees it: named, typed columns sampled per
+// row. The synthesizers (generator/learn) implement it; the engine needs
+// nothing else of them.
+class LearnedSource {
+ public:
+  virtual ~LearnedSource() = default;
+  virtual std::vector<std::pair<std::string, ValueKind>> Columns() const = 0;
+  // Fills one Column per Columns() entry with rows.size() values; row r
+  // draws only from RandomStream(key, r). Const and thread-safe.
+  virtual void SampleRows(std::span<const uint64_t> rows, uint64_t key, std::vector<Column>& out) const = 0;
+};
+
+// Loads or fits the model an entity names. `domain_file` locates relative
+// paths. Throws InputError (at ref.where) when it cannot.
+using ModelLoader =
+    std::function<std::unique_ptr<LearnedSource>(const ModelRef& ref, const std::string& domain_file)>;
+
 struct GenerateOptions {
   uint64_t seed = 1;
   std::map<std::string, uint64_t> rows;  // --rows ENTITY=N
   double scale = 1.0;                    // applied to the domain's default counts
   int64_t today = 0;                     // days since 1970-01-01 (see ProviderContext)
   uint64_t default_rows = 100;           // for entities that declare none
+  ModelLoader model_loader;              // needed by domains with learned columns
 };
 
 struct EntityPlan {
