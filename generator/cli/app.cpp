@@ -17,6 +17,7 @@ int RunCli(int argc, char** argv) {
   SetupIntrospectCommand(app);
   SetupSandboxCommand(app);
   SetupListCommand(app);
+  SetupReportCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

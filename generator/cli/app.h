@@ -15,5 +15,6 @@ void SetupListCommand(CLI::App& app);
 void SetupLoadCommand(CLI::App& app);
 void SetupIntrospectCommand(CLI::App& app);
 void SetupSandboxCommand(CLI::App& app);  // sandbox up|down|status
+void SetupReportCommand(CLI::App& app);  // report: fidelity, ML utility, privacy
 
 }  // namespace seedforge

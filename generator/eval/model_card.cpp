@@ -1,0 +1,248 @@
+// The model card: a finished Report and the --model-info pairs rendered
+// through templates/model_card/model_card.md.mustache. kainjow::mustache is
+// header-only and heavy; only this file of the report includes it.
+#include <kainjow/mustache.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+#include "eval/report.h"
+#include "seedforge/error.h"
+#include "seedforge/resources.h"
+
+#ifndef SEEDFORGE_VERSION_STRING
+#define SEEDFORGE_VERSION_STRING "unknown"
+#endif
+
+namespace seedforge::eval {
+
+namespace mst = kainjow::mustache;
+
+namespace {
+
+constexpr double kWeakScore = 0.8;    // below this a column or pair is named
+constexpr size_t kMaxNamed = 5;       // items named per limitation
+
+std::string Find(const std::vector<std::pair<std::string, std::string>>& info, const std::string& key) {
+  for (const auto& [k, v] : info) {
+    if (k == key) return v;
+  }
+  return "";
+}
+
+std::vector<std::string> Limitations(const Report& report, const std::vector<std::pair<std::string, std::string>>& info,
+                                     bool has_budget) {
+  std::vector<std::string> out;
+  const QualityResult& q = report.quality;
+  std::vector<const ShapeRow*> weak_columns;
+  for (const ShapeRow& s : q.shapes) {
+    if (s.score < kWeakScore) weak_columns.push_back(&s);
+  }
+  std::sort(weak_columns.begin(), weak_columns.end(), [](auto* a, auto* b) { return a->score < b->score; });
+  if (!weak_columns.empty()) {
+    std::string names;
+    for (size_t i = 0; i < weak_columns.size() && i < kMaxNamed; ++i) {
+      names += (i ? ", " : "") + weak_columns[i]->column + " (" + weak_columns[i]->metric + " " +
+               Fixed(weak_columns[i]->score) + ")";
+    }
+    out.push_back("Some column distributions differ noticeably from the real data: " + names + ".");
+  }
+  std::vector<const PairRow*> weak_pairs;
+  for (const PairRow& p : q.pairs) {
+    if (p.score < kWeakScore) weak_pairs.push_back(&p);
+  }
+  std::sort(weak_pairs.begin(), weak_pairs.end(), [](auto* a, auto* b) { return a->score < b->score; });
+  if (!weak_pairs.empty()) {
+    std::string names;
+    for (size_t i = 0; i < weak_pairs.size() && i < kMaxNamed; ++i) {
+      names += std::string(i ? ", " : "") + weak_pairs[i]->column_a + " / " + weak_pairs[i]->column_b + " (" +
+               Fixed(weak_pairs[i]->score) + ")";
+    }
+    out.push_back("Relationships between some columns are weaker or different: " + names + ".");
+  }
+  if (!q.excluded.empty()) {
+    std::string names;
+    for (size_t i = 0; i < q.excluded.size() && i < kMaxNamed; ++i) {
+      names += (i ? ", " : "") + q.excluded[i].column + " (" + KindName(q.excluded[i].kind) + ")";
+    }
+    if (q.excluded.size() > kMaxNamed) names += ", ...";
+    out.push_back("Identifier and free-text columns were not evaluated for fidelity: " + names + ".");
+  }
+  for (const UtilityResult& u : report.utility) {
+    if (!u.computed) continue;
+    double gap = u.task == "classification" ? u.real.accuracy - u.synthetic.accuracy : u.real.r2 - u.synthetic.r2;
+    if (gap > 0.05) {
+      out.push_back("Models trained on the synthetic data predict '" + u.target + "' less well than models trained "
+                    "on real data (" + (u.task == "classification" ? "accuracy" : "R²") + " lower by " + Fixed(gap) + ").");
+    }
+  }
+  for (const PrivacyResult& p : report.privacy) {
+    if (!p.has_holdout) {
+      out.push_back("Privacy was not tested against held-out real data (no --holdout), so memorisation of training "
+                    "rows could not be measured.");
+      break;
+    }
+    if (p.dcr_share_below > 0.07 || p.mia_auc > 0.55 || p.exact_copy_rate > p.holdout_copy_rate + 0.001) {
+      out.push_back("Table " + p.table + ": some synthetic rows are closer to training rows than new real data is "
+                    "(see Privacy); review before sharing outside the team.");
+    }
+  }
+  if (!has_budget) {
+    out.push_back("Without differential privacy, rare real records can in principle be reproduced; the empirical "
+                  "tests above lower but do not remove that risk.");
+  }
+  out.push_back("Scores measure statistical similarity to the real data; they do not check business rules, "
+                "constraints or the meaning of values.");
+  for (const auto& [k, v] : info) {
+    if (k == "limitation") out.push_back(v);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RenderModelCard(const Report& report, const std::vector<std::pair<std::string, std::string>>& model_info) {
+  const std::string template_path = "templates/model_card/model_card.md.mustache";
+  mst::mustache tmpl{std::string(Resource(template_path))};
+  if (!tmpl.is_valid()) throw Error(template_path + ": template error: " + tmpl.error_message());
+  tmpl.set_custom_escape([](const std::string& s) { return s; });  // Markdown, not HTML
+
+  mst::data data;
+  std::string title = Find(model_info, "name");
+  if (title.empty()) title = Find(model_info, "synthesizer");
+  if (title.empty()) title = "synthetic " + (report.tables.size() == 1 ? report.tables[0].name : std::string("data"));
+  data.set("title", title);
+  data.set("generator", std::string("seedforge ") + SEEDFORGE_VERSION_STRING);
+  data.set("seed", std::to_string(report.options.seed));
+
+  mst::list info;
+  std::vector<std::string> intended;
+  for (const auto& [k, v] : model_info) {
+    if (k == "epsilon" || k == "delta" || k == "limitation" || k == "name") continue;
+    if (k == "intended_use") {
+      intended.push_back(v);
+      continue;
+    }
+    mst::data row;
+    row.set("key", k);
+    row.set("value", v);
+    info.push_back(row);
+  }
+  data.set("has_model_info", !info.empty());
+  data.set("model_info", info);
+  std::string epsilon = Find(model_info, "epsilon"), delta = Find(model_info, "delta");
+  data.set("has_budget", !epsilon.empty());
+  if (!epsilon.empty()) data.set("epsilon", epsilon);
+  if (!delta.empty()) data.set("delta", delta);
+
+  if (intended.empty()) {
+    intended = {"Test, staging and demo databases that need realistic rows without real people's records.",
+                "Prototyping analyses and models, to be confirmed on real data before any decision."};
+  }
+  mst::list uses;
+  for (const std::string& u : intended) uses.push_back(mst::data(u));
+  data.set("intended_uses", uses);
+
+  mst::list tables;
+  for (const TableSummary& t : report.tables) {
+    size_t scored = 0;
+    for (const ColumnSummary& c : t.columns) scored += IsScored(c.kind);
+    mst::data row;
+    row.set("name", t.name);
+    row.set("real_rows", std::to_string(t.real_rows));
+    row.set("synthetic_rows", std::to_string(t.synthetic_rows));
+    row.set("holdout_rows", t.holdout_file.empty() ? std::string("-") : std::to_string(t.holdout_rows));
+    row.set("scored", std::to_string(scored));
+    row.set("excluded", std::to_string(t.columns.size() - scored));
+    tables.push_back(row);
+  }
+  data.set("tables", tables);
+  data.set("real", report.options.real);
+  data.set("synthetic", report.options.synthetic);
+  if (!report.options.holdout.empty()) data.set("holdout", report.options.holdout);
+
+  const QualityResult& q = report.quality;
+  mst::list properties;
+  auto property = [&](const std::string& name, double score) {
+    mst::data row;
+    row.set("name", name);
+    row.set("score", Fixed(score));
+    row.set("verdict", ScoreWord(score));
+    properties.push_back(row);
+  };
+  property("**Overall**", q.overall);
+  property("Column Shapes", q.column_shapes);
+  property("Column Pair Trends", q.column_pair_trends);
+  if (report.multi_table) {
+    property("Cardinality", q.cardinality_score);
+    property("Intertable Trends", q.intertable_trends);
+  }
+  data.set("properties", properties);
+  data.set("overall_sentence", ExplainOverall(report));
+
+  if (report.utility.empty()) {
+    data.set("utility_sentence", std::string("Not measured (no --target given)."));
+  } else {
+    const UtilityResult& u = report.utility.front();
+    data.set("utility_sentence", ExplainUtility(u));
+    if (u.computed) {
+      mst::data ud;
+      ud.set("classification", u.task == "classification");
+      ud.set("real_accuracy", Fixed(u.real.accuracy));
+      ud.set("real_f1", Fixed(u.real.f1_macro));
+      ud.set("real_auc", Fixed(u.real.roc_auc));
+      ud.set("real_r2", Fixed(u.real.r2));
+      ud.set("real_mae", Fixed(u.real.mae, 4));
+      ud.set("syn_accuracy", Fixed(u.synthetic.accuracy));
+      ud.set("syn_f1", Fixed(u.synthetic.f1_macro));
+      ud.set("syn_auc", Fixed(u.synthetic.roc_auc));
+      ud.set("syn_r2", Fixed(u.synthetic.r2));
+      ud.set("syn_mae", Fixed(u.synthetic.mae, 4));
+      data.set("utility", ud);
+    }
+  }
+
+  mst::list privacy;
+  for (const PrivacyResult& p : report.privacy) {
+    mst::data row;
+    row.set("table", p.table);
+    row.set("copies", std::to_string(p.exact_copies) + " (" + Percent(p.exact_copy_rate, 2) + ")");
+    row.set("dcr_share", Percent(p.dcr_share_below));
+    row.set("mia_auc", Fixed(p.mia_auc));
+    row.set("nndr", Fixed(p.nndr_synthetic.median));
+    if (p.anonymity.computed) {
+      std::string quasi;
+      for (const std::string& c : p.anonymity.quasi) quasi += (quasi.empty() ? "" : ", ") + c;
+      mst::data k;
+      k.set("quasi", quasi);
+      k.set("k", std::to_string(p.anonymity.k_synthetic));
+      row.set("k_anonymity", k);
+      if (!p.anonymity.sensitive.empty()) {
+        mst::data l;
+        l.set("sensitive", p.anonymity.sensitive);
+        l.set("l", std::to_string(p.anonymity.l_synthetic));
+        row.set("l_diversity", l);
+      }
+    }
+    privacy.push_back(row);
+  }
+  data.set("privacy", privacy);
+
+  mst::list limitations;
+  for (const std::string& l : Limitations(report, model_info, !epsilon.empty())) limitations.push_back(mst::data(l));
+  data.set("limitations", limitations);
+
+  std::string rendered = tmpl.render(data);
+  if (!tmpl.is_valid()) throw Error(template_path + ": template error: " + tmpl.error_message());
+  // Sections that render nothing leave blank lines: keep at most one.
+  std::string out;
+  size_t newlines = 0;
+  for (char c : rendered) {
+    newlines = c == '\n' ? newlines + 1 : 0;
+    if (newlines > 2 || (c == '\n' && out.empty())) continue;
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace seedforge::eval

@@ -1,0 +1,149 @@
+// Gower distance, the exact neighbour search, and the privacy figures on
+// data with a known answer.
+#include "eval/privacy.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "eval/eval_test_util.h"
+#include "seedforge/error.h"
+
+namespace seedforge::eval {
+namespace {
+
+using testing::MakeTableSet;
+using testing::RandomCsv;
+
+TEST(EvalPrivacy, GowerDistanceByHand) {
+  // Real ranges: x in [0.5, 10.5] (R = 10), y in [0.5, 4.5] (R = 4); c is categorical.
+  TableSet t = MakeTableSet("x,c,y\n0.5,A,0.5\n10.5,B,4.5\n2.5,A,\n7.5,B,\n", "x,c,y\n20.5,A,1.5\n");
+  GowerSpace space(t);
+  ASSERT_EQ(space.dims(), 3u);
+  std::vector<float> real = space.Encode(t.real, {2, 3});
+  std::vector<float> syn = space.Encode(t.synthetic, {0});
+  // (2.5,A,-) vs (7.5,B,-): x |2.5-7.5|/10 = .5, c differs 1, y both missing 0 -> (.5 + 1 + 0) / 3 = .5.
+  EXPECT_NEAR(space.Distance(&real[0], &real[3], 1e9f), 0.5, 1e-6);
+  // (2.5,A,-) vs (20.5,A,1.5): x 18/10 capped at 1, c equal 0, y one missing 1 -> 2/3.
+  EXPECT_NEAR(space.Distance(&real[0], &syn[0], 1e9f), 2.0 / 3, 1e-6);
+  EXPECT_NEAR(space.Distance(&real[3], &real[3], 1e9f), 0.0, 1e-9);
+}
+
+TEST(EvalPrivacy, NeighbourSearchIsExact) {
+  TableSet t = MakeTableSet(RandomCsv(3000, 1), RandomCsv(300, 2));
+  GowerSpace space(t);
+  std::vector<size_t> all(3000), queries(300);
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  for (size_t i = 0; i < queries.size(); ++i) queries[i] = i;
+  std::vector<float> reference = space.Encode(t.real, all);
+  std::vector<float> q = space.Encode(t.synthetic, queries);
+  NeighbourIndex index(space, reference, 7);
+  const size_t d = space.dims();
+  for (size_t i = 0; i < queries.size(); ++i) {
+    std::vector<float> brute;
+    for (size_t r = 0; r < all.size(); ++r) brute.push_back(space.Distance(&q[i * d], &reference[r * d], 1e9f));
+    std::partial_sort(brute.begin(), brute.begin() + 2, brute.end());
+    float got[2];
+    index.Nearest(&q[i * d], 2, got);
+    ASSERT_NEAR(got[0], brute[0], 1e-6) << "query " << i;
+    ASSERT_NEAR(got[1], brute[1], 1e-6) << "query " << i;
+  }
+}
+
+TEST(EvalPrivacy, IdenticalDataIsAllCopies) {
+  std::string real = RandomCsv(1000, 1);
+  TableSet t = MakeTableSet(real, real, RandomCsv(1000, 3));
+  PrivacyResult p = EvaluatePrivacy(t, {});
+  EXPECT_EQ(p.exact_copies, 1000u);
+  EXPECT_DOUBLE_EQ(p.exact_copy_rate, 1.0);
+  EXPECT_DOUBLE_EQ(p.holdout_copy_rate, 0.0);
+  EXPECT_DOUBLE_EQ(p.dcr_synthetic.median, 0.0);
+  EXPECT_DOUBLE_EQ(p.dcr_share_below, 1.0);  // every copy is closer than any new row
+  // Every member has a synthetic row at distance 0, no non-member does.
+  EXPECT_DOUBLE_EQ(p.mia_auc, 1.0);
+}
+
+TEST(EvalPrivacy, IndependentSampleGivesNoSignal) {
+  // Train, synthetic and holdout are independent samples of one distribution,
+  // the output of a perfect synthesizer. Then members and non-members are
+  // exchangeable, so the attack AUC is 0.5 in expectation; its standard
+  // deviation under that null is sqrt((m + m + 1) / (12 m m)) = 0.0129 for
+  // m = 1000, so 0.5 +- 0.05 is a four-sigma band. Likewise about 5% of
+  // synthetic rows fall below the holdout's 5th percentile; with 1000 rows
+  // on each side the share's deviation is about 0.01, hence [0.02, 0.09].
+  TableSet t = MakeTableSet(RandomCsv(4000, 1), RandomCsv(1000, 2), RandomCsv(1000, 3));
+  PrivacyOptions options;
+  options.threads = 2;
+  options.attack_sample = 1000;
+  PrivacyResult p = EvaluatePrivacy(t, options);
+  EXPECT_EQ(p.exact_copies, 0u);
+  EXPECT_EQ(p.mia_members, 1000u);
+  EXPECT_NEAR(p.mia_auc, 0.5, 0.05);
+  EXPECT_GT(p.dcr_share_below, 0.02);
+  EXPECT_LT(p.dcr_share_below, 0.09);
+  EXPECT_NEAR(p.dcr_synthetic.median, p.dcr_holdout.median, 0.2 * p.dcr_holdout.median);
+  EXPECT_NEAR(p.nndr_synthetic.median, p.nndr_holdout.median, 0.1);
+}
+
+TEST(EvalPrivacy, MemorisingSynthesizerIsCaught) {
+  // Synthetic rows are training rows with a tiny numeric change: no exact
+  // copies, but very close to their sources.
+  std::string real = RandomCsv(2000, 1);
+  std::string near;
+  RawTable raw = ParseCsv(real, "real.csv");
+  near = "x,y,group,flag,label\n";
+  for (size_t r = 0; r < raw.rows(); ++r) {
+    near += std::to_string(std::stod(std::string(raw.columns[0].Value(r))) + 1e-3) + "," +
+            std::string(raw.columns[1].Value(r)) + "," + std::string(raw.columns[2].Value(r)) + "," +
+            std::string(raw.columns[3].Value(r)) + "," + std::string(raw.columns[4].Value(r)) + "\n";
+  }
+  TableSet t = MakeTableSet(real, near, RandomCsv(2000, 3));
+  PrivacyResult p = EvaluatePrivacy(t, {});
+  EXPECT_EQ(p.exact_copies, 0u);
+  EXPECT_GT(p.dcr_share_below, 0.9);
+  EXPECT_GT(p.mia_auc, 0.9);
+  EXPECT_LT(p.nndr_synthetic.median, 0.1);
+}
+
+TEST(EvalPrivacy, SameSeedSameFiguresAnyThreadCount) {
+  TableSet t = MakeTableSet(RandomCsv(3000, 1), RandomCsv(3000, 2), RandomCsv(1000, 3));
+  PrivacyOptions one, four;
+  one.dcr_sample = four.dcr_sample = 500;
+  four.threads = 4;
+  PrivacyResult a = EvaluatePrivacy(t, one), b = EvaluatePrivacy(t, four);
+  EXPECT_EQ(a.dcr_synthetic.median, b.dcr_synthetic.median);
+  EXPECT_EQ(a.dcr_share_below, b.dcr_share_below);
+  EXPECT_EQ(a.mia_auc, b.mia_auc);
+  EXPECT_EQ(a.dcr_synthetic.rows, 500u);
+}
+
+TEST(EvalPrivacy, KAnonymityAndLDiversityByHand) {
+  // Synthetic groups over (band, zip): (A,1) x5, (A,2) x5, (B,1) x2.
+  // k = 2; rows in groups below 5: 2 of 12. Sensitive values: (A,1) has
+  // {flu, cold}, (A,2) only {flu}, (B,1) {cold, none} -> l = 1.
+  std::string syn = "band,zip,diagnosis\n";
+  for (int i = 0; i < 5; ++i) syn += std::string("A,1,") + (i % 2 ? "flu" : "cold") + "\n";
+  for (int i = 0; i < 5; ++i) syn += "A,2,flu\n";
+  syn += "B,1,cold\nB,1,none\n";
+  std::string real = "band,zip,diagnosis\nA,1,flu\nA,1,cold\nB,2,none\nB,2,flu\nB,2,flu\n";
+  TableSet t = MakeTableSet(real, syn);
+  PrivacyOptions options;
+  options.quasi = {"band", "zip"};
+  options.sensitive = "diagnosis";
+  PrivacyResult p = EvaluatePrivacy(t, options);
+  ASSERT_TRUE(p.anonymity.computed);
+  EXPECT_EQ(p.anonymity.k_synthetic, 2u);
+  EXPECT_EQ(p.anonymity.groups_synthetic, 3u);
+  EXPECT_NEAR(p.anonymity.below5_synthetic, 2.0 / 12, 1e-12);
+  EXPECT_EQ(p.anonymity.l_synthetic, 1u);
+  // Real: (A,1) x2 {flu, cold}, (B,2) x3 {none, flu} -> k = 2, l = 2, all rows below 5.
+  EXPECT_EQ(p.anonymity.k_real, 2u);
+  EXPECT_EQ(p.anonymity.l_real, 2u);
+  EXPECT_DOUBLE_EQ(p.anonymity.below5_real, 1.0);
+  options.quasi = {"nope"};
+  EXPECT_THROW(EvaluatePrivacy(t, options), UsageError);
+}
+
+}  // namespace
+}  // namespace seedforge::eval

@@ -1,0 +1,139 @@
+// The fidelity properties on whole tables: identical data scores 1, clearly
+// different data scores low, and the multi-table properties by hand.
+#include "eval/quality.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "eval/eval_test_util.h"
+#include "test_util.h"
+
+namespace seedforge::eval {
+namespace {
+
+using testing::MakeDataset;
+using testing::RandomCsv;
+using testing::Shape;
+
+TEST(EvalQuality, IdenticalDataScoresExactlyOne) {
+  std::string csv = RandomCsv(500, 1);
+  QualityResult q = EvaluateQuality(MakeDataset(csv, csv), 2);
+  EXPECT_DOUBLE_EQ(q.overall, 1.0);
+  EXPECT_DOUBLE_EQ(q.column_shapes, 1.0);
+  EXPECT_DOUBLE_EQ(q.column_pair_trends, 1.0);
+  ASSERT_EQ(q.shapes.size(), 5u);
+  ASSERT_EQ(q.pairs.size(), 10u);  // 5 columns: 10 pairs
+  for (const ShapeRow& s : q.shapes) {
+    EXPECT_DOUBLE_EQ(s.score, 1.0) << s.column;
+    EXPECT_NEAR(s.jensen_shannon, 0.0, 1e-12) << s.column;
+    if (s.metric == "KSComplement") {
+      EXPECT_DOUBLE_EQ(s.wasserstein, 0.0);
+      EXPECT_DOUBLE_EQ(s.range_coverage, 1.0);
+    } else {
+      EXPECT_DOUBLE_EQ(s.category_coverage, 1.0);
+      EXPECT_NEAR(s.chi2_p_value, 1.0, 1e-12);
+    }
+  }
+  for (const PairRow& p : q.pairs) EXPECT_DOUBLE_EQ(p.score, 1.0) << p.column_a << "/" << p.column_b;
+}
+
+TEST(EvalQuality, SameDistributionScoresHigh) {
+  QualityResult q = EvaluateQuality(MakeDataset(RandomCsv(4000, 1), RandomCsv(4000, 2)), 2);
+  // Two samples of 4000 from one distribution: KS distances are about
+  // 1.36 * sqrt(2/4000) = 0.03 at the 5% level, so every score is above 0.95.
+  EXPECT_GT(q.overall, 0.95);
+  for (const ShapeRow& s : q.shapes) EXPECT_GT(s.score, 0.95) << s.column;
+}
+
+TEST(EvalQuality, ClearlyDifferentDataScoresLow) {
+  Shape other;
+  other.x_shift = 4;        // x moved four standard deviations (y, group, label follow)
+  other.slope = -2;         // y now falls with x
+  other.flip_category = true;
+  other.flag_rate = 0.9;
+  QualityResult q = EvaluateQuality(MakeDataset(RandomCsv(2000, 1), RandomCsv(2000, 2, other)), 2);
+  EXPECT_LT(q.overall, 0.4);
+  for (const ShapeRow& s : q.shapes) {
+    if (s.column == "x") EXPECT_LT(s.score, 0.1);
+  }
+  for (const PairRow& p : q.pairs) {
+    // r(x, y) is about 0.97 in one and -0.97 in the other: score about 0.03.
+    if (p.column_a == "x" && p.column_b == "y") EXPECT_LT(p.score, 0.1);
+  }
+}
+
+TEST(EvalQuality, ShuffledColumnsKeepShapesButLosePairs) {
+  // Each column of the synthetic data comes from a different real row: the
+  // marginals are the real ones, every relationship is gone.
+  std::string real = RandomCsv(3000, 1);
+  RawTable raw = ParseCsv(real, "real.csv");
+  std::string shuffled = "x,y,group,flag,label\n";
+  const size_t n = raw.rows();
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t c = 0; c < 5; ++c) {
+      shuffled += std::string(raw.columns[c].Value((i + c * 997) % n)) + (c == 4 ? "\n" : ",");
+    }
+  }
+  QualityResult q = EvaluateQuality(MakeDataset(real, shuffled), 2);
+  EXPECT_DOUBLE_EQ(q.column_shapes, 1.0);
+  EXPECT_LT(q.column_pair_trends, 0.85);
+  for (const PairRow& p : q.pairs) {
+    if (p.column_a == "x" && p.column_b == "y") {
+      EXPECT_GT(p.real_correlation, 0.9);
+      EXPECT_NEAR(p.synthetic_correlation, 0.0, 0.1);
+      EXPECT_LT(p.score, 0.6);
+    }
+  }
+}
+
+TEST(EvalQuality, PairMetricFollowsColumnKinds) {
+  QualityResult q = EvaluateQuality(MakeDataset(RandomCsv(300, 1), RandomCsv(300, 2)), 1);
+  for (const PairRow& p : q.pairs) {
+    bool both_numeric = (p.column_a == "x" || p.column_a == "y") && (p.column_b == "x" || p.column_b == "y");
+    EXPECT_EQ(p.metric, both_numeric ? "CorrelationSimilarity" : "ContingencySimilarity");
+  }
+}
+
+TEST(EvalQuality, CardinalityAndIntertableByHand) {
+  namespace fs = std::filesystem;
+  fs::path dir = seedforge::testing::MakeTempDir("seedforge-eval-card");
+  fs::create_directories(dir / "real");
+  fs::create_directories(dir / "syn");
+  std::ofstream(dir / "real" / "parents.csv") << "id,size\n1,s\n2,m\n3,l\n";
+  std::ofstream(dir / "syn" / "parents.csv") << "id,size\n1,s\n2,m\n3,l\n";
+  // Real children per parent: 1 -> 2, 2 -> 1, 3 -> 0. Synthetic: 1, 1, 1 and
+  // one orphan (parent 9).
+  std::ofstream(dir / "real" / "children.csv") << "child_id,parent_id,kind\n1,1,x\n2,1,y\n3,2,x\n";
+  std::ofstream(dir / "syn" / "children.csv") << "child_id,parent_id,kind\n1,1,x\n2,2,y\n3,3,x\n4,9,x\n";
+  Dataset d = LoadDataset((dir / "real").string(), (dir / "syn").string(), "", {"children.parent_id=parents.id"});
+  QualityResult q = EvaluateQuality(d, 1);
+  ASSERT_EQ(q.cardinality.size(), 1u);
+  // Children per parent, real {2, 1, 0} against synthetic {1, 1, 1}:
+  //   CDF at 0: 1/3 vs 0; at 1: 2/3 vs 1; at 2: 1 vs 1 -> D = 1/3 -> 2/3.
+  EXPECT_NEAR(q.cardinality[0].score, 2.0 / 3, 1e-12);
+  EXPECT_DOUBLE_EQ(q.cardinality[0].real_mean_children, 1.0);
+  EXPECT_DOUBLE_EQ(q.cardinality[0].synthetic_orphans, 0.25);
+  // Intertable: parents.size against children.kind on the joined rows.
+  //   real  (s,x) (s,y) (m,x) -> 1/3 each
+  //   synth (s,x) (m,y) (l,x) -> 1/3 each (the orphan joins no parent)
+  //   |diff|: (s,x) 0, (s,y) 1/3, (m,x) 1/3, (m,y) 1/3, (l,x) 1/3
+  //   TVD = ½ · 4/3 = 2/3 -> score 1/3.
+  ASSERT_EQ(q.intertable.size(), 1u);
+  EXPECT_EQ(q.intertable[0].column_a, "size");
+  EXPECT_EQ(q.intertable[0].column_b, "kind");
+  EXPECT_NEAR(q.intertable[0].score, 1.0 / 3, 1e-12);
+  // Column shapes: size identical (1); kind real (2/3, 1/3) against
+  // synthetic (3/4, 1/4): TVD 1/12 -> 11/12. Mean (1 + 11/12) / 2.
+  EXPECT_NEAR(q.column_shapes, (1 + 11.0 / 12) / 2, 1e-12);
+  // No table has two scored columns: Column Pair Trends is undefined and,
+  // as in SDMetrics (nanmean), left out of the overall mean.
+  EXPECT_TRUE(std::isnan(q.column_pair_trends));
+  EXPECT_NEAR(q.overall, (q.column_shapes + 2.0 / 3 + 1.0 / 3) / 3, 1e-12);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace seedforge::eval
