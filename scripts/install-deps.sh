@@ -10,6 +10,7 @@ packages=(
   libkainjow-mustache-dev nlohmann-json3-dev
   libpqxx-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libtorch-dev libopenblas0-openmp
   postgresql-15 postgresql-client-15
   time
 )

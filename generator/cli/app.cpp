@@ -16,6 +16,7 @@ int RunCli(int argc, char** argv) {
   SetupLoadCommand(app);
   SetupIntrospectCommand(app);
   SetupSandboxCommand(app);
+  SetupLearnCommands(app);
   SetupListCommand(app);
   SetupReportCommand(app);
   try {

@@ -16,5 +16,6 @@ void SetupLoadCommand(CLI::App& app);
 void SetupIntrospectCommand(CLI::App& app);
 void SetupSandboxCommand(CLI::App& app);  // sandbox up|down|status
 void SetupReportCommand(CLI::App& app);  // report: fidelity, ML utility, privacy
+void SetupLearnCommands(CLI::App& app);  // learn and sample
 
 }  // namespace seedforge

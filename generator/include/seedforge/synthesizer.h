@@ -1,0 +1,226 @@
+// Trained synthesizers: models fitted on a real table that sample new rows
+// with the same distributions and correlations.
+//
+// Three synthesizers share one interface: the Gaussian copula ("copula",
+// Eigen), CTGAN ("ctgan") and TVAE ("tvae") (LibTorch for training only).
+// A Synthesizer is fitted on a DataTable (read from CSV by ReadCsvTable),
+// saved to one versioned model file, loaded back, and sampled through a
+// RowSampler made for a set of conditions (fixed values) and constraints.
+//
+// Determinism: sampling is a pure function of (model, key, row index). Row
+// r draws only from RandomStream(key, r), so any set of rows can be sampled
+// in any order, in any batch, on any thread, and gives identical bytes. The
+// neural models run their sampling forward pass in seedforge's own dense
+// kernels (fixed summation order), not in LibTorch, for that reason.
+//
+// Thread safety: a fitted Synthesizer is immutable; RowSampler::SampleRows
+// is const and thread-safe. Fit is not thread-safe (it uses its own threads).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "seedforge/column.h"
+#include "seedforge/domain.h"
+#include "seedforge/generator.h"
+
+namespace seedforge {
+
+// What a column of a learned table holds, as the transforms see it.
+enum class DataType : uint8_t {
+  kContinuous,   // Column kFloat
+  kInteger,      // Column kInt
+  kCategorical,  // Column kText
+  kBoolean,      // Column kBool
+  kDate,         // Column kDate (days since 1970-01-01)
+  kTimestamp,    // Column kTimestamp (microseconds since the epoch)
+  kId,           // Column kText: keys and free text, left out of models
+};
+
+std::string_view DataTypeName(DataType type);
+// "continuous", "integer", "categorical", "boolean", "date", "timestamp",
+// "id" (also "skip"); nullopt otherwise.
+std::optional<DataType> ParseDataType(std::string_view name);
+ValueKind DataTypeKind(DataType type);
+
+// A typed table in memory: the input of Synthesizer::Fit.
+struct DataTable {
+  std::string source;  // file name, for messages
+  std::vector<std::string> names;
+  std::vector<DataType> types;
+  std::vector<Column> columns;  // kinds as DataTypeKind(types[c])
+  // Per column: decimals seen (continuous; -1 = keep all, e.g. with
+  // exponents) or digits of a fraction of a second (timestamp). May be
+  // empty: then continuous values keep every decimal and timestamps keep
+  // microseconds.
+  std::vector<int> digits;
+  size_t rows = 0;
+
+  int Find(std::string_view name) const;  // -1 when absent
+};
+
+struct CsvReadOptions {
+  // Type overrides by column name (the domain file's or --type COL=TYPE).
+  std::map<std::string, DataType> types;
+  size_t max_rows = 0;  // 0 = all
+};
+
+// Reads a CSV file with a header row (RFC 4180: quotes, doubled quotes,
+// embedded newlines; an empty unquoted field is NULL) and infers each
+// column's type (see docs/synthesizers.md). Throws InputError naming
+// file:line for a malformed file or an override naming no column.
+DataTable ReadCsvTable(const std::string& path, const CsvReadOptions& options = {});
+DataTable ParseCsvTable(std::string_view text, const std::string& source,
+                        const CsvReadOptions& options = {});
+
+// One column a model produces, as learned from the data.
+struct LearnedColumn {
+  std::string name;
+  DataType type = DataType::kContinuous;
+  double min = 0, max = 0;   // observed range (numeric, date, timestamp)
+  int digits = 0;            // decimals kept by rounding (continuous)
+  double null_rate = 0;      // share of NULLs in the data
+  std::vector<std::string> categories;  // categorical: labels, most frequent first
+  std::vector<double> frequencies;      // categorical and boolean: shares of non-null values
+
+  ValueKind kind() const { return DataTypeKind(type); }
+};
+
+// A relation sampled rows must satisfy: `column op other_column` or
+// `column op value`. Values of dates and timestamps are given as text
+// (2024-01-31, 2024-01-31 12:00:00). A NULL satisfies every constraint
+// (SQL CHECK semantics).
+struct Constraint {
+  enum class Op { kLess, kLessEqual, kGreater, kGreaterEqual };
+  std::string column;
+  Op op = Op::kGreaterEqual;
+  std::string other;   // a column name, or empty
+  std::string value;   // a literal, when `other` is empty
+  std::string text;    // as written, for messages
+
+  // Parses "closed_at >= opened_at", "income > 0", "score <= 850".
+  // Throws UsageError on a malformed expression.
+  static Constraint Parse(const std::string& text);
+};
+
+// A fixed value for a column of every sampled row ("segment=retail").
+struct Condition {
+  std::string column;
+  std::string value;  // empty = NULL
+
+  // Parses "COLUMN=VALUE". Throws UsageError on a malformed one.
+  static Condition Parse(const std::string& text);
+};
+
+struct SampleSpec {
+  std::vector<Condition> conditions;
+  std::vector<Constraint> constraints;  // added to the model's own
+  // Redraws per row (from the row's own stream) before a violated
+  // constraint is repaired by moving the value to the nearest allowed one.
+  int max_tries = 100;
+};
+
+// Samples rows of a fitted model under fixed conditions and constraints.
+class RowSampler {
+ public:
+  virtual ~RowSampler() = default;
+
+  // The output columns (the model's learned columns).
+  virtual const std::vector<LearnedColumn>& columns() const = 0;
+
+  // Resizes `out` to one Column per learned column, each of rows.size()
+  // values, and fills value i with row rows[i], drawn only from
+  // RandomStream(key, rows[i]). Every condition and constraint holds in
+  // every row. Const and thread-safe.
+  virtual void SampleRows(std::span<const uint64_t> rows, uint64_t key,
+                          std::vector<Column>& out) const = 0;
+};
+
+struct FitProgress {
+  int epoch = 0;   // 1-based; 0 for models without epochs
+  int epochs = 0;
+  double seconds = 0;  // since Fit started
+  std::vector<std::pair<std::string, double>> losses;  // e.g. {"G", 1.2}, {"D", -0.3}
+};
+
+struct FitOptions {
+  int epochs = 300;       // neural models
+  int batch_size = 500;   // neural models; CTGAN rounds it to a multiple of its pac (10)
+  uint64_t seed = 1;
+  int threads = 0;        // 0 = every core
+  std::vector<Constraint> constraints;  // stored with the model
+  std::function<void(const FitProgress&)> progress;  // may be empty
+};
+
+class Synthesizer {
+ public:
+  virtual ~Synthesizer() = default;
+
+  // "copula", "ctgan" or "tvae": the name in the model file.
+  virtual std::string_view Name() const = 0;
+
+  // Learns the model from `table`. Throws InputError naming the source for
+  // a table it cannot learn (no rows, no usable column), UsageError for a
+  // constraint naming an unknown column.
+  virtual void Fit(const DataTable& table, const FitOptions& options) = 0;
+
+  // The columns sampled rows have (id columns of the table are left out).
+  virtual const std::vector<LearnedColumn>& columns() const = 0;
+  // The constraints given at Fit, kept with the model.
+  virtual const std::vector<Constraint>& constraints() const = 0;
+
+  // What was learned, for people: one line per column (type, marginal or
+  // encoding, NULL rate) and the model's size.
+  virtual std::string Summary() const = 0;
+
+  // A sampler for `spec`. Throws UsageError naming an unknown column, a
+  // category the model never saw, or a constraint that cannot be parsed.
+  // REQUIRES: fitted or loaded.
+  virtual std::unique_ptr<RowSampler> MakeSampler(const SampleSpec& spec = {}) const = 0;
+
+  // The model's payload in the model file (see SaveSynthesizer).
+  virtual std::string SavePayload() const = 0;
+  // Restores a payload; throws InputError naming `file` when it is corrupt.
+  virtual void LoadPayload(std::string_view payload, const std::string& file) = 0;
+};
+
+// "copula", "ctgan", "tvae".
+std::vector<std::string> SynthesizerNames();
+// Throws UsageError for an unknown name.
+std::unique_ptr<Synthesizer> MakeSynthesizer(std::string_view name);
+
+// Model files: "SFMODEL\n" magic, format version, synthesizer name, payload
+// and a checksum of the payload (layout in docs/synthesizers.md). Written
+// whole or not at all. Throws Error naming the path on an I/O failure.
+void SaveSynthesizer(const Synthesizer& model, const std::string& path);
+// Throws InputError naming `path` for a missing, foreign, truncated,
+// corrupt or newer-version file.
+std::unique_ptr<Synthesizer> LoadSynthesizer(const std::string& path);
+// The same from the bytes of a model file; `name` names it in errors.
+std::unique_ptr<Synthesizer> ParseSynthesizer(std::string_view bytes, const std::string& name);
+
+// --- Learned columns in domains --------------------------------------------
+
+// The engine's view (LearnedSource, generator.h) of a fitted model, sampled
+// under `spec` (the model's own constraints always apply). Columns are the
+// model's learned columns: kFloat (continuous), kInt (integer), kText
+// (categorical), kBool, kDate, kTimestamp.
+std::unique_ptr<LearnedSource> MakeLearnedSource(std::shared_ptr<const Synthesizer> model,
+                                                 const SampleSpec& spec = {});
+
+// The ModelLoader of domains (GenerateOptions::model_loader): `model: PATH`
+// loads a model file, `model: {from: DATA.csv, synthesizer: copula}` fits one
+// (seed 1, so a plan is reproducible). PATH is relative to the domain file;
+// when no such file exists, it is looked up among the files built into the
+// binary (seeds/...), which is how built-in domains reach their sample
+// data. Throws InputError at ref.where when the file is missing or bad.
+std::unique_ptr<LearnedSource> LoadModelRef(const ModelRef& ref, const std::string& domain_file);
+
+}  // namespace seedforge

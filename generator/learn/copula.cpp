@@ -1,0 +1,784 @@
+// The Gaussian copula synthesizer.
+//
+// Each column gets a marginal distribution; each value is mapped to a normal
+// score z = Phi^-1(F(x)); the correlation of the normal scores is the
+// copula. Sampling draws z ~ N(0, R) and maps each score back through
+// x = F^-1(Phi(z)) (Nelsen, "An Introduction to Copulas", 2nd ed., 2006;
+// the SDV GaussianCopulaSynthesizer follows the same scheme).
+//
+// Marginals. Numeric, date and timestamp columns with at most 64 distinct
+// values, categorical and boolean columns, and the NULL indicator of every
+// column with NULLs are discrete: their values have probabilities, and a
+// value's normal score is drawn uniformly inside its probability interval
+// (the randomised probability integral transform), the "frequency encoding"
+// of SDV. Other numeric columns are fitted by normal, truncated normal,
+// beta, gamma and uniform distributions (moment estimates); the family with
+// the smallest Kolmogorov-Smirnov statistic is kept when a KS test at the 5%
+// level does not reject it (D <= 1.36 / sqrt(n), Massey 1951), and the
+// empirical distribution (quantiles of up to 100,000 values) otherwise.
+// Every continuous marginal is stored as a table of x = F^-1(Phi(z)) on a
+// grid of z in [-6, 6] (step 1/64), so sampling costs one interpolation per
+// value whatever the family.
+//
+// Categories are ordered before encoding: by the mean normal score, within
+// each category, of the numeric column they explain best (largest
+// correlation ratio eta^2). A numeric column whose mean depends on the
+// category then becomes a monotone, nearly linear relation in z that a
+// correlation matrix captures; frequency order (SDV's) would scramble it.
+//
+// Conditions are exact: a fixed continuous value is a point in z, a fixed
+// category an interval of z; the conditioned scores are drawn in turn from
+// their (truncated) conditional normals and the others from the conditional
+// Gaussian N(S_rc S_cc^-1 z_c, S_rr - S_rc S_cc^-1 S_cr).
+#include <Eigen/Dense>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <unordered_map>
+
+#include "learn/models.h"
+#include "learn/numeric.h"
+#include "learn/sampling.h"
+#include "learn/serialize.h"
+#include "learn/values.h"
+#include "seedforge/error.h"
+#include "seedforge/random.h"
+
+namespace seedforge::internal {
+
+namespace {
+
+constexpr double kZMax = 6.0;          // Phi(-6) = 1e-9: beyond any sample we see
+constexpr double kZSteps = 64.0;       // table points per unit of z
+constexpr int kTableSize = 769;        // 2 * 6 * 64 + 1
+constexpr size_t kMaxDiscrete = 64;    // distinct values up to which a numeric column is discrete
+constexpr size_t kMarginalSample = 100000;  // values a continuous marginal is fitted on
+constexpr size_t kKsSample = 10000;         // values the KS statistics are computed on
+constexpr size_t kMaxCorrelationRows = 1000000;
+constexpr uint32_t kPayloadVersion = 1;
+
+enum class Family : uint8_t { kNormal, kTruncatedNormal, kBeta, kGamma, kUniform, kEmpirical, kDiscrete };
+
+const char* FamilyName(Family f) {
+  switch (f) {
+    case Family::kNormal: return "normal";
+    case Family::kTruncatedNormal: return "truncated normal";
+    case Family::kBeta: return "beta";
+    case Family::kGamma: return "gamma";
+    case Family::kUniform: return "uniform";
+    case Family::kEmpirical: return "empirical";
+    case Family::kDiscrete: return "discrete";
+  }
+  return "?";
+}
+
+double GridZ(int i) { return -kZMax + i / kZSteps; }
+
+struct Marginal {
+  Family family = Family::kDiscrete;
+  std::vector<double> params;  // of the family, for the record
+  std::vector<double> table;   // continuous: x at GridZ(i)
+  std::vector<double> values;  // discrete: values in encoding order
+  std::vector<double> cum;     // discrete: P(slot <= k)
+  std::vector<int> rank;       // discrete categorical: category index -> slot
+
+  bool discrete() const { return family == Family::kDiscrete; }
+
+  double ToX(double z) const {
+    if (discrete()) {
+      const double u = NormalCdf(z);
+      size_t k = std::upper_bound(cum.begin(), cum.end(), u) - cum.begin();
+      return values[std::min(k, values.size() - 1)];
+    }
+    const double t = (z + kZMax) * kZSteps;
+    if (!(t > 0)) return table.front();
+    if (t >= kTableSize - 1) return table.back();
+    const size_t i = static_cast<size_t>(t);
+    const double f = t - static_cast<double>(i);
+    return table[i] + f * (table[i + 1] - table[i]);
+  }
+
+  size_t Slot(double x) const {
+    if (!rank.empty()) return rank[std::clamp<size_t>(static_cast<size_t>(x), 0, rank.size() - 1)];
+    size_t k = std::lower_bound(values.begin(), values.end(), x) - values.begin();
+    if (k == values.size()) return k - 1;
+    if (k > 0 && x - values[k - 1] < values[k] - x) return k - 1;
+    return k;
+  }
+
+  // The interval of z of a discrete slot.
+  std::pair<double, double> SlotZ(size_t k) const {
+    return {NormalQuantile(k == 0 ? 0.0 : cum[k - 1]), NormalQuantile(cum[k])};
+  }
+
+  // The normal score of x: randomised inside a probability interval when x
+  // has positive probability; the interval's middle when random is null.
+  double ToZ(double x, RandomStream* random) const {
+    double u_lo, u_hi;
+    if (discrete()) {
+      const size_t k = Slot(x);
+      u_lo = k == 0 ? 0.0 : cum[k - 1];
+      u_hi = cum[k];
+    } else {
+      const size_t lo = std::lower_bound(table.begin(), table.end(), x) - table.begin();
+      const size_t hi = std::upper_bound(table.begin(), table.end(), x) - table.begin();
+      if (lo == table.size()) return kZMax;
+      if (hi == 0) return -kZMax;
+      if (hi - lo < 2) {
+        if (hi - lo == 1) return GridZ(static_cast<int>(lo));
+        const double f = (x - table[lo - 1]) / (table[lo] - table[lo - 1]);
+        return GridZ(static_cast<int>(lo - 1)) + f / kZSteps;
+      }
+      u_lo = NormalCdf(GridZ(static_cast<int>(lo)));
+      u_hi = NormalCdf(GridZ(static_cast<int>(hi - 1)));
+    }
+    const double u = u_lo + (random ? random->Uniform() : 0.5) * (u_hi - u_lo);
+    return std::clamp(NormalQuantile(std::clamp(u, 1e-12, 1 - 1e-12)), -kZMax, kZMax);
+  }
+};
+
+Marginal MakeDiscrete(std::vector<double> values, std::vector<double> probs) {
+  Marginal m;
+  m.family = Family::kDiscrete;
+  double total = std::accumulate(probs.begin(), probs.end(), 0.0);
+  double acc = 0;
+  for (double p : probs) {
+    acc += p / total;
+    m.cum.push_back(acc);
+  }
+  m.cum.back() = 1.0;
+  m.values = std::move(values);
+  return m;
+}
+
+struct Candidate {
+  Family family;
+  std::vector<double> params;
+  std::function<double(double)> cdf;
+  std::function<double(double)> quantile;
+};
+
+// Moment fits of the parametric families on values in [lo, hi].
+std::vector<Candidate> ParametricCandidates(double mean, double var, double lo, double hi) {
+  std::vector<Candidate> out;
+  const double sd = std::sqrt(var);
+  if (!(sd > 0) || !(hi > lo)) return out;
+  out.push_back({Family::kNormal, {mean, sd}, [=](double x) { return NormalCdf((x - mean) / sd); },
+                 [=](double u) { return mean + sd * NormalQuantile(u); }});
+  out.push_back({Family::kUniform, {lo, hi}, [=](double x) { return std::clamp((x - lo) / (hi - lo), 0.0, 1.0); },
+                 [=](double u) { return lo + u * (hi - lo); }});
+  {
+    // Truncated normal on [lo, hi]: solve for (mu, sigma) whose truncated
+    // mean and variance match the sample's, by fixed-point iteration on
+    // the moment formulas (Johnson, Kotz and Balakrishnan, vol. 1, 10.1).
+    double mu = mean, sigma = sd;
+    bool ok = true;
+    for (int it = 0; it < 100; ++it) {
+      const double a = (lo - mu) / sigma, b = (hi - mu) / sigma;
+      const double z = NormalCdf(b) - NormalCdf(a);
+      if (!(z > 1e-12)) {
+        ok = false;
+        break;
+      }
+      const double lambda = (NormalPdf(a) - NormalPdf(b)) / z;
+      const double delta = (a * NormalPdf(a) - b * NormalPdf(b)) / z;
+      const double factor = 1 + delta - lambda * lambda;
+      if (!(factor > 1e-9)) {
+        ok = false;
+        break;
+      }
+      const double new_sigma = std::min(sd / std::sqrt(factor), 100 * (hi - lo));
+      const double new_mu = mean - new_sigma * lambda;
+      const bool done = std::fabs(new_mu - mu) < 1e-10 * (hi - lo) && std::fabs(new_sigma - sigma) < 1e-10 * sigma;
+      mu = new_mu;
+      sigma = new_sigma;
+      if (done) break;
+    }
+    if (ok && sigma > 0) {
+      const double pa = NormalCdf((lo - mu) / sigma), pb = NormalCdf((hi - mu) / sigma);
+      out.push_back({Family::kTruncatedNormal, {mu, sigma, lo, hi},
+                     [=](double x) { return std::clamp((NormalCdf((x - mu) / sigma) - pa) / (pb - pa), 0.0, 1.0); },
+                     [=](double u) { return std::clamp(mu + sigma * NormalQuantile(pa + u * (pb - pa)), lo, hi); }});
+    }
+  }
+  const double pad = (hi - lo) * 1e-3;  // keeps observed extremes inside the support
+  {
+    const double bl = lo - pad, bh = hi + pad, w = bh - bl;
+    const double m = (mean - bl) / w, v = var / (w * w);
+    const double common = m * (1 - m) / v - 1;
+    if (common > 0) {
+      const double a = m * common, b = (1 - m) * common;
+      auto cdf = [=](double x) { return RegularizedBeta(a, b, std::clamp((x - bl) / w, 0.0, 1.0)); };
+      out.push_back({Family::kBeta, {a, b, bl, bh}, cdf,
+                     [=](double u) { return InvertCdf(cdf, u, bl, bh); }});
+    }
+  }
+  {
+    const double loc = lo - pad, m = mean - loc;
+    const double k = m * m / var, theta = var / m;
+    if (k > 0 && theta > 0 && k < 1e6) {
+      auto cdf = [=](double x) { return x <= loc ? 0.0 : RegularizedGammaP(k, (x - loc) / theta); };
+      const double top = loc + m + 60 * std::sqrt(var) + 60 * theta;
+      out.push_back({Family::kGamma, {k, theta, loc}, cdf,
+                     [=](double u) { return InvertCdf(cdf, u, loc, top); }});
+    }
+  }
+  return out;
+}
+
+Marginal TableMarginal(Family family, std::vector<double> params, const std::function<double(double)>& quantile) {
+  Marginal m;
+  m.family = family;
+  m.params = std::move(params);
+  m.table.resize(kTableSize);
+  for (int i = 0; i < kTableSize; ++i) m.table[i] = quantile(NormalCdf(GridZ(i)));
+  for (int i = 1; i < kTableSize; ++i) m.table[i] = std::max(m.table[i], m.table[i - 1]);
+  return m;
+}
+
+// Fits the marginal of a numeric column from its non-NULL values.
+Marginal FitNumericMarginal(const std::vector<double>& x, uint64_t key) {
+  if (x.empty()) return MakeDiscrete({0.0}, {1.0});
+  std::vector<double> sample;
+  if (x.size() <= kMarginalSample) {
+    sample = x;
+  } else {
+    sample.resize(kMarginalSample);
+    for (size_t i = 0; i < kMarginalSample; ++i) sample[i] = x[RandomStream(key, i).Below(x.size())];
+  }
+  std::sort(sample.begin(), sample.end());
+  size_t sample_distinct = 1;
+  for (size_t i = 1; i < sample.size(); ++i) sample_distinct += sample[i] != sample[i - 1];
+  if (sample_distinct <= kMaxDiscrete) {
+    std::unordered_map<double, size_t> counts;
+    for (double v : x) {
+      ++counts[v];
+      if (counts.size() > kMaxDiscrete) break;
+    }
+    if (counts.size() <= kMaxDiscrete) {
+      std::vector<std::pair<double, size_t>> sorted(counts.begin(), counts.end());
+      std::sort(sorted.begin(), sorted.end());
+      std::vector<double> values, probs;
+      for (const auto& [v, c] : sorted) {
+        values.push_back(v);
+        probs.push_back(static_cast<double>(c));
+      }
+      return MakeDiscrete(std::move(values), std::move(probs));
+    }
+  }
+  double mean = 0;
+  for (double v : x) mean += v;
+  mean /= static_cast<double>(x.size());
+  double var = 0;
+  for (double v : x) var += (v - mean) * (v - mean);
+  var /= static_cast<double>(x.size());
+  const auto [lo_it, hi_it] = std::minmax_element(x.begin(), x.end());
+  const double lo = *lo_it, hi = *hi_it;
+
+  std::vector<double> eval;
+  const size_t stride = std::max<size_t>(1, sample.size() / kKsSample);
+  for (size_t i = stride / 2; i < sample.size(); i += stride) eval.push_back(sample[i]);
+  const Candidate* best = nullptr;
+  double best_ks = INFINITY;
+  std::vector<Candidate> candidates = ParametricCandidates(mean, var, lo, hi);
+  for (const Candidate& c : candidates) {
+    const double ks = KsStatistic(eval, c.cdf);
+    if (ks < best_ks) {
+      best_ks = ks;
+      best = &c;
+    }
+  }
+  if (best && best_ks <= 1.36 / std::sqrt(static_cast<double>(eval.size()))) {
+    return TableMarginal(best->family, best->params, best->quantile);
+  }
+  const double last = static_cast<double>(sample.size() - 1);
+  return TableMarginal(Family::kEmpirical, {}, [&](double u) {
+    const double pos = std::clamp(u, 0.0, 1.0) * last;
+    const size_t i = std::min(static_cast<size_t>(pos), sample.size() - 1);
+    const size_t j = std::min(i + 1, sample.size() - 1);
+    return sample[i] + (pos - static_cast<double>(i)) * (sample[j] - sample[i]);
+  });
+}
+
+// What the fitted model is; shared by the synthesizer and its samplers.
+struct CopulaModel {
+  struct Variable {
+    int column = 0;
+    bool null_indicator = false;
+    Marginal marginal;
+  };
+  std::vector<LearnedColumn> columns;
+  std::vector<Variable> variables;
+  std::vector<int> value_var;  // per column
+  std::vector<int> null_var;   // per column, -1 without NULLs
+  Eigen::MatrixXd correlation;
+
+  void Index() {
+    value_var.assign(columns.size(), -1);
+    null_var.assign(columns.size(), -1);
+    for (size_t v = 0; v < variables.size(); ++v) {
+      (variables[v].null_indicator ? null_var : value_var)[variables[v].column] = static_cast<int>(v);
+    }
+  }
+};
+
+// Makes a correlation matrix positive definite: eigenvalues clipped at
+// 1e-6, then rescaled to a unit diagonal (Higham's nearest-correlation
+// idea in one step).
+Eigen::MatrixXd RepairCorrelation(const Eigen::MatrixXd& r) {
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(r);
+  Eigen::VectorXd d = eig.eigenvalues().cwiseMax(1e-6);
+  Eigen::MatrixXd fixed = eig.eigenvectors() * d.asDiagonal() * eig.eigenvectors().transpose();
+  Eigen::VectorXd s = fixed.diagonal().cwiseSqrt().cwiseInverse();
+  return s.asDiagonal() * fixed * s.asDiagonal();
+}
+
+// Samples the copula under conditions: conditioned scores first (points,
+// then truncated intervals, each given the ones before), then the rest
+// from the conditional Gaussian.
+class CopulaDrawer : public RowDrawer {
+ public:
+  CopulaDrawer(std::shared_ptr<const CopulaModel> model, const std::vector<FixedValue>& fixed)
+      : model_(std::move(model)) {
+    const CopulaModel& m = *model_;
+    const int p = static_cast<int>(m.variables.size());
+    std::vector<int> points, intervals;
+    std::vector<double> point_z;
+    std::vector<std::pair<double, double>> bounds;
+    std::vector<bool> conditioned(p, false);
+    auto add_interval = [&](int var, size_t slot) {
+      if (conditioned[var]) return;
+      conditioned[var] = true;
+      intervals.push_back(var);
+      bounds.push_back(m.variables[var].marginal.SlotZ(slot));
+    };
+    for (const FixedValue& f : fixed) {
+      const int nv = m.null_var[f.column], vv = m.value_var[f.column];
+      if (f.null) {
+        if (nv >= 0) add_interval(nv, 1);
+        continue;
+      }
+      if (nv >= 0) add_interval(nv, 0);
+      const Marginal& marginal = m.variables[vv].marginal;
+      if (marginal.discrete()) {
+        add_interval(vv, marginal.Slot(f.value));
+      } else if (!conditioned[vv]) {
+        conditioned[vv] = true;
+        points.push_back(vv);
+        point_z.push_back(marginal.ToZ(f.value, nullptr));
+      }
+    }
+    cond_ = points;
+    cond_.insert(cond_.end(), intervals.begin(), intervals.end());
+    point_z_ = point_z;
+    bounds_ = bounds;
+    for (int v = 0; v < p; ++v) {
+      if (!conditioned[v]) rest_.push_back(v);
+    }
+    const Eigen::MatrixXd& r = m.correlation;
+    const int c = static_cast<int>(cond_.size());
+    auto sub = [&](const std::vector<int>& rows, const std::vector<int>& cols) {
+      Eigen::MatrixXd out(rows.size(), cols.size());
+      for (size_t i = 0; i < rows.size(); ++i) {
+        for (size_t j = 0; j < cols.size(); ++j) out(i, j) = r(rows[i], cols[j]);
+      }
+      return out;
+    };
+    // Interval k is drawn given cond_[0 .. points + k).
+    for (size_t k = 0; k < intervals.size(); ++k) {
+      const int before = static_cast<int>(points.size() + k);
+      std::vector<int> prev(cond_.begin(), cond_.begin() + before);
+      Eigen::VectorXd coef = Eigen::VectorXd::Zero(before);
+      double var = 1;
+      if (before > 0) {
+        Eigen::MatrixXd spp = sub(prev, prev) + 1e-9 * Eigen::MatrixXd::Identity(before, before);
+        Eigen::VectorXd spk = sub(prev, {intervals[k]}).col(0);
+        coef = spp.ldlt().solve(spk);
+        var = std::max(0.0, 1 - spk.dot(coef));
+      }
+      interval_coef_.emplace_back(coef.data(), coef.data() + coef.size());
+      interval_sd_.push_back(std::sqrt(var));
+    }
+    const int nr = static_cast<int>(rest_.size());
+    Eigen::MatrixXd srr = sub(rest_, rest_);
+    if (c > 0) {
+      Eigen::MatrixXd scc = sub(cond_, cond_) + 1e-9 * Eigen::MatrixXd::Identity(c, c);
+      Eigen::MatrixXd scr = sub(cond_, rest_);
+      Eigen::MatrixXd a = scc.ldlt().solve(scr).transpose();  // nr x c
+      srr -= a * scr;
+      regression_ = a;
+    }
+    if (nr > 0) {
+      Eigen::LLT<Eigen::MatrixXd> llt(srr + 1e-10 * Eigen::MatrixXd::Identity(nr, nr));
+      chol_ = llt.info() == Eigen::Success ? Eigen::MatrixXd(llt.matrixL())
+                                           : Eigen::MatrixXd(RepairCorrelation(srr).llt().matrixL());
+    }
+  }
+
+  bool ConditionsExact() const override { return true; }
+
+  void Draw(size_t count, RandomStream* streams, double* values, uint8_t* nulls) const override {
+    const CopulaModel& m = *model_;
+    const size_t p = m.variables.size(), d = m.columns.size();
+    const size_t c = cond_.size(), nr = rest_.size(), np = point_z_.size();
+    std::vector<double> z(p), zc(c), eps(nr);
+    for (size_t i = 0; i < count; ++i) {
+      RandomStream& random = streams[i];
+      for (size_t k = 0; k < np; ++k) zc[k] = point_z_[k];
+      for (size_t k = 0; k < bounds_.size(); ++k) {
+        const std::vector<double>& coef = interval_coef_[k];
+        double mean = 0;
+        for (size_t j = 0; j < coef.size(); ++j) mean += coef[j] * zc[j];
+        const double sd = interval_sd_[k];
+        const auto [lo, hi] = bounds_[k];
+        double value;
+        if (sd < 1e-9) {
+          value = std::clamp(mean, lo, hi);
+        } else {
+          const double a = NormalCdf((lo - mean) / sd), b = NormalCdf((hi - mean) / sd);
+          const double u = std::clamp(a + random.Uniform() * (b - a), 1e-300, 1 - 1e-16);
+          value = std::clamp(mean + sd * NormalQuantile(u), lo, hi);
+        }
+        zc[np + k] = value;
+      }
+      for (size_t k = 0; k < c; ++k) z[cond_[k]] = zc[k];
+      for (size_t k = 0; k < nr; ++k) eps[k] = random.Normal();
+      for (size_t k = 0; k < nr; ++k) {
+        double v = 0;
+        for (size_t j = 0; j < c; ++j) v += regression_(k, j) * zc[j];
+        for (size_t j = 0; j <= k; ++j) v += chol_(k, j) * eps[j];
+        z[rest_[k]] = v;
+      }
+      double* row = values + i * d;
+      uint8_t* row_nulls = nulls + i * d;
+      for (size_t col = 0; col < d; ++col) {
+        const int nv = m.null_var[col];
+        row_nulls[col] = nv >= 0 && m.variables[nv].marginal.ToX(z[nv]) != 0;
+        row[col] = row_nulls[col] ? 0 : m.variables[m.value_var[col]].marginal.ToX(z[m.value_var[col]]);
+      }
+    }
+  }
+
+ private:
+  std::shared_ptr<const CopulaModel> model_;
+  std::vector<int> cond_, rest_;
+  std::vector<double> point_z_;
+  std::vector<std::pair<double, double>> bounds_;
+  std::vector<std::vector<double>> interval_coef_;
+  std::vector<double> interval_sd_;
+  Eigen::MatrixXd regression_;  // rest x cond
+  Eigen::MatrixXd chol_;        // rest x rest, lower
+};
+
+class CopulaSynthesizer : public Synthesizer {
+ public:
+  std::string_view Name() const override { return "copula"; }
+
+  void Fit(const DataTable& table, const FitOptions& options) override;
+
+  const std::vector<LearnedColumn>& columns() const override { return model_->columns; }
+  const std::vector<Constraint>& constraints() const override { return constraints_; }
+
+  std::unique_ptr<RowSampler> MakeSampler(const SampleSpec& spec) const override {
+    std::vector<FixedValue> fixed = ResolveConditions(model_->columns, spec.conditions);
+    std::vector<Constraint> all = constraints_;
+    all.insert(all.end(), spec.constraints.begin(), spec.constraints.end());
+    std::vector<BoundConstraint> bound = ResolveConstraints(model_->columns, all);
+    return MakeRowSampler(model_->columns, std::make_unique<CopulaDrawer>(model_, fixed), fixed, std::move(bound),
+                          spec.max_tries);
+  }
+
+  std::string Summary() const override;
+  std::string SavePayload() const override;
+  void LoadPayload(std::string_view payload, const std::string& file) override;
+
+ private:
+  std::shared_ptr<const CopulaModel> model_ = std::make_shared<CopulaModel>();
+  std::vector<Constraint> constraints_;
+};
+
+void CopulaSynthesizer::Fit(const DataTable& table, const FitOptions& options) {
+  auto model = std::make_shared<CopulaModel>();
+  model->columns = LearnColumns(table);
+  ResolveConstraints(model->columns, options.constraints);
+  const std::vector<int> source = TableColumnsOf(table, model->columns);
+  const size_t n = table.rows;
+  const size_t m = std::min(n, kMaxCorrelationRows);
+  auto row_of = [&](size_t i) { return m == n ? i : static_cast<size_t>((static_cast<unsigned __int128>(i) * n) / m); };
+  const uint64_t key = DeriveKey(options.seed, "copula", "fit");
+
+  // Variables: the value of every column, then a NULL indicator per column
+  // with NULLs. Numeric marginals are fitted now, discrete ones below.
+  for (size_t c = 0; c < model->columns.size(); ++c) {
+    const LearnedColumn& col = model->columns[c];
+    CopulaModel::Variable v;
+    v.column = static_cast<int>(c);
+    if (col.type != DataType::kCategorical && col.type != DataType::kBoolean) {
+      std::vector<double> x;
+      x.reserve(n);
+      const Column& tc = table.columns[source[c]];
+      for (size_t i = 0; i < n; ++i) {
+        if (!tc.IsNull(i)) x.push_back(TableValue(table, source[c], i));
+      }
+      v.marginal = FitNumericMarginal(x, key + 1000 + c);
+    }
+    model->variables.push_back(std::move(v));
+  }
+  for (size_t c = 0; c < model->columns.size(); ++c) {
+    if (model->columns[c].null_rate <= 0) continue;
+    CopulaModel::Variable v;
+    v.column = static_cast<int>(c);
+    v.null_indicator = true;
+    v.marginal = MakeDiscrete({0.0, 1.0}, {1 - model->columns[c].null_rate, model->columns[c].null_rate});
+    model->variables.push_back(std::move(v));
+  }
+  model->Index();
+  const size_t p = model->variables.size();
+
+  // Normal scores, column-major m x p; NULL values score 0 (the mean).
+  std::vector<double> scores(m * p, 0.0);
+  auto score_variable = [&](size_t v) {
+    const CopulaModel::Variable& var = model->variables[v];
+    const Column& tc = table.columns[source[var.column]];
+    for (size_t i = 0; i < m; ++i) {
+      const size_t r = row_of(i);
+      RandomStream random(key + v, r);
+      double& z = scores[v * m + i];
+      if (var.null_indicator) {
+        z = var.marginal.ToZ(tc.IsNull(r) ? 1.0 : 0.0, &random);
+      } else if (!tc.IsNull(r)) {
+        z = var.marginal.ToZ(TableValue(table, source[var.column], r), &random);
+      }
+    }
+  };
+  std::vector<size_t> numeric;
+  for (size_t v = 0; v < p; ++v) {
+    const LearnedColumn& col = model->columns[model->variables[v].column];
+    if (!model->variables[v].null_indicator && col.type != DataType::kCategorical && col.type != DataType::kBoolean) {
+      score_variable(v);
+      numeric.push_back(v);
+    }
+  }
+
+  // Categorical and boolean columns: categories ordered by the numeric
+  // column they explain best, and inside a category's interval of z each
+  // row placed by its rank in that numeric column, so the two scores are
+  // nearly a monotone function of each other when the category drives the
+  // numeric column.
+  for (size_t c = 0; c < model->columns.size(); ++c) {
+    const LearnedColumn& col = model->columns[c];
+    if (col.type != DataType::kCategorical && col.type != DataType::kBoolean) continue;
+    const int v = model->value_var[c];
+    Marginal& marginal = model->variables[v].marginal;
+    const size_t k = col.frequencies.size();
+    const Column& tc = table.columns[source[c]];
+    std::vector<int> category(m, -1);
+    if (col.type == DataType::kCategorical) {
+      CategoryIndex index(col.categories);
+      for (size_t i = 0; i < m; ++i) {
+        const size_t r = row_of(i);
+        if (!tc.IsNull(r)) category[i] = index.Find(tc.texts[r]);
+      }
+    } else {
+      for (size_t i = 0; i < m; ++i) {
+        const size_t r = row_of(i);
+        if (!tc.IsNull(r)) category[i] = tc.ints[r] != 0;
+      }
+    }
+    std::vector<int> order(k);
+    std::iota(order.begin(), order.end(), 0);
+    double best_eta = 0;
+    int best_var = -1;
+    std::vector<double> best_means;
+    for (size_t nv : numeric) {
+      std::vector<double> sum(k, 0.0), count(k, 0.0);
+      double total = 0, total_sq = 0, total_n = 0;
+      for (size_t i = 0; i < m; ++i) {
+        if (category[i] < 0) continue;
+        const double z = scores[nv * m + i];
+        sum[category[i]] += z;
+        count[category[i]] += 1;
+        total += z;
+        total_sq += z * z;
+        total_n += 1;
+      }
+      if (total_n < 2) continue;
+      const double grand = total / total_n;
+      double between = 0;
+      for (size_t j = 0; j < k; ++j) {
+        if (count[j] > 0) between += count[j] * std::pow(sum[j] / count[j] - grand, 2);
+      }
+      const double spread = total_sq - total_n * grand * grand;
+      const double eta = spread > 0 ? between / spread : 0;
+      if (eta > best_eta) {
+        best_eta = eta;
+        best_var = static_cast<int>(nv);
+        best_means.assign(k, 0.0);
+        for (size_t j = 0; j < k; ++j) best_means[j] = count[j] > 0 ? sum[j] / count[j] : grand;
+      }
+    }
+    if (!best_means.empty()) {
+      std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return best_means[a] < best_means[b]; });
+    }
+    std::vector<double> values, probs;
+    for (int j : order) {
+      values.push_back(j);
+      probs.push_back(col.frequencies[j]);
+    }
+    marginal = MakeDiscrete(std::move(values), std::move(probs));
+    marginal.rank.assign(k, 0);
+    for (size_t s = 0; s < k; ++s) marginal.rank[order[s]] = static_cast<int>(s);
+
+    // Position of each row inside its category: its rank by the explained
+    // numeric score (ties and rows without one at random), as a share.
+    std::vector<double> position(m, -1.0);
+    if (best_var >= 0) {
+      std::vector<std::vector<uint32_t>> members(k);
+      for (size_t i = 0; i < m; ++i) {
+        if (category[i] >= 0) members[category[i]].push_back(static_cast<uint32_t>(i));
+      }
+      for (std::vector<uint32_t>& rows : members) {
+        std::stable_sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
+          return scores[best_var * m + a] < scores[best_var * m + b];
+        });
+        for (size_t j = 0; j < rows.size(); ++j) {
+          RandomStream random(key + v, row_of(rows[j]));
+          position[rows[j]] = (static_cast<double>(j) + random.Uniform()) / static_cast<double>(rows.size());
+        }
+      }
+    }
+    for (size_t i = 0; i < m; ++i) {
+      if (category[i] < 0) continue;
+      const size_t slot = marginal.rank[category[i]];
+      const double lo = slot == 0 ? 0.0 : marginal.cum[slot - 1], hi = marginal.cum[slot];
+      double share = position[i];
+      if (share < 0) {
+        RandomStream random(key + v, row_of(i));
+        share = random.Uniform();
+      }
+      const double u = std::clamp(lo + share * (hi - lo), 1e-12, 1 - 1e-12);
+      scores[v * m + i] = std::clamp(NormalQuantile(u), -kZMax, kZMax);
+    }
+  }
+  for (size_t c = 0; c < model->columns.size(); ++c) {
+    if (model->null_var[c] >= 0) score_variable(model->null_var[c]);
+  }
+
+  // Pearson correlation of the normal scores.
+  Eigen::Map<const Eigen::MatrixXd> z(scores.data(), static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(p));
+  Eigen::RowVectorXd mean = z.colwise().mean();
+  Eigen::MatrixXd cov = (z.transpose() * z) / static_cast<double>(m) - mean.transpose() * mean;
+  Eigen::VectorXd sd = cov.diagonal().cwiseMax(1e-12).cwiseSqrt();
+  Eigen::MatrixXd r = sd.cwiseInverse().asDiagonal() * cov * sd.cwiseInverse().asDiagonal();
+  for (Eigen::Index i = 0; i < r.rows(); ++i) {
+    if (cov(i, i) < 1e-12) {  // a constant variable: uncorrelated
+      r.row(i).setZero();
+      r.col(i).setZero();
+    }
+    r(i, i) = 1;
+  }
+  if (r.llt().info() != Eigen::Success) r = RepairCorrelation(r);
+  model->correlation = r;
+  model_ = model;
+  constraints_ = options.constraints;
+  if (options.progress) {
+    FitProgress progress;
+    options.progress(progress);
+  }
+}
+
+std::string CopulaSynthesizer::Summary() const {
+  const CopulaModel& m = *model_;
+  std::string out;
+  for (size_t c = 0; c < m.columns.size(); ++c) {
+    const LearnedColumn& col = m.columns[c];
+    const Marginal& marginal = m.variables[m.value_var[c]].marginal;
+    out += "  " + col.name + ": " + std::string(DataTypeName(col.type)) + ", " + FamilyName(marginal.family);
+    if (marginal.discrete()) out += " (" + std::to_string(marginal.values.size()) + " values)";
+    if (col.null_rate > 0) out += fmt::format(", {:.1f}% NULL", col.null_rate * 100);
+    out += "\n";
+  }
+  out += "  correlation: " + std::to_string(m.variables.size()) + " x " + std::to_string(m.variables.size()) +
+         " normal scores\n";
+  return out;
+}
+
+void WriteMarginal(ByteWriter& out, const Marginal& m) {
+  out.U8(static_cast<uint8_t>(m.family));
+  out.F64s(m.params);
+  out.F64s(m.table);
+  out.F64s(m.values);
+  out.F64s(m.cum);
+  out.I32s(m.rank);
+}
+
+Marginal ReadMarginal(ByteReader& in) {
+  Marginal m;
+  const uint8_t family = in.U8();
+  if (family > static_cast<uint8_t>(Family::kDiscrete)) in.Fail("unknown marginal family");
+  m.family = static_cast<Family>(family);
+  m.params = in.F64s();
+  m.table = in.F64s();
+  m.values = in.F64s();
+  m.cum = in.F64s();
+  m.rank = in.I32s();
+  if (m.discrete() ? (m.values.empty() || m.cum.size() != m.values.size()) : m.table.size() != kTableSize) {
+    in.Fail("a marginal has the wrong size");
+  }
+  for (int r : m.rank) {
+    if (r < 0 || static_cast<size_t>(r) >= m.values.size()) in.Fail("a category rank is out of range");
+  }
+  return m;
+}
+
+std::string CopulaSynthesizer::SavePayload() const {
+  ByteWriter out;
+  out.U32(kPayloadVersion);
+  WriteColumns(out, model_->columns);
+  WriteConstraints(out, constraints_);
+  out.U64(model_->variables.size());
+  for (const CopulaModel::Variable& v : model_->variables) {
+    out.U32(static_cast<uint32_t>(v.column));
+    out.U8(v.null_indicator);
+    WriteMarginal(out, v.marginal);
+  }
+  std::vector<double> r(model_->correlation.data(), model_->correlation.data() + model_->correlation.size());
+  out.F64s(r);
+  return std::move(out.bytes());
+}
+
+void CopulaSynthesizer::LoadPayload(std::string_view payload, const std::string& file) {
+  ByteReader in(payload, file);
+  const uint32_t version = in.U32();
+  if (version != kPayloadVersion) in.Fail("copula payload version " + std::to_string(version) + " is not supported");
+  auto model = std::make_shared<CopulaModel>();
+  model->columns = ReadColumns(in);
+  std::vector<Constraint> constraints = ReadConstraints(in);
+  model->variables.resize(in.Count(8));
+  for (CopulaModel::Variable& v : model->variables) {
+    v.column = static_cast<int>(in.U32());
+    v.null_indicator = in.U8() != 0;
+    if (static_cast<size_t>(v.column) >= model->columns.size()) in.Fail("a variable names no column");
+    v.marginal = ReadMarginal(in);
+  }
+  model->Index();
+  for (size_t c = 0; c < model->columns.size(); ++c) {
+    if (model->value_var[c] < 0) in.Fail("column '" + model->columns[c].name + "' has no marginal");
+  }
+  const std::vector<double> r = in.F64s();
+  const size_t p = model->variables.size();
+  if (r.size() != p * p) in.Fail("the correlation matrix has the wrong size");
+  model->correlation = Eigen::Map<const Eigen::MatrixXd>(r.data(), static_cast<Eigen::Index>(p),
+                                                         static_cast<Eigen::Index>(p));
+  if (!in.AtEnd()) in.Fail("trailing bytes after the copula");
+  model_ = model;
+  constraints_ = std::move(constraints);
+}
+
+}  // namespace
+
+std::unique_ptr<Synthesizer> MakeCopulaSynthesizer() { return std::make_unique<CopulaSynthesizer>(); }
+
+}  // namespace seedforge::internal

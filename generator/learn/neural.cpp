@@ -1,0 +1,450 @@
+// The CTGAN and TVAE synthesizers, apart from their training.
+//
+// Fit encodes the table (learn/transformer.h) and hands it to TrainCtgan /
+// TrainTvae (learn/ctgan.cpp, learn/tvae.cpp, LibTorch, reached through the
+// dlopen'ed module of learn/neural_module.h); they return the
+// sampling network's weights, which this file saves, loads and runs in
+// seedforge's own dense kernels (learn/dense.h). Every random number of a
+// sampled row (the latent vector, the conditional vector, the draws of
+// the one-hot outputs, TVAE's output noise) comes from the row's
+// own stream, so a row is a pure function of (model, key, row).
+//
+// Sampling follows ctgan's sample(): CTGAN draws z ~ N(0, I) and a
+// conditional vector from the data's category frequencies
+// (sample_original_condvec), or fixes it when a --where names a categorical
+// column (the condition_column of ctgan); each one-hot output is drawn from
+// its softmax, the distribution of _apply_activate's Gumbel-softmax then
+// argmax.
+// TVAE draws z ~ N(0, I), decodes, and adds N(0, sigma) to each alpha.
+//
+// Two departures. TVAE's one-hot outputs (modes, categories, NULL flags)
+// are drawn from their softmax too, where ctgan takes the argmax: the
+// decoder is trained as a categorical likelihood, and the argmax, being
+// mode-seeking, under-samples minority categories, NULLs and the modes a
+// mixture splits over several components. And CTGAN's batch norm uses its
+// population statistics (the generator in evaluation mode), not those of
+// the batch being sampled, since a row must not depend on its batch.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "learn/dense.h"
+#include "learn/models.h"
+#include "learn/neural_module.h"
+#include "learn/numeric.h"
+#include "learn/sampling.h"
+#include "learn/serialize.h"
+#include "learn/transformer.h"
+#include "learn/values.h"
+#include "seedforge/error.h"
+#include "seedforge/random.h"
+
+namespace seedforge::internal {
+
+namespace {
+
+constexpr uint32_t kPayloadVersion = 1;
+constexpr size_t kBlockRows = 64;  // rows pushed through the network together
+
+void WriteLinear(ByteWriter& out, const LinearWeights& l) {
+  out.U32(static_cast<uint32_t>(l.in));
+  out.U32(static_cast<uint32_t>(l.out));
+  out.F32s(l.w);
+  out.F32s(l.b);
+}
+
+LinearWeights ReadLinear(ByteReader& in) {
+  LinearWeights l;
+  l.in = static_cast<int>(in.U32());
+  l.out = static_cast<int>(in.U32());
+  l.w = in.F32s();
+  l.b = in.F32s();
+  if (l.in <= 0 || l.out <= 0 || l.w.size() != static_cast<size_t>(l.in) * l.out ||
+      l.b.size() != static_cast<size_t>(l.out)) {
+    in.Fail("a layer has inconsistent sizes");
+  }
+  return l;
+}
+
+EncodedData EncodeTable(const DataTable& table, const DataTransformer& transformer, uint64_t key) {
+  EncodedData data;
+  data.rows = static_cast<int>(table.rows);
+  data.dim = transformer.dim();
+  data.spans = transformer.spans();
+  data.data = transformer.Encode(table, key);
+  return data;
+}
+
+TrainOptions MakeTrainOptions(const FitOptions& options) {
+  TrainOptions train;
+  train.epochs = options.epochs;
+  train.batch_size = options.batch_size;
+  train.seed = options.seed;
+  train.threads = options.threads;
+  if (options.progress) {
+    train.progress = [&options](int epoch, const std::vector<std::pair<std::string, double>>& losses,
+                                double seconds) {
+      FitProgress p;
+      p.epoch = epoch;
+      p.epochs = options.epochs;
+      p.seconds = seconds;
+      p.losses = losses;
+      options.progress(p);
+    };
+  }
+  return train;
+}
+
+std::string ColumnsSummary(const DataTransformer& transformer) {
+  std::string out;
+  const auto& columns = transformer.columns();
+  const auto& spans = transformer.spans();
+  size_t s = 0;
+  for (const LearnedColumn& col : columns) {
+    out += "  " + col.name + ": " + std::string(DataTypeName(col.type));
+    if (col.type == DataType::kCategorical || col.type == DataType::kBoolean) {
+      out += fmt::format(", one-hot ({})", spans[s].dim);
+      s += 1;
+    } else {
+      out += fmt::format(", {} mode{}", spans[s + 1].dim, spans[s + 1].dim == 1 ? "" : "s");
+      s += 2;
+    }
+    if (col.null_rate > 0) {
+      out += fmt::format(", {:.1f}% NULL", col.null_rate * 100);
+      s += 1;
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+// State shared by a neural synthesizer and its samplers.
+struct CtganModel {
+  DataTransformer transformer;
+  CtganNetwork network;
+  std::vector<DenseLayer> residual;
+  DenseLayer output;
+  std::vector<std::vector<double>> cond_cumulative;  // per conditional span
+  std::vector<int> cond_offsets;                     // per conditional span, in the conditional vector
+  int epochs = 0;
+
+  void Prepare() {
+    residual.clear();
+    for (const LinearWeights& l : network.residual) residual.push_back(DenseLayer::From(l));
+    output = DenseLayer::From(network.output);
+    cond_cumulative.clear();
+    cond_offsets.clear();
+    int offset = 0;
+    for (const Span& s : transformer.spans()) {
+      if (!s.conditional) continue;
+      cond_offsets.push_back(offset);
+      offset += s.dim;
+    }
+    for (const std::vector<double>& f : network.cond_frequencies) {
+      std::vector<double> cum;
+      double acc = 0;
+      for (double p : f) cum.push_back(acc += p);
+      if (!cum.empty()) cum.back() = 1;
+      cond_cumulative.push_back(std::move(cum));
+    }
+  }
+};
+
+class CtganDrawer : public RowDrawer {
+ public:
+  CtganDrawer(std::shared_ptr<const CtganModel> model, int fixed_cond) : model_(std::move(model)), fixed_cond_(fixed_cond) {}
+
+  void Draw(size_t count, RandomStream* streams, double* values, uint8_t* nulls) const override {
+    const CtganModel& m = *model_;
+    const int emb = m.network.embedding_dim, cond = m.network.cond_dim;
+    const int input = emb + cond;
+    int width = input;
+    for (const DenseLayer& l : m.residual) width += l.out;
+    const int data_dim = m.output.out;
+    const size_t d = m.transformer.columns().size();
+    std::vector<float> h(kBlockRows * width), out(kBlockRows * data_dim);
+    const size_t spans = m.cond_cumulative.size();
+    for (size_t first = 0; first < count; first += kBlockRows) {
+      const size_t rows = std::min(kBlockRows, count - first);
+      // Each row: [layer L out, ..., layer 1 out, z, cond]; layer l reads the
+      // suffix and writes just before it (the residual concatenation).
+      for (size_t i = 0; i < rows; ++i) {
+        RandomStream& random = streams[first + i];
+        float* in = &h[i * width + (width - input)];
+        FillNormals(random, in, emb);
+        std::fill(in + emb, in + input, 0.0f);
+        if (fixed_cond_ >= 0) {
+          in[emb + fixed_cond_] = 1;
+        } else if (spans > 0) {
+          const size_t s = random.Below(spans);
+          const std::vector<double>& cum = m.cond_cumulative[s];
+          const double u = random.Uniform();
+          const size_t k = std::min<size_t>(std::upper_bound(cum.begin(), cum.end(), u) - cum.begin(), cum.size() - 1);
+          in[emb + m.cond_offsets[s] + k] = 1;
+        }
+      }
+      int at = width - input;
+      for (const DenseLayer& l : m.residual) {
+        Forward(l, &h[at], width, rows, &h[at - l.out], width, true);
+        at -= l.out;
+      }
+      Forward(m.output, h.data(), width, rows, out.data(), data_dim, false);
+      for (size_t i = 0; i < rows; ++i) {
+        DataTransformer::DecodeNoise noise;
+        noise.random = &streams[first + i];
+        noise.gumbel = true;
+        m.transformer.Decode(&out[i * data_dim], noise, values + (first + i) * d, nulls + (first + i) * d);
+      }
+    }
+  }
+
+ private:
+  std::shared_ptr<const CtganModel> model_;
+  int fixed_cond_;  // position in the conditional vector, or -1
+};
+
+struct TvaeModel {
+  DataTransformer transformer;
+  TvaeNetwork network;
+  std::vector<DenseLayer> hidden;
+  DenseLayer output;
+  int epochs = 0;
+
+  void Prepare() {
+    hidden.clear();
+    for (const LinearWeights& l : network.hidden) hidden.push_back(DenseLayer::From(l));
+    output = DenseLayer::From(network.output);
+  }
+};
+
+class TvaeDrawer : public RowDrawer {
+ public:
+  explicit TvaeDrawer(std::shared_ptr<const TvaeModel> model) : model_(std::move(model)) {}
+
+  void Draw(size_t count, RandomStream* streams, double* values, uint8_t* nulls) const override {
+    const TvaeModel& m = *model_;
+    const int emb = m.network.embedding_dim;
+    int widest = emb;
+    for (const DenseLayer& l : m.hidden) widest = std::max(widest, l.out);
+    const int data_dim = m.output.out;
+    const size_t d = m.transformer.columns().size();
+    std::vector<float> a(kBlockRows * widest), b(kBlockRows * widest), out(kBlockRows * data_dim);
+    for (size_t first = 0; first < count; first += kBlockRows) {
+      const size_t rows = std::min(kBlockRows, count - first);
+      for (size_t i = 0; i < rows; ++i) {
+        FillNormals(streams[first + i], &a[i * widest], emb);
+      }
+      float* x = a.data();
+      float* y = b.data();
+      for (const DenseLayer& l : m.hidden) {
+        Forward(l, x, widest, rows, y, widest, true);
+        std::swap(x, y);
+      }
+      Forward(m.output, x, widest, rows, out.data(), data_dim, false);
+      for (size_t i = 0; i < rows; ++i) {
+        DataTransformer::DecodeNoise noise;
+        noise.random = &streams[first + i];
+        noise.gumbel = true;
+        noise.sigmas = m.network.sigmas.data();
+        m.transformer.Decode(&out[i * data_dim], noise, values + (first + i) * d, nulls + (first + i) * d);
+      }
+    }
+  }
+
+ private:
+  std::shared_ptr<const TvaeModel> model_;
+};
+
+class CtganSynthesizer : public Synthesizer {
+ public:
+  std::string_view Name() const override { return "ctgan"; }
+
+  void Fit(const DataTable& table, const FitOptions& options) override {
+    auto model = std::make_shared<CtganModel>();
+    std::vector<LearnedColumn> columns = LearnColumns(table);
+    ResolveConstraints(columns, options.constraints);
+    model->transformer.Fit(table, columns, DeriveKey(options.seed, "ctgan", "modes"));
+    const EncodedData data = EncodeTable(table, model->transformer, DeriveKey(options.seed, "ctgan", "encode"));
+    model->network = LoadNeuralTrainers().train_ctgan(data, CtganConfig{}, MakeTrainOptions(options));
+    model->epochs = options.epochs;
+    model->Prepare();
+    model_ = model;
+    constraints_ = options.constraints;
+  }
+
+  const std::vector<LearnedColumn>& columns() const override { return model_->transformer.columns(); }
+  const std::vector<Constraint>& constraints() const override { return constraints_; }
+
+  std::string Summary() const override {
+    const CtganNetwork& n = model_->network;
+    std::string layers;
+    for (const LinearWeights& l : n.residual) layers += (layers.empty() ? "" : ", ") + std::to_string(l.out);
+    return ColumnsSummary(model_->transformer) +
+           fmt::format("  generator: z {} + conditional {} -> residual ({}) -> {} outputs; {} epochs\n",
+                       n.embedding_dim, n.cond_dim, layers, n.output.out, model_->epochs);
+  }
+
+  std::unique_ptr<RowSampler> MakeSampler(const SampleSpec& spec) const override {
+    const std::vector<LearnedColumn>& cols = columns();
+    std::vector<FixedValue> fixed = ResolveConditions(cols, spec.conditions);
+    std::vector<Constraint> all = constraints_;
+    all.insert(all.end(), spec.constraints.begin(), spec.constraints.end());
+    int fixed_cond = -1;
+    for (const FixedValue& f : fixed) {
+      int span, offset;
+      if (!f.null && fixed_cond < 0 &&
+          model_->transformer.ConditionalSpan(f.column, static_cast<int>(f.value), &span, &offset)) {
+        fixed_cond = offset;
+      }
+    }
+    return MakeRowSampler(cols, std::make_unique<CtganDrawer>(model_, fixed_cond), std::move(fixed),
+                          ResolveConstraints(cols, all), spec.max_tries);
+  }
+
+  std::string SavePayload() const override {
+    ByteWriter out;
+    out.U32(kPayloadVersion);
+    model_->transformer.Save(out);
+    WriteConstraints(out, constraints_);
+    const CtganNetwork& n = model_->network;
+    out.U32(static_cast<uint32_t>(model_->epochs));
+    out.U32(static_cast<uint32_t>(n.embedding_dim));
+    out.U32(static_cast<uint32_t>(n.cond_dim));
+    out.U64(n.residual.size());
+    for (const LinearWeights& l : n.residual) WriteLinear(out, l);
+    WriteLinear(out, n.output);
+    out.U64(n.cond_frequencies.size());
+    for (const std::vector<double>& f : n.cond_frequencies) out.F64s(f);
+    return std::move(out.bytes());
+  }
+
+  void LoadPayload(std::string_view payload, const std::string& file) override {
+    ByteReader in(payload, file);
+    if (in.U32() != kPayloadVersion) in.Fail("unsupported ctgan payload version");
+    auto model = std::make_shared<CtganModel>();
+    model->transformer.Load(in);
+    std::vector<Constraint> constraints = ReadConstraints(in);
+    CtganNetwork& n = model->network;
+    model->epochs = static_cast<int>(in.U32());
+    n.embedding_dim = static_cast<int>(in.U32());
+    n.cond_dim = static_cast<int>(in.U32());
+    n.residual.resize(in.Count(8));
+    int width = n.embedding_dim + n.cond_dim;
+    for (LinearWeights& l : n.residual) {
+      l = ReadLinear(in);
+      if (l.in != width) in.Fail("the generator's layers do not chain");
+      width += l.out;
+    }
+    n.output = ReadLinear(in);
+    if (n.output.in != width || n.output.out != model->transformer.dim()) in.Fail("the output layer does not fit");
+    n.cond_frequencies.resize(in.Count(8));
+    int cond = 0;
+    for (std::vector<double>& f : n.cond_frequencies) {
+      f = in.F64s();
+      cond += static_cast<int>(f.size());
+    }
+    if (cond != n.cond_dim) in.Fail("the conditional vector does not fit");
+    if (!in.AtEnd()) in.Fail("trailing bytes after the ctgan model");
+    model->Prepare();
+    model_ = model;
+    constraints_ = std::move(constraints);
+  }
+
+ private:
+  std::shared_ptr<const CtganModel> model_ = std::make_shared<CtganModel>();
+  std::vector<Constraint> constraints_;
+};
+
+class TvaeSynthesizer : public Synthesizer {
+ public:
+  std::string_view Name() const override { return "tvae"; }
+
+  void Fit(const DataTable& table, const FitOptions& options) override {
+    auto model = std::make_shared<TvaeModel>();
+    std::vector<LearnedColumn> columns = LearnColumns(table);
+    ResolveConstraints(columns, options.constraints);
+    model->transformer.Fit(table, columns, DeriveKey(options.seed, "tvae", "modes"));
+    const EncodedData data = EncodeTable(table, model->transformer, DeriveKey(options.seed, "tvae", "encode"));
+    model->network = LoadNeuralTrainers().train_tvae(data, TvaeConfig{}, MakeTrainOptions(options));
+    model->epochs = options.epochs;
+    model->Prepare();
+    model_ = model;
+    constraints_ = options.constraints;
+  }
+
+  const std::vector<LearnedColumn>& columns() const override { return model_->transformer.columns(); }
+  const std::vector<Constraint>& constraints() const override { return constraints_; }
+
+  std::string Summary() const override {
+    const TvaeNetwork& n = model_->network;
+    std::string layers;
+    for (const LinearWeights& l : n.hidden) layers += (layers.empty() ? "" : ", ") + std::to_string(l.out);
+    return ColumnsSummary(model_->transformer) +
+           fmt::format("  decoder: z {} -> ({}) -> {} outputs; {} epochs\n", n.embedding_dim, layers,
+                       n.output.out, model_->epochs);
+  }
+
+  std::unique_ptr<RowSampler> MakeSampler(const SampleSpec& spec) const override {
+    const std::vector<LearnedColumn>& cols = columns();
+    std::vector<FixedValue> fixed = ResolveConditions(cols, spec.conditions);
+    std::vector<Constraint> all = constraints_;
+    all.insert(all.end(), spec.constraints.begin(), spec.constraints.end());
+    return MakeRowSampler(cols, std::make_unique<TvaeDrawer>(model_), std::move(fixed),
+                          ResolveConstraints(cols, all), spec.max_tries);
+  }
+
+  std::string SavePayload() const override {
+    ByteWriter out;
+    out.U32(kPayloadVersion);
+    model_->transformer.Save(out);
+    WriteConstraints(out, constraints_);
+    const TvaeNetwork& n = model_->network;
+    out.U32(static_cast<uint32_t>(model_->epochs));
+    out.U32(static_cast<uint32_t>(n.embedding_dim));
+    out.U64(n.hidden.size());
+    for (const LinearWeights& l : n.hidden) WriteLinear(out, l);
+    WriteLinear(out, n.output);
+    out.F32s(n.sigmas);
+    return std::move(out.bytes());
+  }
+
+  void LoadPayload(std::string_view payload, const std::string& file) override {
+    ByteReader in(payload, file);
+    if (in.U32() != kPayloadVersion) in.Fail("unsupported tvae payload version");
+    auto model = std::make_shared<TvaeModel>();
+    model->transformer.Load(in);
+    std::vector<Constraint> constraints = ReadConstraints(in);
+    TvaeNetwork& n = model->network;
+    model->epochs = static_cast<int>(in.U32());
+    n.embedding_dim = static_cast<int>(in.U32());
+    n.hidden.resize(in.Count(8));
+    int width = n.embedding_dim;
+    for (LinearWeights& l : n.hidden) {
+      l = ReadLinear(in);
+      if (l.in != width) in.Fail("the decoder's layers do not chain");
+      width = l.out;
+    }
+    n.output = ReadLinear(in);
+    n.sigmas = in.F32s();
+    if (n.output.in != width || n.output.out != model->transformer.dim() ||
+        n.sigmas.size() != static_cast<size_t>(n.output.out)) {
+      in.Fail("the output layer does not fit");
+    }
+    if (!in.AtEnd()) in.Fail("trailing bytes after the tvae model");
+    model->Prepare();
+    model_ = model;
+    constraints_ = std::move(constraints);
+  }
+
+ private:
+  std::shared_ptr<const TvaeModel> model_ = std::make_shared<TvaeModel>();
+  std::vector<Constraint> constraints_;
+};
+
+}  // namespace
+
+std::unique_ptr<Synthesizer> MakeCtganSynthesizer() { return std::make_unique<CtganSynthesizer>(); }
+std::unique_ptr<Synthesizer> MakeTvaeSynthesizer() { return std::make_unique<TvaeSynthesizer>(); }
+
+}  // namespace seedforge::internal

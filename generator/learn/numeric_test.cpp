@@ -1,0 +1,59 @@
+// Special functions and the KS statistic against known values.
+#include "learn/numeric.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace seedforge::internal {
+namespace {
+
+TEST(LearnNumeric, NormalQuantileInvertsTheCdf) {
+  for (double p : {1e-12, 1e-6, 0.001, 0.025, 0.3, 0.5, 0.7, 0.975, 0.999999}) {
+    EXPECT_NEAR(NormalCdf(NormalQuantile(p)), p, 1e-12 + p * 1e-12) << p;
+  }
+  EXPECT_NEAR(NormalQuantile(0.975), 1.959963984540054, 1e-14);
+  EXPECT_TRUE(std::isinf(NormalQuantile(0)));
+}
+
+TEST(LearnNumeric, SpecialFunctionsMatchTables) {
+  EXPECT_NEAR(Digamma(1), -0.5772156649015329, 1e-12);  // -Euler's gamma
+  EXPECT_NEAR(Digamma(0.5), -1.9635100260214235, 1e-12);
+  EXPECT_NEAR(RegularizedGammaP(1, 2), 1 - std::exp(-2.0), 1e-12);   // exponential CDF
+  EXPECT_NEAR(RegularizedGammaP(3, 2.5), 0.4561868841166703, 1e-12);
+  EXPECT_NEAR(RegularizedBeta(2, 3, 0.4), 0.5248, 1e-12);            // 1 - (1-x)^4 - 4x(1-x)^3
+  EXPECT_NEAR(RegularizedBeta(0.5, 0.5, 0.25), 1.0 / 3, 1e-12);      // arcsine law
+}
+
+TEST(LearnNumeric, KsStatistics) {
+  std::vector<double> a = {1, 2, 3, 4}, b = {3, 4, 5, 6};
+  EXPECT_DOUBLE_EQ(KsStatistic2(a, b), 0.5);
+  EXPECT_DOUBLE_EQ(KsStatistic2(a, a), 0.0);
+  std::vector<double> u;
+  for (int i = 0; i < 1000; ++i) u.push_back((i + 0.5) / 1000);
+  EXPECT_NEAR(KsStatistic(u, [](double x) { return std::clamp(x, 0.0, 1.0); }), 0.0005, 1e-12);
+}
+
+TEST(LearnNumeric, ZigguratNormalsHaveTheNormalsMoments) {
+  std::vector<float> z(200000);
+  for (int r = 0; r < 2000; ++r) {
+    RandomStream random(5, r);
+    FillNormals(random, &z[r * 100], 100);
+  }
+  double mean = 0, var = 0, tail = 0;
+  for (float v : z) mean += v / z.size();
+  for (float v : z) {
+    var += (v - mean) * (v - mean) / z.size();
+    tail += std::fabs(v) > 3.5;
+  }
+  EXPECT_NEAR(mean, 0, 0.01);    // standard error 0.0022
+  EXPECT_NEAR(var, 1, 0.015);    // standard error 0.0032
+  EXPECT_NEAR(tail / z.size(), 4.65e-4, 1.5e-4);  // P(|Z| > 3.5): the tail path works
+  std::vector<double> sorted(z.begin(), z.end());
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_LT(KsStatistic(sorted, NormalCdf), 1.63 / std::sqrt(200000.0));  // 1% level
+}
+
+}  // namespace
+}  // namespace seedforge::internal

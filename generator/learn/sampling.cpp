@@ -1,0 +1,346 @@
+#include "learn/sampling.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "learn/values.h"
+#include "seedforge/error.h"
+
+namespace seedforge {
+
+namespace {
+
+bool IsIdentChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+         c == '-' || c == ':' || c == ' ' || c == '$' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front()) {
+    s = s.substr(1, s.size() - 2);
+  }
+  return std::string(s);
+}
+
+}  // namespace
+
+Constraint Constraint::Parse(const std::string& text) {
+  static const std::pair<std::string_view, Op> kOps[] = {
+      {">=", Op::kGreaterEqual}, {"<=", Op::kLessEqual}, {">", Op::kGreater}, {"<", Op::kLess}};
+  for (const auto& [symbol, op] : kOps) {
+    const size_t at = text.find(symbol);
+    if (at == std::string::npos) continue;
+    Constraint c;
+    c.column = Trim(std::string_view(text).substr(0, at));
+    std::string right = Trim(std::string_view(text).substr(at + symbol.size()));
+    c.op = op;
+    c.text = text;
+    if (c.column.empty() || right.empty()) break;
+    for (char ch : c.column) {
+      if (!IsIdentChar(ch)) throw UsageError("constraint '" + text + "': '" + c.column + "' is not a column name");
+    }
+    double number;
+    int64_t days;
+    const bool literal = internal::ParseFloatText(right, &number) || internal::ParseDateText(right, &days) ||
+                         internal::ParseTimestampText(right, &days);
+    if (literal) {
+      c.value = right;
+    } else {
+      c.other = right;
+    }
+    return c;
+  }
+  throw UsageError("constraint '" + text +
+                   "' is not of the form COLUMN OP COLUMN or COLUMN OP VALUE (OP one of < <= > >=)");
+}
+
+Condition Condition::Parse(const std::string& text) {
+  const size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw UsageError("--where expects COLUMN=VALUE, got '" + text + "'");
+  }
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+namespace internal {
+
+namespace {
+
+int FindColumn(const std::vector<LearnedColumn>& columns, const std::string& name, const std::string& what) {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].name == name) return static_cast<int>(i);
+  }
+  std::string known;
+  for (const LearnedColumn& c : columns) known += (known.empty() ? "" : ", ") + c.name;
+  throw UsageError(what + ": the model has no column '" + name + "' (columns: " + known + ")");
+}
+
+bool IsOrdered(DataType type) { return type != DataType::kCategorical && type != DataType::kBoolean; }
+
+// The step between neighbouring values a column can hold after rounding,
+// or 0 when the values are not on a grid.
+double GridStep(const LearnedColumn& c) {
+  switch (c.type) {
+    case DataType::kContinuous: return c.digits >= 0 && c.digits <= 12 ? std::pow(10.0, -c.digits) : 0.0;
+    case DataType::kTimestamp: return std::pow(10.0, 6 - std::clamp(c.digits, 0, 6));
+    default: return 1.0;
+  }
+}
+
+bool Holds(Constraint::Op op, double a, double b) {
+  switch (op) {
+    case Constraint::Op::kLess: return a < b;
+    case Constraint::Op::kLessEqual: return a <= b;
+    case Constraint::Op::kGreater: return a > b;
+    case Constraint::Op::kGreaterEqual: return a >= b;
+  }
+  return true;
+}
+
+Constraint::Op Mirror(Constraint::Op op) {
+  switch (op) {
+    case Constraint::Op::kLess: return Constraint::Op::kGreater;
+    case Constraint::Op::kLessEqual: return Constraint::Op::kGreaterEqual;
+    case Constraint::Op::kGreater: return Constraint::Op::kLess;
+    case Constraint::Op::kGreaterEqual: return Constraint::Op::kLessEqual;
+  }
+  return op;
+}
+
+// The value nearest to `bound` on the column's grid with `value op bound`.
+double NearestAllowed(const LearnedColumn& c, Constraint::Op op, double bound) {
+  const double step = GridStep(c);
+  const bool up = op == Constraint::Op::kGreater || op == Constraint::Op::kGreaterEqual;
+  const bool strict = op == Constraint::Op::kGreater || op == Constraint::Op::kLess;
+  if (step == 0) {
+    return strict ? std::nextafter(bound, up ? INFINITY : -INFINITY) : bound;
+  }
+  const double k = bound / step;
+  const double tolerance = 1e-9 * std::max(1.0, std::fabs(k));
+  double grid;
+  if (up) {
+    grid = std::ceil(k - tolerance);
+    if (strict && std::fabs(grid - k) <= tolerance) grid += 1;
+  } else {
+    grid = std::floor(k + tolerance);
+    if (strict && std::fabs(grid - k) <= tolerance) grid -= 1;
+  }
+  double value = grid * step;
+  // Rounding the product may land on the wrong side; step once more.
+  if (!Holds(op, value, bound)) value = (up ? grid + 1 : grid - 1) * step;
+  return value;
+}
+
+class ConstrainedSampler : public RowSampler {
+ public:
+  ConstrainedSampler(const std::vector<LearnedColumn>& columns, std::unique_ptr<RowDrawer> drawer,
+                     std::vector<FixedValue> fixed, std::vector<BoundConstraint> constraints, int max_tries)
+      : columns_(columns),
+        drawer_(std::move(drawer)),
+        fixed_(std::move(fixed)),
+        constraints_(std::move(constraints)),
+        max_tries_(std::max(1, max_tries)) {
+    is_fixed_.assign(columns_.size(), 0);
+    for (const FixedValue& f : fixed_) is_fixed_[f.column] = 1;
+  }
+
+  const std::vector<LearnedColumn>& columns() const override { return columns_; }
+
+  void SampleRows(std::span<const uint64_t> rows, uint64_t key, std::vector<Column>& out) const override {
+    const size_t n = rows.size(), d = columns_.size();
+    std::vector<RandomStream> streams;
+    streams.reserve(n);
+    for (uint64_t r : rows) streams.emplace_back(key, r);
+    std::vector<double> values(n * d);
+    std::vector<uint8_t> nulls(n * d);
+
+    std::vector<uint32_t> pending(n);
+    for (size_t i = 0; i < n; ++i) pending[i] = static_cast<uint32_t>(i);
+    std::vector<uint32_t> next;
+    std::vector<RandomStream> draw_streams;
+    std::vector<double> draw_values;
+    std::vector<uint8_t> draw_nulls;
+    const bool check_conditions = !drawer_->ConditionsExact();
+    for (int attempt = 0; attempt < max_tries_ && !pending.empty(); ++attempt) {
+      const size_t m = pending.size();
+      draw_streams.clear();
+      for (uint32_t i : pending) draw_streams.push_back(streams[i]);
+      draw_values.resize(m * d);
+      draw_nulls.resize(m * d);
+      drawer_->Draw(m, draw_streams.data(), draw_values.data(), draw_nulls.data());
+      next.clear();
+      const bool last = attempt + 1 == max_tries_;
+      for (size_t j = 0; j < m; ++j) {
+        const uint32_t i = pending[j];
+        streams[i] = draw_streams[j];
+        double* v = &draw_values[j * d];
+        uint8_t* nl = &draw_nulls[j * d];
+        for (size_t c = 0; c < d; ++c) {
+          if (!nl[c]) v[c] = FinishValue(columns_[c], v[c]);
+        }
+        bool ok = !check_conditions || ConditionsHold(v, nl);
+        Impose(v, nl);
+        ok = ok && ConstraintsHold(v, nl);
+        if (ok || last) {
+          std::copy(v, v + d, &values[i * d]);
+          std::copy(nl, nl + d, &nulls[i * d]);
+        }
+        if (!ok) next.push_back(i);
+      }
+      pending.swap(next);
+    }
+    for (uint32_t i : pending) Repair(&values[i * d], &nulls[i * d]);
+
+    out.resize(d);
+    for (size_t c = 0; c < d; ++c) {
+      Column& col = out[c];
+      col.kind = columns_[c].kind();
+      col.scale = 0;
+      col.nulls.clear();
+      col.Resize(n);
+      for (size_t i = 0; i < n; ++i) {
+        if (nulls[i * d + c]) {
+          col.SetNull(i);
+        } else {
+          StoreValue(columns_[c], values[i * d + c], col, i);
+        }
+      }
+    }
+  }
+
+ private:
+  // Conditions a drawer can meet by chance: categories, booleans, NULLs.
+  // Continuous conditions are imposed without being checked.
+  bool ConditionsHold(const double* v, const uint8_t* nl) const {
+    for (const FixedValue& f : fixed_) {
+      if (f.null != (nl[f.column] != 0)) return false;
+      if (!f.null && !IsOrdered(columns_[f.column].type) && v[f.column] != f.value) return false;
+    }
+    return true;
+  }
+
+  void Impose(double* v, uint8_t* nl) const {
+    for (const FixedValue& f : fixed_) {
+      nl[f.column] = f.null;
+      v[f.column] = f.null ? 0 : f.value;
+    }
+  }
+
+  bool ConstraintsHold(const double* v, const uint8_t* nl) const {
+    for (const BoundConstraint& k : constraints_) {
+      if (!HoldsIn(k, v, nl)) return false;
+    }
+    return true;
+  }
+
+  static bool HoldsIn(const BoundConstraint& k, const double* v, const uint8_t* nl) {
+    if (nl[k.column]) return true;
+    if (k.other >= 0 && nl[k.other]) return true;
+    return Holds(k.op, v[k.column], k.other >= 0 ? v[k.other] : k.value);
+  }
+
+  // Moves values to the nearest allowed ones, never touching a fixed column.
+  // A few passes settle chains such as a <= b <= c.
+  void Repair(double* v, uint8_t* nl) const {
+    for (int pass = 0; pass < 4; ++pass) {
+      bool changed = false;
+      for (const BoundConstraint& k : constraints_) {
+        if (HoldsIn(k, v, nl)) continue;
+        const double bound = k.other >= 0 ? v[k.other] : k.value;
+        if (!is_fixed_[k.column]) {
+          v[k.column] = NearestAllowed(columns_[k.column], k.op, bound);
+        } else if (k.other >= 0 && !is_fixed_[k.other]) {
+          v[k.other] = NearestAllowed(columns_[k.other], Mirror(k.op), v[k.column]);
+        }
+        changed = true;
+      }
+      if (!changed) return;
+    }
+  }
+
+  std::vector<LearnedColumn> columns_;
+  std::unique_ptr<RowDrawer> drawer_;
+  std::vector<FixedValue> fixed_;
+  std::vector<BoundConstraint> constraints_;
+  std::vector<uint8_t> is_fixed_;
+  int max_tries_;
+};
+
+}  // namespace
+
+std::vector<FixedValue> ResolveConditions(const std::vector<LearnedColumn>& columns,
+                                          const std::vector<Condition>& conditions) {
+  std::vector<FixedValue> out;
+  for (const Condition& cond : conditions) {
+    FixedValue f;
+    f.column = FindColumn(columns, cond.column, "--where " + cond.column + "=" + cond.value);
+    const LearnedColumn& c = columns[f.column];
+    if (cond.value.empty()) {
+      f.null = true;
+    } else if (!ValueFromText(c, cond.value, &f.value)) {
+      std::string hint;
+      if (c.type == DataType::kCategorical) {
+        for (size_t i = 0; i < c.categories.size() && i < 10; ++i) hint += (i ? ", " : "") + c.categories[i];
+        if (c.categories.size() > 10) hint += ", ...";
+        hint = " (known values: " + hint + ")";
+      }
+      throw UsageError("--where " + cond.column + "=" + cond.value + ": '" + cond.value + "' is not a value of " +
+                       std::string(DataTypeName(c.type)) + " column '" + c.name + "'" + hint);
+    }
+    out.erase(std::remove_if(out.begin(), out.end(), [&](const FixedValue& o) { return o.column == f.column; }),
+              out.end());
+    out.push_back(f);
+  }
+  return out;
+}
+
+std::vector<BoundConstraint> ResolveConstraints(const std::vector<LearnedColumn>& columns,
+                                                const std::vector<Constraint>& constraints) {
+  std::vector<BoundConstraint> out;
+  for (const Constraint& k : constraints) {
+    BoundConstraint b;
+    b.text = k.text;
+    b.op = k.op;
+    b.column = FindColumn(columns, k.column, "constraint '" + k.text + "'");
+    const LearnedColumn& c = columns[b.column];
+    if (!IsOrdered(c.type)) {
+      throw UsageError("constraint '" + k.text + "': column '" + c.name + "' is " +
+                       std::string(DataTypeName(c.type)) + ", not ordered");
+    }
+    if (!k.other.empty()) {
+      b.other = FindColumn(columns, k.other, "constraint '" + k.text + "'");
+      const LearnedColumn& o = columns[b.other];
+      const bool same = o.type == c.type || (IsOrdered(o.type) && c.type != DataType::kDate &&
+                                             c.type != DataType::kTimestamp && o.type != DataType::kDate &&
+                                             o.type != DataType::kTimestamp);
+      if (!same) {
+        throw UsageError("constraint '" + k.text + "' compares " + std::string(DataTypeName(c.type)) + " '" +
+                         c.name + "' with " + std::string(DataTypeName(o.type)) + " '" + o.name + "'");
+      }
+    } else if (!ValueFromText(c, k.value, &b.value)) {
+      throw UsageError("constraint '" + k.text + "': '" + k.value + "' is not a value of " +
+                       std::string(DataTypeName(c.type)) + " column '" + c.name + "'");
+    }
+    out.push_back(b);
+  }
+  return out;
+}
+
+std::unique_ptr<RowSampler> MakeRowSampler(const std::vector<LearnedColumn>& columns,
+                                           std::unique_ptr<RowDrawer> drawer, std::vector<FixedValue> fixed,
+                                           std::vector<BoundConstraint> constraints, int max_tries) {
+  for (const BoundConstraint& k : constraints) {
+    for (const FixedValue& f : fixed) {
+      if (f.column == k.column && k.other < 0 && !f.null && !Holds(k.op, f.value, k.value)) {
+        throw UsageError("--where " + columns[f.column].name + " contradicts the constraint '" + k.text + "'");
+      }
+    }
+  }
+  return std::make_unique<ConstrainedSampler>(columns, std::move(drawer), std::move(fixed), std::move(constraints),
+                                              max_tries);
+}
+
+}  // namespace internal
+}  // namespace seedforge

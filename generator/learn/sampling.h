@@ -1,0 +1,66 @@
+// The part of sampling every synthesizer shares: conditions, constraints,
+// rounding and clipping, and writing output columns.
+//
+// A synthesizer supplies a RowDrawer, which draws candidate rows in number
+// form (learn/values.h) from per-row random streams. MakeRowSampler wraps it
+// into a RowSampler that, for each row, draws from RandomStream(key, row),
+// rounds and clips the values, checks the constraints (and the conditions,
+// unless the drawer honours them itself), redraws a rejected row from the
+// same stream (up to max_tries), and finally repairs what is still violated
+// by moving a value to the nearest allowed one. Every row therefore depends
+// only on (model, key, row), and every constraint holds in every row.
+//
+// Thread safety: RowDrawer::Draw and the sampler are const and thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "seedforge/random.h"
+#include "seedforge/synthesizer.h"
+
+namespace seedforge::internal {
+
+// A condition resolved against the model's columns.
+struct FixedValue {
+  int column = 0;
+  bool null = false;
+  double value = 0;  // number form
+};
+
+// A constraint resolved against the model's columns.
+struct BoundConstraint {
+  int column = 0;
+  Constraint::Op op = Constraint::Op::kGreaterEqual;
+  int other = -1;    // a column, or -1 for `value`
+  double value = 0;  // number form
+  std::string text;
+};
+
+class RowDrawer {
+ public:
+  virtual ~RowDrawer() = default;
+  // For i in [0, count): draws one candidate row from streams[i] into
+  // values[i * d, i * d + d) and nulls (1 = NULL), d = number of columns,
+  // in number form, before rounding and clipping. Row i must depend only on
+  // streams[i] (never on count or on other rows).
+  virtual void Draw(size_t count, RandomStream* streams, double* values, uint8_t* nulls) const = 0;
+  // True when Draw samples from the distribution conditioned on the fixed
+  // values already (the copula), so they are imposed without rejection.
+  virtual bool ConditionsExact() const { return false; }
+};
+
+// Throws UsageError naming an unknown column or a value the column cannot
+// hold.
+std::vector<FixedValue> ResolveConditions(const std::vector<LearnedColumn>& columns,
+                                          const std::vector<Condition>& conditions);
+std::vector<BoundConstraint> ResolveConstraints(const std::vector<LearnedColumn>& columns,
+                                                const std::vector<Constraint>& constraints);
+
+std::unique_ptr<RowSampler> MakeRowSampler(const std::vector<LearnedColumn>& columns,
+                                           std::unique_ptr<RowDrawer> drawer,
+                                           std::vector<FixedValue> fixed,
+                                           std::vector<BoundConstraint> constraints, int max_tries);
+
+}  // namespace seedforge::internal

@@ -1,0 +1,79 @@
+#include "learn/serialize.h"
+
+#include "seedforge/error.h"
+
+namespace seedforge::internal {
+
+uint64_t ByteReader::Count(size_t item_size) {
+  const uint64_t n = U64();
+  if (item_size && n > (bytes_.size() - pos_) / item_size) Fail("an array runs past the end");
+  return n;
+}
+
+const char* ByteReader::Take(size_t n) {
+  if (n > bytes_.size() - pos_) Fail("unexpected end of the payload");
+  const char* p = bytes_.data() + pos_;
+  pos_ += n;
+  return p;
+}
+
+void ByteReader::Fail(const std::string& what) const {
+  throw InputError({file_}, "corrupt model file: " + what);
+}
+
+void WriteColumns(ByteWriter& out, const std::vector<LearnedColumn>& columns) {
+  out.U64(columns.size());
+  for (const LearnedColumn& c : columns) {
+    out.Str(c.name);
+    out.U8(static_cast<uint8_t>(c.type));
+    out.F64(c.min);
+    out.F64(c.max);
+    out.I64(c.digits);
+    out.F64(c.null_rate);
+    out.U64(c.categories.size());
+    for (const std::string& s : c.categories) out.Str(s);
+    out.F64s(c.frequencies);
+  }
+}
+
+std::vector<LearnedColumn> ReadColumns(ByteReader& in) {
+  std::vector<LearnedColumn> columns(in.Count(8));
+  for (LearnedColumn& c : columns) {
+    c.name = in.Str();
+    const uint8_t type = in.U8();
+    if (type > static_cast<uint8_t>(DataType::kId)) in.Fail("unknown column type");
+    c.type = static_cast<DataType>(type);
+    c.min = in.F64();
+    c.max = in.F64();
+    c.digits = static_cast<int>(in.I64());
+    c.null_rate = in.F64();
+    c.categories.resize(in.Count(8));
+    for (std::string& s : c.categories) s = in.Str();
+    c.frequencies = in.F64s();
+    if (c.type == DataType::kCategorical &&
+        (c.categories.empty() || c.frequencies.size() != c.categories.size())) {
+      in.Fail("column '" + c.name + "' has no categories");
+    }
+  }
+  return columns;
+}
+
+void WriteConstraints(ByteWriter& out, const std::vector<Constraint>& constraints) {
+  out.U64(constraints.size());
+  for (const Constraint& c : constraints) out.Str(c.text);
+}
+
+std::vector<Constraint> ReadConstraints(ByteReader& in) {
+  std::vector<Constraint> constraints(in.Count(8));
+  for (Constraint& c : constraints) {
+    const std::string text = in.Str();
+    try {
+      c = Constraint::Parse(text);
+    } catch (const Error&) {
+      in.Fail("unreadable constraint '" + text + "'");
+    }
+  }
+  return constraints;
+}
+
+}  // namespace seedforge::internal

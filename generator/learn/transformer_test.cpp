@@ -1,0 +1,132 @@
+// The reversible transforms: mode-specific normalisation, one-hot, NULL
+// flags; and the variational Gaussian mixture behind them.
+#include "learn/transformer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "learn/bgm.h"
+#include "learn/dense.h"
+#include "learn/numeric.h"
+#include "learn/test_tables.h"
+#include "learn/values.h"
+
+namespace seedforge::internal {
+namespace {
+
+TEST(TransformBgm, FindsTheTwoModesOfABimodalColumn) {
+  std::vector<double> x;
+  for (size_t i = 0; i < 5000; ++i) {
+    RandomStream r(1, i);
+    x.push_back(r.Chance(0.4) ? -3 + 0.7 * r.Normal() : 4 + r.Normal());
+  }
+  GaussianMixture g = FitBayesianMixture(x);
+  // Variational EM may split a true mode over several components (as
+  // scikit-learn's does); what must hold is the mass and place of the two
+  // modes, and the fit of the mixture as a whole.
+  double low_weight = 0, low_mean = 0, high_mean = 0;
+  for (size_t k = 0; k < g.size(); ++k) {
+    if (g.weights[k] < 0.005) continue;  // the components CTGAN drops
+    if (g.means[k] < 0.5) {
+      low_weight += g.weights[k];
+      low_mean += g.weights[k] * g.means[k];
+    } else {
+      high_mean += g.weights[k] * g.means[k];
+    }
+  }
+  EXPECT_NEAR(low_weight, 0.4, 0.03);
+  EXPECT_NEAR(low_mean / low_weight, -3, 0.1);
+  EXPECT_NEAR(high_mean / (1 - low_weight), 4, 0.1);
+  std::sort(x.begin(), x.end());
+  const double ks = KsStatistic(x, [&](double v) {
+    double p = 0;
+    for (size_t k = 0; k < g.size(); ++k) p += g.weights[k] * NormalCdf((v - g.means[k]) / g.stds[k]);
+    return p;
+  });
+  EXPECT_LT(ks, 0.02);  // 1.36 / sqrt(5000) = 0.019: the 5% critical value
+}
+
+// Encoding then decoding (with atanh undoing the tanh the decoder applies)
+// gives back every value, category and NULL.
+TEST(TransformRoundTrip, EncodeDecodeIsTheIdentity) {
+  const DataTable table = testing::GroundTruthTable(2000);
+  const std::vector<LearnedColumn> columns = LearnColumns(table);
+  DataTransformer transformer;
+  transformer.Fit(table, columns, 5);
+  const std::vector<float> encoded = transformer.Encode(table, 6);
+  const int dim = transformer.dim();
+  const std::vector<int> source = TableColumnsOf(table, columns);
+  std::vector<float> row(dim);
+  std::vector<double> values(columns.size());
+  std::vector<uint8_t> nulls(columns.size());
+  size_t clipped = 0;
+  for (size_t r = 0; r < table.rows; ++r) {
+    std::copy(&encoded[r * dim], &encoded[(r + 1) * dim], row.begin());
+    for (const Span& s : transformer.spans()) {
+      if (!s.softmax) row[s.offset] = std::atanh(row[s.offset]);
+    }
+    transformer.Decode(row.data(), {}, values.data(), nulls.data());
+    for (size_t c = 0; c < columns.size(); ++c) {
+      const Column& col = table.columns[source[c]];
+      ASSERT_EQ(nulls[c] != 0, col.IsNull(r)) << columns[c].name << " row " << r;
+      if (col.IsNull(r)) continue;
+      if (columns[c].type == DataType::kCategorical) {
+        ASSERT_EQ(columns[c].categories[static_cast<size_t>(values[c])], col.texts[r]);
+      } else {
+        const double truth = TableValue(table, source[c], r);
+        // alpha is clipped at +-0.99 (4 sigma of its mode): such values come back at the clip.
+        if (std::fabs(values[c] - truth) > 1e-3 * std::max(1.0, std::fabs(truth))) ++clipped;
+      }
+    }
+  }
+  EXPECT_LT(clipped, table.rows * columns.size() / 1000) << "values not recovered";
+}
+
+TEST(TransformSpans, LayoutFollowsTheColumns) {
+  const DataTable table = testing::GroundTruthTable(500);
+  DataTransformer transformer;
+  transformer.Fit(table, LearnColumns(table), 5);
+  int conditional = 0, dim = 0;
+  for (const Span& s : transformer.spans()) {
+    EXPECT_EQ(s.offset, dim);
+    dim += s.dim;
+    conditional += s.conditional;
+  }
+  EXPECT_EQ(dim, transformer.dim());
+  EXPECT_EQ(conditional, 2);  // segment and flag
+}
+
+// The vector kernel gives the bits of a plain sequential sum of fused
+// multiply-adds (what the portable path computes), for any batch.
+TEST(TransformDense, MatchesASequentialSumBitForBit) {
+  LinearWeights w;
+  w.in = 37;
+  w.out = 83;  // not a multiple of 8 or 64: tails are exercised
+  RandomStream random(3, 0);
+  for (int i = 0; i < w.in * w.out; ++i) w.w.push_back(static_cast<float>(random.Normal()));
+  for (int j = 0; j < w.out; ++j) w.b.push_back(static_cast<float>(random.Normal()));
+  DenseLayer layer = DenseLayer::From(w);
+  const size_t rows = 5;
+  std::vector<float> x(rows * w.in);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = random.Chance(0.3) ? 0.0f : static_cast<float>(random.Normal());
+  std::vector<float> y(rows * w.out);
+  Forward(layer, x.data(), w.in, rows, y.data(), w.out, true);
+  for (size_t r = 0; r < rows; ++r) {
+    std::vector<float> one(w.out);
+    Forward(layer, &x[r * w.in], w.in, 1, one.data(), w.out, true);
+    for (int j = 0; j < w.out; ++j) {
+      float sum = w.b[j];
+      for (int k = 0; k < w.in; ++k) {
+        if (x[r * w.in + k] != 0.0f) sum = std::fma(x[r * w.in + k], w.w[j * w.in + k], sum);
+      }
+      sum = sum > 0 ? sum : 0.0f;
+      ASSERT_EQ(std::memcmp(&sum, &y[r * w.out + j], 4), 0) << r << " " << j;
+      ASSERT_EQ(std::memcmp(&one[j], &y[r * w.out + j], 4), 0);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace seedforge::internal
