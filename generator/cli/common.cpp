@@ -5,6 +5,7 @@
 
 #include "seedforge/error.h"
 #include "seedforge/params.h"
+#include "seedforge/synthesizer.h"
 
 namespace seedforge {
 
@@ -42,6 +43,7 @@ GenerateOptions MakeGenerateOptions(const RunArgs& args, const Domain& domain) {
     throw UsageError("--as-of expects a date YYYY-MM-DD, got '" + args.as_of + "'");
   }
   (void)domain;
+  options.model_loader = LoadModelRef;  // domains' learned columns
   return options;
 }
 

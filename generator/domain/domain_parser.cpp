@@ -292,7 +292,7 @@ void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, En
   }
   CheckKeys(spec, {"type", "not_null", "nullable", "primary_key", "unique", "default", "check",
                    "null_rate", "description", "provider", "group", "params", "derive",
-                   "references", "per_parent", "identity", "ordinal", "learned"},
+                   "references", "per_parent", "identity", "ordinal", "learned", "hidden"},
             where);
   bool flag = false;
   if (spec["not_null"] && Bool(spec["not_null"], "'not_null'", &flag)) column.not_null = flag;
@@ -302,6 +302,11 @@ void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, En
     if (flag) column.not_null = true;
   }
   if (spec["unique"] && Bool(spec["unique"], "'unique'", &flag)) column.unique = flag;
+  if (spec["hidden"] && Bool(spec["hidden"], "'hidden'", &flag)) {
+    column.hidden = flag;
+    if (flag && column.primary_key) Add(spec["hidden"], where + " is a primary key, so it cannot be hidden");
+    if (flag && spec["references"]) Add(spec["hidden"], where + " is a foreign key, so it cannot be hidden");
+  }
   if (spec["default"]) Scalar(spec["default"], "'default'", &column.default_sql);
   if (spec["check"]) Scalar(spec["check"], "'check'", &column.check_sql);
   if (spec["description"]) Scalar(spec["description"], "'description'", &column.description);
@@ -771,6 +776,11 @@ void DomainParser::ValidateLinks(Domain& domain, EntityDef& entity) {
       }
       const ColumnDef& target = parent.columns[pc];
       ColumnDef& child = entity.columns[entity.FindColumn(link.columns[i])];
+      if (target.hidden || child.hidden) {
+        Add(link.where, "link from '" + entity.name + "' uses hidden column '" +
+                            (target.hidden ? parent.name + "." + target.name : entity.name + "." + child.name) +
+                            "'; hidden columns are not in the database, so no key can use them");
+      }
       if (!child.type_given) child.type = target.type;  // untyped reference: the parent's type
       if (child.type.IsInteger() != target.type.IsInteger() || child.type.IsText() != target.type.IsText()) {
         Add(link.where, "column '" + entity.name + "." + child.name + "' (" + child.type.ToSql() +

@@ -1,6 +1,7 @@
 #include "seedforge/generator.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <optional>
 
@@ -58,6 +59,10 @@ struct LearnedStep {
   std::unique_ptr<LearnedSource> source;
   uint64_t key = 0;
   std::vector<int> model_column;  // per entity column: index in the model's columns, or -1
+  // Per entity column: the kind (and decimal scale) its SQL type asks for;
+  // a model's floats become numeric(p,s) decimals, integers, text...
+  std::vector<ValueKind> kind;
+  std::vector<int> scale;
 };
 
 struct EntityState {
@@ -76,6 +81,79 @@ void PrepareColumn(Column& column, ValueKind kind, int scale, size_t n) {
   column.scale = scale;
   column.ClearNulls();
   column.Resize(n);
+}
+
+// The kind a column of SQL type `type` takes a model's `sampled` values as,
+// or nullopt when they cannot go there (text into an integer column).
+std::optional<std::pair<ValueKind, int>> LearnedTarget(const SqlType& type, bool type_given, ValueKind sampled) {
+  using F = SqlType::Family;
+  const bool numeric = sampled == ValueKind::kInt || sampled == ValueKind::kFloat ||
+                       sampled == ValueKind::kDecimal || sampled == ValueKind::kBool;
+  const bool temporal = sampled == ValueKind::kDate || sampled == ValueKind::kTimestamp;
+  if (!type_given) return std::make_pair(sampled, 0);
+  if (type.array) return std::nullopt;
+  if (type.IsInteger()) return numeric ? std::optional(std::make_pair(ValueKind::kInt, 0)) : std::nullopt;
+  switch (type.family) {
+    case F::kNumeric:
+      if (!numeric) return std::nullopt;
+      if (type.precision == 0) return std::make_pair(sampled == ValueKind::kBool ? ValueKind::kInt : sampled, 0);
+      return std::make_pair(ValueKind::kDecimal, type.scale);
+    case F::kReal:
+    case F::kDouble:
+      return numeric ? std::optional(std::make_pair(ValueKind::kFloat, 0)) : std::nullopt;
+    case F::kBoolean:
+      return sampled == ValueKind::kBool ? std::optional(std::make_pair(ValueKind::kBool, 0)) : std::nullopt;
+    case F::kDate:
+      return temporal ? std::optional(std::make_pair(ValueKind::kDate, 0)) : std::nullopt;
+    case F::kTimestamp:
+    case F::kTimestampTz:
+      return temporal ? std::optional(std::make_pair(ValueKind::kTimestamp, 0)) : std::nullopt;
+    case F::kUuid:
+      return sampled == ValueKind::kText || sampled == ValueKind::kUuid ? std::optional(std::make_pair(sampled, 0))
+                                                                       : std::nullopt;
+    default:
+      return type.IsText() || type.TakesText() ? std::optional(std::make_pair(ValueKind::kText, 0)) : std::nullopt;
+  }
+}
+
+// Converts a sampled column in place to the kind LearnedTarget chose.
+void ConvertLearned(Column& column, ValueKind kind, int scale) {
+  if (column.kind == kind && column.scale == scale) return;
+  constexpr int64_t kMicrosPerDay = 86'400'000'000;
+  const size_t n = column.size();
+  const ValueKind from = column.kind;
+  // The value as a double (numeric kinds), for rounding to the target.
+  auto as_double = [&](size_t i) {
+    if (from == ValueKind::kFloat) return column.floats[i];
+    if (from == ValueKind::kDecimal) return static_cast<double>(column.ints[i]) / std::pow(10.0, column.scale);
+    return static_cast<double>(column.ints[i]);
+  };
+  if (kind == ValueKind::kText) {
+    std::vector<std::string> texts(n);
+    for (size_t i = 0; i < n; ++i) {
+      if (!column.IsNull(i)) column.AppendText(i, texts[i]);
+    }
+    column.texts = std::move(texts);
+  } else if (kind == ValueKind::kFloat) {
+    std::vector<double> floats(n, 0);
+    for (size_t i = 0; i < n; ++i) {
+      if (!column.IsNull(i)) floats[i] = as_double(i);
+    }
+    column.floats = std::move(floats);
+  } else if (kind == ValueKind::kInt || kind == ValueKind::kDecimal) {
+    std::vector<int64_t> ints(n, 0);
+    const double unit = std::pow(10.0, kind == ValueKind::kDecimal ? scale : 0);
+    for (size_t i = 0; i < n; ++i) {
+      if (!column.IsNull(i)) ints[i] = static_cast<int64_t>(std::llround(as_double(i) * unit));
+    }
+    column.ints = std::move(ints);
+  } else if (kind == ValueKind::kDate && from == ValueKind::kTimestamp) {
+    for (int64_t& v : column.ints) v = v >= 0 ? v / kMicrosPerDay : -((-v + kMicrosPerDay - 1) / kMicrosPerDay);
+  } else if (kind == ValueKind::kTimestamp && from == ValueKind::kDate) {
+    for (int64_t& v : column.ints) v *= kMicrosPerDay;
+  }
+  column.kind = kind;
+  column.scale = scale;
 }
 
 // dst[i] = src[index[i]]
@@ -110,8 +188,24 @@ struct Generator::Impl {
   std::vector<EntityState> states;
   std::vector<std::vector<ValueKind>> kinds;  // per entity, per column
   std::vector<std::vector<int>> scales;
+  // What outputs see: the domain without its hidden columns, and per entity
+  // the indices of the columns that remain (empty = all of them).
+  Domain visible;
+  std::vector<std::vector<int>> visible_columns;
 
-  Impl(const Domain& d, const GenerateOptions& o) : domain(d), options(o) {}
+  Impl(const Domain& d, const GenerateOptions& o) : domain(d), options(o), visible(d) {
+    visible_columns.resize(d.entities.size());
+    for (size_t e = 0; e < d.entities.size(); ++e) {
+      std::vector<ColumnDef>& columns = visible.entities[e].columns;
+      bool any_hidden = false;
+      for (const ColumnDef& c : columns) any_hidden |= c.hidden;
+      if (!any_hidden) continue;
+      for (size_t c = 0; c < columns.size(); ++c) {
+        if (!columns[c].hidden) visible_columns[e].push_back(static_cast<int>(c));
+      }
+      std::erase_if(columns, [](const ColumnDef& c) { return c.hidden; });
+    }
+  }
 
   void PlanCounts();
   void PlanOrder();
@@ -149,7 +243,7 @@ void Generator::Impl::PlanCounts() {
     }
   }
   std::vector<bool> done(n, false);
-  for (size_t i = 0; i < n; ++i) plans[i].def = &domain.entities[i];
+  for (size_t i = 0; i < n; ++i) plans[i].def = &visible.entities[i];
   // Counting links form a forest (validated), so this settles in n rounds.
   for (size_t round = 0; round <= n; ++round) {
     for (size_t i = 0; i < n; ++i) {
@@ -276,6 +370,8 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
     learned.source = options.model_loader(*def.model, domain.file);
     learned.key = DeriveKey(seed, def.name, "learned");
     learned.model_column.assign(n, -1);
+    learned.kind.assign(n, ValueKind::kText);
+    learned.scale.assign(n, 0);
     auto model_columns = learned.source->Columns();
     std::vector<Diagnostic> problems;
     std::vector<int> filled;
@@ -292,6 +388,15 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
                                            "' (it has: " + names + ")"});
         continue;
       }
+      const ValueKind sampled = model_columns[learned.model_column[c]].second;
+      auto target = LearnedTarget(col.type, col.type_given, sampled);
+      if (!target) {
+        problems.push_back({col.where, "column '" + def.name + "." + col.name + "' is " + col.type.ToSql() + ", but the model's '" +
+                                           col.learned + "' is " + std::string(ValueKindName(sampled))});
+        continue;
+      }
+      learned.kind[c] = target->first;
+      learned.scale[c] = target->second;
       state.column_step[c] = static_cast<int>(state.steps.size());
       filled.push_back(static_cast<int>(c));
     }
@@ -389,7 +494,10 @@ void Generator::Impl::ResolveKinds() {
     for (size_t c = 0; c < def.columns.size(); ++c) {
       if (def.columns[c].source == ColumnSource::kOrdinal) kinds[e][c] = ValueKind::kInt;
       int m = states[e].learned.model_column.empty() ? -1 : states[e].learned.model_column[c];
-      if (m >= 0) kinds[e][c] = states[e].learned.source->Columns()[m].second;
+      if (m >= 0) {
+        kinds[e][c] = states[e].learned.kind[c];
+        scales[e][c] = states[e].learned.scale[c];
+      }
     }
     for (const ProviderStep& p : states[e].providers) {
       for (size_t f = 0; f < p.field_column.size(); ++f) {
@@ -498,17 +606,19 @@ Generator::Generator(const Domain& domain, const ProviderRegistry& registry, con
 
 Generator::~Generator() = default;
 
-const Domain& Generator::domain() const { return impl_->domain; }
+const Domain& Generator::domain() const { return impl_->visible; }
 const GenerateOptions& Generator::options() const { return impl_->options; }
 const std::vector<EntityPlan>& Generator::entities() const { return impl_->plans; }
 const std::vector<int>& Generator::order() const { return impl_->order; }
 
 void Generator::InitBatch(int entity, Batch& batch) const {
-  const size_t n = impl_->domain.entities[entity].columns.size();
+  const std::vector<int>& visible = impl_->visible_columns[entity];
+  const size_t n = impl_->visible.entities[entity].columns.size();
   batch.columns.resize(n);
   for (size_t c = 0; c < n; ++c) {
-    batch.columns[c].kind = impl_->kinds[entity][c];
-    batch.columns[c].scale = impl_->scales[entity][c];
+    const int full = visible.empty() ? static_cast<int>(c) : visible[c];
+    batch.columns[c].kind = impl_->kinds[entity][full];
+    batch.columns[c].scale = impl_->scales[entity][full];
   }
 }
 
@@ -517,7 +627,18 @@ void Generator::Generate(int entity, uint64_t first_row, size_t count, Batch& ba
   for (size_t i = 0; i < count; ++i) rows[i] = first_row + i;
   batch.first_row = first_row;
   batch.size = count;
-  impl_->Fill(entity, rows, impl_->states[entity].all_steps, batch.columns);
+  const std::vector<int>& visible = impl_->visible_columns[entity];
+  if (visible.empty()) {
+    impl_->Fill(entity, rows, impl_->states[entity].all_steps, batch.columns);
+    return;
+  }
+  // Hidden columns are made in a scratch row set; the visible ones are then
+  // swapped into the batch (keeping both sides' string capacity).
+  thread_local std::vector<Column> full;
+  full.resize(impl_->domain.entities[entity].columns.size());
+  for (size_t c = 0; c < visible.size(); ++c) std::swap(full[visible[c]], batch.columns[c]);
+  impl_->Fill(entity, rows, impl_->states[entity].all_steps, full);
+  for (size_t c = 0; c < visible.size(); ++c) std::swap(full[visible[c]], batch.columns[c]);
 }
 
 void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t> rows,
@@ -651,7 +772,9 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
         std::vector<Column> sampled;
         learned.source->SampleRows(rows, learned.key, sampled);
         for (int c : step.columns) {
-          if (wanted[s]) columns[c] = std::move(sampled[learned.model_column[c]]);
+          if (!wanted[s]) continue;
+          columns[c] = std::move(sampled[learned.model_column[c]]);
+          ConvertLearned(columns[c], learned.kind[c], learned.scale[c]);
         }
         break;
       }

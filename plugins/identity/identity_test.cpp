@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iterator>
 #include <map>
@@ -128,6 +129,38 @@ TEST(IdentityPack, DateOfBirthCoversExactlyTheDatesOfTheAge) {
     std::set<int64_t> got(cols[0].ints.begin(), cols[0].ints.end());
     EXPECT_EQ(got, expected) << y << "-" << m << "-" << d;
   }
+}
+
+TEST(IdentityPack, DateOfBirthFollowsAnAgeColumn) {
+  // Ages 0..99 and NULL against min_age 18, max_age 80: each row's birth date
+  // gives exactly its age, clamped into the range; NULL rows get any age in
+  // it. Checked around a leap day, where "years ago" is easiest to get wrong.
+  for (const int64_t today : {DaysFromCivil(2024, 2, 29), DaysFromCivil(2026, 3, 1)}) {
+    Column ages;
+    ages.kind = ValueKind::kInt;
+    ages.Resize(kRows);
+    for (size_t i = 0; i < kRows; ++i) ages.ints[i] = static_cast<int64_t>(i % 100);
+    for (size_t i = 0; i < kRows; i += 97) ages.SetNull(i);
+    auto cols = RunProvider("date_of_birth", {.params = {{"min_age", "18"}, {"max_age", "80"}, {"age", "age"}},
+                                              .rows = kRows,
+                                              .inputs = {&ages},
+                                              .today = today});
+    std::set<int64_t> births_at_40;
+    for (size_t i = 0; i < kRows; ++i) {
+      const int age = validate::AgeOn(cols[0].ints[i], today);
+      if (ages.IsNull(i)) {
+        ASSERT_GE(age, 18);
+        ASSERT_LE(age, 80);
+      } else {
+        ASSERT_EQ(age, std::clamp<int64_t>(ages.ints[i], 18, 80)) << "row " << i;
+        if (ages.ints[i] == 40) births_at_40.insert(cols[0].ints[i]);
+      }
+    }
+    EXPECT_GT(births_at_40.size(), 250u);  // spread over the year, not one date
+  }
+  ProviderContext ctx{.today = DaysFromCivil(2026, 1, 1)};
+  auto provider = BuiltinRegistry().Find("date_of_birth")->make(testing::MakeParams({{"age", "age"}}), ctx);
+  EXPECT_EQ(provider->UniqueSpace(0), std::nullopt);  // unique is refused at validation
 }
 
 TEST(IdentityPack, DateOfBirthRejectsBadAges) {

@@ -24,13 +24,18 @@ void RegisterIdentityPack(ProviderRegistry& registry) {
       {.name = "date_of_birth",
        .pack = "identity",
        .version = 1,
-       .summary = "Birth date giving an age in [min_age, max_age] on the run's date (--as-of)",
+       .summary = "Birth date giving an age in [min_age, max_age] on the run's date (--as-of), or the age "
+                  "in a column",
        .fields = {{.name = "value",
                    .kind = ValueKind::kDate,
                    .description = "uniform over the "
                                   "allowed dates"}},
        .params = {{"min_age", "youngest age in whole years", "18"},
-                  {"max_age", "oldest age in whole years", "80"}},
+                  {"max_age", "oldest age in whole years", "80"},
+                  {.name = "age",
+                   .description = "column holding the age in whole years (clamped to [min_age, max_age]; "
+                                  "NULL = any age); the column cannot then be unique",
+                   .is_column = true}},
        .example = "birth_date: {type: date, provider: date_of_birth, params: {min_age: 21, "
                   "max_age: 67}}",
        .make = &MakeDateOfBirthProvider});

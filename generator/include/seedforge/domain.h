@@ -79,6 +79,9 @@ struct ColumnDef {
   std::string check_sql;    // CHECK expression, verbatim
   double null_rate = 0;     // share of NULLs (nullable columns only)
   std::string description;
+  // Made and readable by the row's other columns (a learned age that a birth
+  // date follows), but left out of every output, DDL and database load.
+  bool hidden = false;
 
   ColumnSource source = ColumnSource::kProvider;
   // kProvider
