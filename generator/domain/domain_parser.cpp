@@ -220,15 +220,31 @@ void DomainParser::ParseEntity(const YAML::Node& key, const YAML::Node& node, En
     if (model.IsScalar()) {
       ref.path = model.Scalar();
       entity.model = ref;
-    } else if (model.IsMap() && model["from"]) {
-      CheckKeys(model, {"from", "synthesizer"}, "'model'");
-      ref.from_data = true;
-      Scalar(model["from"], "'from'", &ref.path);
-      ref.synthesizer = "copula";
-      if (model["synthesizer"]) Scalar(model["synthesizer"], "'synthesizer'", &ref.synthesizer);
+    } else if (model.IsMap() && (model["from"] || model["file"])) {
+      CheckKeys(model, {"from", "file", "synthesizer", "constraints"}, "'model'");
+      if (model["from"] && model["file"]) Add(model, "'model' has either 'from' (sample data) or 'file' (a model file)");
+      ref.from_data = static_cast<bool>(model["from"]);
+      Scalar(model[ref.from_data ? "from" : "file"], ref.from_data ? "'from'" : "'file'", &ref.path);
+      if (ref.from_data) {
+        ref.synthesizer = "copula";
+        if (model["synthesizer"]) Scalar(model["synthesizer"], "'synthesizer'", &ref.synthesizer);
+      } else if (model["synthesizer"]) {
+        Add(model["synthesizer"], "'synthesizer' goes with 'from': a model file knows its synthesizer");
+      }
+      if (const YAML::Node constraints = model["constraints"]) {
+        if (!constraints.IsSequence()) {
+          Add(constraints, "'constraints' is a list such as [\"closed_on > opened_on\", \"balance >= -5000\"]");
+        } else {
+          for (const YAML::Node& c : constraints) {
+            std::string text;
+            if (Scalar(c, "a constraint", &text)) ref.constraints.push_back({text, At(c)});
+          }
+        }
+      }
       entity.model = ref;
     } else {
-      Add(model, "'model' is a model file (seedforge learn --out) or {from: DATA.csv, synthesizer: copula}");
+      Add(model, "'model' is a model file (seedforge learn --out), {file: MODEL, constraints: [...]} or "
+                 "{from: DATA.csv, synthesizer: copula, constraints: [...]}");
     }
   }
   if (node["description"]) Scalar(node["description"], "'description'", &entity.description);

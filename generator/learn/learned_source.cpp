@@ -86,7 +86,25 @@ std::unique_ptr<LearnedSource> LoadModelRef(const ModelRef& ref, const std::stri
     options.threads = 1;
     model->Fit(table, options);
   }
-  return MakeLearnedSource(std::move(model));
+  SampleSpec spec;
+  for (const auto& [text, where] : ref.constraints) {
+    try {
+      spec.constraints.push_back(Constraint::Parse(text));
+    } catch (const UsageError& e) {
+      throw InputError(where, e.what());
+    }
+  }
+  try {
+    return MakeLearnedSource(std::move(model), spec);
+  } catch (const UsageError& e) {
+    // A constraint naming no column of the model, or comparing a date with
+    // a number: point at the constraint the message quotes.
+    const std::string message = e.what();
+    for (const auto& [text, where] : ref.constraints) {
+      if (message.find("'" + text + "'") != std::string::npos) throw InputError(where, message);
+    }
+    throw InputError(ref.where, message);
+  }
 }
 
 }  // namespace seedforge

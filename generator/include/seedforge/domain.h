@@ -125,6 +125,9 @@ struct ModelRef {
   std::string path;         // model file, or the CSV with `from`
   bool from_data = false;   // fit at plan time from `path`
   std::string synthesizer;  // with from_data: copula (default)
+  // Relations every sampled row satisfies ("closed_on > opened_on"), as
+  // written, with where each was written.
+  std::vector<std::pair<std::string, SourceLocation>> constraints;
   SourceLocation where;
 };
 
