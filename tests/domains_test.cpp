@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -223,6 +224,36 @@ TEST(BankingDomain, CustomersBehaveLikeTheSampleData) {
   for (const auto& [segment, share] : sample.segment_share) {
     EXPECT_NEAR(made.segment_share.count(segment) ? made.segment_share.at(segment) : 0.0, share, 0.03) << segment;
   }
+  fs::remove_all(dir);
+}
+
+TEST(LearnedColumns, TypeOverridesChangeHowTheDataIsRead) {
+  // credit_score read as categorical: the model can only give back scores
+  // the sample has (as a continuous column it would make new ones).
+  fs::path dir = testing::MakeTempDir("seedforge-learned-types");
+  const fs::path sample = testing::SourceDir() / "seeds/banking/customers.csv";
+  std::ofstream(dir / "d.yaml") << "domain: typed\n"
+                                   "entities:\n"
+                                   "  people:\n"
+                                   "    rows: 3000\n"
+                                   "    model: {from: " << sample.string() << ", types: {credit_score: categorical}}\n"
+                                   "    columns:\n"
+                                   "      id: {type: bigint, primary_key: true, provider: sequence}\n"
+                                   "      credit_score: {type: text, learned: true}\n";
+  ASSERT_EQ(testing::RunCommand(testing::SeedforgeBinary() + " generate -q --domain " + (dir / "d.yaml").string() +
+                                " --out " + (dir / "out").string()),
+            0);
+  const CsvTable source = testing::ReadCsv(sample.string());
+  std::set<std::string> known;
+  for (const auto& row : source.rows) known.insert(row[source.Column("credit_score")].value_or(""));
+  const CsvTable made = testing::ReadCsv((dir / "out/people.csv").string());
+  std::set<std::string> distinct;
+  for (const auto& row : made.rows) {
+    const std::string value = row[made.Column("credit_score")].value_or("");
+    ASSERT_TRUE(known.count(value)) << value << " is not a score of the sample";
+    distinct.insert(value);
+  }
+  EXPECT_GT(distinct.size(), 100u);  // many categories, not a collapse onto a few
   fs::remove_all(dir);
 }
 

@@ -221,7 +221,7 @@ void DomainParser::ParseEntity(const YAML::Node& key, const YAML::Node& node, En
       ref.path = model.Scalar();
       entity.model = ref;
     } else if (model.IsMap() && (model["from"] || model["file"])) {
-      CheckKeys(model, {"from", "file", "synthesizer", "constraints"}, "'model'");
+      CheckKeys(model, {"from", "file", "synthesizer", "constraints", "types"}, "'model'");
       if (model["from"] && model["file"]) Add(model, "'model' has either 'from' (sample data) or 'file' (a model file)");
       ref.from_data = static_cast<bool>(model["from"]);
       Scalar(model[ref.from_data ? "from" : "file"], ref.from_data ? "'from'" : "'file'", &ref.path);
@@ -230,6 +230,21 @@ void DomainParser::ParseEntity(const YAML::Node& key, const YAML::Node& node, En
         if (model["synthesizer"]) Scalar(model["synthesizer"], "'synthesizer'", &ref.synthesizer);
       } else if (model["synthesizer"]) {
         Add(model["synthesizer"], "'synthesizer' goes with 'from': a model file knows its synthesizer");
+      }
+      if (const YAML::Node types = model["types"]) {
+        if (!ref.from_data) {
+          Add(types, "'types' goes with 'from': they say how to read the sample data");
+        } else if (!types.IsMap()) {
+          Add(types, "'types' maps columns of the data to continuous, integer, categorical, boolean, date, "
+                     "timestamp or id, e.g. {zip: categorical}");
+        } else {
+          for (const auto& entry : types) {
+            std::string column, type;
+            if (Scalar(entry.first, "a column name", &column) && Scalar(entry.second, "a type", &type)) {
+              ref.types.push_back({column, type, At(entry.second)});
+            }
+          }
+        }
       }
       if (const YAML::Node constraints = model["constraints"]) {
         if (!constraints.IsSequence()) {

@@ -81,7 +81,25 @@ std::unique_ptr<LearnedSource> LoadModelRef(const ModelRef& ref, const std::stri
     } catch (const UsageError& e) {
       throw InputError(ref.where, e.what());
     }
-    DataTable table = ParseCsvTable(bytes, found);
+    CsvReadOptions read;
+    for (const ModelRef::TypeOverride& t : ref.types) {
+      std::optional<DataType> type = ParseDataType(t.type);
+      if (!type) {
+        throw InputError(t.where, "unknown type '" + t.type +
+                                      "' (continuous, integer, categorical, boolean, date, timestamp, id)");
+      }
+      read.types[t.column] = *type;
+    }
+    DataTable table;
+    try {
+      table = ParseCsvTable(bytes, found, read);
+    } catch (const InputError& e) {
+      // An override naming no column of the data is the domain file's fault.
+      for (const ModelRef::TypeOverride& t : ref.types) {
+        if (std::string(e.what()).find("'" + t.column + "'") != std::string::npos) throw InputError(t.where, e.what());
+      }
+      throw;
+    }
     FitOptions options;  // seed 1: the same plan fits the same model
     options.threads = 1;
     model->Fit(table, options);

@@ -128,6 +128,13 @@ struct ModelRef {
   // Relations every sampled row satisfies ("closed_on > opened_on"), as
   // written, with where each was written.
   std::vector<std::pair<std::string, SourceLocation>> constraints;
+  // With from_data: how to read columns of the data where inference would
+  // guess wrong (a numeric code as categorical).
+  struct TypeOverride {
+    std::string column, type;
+    SourceLocation where;
+  };
+  std::vector<TypeOverride> types;
   SourceLocation where;
 };
 
