@@ -250,40 +250,6 @@ ChiSquareResult ChiSquareHomogeneity(std::span<const double> real_counts, std::s
   return result;
 }
 
-double RegularizedGammaQ(double a, double x) {
-  if (x <= 0) return 1.0;
-  const double log_prefix = -x + a * std::log(x) - std::lgamma(a);
-  constexpr double kEps = 1e-15;
-  constexpr int kMaxIterations = 10000;
-  if (x < a + 1) {
-    // Series for P(a, x) = e^-x x^a / Γ(a+1) Σ x^n / ((a+1)...(a+n)); Q = 1 - P.
-    double term = 1.0 / a, sum = term, ap = a;
-    for (int n = 0; n < kMaxIterations; ++n) {
-      ap += 1;
-      term *= x / ap;
-      sum += term;
-      if (std::fabs(term) < std::fabs(sum) * kEps) break;
-    }
-    return std::clamp(1.0 - sum * std::exp(log_prefix), 0.0, 1.0);
-  }
-  // Continued fraction for Q(a, x), modified Lentz's method.
-  constexpr double kTiny = 1e-300;
-  double b = x + 1 - a, c = 1 / kTiny, d = 1 / b, h = d;
-  for (int i = 1; i < kMaxIterations; ++i) {
-    double an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (std::fabs(d) < kTiny) d = kTiny;
-    c = b + an / c;
-    if (std::fabs(c) < kTiny) c = kTiny;
-    d = 1 / d;
-    double delta = d * c;
-    h *= delta;
-    if (std::fabs(delta - 1) < kEps) break;
-  }
-  return std::clamp(std::exp(log_prefix) * h, 0.0, 1.0);
-}
-
 double ChiSquareSurvival(double x, double dof) { return RegularizedGammaQ(dof / 2.0, x / 2.0); }
 
 double MissingRate(std::span<const double> values) {

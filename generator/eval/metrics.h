@@ -14,6 +14,8 @@
 #include <span>
 #include <vector>
 
+#include "seedforge/special_functions.h"
+
 namespace seedforge::eval {
 
 // --- Column Shapes (SDMetrics single_column/statistical) -------------------
@@ -104,10 +106,7 @@ ChiSquareResult ChiSquareHomogeneity(std::span<const double> real_counts, std::s
 // P(X > x) for X ~ chi-squared with `dof` degrees of freedom.
 double ChiSquareSurvival(double x, double dof);
 
-// Q(a, x) = Γ(a, x) / Γ(a), the regularized upper incomplete gamma function,
-// by its series (x < a + 1) or Lentz's continued fraction (Press, Teukolsky,
-// Vetterling and Flannery, "Numerical Recipes", 3rd ed., §6.2).
-double RegularizedGammaQ(double a, double x);
+using seedforge::RegularizedGammaQ;  // seedforge/special_functions.h
 
 double MissingRate(std::span<const double> values);
 double MissingRate(std::span<const int32_t> codes);

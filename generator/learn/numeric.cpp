@@ -66,36 +66,6 @@ double Digamma(double x) {
   return result;
 }
 
-double RegularizedGammaP(double a, double x) {
-  if (x <= 0) return 0;
-  const double gln = std::lgamma(a);
-  if (x < a + 1) {
-    double ap = a, sum = 1 / a, del = sum;
-    for (int n = 0; n < 1000; ++n) {
-      ap += 1;
-      del *= x / ap;
-      sum += del;
-      if (std::fabs(del) < std::fabs(sum) * 1e-15) break;
-    }
-    return std::min(1.0, sum * std::exp(-x + a * std::log(x) - gln));
-  }
-  const double tiny = 1e-300;
-  double b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
-  for (int i = 1; i < 1000; ++i) {
-    const double an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (std::fabs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (std::fabs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const double del = d * c;
-    h *= del;
-    if (std::fabs(del - 1) < 1e-15) break;
-  }
-  return std::max(0.0, 1 - std::exp(-x + a * std::log(x) - gln) * h);
-}
-
 namespace {
 
 double BetaContinuedFraction(double a, double b, double x) {

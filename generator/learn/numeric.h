@@ -11,6 +11,7 @@
 #include <span>
 
 #include "seedforge/random.h"
+#include "seedforge/special_functions.h"
 
 namespace seedforge::internal {
 
@@ -28,9 +29,7 @@ double NormalQuantile(double p);
 // (Abramowitz and Stegun 6.3.18); error under 1e-14. REQUIRES: x > 0.
 double Digamma(double x);
 
-// Regularised lower incomplete gamma P(a, x): series for x < a + 1, the
-// Legendre continued fraction otherwise (Numerical Recipes, 3rd ed., 6.2).
-double RegularizedGammaP(double a, double x);
+using seedforge::RegularizedGammaP;  // seedforge/special_functions.h
 // Regularised incomplete beta I_x(a, b): the continued fraction evaluated by
 // the modified Lentz method (Numerical Recipes, 3rd ed., 6.4; DLMF 8.17.22).
 double RegularizedBeta(double a, double b, double x);
