@@ -19,51 +19,16 @@ constexpr size_t kMaxStem = 30;
 
 // Shapes of local parts, weighted so that first.last (the usual corporate
 // form) leads, then initial-plus-surname.
-enum class Shape { kFirstDotLast, kFlast, kFirstLast, kFirstUnderLast, kFDotLast, kFirst };
-constexpr std::pair<Shape, double> kShapes[] = {
-    {Shape::kFirstDotLast, 35},   {Shape::kFlast, 25},    {Shape::kFirstLast, 15},
-    {Shape::kFirstUnderLast, 10}, {Shape::kFDotLast, 10}, {Shape::kFirst, 5},
+using person::HandleShape;
+constexpr std::pair<HandleShape, double> kShapes[] = {
+    {HandleShape::kFirstDotLast, 35},   {HandleShape::kFlast, 25},    {HandleShape::kFirstLast, 15},
+    {HandleShape::kFirstUnderLast, 10}, {HandleShape::kFDotLast, 10}, {HandleShape::kFirst, 5},
 };
 
 AliasSampler ShapeSampler() {
   std::vector<double> weights;
   for (const auto& [shape, weight] : kShapes) weights.push_back(weight);
   return AliasSampler(weights);
-}
-
-// Writes the local part's stem into `out` from folded names: letters, '.'
-// and '_' only, never empty, never starting or ending with '.' or '_' (a
-// dot-atom, RFC 5322 section 3.2.3) and never ending in a digit, so that the
-// digits appended after it are a self-delimiting suffix (see UniqueNumber).
-void BuildStem(Shape shape, const std::string& first, const std::string& last, std::string& out) {
-  out.clear();
-  if (first.empty() || last.empty()) {
-    out.append(first.empty() ? last : first);
-    if (out.empty()) out.assign("user");
-  } else {
-    switch (shape) {
-      case Shape::kFirstDotLast:
-        out.append(first).append(".").append(last);
-        break;
-      case Shape::kFlast:
-        out.append(1, first[0]).append(last);
-        break;
-      case Shape::kFirstLast:
-        out.append(first).append(last);
-        break;
-      case Shape::kFirstUnderLast:
-        out.append(first).append("_").append(last);
-        break;
-      case Shape::kFDotLast:
-        out.append(1, first[0]).append(".").append(last);
-        break;
-      case Shape::kFirst:
-        out.append(first);
-        break;
-    }
-  }
-  if (out.size() > kMaxStem) out.resize(kMaxStem);
-  while (out.back() == '.' || out.back() == '_') out.pop_back();
 }
 
 // A host name of letter-digit-hyphen labels (RFC 1035 section 2.3.1, RFC
@@ -105,24 +70,9 @@ class EmailProvider : public Provider {
     std::string first, last;  // folded names, reused across rows
     for (size_t i = 0; i < args.rows.size(); ++i) {
       RandomStream random(args.key, args.rows[i]);
-      first.clear();
-      last.clear();
-      if (own_names) {
-        const WeightedTable& firsts = random.Chance(0.5) ? tables_->female : tables_->male;
-        person::AppendFoldedName(firsts.Sample(random), first);
-        person::AppendFoldedName(tables_->last.Sample(random), last);
-      } else {
-        if (first_in && !first_in->IsNull(i)) person::AppendFoldedName(first_in->texts[i], first);
-        if (last_in && !last_in->IsNull(i)) person::AppendFoldedName(last_in->texts[i], last);
-        if (name_in && !name_in->IsNull(i) && first.empty() && last.empty()) {
-          std::string_view name_first, name_last;
-          person::SplitFullName(name_in->texts[i], &name_first, &name_last);
-          person::AppendFoldedName(name_first, first);
-          person::AppendFoldedName(name_last, last);
-        }
-      }
+      person::FoldedNamesOfRow(own_names ? &*tables_ : nullptr, first_in, last_in, name_in, i, random, first, last);
       std::string& value = out.texts[i];
-      BuildStem(kShapes[shapes_.Sample(random)].first, first, last, value);
+      person::BuildHandleStem(kShapes[shapes_.Sample(random)].first, first, last, kMaxStem, value);
       const bool with_digits = random.Chance(digits_share_);
       const uint64_t digits = static_cast<uint64_t>(random.Between(1, 99));
       if (unique) {

@@ -108,4 +108,63 @@ uint64_t UniqueNumber::operator()(uint64_t row) const {
   return first_value / 10 + tiers_.back()(row % tiers_.back().size());
 }
 
+void FoldedNamesOfRow(const NameTables* tables, const Column* first_in, const Column* last_in,
+                      const Column* name_in, size_t i, RandomStream& random, std::string& first,
+                      std::string& last) {
+  first.clear();
+  last.clear();
+  if (tables) {
+    const WeightedTable& firsts = random.Chance(0.5) ? tables->female : tables->male;
+    AppendFoldedName(firsts.Sample(random), first);
+    AppendFoldedName(tables->last.Sample(random), last);
+    return;
+  }
+  if (first_in && !first_in->IsNull(i)) AppendFoldedName(first_in->texts[i], first);
+  if (last_in && !last_in->IsNull(i)) AppendFoldedName(last_in->texts[i], last);
+  if (name_in && !name_in->IsNull(i) && first.empty() && last.empty()) {
+    std::string_view name_first, name_last;
+    SplitFullName(name_in->texts[i], &name_first, &name_last);
+    AppendFoldedName(name_first, first);
+    AppendFoldedName(name_last, last);
+  }
+}
+
+void BuildHandleStem(HandleShape shape, const std::string& first, const std::string& last, size_t max_length,
+                     std::string& out) {
+  out.clear();
+  if (first.empty() || last.empty()) {
+    out.append(first.empty() ? last : first);
+    if (out.empty()) out.assign("user");
+  } else {
+    switch (shape) {
+      case HandleShape::kFirstDotLast:
+        out.append(first).append(".").append(last);
+        break;
+      case HandleShape::kFlast:
+        out.append(1, first[0]).append(last);
+        break;
+      case HandleShape::kFirstLast:
+        out.append(first).append(last);
+        break;
+      case HandleShape::kFirstUnderLast:
+        out.append(first).append("_").append(last);
+        break;
+      case HandleShape::kFDotLast:
+        out.append(1, first[0]).append(".").append(last);
+        break;
+      case HandleShape::kLastF:
+        out.append(last).append(1, first[0]);
+        break;
+      case HandleShape::kFirstL:
+        out.append(first).append(1, last[0]);
+        break;
+      case HandleShape::kFirst:
+        out.append(first);
+        break;
+    }
+  }
+  if (out.size() > max_length) out.resize(max_length);
+  while (out.back() == '.' || out.back() == '_') out.pop_back();
+}
+
 }  // namespace seedforge::person

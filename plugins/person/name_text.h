@@ -3,6 +3,9 @@
 //
 // - AppendFoldedName: a name as lower-case ASCII letters, for identifiers.
 // - NameTables: the pack's name frequency tables, parsed once per provider.
+// - FoldedNamesOfRow, HandleShape, BuildHandleStem: "j.smith"-style stems of
+//   usernames and e-mail local parts, from a row's name columns or from
+//   names drawn for it.
 // - UniqueNumber: a bijection from row indices to short positive integers,
 //   for "jsmith4821"-style suffixes that make a column unique by
 //   construction.
@@ -15,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "seedforge/column.h"
 #include "seedforge/random.h"
 #include "seedforge/tables.h"
 
@@ -39,6 +43,36 @@ struct NameTables {
 
   static NameTables Load();
 };
+
+// The folded first and last names of row i (see AppendFoldedName) into
+// `first` and `last` (cleared first). With `tables`, they are drawn for the
+// row (a female or male first name, then a surname); otherwise they come
+// from the row's columns: `first_in`, `last_in`, or a full name `name_in`
+// split when neither gave a name. Missing columns and NULLs give "".
+void FoldedNamesOfRow(const NameTables* tables, const Column* first_in, const Column* last_in,
+                      const Column* name_in, size_t i, RandomStream& random, std::string& first,
+                      std::string& last);
+
+// How a handle is made of a first name and a last name.
+enum class HandleShape {
+  kFirstDotLast,    // john.smith
+  kFlast,           // jsmith
+  kFirstLast,       // johnsmith
+  kFirstUnderLast,  // john_smith
+  kFDotLast,        // j.smith
+  kLastF,           // smithj
+  kFirstL,          // johns
+  kFirst,           // john
+};
+
+// Writes the handle stem of `shape` from folded names into `out` (cleared
+// first): lower-case letters and '.' or '_' only, at most `max_length`
+// characters, never empty ("user" without names), never starting or ending
+// with '.' or '_' (a dot-atom, RFC 5322 section 3.2.3) and never ending in a
+// digit, so that digits appended after it are a self-delimiting suffix (see
+// UniqueNumber). With one name missing, the other is the stem.
+void BuildHandleStem(HandleShape shape, const std::string& first, const std::string& last, size_t max_length,
+                     std::string& out);
 
 // A bijection from row indices onto positive integers that grows with the
 // row count instead of spanning a fixed range: rows 0-89 get the two-digit

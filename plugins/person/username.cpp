@@ -19,54 +19,17 @@ constexpr size_t kMaxStem = 20;
 
 // Shapes of usernames, with weights that make the initial-plus-surname form
 // (the corporate default) the most common.
-enum class Shape { kFlast, kFirstDotLast, kFirstLast, kFirstUnderLast, kLastF, kFirstL, kFirst };
-constexpr std::pair<Shape, double> kShapes[] = {
-    {Shape::kFlast, 30},          {Shape::kFirstDotLast, 20}, {Shape::kFirstLast, 15},
-    {Shape::kFirstUnderLast, 10}, {Shape::kLastF, 10},        {Shape::kFirstL, 5},
-    {Shape::kFirst, 10},
+using person::HandleShape;
+constexpr std::pair<HandleShape, double> kShapes[] = {
+    {HandleShape::kFlast, 30},          {HandleShape::kFirstDotLast, 20}, {HandleShape::kFirstLast, 15},
+    {HandleShape::kFirstUnderLast, 10}, {HandleShape::kLastF, 10},        {HandleShape::kFirstL, 5},
+    {HandleShape::kFirst, 10},
 };
 
 AliasSampler ShapeSampler() {
   std::vector<double> weights;
   for (const auto& [shape, weight] : kShapes) weights.push_back(weight);
   return AliasSampler(weights);
-}
-
-// Writes the stem of `shape` from folded names into `out` (cleared first):
-// lower-case letters and '.' or '_' only, never empty, never ending in a
-// digit (see UniqueNumber).
-void BuildStem(Shape shape, const std::string& first, const std::string& last, std::string& out) {
-  out.clear();
-  if (first.empty() || last.empty()) {
-    out.append(first.empty() ? last : first);
-    if (out.empty()) out.assign("user");
-  } else {
-    switch (shape) {
-      case Shape::kFlast:
-        out.append(1, first[0]).append(last);
-        break;
-      case Shape::kFirstDotLast:
-        out.append(first).append(".").append(last);
-        break;
-      case Shape::kFirstLast:
-        out.append(first).append(last);
-        break;
-      case Shape::kFirstUnderLast:
-        out.append(first).append("_").append(last);
-        break;
-      case Shape::kLastF:
-        out.append(last).append(1, first[0]);
-        break;
-      case Shape::kFirstL:
-        out.append(first).append(1, last[0]);
-        break;
-      case Shape::kFirst:
-        out.append(first);
-        break;
-    }
-  }
-  if (out.size() > kMaxStem) out.resize(kMaxStem);
-  while (out.back() == '.' || out.back() == '_') out.pop_back();
 }
 
 class UsernameProvider : public Provider {
@@ -84,18 +47,9 @@ class UsernameProvider : public Provider {
     std::string first, last;  // folded names, reused across rows
     for (size_t i = 0; i < args.rows.size(); ++i) {
       RandomStream random(args.key, args.rows[i]);
-      first.clear();
-      last.clear();
-      if (own_names) {
-        const WeightedTable& firsts = random.Chance(0.5) ? tables_->female : tables_->male;
-        person::AppendFoldedName(firsts.Sample(random), first);
-        person::AppendFoldedName(tables_->last.Sample(random), last);
-      } else {
-        if (first_in && !first_in->IsNull(i)) person::AppendFoldedName(first_in->texts[i], first);
-        if (last_in && !last_in->IsNull(i)) person::AppendFoldedName(last_in->texts[i], last);
-      }
+      person::FoldedNamesOfRow(own_names ? &*tables_ : nullptr, first_in, last_in, nullptr, i, random, first, last);
       std::string& value = out.texts[i];
-      BuildStem(kShapes[shapes_.Sample(random)].first, first, last, value);
+      person::BuildHandleStem(kShapes[shapes_.Sample(random)].first, first, last, kMaxStem, value);
       const bool with_digits = random.Chance(digits_share_);
       if (unique) {
         person::AppendDecimalDigits((*unique)(args.rows[i]), value);
