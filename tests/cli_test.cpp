@@ -1,5 +1,6 @@
 // End-to-end tests of the seedforge binary: broken domains, output safety,
 // determinism and golden hashes.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -167,6 +168,52 @@ TEST_F(GenerateTest, GoldenHashes) {
                                               << HashFile(out / c.file);
     fs::remove_all(out);
   }
+}
+
+// `sample` writes the same bytes for any --threads (batches sampled on
+// workers, written in row order), for every synthesizer and format.
+TEST(LearnCli, SampleIsTheSameForAnyThreadCount) {
+  const fs::path dir = testing::MakeTempDir("seedforge-sample");
+  {
+    std::ofstream csv(dir / "t.csv");
+    csv << "kind,size,weight,day\n";
+    for (int i = 0; i < 300; ++i) {
+      RandomStream r(5, i);
+      const char* kind = r.Chance(0.5) ? "a" : r.Chance(0.5) ? "b" : "c";
+      const uint64_t day = 1 + r.Below(28);
+      csv << kind << "," << (r.Chance(0.1) ? "" : std::to_string(r.Between(1, 40))) << ","
+          << std::to_string(50 + 10 * r.Normal()) << ",2024-01-" << (day < 10 ? "0" : "") << day << "\n";
+    }
+  }
+  for (const char* model : {"copula", "tvae", "ctgan"}) {
+    SCOPED_TRACE(model);
+    int status = 0;
+    const std::string path = (dir / (std::string(model) + ".model")).string();
+    const std::string learned = RunSeedforge("learn -q --from " + (dir / "t.csv").string() + " --model " + model +
+                                                 " --epochs 1 --threads 1 --out " + path,
+                                             &status);
+    if (status != 0 && learned.find("cannot load the neural synthesizers") != std::string::npos) continue;
+    ASSERT_EQ(status, 0) << learned;
+    for (const char* format : {"csv", "jsonl"}) {
+      std::string first;
+      for (int threads : {1, 2, 3}) {
+        const fs::path out = dir / fmt::format("s{}.{}", threads, format);
+        const std::string sampled = RunSeedforge("sample -q --model " + path + " --rows 20000 --format " + format +
+                                                     " --threads " + std::to_string(threads) +
+                                                     " --out " + out.string(),
+                                                 &status);
+        ASSERT_EQ(status, 0) << sampled;
+        const std::string bytes = ReadFile(out);
+        if (threads == 1) {
+          first = bytes;
+          EXPECT_GT(bytes.size(), 20000u);
+        } else {
+          EXPECT_TRUE(bytes == first) << format << ": --threads " << threads << " differs from --threads 1";
+        }
+      }
+    }
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -6,10 +6,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "cli/app.h"
@@ -168,38 +170,92 @@ void RunSample(const SampleArgs& args) {
     }
   };
   write(EntityFilePrefix(*format, entity));
-  // Rounds of `threads` batches: sampled and encoded in parallel, written in
-  // row order. Rows depend only on (model, key, row), so the bytes are the
-  // same for any thread count.
-  std::vector<std::string> texts(threads);
-  std::vector<uint64_t> row_ids;
-  for (uint64_t first = 0; first < args.rows; first += kSampleBatch * threads) {
-    std::vector<std::thread> workers;
-    std::vector<std::exception_ptr> errors(threads);
-    for (int t = 0; t < threads; ++t) {
-      const uint64_t begin = first + t * kSampleBatch;
-      texts[t].clear();
-      if (begin >= args.rows) break;
-      const size_t count = static_cast<size_t>(std::min<uint64_t>(kSampleBatch, args.rows - begin));
-      workers.emplace_back([&, t, begin, count] {
-        try {
-          std::vector<uint64_t> rows(count);
-          for (size_t i = 0; i < count; ++i) rows[i] = begin + i;
-          Batch batch;
-          batch.first_row = begin;
-          batch.size = count;
-          sampler->SampleRows(rows, key, batch.columns);
-          encoder->Encode(batch, texts[t]);
-        } catch (...) {
-          errors[t] = std::current_exception();
+  // Batches of kSampleBatch rows, sampled and encoded by `threads` workers,
+  // each taking the next batch as soon as it is free (so a worker slowed by
+  // other jobs on the machine holds no one up), and written in row order by
+  // this thread, at most 2 * threads batches in flight. Rows depend only on
+  // (model, key, row), so the bytes are the same for any thread count.
+  const uint64_t batches = (args.rows + kSampleBatch - 1) / kSampleBatch;
+  auto sample_batch = [&](uint64_t k, std::vector<uint64_t>& rows, Batch& batch, std::string& text) {
+    const uint64_t begin = k * kSampleBatch;
+    const size_t count = static_cast<size_t>(std::min<uint64_t>(kSampleBatch, args.rows - begin));
+    rows.resize(count);
+    for (size_t i = 0; i < count; ++i) rows[i] = begin + i;
+    batch.first_row = begin;
+    batch.size = count;
+    sampler->SampleRows(rows, key, batch.columns);
+    text.clear();
+    encoder->Encode(batch, text);
+  };
+  if (threads <= 1 || batches <= 1) {
+    std::vector<uint64_t> rows;
+    Batch batch;
+    std::string text;
+    for (uint64_t k = 0; k < batches; ++k) {
+      sample_batch(k, rows, batch, text);
+      write(text);
+    }
+  } else {
+    const uint64_t window = static_cast<uint64_t>(threads) * 2;
+    std::vector<std::string> slots(window);  // slot k % window: batch k's text
+    std::vector<bool> ready(window, false);
+    std::mutex mutex;
+    std::condition_variable changed;
+    uint64_t next = 0, written = 0;
+    bool failed = false;
+    std::exception_ptr error;
+    auto fail = [&](std::exception_ptr e) {
+      std::lock_guard lock(mutex);
+      failed = true;
+      if (!error) error = e;
+      changed.notify_all();
+    };
+    auto worker = [&] {
+      std::vector<uint64_t> rows;
+      Batch batch;
+      std::string text;
+      while (true) {
+        uint64_t k;
+        {
+          std::unique_lock lock(mutex);
+          changed.wait(lock, [&] { return failed || next >= batches || next < written + window; });
+          if (failed || next >= batches) return;
+          k = next++;
         }
-      });
+        try {
+          sample_batch(k, rows, batch, text);
+        } catch (...) {
+          fail(std::current_exception());
+          return;
+        }
+        std::lock_guard lock(mutex);
+        slots[k % window].swap(text);  // hands over the text, takes back an old buffer
+        ready[k % window] = true;
+        changed.notify_all();
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+    std::string text;
+    try {
+      for (uint64_t k = 0; k < batches; ++k) {
+        {
+          std::unique_lock lock(mutex);
+          changed.wait(lock, [&] { return failed || ready[k % window]; });
+          if (failed) break;
+          text.swap(slots[k % window]);
+          ready[k % window] = false;
+        }
+        write(text);
+        std::lock_guard lock(mutex);
+        written = k + 1;
+        changed.notify_all();
+      }
+    } catch (...) {
+      fail(std::current_exception());
     }
-    for (std::thread& w : workers) w.join();
-    for (const std::exception_ptr& e : errors) {
-      if (e) std::rethrow_exception(e);
-    }
-    for (size_t t = 0; t < workers.size(); ++t) write(texts[t]);
+    for (std::thread& t : pool) t.join();
+    if (error) std::rethrow_exception(error);
   }
   write(EntityFileSuffix(*format));
   if (file) file->Commit();

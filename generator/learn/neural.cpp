@@ -45,7 +45,7 @@ namespace seedforge::internal {
 namespace {
 
 constexpr uint32_t kPayloadVersion = 1;
-constexpr size_t kBlockRows = 64;  // rows pushed through the network together
+constexpr size_t kBlockRows = 96;  // rows pushed through the network together (a multiple of the tiles' 12 and 6)
 
 void WriteLinear(ByteWriter& out, const LinearWeights& l) {
   out.U32(static_cast<uint32_t>(l.in));
@@ -158,44 +158,44 @@ class CtganDrawer : public RowDrawer {
   void Draw(size_t count, RandomStream* streams, double* values, uint8_t* nulls) const override {
     const CtganModel& m = *model_;
     const int emb = m.network.embedding_dim, cond = m.network.cond_dim;
-    const int input = emb + cond;
-    int width = input;
+    int width = emb;  // a row of h, without the conditional vector (see below)
     for (const DenseLayer& l : m.residual) width += l.out;
     const int data_dim = m.output.out;
     const size_t d = m.transformer.columns().size();
     std::vector<float> h(kBlockRows * width), out(kBlockRows * data_dim);
+    std::vector<int> hot(kBlockRows);
     const size_t spans = m.cond_cumulative.size();
     for (size_t first = 0; first < count; first += kBlockRows) {
       const size_t rows = std::min(kBlockRows, count - first);
       // Each row: [layer L out, ..., layer 1 out, z, cond]; layer l reads the
-      // suffix and writes just before it (the residual concatenation).
+      // suffix and writes just before it (the residual concatenation). The
+      // conditional vector is one-hot (or empty), the inputs' one-hot tail:
+      // h holds the rest, the position of its 1 is in hot.
       for (size_t i = 0; i < rows; ++i) {
         RandomStream& random = streams[first + i];
-        float* in = &h[i * width + (width - input)];
-        FillNormals(random, in, emb);
-        std::fill(in + emb, in + input, 0.0f);
+        FillNormals(random, &h[i * width + (width - emb)], emb);
+        hot[i] = -1;
         if (fixed_cond_ >= 0) {
-          in[emb + fixed_cond_] = 1;
+          hot[i] = fixed_cond_;
         } else if (spans > 0) {
           const size_t s = random.Below(spans);
           const std::vector<double>& cum = m.cond_cumulative[s];
           const double u = random.Uniform();
           const size_t k = std::min<size_t>(std::upper_bound(cum.begin(), cum.end(), u) - cum.begin(), cum.size() - 1);
-          in[emb + m.cond_offsets[s] + k] = 1;
+          hot[i] = m.cond_offsets[s] + static_cast<int>(k);
         }
       }
-      int at = width - input;
+      const OneHotTail tail{cond, hot.data()};
+      int at = width - emb;
       for (const DenseLayer& l : m.residual) {
-        Forward(l, &h[at], width, rows, &h[at - l.out], width, true);
+        Forward(l, &h[at], width, rows, &h[at - l.out], width, true, tail);
         at -= l.out;
       }
-      Forward(m.output, h.data(), width, rows, out.data(), data_dim, false);
-      for (size_t i = 0; i < rows; ++i) {
-        DataTransformer::DecodeNoise noise;
-        noise.random = &streams[first + i];
-        noise.gumbel = true;
-        m.transformer.Decode(&out[i * data_dim], noise, values + (first + i) * d, nulls + (first + i) * d);
-      }
+      Forward(m.output, h.data(), width, rows, out.data(), data_dim, false, tail);
+      DataTransformer::DecodeNoise noise;
+      noise.random = streams + first;
+      noise.gumbel = true;
+      m.transformer.DecodeRows(out.data(), data_dim, rows, noise, values + first * d, nulls + first * d);
     }
   }
 
@@ -242,13 +242,11 @@ class TvaeDrawer : public RowDrawer {
         std::swap(x, y);
       }
       Forward(m.output, x, widest, rows, out.data(), data_dim, false);
-      for (size_t i = 0; i < rows; ++i) {
-        DataTransformer::DecodeNoise noise;
-        noise.random = &streams[first + i];
-        noise.gumbel = true;
-        noise.sigmas = m.network.sigmas.data();
-        m.transformer.Decode(&out[i * data_dim], noise, values + (first + i) * d, nulls + (first + i) * d);
-      }
+      DataTransformer::DecodeNoise noise;
+      noise.random = streams + first;
+      noise.gumbel = true;
+      noise.sigmas = m.network.sigmas.data();
+      m.transformer.DecodeRows(out.data(), data_dim, rows, noise, values + first * d, nulls + first * d);
     }
   }
 

@@ -1,8 +1,13 @@
 #include "learn/numeric.h"
 
+#include <emmintrin.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
+#include <vector>
 
 namespace seedforge::internal {
 
@@ -183,10 +188,12 @@ const Ziggurat& ZigguratTables() {
   return tables;
 }
 
-double ZigguratNormal(RandomStream& random, const Ziggurat& z) {
+// The rest of a draw whose first 64 bits, `bits`, fell outside the
+// ziggurat's rectangles (about 1.2% of draws): the wedge test, the tail,
+// or further draws.
+__attribute__((noinline)) double ZigguratSlow(RandomStream& random, const Ziggurat& z, uint64_t bits) {
   constexpr double kR = 3.442620;  // start of the tail
   while (true) {
-    const uint64_t bits = random.Next();
     const int32_t hz = static_cast<int32_t>(bits >> 32);
     const int iz = static_cast<int>(bits & 127);
     const uint32_t magnitude = hz < 0 ? 0u - static_cast<uint32_t>(hz) : static_cast<uint32_t>(hz);
@@ -201,6 +208,7 @@ double ZigguratNormal(RandomStream& random, const Ziggurat& z) {
       return hz > 0 ? kR + tx : -kR - tx;
     }
     if (z.fn[iz] + random.Uniform() * (z.fn[iz - 1] - z.fn[iz]) < std::exp(-0.5 * x * x)) return x;
+    bits = random.Next();
   }
 }
 
@@ -208,7 +216,108 @@ double ZigguratNormal(RandomStream& random, const Ziggurat& z) {
 
 void FillNormals(RandomStream& random, float* out, int n) {
   const Ziggurat& z = ZigguratTables();
-  for (int i = 0; i < n; ++i) out[i] = static_cast<float>(ZigguratNormal(random, z));
+  RandomStream stream = random;  // a local copy stays in registers
+  for (int i = 0; i < n; ++i) {
+    const uint64_t bits = stream.Next();
+    const int32_t hz = static_cast<int32_t>(bits >> 32);
+    const int iz = static_cast<int>(bits & 127);
+    const uint32_t magnitude = hz < 0 ? 0u - static_cast<uint32_t>(hz) : static_cast<uint32_t>(hz);
+    if (__builtin_expect(magnitude < z.kn[iz], 1)) {
+      out[i] = static_cast<float>(hz * z.wn[iz]);
+    } else {
+      out[i] = static_cast<float>(ZigguratSlow(stream, z, bits));
+    }
+  }
+  random = stream;
+}
+
+namespace {
+
+// exp(x) for x in [-80, 0], four lanes (Cephes expf: x = n ln 2 + r,
+// |r| <= ln(2) / 2, a degree-6 polynomial in r, times 2^n). Plain SSE2
+// multiplies and adds: the same bits on every x86-64.
+__m128 ExpNonPositive(__m128 x) {
+  const __m128 magic = _mm_set1_ps(12582912.0f);  // 1.5 * 2^23: adding it rounds to an integer
+  __m128 fx = _mm_add_ps(_mm_mul_ps(x, _mm_set1_ps(1.44269504088896341f)), magic);
+  const __m128i n = _mm_sub_epi32(_mm_castps_si128(fx), _mm_castps_si128(magic));
+  fx = _mm_sub_ps(fx, magic);
+  x = _mm_sub_ps(x, _mm_mul_ps(fx, _mm_set1_ps(0.693359375f)));
+  x = _mm_sub_ps(x, _mm_mul_ps(fx, _mm_set1_ps(-2.12194440e-4f)));
+  __m128 y = _mm_set1_ps(1.9875691500e-4f);
+  y = _mm_add_ps(_mm_mul_ps(y, x), _mm_set1_ps(1.3981999507e-3f));
+  y = _mm_add_ps(_mm_mul_ps(y, x), _mm_set1_ps(8.3334519073e-3f));
+  y = _mm_add_ps(_mm_mul_ps(y, x), _mm_set1_ps(4.1665795894e-2f));
+  y = _mm_add_ps(_mm_mul_ps(y, x), _mm_set1_ps(1.6666665459e-1f));
+  y = _mm_add_ps(_mm_mul_ps(y, x), _mm_set1_ps(5.0000001201e-1f));
+  y = _mm_add_ps(_mm_add_ps(_mm_mul_ps(y, _mm_mul_ps(x, x)), x), _mm_set1_ps(1.0f));
+  const __m128 scale = _mm_castsi128_ps(_mm_slli_epi32(_mm_add_epi32(n, _mm_set1_epi32(127)), 23));
+  return _mm_mul_ps(y, scale);
+}
+
+}  // namespace
+
+void SampleSoftmaxRows(const float* logits, size_t stride, size_t rows, int n, const double* u, int* index) {
+  if (n == 1) {
+    std::fill(index, index + rows, 0);
+    return;
+  }
+  // Four rows at a time, one per lane; a short last group repeats its last
+  // row. Lanes never mix, so a row's index does not depend on its group.
+  alignas(16) float stack[4 * 256];
+  std::vector<float> heap;
+  float* lanes = stack;
+  if (n > 256) {
+    heap.resize(4 * static_cast<size_t>(n) + 3);
+    lanes = heap.data() + (-reinterpret_cast<uintptr_t>(heap.data()) / sizeof(float) & 3);  // 16-byte aligned
+  }
+  __m128* v = reinterpret_cast<__m128*>(lanes);
+  for (size_t r0 = 0; r0 < rows; r0 += 4) {
+    const float* p[4];
+    size_t row[4];
+    for (int l = 0; l < 4; ++l) {
+      row[l] = std::min(r0 + l, rows - 1);
+      p[l] = logits + row[l] * stride;
+    }
+    __m128 top = _mm_setr_ps(p[0][0], p[1][0], p[2][0], p[3][0]);
+    v[0] = top;
+    for (int k = 1; k < n; ++k) {
+      v[k] = _mm_setr_ps(p[0][k], p[1][k], p[2][k], p[3][k]);
+      top = _mm_max_ps(top, v[k]);
+    }
+    // v[k] becomes cum_k = w_0 + ... + w_k, w = exp(logit - top), summed
+    // in order: never decreasing, so the drawn index is the number of
+    // cum_k <= u * cum_{n-1}.
+    const __m128 floor = _mm_set1_ps(-80.0f);
+    __m128 cum = _mm_setzero_ps();
+    for (int k = 0; k < n; ++k) {
+      cum = _mm_add_ps(cum, ExpNonPositive(_mm_max_ps(_mm_sub_ps(v[k], top), floor)));
+      v[k] = cum;
+    }
+    alignas(16) float total[4], target[4];
+    _mm_store_ps(total, cum);
+    for (int l = 0; l < 4; ++l) target[l] = static_cast<float>(u[row[l]] * total[l]);
+    const __m128 t = _mm_load_ps(target);
+    __m128i count = _mm_setzero_si128();
+    for (int k = 0; k < n; ++k) count = _mm_sub_epi32(count, _mm_castps_si128(_mm_cmple_ps(v[k], t)));
+    alignas(16) int counts[4];
+    _mm_store_si128(reinterpret_cast<__m128i*>(counts), count);
+    for (int l = 0; l < 4 && r0 + l < rows; ++l) {
+      int i = counts[l];
+      if (i >= n) {
+        // u * total rounded up to total (u within 2^-24 of 1): the last
+        // index whose weight still raised the sum.
+        i = n - 1;
+        while (i > 0 && !(lanes[4 * i + l] > lanes[4 * (i - 1) + l])) --i;
+      }
+      index[r0 + l] = i;
+    }
+  }
+}
+
+int SampleSoftmax(const float* logits, int n, double u) {
+  int index;
+  SampleSoftmaxRows(logits, 0, 1, n, &u, &index);
+  return index;
 }
 
 }  // namespace seedforge::internal

@@ -51,4 +51,18 @@ double KsStatistic2(std::span<const double> a, std::span<const double> b);
 // resulting correlation). REQUIRES: n >= 0.
 void FillNormals(RandomStream& random, float* out, int n);
 
+// An index drawn from softmax(logits[0, n)) by inverting its distribution
+// function at u in [0, 1): what argmax(logits + Gumbel noise) samples.
+// Per row, exactly: top = max logit; w_k = exp(max(logit_k - top, -80))
+// by a polynomial (Cephes' expf, relative error under 2e-7); cum_k =
+// w_0 + ... + w_k summed in order, in float; the index is the number of
+// cum_k <= float(u * cum_{n-1}) (when that is n, u being within 2^-24 of
+// 1, the last k with cum_k > cum_{k-1}). Plain SSE2 arithmetic, one row per lane: the draw is a pure
+// function of (logits, u), the same on every x86-64 and in any batch.
+// REQUIRES: n >= 1.
+int SampleSoftmax(const float* logits, int n, double u);
+// The same for `rows` rows of logits at logits + r * stride, with u[r],
+// into index[r].
+void SampleSoftmaxRows(const float* logits, size_t stride, size_t rows, int n, const double* u, int* index);
+
 }  // namespace seedforge::internal

@@ -55,5 +55,53 @@ TEST(LearnNumeric, ZigguratNormalsHaveTheNormalsMoments) {
   EXPECT_LT(KsStatistic(sorted, NormalCdf), 1.63 / std::sqrt(200000.0));  // 1% level
 }
 
+// Draws follow softmax(logits); a block of rows draws what each row draws
+// alone; extreme logits and u at the ends stay in range.
+TEST(LearnNumeric, SampleSoftmaxFollowsTheSoftmax) {
+  const std::vector<float> logits = {1.0f, -2.0f, 0.5f, 3.0f, -30.0f, 2.5f, 0.0f};
+  const int n = static_cast<int>(logits.size());
+  double total = 0;
+  std::vector<double> p(n);
+  for (int i = 0; i < n; ++i) total += p[i] = std::exp(logits[i]);
+  std::vector<int> counts(n);
+  const int draws = 200000;
+  for (int t = 0; t < draws; ++t) {
+    RandomStream r(3, t);
+    ++counts[SampleSoftmax(logits.data(), n, r.Uniform())];
+  }
+  for (int i = 0; i < n; ++i) {
+    const double expected = p[i] / total;
+    EXPECT_NEAR(counts[i] / static_cast<double>(draws), expected, 5 * std::sqrt(expected / draws) + 1e-6) << i;
+  }
+  // Cumulative boundaries: u below the first weight gives 0; just under 1,
+  // the last index with weight.
+  const float two[2] = {0.0f, 0.0f};
+  EXPECT_EQ(SampleSoftmax(two, 2, 0.0), 0);
+  EXPECT_EQ(SampleSoftmax(two, 2, 0.4999), 0);
+  EXPECT_EQ(SampleSoftmax(two, 2, 0.5001), 1);
+  EXPECT_EQ(SampleSoftmax(two, 2, 0.9999999999), 1);
+  const float one[1] = {5.0f};
+  EXPECT_EQ(SampleSoftmax(one, 1, 0.7), 0);
+  const float wide[3] = {-1e30f, 1e30f, 0.0f};
+  EXPECT_EQ(SampleSoftmax(wide, 3, 1e-20), 1);  // the others weigh e^-80 each
+  EXPECT_EQ(SampleSoftmax(wide, 3, 0.99999999), 1);
+
+  for (int dim : {1, 2, 3, 4, 5, 9, 300}) {
+    const size_t rows = 11, stride = dim + 2;
+    std::vector<float> block(rows * stride);
+    std::vector<double> u(rows);
+    RandomStream r(4, dim);
+    for (float& v : block) v = static_cast<float>(3 * r.Normal());
+    for (double& x : u) x = r.Uniform();
+    std::vector<int> index(rows, -1);
+    SampleSoftmaxRows(block.data(), stride, rows, dim, u.data(), index.data());
+    for (size_t i = 0; i < rows; ++i) {
+      ASSERT_EQ(index[i], SampleSoftmax(&block[i * stride], dim, u[i])) << dim << " " << i;
+      ASSERT_GE(index[i], 0);
+      ASSERT_LT(index[i], dim);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace seedforge::internal

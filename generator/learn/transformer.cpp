@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "learn/bgm.h"
+#include "learn/numeric.h"
 #include "learn/values.h"
 
 namespace seedforge::internal {
@@ -18,30 +19,11 @@ constexpr double kStdMultiplier = 4;        // alpha = (x - mu) / (4 sigma)
 
 bool IsNumeric(DataType t) { return t != DataType::kCategorical && t != DataType::kBoolean; }
 
-// The index of the largest value, or with `random`, an index drawn from
-// softmax(v): the distribution of argmax(v + Gumbel noise), which is what
-// ctgan's Gumbel-softmax followed by argmax samples, at the cost of one
-// uniform and one exp per value instead of two logs.
-int ArgMax(const float* v, int n, RandomStream* random) {
+// The index of the largest value.
+int ArgMax(const float* v, int n) {
   int best = 0;
   for (int i = 1; i < n; ++i) {
     if (v[i] > v[best]) best = i;
-  }
-  if (!random) return best;
-  double weights[64];
-  std::vector<double> heap;
-  double* w = weights;
-  if (n > 64) {
-    heap.resize(n);
-    w = heap.data();
-  }
-  double total = 0;
-  for (int i = 0; i < n; ++i) total += w[i] = std::exp(static_cast<double>(v[i]) - v[best]);
-  const double u = random->Uniform() * total;
-  double acc = 0;
-  for (int i = 0; i < n; ++i) {
-    acc += w[i];
-    if (u < acc) return i;
   }
   return best;
 }
@@ -167,27 +149,54 @@ std::vector<float> DataTransformer::Encode(const DataTable& table, uint64_t key)
 }
 
 void DataTransformer::Decode(const float* output, const DecodeNoise& noise, double* values, uint8_t* nulls) const {
-  RandomStream* gumbel = noise.gumbel ? noise.random : nullptr;
-  for (size_t c = 0; c < parts_.size(); ++c) {
+  DecodeRows(output, dim_, 1, noise, values, nulls);
+}
+
+void DataTransformer::DecodeRows(const float* output, size_t stride, size_t rows, const DecodeNoise& noise,
+                                 double* values, uint8_t* nulls) const {
+  const size_t d = parts_.size();
+  RandomStream* streams = noise.random;
+  const float* sigmas = noise.sigmas;
+  std::vector<double> u(rows);
+  std::vector<int> index(rows);
+  // The index of each row's draw over span s (from softmax(logits), the
+  // distribution of ctgan's Gumbel-softmax followed by argmax, at the cost
+  // of one uniform per span and one exp per value; or the argmax), in
+  // index. Every row draws its uniforms in the order of the spans, as
+  // decoding one row at a time would.
+  auto choose = [&](const Span& s) {
+    if (noise.gumbel) {
+      for (size_t r = 0; r < rows; ++r) u[r] = streams[r].Uniform();
+      SampleSoftmaxRows(output + s.offset, stride, rows, s.dim, u.data(), index.data());
+    } else {
+      for (size_t r = 0; r < rows; ++r) index[r] = ArgMax(output + r * stride + s.offset, s.dim);
+    }
+  };
+  for (size_t c = 0; c < d; ++c) {
     const Part& part = parts_[c];
-    nulls[c] = 0;
     if (part.null_span >= 0) {
-      const Span& s = spans_[part.null_span];
-      nulls[c] = ArgMax(output + s.offset, s.dim, gumbel) == 1;
+      choose(spans_[part.null_span]);
+      for (size_t r = 0; r < rows; ++r) nulls[r * d + c] = index[r] == 1;
+    } else {
+      for (size_t r = 0; r < rows; ++r) nulls[r * d + c] = 0;
     }
     if (part.alpha_span >= 0) {
       const Span& a = spans_[part.alpha_span];
-      const Span& m = spans_[part.mode_span];
-      const int mode = ArgMax(output + m.offset, m.dim, gumbel);
-      double alpha = std::tanh(static_cast<double>(output[a.offset]));
-      if (noise.sigmas) alpha += noise.sigmas[a.offset] * noise.random->Normal();
-      alpha = std::clamp(alpha, -1.0, 1.0);
-      values[c] = alpha * kStdMultiplier * part.stds[mode] + part.means[mode];
+      choose(spans_[part.mode_span]);
+      for (size_t r = 0; r < rows; ++r) {
+        const int mode = index[r];
+        double alpha = std::tanh(static_cast<double>(output[r * stride + a.offset]));
+        if (sigmas) alpha += sigmas[a.offset] * streams[r].Normal();
+        alpha = std::clamp(alpha, -1.0, 1.0);
+        values[r * d + c] = alpha * kStdMultiplier * part.stds[mode] + part.means[mode];
+      }
     } else {
-      const Span& s = spans_[part.onehot_span];
-      values[c] = ArgMax(output + s.offset, s.dim, gumbel);
+      choose(spans_[part.onehot_span]);
+      for (size_t r = 0; r < rows; ++r) values[r * d + c] = index[r];
     }
-    if (nulls[c]) values[c] = 0;
+    for (size_t r = 0; r < rows; ++r) {
+      if (nulls[r * d + c]) values[r * d + c] = 0;
+    }
   }
 }
 

@@ -60,6 +60,11 @@ class DataTransformer {
   // Decodes one output row into number-form values and NULL flags of the
   // learned columns.
   void Decode(const float* output, const DecodeNoise& noise, double* values, uint8_t* nulls) const;
+  // Decodes rows output + r * stride, r < rows, into values and nulls +
+  // r * columns().size(), row r drawing from noise.random[r]: row r gets
+  // the bits Decode gives it alone.
+  void DecodeRows(const float* output, size_t stride, size_t rows, const DecodeNoise& noise, double* values,
+                  uint8_t* nulls) const;
 
   // The span and category of a fixed categorical/boolean value, for the
   // conditional vector; false when the column has no conditional span.

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -124,6 +125,100 @@ TEST(TransformDense, MatchesASequentialSumBitForBit) {
       sum = sum > 0 ? sum : 0.0f;
       ASSERT_EQ(std::memcmp(&sum, &y[r * w.out + j], 4), 0) << r << " " << j;
       ASSERT_EQ(std::memcmp(&one[j], &y[r * w.out + j], 4), 0);
+    }
+  }
+}
+
+// Every kernel, with a one-hot tail, gives for every row the bits of the
+// sequential sum over its non-zero inputs (then its hot input), whatever
+// the rows around it: one call for all rows, or calls of other sizes.
+TEST(TransformDense, KernelsAndBatchSplitsGiveTheSameBits) {
+  LinearWeights w;
+  w.in = 150;
+  w.out = 83;  // two full panels and a partial one
+  const int tail_dim = 40;
+  const int dense = w.in - tail_dim;
+  RandomStream random(4, 0);
+  for (int i = 0; i < w.in * w.out; ++i) w.w.push_back(static_cast<float>(random.Normal()));
+  for (int j = 0; j < w.out; ++j) w.b.push_back(j % 7 == 0 ? -0.0f : static_cast<float>(random.Normal()));
+  const DenseLayer layer = DenseLayer::From(w);
+  const size_t rows = 41;  // tiles of 12 and 6 and their remainders
+  const size_t stride = w.in + 3;
+  std::vector<float> x(rows * stride, 0.0f);
+  std::vector<int> hot(rows);
+  for (size_t r = 0; r < rows; ++r) {
+    for (int k = 0; k < dense; ++k) {
+      x[r * stride + k] = random.Chance(0.4) ? 0.0f : static_cast<float>(random.Normal());
+    }
+    hot[r] = r % 5 == 0 ? -1 : static_cast<int>(random.Below(tail_dim));
+    if (hot[r] >= 0) x[r * stride + dense + hot[r]] = 1;  // for the reference only
+  }
+  for (bool relu : {false, true}) {
+    std::vector<float> expected(rows * w.out);
+    for (size_t r = 0; r < rows; ++r) {
+      for (int j = 0; j < w.out; ++j) {
+        float sum = w.b[j] + 0.0f;
+        for (int k = 0; k < w.in; ++k) {
+          if (x[r * stride + k] != 0.0f) sum = std::fma(x[r * stride + k], w.w[j * w.in + k], sum);
+        }
+        expected[r * w.out + j] = relu ? std::max(sum, 0.0f) : sum;
+      }
+    }
+    for (DenseKernel kernel : {DenseKernel::kPortable, DenseKernel::kAvx2, DenseKernel::kAvx512}) {
+      if (!DenseKernelSupported(kernel)) continue;
+      SCOPED_TRACE(static_cast<int>(kernel));
+      for (size_t split : {rows, size_t{1}, size_t{5}, size_t{12}, size_t{13}, size_t{25}}) {
+        std::vector<float> y(rows * w.out, -1.0f);
+        for (size_t first = 0; first < rows; first += split) {
+          const size_t n = std::min(split, rows - first);
+          ForwardWith(kernel, layer, &x[first * stride], stride, n, &y[first * w.out], w.out, relu,
+                      OneHotTail{tail_dim, &hot[first]});
+        }
+        ASSERT_EQ(std::memcmp(y.data(), expected.data(), y.size() * sizeof(float)), 0)
+            << "split " << split << " relu " << relu;
+      }
+    }
+    // Without a tail, the one-hot inputs are ordinary inputs: the same bits.
+    std::vector<float> y(rows * w.out);
+    Forward(layer, x.data(), stride, rows, y.data(), w.out, relu);
+    ASSERT_EQ(std::memcmp(y.data(), expected.data(), y.size() * sizeof(float)), 0);
+  }
+}
+
+// Decoding a block of rows gives each row the values (and leaves its stream
+// where) decoding it alone does, with softmax draws and TVAE's noise.
+TEST(TransformDecode, RowsDecodeAsTheyDoAlone) {
+  const DataTable table = testing::GroundTruthTable(600);
+  DataTransformer transformer;
+  transformer.Fit(table, LearnColumns(table), 5);
+  const int dim = transformer.dim();
+  const size_t d = transformer.columns().size();
+  const size_t rows = 23;
+  std::vector<float> output(rows * dim), sigmas(dim);
+  RandomStream random(8, 0);
+  for (float& v : output) v = static_cast<float>(2 * random.Normal());
+  for (float& s : sigmas) s = static_cast<float>(0.1 * random.Uniform());
+  for (bool tvae : {false, true}) {
+    std::vector<RandomStream> block, alone;
+    for (size_t r = 0; r < rows; ++r) {
+      block.emplace_back(9, r);
+      alone.emplace_back(9, r);
+    }
+    std::vector<double> values(rows * d), one(d);
+    std::vector<uint8_t> nulls(rows * d), one_nulls(d);
+    DataTransformer::DecodeNoise noise;
+    noise.random = block.data();
+    noise.gumbel = true;
+    noise.sigmas = tvae ? sigmas.data() : nullptr;
+    transformer.DecodeRows(output.data(), dim, rows, noise, values.data(), nulls.data());
+    for (size_t r = 0; r < rows; ++r) {
+      noise.random = &alone[r];
+      transformer.Decode(&output[r * dim], noise, one.data(), one_nulls.data());
+      for (size_t c = 0; c < d; ++c) {
+        ASSERT_EQ(nulls[r * d + c], one_nulls[c]) << r << " " << c;
+        ASSERT_EQ(std::memcmp(&values[r * d + c], &one[c], sizeof(double)), 0) << r << " " << c;
+      }
+      ASSERT_EQ(block[r].Next(), alone[r].Next()) << r;
     }
   }
 }
