@@ -51,15 +51,13 @@ TEST(TvaeTest, RecoversGroundTruth) {
   EXPECT_NEAR(fit.mean_c, 180, 10);
 }
 
-// CTGAN converges far more slowly than TVAE: on this table it needs
-// thousands of steps for the marginals and does not reach the x-y
-// correlation within the test budget (rho about 0.15 after 1,000 steps and
-// 0.22 after 9,000; see docs/synthesizers.md). This test, 1,000 steps of
-// batches of 100 (about 12 s), checks what the budget can show: the
-// conditional vector reproduces the segment shares and the segment-dependent
-// mean in the right order, and no column has collapsed (a constant or a
-// single mode scores KS 0.5 or more; 0.35 leaves room for an unconverged
-// GAN).
+// CTGAN converges far more slowly than TVAE (see LearnsTheCorrelationSlowly
+// and docs/synthesizers.md). This test, 1,000 steps of batches of 100
+// (about 5 s on one core), checks what the budget can show: the
+// conditional vector reproduces the segment shares and the
+// segment-dependent mean in the right order, and no column has collapsed
+// (a constant or a single mode scores KS 0.5 or more; 0.35 leaves room for
+// an unconverged GAN).
 TEST(CtganTest, LearnsCategoriesAndShapesInABudget) {
   const DataTable table = testing::SelectColumns(GroundTruthTable(2000), {"bimodal", "x", "y", "segment", "amount"});
   double seconds;
@@ -73,6 +71,35 @@ TEST(CtganTest, LearnsCategoriesAndShapesInABudget) {
   EXPECT_LT(fit.ks_x, 0.35);
   EXPECT_LT(fit.ks_y, 0.35);
   EXPECT_LT(fit.ks_amount, 0.35);
+}
+
+// The bound, rho(x, y) within 0.1 of 0.8, is out of a unit test's
+// reach for CTGAN, ours and the reference alike: with sdv-dev/CTGAN's
+// defaults, on x and y alone (2,000 rows, batches of 500), one run each:
+// rho 0.22 after 1,000 steps, 0.57 after 4,000, 0.67 after 6,000 and 0.75
+// after 12,000 (the reference: 0.21, 0.59, 0.63, 0.68); 12,000 such steps
+// take about 130 s on one core. This test, 6,000 steps of batches of 100
+// on x and y (about 20 s on one core), checks that the correlation is
+// being learned: seeds 1 to 5 give rho 0.41 to 0.70, where columns learned
+// independently give 0 +- 0.05 (3 standard errors on the 4,000 sampled
+// rows). And that the marginals are close: KS 0.03 to 0.13 over those
+// seeds, where a collapsed or single-mode column scores 0.5 or more.
+TEST(CtganTest, LearnsTheCorrelationSlowly) {
+  const DataTable table = testing::SelectColumns(GroundTruthTable(2000), {"x", "y"});
+  double seconds;
+  auto model = Train("ctgan", table, 300, 100, &seconds);
+  auto sampler = model->MakeSampler();
+  std::vector<Column> out = testing::SampleAll(*sampler, 4000, 11);
+  const std::vector<double> x = testing::Numbers(out[testing::ColumnIndex(*sampler, "x")]);
+  const std::vector<double> y = testing::Numbers(out[testing::ColumnIndex(*sampler, "y")]);
+  const double rho = testing::Correlation(x, y);
+  const double ks_x = testing::Ks(testing::Numbers(table.columns[0]), x);
+  const double ks_y = testing::Ks(testing::Numbers(table.columns[1]), y);
+  SCOPED_TRACE("rho " + std::to_string(rho) + ", KS x " + std::to_string(ks_x) + ", y " + std::to_string(ks_y) +
+               " (" + std::to_string(seconds) + " s)");
+  EXPECT_GT(rho, 0.3);
+  EXPECT_LT(ks_x, 0.2);
+  EXPECT_LT(ks_y, 0.2);
 }
 
 TEST(CtganTest, ConditionOnCategoryUsesTheConditionalVector) {
@@ -97,5 +124,65 @@ TEST(SynthNeural, SameSeedAndThreadsSameModel) {
   }
 }
 
+}  // namespace
+}  // namespace seedforge
+
+// EXPERIMENT (temporary)
+#include <cstdlib>
+#include <sstream>
+#include "learn/bgm.h"
+namespace seedforge {
+namespace {
+std::vector<int> EnvInts(const char* name, std::vector<int> def) {
+  const char* v = std::getenv(name);
+  if (!v) return def;
+  std::vector<int> out;
+  std::stringstream ss(v);
+  std::string item;
+  while (std::getline(ss, item, ',')) out.push_back(std::stoi(item));
+  return out;
+}
+TEST(CtganExperiment, DISABLED_RhoBySteps) {
+  const int rows = EnvInts("EXP_ROWS", {2000})[0];
+  const int batch = EnvInts("EXP_BATCH", {100})[0];
+  const int threads = EnvInts("EXP_THREADS", {1})[0];
+  const char* model_name = std::getenv("EXP_MODEL") ? std::getenv("EXP_MODEL") : "ctgan";
+  const DataTable full = GroundTruthTable(rows);
+  const DataTable table = testing::SelectColumns(full, {"x", "y"});
+  if (const char* dump = std::getenv("EXP_DUMP")) {
+    FILE* f = fopen(dump, "w");
+    fprintf(f, "x,y\n");
+    for (size_t i = 0; i < table.rows; ++i) fprintf(f, "%.3f,%.3f\n", table.columns[0].floats[i], table.columns[1].floats[i]);
+    fclose(f);
+    return;
+  }
+  for (const char* c : {"x", "y"}) {
+    auto v = testing::Numbers(full.columns[full.Find(c)]);
+    auto g = internal::FitBayesianMixture(v, 10);
+    std::string s;
+    for (size_t k = 0; k < g.size(); ++k) s += " (" + std::to_string(g.weights[k]) + ", " + std::to_string(g.means[k]) + ", " + std::to_string(g.stds[k]) + ")";
+    printf("bgm %s:%s\n", c, s.c_str());
+  }
+  for (int epochs : EnvInts("EXP_EPOCHS", {10, 50})) {
+    auto model = MakeSynthesizer(model_name);
+    FitOptions options;
+    options.epochs = epochs;
+    options.batch_size = batch;
+    options.seed = EnvInts("EXP_SEED", {3})[0];
+    options.threads = threads;
+    const auto start = std::chrono::steady_clock::now();
+    model->Fit(table, options);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    auto sampler = model->MakeSampler();
+    std::vector<Column> out = testing::SampleAll(*sampler, 4000, 11);
+    auto xs = testing::Numbers(out[testing::ColumnIndex(*sampler, "x")]);
+    auto ys = testing::Numbers(out[testing::ColumnIndex(*sampler, "y")]);
+    double ksx = testing::Ks(testing::Numbers(table.columns[0]), xs);
+    double ksy = testing::Ks(testing::Numbers(table.columns[1]), ys);
+    printf("epochs %d steps %d: rho %.3f ks_x %.3f ks_y %.3f (%.1f s)\n", epochs, epochs * std::max(rows / batch, 1),
+           testing::Correlation(xs, ys), ksx, ksy, seconds);
+    fflush(stdout);
+  }
+}
 }  // namespace
 }  // namespace seedforge
