@@ -20,13 +20,13 @@
 # Debian bookworm's python3-torch 1.13.1, python3-sklearn 1.2.1,
 # python3-pandas 1.5.3, python3-tqdm; the same LibTorch as seedforge's):
 #   $CTGAN_REF/ctgan/synthesizers/ctgan.py   from sdv-dev/CTGAN (the CTGAN
-#       class, its fit loop unchanged; this was timed with the version whose
-#       fit calls DataSampler.sample_data(train_data, n, col, opt));
-#   $CTGAN_REF/ctgan/data_sampler.py         from sdv-dev/CTGAN, with
-#       sample_data taking the data as its first argument to match;
-#   $CTGAN_REF/ctgan/data_transformer.py     an sdv-dev/CTGAN version that
-#       fits sklearn's BayesianGaussianMixture directly (before rdt's
-#       ClusterBasedNormalizer), so only rdt's OneHotEncodingTransformer is
+#       class, its fit loop unchanged; timed: commit 011d408, whose fit
+#       calls DataSampler.sample_data(train_data, n, col, opt));
+#   $CTGAN_REF/ctgan/data_sampler.py         from sdv-dev/CTGAN (commit
+#       06f749f), with sample_data taking the data as its first argument;
+#   $CTGAN_REF/ctgan/data_transformer.py     an sdv-dev/CTGAN version (commit
+#       06f749f) that fits sklearn's BayesianGaussianMixture directly (before
+#       rdt's ClusterBasedNormalizer), so only rdt's OneHotEncodingTransformer is
 #       needed: $CTGAN_REF/rdt/transformers.py, a few lines (fit records the
 #       distinct values as `dummies`, transform one-hot encodes, reverse takes
 #       the argmax);

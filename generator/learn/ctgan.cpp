@@ -28,10 +28,13 @@
 //   - fake and real packs go through the discriminator in one pass;
 //   - dropout masks, Gumbel noise and the real rows come from seedforge's
 //     counter-based streams, one random word per 64 mask entries;
+//   - matrix products go through oneDNN's sgemm where LibTorch's BLAS is
+//     slow (Gemm);
 //   - Adam updates each network's parameters as one flat tensor (FlatAdam);
 //   - freed memory is kept for reuse while training (KeepFreedMemory).
-// Together they make an epoch about 2.5x faster than the reference's on
-// 2 threads (docs/synthesizers.md, bench/ctgan_reference.sh).
+// Together they cut an epoch to 0.2x the reference's time on the
+// development VM, 0.33-0.43x when its OpenBLAS is told the CPU model
+// (bench/ctgan_reference.sh, docs/synthesizers.md).
 // After training, the batch-norm statistics are recomputed as exact
 // averages over 50 batches, so sampling can use them (learn/neural.cpp);
 // the reference samples with each batch's own statistics.
@@ -295,21 +298,24 @@ struct DiscriminatorImpl : nn::Module {
     const int64_t packs = real.numel() / pacdim;
     const std::vector<torch::Tensor> masks = Masks(packs, random);
     std::vector<torch::Tensor> slopes;
-    torch::Tensor interpolates;
     {
       torch::NoGradGuard no_grad;
       torch::Tensor alpha = torch::rand({packs, 1});
-      interpolates = torch::lerp(fake.view({packs, pacdim}), real.view({packs, pacdim}), alpha);
-      torch::Tensor h = interpolates;
+      torch::Tensor h = torch::lerp(fake.view({packs, pacdim}), real.view({packs, pacdim}), alpha);
       for (size_t i = 0; i < hidden.size(); ++i) {
         torch::Tensor a = Linear(hidden[i], h);
         slopes.push_back(torch::leaky_relu_backward(masks[i], a, 0.2, /*self_is_result=*/false));
-        h = torch::leaky_relu(a, 0.2) * masks[i];
+        if (i + 1 < hidden.size()) h = torch::leaky_relu(a, 0.2) * masks[i];
       }
     }
-    torch::Tensor u = output->weight * slopes.back();
-    for (size_t i = hidden.size() - 1; i > 0; --i) u = Matmul(u, hidden[i]->weight) * slopes[i - 1];
-    torch::Tensor gradients = Matmul(u, hidden[0]->weight);
+    torch::Tensor gradients;
+    if (hidden.empty()) {
+      gradients = output->weight.expand({packs, pacdim});
+    } else {
+      torch::Tensor u = output->weight * slopes.back();
+      for (size_t i = hidden.size() - 1; i > 0; --i) u = Matmul(u, hidden[i]->weight) * slopes[i - 1];
+      gradients = Matmul(u, hidden[0]->weight);
+    }
     return (gradients.norm(2, 1) - 1).pow(2).mean() * kGradientPenalty;
   }
 
@@ -323,7 +329,7 @@ TORCH_MODULE(Discriminator);
 // gradient: the same update as torch.optim.Adam) over every parameter of a
 // network at once: the parameters become views into one flat tensor and
 // their gradients views into another, which backward accumulates into in
-// place, so a step is eight tensor operations instead of eight per
+// place, so a step is nine tensor operations in all instead of nine per
 // parameter tensor.
 class FlatAdam {
  public:
@@ -525,19 +531,19 @@ torch::Tensor GumbelNoise(int64_t rows, int64_t cols, RandomStream& random) {
   return u.log_().neg_().log_().neg_();
 }
 
-// tanh for alphas, Gumbel-softmax (tau 0.2) for one-hot parts: the noise is
-// drawn for the whole output at once, then each one-hot part is a softmax
-// of its slice of (x + Gumbel noise) / tau, as torch's gumbel_softmax
-// computes it part by part.
 std::vector<int64_t> SpanSizes(const std::vector<Span>& spans) {
   std::vector<int64_t> sizes;
   for (const Span& s : spans) sizes.push_back(s.dim);
   return sizes;
 }
 
-// The spans are split off in one operation rather than sliced one by one:
-// the backward of a slice is a zero tensor the width of the whole row, so
-// slicing cost O(spans x width) per backward pass, the split O(width).
+// tanh for alphas, Gumbel-softmax (tau 0.2) for one-hot parts: the noise is
+// drawn for the whole output at once, then each one-hot part is a softmax
+// of its slice of (x + Gumbel noise) / tau, as torch's gumbel_softmax
+// computes it part by part. The spans are split off in one operation
+// rather than sliced one by one: the backward of a slice is a zero tensor
+// the width of the whole row, so slicing cost O(spans x width) per
+// backward pass, the split O(width).
 torch::Tensor ApplyActivate(const torch::Tensor& x, const std::vector<Span>& spans, RandomStream& random) {
   const std::vector<int64_t> sizes = SpanSizes(spans);
   const std::vector<torch::Tensor> logits = torch::split_with_sizes(x, sizes, 1);
