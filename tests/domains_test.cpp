@@ -257,5 +257,47 @@ TEST(LearnedColumns, TypeOverridesChangeHowTheDataIsRead) {
   fs::remove_all(dir);
 }
 
+TEST(LearnedColumns, NotNullColumnsGetNoNullsFromSampleDataThatHasThem) {
+  // income and bonus are each NULL in 40% of the sample rows; the domain
+  // declares income NOT NULL and bonus nullable.
+  fs::path dir = testing::MakeTempDir("seedforge-learned-notnull");
+  {
+    std::ofstream csv(dir / "people.csv");
+    csv << "income,bonus\n";
+    for (int i = 0; i < 500; ++i) {
+      const int income = 30000 + (i * 7919) % 50000, bonus = 1000 + (i * 104729) % 9000;
+      csv << (i % 5 < 2 ? "" : std::to_string(income)) << "," << ((i + 1) % 5 < 2 ? "" : std::to_string(bonus)) << "\n";
+    }
+  }
+  std::ofstream(dir / "d.yaml") << "domain: nulls\n"
+                                   "entities:\n"
+                                   "  people:\n"
+                                   "    rows: 4000\n"
+                                   "    model: {from: people.csv}\n"
+                                   "    columns:\n"
+                                   "      id: {type: bigint, primary_key: true, provider: sequence}\n"
+                                   "      income: {type: integer, not_null: true, learned: true}\n"
+                                   "      bonus: {type: integer, learned: true}\n";
+  ASSERT_EQ(testing::RunCommand(testing::SeedforgeBinary() + " generate -q --domain " + (dir / "d.yaml").string() +
+                                " --out " + (dir / "out").string()),
+            0);
+  const CsvTable made = testing::ReadCsv((dir / "out/people.csv").string());
+  ASSERT_EQ(made.rows.size(), 4000u);
+  size_t income_nulls = 0, bonus_nulls = 0;
+  for (const auto& row : made.rows) {
+    const auto& income = row[made.Column("income")];
+    if (!income || income->empty()) {
+      ++income_nulls;
+    } else {
+      EXPECT_GE(std::stoi(*income), 30000);  // a value of the model, not a placeholder
+    }
+    const auto& bonus = row[made.Column("bonus")];
+    bonus_nulls += !bonus || bonus->empty();
+  }
+  EXPECT_EQ(income_nulls, 0u);
+  EXPECT_NEAR(bonus_nulls / 4000.0, 0.4, 0.04);  // the nullable column keeps the sample's NULL share
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace seedforge

@@ -296,7 +296,7 @@ void SetupLearnCommands(CLI::App& app) {
   learn->add_option("--max-rows", largs->max_rows, "Read at most this many rows of the file");
   learn->add_option("-t,--type", largs->types, "Override an inferred type, COL=TYPE (repeatable)");
   learn->add_option("-c,--constraint", largs->constraints,
-                    "A constraint kept with the model: 'COL >= COL2', 'COL > 0' (repeatable)");
+                    "A constraint kept with the model: 'COL >= COL2', 'COL > 0', 'COL is not null' (repeatable)");
   learn->add_option("-o,--out", largs->out, "Model file to write")->required();
   learn->add_flag("--progress", largs->progress, "Show progress on stderr even when it is not a terminal");
   learn->add_flag("-q,--quiet", largs->quiet, "Print nothing but errors");
@@ -313,7 +313,7 @@ void SetupLearnCommands(CLI::App& app) {
   sample->add_option("-m,--model", sargs->model, "Model file")->required()->check(CLI::ExistingFile);
   sample->add_option("-n,--rows", sargs->rows, "Rows to sample")->default_str("1000");
   sample->add_option("-w,--where", sargs->where, "A fixed value, COL=VALUE (repeatable; COL= for NULL)");
-  sample->add_option("-c,--constraint", sargs->constraints, "A constraint: 'COL >= COL2', 'COL > 0' (repeatable)");
+  sample->add_option("-c,--constraint", sargs->constraints, "A constraint: 'COL >= COL2', 'COL > 0', 'COL is not null' (repeatable)");
   sample->add_option("-s,--seed", sargs->seed, "Random seed: the same seed gives the same rows")->default_str("1");
   sample->add_option("-f,--format", sargs->format, "Output format: csv|jsonl|json")
       ->check(CLI::IsMember({"csv", "jsonl", "json"}))

@@ -367,7 +367,13 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
       throw InputError(def.model->where, "entity '" + def.name + "' has learned columns, but this command cannot load models");
     }
     LearnedStep& learned = state.learned;
-    learned.source = options.model_loader(*def.model, domain.file);
+    // A NOT NULL learned column must never be NULL, whatever NULLs the
+    // sample data had: the sampler gets a constraint for each.
+    ModelRef ref = *def.model;
+    for (const ColumnDef& col : def.columns) {
+      if (col.source == ColumnSource::kLearned && col.not_null) ref.constraints.emplace_back(col.learned + " IS NOT NULL", col.where);
+    }
+    learned.source = options.model_loader(ref, domain.file);
     learned.key = DeriveKey(seed, def.name, "learned");
     learned.model_column.assign(n, -1);
     learned.kind.assign(n, ValueKind::kText);

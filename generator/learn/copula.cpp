@@ -456,7 +456,8 @@ class CopulaDrawer : public RowDrawer {
       for (size_t col = 0; col < d; ++col) {
         const int nv = m.null_var[col];
         row_nulls[col] = nv >= 0 && m.variables[nv].marginal.ToX(z[nv]) != 0;
-        row[col] = row_nulls[col] ? 0 : m.variables[m.value_var[col]].marginal.ToX(z[m.value_var[col]]);
+        // The value under a NULL too: a NOT NULL constraint falls back on it.
+        row[col] = m.variables[m.value_var[col]].marginal.ToX(z[m.value_var[col]]);
       }
     }
   }

@@ -27,6 +27,30 @@ std::string Trim(std::string_view s) {
 }  // namespace
 
 Constraint Constraint::Parse(const std::string& text) {
+  // COLUMN IS NOT NULL: the keywords at the end, any case and spacing.
+  std::string lower;
+  for (char ch : text) lower += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+  std::string_view rest(lower);
+  size_t words = 0;
+  for (std::string_view word : {"null", "not", "is"}) {
+    while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t')) rest.remove_suffix(1);
+    if (!rest.ends_with(word)) break;
+    rest.remove_suffix(word.size());
+    // The keyword must stand alone: "is_nullnot null" is no match.
+    if (!rest.empty() && rest.back() != ' ' && rest.back() != '\t') break;
+    ++words;
+  }
+  if (words == 3) {
+    Constraint c;
+    c.column = Trim(std::string_view(text).substr(0, rest.size()));
+    c.op = Op::kNotNull;
+    c.text = text;
+    if (c.column.empty()) throw UsageError("constraint '" + text + "': no column before IS NOT NULL");
+    for (char ch : c.column) {
+      if (!IsIdentChar(ch)) throw UsageError("constraint '" + text + "': '" + c.column + "' is not a column name");
+    }
+    return c;
+  }
   static const std::pair<std::string_view, Op> kOps[] = {
       {">=", Op::kGreaterEqual}, {"<=", Op::kLessEqual}, {">", Op::kGreater}, {"<", Op::kLess}};
   for (const auto& [symbol, op] : kOps) {
@@ -53,7 +77,7 @@ Constraint Constraint::Parse(const std::string& text) {
     return c;
   }
   throw UsageError("constraint '" + text +
-                   "' is not of the form COLUMN OP COLUMN or COLUMN OP VALUE (OP one of < <= > >=)");
+                   "' is not of the form COLUMN OP COLUMN, COLUMN OP VALUE (OP one of < <= > >=) or COLUMN IS NOT NULL");
 }
 
 Condition Condition::Parse(const std::string& text) {
@@ -95,6 +119,7 @@ bool Holds(Constraint::Op op, double a, double b) {
     case Constraint::Op::kLessEqual: return a <= b;
     case Constraint::Op::kGreater: return a > b;
     case Constraint::Op::kGreaterEqual: return a >= b;
+    case Constraint::Op::kNotNull: return true;  // checked on the NULL flag
   }
   return true;
 }
@@ -105,6 +130,7 @@ Constraint::Op Mirror(Constraint::Op op) {
     case Constraint::Op::kLessEqual: return Constraint::Op::kGreaterEqual;
     case Constraint::Op::kGreater: return Constraint::Op::kLess;
     case Constraint::Op::kGreaterEqual: return Constraint::Op::kLessEqual;
+    case Constraint::Op::kNotNull: return op;
   }
   return op;
 }
@@ -236,18 +262,26 @@ class ConstrainedSampler : public RowSampler {
   }
 
   static bool HoldsIn(const BoundConstraint& k, const double* v, const uint8_t* nl) {
+    if (k.op == Constraint::Op::kNotNull) return !nl[k.column];
     if (nl[k.column]) return true;
     if (k.other >= 0 && nl[k.other]) return true;
     return Holds(k.op, v[k.column], k.other >= 0 ? v[k.other] : k.value);
   }
 
   // Moves values to the nearest allowed ones, never touching a fixed column.
-  // A few passes settle chains such as a <= b <= c.
+  // A NULL where none is allowed becomes the value the drawer drew under it
+  // (drawers fill values under NULLs too: the model's value for the row had
+  // it not been NULL). A few passes settle chains such as a <= b <= c.
   void Repair(double* v, uint8_t* nl) const {
+    for (const BoundConstraint& k : constraints_) {
+      if (k.op != Constraint::Op::kNotNull || !nl[k.column]) continue;
+      nl[k.column] = 0;
+      v[k.column] = FinishValue(columns_[k.column], v[k.column]);
+    }
     for (int pass = 0; pass < 4; ++pass) {
       bool changed = false;
       for (const BoundConstraint& k : constraints_) {
-        if (HoldsIn(k, v, nl)) continue;
+        if (k.op == Constraint::Op::kNotNull || HoldsIn(k, v, nl)) continue;
         const double bound = k.other >= 0 ? v[k.other] : k.value;
         if (!is_fixed_[k.column]) {
           v[k.column] = NearestAllowed(columns_[k.column], k.op, bound);
@@ -305,6 +339,10 @@ std::vector<BoundConstraint> ResolveConstraints(const std::vector<LearnedColumn>
     b.op = k.op;
     b.column = FindColumn(columns, k.column, "constraint '" + k.text + "'");
     const LearnedColumn& c = columns[b.column];
+    if (k.op == Constraint::Op::kNotNull) {
+      out.push_back(b);
+      continue;
+    }
     if (!IsOrdered(c.type)) {
       throw UsageError("constraint '" + k.text + "': column '" + c.name + "' is " +
                        std::string(DataTypeName(c.type)) + ", not ordered");
@@ -333,6 +371,9 @@ std::unique_ptr<RowSampler> MakeRowSampler(const std::vector<LearnedColumn>& col
                                            std::vector<BoundConstraint> constraints, int max_tries) {
   for (const BoundConstraint& k : constraints) {
     for (const FixedValue& f : fixed) {
+      if (f.column == k.column && k.op == Constraint::Op::kNotNull && f.null) {
+        throw UsageError("--where " + columns[f.column].name + "= (NULL) contradicts the constraint '" + k.text + "'");
+      }
       if (f.column == k.column && k.other < 0 && !f.null && !Holds(k.op, f.value, k.value)) {
         throw UsageError("--where " + columns[f.column].name + " contradicts the constraint '" + k.text + "'");
       }

@@ -194,9 +194,6 @@ void DataTransformer::DecodeRows(const float* output, size_t stride, size_t rows
       choose(spans_[part.onehot_span]);
       for (size_t r = 0; r < rows; ++r) values[r * d + c] = index[r];
     }
-    for (size_t r = 0; r < rows; ++r) {
-      if (nulls[r * d + c]) values[r * d + c] = 0;
-    }
   }
 }
 

@@ -58,7 +58,8 @@ class DataTransformer {
     const float* sigmas = nullptr;  // TVAE: alpha += N(0, sigma) per tanh span (indexed by offset)
   };
   // Decodes one output row into number-form values and NULL flags of the
-  // learned columns.
+  // learned columns. A NULL cell keeps the value decoded under it (what a
+  // NOT NULL constraint falls back on).
   void Decode(const float* output, const DecodeNoise& noise, double* values, uint8_t* nulls) const;
   // Decodes rows output + r * stride, r < rows, into values and nulls +
   // r * columns().size(), row r drawing from noise.random[r]: row r gets

@@ -95,17 +95,19 @@ struct LearnedColumn {
 
 // A relation sampled rows must satisfy: `column op other_column` or
 // `column op value`. Values of dates and timestamps are given as text
-// (2024-01-31, 2024-01-31 12:00:00). A NULL satisfies every constraint
-// (SQL CHECK semantics).
+// (2024-01-31, 2024-01-31 12:00:00). A NULL satisfies every comparison
+// (SQL CHECK semantics); `column IS NOT NULL` excludes NULLs (a domain's
+// NOT NULL learned columns get one each).
 struct Constraint {
-  enum class Op { kLess, kLessEqual, kGreater, kGreaterEqual };
+  enum class Op { kLess, kLessEqual, kGreater, kGreaterEqual, kNotNull };
   std::string column;
   Op op = Op::kGreaterEqual;
   std::string other;   // a column name, or empty
   std::string value;   // a literal, when `other` is empty
   std::string text;    // as written, for messages
 
-  // Parses "closed_at >= opened_at", "income > 0", "score <= 850".
+  // Parses "closed_at >= opened_at", "income > 0", "score <= 850",
+  // "income is not null" (any case).
   // Throws UsageError on a malformed expression.
   static Constraint Parse(const std::string& text);
 };
