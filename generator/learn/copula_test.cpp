@@ -159,7 +159,9 @@ TEST_F(CopulaTest, ConstraintsGivenAtFitAreKept) {
   const Column& opened = out[ColumnIndex(*sampler, "opened")];
   const Column& closed = out[ColumnIndex(*sampler, "closed")];
   for (size_t i = 0; i < 5000; ++i) {
-    if (!closed.IsNull(i)) ASSERT_GE(closed.ints[i], opened.ints[i]) << i;
+    if (!closed.IsNull(i)) {
+      ASSERT_GE(closed.ints[i], opened.ints[i]) << i;
+    }
   }
 }
 
@@ -176,7 +178,9 @@ TEST_F(CopulaTest, RowsArePureFunctionsOfKeyAndRow) {
     }
     for (size_t i = 0; i < 1000; ++i) {
       ASSERT_EQ(all[c].IsNull(i), again[c].IsNull(i));
-      if (!all[c].IsNull(i)) ASSERT_EQ(all[c].Text(i), again[c].Text(i));
+      if (!all[c].IsNull(i)) {
+        ASSERT_EQ(all[c].Text(i), again[c].Text(i));
+      }
     }
   }
   std::vector<Column> other = SampleAll(*sampler, 10, 43);

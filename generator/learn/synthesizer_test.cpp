@@ -80,7 +80,9 @@ TEST_P(SynthFile, RowsDependOnlyOnKeyAndRow) {
   for (size_t c = 0; c < all.size(); ++c) {
     for (size_t i = 0; i < rows.size(); ++i) {
       ASSERT_EQ(all[c].IsNull(rows[i]), some[c].IsNull(i));
-      if (!all[c].IsNull(rows[i])) EXPECT_EQ(all[c].Text(rows[i]), some[c].Text(i)) << c << " " << rows[i];
+      if (!all[c].IsNull(rows[i])) {
+        EXPECT_EQ(all[c].Text(rows[i]), some[c].Text(i)) << c << " " << rows[i];
+      }
     }
   }
   EXPECT_EQ(Rows(*sampler, 200, 77), Rows(*model->MakeSampler(spec), 200, 77));
@@ -134,7 +136,9 @@ TEST_P(SynthFile, ConstraintsAndConditionsHoldOnEveryRow) {
     ASSERT_GE(col("amount").floats[i], 150);
     ASSERT_LT(col("x").floats[i], col("y").floats[i]);
     ASSERT_GT(col("bimodal").floats[i], 0);
-    if (!col("closed").IsNull(i)) ASSERT_GE(col("closed").ints[i], col("opened").ints[i]);
+    if (!col("closed").IsNull(i)) {
+      ASSERT_GE(col("closed").ints[i], col("opened").ints[i]);
+    }
   }
 }
 
