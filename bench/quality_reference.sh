@@ -32,10 +32,11 @@
 #   $CTGAN_REF/ctgan/synthesizers/tvae.py    from sdv-dev/CTGAN (commit
 #       023b1dd: TVAESynthesizer, the DataTransformer interface of the
 #       CTGAN above), unchanged but for an alias TVAE = TVAESynthesizer;
-#   $CTGAN_REF/run.py, three more options:
+#   $CTGAN_REF/run.py, four more options:
 #       --model ctgan|tvae   which synthesizer (default ctgan);
 #       --sample-out F --sample-rows N   after training, write N sampled rows
 #           (default: as many as the input) to F;
+#       --raw-output         write the models' numbers without the following;
 #     and the pre- and post-processing SDV applies around either model by
 #     default (SDV's DataProcessor, enforce_rounding and
 #     enforce_min_max_values on; rdt's FloatFormatter with
