@@ -33,6 +33,7 @@ struct LearnArgs {
   std::string model = "copula";
   int epochs = 300;
   int batch_size = 500;
+  CtganOptions ctgan;
   uint64_t seed = 1;
   int threads = 0;
   size_t max_rows = 0;
@@ -85,6 +86,7 @@ void RunLearn(const LearnArgs& args) {
   FitOptions fit;
   fit.epochs = args.epochs;
   fit.batch_size = args.batch_size;
+  fit.ctgan = args.ctgan;
   fit.seed = args.seed;
   fit.threads = args.threads;
   for (const std::string& text : args.constraints) fit.constraints.push_back(Constraint::Parse(text));
@@ -286,9 +288,23 @@ void SetupLearnCommands(CLI::App& app) {
   learn->add_option("-e,--epochs", largs->epochs, "Training epochs (ctgan, tvae)")
       ->check(CLI::Range(1, 100000))
       ->default_str("300");
-  learn->add_option("--batch-size", largs->batch_size, "Training batch size (ctgan, tvae; ctgan: a multiple of 10)")
+  learn->add_option("--batch-size", largs->batch_size,
+                    "Training batch size (ctgan, tvae; ctgan rounds it up to a multiple of --pac)")
       ->check(CLI::Range(10, 1000000))
       ->default_str("500");
+  learn->add_option("--generator-lr", largs->ctgan.generator_lr, "ctgan: the generator's learning rate")
+      ->check(CLI::Range(1e-7, 1.0))
+      ->default_str("2e-4");
+  learn->add_option("--discriminator-lr", largs->ctgan.discriminator_lr, "ctgan: the discriminator's learning rate")
+      ->check(CLI::Range(1e-7, 1.0))
+      ->default_str("2e-4");
+  learn->add_option("--discriminator-steps", largs->ctgan.discriminator_steps,
+                    "ctgan: discriminator updates per generator update")
+      ->check(CLI::Range(1, 100))
+      ->default_str("1");
+  learn->add_option("--pac", largs->ctgan.pac, "ctgan: rows the discriminator judges together (PacGAN)")
+      ->check(CLI::Range(1, 100))
+      ->default_str("10");
   learn->add_option("-s,--seed", largs->seed, "Random seed: the same seed and threads give the same model")
       ->default_str("1");
   learn->add_option("-j,--threads", largs->threads, "Training threads (default: all cores)")

@@ -14,6 +14,9 @@
 //     0.5;
 //   - WGAN-GP loss (Gulrajani et al., NeurIPS 2017) with lambda 10;
 //   - Adam, lr 2e-4, betas (0.5, 0.9), weight decay 1e-6; batch 500.
+// The learning rates, discriminator steps per generator step and pac are
+// the caller's (CtganConfig, from FitOptions::ctgan), as ctgan's arguments
+// of those names; the defaults are the ones above.
 // What differs from the reference is how, not what, it computes (each
 // changes the random draws, not their distributions, nor the update):
 //   - the discriminator step runs the generator without gradients (the

@@ -96,6 +96,22 @@ TrainOptions MakeTrainOptions(const FitOptions& options) {
   return train;
 }
 
+// CTGAN's architecture and optimiser with the caller's hyperparameters.
+// Throws UsageError for one out of range.
+CtganConfig MakeCtganConfig(const CtganOptions& options) {
+  if (!(options.generator_lr > 0) || !(options.discriminator_lr > 0)) {
+    throw UsageError("ctgan: the learning rates must be positive");
+  }
+  if (options.discriminator_steps < 1) throw UsageError("ctgan: the discriminator steps must be at least 1");
+  if (options.pac < 1) throw UsageError("ctgan: pac must be at least 1");
+  CtganConfig config;
+  config.generator_lr = options.generator_lr;
+  config.discriminator_lr = options.discriminator_lr;
+  config.discriminator_steps = options.discriminator_steps;
+  config.pac = options.pac;
+  return config;
+}
+
 std::string ColumnsSummary(const DataTransformer& transformer) {
   std::string out;
   const auto& columns = transformer.columns();
@@ -262,9 +278,10 @@ class CtganSynthesizer : public Synthesizer {
     auto model = std::make_shared<CtganModel>();
     std::vector<LearnedColumn> columns = LearnColumns(table);
     ResolveConstraints(columns, options.constraints);
+    const CtganConfig config = MakeCtganConfig(options.ctgan);
     model->transformer.Fit(table, columns, DeriveKey(options.seed, "ctgan", "modes"));
     const EncodedData data = EncodeTable(table, model->transformer, DeriveKey(options.seed, "ctgan", "encode"));
-    model->network = LoadNeuralTrainers().train_ctgan(data, CtganConfig{}, MakeTrainOptions(options));
+    model->network = LoadNeuralTrainers().train_ctgan(data, config, MakeTrainOptions(options));
     model->epochs = options.epochs;
     model->Prepare();
     model_ = model;

@@ -152,11 +152,21 @@ struct FitProgress {
   std::vector<std::pair<std::string, double>> losses;  // e.g. {"G", 1.2}, {"D", -0.3}
 };
 
+// CTGAN's training hyperparameters: sdv-dev/CTGAN's arguments of the same
+// names, with its defaults (the paper's). Other models ignore them.
+struct CtganOptions {
+  double generator_lr = 2e-4;     // Adam's step size for the generator
+  double discriminator_lr = 2e-4; // and for the discriminator
+  int discriminator_steps = 1;    // discriminator updates per generator update (WGAN-GP's paper: 5)
+  int pac = 10;                   // rows the discriminator judges together (PacGAN)
+};
+
 struct FitOptions {
   int epochs = 300;       // neural models
-  int batch_size = 500;   // neural models; CTGAN rounds it to a multiple of its pac (10)
+  int batch_size = 500;   // neural models; CTGAN rounds it up to a multiple of ctgan.pac
   uint64_t seed = 1;
   int threads = 0;        // 0 = every core
+  CtganOptions ctgan;
   std::vector<Constraint> constraints;  // stored with the model
   std::function<void(const FitProgress&)> progress;  // may be empty
 };
