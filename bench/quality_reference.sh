@@ -71,27 +71,8 @@ trap 'rm -rf "$work"' EXIT
 keep=${KEEP:-$work}
 mkdir -p "$keep"
 
-# The same preparation as bench/ctgan_reference.sh.
-prepare() {
-  local ds=$1 out=$2
-  if [[ $ds == birdstrikes ]]; then
-    "$PYTHON" - "$DATA/$ds.csv" "$out" <<'PY'
-import csv, datetime, sys
-with open(sys.argv[1], newline='') as f, open(sys.argv[2], 'w', newline='') as g:
-    r, w = csv.reader(f), csv.writer(g)
-    head = next(r)
-    w.writerow(head)
-    date, speed = head.index('Flight Date'), head.index('Speed IAS in knots')
-    for row in r:
-        if not row[speed]:
-            continue
-        row[date] = str((datetime.date.fromisoformat(row[date][:10]) - datetime.date(1970, 1, 1)).days)
-        w.writerow(row)
-PY
-  else
-    cp "$DATA/$ds.csv" "$out"
-  fi
-}
+# prepare DATASET OUT: the same table as bench/ctgan_reference.sh.
+source "$here/bench/reference_data.sh"
 
 # score REAL SYNTHETIC: "shapes pairs overall" from `seedforge report`.
 score() {
