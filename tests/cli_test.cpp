@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 
 #include "seedforge/random.h"
 #include "test_util.h"
@@ -106,6 +107,55 @@ TEST_F(GenerateTest, BadRowsOptionIsAUsageError) {
   EXPECT_EQ(status, 2);
   EXPECT_NE(output.find("did you mean 'customers'"), std::string::npos) << output;
   EXPECT_FALSE(fs::exists(dir_ / "o"));
+}
+
+// Counts that do not fit: past 2^64 (strtoull's ERANGE), past kMaxRows, or
+// a --scale whose product with the domain's counts is too large or NaN.
+// Each is a usage error before anything is written, never a wrapped count.
+TEST_F(GenerateTest, RowCountsOutOfRangeAreUsageErrors) {
+  const struct {
+    const char* args;
+    const char* words;
+  } cases[] = {
+      {"--rows customers=18446744073709551616", "whole number N from 0 to 1000000000000000"},
+      {"--rows customers=1000000000000001", "whole number N from 0 to 1000000000000000"},
+      {"--rows customers=-1", "whole number N"},
+      {"--scale 1e15", "rows a run accepts per entity"},
+      {"--scale 1e300", "--scale expects a number above 0"},
+      {"--scale nan", "--scale"},
+  };
+  for (const auto& c : cases) {
+    int status = 0;
+    std::string output = Generate("--domain " + Shop().string() + " " + c.args, dir_ / "o", &status);
+    EXPECT_EQ(status, 2) << c.args << "\n" << output;
+    EXPECT_NE(output.find(c.words), std::string::npos) << c.args << "\n" << output;
+    EXPECT_FALSE(fs::exists(dir_ / "o")) << c.args;
+  }
+}
+
+// numeric(40,30) learned from values up to 3.125: 30 decimals of an int64
+// overflow at this magnitude (the formatter once overran a 20-byte buffer
+// and divided by a wrapped power of ten). The plan keeps the decimals an
+// int64 can hold; every value is one PostgreSQL accepts for the type.
+TEST_F(GenerateTest, LearnedNumericWithALargeScale) {
+  int status = 0;
+  std::string output = Generate("--domain " + (SourceDir() / "tests/fixtures/wide_numeric.yaml").string(), dir_ / "o",
+                                &status);
+  ASSERT_EQ(status, 0) << output;
+  const std::string csv = ReadFile(dir_ / "o/products.csv");
+  std::istringstream lines(csv);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line, "price");
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    ++rows;
+    ASSERT_TRUE(std::regex_match(line, std::regex(R"(\d\.\d{1,30})"))) << line;
+    const double v = std::stod(line);
+    EXPECT_GE(v, 1.5) << line;
+    EXPECT_LE(v, 3.125) << line;
+  }
+  EXPECT_EQ(rows, 50);
 }
 
 TEST_F(GenerateTest, UnknownDomainSuggests) {

@@ -24,17 +24,21 @@ void AddRunOptions(CLI::App& command, RunArgs& args) {
 GenerateOptions MakeGenerateOptions(const RunArgs& args, const Domain& domain) {
   GenerateOptions options;
   options.seed = args.seed;
+  // CLI11's check lets NaN through (every comparison with it is false).
+  if (!(args.scale > 0 && args.scale <= static_cast<double>(kMaxRows))) {
+    throw UsageError("--scale expects a number above 0 and at most " + std::to_string(kMaxRows));
+  }
   options.scale = args.scale;
   for (const std::string& spec : args.rows) {
     size_t eq = spec.find('=');
     std::string entity = spec.substr(0, eq);
     std::string count = eq == std::string::npos ? "" : spec.substr(eq + 1);
-    char* end = nullptr;
-    unsigned long long n = std::strtoull(count.c_str(), &end, 10);
-    if (entity.empty() || count.empty() || *end || count[0] == '-') {
-      throw UsageError("--rows expects ENTITY=N with a whole number N, got '" + spec + "'");
+    const std::optional<uint64_t> n = ParseRowCount(count);
+    if (entity.empty() || !n) {
+      throw UsageError("--rows expects ENTITY=N with a whole number N from 0 to " + std::to_string(kMaxRows) +
+                       ", got '" + spec + "'");
     }
-    options.rows[entity] = n;
+    options.rows[entity] = *n;
   }
   int64_t now_days = std::chrono::duration_cast<std::chrono::hours>(
                          std::chrono::system_clock::now().time_since_epoch()).count() / 24;

@@ -89,6 +89,8 @@ void CivilFromDays(int64_t days, int& year, unsigned& month, unsigned& day) {
 }
 
 namespace {
+// The last `width` decimal digits of value, zero-padded. REQUIRES: 0 <= width <= 20
+// (a uint64_t has at most 20 digits).
 void AppendPadded(uint64_t value, int width, std::string& out) {
   char buf[20];
   for (int i = width - 1; i >= 0; --i) {
@@ -146,15 +148,24 @@ void AppendDecimal(int64_t unscaled, int scale, std::string& out) {
     AppendInt(unscaled, out);
     return;
   }
-  uint64_t magnitude = unscaled < 0 ? 0 - static_cast<uint64_t>(unscaled) : unscaled;
-  if (unscaled < 0) out += '-';
-  uint64_t divisor = 1;
-  for (int i = 0; i < scale; ++i) divisor *= 10;
+  // Digits of the magnitude, then the point inserted `scale` digits from the
+  // right (zero-padded on the left): no power of ten is formed, so any scale
+  // PostgreSQL allows (numeric's up to 1000) prints without overflow.
+  const uint64_t magnitude = unscaled < 0 ? 0 - static_cast<uint64_t>(unscaled) : unscaled;
   char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, magnitude / divisor);
-  out.append(buf, end);
-  out += '.';
-  AppendPadded(magnitude % divisor, scale, out);
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, magnitude);
+  const std::string_view digits(buf, end - buf);
+  if (unscaled < 0) out += '-';
+  const size_t width = static_cast<size_t>(scale);
+  if (digits.size() > width) {
+    out.append(digits.substr(0, digits.size() - width));
+    out += '.';
+    out.append(digits.substr(digits.size() - width));
+  } else {
+    out += "0.";
+    out.append(width - digits.size(), '0');
+    out.append(digits);
+  }
 }
 
 void AppendDouble(double value, std::string& out) {

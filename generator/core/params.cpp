@@ -1,3 +1,4 @@
+#include <cmath>
 #include "seedforge/params.h"
 
 #include <charconv>
@@ -53,7 +54,9 @@ double Params::Double(const std::string& name, double fallback) const {
   const std::string& s = ScalarOf(*this, name, *v);
   char* end = nullptr;
   double out = std::strtod(s.c_str(), &end);
-  if (s.empty() || end != s.c_str() + s.size()) Fail(name, "expected a number, got '" + s + "'");
+  if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(out)) {
+    Fail(name, "expected a finite number, got '" + s + "'");
+  }
   return out;
 }
 

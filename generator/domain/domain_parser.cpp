@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -266,12 +267,10 @@ void DomainParser::ParseEntity(const YAML::Node& key, const YAML::Node& node, En
   if (node["rows"]) {
     std::string s;
     if (Scalar(node["rows"], "'rows'", &s)) {
-      char* end = nullptr;
-      unsigned long long rows = std::strtoull(s.c_str(), &end, 10);
-      if (s.empty() || *end || s[0] == '-') {
-        Add(node["rows"], "'rows' must be a whole number >= 0, got '" + s + "'");
+      if (std::optional<uint64_t> rows = ParseRowCount(s)) {
+        entity.rows = *rows;
       } else {
-        entity.rows = rows;
+        Add(node["rows"], "'rows' must be a whole number from 0 to " + std::to_string(kMaxRows) + ", got '" + s + "'");
       }
     }
   }
@@ -527,8 +526,10 @@ std::optional<Cardinality> DomainParser::ParseCardinality(const YAML::Node& node
     if (!Scalar(n, what, &s)) return false;
     char* end = nullptr;
     *out = std::strtod(s.c_str(), &end);
-    if (s.empty() || *end || *out < 0) {
-      Add(n, what + " must be a number >= 0, got '" + s + "'");
+    // Counts and weights alike: finite, and no count beyond a plan's rows
+    // (the conversion to an integer count must not overflow).
+    if (s.empty() || *end || !(*out >= 0 && *out <= static_cast<double>(kMaxRows))) {
+      Add(n, what + " must be a number from 0 to " + std::to_string(kMaxRows) + ", got '" + s + "'");
       return false;
     }
     return true;
@@ -564,8 +565,14 @@ std::optional<Cardinality> DomainParser::ParseCardinality(const YAML::Node& node
     if (!ln.IsMap() || !ln["mu"] || !ln["sigma"]) {
       Add(ln, "'lognormal' needs {mu: M, sigma: S} (of the log of the count)");
     } else {
-      std::string mu = ln["mu"].Scalar();
-      c.mu = std::strtod(mu.c_str(), nullptr);
+      std::string mu;
+      if (Scalar(ln["mu"], "'mu'", &mu)) {
+        char* end = nullptr;
+        c.mu = std::strtod(mu.c_str(), &end);
+        if (mu.empty() || *end || !(std::fabs(c.mu) <= 40)) {
+          Add(ln["mu"], "'mu' (the mean of the log of the count) must be a number from -40 to 40, got '" + mu + "'");
+        }
+      }
       if (number(ln["sigma"], "'sigma'", &v)) c.sigma = v;
     }
   }

@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <regex>
 
 #include "seedforge/domain.h"
@@ -79,7 +81,8 @@ std::optional<SqlType> ParseSqlType(const std::string& text, const std::vector<s
       if (!std::regex_match(args, m, std::regex(R"((\d{1,4})(?:,(\d{1,4}))?)"))) return std::nullopt;
       type.precision = std::stoi(m[1]);
       type.scale = m[2].matched ? std::stoi(m[2]) : 0;
-      if (type.precision < 1 || type.scale > type.precision) return std::nullopt;
+      // PostgreSQL's limits: precision 1 to 1000, scale up to the precision.
+      if (type.precision < 1 || type.precision > 1000 || type.scale > type.precision) return std::nullopt;
     } else {
       return std::nullopt;
     }
@@ -124,12 +127,59 @@ bool SqlType::TakesText() const {
   return array || family == Family::kJson || family == Family::kJsonb || family == Family::kEnum;
 }
 
+bool SqlType::HoldsNumbers(const ValueRange& range) const {
+  if (array) return true;
+  const long double low = range.min, high = range.max;
+  switch (family) {
+    case Family::kSmallInt: return low >= INT16_MIN && high <= INT16_MAX;
+    case Family::kInteger: return low >= INT32_MIN && high <= INT32_MAX;
+    case Family::kBigInt: return low >= INT64_MIN && high <= INT64_MAX;
+    case Family::kNumeric: {
+      if (precision == 0) return true;
+      // PostgreSQL rounds to `scale` decimals, then refuses a value whose
+      // integer part has more than precision - scale digits.
+      const long double unit = std::pow(10.0L, scale);
+      const long double magnitude = std::max(std::fabs(low), std::fabs(high));
+      return std::round(magnitude * unit) / unit < std::pow(10.0L, precision - scale);
+    }
+    case Family::kReal: return std::max(std::fabs(low), std::fabs(high)) <= 3.4028234663852886e38L;
+    default: return true;
+  }
+}
+
+std::string SqlType::NumberLimits() const {
+  switch (family) {
+    case Family::kSmallInt: return "-32768 to 32767";
+    case Family::kInteger: return "-2147483648 to 2147483647";
+    case Family::kBigInt: return "-9223372036854775808 to 9223372036854775807";
+    case Family::kNumeric:
+      return "values below 10^" + std::to_string(precision - scale) + " in magnitude";
+    case Family::kReal: return "magnitudes up to 3.4e38";
+    default: return "any number";
+  }
+}
+
 bool SqlType::IsInteger() const {
   return !array && (family == Family::kSmallInt || family == Family::kInteger || family == Family::kBigInt);
 }
 
 bool SqlType::IsText() const {
   return !array && (family == Family::kText || family == Family::kVarchar || family == Family::kChar);
+}
+
+namespace {
+// A drawn count as an integer; far tails (an overflowing exp) become
+// kMaxRows rather than an unrepresentable value, before the [min, max] clamp.
+int64_t RoundedCount(double x) {
+  return std::llround(std::clamp(x, 0.0, static_cast<double>(kMaxRows)));
+}
+}  // namespace
+
+std::optional<uint64_t> ParseRowCount(std::string_view text) {
+  uint64_t rows = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), rows);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || rows > kMaxRows) return std::nullopt;
+  return rows;
 }
 
 int64_t Cardinality::Sample(RandomStream& random) const {
@@ -147,11 +197,11 @@ int64_t Cardinality::Sample(RandomStream& random) const {
           product *= random.Uniform();
         }
       } else {
-        n = std::llround(lambda + std::sqrt(lambda) * random.Normal());
+        n = RoundedCount(lambda + std::sqrt(lambda) * random.Normal());
       }
       break;
     }
-    case Kind::kLogNormal: n = std::llround(std::exp(mu + sigma * random.Normal())); break;
+    case Kind::kLogNormal: n = RoundedCount(std::exp(mu + sigma * random.Normal())); break;
     case Kind::kWeighted: {
       double total = 0;
       for (double w : weights) total += w;

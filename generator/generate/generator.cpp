@@ -5,6 +5,8 @@
 #include <functional>
 #include <optional>
 
+#include <fmt/format.h>
+
 #include "domain/derive.h"
 #include "seedforge/random.h"
 
@@ -63,6 +65,14 @@ struct LearnedStep {
   // a model's floats become numeric(p,s) decimals, integers, text...
   std::vector<ValueKind> kind;
   std::vector<int> scale;
+};
+
+// What the plan knows of the values a column will hold, to check them
+// against its SQL type before anything is generated.
+struct ColumnBounds {
+  std::optional<ValueRange> range;  // numbers
+  size_t max_length = 0;            // text, in bytes; 0 = unknown
+  std::string source;               // who makes the values, for messages
 };
 
 struct EntityState {
@@ -143,8 +153,11 @@ void ConvertLearned(Column& column, ValueKind kind, int scale) {
   } else if (kind == ValueKind::kInt || kind == ValueKind::kDecimal) {
     std::vector<int64_t> ints(n, 0);
     const double unit = std::pow(10.0, kind == ValueKind::kDecimal ? scale : 0);
+    // The plan chose the scale so that the model's range fits an int64
+    // (LearnedScale); the clamp only keeps a stray value defined.
+    constexpr double kLimit = 9.2e18;
     for (size_t i = 0; i < n; ++i) {
-      if (!column.IsNull(i)) ints[i] = static_cast<int64_t>(std::llround(as_double(i) * unit));
+      if (!column.IsNull(i)) ints[i] = std::llround(std::clamp(as_double(i) * unit, -kLimit, kLimit));
     }
     column.ints = std::move(ints);
   } else if (kind == ValueKind::kDate && from == ValueKind::kTimestamp) {
@@ -154,6 +167,16 @@ void ConvertLearned(Column& column, ValueKind kind, int scale) {
   }
   column.kind = kind;
   column.scale = scale;
+}
+
+// The decimals a learned column of numeric(p, `scale`) keeps: values are
+// stored as int64 multiples of 10^-scale, so a wide range or a large scale
+// gives up decimals (which a double never had) rather than overflow.
+int LearnedScale(int scale, const std::optional<ValueRange>& range) {
+  const long double magnitude = range ? std::max(std::fabs(range->min), std::fabs(range->max)) : 0;
+  scale = std::min(scale, 18);
+  while (scale > 0 && (magnitude + 1) * std::pow(10.0L, scale) >= 9e18L) --scale;
+  return scale;
 }
 
 // dst[i] = src[index[i]]
@@ -213,6 +236,8 @@ struct Generator::Impl {
   void PlanLinks(int e);
   void ResolveKinds();
   void CheckUnique();
+  void CheckTypes();
+  ColumnBounds Bounds(int e, int c, int depth) const;
 
   uint64_t ChildCount(const LinkStep& link, uint64_t parent_row) const {
     RandomStream random(link.count_key, parent_row);
@@ -258,8 +283,14 @@ void Generator::Impl::PlanCounts() {
         if (!done[parent]) continue;
         plans[i].grouped_link = counting;  // rows counted in PlanLinks
       } else {
-        double base = static_cast<double>(e.rows.value_or(options.default_rows));
-        plans[i].rows = static_cast<uint64_t>(std::llround(base * options.scale));
+        const double base = static_cast<double>(e.rows.value_or(options.default_rows));
+        const double scaled = std::round(base * options.scale);
+        if (!(scaled <= static_cast<double>(kMaxRows))) {
+          throw UsageError("'" + e.name + "': " + std::to_string(static_cast<uint64_t>(base)) + " rows x --scale " +
+                           fmt::format("{:g}", options.scale) + " is more than the " + std::to_string(kMaxRows) +
+                           " rows a run accepts per entity");
+        }
+        plans[i].rows = static_cast<uint64_t>(scaled);
       }
       done[i] = true;
     }
@@ -402,7 +433,9 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
         continue;
       }
       learned.kind[c] = target->first;
-      learned.scale[c] = target->second;
+      learned.scale[c] = target->first == ValueKind::kDecimal
+                             ? LearnedScale(target->second, learned.source->Range(learned.model_column[c]))
+                             : target->second;
       state.column_step[c] = static_cast<int>(state.steps.size());
       filled.push_back(static_cast<int>(c));
     }
@@ -574,6 +607,88 @@ void Generator::Impl::CheckUnique() {
   if (!problems.empty()) throw InputError(std::move(problems));
 }
 
+ColumnBounds Generator::Impl::Bounds(int e, int c, int depth) const {
+  const EntityState& state = states[e];
+  const ColumnDef& col = domain.entities[e].columns[c];
+  const uint64_t rows = plans[e].rows;
+  ColumnBounds bounds;
+  if (rows == 0 || depth > 64) return bounds;
+  switch (col.source) {
+    case ColumnSource::kProvider:
+      for (const ProviderStep& p : state.providers) {
+        for (size_t f = 0; f < p.field_column.size(); ++f) {
+          if (p.field_column[f] != c) continue;
+          bounds.range = p.provider->Range(f, rows);
+          bounds.max_length = p.provider->MaxLength(f) ? p.provider->MaxLength(f) : p.spec->fields[f].max_length;
+          bounds.source = "provider '" + p.spec->name + "." + p.spec->fields[f].name + "'";
+        }
+      }
+      break;
+    case ColumnSource::kLearned: {
+      const int m = state.learned.model_column.empty() ? -1 : state.learned.model_column[c];
+      if (m < 0) break;
+      bounds.range = state.learned.source->Range(m);
+      bounds.max_length = state.learned.source->MaxLength(m);
+      bounds.source = "the model's column '" + col.learned + "'";
+      break;
+    }
+    case ColumnSource::kOrdinal: {
+      const Cardinality& per_parent = state.links[col.link].per_parent;
+      bounds.range = ValueRange{1, static_cast<long double>(std::max<int64_t>(1, per_parent.max))};
+      bounds.source = "'per_parent' (up to " + std::to_string(per_parent.max) + " rows per parent)";
+      break;
+    }
+    case ColumnSource::kReference: {
+      const LinkStep& link = state.links[col.link];
+      bounds = Bounds(link.parent, link.parent_columns[col.link_part], depth + 1);
+      if (!bounds.source.empty()) {
+        bounds.source = "its parent '" + domain.entities[link.parent].name + "." +
+                        domain.entities[link.parent].columns[link.parent_columns[col.link_part]].name +
+                        "' (from " + bounds.source + ")";
+      }
+      break;
+    }
+    default: break;
+  }
+  return bounds;
+}
+
+void Generator::Impl::CheckTypes() {
+  // A value the column's type cannot hold would fail the load (or, in an
+  // int64, wrap) long after the plan: refuse the plan instead, naming the
+  // column, its type and what makes the values.
+  std::vector<Diagnostic> problems;
+  for (size_t e = 0; e < domain.entities.size(); ++e) {
+    const EntityDef& def = domain.entities[e];
+    for (size_t c = 0; c < def.columns.size(); ++c) {
+      const ColumnDef& col = def.columns[c];
+      const ColumnBounds bounds = Bounds(static_cast<int>(e), static_cast<int>(c), 0);
+      const std::string what = "column '" + def.name + "." + col.name + "'";
+      if (bounds.range) {
+        const std::optional<ValueRange>& r = bounds.range;
+        auto text = [](long double v) {
+          return v == std::floor(v) && std::fabs(v) < 1e30L ? fmt::format("{:.0f}", v) : fmt::format("{:g}", v);
+        };
+        const std::string values = text(r->min) + " to " + text(r->max);
+        if (kinds[e][c] == ValueKind::kInt && !(r->min >= INT64_MIN && r->max <= INT64_MAX)) {
+          problems.push_back({col.where, what + ": " + bounds.source + " makes values from " + values + " for " +
+                                             std::to_string(plans[e].rows) + " rows, beyond 64-bit integers"});
+        } else if (!col.type.HoldsNumbers(*r)) {
+          problems.push_back({col.where, what + " is " + col.type.ToSql() + " (" + col.type.NumberLimits() + "), but " +
+                                             bounds.source + " makes values from " + values + " for " +
+                                             std::to_string(plans[e].rows) + " rows"});
+        }
+      }
+      if (col.type.length > 0 && bounds.max_length > static_cast<size_t>(col.type.length) &&
+          col.source != ColumnSource::kProvider) {  // providers: checked when the domain was parsed
+        problems.push_back({col.where, what + " is " + col.type.ToSql() + ", but " + bounds.source +
+                                           " has values up to " + std::to_string(bounds.max_length) + " characters"});
+      }
+    }
+  }
+  if (!problems.empty()) throw InputError(std::move(problems));
+}
+
 Generator::Generator(const Domain& domain, const ProviderRegistry& registry, const GenerateOptions& options)
     : impl_(std::make_unique<Impl>(domain, options)) {
   Impl& im = *impl_;
@@ -600,7 +715,13 @@ Generator::Generator(const Domain& domain, const ProviderRegistry& registry, con
       link.block_start.clear();
       for (uint64_t p = 0; p < parents; ++p) {
         if (p % kParentBlock == 0) link.block_start.push_back(total);
-        total += im.ChildCount(link, p);
+        total += im.ChildCount(link, p);  // each count is at most kMaxRows: no overflow
+        if (total > kMaxRows) {
+          const LinkDef& def = domain.entities[e].links[plan.grouped_link];
+          throw InputError(def.where, "'" + domain.entities[e].name + "' would get more than " +
+                                          std::to_string(kMaxRows) + " rows from " + std::to_string(parents) +
+                                          " '" + def.parent + "' rows and 'per_parent'");
+        }
       }
       plan.rows = total;
       counted[e] = true;
@@ -608,6 +729,7 @@ Generator::Generator(const Domain& domain, const ProviderRegistry& registry, con
   }
   im.ResolveKinds();
   im.CheckUnique();
+  im.CheckTypes();
 }
 
 Generator::~Generator() = default;

@@ -2,6 +2,7 @@
 // generator.h): the adapter from a Synthesizer's RowSampler, and the loader
 // that finds a domain's model file or sample data on disk or built into the
 // binary.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -22,6 +23,20 @@ class SynthesizerSource : public LearnedSource {
   }
 
   std::vector<std::pair<std::string, ValueKind>> Columns() const override { return columns_; }
+
+  // Sampled values never leave the range seen in the data (FinishValue
+  // clamps them to it).
+  std::optional<ValueRange> Range(size_t column) const override {
+    const LearnedColumn& c = sampler_->columns()[column];
+    if (c.type == DataType::kCategorical || c.type == DataType::kId || c.type == DataType::kBoolean) return std::nullopt;
+    return ValueRange{c.min, c.max};
+  }
+
+  size_t MaxLength(size_t column) const override {
+    size_t longest = 0;
+    for (const std::string& label : sampler_->columns()[column].categories) longest = std::max(longest, label.size());
+    return longest;
+  }
 
   void SampleRows(std::span<const uint64_t> rows, uint64_t key, std::vector<Column>& out) const override {
     sampler_->SampleRows(rows, key, out);

@@ -16,12 +16,19 @@ class SequenceProvider : public Provider {
   void Fill(const FillArgs& args) const override {
     Column& out = *args.outputs[0];
     for (size_t i = 0; i < args.rows.size(); ++i) {
-      out.ints[i] = start_ + static_cast<int64_t>(args.rows[i]) * step_;
+      // Unsigned: wraps instead of overflowing; the plan refuses a run whose
+      // last value does not fit (Range).
+      out.ints[i] = static_cast<int64_t>(static_cast<uint64_t>(start_) + args.rows[i] * static_cast<uint64_t>(step_));
     }
   }
 
   std::optional<uint64_t> UniqueSpace(size_t) const override {
     return step_ == 0 ? 1 : std::numeric_limits<uint64_t>::max();
+  }
+
+  std::optional<ValueRange> Range(size_t, uint64_t rows) const override {
+    const long double last = static_cast<long double>(start_) + static_cast<long double>(rows - 1) * step_;
+    return ValueRange{std::min<long double>(start_, last), std::max<long double>(start_, last)};
   }
 
  private:
@@ -106,9 +113,9 @@ class IntegerProvider : public Provider {
   void Fill(const FillArgs& args) const override {
     Column& out = *args.outputs[0];
     if (args.unique[0]) {
-      IndexPermutation permute(args.key, static_cast<uint64_t>(max_ - min_) + 1);
+      IndexPermutation permute(args.key, *UniqueSpace(0));
       for (size_t i = 0; i < args.rows.size(); ++i) {
-        out.ints[i] = min_ + static_cast<int64_t>(permute(args.rows[i]));
+        out.ints[i] = static_cast<int64_t>(static_cast<uint64_t>(min_) + permute(args.rows[i]));
       }
       return;
     }
@@ -120,9 +127,14 @@ class IntegerProvider : public Provider {
     }
   }
 
+  // min..max holds span + 1 values; the full int64 range one more than a
+  // uint64_t counts, so it reports (and permutes over) 2^64 - 1 of them.
   std::optional<uint64_t> UniqueSpace(size_t) const override {
-    return static_cast<uint64_t>(max_ - min_) + 1;
+    const uint64_t span = static_cast<uint64_t>(max_) - static_cast<uint64_t>(min_);
+    return span == std::numeric_limits<uint64_t>::max() ? span : span + 1;
   }
+
+  std::optional<ValueRange> Range(size_t, uint64_t) const override { return ValueRange{min_, max_}; }
 
  private:
   RealDistribution d_;
@@ -144,6 +156,8 @@ class DecimalProvider : public Provider {
     }
   }
 
+  std::optional<ValueRange> Range(size_t, uint64_t) const override { return ValueRange{d_.min, d_.max}; }
+
  private:
   RealDistribution d_;
   int scale_;
@@ -160,6 +174,8 @@ class FloatProvider : public Provider {
       out.floats[i] = d_.Draw(random);
     }
   }
+
+  std::optional<ValueRange> Range(size_t, uint64_t) const override { return ValueRange{d_.min, d_.max}; }
 
  private:
   RealDistribution d_;
@@ -457,8 +473,12 @@ std::unique_ptr<Provider> MakeIntegerProvider(const Params& params, const Provid
 std::unique_ptr<Provider> MakeDecimalProvider(const Params& params, const ProviderContext&) {
   int64_t scale = params.Int("scale", 2);
   if (scale < 0 || scale > 9) params.Fail("scale", "must be between 0 and 9");
-  return std::make_unique<DecimalProvider>(RealDistribution::From(params, 0, 10000, true),
-                                           static_cast<int>(scale));
+  RealDistribution d = RealDistribution::From(params, 0, 10000, true);
+  // Values are kept as integers of 10^-scale: the bounds must fit an int64.
+  const double limit = 9e18 / std::pow(10.0, static_cast<double>(scale));
+  if (std::fabs(d.min) >= limit) params.Fail("min", "too large for " + std::to_string(scale) + " decimals");
+  if (std::fabs(d.max) >= limit) params.Fail("max", "too large for " + std::to_string(scale) + " decimals");
+  return std::make_unique<DecimalProvider>(d, static_cast<int>(scale));
 }
 
 std::unique_ptr<Provider> MakeFloatProvider(const Params& params, const ProviderContext&) {

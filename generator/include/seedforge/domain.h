@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -42,12 +43,28 @@ struct SqlType {
   // Types whose values are written as text in any output (json, enums,
   // arrays): text-producing providers can fill them.
   bool TakesText() const;
+  // Whether a column of this type stores every number in `range`: integer
+  // types within their bounds, numeric(p,s) with fewer than p-s digits
+  // before the point once rounded to s decimals, real below its overflow.
+  // Other types hold any number (or cannot hold numbers at all: KindFits).
+  bool HoldsNumbers(const ValueRange& range) const;
+  // The numbers HoldsNumbers accepts, for messages: "-32768 to 32767".
+  std::string NumberLimits() const;
 };
 
 // Parses "bigint", "varchar(40)", "numeric(12, 2)", "timestamp with time zone",
 // "text[]"...; names in `enum_names` are enum types.
 std::optional<SqlType> ParseSqlType(const std::string& text,
                                     const std::vector<std::string>& enum_names = {});
+
+// The most rows a plan accepts for one entity: 10^15, far beyond what any
+// run can write (30 years at a million rows a second), and small enough that
+// no count, sum of counts or batch index can overflow 64 bits.
+constexpr uint64_t kMaxRows = 1'000'000'000'000'000;
+
+// A row count as written in a domain file or on the command line: decimal
+// digits only, at most kMaxRows; nullopt for anything else.
+std::optional<uint64_t> ParseRowCount(std::string_view text);
 
 // How many children each parent has, along a link.
 struct Cardinality {

@@ -23,6 +23,7 @@
 #include <utility>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,17 @@ class LearnedSource {
  public:
   virtual ~LearnedSource() = default;
   virtual std::vector<std::pair<std::string, ValueKind>> Columns() const = 0;
+  // The values a numeric, date or timestamp column takes, when known: the
+  // plan checks them against the domain column's SQL type.
+  virtual std::optional<ValueRange> Range(size_t column) const {
+    (void)column;
+    return std::nullopt;
+  }
+  // The longest text value of a column in bytes; 0 when unknown.
+  virtual size_t MaxLength(size_t column) const {
+    (void)column;
+    return 0;
+  }
   // Fills one Column per Columns() entry with rows.size() values; row r
   // draws only from RandomStream(key, r). Const and thread-safe.
   virtual void SampleRows(std::span<const uint64_t> rows, uint64_t key, std::vector<Column>& out) const = 0;

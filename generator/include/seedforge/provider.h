@@ -31,6 +31,14 @@
 
 namespace seedforge {
 
+// The smallest and largest value of a numeric field. long double holds every
+// int64 exactly on x86-64 (a 64-bit mantissa), so integer bounds compare with
+// a column type's limits without rounding.
+struct ValueRange {
+  long double min = 0;
+  long double max = 0;
+};
+
 struct FillArgs {
   std::span<const uint64_t> rows;  // row indices within the entity
   uint64_t key = 0;                // stream key of this provider instance
@@ -63,6 +71,16 @@ class Provider {
   // UINT64_MAX means "more than any plan will ask for".
   virtual std::optional<uint64_t> UniqueSpace(size_t field) const {
     (void)field;
+    return std::nullopt;
+  }
+
+  // The values a numeric field (integer, decimal, float) takes over rows
+  // [0, rows), when the provider knows them: the plan checks them against
+  // the column's SQL type (a sequence of 100,000 rows does not fit a
+  // smallint). nullopt: unknown, not checked. REQUIRES: rows > 0.
+  virtual std::optional<ValueRange> Range(size_t field, uint64_t rows) const {
+    (void)field;
+    (void)rows;
     return std::nullopt;
   }
 };

@@ -56,7 +56,10 @@ class RandomStream {
 
   // Uniform integer in [lo, hi], lo <= hi.
   int64_t Between(int64_t lo, int64_t hi) {
-    return lo + static_cast<int64_t>(Below(static_cast<uint64_t>(hi - lo) + 1));
+    // In unsigned arithmetic: hi - lo overflows int64 for wide ranges.
+    const uint64_t span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
+    const uint64_t offset = span == UINT64_MAX ? Next() : Below(span + 1);
+    return static_cast<int64_t>(static_cast<uint64_t>(lo) + offset);
   }
 
   bool Chance(double p) { return Uniform() < p; }
