@@ -109,7 +109,8 @@ void SetupReportCommand(CLI::App& app) {
   sub->add_option("--quasi", args->quasi, "Quasi-identifier columns for k-anonymity, comma-separated (e.g. age,zip)");
   sub->add_option("--sensitive", args->options.sensitive, "Sensitive column for l-diversity (needs --quasi)");
   sub->add_option("--domain", args->domain,
-                  "Built-in domain or domain file whose links relate the tables of the folders (instead of --link)");
+                  "Built-in domain, or domain file (with a '/' or a .yaml/.yml suffix), whose links relate the tables "
+                  "of the folders (instead of --link)");
   sub->add_option("--link", args->options.links,
                   "A link between tables, CHILD.COLUMN=PARENT.COLUMN (repeat for more); without any, links are "
                   "inferred from <parent>_id columns");
