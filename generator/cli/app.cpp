@@ -4,6 +4,7 @@
 #include <iostream>
 #include <thread>
 
+#include "seedforge/atomic_file.h"
 #include "seedforge/error.h"
 
 namespace seedforge {
@@ -17,6 +18,9 @@ int ThreadsOrCores(int threads) {
 }
 
 int RunCli(int argc, char** argv) {
+  // Ctrl-C, kill or a closed terminal must not leave half-written
+  // .NAME.tmp-PID files behind.
+  RemoveTempFilesOnSignal();
   CLI::App app{
       "seedforge: realistic, linked, deterministic test data from declarative domains.\n"
       "Generate fixture files and PostgreSQL seed scripts from a domain file."};
