@@ -33,8 +33,8 @@ class DomainName : public ::testing::Test {
 
   // `seedforge validate --domain ARG` run in dir_.
   int Validate(const std::string& arg, std::string* output) {
-    return RunCommand("cd " + ShellQuote(dir_.string()) + " && " + SeedforgeBinary() + " validate --domain " +
-                          ShellQuote(arg),
+    return RunCommand("cd " + ShellQuote(dir_.string()) + " && " + SeedforgeBinary() +
+                          " validate --domain " + ShellQuote(arg),
                       output);
   }
 
@@ -88,7 +88,8 @@ TEST_F(DomainName, YamlAndYmlSuffixesArePaths) {
 TEST_F(DomainName, AMissingPathIsAUsageError) {
   std::string output;
   EXPECT_EQ(Validate("nowhere/shop.yaml", &output), 2) << output;
-  EXPECT_NE(output.find("cannot read domain file 'nowhere/shop.yaml'"), std::string::npos) << output;
+  EXPECT_NE(output.find("cannot read domain file 'nowhere/shop.yaml'"), std::string::npos)
+      << output;
 }
 
 }  // namespace

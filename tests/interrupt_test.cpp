@@ -29,7 +29,8 @@ using testing::SourceDir;
 std::vector<std::string> ListDir(const fs::path& dir) {
   std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) names.push_back(e.path().filename().string());
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -94,8 +95,8 @@ class Interrupt : public ::testing::Test {
 
   // Starts `args`, signals it once `dir` holds a temporary file matching
   // `temp`, and checks that it died of the signal and left `dir` empty.
-  void InterruptOnceWriting(const std::vector<std::string>& args, const fs::path& dir, const std::string& temp,
-                            int signal_number) {
+  void InterruptOnceWriting(const std::vector<std::string>& args, const fs::path& dir,
+                            const std::string& temp, int signal_number) {
     SCOPED_TRACE(strsignal(signal_number));
     pid_t pid = Start(args);
     ASSERT_GT(pid, 0);
@@ -118,12 +119,12 @@ TEST_F(Interrupt, GenerateRemovesItsTemporaryFiles) {
   for (int signal_number : {SIGINT, SIGTERM}) {
     const fs::path out = dir_ / "out";
     fs::create_directory(out);
-    InterruptOnceWriting({"generate", "-q", "--domain", "pci", "--rows", "cards=50000000", "--threads", "1",
-                          "--out", out.string()},
+    InterruptOnceWriting({"generate", "-q", "--domain", "pci", "--rows", "cards=50000000",
+                          "--threads", "1", "--out", out.string()},
                          out, R"(\.cards\.csv\.tmp-)", signal_number);
     // A script: one temporary file, the same way.
-    InterruptOnceWriting({"generate", "-q", "--domain", "pci", "--rows", "cards=50000000", "--threads", "1",
-                          "--format", "sql", "--out", out.string()},
+    InterruptOnceWriting({"generate", "-q", "--domain", "pci", "--rows", "cards=50000000",
+                          "--threads", "1", "--format", "sql", "--out", out.string()},
                          out, R"(\.pci\.sql\.tmp-)", signal_number);
   }
 }
@@ -131,16 +132,17 @@ TEST_F(Interrupt, GenerateRemovesItsTemporaryFiles) {
 TEST_F(Interrupt, SampleRemovesItsTemporaryFile) {
   std::string output;
   const fs::path model = dir_ / "customers.model";
-  ASSERT_EQ(RunCommand(SeedforgeBinary() + " learn -q --from " + (SourceDir() / "seeds/banking/customers.csv").string() +
-                           " --out " + model.string(),
+  ASSERT_EQ(RunCommand(SeedforgeBinary() + " learn -q --from " +
+                           (SourceDir() / "seeds/banking/customers.csv").string() + " --out " +
+                           model.string(),
                        &output),
             0)
       << output;
   const fs::path out = dir_ / "sample";
   fs::create_directory(out);
   for (int signal_number : {SIGINT, SIGTERM}) {
-    InterruptOnceWriting({"sample", "-q", "--model", model.string(), "--rows", "100000000", "--threads", "1", "--out",
-                          (out / "rows.csv").string()},
+    InterruptOnceWriting({"sample", "-q", "--model", model.string(), "--rows", "100000000",
+                          "--threads", "1", "--out", (out / "rows.csv").string()},
                          out, R"(\.rows\.csv\.tmp-)", signal_number);
   }
 }
@@ -153,20 +155,24 @@ TEST_F(Interrupt, ANewRunRemovesStaleTemporaryFilesOfDeadRunsOnly) {
   const std::string alive = std::to_string(::getpid());  // this test: alive, and not the run
   const std::vector<std::string> stale = {".cards.csv.tmp-" + dead};
   const std::vector<std::string> kept = {
-      ".cards.csv.tmp-" + alive,         // a live process may still be writing it
-      ".cards.csv.tmp-" + dead + "x",    // not the pattern
-      ".cards.csv.tmp-0" + dead,         // not as seedforge writes a pid
-      "cards.csv.tmp-" + dead,           // no leading dot
-      ".cards.csv.tmp-",                 // no pid
-      ".notes.txt.tmp-" + dead,          // not a file this run writes
+      ".cards.csv.tmp-" + alive,       // a live process may still be writing it
+      ".cards.csv.tmp-" + dead + "x",  // not the pattern
+      ".cards.csv.tmp-0" + dead,       // not as seedforge writes a pid
+      "cards.csv.tmp-" + dead,         // no leading dot
+      ".cards.csv.tmp-",               // no pid
+      ".notes.txt.tmp-" + dead,        // not a file this run writes
       ".cards.csv.bak-" + dead,
   };
   for (const std::string& name : stale) std::ofstream(out / name) << "half a file";
   for (const std::string& name : kept) std::ofstream(out / name) << "the user's";
-  const std::string folder = ".cards.csv.tmp-" + std::to_string(DeadPid());  // a folder: never removed
+  const std::string folder =
+      ".cards.csv.tmp-" + std::to_string(DeadPid());  // a folder: never removed
   fs::create_directory(out / folder);
   std::string output;
-  ASSERT_EQ(RunCommand(SeedforgeBinary() + " generate -q --domain pci --rows cards=10 --out " + out.string(), &output), 0)
+  ASSERT_EQ(RunCommand(SeedforgeBinary() + " generate -q --domain pci --rows cards=10 --out " +
+                           out.string(),
+                       &output),
+            0)
       << output;
   for (const std::string& name : stale) EXPECT_FALSE(fs::exists(out / name)) << name;
   for (const std::string& name : kept) {

@@ -7,9 +7,8 @@
 
 #include <chrono>
 #include <fstream>
-#include <thread>
-
 #include <pqxx/pqxx>
+#include <thread>
 
 #include "support/pg_fixture.h"
 #include "test_util.h"
@@ -68,15 +67,19 @@ std::vector<Spelling> Spellings(const std::string& password, int port, const std
                                 std::vector<std::string>* secrets) {
   const std::string role = kRole;
   const std::string where = "127.0.0.1:" + std::to_string(port) + "/" + database;
-  const std::string in_userinfo = PercentEncode(password, "@/");  // libpq's user:password@ ends at '@' or '/'
+  const std::string in_userinfo =
+      PercentEncode(password, "@/");  // libpq's user:password@ ends at '@' or '/'
   const std::string in_query = PercentEncode(password, "&=");
   *secrets = {password, in_userinfo, in_query, KeyValueQuote(password)};
   return {
-      {"postgresql://" + role + ":" + in_userinfo + "@" + where, "postgresql://" + role + ":***@" + where},
-      {"postgresql://" + role + "@" + where + "?password=" + in_query, "postgresql://" + role + ":***@" + where},
+      {"postgresql://" + role + ":" + in_userinfo + "@" + where,
+       "postgresql://" + role + ":***@" + where},
+      {"postgresql://" + role + "@" + where + "?password=" + in_query,
+       "postgresql://" + role + ":***@" + where},
       {"host=127.0.0.1 port=" + std::to_string(port) + " dbname=" + database + " user=" + role +
            " password=" + KeyValueQuote(password),
-       "host=127.0.0.1 port=" + std::to_string(port) + " dbname=" + database + " user=" + role + " password=***"},
+       "host=127.0.0.1 port=" + std::to_string(port) + " dbname=" + database + " user=" + role +
+           " password=***"},
   };
 }
 
@@ -126,11 +129,15 @@ class PostgresSecrets : public testing::PostgresSuite {
                    const std::vector<std::string>& secrets, const std::vector<std::string>& shown) {
     SCOPED_TRACE(args + " --db " + db);
     std::string output;
-    EXPECT_EQ(RunCommand(SeedforgeBinary() + " " + args + " --db " + ShellQuote(db), &output), status) << output;
+    EXPECT_EQ(RunCommand(SeedforgeBinary() + " " + args + " --db " + ShellQuote(db), &output),
+              status)
+        << output;
     for (const std::string& secret : secrets) {
-      EXPECT_EQ(output.find(secret), std::string::npos) << "printed \"" << secret << "\":\n" << output;
+      EXPECT_EQ(output.find(secret), std::string::npos) << "printed \"" << secret << "\":\n"
+                                                        << output;
     }
-    for (const std::string& text : shown) EXPECT_NE(output.find(text), std::string::npos) << text << "\n" << output;
+    for (const std::string& text : shown)
+      EXPECT_NE(output.find(text), std::string::npos) << text << "\n" << output;
   }
 
   static bool configured_;
@@ -142,7 +149,8 @@ bool PostgresSecrets::configured_ = false;
 TEST_F(PostgresSecrets, AClosedPortPrintsNoPassword) {
   std::vector<std::string> secrets;
   for (const Spelling& s : Spellings(kPassword, 1, "nowhere_db", &secrets)) {
-    ExpectClean("load -q --domain pci", s.db, 1, secrets, {"cannot connect to " + s.display + ": "});
+    ExpectClean("load -q --domain pci", s.db, 1, secrets,
+                {"cannot connect to " + s.display + ": "});
     ExpectClean("introspect", s.db, 1, secrets, {"introspecting " + s.display + ": "});
   }
 }
@@ -155,7 +163,8 @@ TEST_F(PostgresSecrets, AWrongPasswordPrintsNeither) {
     all.push_back(kPassword);
     ExpectClean("load -q --domain pci", s.db, 1, all,
                 {"cannot connect to " + s.display + ": ", "password authentication failed"});
-    ExpectClean("introspect", s.db, 1, all, {"introspecting " + s.display + ": ", "password authentication failed"});
+    ExpectClean("introspect", s.db, 1, all,
+                {"introspecting " + s.display + ": ", "password authentication failed"});
   }
 }
 
@@ -172,9 +181,12 @@ TEST_F(PostgresSecrets, FailuresAfterLoginPrintNoPassword) {
   // $DATABASE_URL is treated as --db is.
   const Spelling s = Spellings(kPassword, 1, "env_db", &secrets)[0];
   std::string output;
-  EXPECT_EQ(RunCommand("DATABASE_URL=" + ShellQuote(s.db) + " " + SeedforgeBinary() + " load -q --domain pci", &output),
+  EXPECT_EQ(RunCommand("DATABASE_URL=" + ShellQuote(s.db) + " " + SeedforgeBinary() +
+                           " load -q --domain pci",
+                       &output),
             1);
-  for (const std::string& secret : secrets) EXPECT_EQ(output.find(secret), std::string::npos) << output;
+  for (const std::string& secret : secrets)
+    EXPECT_EQ(output.find(secret), std::string::npos) << output;
   EXPECT_NE(output.find("cannot connect to " + s.display), std::string::npos) << output;
 }
 

@@ -23,7 +23,8 @@ using testing::SourceDir;
 // first worker thread fits, the second cannot be created (pthread_create
 // fails with EAGAIN). RLIMIT_NPROC would be simpler but does not bind root.
 int RunStarved(const std::string& args, std::string* output) {
-  return RunCommand("ulimit -s 1048576 && ulimit -v 1572864 && exec " + SeedforgeBinary() + " " + args, output);
+  return RunCommand(
+      "ulimit -s 1048576 && ulimit -v 1572864 && exec " + SeedforgeBinary() + " " + args, output);
 }
 
 class Threads : public ::testing::Test {
@@ -36,10 +37,12 @@ class Threads : public ::testing::Test {
   // `dir` holds nothing (no file, no temporary file).
   void ExpectCleanFailure(int status, const std::string& output, const fs::path& dir) {
     EXPECT_EQ(status, 1) << output;
-    EXPECT_TRUE(std::regex_search(output, std::regex(R"(cannot start \d+ worker threads: )"))) << output;
+    EXPECT_TRUE(std::regex_search(output, std::regex(R"(cannot start \d+ worker threads: )")))
+        << output;
     EXPECT_EQ(output.find("terminate"), std::string::npos) << output;
     std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir, ec)) ADD_FAILURE() << "left behind: " << e.path();
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      ADD_FAILURE() << "left behind: " << e.path();
   }
 
   fs::path dir_;
@@ -49,22 +52,24 @@ TEST_F(Threads, GenerateFailsCleanly) {
   const fs::path out = dir_ / "out";
   fs::create_directory(out);
   std::string output;
-  int status = RunStarved("generate -q --domain pci --rows cards=100000 --threads 1024 --out " + out.string(), &output);
+  int status = RunStarved(
+      "generate -q --domain pci --rows cards=100000 --threads 1024 --out " + out.string(), &output);
   ExpectCleanFailure(status, output, out);
 }
 
 TEST_F(Threads, SampleFailsCleanly) {
   const fs::path model = dir_ / "customers.model";
   std::string output;
-  ASSERT_EQ(RunCommand(SeedforgeBinary() + " learn -q --from " + (SourceDir() / "seeds/banking/customers.csv").string() +
-                           " --out " + model.string(),
+  ASSERT_EQ(RunCommand(SeedforgeBinary() + " learn -q --from " +
+                           (SourceDir() / "seeds/banking/customers.csv").string() + " --out " +
+                           model.string(),
                        &output),
             0)
       << output;
   const fs::path out = dir_ / "out";
   fs::create_directory(out);
-  int status = RunStarved("sample -q --model " + model.string() + " --rows 100000 --threads 1024 --out " +
-                              (out / "rows.csv").string(),
+  int status = RunStarved("sample -q --model " + model.string() +
+                              " --rows 100000 --threads 1024 --out " + (out / "rows.csv").string(),
                           &output);
   ExpectCleanFailure(status, output, out);
 }
@@ -74,12 +79,14 @@ TEST_F(Threads, ReportFailsCleanly) {
   const fs::path out = dir_ / "out";
   fs::create_directory(out);
   std::string output;
-  for (const std::string& holdout : std::vector<std::string>{"", " --holdout " + (data / "customers.csv").string()}) {
+  for (const std::string& holdout :
+       std::vector<std::string>{"", " --holdout " + (data / "customers.csv").string()}) {
     SCOPED_TRACE(holdout);
-    int status = RunStarved("report -q --real " + (data / "customers.csv").string() + " --synthetic " +
-                                (data / "customers.csv").string() + holdout + " --threads 1024 --out " +
-                                (out / "report.html").string() + " --json " + (out / "report.json").string(),
-                            &output);
+    int status =
+        RunStarved("report -q --real " + (data / "customers.csv").string() + " --synthetic " +
+                       (data / "customers.csv").string() + holdout + " --threads 1024 --out " +
+                       (out / "report.html").string() + " --json " + (out / "report.json").string(),
+                   &output);
     ExpectCleanFailure(status, output, out);
   }
 }
@@ -99,7 +106,9 @@ TEST_F(Threads, EveryThreadsOptionIsRangeChecked) {
     for (const char* threads : {"-1", "1025", "1000000", "99999999999"}) {
       SCOPED_TRACE(command + " --threads " + threads);
       std::string output;
-      EXPECT_EQ(RunCommand(SeedforgeBinary() + " " + command + " --threads " + ShellQuote(threads), &output), 2)
+      EXPECT_EQ(RunCommand(SeedforgeBinary() + " " + command + " --threads " + ShellQuote(threads),
+                           &output),
+                2)
           << output;
       EXPECT_NE(output.find("threads"), std::string::npos) << output;
     }

@@ -339,7 +339,8 @@ void SetupLearnCommands(CLI::App& app) {
       ->check(CLI::IsMember({"csv", "jsonl", "json"}))
       ->default_str("csv");
   sample->add_option("-o,--out", sargs->out, "Output file ('-' for stdout)")->required();
-  AddThreadsOption(*sample, sargs->threads, "Worker threads (default: all cores); output is identical for any count");
+  AddThreadsOption(*sample, sargs->threads,
+                   "Worker threads (default: all cores); output is identical for any count");
   sample->add_option("--max-tries", sargs->max_tries,
                      "Redraws per row before a violated constraint is repaired")
       ->check(CLI::Range(1, 100000))

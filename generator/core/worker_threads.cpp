@@ -21,7 +21,8 @@ WorkerThreads::WorkerThreads(int count, std::function<void(int)> work, std::func
       stop_();
       Join();
       throw Error("cannot start " + std::to_string(count) + " worker threads: " + e.what() + " (" +
-                  std::to_string(t) + " started; the system's limit on threads or memory was reached; "
+                  std::to_string(t) +
+                  " started; the system's limit on threads or memory was reached; "
                   "try fewer --threads)");
     }
   }

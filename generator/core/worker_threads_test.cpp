@@ -20,10 +20,13 @@ namespace {
 TEST(WorkerThreads, RunsEachIndexOnceAndJoins) {
   std::mutex mutex;
   std::multiset<int> seen;
-  WorkerThreads pool(8, [&](int t) {
-    std::lock_guard lock(mutex);
-    seen.insert(t);
-  }, [] {});
+  WorkerThreads pool(
+      8,
+      [&](int t) {
+        std::lock_guard lock(mutex);
+        seen.insert(t);
+      },
+      [] {});
   pool.Join();
   pool.Join();  // idempotent
   EXPECT_EQ(seen, (std::multiset<int>{0, 1, 2, 3, 4, 5, 6, 7}));
@@ -37,15 +40,18 @@ TEST(WorkerThreads, DestructorStopsAndJoins) {
   bool stopped = false;
   std::atomic<int> returned{0};
   {
-    WorkerThreads pool(4, [&](int) {
-      std::unique_lock lock(mutex);
-      changed.wait(lock, [&] { return stopped; });
-      ++returned;
-    }, [&] {
-      std::lock_guard lock(mutex);
-      stopped = true;
-      changed.notify_all();
-    });
+    WorkerThreads pool(
+        4,
+        [&](int) {
+          std::unique_lock lock(mutex);
+          changed.wait(lock, [&] { return stopped; });
+          ++returned;
+        },
+        [&] {
+          std::lock_guard lock(mutex);
+          stopped = true;
+          changed.notify_all();
+        });
   }
   EXPECT_EQ(returned.load(), 4);
 }
@@ -73,16 +79,19 @@ TEST(WorkerThreads, AThreadThatCannotStartIsAnErrorNotTerminate) {
     bool stopped = false;
     int started = 0, returned = 0;
     try {
-      WorkerThreads pool(64, [&](int) {
-        std::unique_lock lock(mutex);
-        ++started;
-        changed.wait(lock, [&] { return stopped; });
-        ++returned;
-      }, [&] {
-        std::lock_guard lock(mutex);
-        stopped = true;
-        changed.notify_all();
-      });
+      WorkerThreads pool(
+          64,
+          [&](int) {
+            std::unique_lock lock(mutex);
+            ++started;
+            changed.wait(lock, [&] { return stopped; });
+            ++returned;
+          },
+          [&] {
+            std::lock_guard lock(mutex);
+            stopped = true;
+            changed.notify_all();
+          });
       _exit(11);  // every thread started: the test proves nothing
     } catch (const Error& e) {
       if (std::string(e.what()).find("cannot start 64 worker threads: ") != 0) _exit(12);
@@ -96,9 +105,11 @@ TEST(WorkerThreads, AThreadThatCannotStartIsAnErrorNotTerminate) {
   }
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFEXITED(status)) << "the child died of signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-  EXPECT_EQ(WEXITSTATUS(status), 0) << "10: setrlimit failed, 11: all threads started, 12: wrong message, "
-                                       "13: not joined, 14: none started, 15: not an Error";
+  ASSERT_TRUE(WIFEXITED(status)) << "the child died of signal "
+                                 << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  EXPECT_EQ(WEXITSTATUS(status), 0)
+      << "10: setrlimit failed, 11: all threads started, 12: wrong message, "
+         "13: not joined, 14: none started, 15: not an Error";
 }
 
 }  // namespace

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <set>
 
@@ -17,7 +17,9 @@ namespace {
 
 constexpr const char* kSource = "the connection string (--db or $DATABASE_URL)";
 
-bool IsUri(const std::string& text) { return text.rfind("postgresql://", 0) == 0 || text.rfind("postgres://", 0) == 0; }
+bool IsUri(const std::string& text) {
+  return text.rfind("postgresql://", 0) == 0 || text.rfind("postgres://", 0) == 0;
+}
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -40,7 +42,8 @@ std::set<std::string> SpellingsIn(const std::string& text, const std::string& se
       for (size_t p : ends) {
         if (p >= text.size()) continue;
         if (text[p] == secret[k]) next.insert(p + 1);
-        if (text[p] == '%' && p + 2 < text.size() && HexValue(text[p + 1]) >= 0 && HexValue(text[p + 2]) >= 0 &&
+        if (text[p] == '%' && p + 2 < text.size() && HexValue(text[p + 1]) >= 0 &&
+            HexValue(text[p + 2]) >= 0 &&
             static_cast<char>(HexValue(text[p + 1]) * 16 + HexValue(text[p + 2])) == secret[k]) {
           next.insert(p + 3);
         }
@@ -61,10 +64,16 @@ std::string ElideQuoted(const std::string& message) {
   size_t pos = 0;
   while (true) {
     size_t open = message.find('"', pos);
-    size_t close = open == std::string::npos ? std::string::npos : message.find('"', open + 1);
-    if (close == std::string::npos) break;
+    if (open == std::string::npos) break;
+    size_t close = message.find('"', open + 1);
+    if (close == std::string::npos) {  // unpaired: whatever follows may be a fragment
+      out += message.substr(pos, open - pos) + "\"...";
+      pos = message.size();
+      break;
+    }
     std::string quoted = message.substr(open + 1, close - open - 1);
-    out += message.substr(pos, open - pos) + "\"" + (quoted == "=" ? quoted : std::string("...")) + "\"";
+    out += message.substr(pos, open - pos) + "\"" + (quoted == "=" ? quoted : std::string("...")) +
+           "\"";
     pos = close + 1;
   }
   out += message.substr(pos);
@@ -118,7 +127,8 @@ std::vector<std::string> SplitCommas(const std::string& list) {
   size_t start = 0;
   while (true) {
     size_t comma = list.find(',', start);
-    out.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    out.push_back(
+        list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
     if (comma == std::string::npos) return out;
     start = comma + 1;
   }
@@ -126,8 +136,7 @@ std::vector<std::string> SplitCommas(const std::string& list) {
 
 constexpr const char* kSecretShown = "***";
 
-// The options in a readable order: where, then who, then the rest as libpq
-// lists them.
+// The options the string sets, in libpq's order, and which are secret.
 struct Options {
   std::vector<std::pair<std::string, std::string>> values;  // keyword, value
   std::set<std::string> secret;                             // keywords
@@ -139,18 +148,23 @@ struct Options {
   }
 };
 
+// key=value pairs: where, then who, then the rest in libpq's order.
 std::string DisplayKeyValue(const Options& options) {
   std::string out;
   for (const char* first : {"host", "hostaddr", "port", "dbname", "user"}) {
-    if (const std::string* v = options.Find(first)) out += (out.empty() ? "" : " ") + std::string(first) + "=" + QuoteValue(*v);
+    if (const std::string* v = options.Find(first)) {
+      out += (out.empty() ? "" : " ") + std::string(first) + "=" + QuoteValue(*v);
+    }
   }
   for (const auto& [k, v] : options.values) {
     if (k == "host" || k == "hostaddr" || k == "port" || k == "dbname" || k == "user") continue;
-    out += (out.empty() ? "" : " ") + k + "=" + (options.secret.count(k) ? kSecretShown : QuoteValue(v));
+    out += (out.empty() ? "" : " ") + k + "=" +
+           (options.secret.count(k) ? kSecretShown : QuoteValue(v));
   }
   return out;
 }
 
+// postgresql://user:***@host:port,host:port/dbname?rest, as libpq reads URIs.
 std::string DisplayUri(const std::string& text, const Options& options) {
   std::string out = text.substr(0, text.find("://") + 3);
   const std::string* user = options.Find("user");
@@ -181,7 +195,9 @@ std::string DisplayUri(const std::string& text, const Options& options) {
     if (k == "user" || k == "password" || k == "host" || k == "port" || k == "dbname") continue;
     query.push_back({k, options.secret.count(k) ? kSecretShown : PercentEncode(v)});
   }
-  for (size_t i = 0; i < query.size(); ++i) out += (i ? "&" : "?") + query[i].first + "=" + query[i].second;
+  for (size_t i = 0; i < query.size(); ++i) {
+    out += (i ? "&" : "?") + query[i].first + "=" + query[i].second;
+  }
   return out;
 }
 
@@ -192,14 +208,15 @@ ConnectionString::ConnectionString(std::string text) : text_(std::move(text)) {
     display_ = "the PG* environment";
   } else {
     if (IsUri(text_) && HasAtAfterSlash(text_)) {
-      throw UsageError(std::string(kSource) +
-                       " is not a URI libpq reads as meant: it has an '@' after a '/'. Write a '/', '@' or '?' "
-                       "in the user name or password as %2F, %40 or %3F (the string is not shown: it may hold a "
-                       "password)");
+      throw UsageError(
+          std::string(kSource) +
+          " is not a URI libpq reads as meant: it has an '@' after a '/'. Write a '/', '@' or '?' "
+          "in the user name or password as %2F, %40 or %3F (the string is not shown: it may hold a "
+          "password)");
     }
     char* error = nullptr;
-    std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> parsed(PQconninfoParse(text_.c_str(), &error),
-                                                                         &PQconninfoFree);
+    std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> parsed(
+        PQconninfoParse(text_.c_str(), &error), &PQconninfoFree);
     if (!parsed) {
       std::string reason = error ? ElideQuoted(error) : "out of memory";
       if (error) PQfreemem(error);
@@ -224,7 +241,8 @@ ConnectionString::ConnectionString(std::string text) : text_(std::move(text)) {
     }
     spellings_.assign(spellings.begin(), spellings.end());
   }
-  // libpq never shows PGPASSWORD, but what it holds is as secret.
+  // libpq never shows PGPASSWORD; hidden all the same, should a message
+  // ever hold it.
   if (const char* env = std::getenv("PGPASSWORD"); env && *env) spellings_.push_back(env);
   std::stable_sort(spellings_.begin(), spellings_.end(),
                    [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
@@ -233,7 +251,8 @@ ConnectionString::ConnectionString(std::string text) : text_(std::move(text)) {
 std::string ConnectionString::Redact(std::string message) const {
   auto clean = [&](std::string piece) {
     for (const std::string& s : spellings_) {
-      for (size_t pos = 0; (pos = piece.find(s, pos)) != std::string::npos; pos += std::strlen(kSecretShown)) {
+      for (size_t pos = 0; (pos = piece.find(s, pos)) != std::string::npos;
+           pos += std::strlen(kSecretShown)) {
         piece.replace(pos, s.size(), kSecretShown);
       }
     }

@@ -19,14 +19,21 @@ struct Case {
 // Passwords with every character that broke the old regular expressions, as
 // URI userinfo, as a URI query parameter and as a key=value value.
 const std::vector<Case> kCases = {
-    {"postgresql://u:p%40ss%2Fw?rd@127.0.0.1:1/db", "postgresql://u:***@127.0.0.1:1/db",
+    {"postgresql://u:p%40ss%2Fw?rd@127.0.0.1:1/db",
+     "postgresql://u:***@127.0.0.1:1/db",
      {"p%40ss%2Fw?rd", "p@ss/w?rd"}},
-    {"postgresql://u:pa:ss w'rd@127.0.0.1:1/db", "postgresql://u:***@127.0.0.1:1/db", {"pa:ss w'rd"}},
+    {"postgresql://u:pa:ss w'rd@127.0.0.1:1/db",
+     "postgresql://u:***@127.0.0.1:1/db",
+     {"pa:ss w'rd"}},
     {"postgresql://u@127.0.0.1:1/db?password=s%3Fe%26c%2Fr&sslmode=disable",
-     "postgresql://u:***@127.0.0.1:1/db?sslmode=disable", {"s%3Fe%26c%2Fr", "s?e&c/r"}},
+     "postgresql://u:***@127.0.0.1:1/db?sslmode=disable",
+     {"s%3Fe%26c%2Fr", "s?e&c/r"}},
     {"postgres://127.0.0.1:1/db?password=q@x:y", "postgres://:***@127.0.0.1:1/db", {"q@x:y"}},
-    {"host=127.0.0.1 port=1 password='a b\\'c'", "host=127.0.0.1 port=1 password=***", {"a b\\'c", "a b'c"}},
-    {"host=127.0.0.1 port=1 dbname=db user=u password=p%40ss", "host=127.0.0.1 port=1 dbname=db user=u password=***",
+    {"host=127.0.0.1 port=1 password='a b\\'c'",
+     "host=127.0.0.1 port=1 password=***",
+     {"a b\\'c", "a b'c"}},
+    {"host=127.0.0.1 port=1 dbname=db user=u password=p%40ss",
+     "host=127.0.0.1 port=1 dbname=db user=u password=***",
      {"p%40ss"}},
     {"password=se\\ cret host=h", "host=h password=***", {"se\\ cret", "se cret"}},
     {"host=h sslpassword=k3y password=pw", "host=h password=*** sslpassword=***", {"k3y", "pw"}},
@@ -42,7 +49,8 @@ TEST(ConnectionString, DisplayKeepsTheRestAndHidesEverySecret) {
     ConnectionString db(c.text);
     EXPECT_EQ(db.text(), c.text);
     EXPECT_EQ(db.Display(), c.display);
-    for (const std::string& secret : c.secrets) EXPECT_EQ(db.Display().find(secret), std::string::npos) << secret;
+    for (const std::string& secret : c.secrets)
+      EXPECT_EQ(db.Display().find(secret), std::string::npos) << secret;
   }
 }
 
@@ -53,8 +61,10 @@ TEST(ConnectionString, RedactCleansMessagesOfEverySpelling) {
     std::string message = "connecting to " + c.text + " failed";
     for (const std::string& secret : c.secrets) message += "; server said \"" + secret + "\"";
     std::string redacted = db.Redact(message);
-    EXPECT_NE(redacted.find("connecting to " + c.display + " failed"), std::string::npos) << redacted;
-    for (const std::string& secret : c.secrets) EXPECT_EQ(redacted.find(secret), std::string::npos) << redacted;
+    EXPECT_NE(redacted.find("connecting to " + c.display + " failed"), std::string::npos)
+        << redacted;
+    for (const std::string& secret : c.secrets)
+      EXPECT_EQ(redacted.find(secret), std::string::npos) << redacted;
   }
 }
 

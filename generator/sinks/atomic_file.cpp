@@ -108,7 +108,8 @@ void RemoveStaleTemps(const std::filesystem::path& target) {
     if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
     const std::string digits = name.substr(prefix.size());
     // As std::to_string writes a PID: no sign, no leading zero.
-    if (digits.size() > 9 || digits[0] == '0' || digits.find_first_not_of("0123456789") != std::string::npos) {
+    if (digits.size() > 9 || digits[0] == '0' ||
+        digits.find_first_not_of("0123456789") != std::string::npos) {
       continue;
     }
     const pid_t pid = static_cast<pid_t>(std::stol(digits));
