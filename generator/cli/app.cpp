@@ -1,12 +1,26 @@
 #include "cli/app.h"
 
+#include <algorithm>
 #include <iostream>
+#include <thread>
 
+#include "seedforge/atomic_file.h"
 #include "seedforge/error.h"
 
 namespace seedforge {
 
+CLI::Option* AddThreadsOption(CLI::App& command, int& threads, const std::string& help) {
+  return command.add_option("-j,--threads", threads, help)->check(CLI::Range(0, kMaxThreads));
+}
+
+int ThreadsOrCores(int threads) {
+  return threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 int RunCli(int argc, char** argv) {
+  // Ctrl-C, kill or a closed terminal must not leave half-written
+  // .NAME.tmp-PID files behind.
+  RemoveTempFilesOnSignal();
   CLI::App app{
       "seedforge: realistic, linked, deterministic test data from declarative domains.\n"
       "Generate fixture files and PostgreSQL seed scripts from a domain file."};

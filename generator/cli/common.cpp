@@ -10,7 +10,7 @@
 namespace seedforge {
 
 void AddRunOptions(CLI::App& command, RunArgs& args) {
-  command.add_option("-d,--domain", args.domain, "Built-in domain name or path to a domain file")->required();
+  command.add_option("-d,--domain", args.domain, "Built-in domain name, or path to a domain file (with a '/' or a .yaml/.yml suffix)")->required();
   command.add_option("-r,--rows", args.rows, "Rows of an entity, ENTITY=N (repeatable)");
   command.add_option("--scale", args.scale, "Multiply the domain's default row counts")
       ->check(CLI::PositiveNumber);

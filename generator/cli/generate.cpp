@@ -7,7 +7,6 @@
 #include <ctime>
 #include <iostream>
 #include <memory>
-#include <thread>
 
 #include "cli/app.h"
 #include "cli/common.h"
@@ -39,7 +38,7 @@ void RunGenerate(const GenerateArgs& args) {
   WriteOptions write;
   write.format = *format;
   write.out_dir = args.out;
-  write.threads = args.threads > 0 ? args.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  write.threads = ThreadsOrCores(args.threads);
   write.templates_dir = args.templates;
   write.as_of = FormatDate(options.today);
   bool show = !args.quiet && (args.progress || ::isatty(STDERR_FILENO));
@@ -86,9 +85,7 @@ void SetupGenerateCommand(CLI::App& app) {
       ->check(CLI::IsMember(FormatNames()))
       ->default_str("csv");
   sub->add_option("-o,--out", args->out, "Output directory (created if missing)")->default_str("out");
-  sub->add_option("-j,--threads", args->threads,
-                  "Worker threads (default: all cores); output is identical for any count")
-      ->check(CLI::Range(0, 1024));
+  AddThreadsOption(*sub, args->threads, "Worker threads (default: all cores); output is identical for any count");
   sub->add_option("--templates", args->templates,
                   "Directory overriding built-in templates file by file (e.g. sql/script.sql.mustache)")
       ->check(CLI::ExistingDirectory);

@@ -12,7 +12,6 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 #include "cli/app.h"
 #include "seedforge/atomic_file.h"
@@ -21,6 +20,7 @@
 #include "seedforge/output.h"
 #include "seedforge/random.h"
 #include "seedforge/synthesizer.h"
+#include "seedforge/worker_threads.h"
 
 namespace seedforge {
 
@@ -158,7 +158,7 @@ void RunSample(const SampleArgs& args) {
   }
   std::unique_ptr<RowEncoder> encoder = MakeRowEncoder(*format, entity);
   const uint64_t key = DeriveKey(args.seed, "sample", "rows");
-  const int threads = args.threads > 0 ? args.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = ThreadsOrCores(args.threads);
 
   auto start = std::chrono::steady_clock::now();
   const bool to_stdout = args.out == "-";
@@ -236,8 +236,13 @@ void RunSample(const SampleArgs& args) {
         changed.notify_all();
       }
     };
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+    auto stop = [&] {
+      std::lock_guard lock(mutex);
+      failed = true;
+      changed.notify_all();
+    };
+    // More workers than batches would only wait.
+    WorkerThreads pool(static_cast<int>(std::min<uint64_t>(threads, batches)), [&](int) { worker(); }, stop);
     std::string text;
     try {
       for (uint64_t k = 0; k < batches; ++k) {
@@ -256,7 +261,7 @@ void RunSample(const SampleArgs& args) {
     } catch (...) {
       fail(std::current_exception());
     }
-    for (std::thread& t : pool) t.join();
+    pool.Join();
     if (error) std::rethrow_exception(error);
   }
   write(EntityFileSuffix(*format));
@@ -307,8 +312,7 @@ void SetupLearnCommands(CLI::App& app) {
       ->default_str("10");
   learn->add_option("-s,--seed", largs->seed, "Random seed: the same seed and threads give the same model")
       ->default_str("1");
-  learn->add_option("-j,--threads", largs->threads, "Training threads (default: all cores)")
-      ->check(CLI::Range(0, 1024));
+  AddThreadsOption(*learn, largs->threads, "Training threads (default: all cores)");
   learn->add_option("--max-rows", largs->max_rows, "Read at most this many rows of the file");
   learn->add_option("-t,--type", largs->types, "Override an inferred type, COL=TYPE (repeatable)");
   learn->add_option("-c,--constraint", largs->constraints,
@@ -335,8 +339,8 @@ void SetupLearnCommands(CLI::App& app) {
       ->check(CLI::IsMember({"csv", "jsonl", "json"}))
       ->default_str("csv");
   sample->add_option("-o,--out", sargs->out, "Output file ('-' for stdout)")->required();
-  sample->add_option("-j,--threads", sargs->threads, "Worker threads (default: all cores); output is identical for any count")
-      ->check(CLI::Range(0, 1024));
+  AddThreadsOption(*sample, sargs->threads,
+                   "Worker threads (default: all cores); output is identical for any count");
   sample->add_option("--max-tries", sargs->max_tries,
                      "Redraws per row before a violated constraint is repaired")
       ->check(CLI::Range(1, 100000))

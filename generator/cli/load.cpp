@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
-#include <thread>
 
 #include "cli/app.h"
 #include "cli/common.h"
@@ -39,7 +38,7 @@ void RunLoad(const LoadArgs& args) {
   }
   options.create_schema = args.create_schema;
   options.existing = args.truncate ? ExistingRows::kTruncate : args.append ? ExistingRows::kAppend : ExistingRows::kRefuse;
-  options.threads = args.threads > 0 ? args.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.threads = ThreadsOrCores(args.threads);
   options.templates_dir = args.templates;
   bool show = !args.quiet && (args.progress || ::isatty(STDERR_FILENO));
   ProgressLine progress(generator, show);
@@ -74,7 +73,7 @@ void SetupLoadCommand(CLI::App& app) {
   auto* truncate = sub->add_flag("--truncate", args->truncate, "Empty the domain's own tables first");
   auto* append = sub->add_flag("--append", args->append, "Add rows to tables that already hold some");
   truncate->excludes(append);
-  sub->add_option("-j,--threads", args->threads, "Generation threads (default: all cores)")->check(CLI::Range(0, 1024));
+  AddThreadsOption(*sub, args->threads, "Generation threads (default: all cores)");
   sub->add_option("--templates", args->templates, "Directory overriding built-in templates")->check(CLI::ExistingDirectory);
   sub->add_flag("--progress", args->progress, "Show progress on stderr even when it is not a terminal");
   sub->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");

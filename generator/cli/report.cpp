@@ -4,7 +4,6 @@
 
 #include <iostream>
 #include <memory>
-#include <thread>
 
 #include "cli/app.h"
 #include "eval/report.h"
@@ -55,7 +54,7 @@ void RunReport(ReportArgs& args) {
   }
   eval::ReportOptions& options = args.options;
   options.quasi = SplitList(args.quasi);
-  options.threads = args.threads > 0 ? args.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.threads = ThreadsOrCores(args.threads);
   std::vector<std::pair<std::string, std::string>> model_info;
   for (const std::string& pair : args.model_info) {
     size_t eq = pair.find('=');
@@ -109,7 +108,8 @@ void SetupReportCommand(CLI::App& app) {
   sub->add_option("--quasi", args->quasi, "Quasi-identifier columns for k-anonymity, comma-separated (e.g. age,zip)");
   sub->add_option("--sensitive", args->options.sensitive, "Sensitive column for l-diversity (needs --quasi)");
   sub->add_option("--domain", args->domain,
-                  "Built-in domain or domain file whose links relate the tables of the folders (instead of --link)");
+                  "Built-in domain, or domain file (with a '/' or a .yaml/.yml suffix), whose links relate the tables "
+                  "of the folders (instead of --link)");
   sub->add_option("--link", args->options.links,
                   "A link between tables, CHILD.COLUMN=PARENT.COLUMN (repeat for more); without any, links are "
                   "inferred from <parent>_id columns");
@@ -121,7 +121,7 @@ void SetupReportCommand(CLI::App& app) {
                   "privacy budget; intended_use and limitation add lines");
   sub->add_option("--seed", args->options.seed, "Seed for the samples and splits (same seed, same report)")
       ->default_val(1);
-  sub->add_option("--threads", args->threads, "Worker threads (default: all cores)");
+  AddThreadsOption(*sub, args->threads, "Worker threads (default: all cores)");
   sub->add_option("--privacy-sample", args->options.dcr_sample,
                   "Synthetic (and holdout) rows sampled for DCR and NNDR, each searched against all training rows")
       ->default_val(5000);

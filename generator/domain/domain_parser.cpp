@@ -983,19 +983,31 @@ std::vector<std::string> BuiltinDomainNames() {
 
 Domain LoadDomain(const std::string& name_or_path, const ProviderRegistry& registry) {
   namespace fs = std::filesystem;
-  bool looks_like_path = name_or_path.find('/') != std::string::npos ||
-                         fs::path(name_or_path).has_extension() || fs::exists(name_or_path);
-  if (!looks_like_path) {
-    std::string resource = "domains/" + name_or_path + ".yaml";
+  // A path is told from a name by its spelling alone, never by what happens
+  // to exist in the working directory: a folder or file named `banking` there
+  // must not shadow the built-in domain.
+  const std::string& s = name_or_path;
+  auto ends_with = [&](std::string_view suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  bool is_path = s.find('/') != std::string::npos || ends_with(".yaml") || ends_with(".yml");
+  if (!is_path) {
+    std::string resource = "domains/" + s + ".yaml";
     if (const std::string_view* text = FindResource(resource)) {
       return ParseDomain(std::string(*text), resource, registry);
     }
-    std::string message = "unknown domain '" + name_or_path + "'";
-    auto close = ClosestNames(name_or_path, BuiltinDomainNames());
-    if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
     std::string all;
     for (const std::string& n : BuiltinDomainNames()) all += (all.empty() ? "" : ", ") + n;
-    throw UsageError(message + " (built-in: " + all + "; or give a path to a domain file)");
+    std::error_code ec;
+    if (fs::is_regular_file(s, ec)) {
+      throw UsageError("unknown domain '" + s + "' (built-in: " + all + "); to use the file " + s +
+                       " write --domain ./" + s);
+    }
+    std::string message = "unknown domain '" + s + "'";
+    auto close = ClosestNames(s, BuiltinDomainNames());
+    if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+    throw UsageError(message + " (built-in: " + all + "; or give a path to a domain file: one with a '/' or a "
+                     ".yaml or .yml suffix)");
   }
   std::ifstream in(name_or_path, std::ios::binary);
   if (!in) throw UsageError("cannot read domain file '" + name_or_path + "'");

@@ -11,8 +11,8 @@
 #include <cstddef>
 #include <exception>
 #include <mutex>
-#include <thread>
-#include <vector>
+
+#include "seedforge/worker_threads.h"
 
 namespace seedforge::eval {
 
@@ -43,10 +43,10 @@ void ParallelFor(size_t n, int threads, Fn&& fn, size_t chunk = 1) {
     }
   };
   size_t count = std::min<size_t>(threads, (n + chunk - 1) / chunk);
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < count; ++t) pool.emplace_back(work);
+  // The calling thread is the count-th worker.
+  WorkerThreads pool(static_cast<int>(count) - 1, [&](int) { work(); }, [&] { next.store(n); });
   work();
-  for (std::thread& t : pool) t.join();
+  pool.Join();
   if (error) std::rethrow_exception(error);
 }
 

@@ -6,10 +6,10 @@
 #include <cmath>
 #include <exception>
 #include <filesystem>
-#include <thread>
 #include <unordered_set>
 
 #include "seedforge/error.h"
+#include "seedforge/worker_threads.h"
 
 namespace seedforge::eval {
 
@@ -361,12 +361,16 @@ RawSet ReadSet(const std::string& name, const std::string& real, const std::stri
     }
   };
   RawTable holdout_table;
-  std::thread t1(read, 1, synthetic, std::ref(set.synthetic));
-  std::thread t2;
-  if (!holdout.empty()) t2 = std::thread(read, 2, holdout, std::ref(holdout_table));
+  // Nothing to stop: each read ends on its own.
+  WorkerThreads readers(holdout.empty() ? 1 : 2, [&](int t) {
+    if (t == 0) {
+      read(1, synthetic, set.synthetic);
+    } else {
+      read(2, holdout, holdout_table);
+    }
+  }, [] {});
   read(0, real, set.real);
-  t1.join();
-  if (t2.joinable()) t2.join();
+  readers.Join();
   for (auto& e : errors) {
     if (e) std::rethrow_exception(e);
   }

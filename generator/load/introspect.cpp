@@ -10,6 +10,7 @@
 
 #include <pqxx/pqxx>
 
+#include "load/conninfo.h"
 #include "seedforge/domain.h"
 #include "seedforge/error.h"
 #include "seedforge/load.h"
@@ -177,7 +178,7 @@ void Introspector::Read(pqxx::work& tx) {
       "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname",
       options_.schema);
   if (tables.empty()) {
-    throw Error("schema '" + options_.schema + "' of " + RedactUri(options_.uri) + " has no tables");
+    throw Error("schema '" + options_.schema + "' of " + ConnectionString(options_.uri).Display() + " has no tables");
   }
   std::map<uint32_t, size_t> by_oid;
   for (const auto& row : tables) {
@@ -580,17 +581,16 @@ std::string Introspector::Run() {
 }  // namespace
 
 std::string IntrospectDomain(const IntrospectOptions& options, const ProviderRegistry& registry) {
+  const ConnectionString db(options.uri);
   try {
     return Introspector(options, registry).Run();
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
-    std::string message = e.what();
-    std::string redacted = RedactUri(options.uri);
-    for (size_t pos; !options.uri.empty() && (pos = message.find(options.uri)) != std::string::npos;) {
-      message.replace(pos, options.uri.size(), redacted);
-    }
-    throw Error("introspecting " + redacted + ": " + message);
+    // libpq's and the server's messages may quote the connection string.
+    std::string message = db.Redact(e.what());
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    throw Error("introspecting " + db.Display() + ": " + message);
   }
 }
 

@@ -1,9 +1,9 @@
 #include <chrono>
-#include <regex>
 
 #include <pqxx/pqxx>
 #include <pqxx/tablewriter>
 
+#include "load/conninfo.h"
 #include "seedforge/error.h"
 #include "seedforge/load.h"
 #include "seedforge/output.h"
@@ -11,30 +11,17 @@
 
 namespace seedforge {
 
-std::string RedactUri(const std::string& uri) {
-  // postgresql://user:secret@host -> postgresql://user:***@host
-  std::string out = std::regex_replace(uri, std::regex(R"(^(\w+://[^:/@?]*):[^@/?]*@)"), "$1:***@");
-  // key=value form and URI query parameters: password=secret
-  out = std::regex_replace(out, std::regex(R"((password\s*=\s*)('[^']*'|[^\s&]*))"), "$1***");
-  return out;
-}
-
 namespace {
 
 double Since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-std::string Where(const std::string& uri) { return uri.empty() ? "the PG* environment" : RedactUri(uri); }
-
-// Messages from the server may quote the connection string; keep passwords out.
-[[noreturn]] void Fail(const std::string& what, const std::exception& e, const std::string& uri) {
-  std::string message = e.what();
+// Messages from libpq and the server may quote the connection string, or a
+// piece of it; keep passwords out.
+[[noreturn]] void Fail(const std::string& what, const std::exception& e, const ConnectionString& db) {
+  std::string message = db.Redact(e.what());
   while (!message.empty() && message.back() == '\n') message.pop_back();
-  if (!uri.empty()) {
-    std::string redacted = RedactUri(uri);
-    for (size_t pos; (pos = message.find(uri)) != std::string::npos;) message.replace(pos, uri.size(), redacted);
-  }
   throw Error(what + ": " + message + "\nnothing was committed");
 }
 
@@ -43,11 +30,12 @@ std::string Where(const std::string& uri) { return uri.empty() ? "the PG* enviro
 LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& options) {
   const Domain& domain = generator.domain();
   auto start = std::chrono::steady_clock::now();
+  const ConnectionString db(options.uri);
   std::unique_ptr<pqxx::connection> connection;
   try {
-    connection = std::make_unique<pqxx::connection>(options.uri);
+    connection = std::make_unique<pqxx::connection>(db.text());
   } catch (const std::exception& e) {
-    Fail("cannot connect to " + Where(options.uri), e, options.uri);
+    Fail("cannot connect to " + db.Display(), e, db);
   }
   LoadSummary summary;
   std::string step = "starting the transaction";
@@ -63,7 +51,7 @@ LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& opti
       const std::string table = QuoteIdent(domain.entities[e].name);
       step = "checking table " + table;
       if (tx.exec1("SELECT to_regclass(" + tx.quote(table) + ") IS NULL")[0].as<bool>()) {
-        throw Error("table " + table + " does not exist in " + Where(options.uri) +
+        throw Error("table " + table + " does not exist in " + db.Display() +
                     "; give --create-schema to create the domain's tables");
       }
       if (!options.create_schema && tx.exec1("SELECT EXISTS (SELECT 1 FROM " + table + ")")[0].as<bool>()) {
@@ -193,9 +181,9 @@ LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& opti
   } catch (const Error&) {
     throw;
   } catch (const pqxx::broken_connection& e) {
-    Fail("connection lost while " + step, e, options.uri);
+    Fail("connection lost while " + step, e, db);
   } catch (const std::exception& e) {
-    Fail(step + " failed", e, options.uri);
+    Fail(step + " failed", e, db);
   }
   summary.seconds = Since(start);
   return summary;

@@ -8,12 +8,12 @@
 #include <mutex>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "seedforge/atomic_file.h"
 #include "seedforge/error.h"
 #include "seedforge/output.h"
 #include "seedforge/render.h"
+#include "seedforge/worker_threads.h"
 
 namespace seedforge {
 
@@ -79,8 +79,13 @@ void StreamEntity(const Generator& generator, int entity, const RowEncoder& enco
       changed.notify_all();
     }
   };
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  auto stop = [&] {
+    std::lock_guard lock(mutex);
+    failed = true;
+    changed.notify_all();
+  };
+  // More workers than batches would only wait.
+  WorkerThreads pool(static_cast<int>(std::min<uint64_t>(threads, batches)), [&](int) { worker(); }, stop);
   std::string text;
   try {
     for (uint64_t k = 0; k < batches; ++k) {
@@ -102,7 +107,7 @@ void StreamEntity(const Generator& generator, int entity, const RowEncoder& enco
     if (!error) error = std::current_exception();
     changed.notify_all();
   }
-  for (std::thread& t : pool) t.join();
+  pool.Join();
   if (error) std::rethrow_exception(error);
 }
 

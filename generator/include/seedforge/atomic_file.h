@@ -1,9 +1,18 @@
 // A file that appears whole or not at all.
 //
 // Bytes go to a temporary file beside the target (same directory, so the
-// rename is atomic on POSIX); Commit() renames it into place. If Commit is
-// never called, the destructor removes the temporary file. The destructor
-// never throws (the libpqxx stream_to discipline).
+// rename is atomic on POSIX), named `.NAME.tmp-PID`; Commit() renames it into
+// place. If Commit is never called, the destructor removes the temporary
+// file. The destructor never throws (the libpqxx stream_to discipline).
+//
+// A process that dies runs no destructor. For SIGINT, SIGTERM and SIGHUP,
+// RemoveTempFilesOnSignal installs a handler that removes every live
+// temporary file first. For what no handler sees (SIGKILL, a crash, a power
+// cut), the next AtomicFile for the same target removes the temporary files
+// of that target whose PID is no live process.
+//
+// Thread safety: an AtomicFile is used by one thread at a time; separate
+// AtomicFiles may live on separate threads.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +21,10 @@
 #include <string_view>
 
 namespace seedforge {
+
+namespace internal {
+struct LiveTemp;  // an entry of the signal handler's registry (atomic_file.cpp)
+}  // namespace internal
 
 class AtomicFile {
  public:
@@ -37,6 +50,14 @@ class AtomicFile {
   std::FILE* file_ = nullptr;
   bool committed_ = false;
   uint64_t bytes_ = 0;
+  internal::LiveTemp* live_ = nullptr;  // this file's entry in the signal handler's registry
 };
+
+// Makes SIGINT, SIGTERM and SIGHUP remove the temporary file of every
+// AtomicFile not yet committed or aborted, then end the process by the same
+// signal's default action (so the exit status still names the signal). A
+// signal the process ignores stays ignored. Call once, early in main, before
+// other threads start.
+void RemoveTempFilesOnSignal();
 
 }  // namespace seedforge

@@ -8,7 +8,7 @@
 //
 // Safety: only the domain's own tables are read, written or truncated, and
 // a table that already holds rows is refused unless truncate or append is
-// asked for. Passwords never appear in messages (RedactUri).
+// asked for. Passwords never appear in messages (load/conninfo.h).
 #pragma once
 
 #include <cstdint>
@@ -24,7 +24,7 @@ namespace seedforge {
 enum class ExistingRows { kRefuse, kTruncate, kAppend };
 
 struct LoadOptions {
-  std::string uri;  // libpq URI or key=value string; empty = PG* environment
+  std::string uri;  // libpq URI or key=value string; empty = PG* environment; never printed
   bool create_schema = false;
   ExistingRows existing = ExistingRows::kRefuse;
   int threads = 1;
@@ -46,8 +46,5 @@ struct LoadSummary {
 
 // Throws Error (exit 1) with the table, and the server's message, on failure.
 LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& options);
-
-// The URI or connection string with any password replaced by "***".
-std::string RedactUri(const std::string& uri);
 
 }  // namespace seedforge

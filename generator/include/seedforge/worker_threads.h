@@ -1,0 +1,44 @@
+// Starting and joining a pool's worker threads, the one part the pools of
+// seedforge share (StreamEntity in sinks/writer.cpp, `sample` in
+// cli/learn.cpp, eval::ParallelFor, the report's file readers).
+//
+// std::thread's constructor throws std::system_error when the system has no
+// thread (or no memory for its stack) left, and a std::thread destroyed while
+// still joinable calls std::terminate. WorkerThreads turns the first into a
+// seedforge::Error naming how many threads were asked for, after stopping and
+// joining the threads already running, so a pool never ends the process.
+//
+// Thread safety: a WorkerThreads is owned and used by one thread.
+#pragma once
+
+#include <functional>
+#include <thread>
+#include <vector>
+
+namespace seedforge {
+
+class WorkerThreads {
+ public:
+  // Starts `count` threads, thread t running work(t). `stop` must make every
+  // running work() return soon (set the pool's "failed" flag and notify its
+  // condition variable, say); it is called when a thread cannot be started,
+  // before the threads already started are joined, and by the destructor.
+  // Throws Error("cannot start COUNT worker threads: REASON ...") then.
+  WorkerThreads(int count, std::function<void(int)> work, std::function<void()> stop);
+
+  // Calls stop() and joins, unless Join() already ran: a pool left by an
+  // exception never terminates the process.
+  ~WorkerThreads();
+
+  WorkerThreads(const WorkerThreads&) = delete;
+  WorkerThreads& operator=(const WorkerThreads&) = delete;
+
+  // Waits for every thread to return. Idempotent.
+  void Join();
+
+ private:
+  std::function<void()> stop_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace seedforge
