@@ -71,8 +71,9 @@ struct WriteSummary {
 // Writes the outputs of a run. Throws Error (nothing left behind) on failure.
 WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& options);
 
-// PostgreSQL identifier quoting: bare when it is a plain lower-case name
-// and not a reserved word, double-quoted otherwise.
+// PostgreSQL identifier quoting, as the server's quote_ident(): bare when it
+// is a plain lower-case name and not a key word, double-quoted (with "
+// doubled) otherwise. Every name that reaches SQL goes through here.
 std::string QuoteIdent(const std::string& name);
 
 }  // namespace seedforge
