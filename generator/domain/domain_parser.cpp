@@ -18,6 +18,7 @@
 #include "domain/derive.h"
 #include "seedforge/domain.h"
 #include "seedforge/resources.h"
+#include "seedforge/utf8.h"
 
 namespace seedforge {
 
@@ -74,6 +75,9 @@ class DomainParser {
                  const std::string& what);
   bool Scalar(const YAML::Node& node, const std::string& what, std::string* out);
   bool Bool(const YAML::Node& node, const std::string& what, bool* out);
+  // Reports a name (`what`: "entity name", ...) that no quoting makes safe.
+  // `names_files`: the name is also part of output file names.
+  void CheckName(const YAML::Node& node, const std::string& what, const std::string& name, bool names_files);
 
   ParamValue ToParam(const YAML::Node& node);
   void ParseEntity(const YAML::Node& key, const YAML::Node& node, EntityDef& entity);
@@ -129,6 +133,49 @@ bool DomainParser::Bool(const YAML::Node& node, const std::string& what, bool* o
   return true;
 }
 
+// A name for messages: quoted, with control characters (and, in malformed
+// UTF-8, every byte above 0x7f) written as escapes, so that a message stays
+// on one line and shows what is wrong.
+std::string Shown(const std::string& name) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const bool valid = IsValidUtf8(name);
+  std::string out = "'";
+  for (char c : name) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7f || (u >= 0x80 && !valid)) {
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+void DomainParser::CheckName(const YAML::Node& node, const std::string& what, const std::string& name,
+                             bool names_files) {
+  // Every output quotes names (QuoteIdent, CSV and JSON escaping), so
+  // quotes, spaces, upper case and any letter are fine. What quoting cannot
+  // help with is refused here, where the file and line are known.
+  if (name.empty()) {
+    Add(node, what + " is empty");
+  } else if (!IsValidUtf8(name)) {
+    Add(node, what + " " + Shown(name) + " is not valid UTF-8");
+  } else if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    Add(node, what + " " + Shown(name) + " contains a control character; names must be printable");
+  } else if (name.size() > kMaxNameBytes) {
+    Add(node, what + " " + Shown(name) + " is " + std::to_string(name.size()) + " bytes long; PostgreSQL names are at most " +
+                  std::to_string(kMaxNameBytes) + " bytes (the server would cut it, and two names could become one)");
+  } else if (names_files && name.find_first_of("/\\") != std::string::npos) {
+    Add(node, what + " " + Shown(name) + " contains '/' or '\\', but it names output files");
+  }
+}
+
 ParamValue DomainParser::ToParam(const YAML::Node& node) {
   ParamValue value;
   value.where = At(node);
@@ -167,17 +214,29 @@ Domain DomainParser::Parse(const std::string& text) {
       for (auto it = enums.begin(); it != enums.end(); ++it) {
         EnumDef def;
         def.name = it->first.Scalar();
+        CheckName(it->first, "enum name", def.name, false);
+        if (!def.name.empty() && ParseSqlType(def.name)) {
+          Add(it->first, "enum name " + Shown(def.name) + " is the name of a built-in type");
+        }
         if (!it->second.IsSequence() || it->second.size() == 0) {
           Add(it->second, "enum '" + def.name + "' needs a list of labels");
           continue;
         }
-        for (const YAML::Node& label : it->second) def.labels.push_back(label.Scalar());
+        for (const YAML::Node& label : it->second) {
+          def.labels.push_back(label.Scalar());
+          if (def.labels.back().size() > kMaxNameBytes) {
+            Add(label, "enum label " + Shown(def.labels.back()) + " is " + std::to_string(def.labels.back().size()) +
+                           " bytes long; PostgreSQL enum labels are at most " + std::to_string(kMaxNameBytes) + " bytes");
+          }
+        }
         domain.enums.push_back(std::move(def));
         enum_names_.push_back(domain.enums.back().name);
       }
     }
   }
-  if (root["domain"]) Scalar(root["domain"], "'domain'", &domain.name);
+  if (root["domain"] && Scalar(root["domain"], "'domain'", &domain.name) && !domain.name.empty()) {
+    CheckName(root["domain"], "domain name", domain.name, true);
+  }
   if (domain.name.empty()) {
     domain.name = std::filesystem::path(file_).stem().string();
   }
@@ -191,6 +250,7 @@ Domain DomainParser::Parse(const std::string& text) {
       EntityDef entity;
       entity.name = it->first.Scalar();
       entity.where = At(it->first);
+      CheckName(it->first, "entity name", entity.name, true);
       if (domain.FindEntity(entity.name) >= 0) {
         Add(it->first, "entity '" + entity.name + "' declared twice");
         continue;
@@ -303,6 +363,7 @@ void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, En
   ColumnDef column;
   column.name = key.Scalar();
   column.where = At(key);
+  CheckName(key, "column name", column.name, false);
   std::string where = "column '" + entity.name + "." + column.name + "'";
   if (entity.FindColumn(column.name) >= 0) {
     Add(key, where + " declared twice");
@@ -446,30 +507,53 @@ void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, En
 }
 
 bool DomainParser::ParseReference(const YAML::Node& node, LinkDef& link) {
-  // "customers", "customers.customer_id" or "order_lines(order_id, line_no)"
+  // "customers", "customers.customer_id" or "order_lines(order_id, line_no)".
+  // A name is bare up to the next . ( , or ), or double-quoted as in SQL
+  // ("odd.name", "say ""hi""") when it holds one of those.
   std::string s;
   if (!Scalar(node, "'references'", &s)) return false;
-  size_t paren = s.find('(');
-  size_t dot = s.find('.');
-  if (paren != std::string::npos) {
-    if (s.back() != ')') {
-      Add(node, "malformed reference '" + s + "'; write entity(column, ...)");
-      return false;
+  size_t i = 0;
+  auto skip_spaces = [&] {
+    while (i < s.size() && s[i] == ' ') ++i;
+  };
+  auto name = [&](std::string* out) {
+    out->clear();
+    skip_spaces();
+    if (i < s.size() && s[i] == '"') {
+      for (++i; i < s.size(); ++i) {
+        if (s[i] == '"' && (i + 1 == s.size() || s[i + 1] != '"')) break;
+        if (s[i] == '"') ++i;
+        *out += s[i];
+      }
+      if (i == s.size()) return false;  // no closing quote
+      ++i;
+      skip_spaces();
+    } else {
+      while (i < s.size() && std::string_view(".(,)").find(s[i]) == std::string_view::npos) *out += s[i++];
+      while (!out->empty() && out->back() == ' ') out->pop_back();
     }
-    link.parent = s.substr(0, paren);
-    std::string inner = s.substr(paren + 1, s.size() - paren - 2);
-    std::stringstream ss(inner);
-    std::string part;
-    while (std::getline(ss, part, ',')) {
-      part.erase(0, part.find_first_not_of(' '));
-      part.erase(part.find_last_not_of(' ') + 1);
-      link.parent_columns.push_back(part);
-    }
-  } else if (dot != std::string::npos) {
-    link.parent = s.substr(0, dot);
-    link.parent_columns = {s.substr(dot + 1)};
-  } else {
-    link.parent = s;
+    return !out->empty();
+  };
+  bool ok = name(&link.parent);
+  std::string column;
+  if (ok && i < s.size() && s[i] == '.') {
+    ++i;
+    ok = name(&column);
+    link.parent_columns = {column};
+  } else if (ok && i < s.size() && s[i] == '(') {
+    do {
+      ++i;
+      ok = name(&column);
+      link.parent_columns.push_back(column);
+    } while (ok && i < s.size() && s[i] == ',');
+    ok = ok && i < s.size() && s[i] == ')';
+    ++i;
+    skip_spaces();
+  }
+  if (!ok || i < s.size()) {
+    Add(node, "malformed reference '" + s + "'; write entity, entity.column or entity(column, ...), with "
+              "\"double quotes\" around a name that holds . ( , or )");
+    return false;
   }
   return true;
 }

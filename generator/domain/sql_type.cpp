@@ -4,8 +4,10 @@
 #include <cmath>
 #include <cstdint>
 #include <regex>
+#include <string_view>
 
 #include "seedforge/domain.h"
+#include "seedforge/output.h"
 
 namespace seedforge {
 
@@ -42,6 +44,38 @@ std::optional<SqlType> ParseSqlType(const std::string& text, const std::vector<s
       {"timestamptz", F::kTimestampTz}, {"timestamp with time zone", F::kTimestampTz},
       {"uuid", F::kUuid}, {"json", F::kJson}, {"jsonb", F::kJsonb},
   };
+  // An enum type as written (case kept), or double-quoted as SQL writes it
+  // ("Mood", format_type's output for such a name), with [] for its array.
+  {
+    std::string_view raw = text;
+    auto trim = [&] {
+      while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.front()))) raw.remove_prefix(1);
+      while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.back()))) raw.remove_suffix(1);
+    };
+    trim();
+    const bool is_array = raw.size() > 2 && raw.substr(raw.size() - 2) == "[]";
+    if (is_array) {
+      raw.remove_suffix(2);
+      trim();
+    }
+    std::string name(raw);
+    if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"') {
+      name.clear();
+      for (size_t i = 1; i + 1 < raw.size(); ++i) {
+        if (raw[i] == '"' && raw[i + 1] == '"') ++i;
+        name += raw[i];
+      }
+    }
+    for (const std::string& enum_name : enum_names) {
+      if (name == enum_name) {
+        SqlType type;
+        type.family = F::kEnum;
+        type.enum_name = enum_name;
+        type.array = is_array;
+        return type;
+      }
+    }
+  }
   std::string t = Normalise(text);
   bool array = false;
   if (t.size() > 2 && t.substr(t.size() - 2) == "[]") {
@@ -118,7 +152,7 @@ std::string SqlType::ToSql() const {
     case F::kUuid: return "uuid";
     case F::kJson: return "json";
     case F::kJsonb: return "jsonb";
-    case F::kEnum: return enum_name;
+    case F::kEnum: return QuoteIdent(enum_name);
   }
   return "text";
 }

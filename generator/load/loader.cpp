@@ -41,6 +41,9 @@ LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& opti
   std::string step = "starting the transaction";
   try {
     pqxx::work tx(*connection, "seedforge_load");
+    // Rows carry UTC timestamps without a zone; a timestamptz column must
+    // read them as UTC, whatever the server's or the role's time zone.
+    tx.exec("SET LOCAL timezone = 'UTC'");
     if (options.create_schema) {
       step = "creating the schema";
       tx.exec(RenderSchema(generator, options.templates_dir).create_tables);

@@ -6,11 +6,13 @@
 
 #include <cctype>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "seedforge/error.h"
 #include "seedforge/output.h"
 #include "seedforge/resources.h"
+#include "seedforge/utf8.h"
 
 namespace seedforge {
 
@@ -47,14 +49,44 @@ std::string Upper(std::string s) {
   return s;
 }
 
-// A string literal for DDL (standard_conforming_strings: double the quote).
+// A string literal for DDL, as the server's quote_literal(): the quote
+// doubled, and with a backslash the E'' form with backslashes doubled, so
+// the literal means the same whatever standard_conforming_strings is.
 std::string Literal(const std::string& s) {
-  std::string out = "'";
+  std::string out = s.find('\\') == std::string::npos ? "'" : "E'";
   for (char c : s) {
-    if (c == '\'') out += '\'';
+    if (c == '\'' || c == '\\') out += c;
     out += c;
   }
   return out + "'";
+}
+
+// Free text (names, descriptions) for the comments of a script: on one line
+// (control characters become spaces, so nothing can end a -- comment) and
+// with no /* or */ (which open and close block comments, and nest).
+std::string CommentText(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    char ch = u < 0x20 || u == 0x7f ? ' ' : c;
+    if (!out.empty() && ((out.back() == '/' && ch == '*') || (out.back() == '*' && ch == '/'))) out += ' ';
+    out += ch;
+  }
+  return out;
+}
+
+// A constraint name in the manner of PostgreSQL's ChooseConstraintName():
+// "table_col1_col2_fkey", the parts cut to fit 63 bytes on a character
+// boundary, and a number after the label when the table already has a
+// constraint of that name (the cut, or names such as a_b + c and a + b_c,
+// can make two alike).
+std::string ConstraintName(const std::string& base, const std::string& label, std::set<std::string>& taken) {
+  for (int n = 0;; ++n) {
+    std::string suffix = "_" + label + (n ? std::to_string(n) : "");
+    std::string name = std::string(Utf8Prefix(base, kMaxNameBytes - suffix.size())) + suffix;
+    if (taken.insert(name).second) return name;
+  }
 }
 
 std::string Join(const std::vector<std::string>& parts, const std::string& separator) {
@@ -64,7 +96,9 @@ std::string Join(const std::vector<std::string>& parts, const std::string& separ
 }
 
 // What the templates see of the domain: tables in load order with columns,
-// keys and foreign keys, every name already quoted for PostgreSQL.
+// keys and foreign keys, every name already quoted for PostgreSQL. The
+// unquoted names and descriptions (raw_name, domain, description) are for
+// comments only and made safe there by CommentText.
 mst::data SchemaData(const Generator& generator) {
   const Domain& domain = generator.domain();
   mst::list tables;
@@ -74,8 +108,8 @@ mst::data SchemaData(const Generator& generator) {
     const EntityDef& entity = domain.entities[e];
     mst::data table;
     table.set("name", QuoteIdent(entity.name));
-    table.set("raw_name", entity.name);
-    table.set("description", entity.description);
+    table.set("raw_name", CommentText(entity.name));
+    table.set("description", CommentText(entity.description));
     table.set("rows", std::to_string(generator.entities()[e].rows));
     table.set("rows_marker", RowsMarker(e));
     mst::list definitions;  // columns, then table constraints, comma-separated
@@ -116,14 +150,15 @@ mst::data SchemaData(const Generator& generator) {
       reset.set("column_literal", Literal(column.name));
       sequence_resets.push_back(reset);
     }
+    std::set<std::string> constraints;  // names taken on this table
     for (const LinkDef& link : entity.links) {
       std::vector<std::string> child, parent;
       for (const std::string& c : link.columns) child.push_back(QuoteIdent(c));
       for (const std::string& c : link.parent_columns) parent.push_back(QuoteIdent(c));
-      std::string constraint = entity.name + "_" + Join(link.columns, "_") + "_fkey";
+      std::string constraint = ConstraintName(entity.name + "_" + Join(link.columns, "_"), "fkey", constraints);
       mst::data fk;
       fk.set("table", QuoteIdent(entity.name));
-      fk.set("constraint", QuoteIdent(constraint.substr(0, 63)));  // NAMEDATALEN - 1
+      fk.set("constraint", QuoteIdent(constraint));
       fk.set("columns", Join(child, ", "));
       fk.set("parent", QuoteIdent(link.parent));
       fk.set("parent_columns", Join(parent, ", "));
@@ -141,8 +176,8 @@ mst::data SchemaData(const Generator& generator) {
   }
   mst::data data;
   data.set("enums", enums);
-  data.set("domain", domain.name);
-  data.set("description", domain.description);
+  data.set("domain", CommentText(domain.name));
+  data.set("description", CommentText(domain.description));
   data.set("tables", tables);
   data.set("foreign_keys", foreign_keys);
   data.set("sequence_resets", sequence_resets);

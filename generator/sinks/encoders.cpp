@@ -1,10 +1,13 @@
 // Per-format row encoders. Each appends to a caller-owned string, so a
 // worker thread reuses one buffer for a whole run.
+#include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
-#include <set>
+#include <iterator>
 
 #include "seedforge/output.h"
+#include "seedforge/utf8.h"
 
 namespace seedforge {
 
@@ -32,22 +35,46 @@ std::string_view FormatName(Format format) {
 
 std::vector<std::string> FormatNames() { return {"csv", "jsonl", "json", "sql", "copy", "ddl"}; }
 
+namespace {
+
+// The key words PostgreSQL's quote_ident() quotes: every one not in the
+// "unreserved" category (reserved, type or function name, column name),
+// from pg_get_keywords() of PostgreSQL 15, plus the words later versions
+// made key words (system_user, json and the json_* functions, merge_action),
+// so that a script written here still loads there. Quoting one word more
+// than needed is harmless; one fewer breaks a script.
+constexpr std::string_view kKeywords[] = {
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization",
+    "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast", "char", "character",
+    "check", "coalesce", "collate", "collation", "column", "concurrently", "constraint", "create",
+    "cross", "current_catalog", "current_date", "current_role", "current_schema", "current_time",
+    "current_timestamp", "current_user", "dec", "decimal", "default", "deferrable", "desc", "distinct",
+    "do", "else", "end", "except", "exists", "extract", "false", "fetch", "float", "for", "foreign",
+    "freeze", "from", "full", "grant", "greatest", "group", "grouping", "having", "ilike", "in",
+    "initially", "inner", "inout", "int", "integer", "intersect", "interval", "into", "is", "isnull",
+    "join", "json", "json_array", "json_arrayagg", "json_exists", "json_object", "json_objectagg",
+    "json_query", "json_scalar", "json_serialize", "json_table", "json_value", "lateral", "leading",
+    "least", "left", "like", "limit", "localtime", "localtimestamp", "merge_action", "national",
+    "natural", "nchar", "none", "normalize", "not", "notnull", "null", "nullif", "numeric", "offset",
+    "on", "only", "or", "order", "out", "outer", "overlaps", "overlay", "placing", "position",
+    "precision", "primary", "real", "references", "returning", "right", "row", "select",
+    "session_user", "setof", "similar", "smallint", "some", "substring", "symmetric", "system_user",
+    "table", "tablesample", "then", "time", "timestamp", "to", "trailing", "treat", "trim", "true",
+    "union", "unique", "user", "using", "values", "varchar", "variadic", "verbose", "when", "where",
+    "window", "with", "xmlattributes", "xmlconcat", "xmlelement", "xmlexists", "xmlforest",
+    "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot", "xmlserialize", "xmltable"};
+
+}  // namespace
+
 std::string QuoteIdent(const std::string& name) {
-  // PostgreSQL's reserved key words (SQL Key Words appendix, "reserved" in
-  // the PostgreSQL column), the ones a table or column could plausibly use.
-  static const std::set<std::string> kReserved = {
-      "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both",
-      "case", "cast", "check", "collate", "column", "constraint", "create", "current_catalog",
-      "current_date", "current_role", "current_time", "current_timestamp", "current_user",
-      "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false",
-      "fetch", "for", "foreign", "from", "grant", "group", "having", "in", "initially",
-      "intersect", "into", "lateral", "leading", "limit", "localtime", "localtimestamp", "not",
-      "null", "offset", "on", "only", "or", "order", "placing", "primary", "references",
-      "returning", "select", "session_user", "some", "symmetric", "table", "then", "to",
-      "trailing", "true", "union", "unique", "user", "using", "variadic", "when", "where",
-      "window", "with"};
-  bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9') && !kReserved.count(name);
+  // PostgreSQL's quote_identifier() (src/backend/utils/adt/ruleutils.c):
+  // bare only when it starts with a-z or _, continues with a-z, 0-9 or _,
+  // and is not a key word that needs quoting. Anything else (upper case,
+  // a leading digit, spaces, quotes, non-ASCII letters) is double-quoted
+  // with " doubled, which keeps it exactly as written.
+  bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
   for (char c : name) plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+  plain = plain && std::find(std::begin(kKeywords), std::end(kKeywords), name) == std::end(kKeywords);
   if (plain) return name;
   std::string out = "\"";
   for (char c : name) {
@@ -57,62 +84,37 @@ std::string QuoteIdent(const std::string& name) {
   return out + "\"";
 }
 
-namespace {
-
-bool IsTextual(ValueKind k) {
-  return k == ValueKind::kText || k == ValueKind::kUuid || k == ValueKind::kDate ||
-         k == ValueKind::kTimestamp;
-}
-
-// RFC 4180. NULL is an empty field; an empty string is "" so the two differ.
-class CsvEncoder : public RowEncoder {
- public:
-  void Encode(const Batch& batch, std::string& out) const override {
-    for (size_t i = 0; i < batch.size; ++i) {
-      for (size_t c = 0; c < batch.columns.size(); ++c) {
-        if (c) out += ',';
-        const Column& col = batch.columns[c];
-        if (col.IsNull(i)) continue;
-        if (col.kind == ValueKind::kText) {
-          AppendField(col.texts[i], out);
-        } else {
-          col.AppendText(i, out);
-        }
-      }
-      out += '\n';
-    }
-  }
-
- private:
-  static void AppendField(const std::string& s, std::string& out) {
-    // Characters that force quoting, looked up in a table: this loop runs
-    // for every text value of every row.
-    static constexpr auto kSpecial = [] {
-      std::array<bool, 256> table{};
-      table[static_cast<unsigned char>(',')] = table[static_cast<unsigned char>('"')] = true;
-      table[static_cast<unsigned char>('\n')] = table[static_cast<unsigned char>('\r')] = true;
-      return table;
-    }();
-    bool quote = s.empty() || s.front() == ' ' || s.back() == ' ';
-    for (size_t i = 0; i < s.size() && !quote; ++i) quote = kSpecial[static_cast<unsigned char>(s[i])];
-    if (!quote) {
-      out.append(s);
-      return;
-    }
-    out += '"';
-    for (char c : s) {
-      if (c == '"') out += '"';
-      out += c;
-    }
-    out += '"';
-  }
-};
-
 void AppendJsonString(std::string_view s, std::string& out) {
+  // Bytes that can be copied as they are, looked up in a table so that runs
+  // of them are appended at once: this runs for every text value of every row.
+  static constexpr auto kPlain = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0x20; c < 0x80; ++c) table[c] = c != '"' && c != '\\';
+    return table;
+  }();
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t run = i;
+    while (run < s.size() && kPlain[static_cast<unsigned char>(s[run])]) ++run;
+    out.append(s.data() + i, run - i);
+    if (run == s.size()) break;
+    i = run;
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      // UTF-8 passes through unchanged (RFC 8259 section 7); a malformed
+      // byte becomes U+FFFD so that the output stays valid JSON.
+      size_t n = Utf8CharLength(s, i);
+      if (n == 0) {
+        out += "\\ufffd";
+        ++i;
+      } else {
+        out.append(s.data() + i, n);
+        i += n;
+      }
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -122,16 +124,426 @@ void AppendJsonString(std::string_view s, std::string& out) {
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
       default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += ch;  // UTF-8 passes through unchanged (RFC 8259 section 7)
-        }
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
     }
+    ++i;
   }
   out += '"';
+}
+
+namespace {
+
+bool IsTextual(ValueKind k) {
+  return k == ValueKind::kText || k == ValueKind::kUuid || k == ValueKind::kDate ||
+         k == ValueKind::kTimestamp;
+}
+
+// RFC 4180: quoted when it holds a comma, quote or line break, is empty (so
+// that "" differs from NULL, an empty field) or starts or ends with a space.
+void AppendCsvField(std::string_view s, std::string& out) {
+  // Characters that force quoting, looked up in a table: this loop runs
+  // for every text value of every row.
+  static constexpr auto kSpecial = [] {
+    std::array<bool, 256> table{};
+    table[static_cast<unsigned char>(',')] = table[static_cast<unsigned char>('"')] = true;
+    table[static_cast<unsigned char>('\n')] = table[static_cast<unsigned char>('\r')] = true;
+    return table;
+  }();
+  bool quote = s.empty() || s.front() == ' ' || s.back() == ' ';
+  for (size_t i = 0; i < s.size() && !quote; ++i) quote = kSpecial[static_cast<unsigned char>(s[i])];
+  if (!quote) {
+    out.append(s);
+    return;
+  }
+  out += '"';
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+class CsvEncoder : public RowEncoder {
+ public:
+  void Encode(const Batch& batch, std::string& out) const override {
+    for (size_t i = 0; i < batch.size; ++i) {
+      for (size_t c = 0; c < batch.columns.size(); ++c) {
+        if (c) out += ',';
+        const Column& col = batch.columns[c];
+        if (col.IsNull(i)) continue;
+        if (col.kind == ValueKind::kText) {
+          AppendCsvField(col.texts[i], out);
+        } else {
+          col.AppendText(i, out);
+        }
+      }
+      out += '\n';
+    }
+  }
+};
+
+// JavaScript reads JSON numbers as doubles. Integers within
+// ±Number.MAX_SAFE_INTEGER, and decimals of at most 15 significant digits
+// (DBL_DIG: every such decimal survives the trip through a double), keep
+// their exact value there; other values are written as strings.
+constexpr int64_t kMaxSafeInteger = (int64_t{1} << 53) - 1;
+constexpr int64_t kMaxExactDecimal = 999'999'999'999'999;  // 15 digits
+
+bool IsExactInJavaScript(int64_t unscaled, int scale) {
+  const int64_t limit = scale > 0 ? kMaxExactDecimal : kMaxSafeInteger;
+  return unscaled >= -limit && unscaled <= limit;
+}
+
+// Whether s is one JSON value (RFC 8259) with nothing but white space around
+// it, in well-formed UTF-8, with no lone surrogate escapes (which strict
+// parsers, nlohmann's and PostgreSQL's jsonb among them, refuse). Iterative,
+// so that deep nesting cannot exhaust the stack.
+bool IsJson(std::string_view s) {
+  enum class Want { kValue, kValueOrClose, kKeyOrClose, kKey, kColon, kCommaOrClose, kEnd };
+  std::string open;  // the open containers, '{' or '['; rarely beyond the SSO buffer
+  Want want = Want::kValue;
+  size_t i = 0;
+  const size_t n = s.size();
+  auto hex4 = [&](size_t at, unsigned* value) {
+    if (n - at < 4) return false;
+    unsigned v = 0;
+    for (size_t k = at; k < at + 4; ++k) {
+      char c = s[k];
+      v <<= 4;
+      if (c >= '0' && c <= '9') {
+        v |= c - '0';
+      } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+        v |= (c | 0x20) - 'a' + 10;
+      } else {
+        return false;
+      }
+    }
+    *value = v;
+    return true;
+  };
+  auto string = [&] {  // s[i] is the opening quote
+    for (++i; i < n;) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c == '"') {
+        ++i;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c >= 0x80) {
+        size_t len = Utf8CharLength(s, i);
+        if (len == 0) return false;
+        i += len;
+        continue;
+      }
+      if (c != '\\') {
+        ++i;
+        continue;
+      }
+      if (++i == n) return false;
+      if (s[i] != 'u') {
+        if (std::string_view("\"\\/bfnrt").find(s[i]) == std::string_view::npos) return false;
+        ++i;
+        continue;
+      }
+      unsigned unit = 0;
+      if (!hex4(i + 1, &unit)) return false;
+      i += 5;
+      if (unit >= 0xDC00 && unit <= 0xDFFF) return false;  // a low surrogate alone
+      if (unit >= 0xD800 && unit <= 0xDBFF) {
+        unsigned low = 0;
+        if (n - i < 6 || s[i] != '\\' || s[i + 1] != 'u' || !hex4(i + 2, &low) || low < 0xDC00 || low > 0xDFFF) {
+          return false;
+        }
+        i += 6;
+      }
+    }
+    return false;
+  };
+  auto digits = [&] {
+    size_t from = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > from;
+  };
+  auto number = [&] {
+    if (s[i] == '-') ++i;
+    if (i < n && s[i] == '0') {
+      ++i;
+    } else if (!digits()) {
+      return false;
+    }
+    if (i < n && s[i] == '.') {
+      ++i;
+      if (!digits()) return false;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+      ++i;
+      if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+      if (!digits()) return false;
+    }
+    return true;
+  };
+  auto complete = [&] { want = open.empty() ? Want::kEnd : Want::kCommaOrClose; };
+  while (true) {
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+    if (i == n) return want == Want::kEnd;
+    const char c = s[i];
+    switch (want) {
+      case Want::kEnd: return false;
+      case Want::kColon:
+        if (c != ':') return false;
+        ++i;
+        want = Want::kValue;
+        continue;
+      case Want::kKeyOrClose:
+      case Want::kKey:
+        if (c == '}' && want == Want::kKeyOrClose) {
+          ++i;
+          open.pop_back();
+          complete();
+          continue;
+        }
+        if (c != '"' || !string()) return false;
+        want = Want::kColon;
+        continue;
+      case Want::kCommaOrClose:
+        if (c == ',') {
+          ++i;
+          want = open.back() == '{' ? Want::kKey : Want::kValue;
+          continue;
+        }
+        if (c != (open.back() == '{' ? '}' : ']')) return false;
+        ++i;
+        open.pop_back();
+        complete();
+        continue;
+      case Want::kValueOrClose:
+        if (c == ']') {
+          ++i;
+          open.pop_back();
+          complete();
+          continue;
+        }
+        [[fallthrough]];
+      case Want::kValue:
+        if (c == '{' || c == '[') {
+          open += c;
+          ++i;
+          want = c == '{' ? Want::kKeyOrClose : Want::kValueOrClose;
+          continue;
+        }
+        if (c == '"') {
+          if (!string()) return false;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+          if (!number()) return false;
+        } else if (s.substr(i, 4) == "true" || s.substr(i, 4) == "null") {
+          i += 4;
+        } else if (s.substr(i, 5) == "false") {
+          i += 5;
+        } else {
+          return false;
+        }
+        complete();
+        continue;
+    }
+  }
+}
+
+// A json or jsonb value goes in as the JSON it is. Line breaks can only be
+// white space between tokens there (IsJson refuses them inside strings), and
+// become spaces so that a JSON Lines row stays on one line. Text that is not
+// JSON is written as a JSON string.
+void AppendJsonValue(std::string_view s, std::string& out) {
+  if (!IsJson(s)) {
+    AppendJsonString(s, out);
+    return;
+  }
+  size_t from = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\n' || s[i] == '\r') {
+      out.append(s.data() + from, i - from);
+      out += ' ';
+      from = i + 1;
+    }
+  }
+  out.append(s.data() + from, s.size() - from);
+}
+
+// A numeric as PostgreSQL prints it with a fraction ("-12.30"), of at most
+// 15 significant digits: as it is, the text is a JSON number that a double
+// holds exactly, as for numeric columns.
+bool IsExactDecimalText(std::string_view t) {
+  const size_t begin = !t.empty() && t[0] == '-' ? 1 : 0;
+  size_t k = begin, significant = 0;
+  bool point = false;
+  for (; k < t.size(); ++k) {
+    if (t[k] == '.' && !point && k > begin && k + 1 < t.size()) {
+      point = true;
+    } else if (t[k] >= '0' && t[k] <= '9') {
+      if (significant > 0 || t[k] != '0') ++significant;
+    } else {
+      return false;
+    }
+  }
+  const bool leading_zero = t.size() > begin + 1 && t[begin] == '0' && t[begin + 1] != '.';  // not JSON
+  return point && !leading_zero && significant <= 15;
+}
+
+// One element of an array literal, typed by the array's element type.
+// `bare`: unquoted and without backslash escapes (only such an element can
+// be NULL).
+void AppendArrayElement(std::string_view text, bool bare, SqlType::Family element, std::string& out) {
+  using F = SqlType::Family;
+  auto equals_ignoring_case = [&](std::string_view word) {
+    if (text.size() != word.size()) return false;
+    for (size_t k = 0; k < word.size(); ++k) {
+      if ((text[k] | 0x20) != word[k]) return false;
+    }
+    return true;
+  };
+  if (bare && equals_ignoring_case("null")) {
+    out += "null";
+    return;
+  }
+  switch (element) {
+    case F::kSmallInt:
+    case F::kInteger:
+    case F::kBigInt:
+    case F::kNumeric: {
+      int64_t v = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec == std::errc() && end == text.data() + text.size() && IsExactInJavaScript(v, 0)) {
+        AppendInt(v, out);
+        return;
+      }
+      if (element != F::kNumeric) break;
+      if (IsExactDecimalText(text)) {
+        out.append(text);
+        return;
+      }
+      if (equals_ignoring_case("nan") || equals_ignoring_case("infinity") || equals_ignoring_case("-infinity")) {
+        out += "null";
+        return;
+      }
+      break;
+    }
+    case F::kReal:
+    case F::kDouble: {
+      double v = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec == std::errc() && end == text.data() + text.size()) {
+        if (std::isfinite(v)) {
+          AppendDouble(v, out);
+        } else {
+          out += "null";  // JSON has no NaN or infinity, as for float columns
+        }
+        return;
+      }
+      break;
+    }
+    case F::kBoolean:
+      if (equals_ignoring_case("t") || equals_ignoring_case("true")) {
+        out += "true";
+        return;
+      }
+      if (equals_ignoring_case("f") || equals_ignoring_case("false")) {
+        out += "false";
+        return;
+      }
+      break;
+    case F::kJson:
+    case F::kJsonb: AppendJsonValue(text, out); return;
+    default: break;
+  }
+  AppendJsonString(text, out);
+}
+
+// Appends a PostgreSQL array literal ("{a,\"b c\",NULL}", "{{1,2},{3,4}}",
+// as array_in reads it) as a JSON array of typed elements, nested for more
+// dimensions. Returns false, with `out` as it was, when `text` is not such a
+// literal. `element` is a buffer for unescaped elements.
+bool AppendArrayAsJson(std::string_view text, SqlType::Family element_type, std::string& element,
+                       std::string& out) {
+  // array_isspace() of src/backend/utils/adt/arrayfuncs.c.
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
+  const size_t start = out.size();
+  auto fail = [&] {
+    out.resize(start);
+    return false;
+  };
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n && space(text[i])) ++i;
+  if (i < n && text[i] == '[') {  // explicit bounds, "[0:1]={a,b}"
+    size_t eq = text.find('=', i);
+    if (eq == std::string_view::npos) return fail();
+    i = eq + 1;
+    while (i < n && space(text[i])) ++i;
+  }
+  if (i == n || text[i] != '{') return fail();
+  enum class Want { kValue, kValueOrClose, kCommaOrClose };
+  Want want = Want::kValue;
+  int depth = 0;
+  while (true) {
+    while (i < n && space(text[i])) ++i;
+    if (i == n) return fail();
+    const char c = text[i];
+    if (want == Want::kCommaOrClose || (want == Want::kValueOrClose && c == '}')) {
+      if (c == ',') {
+        out += ',';
+        want = Want::kValue;
+      } else if (c == '}') {
+        out += ']';
+        if (--depth == 0) break;
+        want = Want::kCommaOrClose;
+      } else {
+        return fail();
+      }
+      ++i;
+      continue;
+    }
+    if (c == '{') {
+      out += '[';
+      ++depth;
+      ++i;
+      want = Want::kValueOrClose;
+      continue;
+    }
+    if (c == '}' || c == ',') return fail();
+    element.clear();
+    bool bare = true;
+    if (c == '"') {
+      bare = false;
+      for (++i;; ++i) {
+        if (i == n) return fail();
+        if (text[i] == '"') break;
+        if (text[i] == '\\' && ++i == n) return fail();
+        element += text[i];
+      }
+      ++i;
+    } else {
+      size_t kept = 0;  // length without trailing unescaped white space
+      for (; i < n && text[i] != ',' && text[i] != '}'; ++i) {
+        if (text[i] == '"' || text[i] == '{') return fail();
+        if (text[i] == '\\') {
+          if (++i == n) return fail();
+          bare = false;
+          element += text[i];
+          kept = element.size();
+          continue;
+        }
+        element += text[i];
+        if (!space(text[i])) kept = element.size();
+      }
+      element.resize(kept);
+    }
+    AppendArrayElement(element, bare, element_type, out);
+    want = Want::kCommaOrClose;
+  }
+  ++i;
+  while (i < n && space(text[i])) ++i;
+  return i == n ? true : fail();
 }
 
 // One JSON object per row; `array` adds the separators of a JSON array.
@@ -139,23 +551,34 @@ class JsonEncoder : public RowEncoder {
  public:
   JsonEncoder(const EntityDef& entity, bool array) : array_(array) {
     for (const ColumnDef& c : entity.columns) {
-      std::string key;
-      AppendJsonString(c.name, key);
-      keys_.push_back(key + ":");
+      Field field;
+      AppendJsonString(c.name, field.key);
+      field.key += ':';
+      field.shape = c.type.array ? Shape::kArray
+                    : c.type.family == SqlType::Family::kJson || c.type.family == SqlType::Family::kJsonb
+                        ? Shape::kJson
+                        : Shape::kScalar;
+      field.element = c.type.family;
+      fields_.push_back(std::move(field));
     }
   }
 
   void Encode(const Batch& batch, std::string& out) const override {
-    std::string text;
+    std::string text, element;  // buffers, reused for every value of the batch
     for (size_t i = 0; i < batch.size; ++i) {
       if (array_) out += (batch.first_row + i == 0) ? "\n" : ",\n";
       out += '{';
       for (size_t c = 0; c < batch.columns.size(); ++c) {
         if (c) out += ',';
-        out += keys_[c];
+        const Field& field = fields_[c];
+        out += field.key;
         const Column& col = batch.columns[c];
         if (col.IsNull(i)) {
           out += "null";
+        } else if (col.kind == ValueKind::kText && field.shape == Shape::kJson) {
+          AppendJsonValue(col.texts[i], out);
+        } else if (col.kind == ValueKind::kText && field.shape == Shape::kArray) {
+          if (!AppendArrayAsJson(col.texts[i], field.element, element, out)) AppendJsonString(col.texts[i], out);
         } else if (col.kind == ValueKind::kText || col.kind == ValueKind::kUuid) {
           AppendJsonString(col.texts[i], out);
         } else if (IsTextual(col.kind)) {
@@ -164,6 +587,11 @@ class JsonEncoder : public RowEncoder {
           AppendJsonString(text, out);
         } else if (col.kind == ValueKind::kFloat && !std::isfinite(col.floats[i])) {
           out += "null";  // JSON has no NaN or infinity
+        } else if ((col.kind == ValueKind::kInt || col.kind == ValueKind::kDecimal) &&
+                   !IsExactInJavaScript(col.ints[i], col.kind == ValueKind::kDecimal ? col.scale : 0)) {
+          out += '"';
+          col.AppendText(i, out);
+          out += '"';
         } else {
           col.AppendText(i, out);
         }
@@ -174,8 +602,15 @@ class JsonEncoder : public RowEncoder {
   }
 
  private:
+  enum class Shape : uint8_t { kScalar, kJson, kArray };
+  struct Field {
+    std::string key;  // "name": escaped, with its colon
+    Shape shape = Shape::kScalar;
+    SqlType::Family element = SqlType::Family::kText;  // of arrays
+  };
+
   bool array_;
-  std::vector<std::string> keys_;
+  std::vector<Field> fields_;
 };
 
 // Multi-row INSERT statements (standard_conforming_strings on: only the
@@ -312,7 +747,7 @@ std::string EntityFilePrefix(Format format, const EntityDef& entity) {
   std::string header;
   for (size_t c = 0; c < entity.columns.size(); ++c) {
     if (c) header += ',';
-    header += entity.columns[c].name;
+    AppendCsvField(entity.columns[c].name, header);
   }
   return header + "\n";
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "seedforge/output.h"
 #include "seedforge/tables.h"
 
 namespace seedforge {
@@ -359,15 +360,6 @@ class TextProvider : public Provider {
   int64_t min_words_, max_words_, max_length_;
 };
 
-void AppendJsonText(std::string_view s, std::string& out) {
-  out += '"';
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += '"';
-}
-
 class JsonProvider : public Provider {
  public:
   explicit JsonProvider(std::vector<std::string> keys) : keys_(std::move(keys)) {}
@@ -380,11 +372,11 @@ class JsonProvider : public Provider {
       s = "{";
       for (size_t k = 0; k < keys_.size(); ++k) {
         if (k) s += ", ";
-        AppendJsonText(keys_[k], s);
+        AppendJsonString(keys_[k], s);
         s += ": ";
         switch (k % 4) {
           case 0: AppendInt(random.Between(1, 100000), s); break;
-          case 1: AppendJsonText(kWords[random.Below(kWordCount)], s); break;
+          case 1: AppendJsonString(kWords[random.Below(kWordCount)], s); break;
           case 2: AppendDecimal(random.Between(0, 10000), 2, s); break;
           default: s += random.Chance(0.5) ? "true" : "false";
         }

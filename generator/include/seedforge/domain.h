@@ -22,6 +22,11 @@
 
 namespace seedforge {
 
+// The longest name (entity, column, enum type, enum label, domain) in bytes:
+// PostgreSQL's NAMEDATALEN - 1. The server would cut a longer identifier
+// silently, and two names could become one, so the parser refuses them.
+constexpr size_t kMaxNameBytes = 63;
+
 // A PostgreSQL column type, as far as seedforge needs to know it.
 struct SqlType {
   enum class Family {
@@ -37,7 +42,9 @@ struct SqlType {
   std::string enum_name;  // kEnum
   bool array = false;     // an array of the type above ("text[]")
 
-  std::string ToSql() const;  // "varchar(40)", "numeric(12,2)", "timestamptz"
+  // SQL text: "varchar(40)", "numeric(12,2)", "timestamptz", an enum name
+  // quoted where SQL needs it ("\"Mood\"[]").
+  std::string ToSql() const;
   bool IsInteger() const;
   bool IsText() const;
   // Types whose values are written as text in any output (json, enums,
@@ -53,7 +60,8 @@ struct SqlType {
 };
 
 // Parses "bigint", "varchar(40)", "numeric(12, 2)", "timestamp with time zone",
-// "text[]"...; names in `enum_names` are enum types.
+// "text[]"...; names in `enum_names` are enum types, written as they are
+// or double-quoted as in SQL ("Mood", "\"Mood\"[]").
 std::optional<SqlType> ParseSqlType(const std::string& text,
                                     const std::vector<std::string>& enum_names = {});
 

@@ -35,7 +35,10 @@ class RowEncoder {
 };
 
 // csv, jsonl, json: one file per entity; sql: INSERT statements; copy: the
-// data lines of a COPY ... FROM stdin block (text format).
+// data lines of a COPY ... FROM stdin block (text format). JSON follows the
+// column types of `entity`: json/jsonb values nest as JSON, arrays become
+// JSON arrays, integers a double cannot hold exactly become strings
+// (docs/output-formats.md).
 std::unique_ptr<RowEncoder> MakeRowEncoder(Format format, const EntityDef& entity);
 
 // A COPY text encoder of some columns only (`columns`, in that order; all
@@ -71,8 +74,14 @@ struct WriteSummary {
 // Writes the outputs of a run. Throws Error (nothing left behind) on failure.
 WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& options);
 
-// PostgreSQL identifier quoting: bare when it is a plain lower-case name
-// and not a reserved word, double-quoted otherwise.
+// PostgreSQL identifier quoting, as the server's quote_ident(): bare when it
+// is a plain lower-case name and not a key word, double-quoted (with "
+// doubled) otherwise. Every name that reaches SQL goes through here.
 std::string QuoteIdent(const std::string& name);
+
+// Appends s as a JSON string literal, quotes included (RFC 8259). Control
+// characters are escaped; UTF-8 passes through, and a malformed byte becomes
+// U+FFFD, so the result is always valid JSON.
+void AppendJsonString(std::string_view s, std::string& out);
 
 }  // namespace seedforge
