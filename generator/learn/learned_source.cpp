@@ -102,6 +102,8 @@ std::unique_ptr<LearnedSource> LoadModelRef(const ModelRef& ref, const std::stri
     }
     FitOptions options;  // seed 1: the same plan fits the same model
     options.threads = 1;
+    if (ref.epochs > 0) options.epochs = ref.epochs;
+    if (ref.batch_size > 0) options.batch_size = ref.batch_size;
     model->Fit(table, options);
   }
   SampleSpec spec;

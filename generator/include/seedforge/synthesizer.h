@@ -229,10 +229,11 @@ std::unique_ptr<LearnedSource> MakeLearnedSource(std::shared_ptr<const Synthesiz
 
 // The ModelLoader of domains (GenerateOptions::model_loader): `model: PATH`
 // loads a model file, `model: {from: DATA.csv, synthesizer: copula}` fits one
-// (seed 1, so a plan is reproducible). PATH is relative to the domain file;
-// when no such file exists, it is looked up among the files built into the
-// binary (seeds/...), which is how built-in domains reach their sample
-// data. Throws InputError at ref.where when the file is missing or bad.
+// (seed 1 and one thread, so a plan is reproducible; ref.epochs and
+// ref.batch_size when given). PATH is relative to the domain file; when no
+// such file exists, it is looked up among the files built into the binary
+// (seeds/...), which is how built-in domains reach their sample data.
+// Throws InputError at ref.where when the file is missing or bad.
 std::unique_ptr<LearnedSource> LoadModelRef(const ModelRef& ref, const std::string& domain_file);
 
 }  // namespace seedforge
