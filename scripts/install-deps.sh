@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config ccache
   libyaml-cpp-dev libfmt-dev libcli11-dev libeigen3-dev
   libkainjow-mustache-dev nlohmann-json3-dev
-  libpqxx-dev libpq-dev
+  libpqxx-dev libpq-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libtorch-dev libopenblas0-openmp
   postgresql-15 postgresql-client-15

@@ -4,10 +4,49 @@
 #include <cstdio>
 
 #include "seedforge/error.h"
+#include "seedforge/model_cache.h"
 #include "seedforge/params.h"
 #include "seedforge/synthesizer.h"
 
 namespace seedforge {
+
+namespace {
+
+ModelLoadOptions MakeModelLoadOptions(const RunArgs& args, const ModelMessages& messages) {
+  ModelLoadOptions load;
+  if (!args.no_cache) {
+    std::function<void(const std::string&)> warn;
+    if (messages.warnings) {
+      warn = [](const std::string& message) { std::fprintf(stderr, "seedforge: warning: %s\n", message.c_str()); };
+    }
+    load.cache = std::make_shared<ModelCache>(DefaultModelCacheDir(), std::move(warn));
+  }
+  if (messages.progress) {
+    load.progress = [](const ModelRef& ref, const FitProgress& p) {
+      if (p.epochs == 0) return;
+      const double per_epoch = p.epoch > 0 ? p.seconds / p.epoch : 0;
+      std::fprintf(stderr, "\r\033[K%s: %s epoch %d/%d, ETA %s", ref.path.c_str(), ref.synthesizer.c_str(), p.epoch,
+                   p.epochs, Duration(per_epoch * (p.epochs - p.epoch)).c_str());
+      std::fflush(stderr);
+    };
+    load.loaded = [](const ModelRef& ref, const ModelLoadInfo& info) {
+      // The copula fits in milliseconds and model files load as fast: only
+      // training, or the training a cache entry saved, is worth a line.
+      if (info.origin == ModelOrigin::kFile || info.synthesizer == "copula") return;
+      if (info.origin == ModelOrigin::kCache) {
+        std::fprintf(stderr, "seedforge: %s model of %s read from the cache (%s)\n", info.synthesizer.c_str(),
+                     info.source.c_str(), info.cache_file.c_str());
+      } else {
+        std::fprintf(stderr, "\r\033[Kseedforge: %s model of %s trained in %.2f s%s%s\n", info.synthesizer.c_str(),
+                     info.source.c_str(), info.fit_seconds, info.cache_file.empty() ? "" : ", cached as ",
+                     info.cache_file.c_str());
+      }
+    };
+  }
+  return load;
+}
+
+}  // namespace
 
 void AddRunOptions(CLI::App& command, RunArgs& args) {
   command.add_option("-d,--domain", args.domain, "Built-in domain name, or path to a domain file (with a '/' or a .yaml/.yml suffix)")->required();
@@ -19,9 +58,12 @@ void AddRunOptions(CLI::App& command, RunArgs& args) {
   command.add_option("--as-of", args.as_of,
                      "Reference date YYYY-MM-DD for ages and expiry dates (default: today, UTC); "
                      "pin it for fixtures that must not change from day to day");
+  command.add_flag("--no-cache", args.no_cache,
+                   "Train the domain's ctgan/tvae models from their data even when an earlier run cached them "
+                   "(and cache nothing)");
 }
 
-GenerateOptions MakeGenerateOptions(const RunArgs& args, const Domain& domain) {
+GenerateOptions MakeGenerateOptions(const RunArgs& args, const Domain& domain, const ModelMessages& messages) {
   GenerateOptions options;
   options.seed = args.seed;
   // CLI11's check lets NaN through (every comparison with it is false).
@@ -47,8 +89,21 @@ GenerateOptions MakeGenerateOptions(const RunArgs& args, const Domain& domain) {
     throw UsageError("--as-of expects a date YYYY-MM-DD, got '" + args.as_of + "'");
   }
   (void)domain;
-  options.model_loader = LoadModelRef;  // domains' learned columns
+  options.model_loader = MakeModelLoader(MakeModelLoadOptions(args, messages));  // domains' learned columns
   return options;
+}
+
+std::string Duration(double seconds) {
+  char text[32];
+  if (seconds < 60) {
+    std::snprintf(text, sizeof(text), "%.0fs", seconds);
+  } else if (seconds < 3600) {
+    std::snprintf(text, sizeof(text), "%dm%02ds", static_cast<int>(seconds) / 60, static_cast<int>(seconds) % 60);
+  } else {
+    std::snprintf(text, sizeof(text), "%dh%02dm", static_cast<int>(seconds) / 3600,
+                  static_cast<int>(seconds) % 3600 / 60);
+  }
+  return text;
 }
 
 std::string FormatDate(int64_t days) {

@@ -19,15 +19,28 @@ struct RunArgs {
   double scale = 1.0;
   uint64_t seed = 1;
   std::string as_of;  // YYYY-MM-DD; default today (UTC)
+  bool no_cache = false;  // neither read nor write the model cache
 };
 
 void AddRunOptions(CLI::App& command, RunArgs& args);
 
-// Turns the options into GenerateOptions; throws UsageError naming a bad
+// What a command prints on stderr while it fits or loads a domain's models.
+struct ModelMessages {
+  // Training epochs, then whether a neural model was trained or read from
+  // the model cache: the progress convention (a terminal, or --progress).
+  bool progress = false;
+  // A model cache that cannot be written (off with --quiet).
+  bool warnings = true;
+};
+
+// Turns the options into GenerateOptions, whose model loader uses the model
+// cache (model_cache.h) unless --no-cache; throws UsageError naming a bad
 // --rows or --as-of value.
-GenerateOptions MakeGenerateOptions(const RunArgs& args, const Domain& domain);
+GenerateOptions MakeGenerateOptions(const RunArgs& args, const Domain& domain, const ModelMessages& messages = {});
 
 std::string FormatDate(int64_t days);
+// "42s", "3m05s", "2h10m": a duration for progress lines.
+std::string Duration(double seconds);
 
 // One line of progress on stderr, rewritten in place; silent when disabled.
 class ProgressLine {

@@ -32,7 +32,8 @@ struct GenerateArgs {
 void RunGenerate(const GenerateArgs& args) {
   auto format = ParseFormat(args.format);
   Domain domain = LoadDomain(args.run.domain, BuiltinRegistry());
-  GenerateOptions options = MakeGenerateOptions(args.run, domain);
+  const bool show = !args.quiet && (args.progress || ::isatty(STDERR_FILENO));
+  GenerateOptions options = MakeGenerateOptions(args.run, domain, {.progress = show, .warnings = !args.quiet});
   Generator generator(domain, BuiltinRegistry(), options);
 
   WriteOptions write;
@@ -41,7 +42,6 @@ void RunGenerate(const GenerateArgs& args) {
   write.threads = ThreadsOrCores(args.threads);
   write.templates_dir = args.templates;
   write.as_of = FormatDate(options.today);
-  bool show = !args.quiet && (args.progress || ::isatty(STDERR_FILENO));
   ProgressLine progress(generator, show);
   if (show) write.progress = [&](int entity, uint64_t done) { progress.Update(entity, done); };
 
@@ -58,7 +58,7 @@ void RunGenerate(const GenerateArgs& args) {
 
 void RunValidate(const RunArgs& args) {
   Domain domain = LoadDomain(args.domain, BuiltinRegistry());
-  GenerateOptions options = MakeGenerateOptions(args, domain);
+  GenerateOptions options = MakeGenerateOptions(args, domain, {.progress = ::isatty(STDERR_FILENO) != 0});
   Generator generator(domain, BuiltinRegistry(), options);
   std::cout << domain.file << ": ok — domain '" << domain.name << "'\n";
   for (int e : generator.order()) {

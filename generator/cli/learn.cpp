@@ -14,6 +14,7 @@
 #include <mutex>
 
 #include "cli/app.h"
+#include "cli/common.h"
 #include "seedforge/atomic_file.h"
 #include "seedforge/domain.h"
 #include "seedforge/error.h"
@@ -56,19 +57,6 @@ struct SampleArgs {
   int max_tries = 100;
   bool quiet = false;
 };
-
-std::string Duration(double seconds) {
-  char text[32];
-  if (seconds < 60) {
-    std::snprintf(text, sizeof(text), "%.0fs", seconds);
-  } else if (seconds < 3600) {
-    std::snprintf(text, sizeof(text), "%dm%02ds", static_cast<int>(seconds) / 60, static_cast<int>(seconds) % 60);
-  } else {
-    std::snprintf(text, sizeof(text), "%dh%02dm", static_cast<int>(seconds) / 3600,
-                  static_cast<int>(seconds) % 3600 / 60);
-  }
-  return text;
-}
 
 void RunLearn(const LearnArgs& args) {
   CsvReadOptions read;

@@ -29,7 +29,8 @@ struct LoadArgs {
 
 void RunLoad(const LoadArgs& args) {
   Domain domain = LoadDomain(args.run.domain, BuiltinRegistry());
-  GenerateOptions generate = MakeGenerateOptions(args.run, domain);
+  const bool show = !args.quiet && (args.progress || ::isatty(STDERR_FILENO));
+  GenerateOptions generate = MakeGenerateOptions(args.run, domain, {.progress = show, .warnings = !args.quiet});
   Generator generator(domain, BuiltinRegistry(), generate);
   LoadOptions options;
   options.uri = args.db;
@@ -40,7 +41,6 @@ void RunLoad(const LoadArgs& args) {
   options.existing = args.truncate ? ExistingRows::kTruncate : args.append ? ExistingRows::kAppend : ExistingRows::kRefuse;
   options.threads = ThreadsOrCores(args.threads);
   options.templates_dir = args.templates;
-  bool show = !args.quiet && (args.progress || ::isatty(STDERR_FILENO));
   ProgressLine progress(generator, show);
   if (show) options.progress = [&](int entity, uint64_t done) { progress.Update(entity, done); };
   LoadSummary summary = LoadIntoDatabase(generator, options);

@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -282,7 +283,7 @@ void DomainParser::ParseEntity(const YAML::Node& key, const YAML::Node& node, En
       ref.path = model.Scalar();
       entity.model = ref;
     } else if (model.IsMap() && (model["from"] || model["file"])) {
-      CheckKeys(model, {"from", "file", "synthesizer", "constraints", "types"}, "'model'");
+      CheckKeys(model, {"from", "file", "synthesizer", "constraints", "types", "epochs", "batch_size"}, "'model'");
       if (model["from"] && model["file"]) Add(model, "'model' has either 'from' (sample data) or 'file' (a model file)");
       ref.from_data = static_cast<bool>(model["from"]);
       Scalar(model[ref.from_data ? "from" : "file"], ref.from_data ? "'from'" : "'file'", &ref.path);
@@ -291,6 +292,26 @@ void DomainParser::ParseEntity(const YAML::Node& key, const YAML::Node& node, En
         if (model["synthesizer"]) Scalar(model["synthesizer"], "'synthesizer'", &ref.synthesizer);
       } else if (model["synthesizer"]) {
         Add(model["synthesizer"], "'synthesizer' goes with 'from': a model file knows its synthesizer");
+      }
+      // Training options of the neural synthesizers.
+      for (auto [name, out] : {std::pair<const char*, int*>{"epochs", &ref.epochs}, {"batch_size", &ref.batch_size}}) {
+        const YAML::Node option = model[name];
+        if (!option) continue;
+        const std::string quoted = std::string("'") + name + "'";
+        if (ref.synthesizer != "ctgan" && ref.synthesizer != "tvae") {
+          Add(option, quoted + " goes with 'from' and synthesizer ctgan or tvae");
+          continue;
+        }
+        std::string s;
+        if (!Scalar(option, quoted, &s)) continue;
+        char* end = nullptr;
+        errno = 0;
+        const long value = std::strtol(s.c_str(), &end, 10);
+        if (s.empty() || *end || errno || value < 1 || value > 1000000) {
+          Add(option, quoted + " must be a whole number from 1 to 1000000, got '" + s + "'");
+        } else {
+          *out = static_cast<int>(value);
+        }
       }
       if (const YAML::Node types = model["types"]) {
         if (!ref.from_data) {

@@ -3,11 +3,13 @@
 // that finds a domain's model file or sample data on disk or built into the
 // binary.
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "seedforge/error.h"
+#include "seedforge/model_cache.h"
 #include "seedforge/resources.h"
 #include "seedforge/synthesizer.h"
 
@@ -74,25 +76,23 @@ bool ReadModelInput(const ModelRef& ref, const std::string& domain_file, std::st
   return false;
 }
 
-}  // namespace
-
-std::unique_ptr<LearnedSource> MakeLearnedSource(std::shared_ptr<const Synthesizer> model, const SampleSpec& spec) {
-  return std::make_unique<SynthesizerSource>(std::move(model), spec);
-}
-
-std::unique_ptr<LearnedSource> LoadModelRef(const ModelRef& ref, const std::string& domain_file) {
+std::unique_ptr<LearnedSource> LoadModel(const ModelRef& ref, const std::string& domain_file,
+                                         const ModelLoadOptions& options) {
   std::string bytes, found;
   if (!ReadModelInput(ref, domain_file, &bytes, &found)) {
     throw InputError(ref.where, std::string(ref.from_data ? "sample data" : "model file") + " '" + ref.path +
                                     "' not found (relative to " + domain_file + ", nor built in)");
   }
+  ModelLoadInfo info;
+  info.source = found;
   std::shared_ptr<Synthesizer> model;
   if (!ref.from_data) {
     model = ParseSynthesizer(bytes, found);
+    info.synthesizer = model->Name();
   } else {
-    const std::string name = ref.synthesizer.empty() ? "copula" : ref.synthesizer;
+    info.synthesizer = ref.synthesizer.empty() ? "copula" : ref.synthesizer;
     try {
-      model = MakeSynthesizer(name);
+      model = MakeSynthesizer(info.synthesizer);
     } catch (const UsageError& e) {
       throw InputError(ref.where, e.what());
     }
@@ -105,20 +105,45 @@ std::unique_ptr<LearnedSource> LoadModelRef(const ModelRef& ref, const std::stri
       }
       read.types[t.column] = *type;
     }
-    DataTable table;
-    try {
-      table = ParseCsvTable(bytes, found, read);
-    } catch (const InputError& e) {
-      // An override naming no column of the data is the domain file's fault.
-      for (const ModelRef::TypeOverride& t : ref.types) {
-        if (std::string(e.what()).find("'" + t.column + "'") != std::string::npos) throw InputError(t.where, e.what());
+    FitOptions fit;  // seed 1: the same plan fits the same model
+    fit.threads = 1;
+    if (ref.epochs > 0) fit.epochs = ref.epochs;
+    if (ref.batch_size > 0) fit.batch_size = ref.batch_size;
+    // Only the neural models are worth caching: the copula fits in one pass
+    // (milliseconds on sample data), which costs about what finding and
+    // reading its entry would.
+    ModelCache* cache = info.synthesizer == "copula" ? nullptr : options.cache.get();
+    std::string key;
+    if (cache) {
+      key = ModelCacheKey(bytes, info.synthesizer, read, fit);
+      if (std::unique_ptr<Synthesizer> cached = cache->Find(key, info.synthesizer)) {
+        model = std::move(cached);
+        info.origin = ModelOrigin::kCache;
+        info.cache_file = cache->EntryPath(key).string();
       }
-      throw;
     }
-    FitOptions options;  // seed 1: the same plan fits the same model
-    options.threads = 1;
-    model->Fit(table, options);
+    if (info.origin != ModelOrigin::kCache) {
+      DataTable table;
+      try {
+        table = ParseCsvTable(bytes, found, read);
+      } catch (const InputError& e) {
+        // An override naming no column of the data is the domain file's fault.
+        for (const ModelRef::TypeOverride& t : ref.types) {
+          if (std::string(e.what()).find("'" + t.column + "'") != std::string::npos) {
+            throw InputError(t.where, e.what());
+          }
+        }
+        throw;
+      }
+      if (options.progress) fit.progress = [&](const FitProgress& p) { options.progress(ref, p); };
+      const auto start = std::chrono::steady_clock::now();
+      model->Fit(table, fit);
+      info.fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      info.origin = ModelOrigin::kFitted;
+      if (cache && cache->Store(key, *model)) info.cache_file = cache->EntryPath(key).string();
+    }
   }
+  if (options.loaded) options.loaded(ref, info);
   SampleSpec spec;
   for (const auto& [text, where] : ref.constraints) {
     try {
@@ -138,6 +163,22 @@ std::unique_ptr<LearnedSource> LoadModelRef(const ModelRef& ref, const std::stri
     }
     throw InputError(ref.where, message);
   }
+}
+
+}  // namespace
+
+std::unique_ptr<LearnedSource> MakeLearnedSource(std::shared_ptr<const Synthesizer> model, const SampleSpec& spec) {
+  return std::make_unique<SynthesizerSource>(std::move(model), spec);
+}
+
+std::unique_ptr<LearnedSource> LoadModelRef(const ModelRef& ref, const std::string& domain_file) {
+  return LoadModel(ref, domain_file, {});
+}
+
+ModelLoader MakeModelLoader(ModelLoadOptions options) {
+  return [options = std::move(options)](const ModelRef& ref, const std::string& domain_file) {
+    return LoadModel(ref, domain_file, options);
+  };
 }
 
 }  // namespace seedforge

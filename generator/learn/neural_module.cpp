@@ -12,23 +12,19 @@
 
 namespace seedforge::internal {
 
-namespace {
-
-std::filesystem::path ModulePath() {
+std::filesystem::path NeuralModulePath() {
   if (const char* path = std::getenv("SEEDFORGE_NEURAL_MODULE"); path && *path) return path;
   std::error_code ec;
   std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   return (ec ? std::filesystem::path(".") : exe.parent_path()) / "libseedforge_neural.so";
 }
 
-}  // namespace
-
 const NeuralTrainers& LoadNeuralTrainers() {
   static std::once_flag once;
   static const NeuralTrainers* trainers = nullptr;
   static std::string error;
   std::call_once(once, [] {
-    const std::filesystem::path path = ModulePath();
+    const std::filesystem::path path = NeuralModulePath();
     // RTLD_LOCAL: LibTorch's symbols stay inside the module.
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle) {

@@ -10,6 +10,8 @@
 // Thread safety: LoadNeuralTrainers is safe to call from several threads.
 #pragma once
 
+#include <filesystem>
+
 #include "learn/neural_train.h"
 
 namespace seedforge::internal {
@@ -23,6 +25,9 @@ struct NeuralTrainers {
   CtganNetwork (*train_ctgan)(const EncodedData&, const CtganConfig&, const TrainOptions&) = nullptr;
   TvaeNetwork (*train_tvae)(const EncodedData&, const TvaeConfig&, const TrainOptions&) = nullptr;
 };
+
+// Where the module is looked up (it need not exist).
+std::filesystem::path NeuralModulePath();
 
 // Loads the module once. Throws Error saying where it looked and why it
 // failed (missing file, missing LibTorch, version mismatch).

@@ -28,7 +28,6 @@ namespace seedforge {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'F', 'M', 'O', 'D', 'E', 'L', '\n'};
-constexpr uint32_t kFormatVersion = 1;
 
 struct Entry {
   const char* name;
@@ -60,7 +59,7 @@ void SaveSynthesizer(const Synthesizer& model, const std::string& path) {
   const std::string payload = model.SavePayload();
   internal::ByteWriter out;
   out.bytes().append(kMagic, sizeof(kMagic));
-  out.U32(kFormatVersion);
+  out.U32(kModelFileVersion);
   out.U32(static_cast<uint32_t>(model.Name().size()));
   out.bytes().append(model.Name());
   out.U64(payload.size());
@@ -88,9 +87,9 @@ std::unique_ptr<Synthesizer> ParseSynthesizer(std::string_view bytes, const std:
   std::string name;
   uint64_t size = 0;
   version = reader.U32();
-  if (version > kFormatVersion) {
+  if (version > kModelFileVersion) {
     throw InputError({path}, "model file format version " + std::to_string(version) +
-                                 " is newer than this seedforge reads (" + std::to_string(kFormatVersion) +
+                                 " is newer than this seedforge reads (" + std::to_string(kModelFileVersion) +
                                  "); upgrade seedforge or re-learn the model");
   }
   if (version == 0) reader.Fail("format version 0");

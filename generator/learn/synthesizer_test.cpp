@@ -360,6 +360,31 @@ TEST(LearnDomain, ModelRefLoadsFilesAndFitsSampleData) {
   std::filesystem::remove_all(dir);
 }
 
+// `epochs:` and `batch_size:` of a domain's model reach the training: other
+// values, another model (the default 300 epochs would make both alike).
+TEST(LearnDomain, EpochsAndBatchSizeReachTheFit) {
+  ModelRef ref;
+  ref.path = "banking/customers.csv";
+  ref.from_data = true;
+  ref.synthesizer = "tvae";
+  auto rows_of = [&](int epochs, int batch_size) {
+    ref.epochs = epochs;
+    ref.batch_size = batch_size;
+    std::vector<uint64_t> rows = {0, 1, 2, 3, 4, 5, 6, 7};
+    std::vector<Column> out;
+    LoadModelRef(ref, "domains/banking.yaml")->SampleRows(rows, 3, out);
+    std::string text;
+    for (const Column& c : out) {
+      for (size_t i = 0; i < rows.size(); ++i) text += c.Text(i) + ",";
+    }
+    return text;
+  };
+  const std::string base = rows_of(1, 100);
+  EXPECT_EQ(rows_of(1, 100), base);
+  EXPECT_NE(rows_of(2, 100), base);
+  EXPECT_NE(rows_of(1, 200), base);
+}
+
 TEST(LearnDomain, BuiltInDomainsReachTheEmbeddedSeeds) {
   ModelRef ref;
   ref.path = "../seeds/banking/customers.csv";  // as written in domains/banking.yaml

@@ -142,8 +142,8 @@ struct LinkDef {
 };
 
 // The trained model an entity's learned columns come from: a model file
-// (`model: PATH`), or sample data to fit a Gaussian copula on when the plan
-// is made (`model: {from: DATA.csv, synthesizer: copula}`). Relative paths
+// (`model: PATH`), or sample data to fit a model on when the plan is made
+// (`model: {from: DATA.csv, synthesizer: copula|ctgan|tvae}`). Relative paths
 // are relative to the domain file; for built-in domains they name files
 // built into the binary (seeds/).
 struct ModelRef {
@@ -160,6 +160,10 @@ struct ModelRef {
     SourceLocation where;
   };
   std::vector<TypeOverride> types;
+  // With from_data and a neural synthesizer: training epochs and batch
+  // size; 0 = FitOptions' defaults (300, 500).
+  int epochs = 0;
+  int batch_size = 0;
   SourceLocation where;
 };
 

@@ -211,6 +211,7 @@ std::unique_ptr<Synthesizer> MakeSynthesizer(std::string_view name);
 // Model files: "SFMODEL\n" magic, format version, synthesizer name, payload
 // and a checksum of the payload (layout in docs/synthesizers.md). Written
 // whole or not at all. Throws Error naming the path on an I/O failure.
+inline constexpr uint32_t kModelFileVersion = 1;
 void SaveSynthesizer(const Synthesizer& model, const std::string& path);
 // Throws InputError naming `path` for a missing, foreign, truncated,
 // corrupt or newer-version file.
@@ -227,12 +228,48 @@ std::unique_ptr<Synthesizer> ParseSynthesizer(std::string_view bytes, const std:
 std::unique_ptr<LearnedSource> MakeLearnedSource(std::shared_ptr<const Synthesizer> model,
                                                  const SampleSpec& spec = {});
 
+class ModelCache;  // model_cache.h
+
+// Where LoadModelRef's model came from.
+enum class ModelOrigin {
+  kFile,    // a model file (`model: PATH`)
+  kFitted,  // fitted from the sample data in this call
+  kCache,   // read from the model cache: fitted from the same data by an earlier run
+};
+
+struct ModelLoadInfo {
+  ModelOrigin origin = ModelOrigin::kFile;
+  std::string synthesizer;  // "copula", "ctgan", "tvae"
+  std::string source;       // the model file or sample data read, as found
+  // kFitted: the entry written (empty when the model is not cached);
+  // kCache: the entry read.
+  std::string cache_file;
+  double fit_seconds = 0;  // kFitted
+};
+
+struct ModelLoadOptions {
+  // Keeps neural models fitted from sample data between runs; null: fit
+  // every time. The copula is never cached: it fits in milliseconds.
+  std::shared_ptr<ModelCache> cache;
+  // Told after each epoch while a neural model trains; may be empty.
+  std::function<void(const ModelRef&, const FitProgress&)> progress;
+  // Told where each model came from; may be empty.
+  std::function<void(const ModelRef&, const ModelLoadInfo&)> loaded;
+};
+
 // The ModelLoader of domains (GenerateOptions::model_loader): `model: PATH`
 // loads a model file, `model: {from: DATA.csv, synthesizer: copula}` fits one
-// (seed 1, so a plan is reproducible). PATH is relative to the domain file;
-// when no such file exists, it is looked up among the files built into the
-// binary (seeds/...), which is how built-in domains reach their sample
-// data. Throws InputError at ref.where when the file is missing or bad.
+// (seed 1 and one thread, so a plan is reproducible; ref.epochs and
+// ref.batch_size when given). PATH is relative to the domain file; when no
+// such file exists, it is looked up among the files built into the binary
+// (seeds/...), which is how built-in domains reach their sample data.
+// Throws InputError at ref.where when the file is missing or bad.
 std::unique_ptr<LearnedSource> LoadModelRef(const ModelRef& ref, const std::string& domain_file);
+
+// LoadModelRef with `options`: a ctgan or tvae model fitted from data is
+// read from options.cache when an earlier run fitted the same one (the same
+// bytes either way), and stored there otherwise; a cache that cannot be
+// read or written is never an error.
+ModelLoader MakeModelLoader(ModelLoadOptions options);
 
 }  // namespace seedforge
