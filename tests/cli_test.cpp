@@ -242,7 +242,8 @@ TEST(LearnCli, SampleIsTheSameForAnyThreadCount) {
     const std::string learned = RunSeedforge("learn -q --from " + (dir / "t.csv").string() + " --model " + model +
                                                  " --epochs 1 --threads 1 --out " + path,
                                              &status);
-    if (status != 0 && learned.find("cannot load the neural synthesizers") != std::string::npos) continue;
+    // Every build makes the neural module beside the binary: a model that
+    // cannot be trained here is a failure, not a case to skip.
     ASSERT_EQ(status, 0) << learned;
     for (const char* format : {"csv", "jsonl"}) {
       std::string first;

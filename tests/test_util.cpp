@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -80,6 +81,21 @@ int RunCommand(const std::string& command, std::string* output) {
 
 std::string SeedforgeBinary() { return SEEDFORGE_BINARY; }
 std::filesystem::path SourceDir() { return SEEDFORGE_SOURCE_DIR; }
+
+std::filesystem::path SharedDataDir() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (const char* given = std::getenv("SEEDFORGE_SHARED_DATA"); given && *given) {
+    return fs::is_directory(given, ec) ? fs::path(given) : fs::path();
+  }
+  for (fs::path start : {fs::weakly_canonical(SourceDir(), ec), fs::current_path(ec)}) {
+    for (fs::path dir = start; !dir.empty(); dir = dir.parent_path()) {
+      if (fs::is_directory(dir / "shared" / "data", ec)) return dir / "shared" / "data";
+      if (dir == dir.root_path()) break;
+    }
+  }
+  return {};
+}
 
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -41,6 +41,11 @@ int RunCommand(const std::string& command, std::string* output = nullptr);
 std::string SeedforgeBinary();
 std::filesystem::path SourceDir();
 
+// The folder of real datasets beside the repository (../shared/data from its
+// root, where CI has them; or $SEEDFORGE_SHARED_DATA): looked for from the
+// source folder and the working folder upwards. Empty when none has it.
+std::filesystem::path SharedDataDir();
+
 std::string ReadFile(const std::filesystem::path& path);
 
 }  // namespace seedforge::testing

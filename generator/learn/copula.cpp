@@ -488,7 +488,7 @@ class CopulaSynthesizer : public Synthesizer {
     all.insert(all.end(), spec.constraints.begin(), spec.constraints.end());
     std::vector<BoundConstraint> bound = ResolveConstraints(model_->columns, all);
     return MakeRowSampler(model_->columns, std::make_unique<CopulaDrawer>(model_, fixed), fixed, std::move(bound),
-                          spec.max_tries);
+                          spec);
   }
 
   std::string Summary() const override;

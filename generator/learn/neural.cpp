@@ -314,7 +314,7 @@ class CtganSynthesizer : public Synthesizer {
       }
     }
     return MakeRowSampler(cols, std::make_unique<CtganDrawer>(model_, fixed_cond), std::move(fixed),
-                          ResolveConstraints(cols, all), spec.max_tries);
+                          ResolveConstraints(cols, all), spec);
   }
 
   std::string SavePayload() const override {
@@ -406,7 +406,7 @@ class TvaeSynthesizer : public Synthesizer {
     std::vector<Constraint> all = constraints_;
     all.insert(all.end(), spec.constraints.begin(), spec.constraints.end());
     return MakeRowSampler(cols, std::make_unique<TvaeDrawer>(model_), std::move(fixed),
-                          ResolveConstraints(cols, all), spec.max_tries);
+                          ResolveConstraints(cols, all), spec);
   }
 
   std::string SavePayload() const override {

@@ -368,7 +368,10 @@ std::vector<BoundConstraint> ResolveConstraints(const std::vector<LearnedColumn>
 
 std::unique_ptr<RowSampler> MakeRowSampler(const std::vector<LearnedColumn>& columns,
                                            std::unique_ptr<RowDrawer> drawer, std::vector<FixedValue> fixed,
-                                           std::vector<BoundConstraint> constraints, int max_tries) {
+                                           std::vector<BoundConstraint> constraints, const SampleSpec& spec) {
+  // Not enforced: the drawer was steered by the conditions; the sampler
+  // keeps each row as drawn.
+  if (!spec.enforce_conditions) fixed.clear();
   for (const BoundConstraint& k : constraints) {
     for (const FixedValue& f : fixed) {
       if (f.column == k.column && k.op == Constraint::Op::kNotNull && f.null) {
@@ -380,7 +383,7 @@ std::unique_ptr<RowSampler> MakeRowSampler(const std::vector<LearnedColumn>& col
     }
   }
   return std::make_unique<ConstrainedSampler>(columns, std::move(drawer), std::move(fixed), std::move(constraints),
-                                              max_tries);
+                                              spec.max_tries);
 }
 
 }  // namespace internal

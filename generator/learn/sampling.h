@@ -58,9 +58,12 @@ std::vector<FixedValue> ResolveConditions(const std::vector<LearnedColumn>& colu
 std::vector<BoundConstraint> ResolveConstraints(const std::vector<LearnedColumn>& columns,
                                                 const std::vector<Constraint>& constraints);
 
+// `spec` gives the number of tries and whether the conditions are enforced
+// (SampleSpec::enforce_conditions); `fixed` and `constraints` are resolved
+// from it and the model's own constraints.
 std::unique_ptr<RowSampler> MakeRowSampler(const std::vector<LearnedColumn>& columns,
                                            std::unique_ptr<RowDrawer> drawer,
                                            std::vector<FixedValue> fixed,
-                                           std::vector<BoundConstraint> constraints, int max_tries);
+                                           std::vector<BoundConstraint> constraints, const SampleSpec& spec);
 
 }  // namespace seedforge::internal

@@ -184,6 +184,30 @@ struct GroundTruthFit {
   }
 };
 
+// The median of values (an odd count, at least one).
+inline double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+// Each measure's median over several fits: what the statistical tests of the
+// neural synthesizers assert on (see neural_test.cpp).
+inline GroundTruthFit MedianFit(const std::vector<GroundTruthFit>& fits) {
+  auto median = [&](double GroundTruthFit::*measure) {
+    std::vector<double> values;
+    for (const GroundTruthFit& f : fits) values.push_back(f.*measure);
+    return Median(values);
+  };
+  GroundTruthFit m;
+  for (double GroundTruthFit::*measure :
+       {&GroundTruthFit::ks_bimodal, &GroundTruthFit::ks_x, &GroundTruthFit::ks_y, &GroundTruthFit::ks_amount,
+        &GroundTruthFit::rho_xy, &GroundTruthFit::mean_a, &GroundTruthFit::mean_b, &GroundTruthFit::mean_c,
+        &GroundTruthFit::share_a, &GroundTruthFit::null_closed}) {
+    m.*measure = median(measure);
+  }
+  return m;
+}
+
 inline GroundTruthFit MeasureGroundTruth(const DataTable& real, const RowSampler& sampler, size_t n, uint64_t key) {
   std::vector<Column> out = SampleAll(sampler, n, key);
   auto col = [&](const char* name) -> const Column& { return out[ColumnIndex(sampler, name)]; };

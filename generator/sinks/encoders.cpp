@@ -6,6 +6,8 @@
 #include <cmath>
 #include <iterator>
 
+#include <nlohmann/json.hpp>
+
 #include "seedforge/output.h"
 #include "seedforge/utf8.h"
 
@@ -197,158 +199,10 @@ bool IsExactInJavaScript(int64_t unscaled, int scale) {
 }
 
 // Whether s is one JSON value (RFC 8259) with nothing but white space around
-// it, in well-formed UTF-8, with no lone surrogate escapes (which strict
-// parsers, nlohmann's and PostgreSQL's jsonb among them, refuse). Iterative,
-// so that deep nesting cannot exhaust the stack.
-bool IsJson(std::string_view s) {
-  enum class Want { kValue, kValueOrClose, kKeyOrClose, kKey, kColon, kCommaOrClose, kEnd };
-  std::string open;  // the open containers, '{' or '['; rarely beyond the SSO buffer
-  Want want = Want::kValue;
-  size_t i = 0;
-  const size_t n = s.size();
-  auto hex4 = [&](size_t at, unsigned* value) {
-    if (n - at < 4) return false;
-    unsigned v = 0;
-    for (size_t k = at; k < at + 4; ++k) {
-      char c = s[k];
-      v <<= 4;
-      if (c >= '0' && c <= '9') {
-        v |= c - '0';
-      } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
-        v |= (c | 0x20) - 'a' + 10;
-      } else {
-        return false;
-      }
-    }
-    *value = v;
-    return true;
-  };
-  auto string = [&] {  // s[i] is the opening quote
-    for (++i; i < n;) {
-      const unsigned char c = static_cast<unsigned char>(s[i]);
-      if (c == '"') {
-        ++i;
-        return true;
-      }
-      if (c < 0x20) return false;
-      if (c >= 0x80) {
-        size_t len = Utf8CharLength(s, i);
-        if (len == 0) return false;
-        i += len;
-        continue;
-      }
-      if (c != '\\') {
-        ++i;
-        continue;
-      }
-      if (++i == n) return false;
-      if (s[i] != 'u') {
-        if (std::string_view("\"\\/bfnrt").find(s[i]) == std::string_view::npos) return false;
-        ++i;
-        continue;
-      }
-      unsigned unit = 0;
-      if (!hex4(i + 1, &unit)) return false;
-      i += 5;
-      if (unit >= 0xDC00 && unit <= 0xDFFF) return false;  // a low surrogate alone
-      if (unit >= 0xD800 && unit <= 0xDBFF) {
-        unsigned low = 0;
-        if (n - i < 6 || s[i] != '\\' || s[i + 1] != 'u' || !hex4(i + 2, &low) || low < 0xDC00 || low > 0xDFFF) {
-          return false;
-        }
-        i += 6;
-      }
-    }
-    return false;
-  };
-  auto digits = [&] {
-    size_t from = i;
-    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
-    return i > from;
-  };
-  auto number = [&] {
-    if (s[i] == '-') ++i;
-    if (i < n && s[i] == '0') {
-      ++i;
-    } else if (!digits()) {
-      return false;
-    }
-    if (i < n && s[i] == '.') {
-      ++i;
-      if (!digits()) return false;
-    }
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-      ++i;
-      if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
-      if (!digits()) return false;
-    }
-    return true;
-  };
-  auto complete = [&] { want = open.empty() ? Want::kEnd : Want::kCommaOrClose; };
-  while (true) {
-    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
-    if (i == n) return want == Want::kEnd;
-    const char c = s[i];
-    switch (want) {
-      case Want::kEnd: return false;
-      case Want::kColon:
-        if (c != ':') return false;
-        ++i;
-        want = Want::kValue;
-        continue;
-      case Want::kKeyOrClose:
-      case Want::kKey:
-        if (c == '}' && want == Want::kKeyOrClose) {
-          ++i;
-          open.pop_back();
-          complete();
-          continue;
-        }
-        if (c != '"' || !string()) return false;
-        want = Want::kColon;
-        continue;
-      case Want::kCommaOrClose:
-        if (c == ',') {
-          ++i;
-          want = open.back() == '{' ? Want::kKey : Want::kValue;
-          continue;
-        }
-        if (c != (open.back() == '{' ? '}' : ']')) return false;
-        ++i;
-        open.pop_back();
-        complete();
-        continue;
-      case Want::kValueOrClose:
-        if (c == ']') {
-          ++i;
-          open.pop_back();
-          complete();
-          continue;
-        }
-        [[fallthrough]];
-      case Want::kValue:
-        if (c == '{' || c == '[') {
-          open += c;
-          ++i;
-          want = c == '{' ? Want::kKeyOrClose : Want::kValueOrClose;
-          continue;
-        }
-        if (c == '"') {
-          if (!string()) return false;
-        } else if (c == '-' || (c >= '0' && c <= '9')) {
-          if (!number()) return false;
-        } else if (s.substr(i, 4) == "true" || s.substr(i, 4) == "null") {
-          i += 4;
-        } else if (s.substr(i, 5) == "false") {
-          i += 5;
-        } else {
-          return false;
-        }
-        complete();
-        continue;
-    }
-  }
-}
+// it. nlohmann's acceptor parses without building the value, with an
+// explicit stack (deep nesting cannot exhaust ours), and refuses what strict
+// readers refuse: malformed UTF-8, lone surrogate escapes.
+bool IsJson(std::string_view s) { return nlohmann::json::accept(s); }
 
 // A json or jsonb value goes in as the JSON it is. Line breaks can only be
 // white space between tokens there (IsJson refuses them inside strings), and

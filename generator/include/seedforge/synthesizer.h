@@ -127,6 +127,11 @@ struct SampleSpec {
   // Redraws per row (from the row's own stream) before a violated
   // constraint is repaired by moving the value to the nearest allowed one.
   int max_tries = 100;
+  // True: every row meets every condition (redrawn, then the value is set).
+  // False: conditions only steer the model (CTGAN's conditional vector, the
+  // copula's conditional distribution) and rows are kept as drawn: what the
+  // model does with a condition on its own, for measuring it.
+  bool enforce_conditions = true;
 };
 
 // Samples rows of a fitted model under fixed conditions and constraints.
