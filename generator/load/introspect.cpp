@@ -13,6 +13,7 @@
 #include "seedforge/domain.h"
 #include "seedforge/error.h"
 #include "seedforge/load.h"
+#include "load/introspect_text.h"
 
 namespace seedforge {
 
@@ -56,94 +57,10 @@ struct PgTable {
   }
 };
 
-std::vector<int> ParseIntArray(const std::string& text) {
-  std::vector<int> out;
-  std::string digits;
-  for (char c : text) {
-    if (std::isdigit(static_cast<unsigned char>(c)) || c == '-') {
-      digits += c;
-    } else if (!digits.empty()) {
-      out.push_back(std::stoi(digits));
-      digits.clear();
-    }
-  }
-  if (!digits.empty()) out.push_back(std::stoi(digits));
-  return out;
-}
-
-// YAML scalars: bare when unambiguous, else single-quoted.
-std::string Yaml(const std::string& s) {
-  static const std::set<std::string> kWords = {"true", "false", "yes", "no", "on", "off", "null", "~", ""};
-  static const std::regex kBare(R"([A-Za-z_][A-Za-z0-9_ .\-/]*)");
-  std::string lower = s;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (std::regex_match(s, kBare) && !kWords.count(lower) && s.back() != ' ') return s;
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
-// What a CHECK constraint says about one column, when it is simple enough.
-struct CheckFacts {
-  std::optional<double> min, max;
-  bool min_exclusive = false, max_exclusive = false;
-  std::vector<std::string> in_list;
-  std::string after;  // this column >= that column
-};
-
-// Parses pg_get_constraintdef() output such as
-//   CHECK (((qty >= 1) AND (qty <= 100)))
-//   CHECK ((status = ANY (ARRAY['new'::text, 'paid'::text])))
-//   CHECK ((ends_on >= starts_on))
-void ReadCheck(const std::string& definition, std::map<std::string, CheckFacts>& facts) {
-  static const std::regex kCompare(R"re(\(*"?(\w+)"?\)*\s*(>=|>|<=|<)\s*\(*'?(-?[0-9.]+)'?\)*(?:::[\w ]+)?\)*)re");
-  static const std::regex kColumns(R"re(\(*"?(\w+)"?\s*(>=|>)\s*"?(\w+)"?\)*)re");
-  static const std::regex kAny(R"re(\(*"?(\w+)"?\)?(?:::text)?\s*=\s*ANY\s*\(+ARRAY\[(.*)\]\)+(?:::[\w\[\] ]+)?\)*)re");
-  static const std::regex kLiteral(R"re('((?:[^']|'')*)')re");
-  std::string body = definition;
-  if (body.rfind("CHECK ", 0) == 0) body = body.substr(6);
-  // Split the top-level AND terms.
-  std::vector<std::string> terms;
-  int depth = 0;
-  size_t start = 0;
-  for (size_t i = 0; i < body.size(); ++i) {
-    if (body[i] == '(') ++depth;
-    if (body[i] == ')') --depth;
-    if (depth <= 2 && body.compare(i, 5, " AND ") == 0) {
-      terms.push_back(body.substr(start, i - start));
-      start = i + 5;
-    }
-  }
-  terms.push_back(body.substr(start));
-  for (const std::string& term : terms) {
-    std::smatch m;
-    if (std::regex_match(term, m, kAny)) {
-      CheckFacts& f = facts[m[1]];
-      std::string list = m[2];
-      for (std::sregex_iterator it(list.begin(), list.end(), kLiteral), end; it != end; ++it) {
-        std::string v = (*it)[1];
-        for (size_t p; (p = v.find("''")) != std::string::npos;) v.erase(p, 1);
-        f.in_list.push_back(v);
-      }
-    } else if (std::regex_match(term, m, kCompare)) {
-      CheckFacts& f = facts[m[1]];
-      double v = std::stod(m[3]);
-      std::string op = m[2];
-      if (op[0] == '>') {
-        f.min = v;
-        f.min_exclusive = op == ">";
-      } else {
-        f.max = v;
-        f.max_exclusive = op == "<";
-      }
-    } else if (std::regex_match(term, m, kColumns)) {
-      facts[m[1]].after = m[3];
-    }
-  }
-}
+using internal::CheckFacts;
+using internal::ParseIntArray;
+using internal::ReadCheck;
+using internal::Yaml;
 
 class Introspector {
  public:
@@ -593,5 +510,90 @@ std::string IntrospectDomain(const IntrospectOptions& options, const ProviderReg
     throw Error("introspecting " + redacted + ": " + message);
   }
 }
+
+namespace internal {
+
+std::vector<int> ParseIntArray(const std::string& text) {
+  std::vector<int> out;
+  std::string digits;
+  for (char c : text) {
+    if (std::isdigit(static_cast<unsigned char>(c)) || c == '-') {
+      digits += c;
+    } else if (!digits.empty()) {
+      out.push_back(std::stoi(digits));
+      digits.clear();
+    }
+  }
+  if (!digits.empty()) out.push_back(std::stoi(digits));
+  return out;
+}
+
+// YAML scalars: bare when unambiguous, else single-quoted.
+std::string Yaml(const std::string& s) {
+  static const std::set<std::string> kWords = {"true", "false", "yes", "no", "on", "off", "null", "~", ""};
+  static const std::regex kBare(R"([A-Za-z_][A-Za-z0-9_ .\-/]*)");
+  std::string lower = s;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (std::regex_match(s, kBare) && !kWords.count(lower) && s.back() != ' ') return s;
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+// Parses pg_get_constraintdef() output such as
+//   CHECK (((qty >= 1) AND (qty <= 100)))
+//   CHECK ((status = ANY (ARRAY['new'::text, 'paid'::text])))
+//   CHECK ((ends_on >= starts_on))
+void ReadCheck(const std::string& definition, std::map<std::string, CheckFacts>& facts) {
+  static const std::regex kCompare(R"re(\(*"?(\w+)"?\)*\s*(>=|>|<=|<)\s*\(*'?(-?[0-9.]+)'?\)*(?:::[\w ]+)?\)*)re");
+  static const std::regex kColumns(R"re(\(*"?(\w+)"?\s*(>=|>)\s*"?(\w+)"?\)*)re");
+  static const std::regex kAny(R"re(\(*"?(\w+)"?\)?(?:::text)?\s*=\s*ANY\s*\(+ARRAY\[(.*)\]\)+(?:::[\w\[\] ]+)?\)*)re");
+  static const std::regex kLiteral(R"re('((?:[^']|'')*)')re");
+  std::string body = definition;
+  if (body.rfind("CHECK ", 0) == 0) body = body.substr(6);
+  // Split the top-level AND terms.
+  std::vector<std::string> terms;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (body[i] == '(') ++depth;
+    if (body[i] == ')') --depth;
+    if (depth <= 2 && body.compare(i, 5, " AND ") == 0) {
+      terms.push_back(body.substr(start, i - start));
+      start = i + 5;
+    }
+  }
+  terms.push_back(body.substr(start));
+  for (const std::string& term : terms) {
+    std::smatch m;
+    if (std::regex_match(term, m, kAny)) {
+      CheckFacts& f = facts[m[1]];
+      std::string list = m[2];
+      for (std::sregex_iterator it(list.begin(), list.end(), kLiteral), end; it != end; ++it) {
+        std::string v = (*it)[1];
+        for (size_t p; (p = v.find("''")) != std::string::npos;) v.erase(p, 1);
+        f.in_list.push_back(v);
+      }
+    } else if (std::regex_match(term, m, kCompare)) {
+      CheckFacts& f = facts[m[1]];
+      double v = std::stod(m[3]);
+      std::string op = m[2];
+      if (op[0] == '>') {
+        f.min = v;
+        f.min_exclusive = op == ">";
+      } else {
+        f.max = v;
+        f.max_exclusive = op == "<";
+      }
+    } else if (std::regex_match(term, m, kColumns)) {
+      facts[m[1]].after = m[3];
+    }
+  }
+}
+
+}  // namespace internal
 
 }  // namespace seedforge
