@@ -170,7 +170,10 @@ Domain DomainParser::Parse(const std::string& text) {
           Add(it->second, "enum '" + def.name + "' needs a list of labels");
           continue;
         }
-        for (const YAML::Node& label : it->second) def.labels.push_back(label.Scalar());
+        // A named copy: `it->second` lives in a proxy that dies with the
+        // expression, so a range-for over it would read freed stack.
+        const YAML::Node labels = it->second;
+        for (const YAML::Node& label : labels) def.labels.push_back(label.Scalar());
         domain.enums.push_back(std::move(def));
         enum_names_.push_back(domain.enums.back().name);
       }
