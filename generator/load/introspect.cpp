@@ -2,6 +2,7 @@
 #include "seedforge/introspect.h"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <optional>
 #include <regex>
@@ -516,15 +517,24 @@ namespace internal {
 std::vector<int> ParseIntArray(const std::string& text) {
   std::vector<int> out;
   std::string digits;
+  auto flush = [&] {
+    if (digits.empty()) return;
+    int v = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    if (ec != std::errc() || end != digits.data() + digits.size()) {
+      throw Error("unexpected number '" + digits + "' in the catalog array '" + text + "'");
+    }
+    out.push_back(v);
+    digits.clear();
+  };
   for (char c : text) {
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '-') {
       digits += c;
-    } else if (!digits.empty()) {
-      out.push_back(std::stoi(digits));
-      digits.clear();
+    } else {
+      flush();
     }
   }
-  if (!digits.empty()) out.push_back(std::stoi(digits));
+  flush();
   return out;
 }
 

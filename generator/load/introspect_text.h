@@ -12,8 +12,8 @@
 
 namespace seedforge::internal {
 
-// The numbers of an int2vector or int2[] ("1 2", "{1,2}"). Throws
-// std::out_of_range / std::invalid_argument for text the catalogs never hold.
+// The numbers of an int2vector or int2[] ("1 2", "{1,2}"). Throws Error for
+// text the catalogs never hold ("{-}", a number beyond int).
 std::vector<int> ParseIntArray(const std::string& text);
 
 // `s` as a YAML scalar: bare when unambiguous, else quoted, such that a YAML
