@@ -864,6 +864,7 @@ void DomainParser::ValidateColumnOrder(const EntityDef& entity) {
       }
     } else if (c.source == ColumnSource::kProvider) {
       const ProviderSpec* spec = registry_.Find(c.provider);
+      if (!spec) continue;  // reported by ValidateProviders
       for (const auto& [name, value] : c.params.values()) {
         const ParamSpec* p = spec->FindParam(name);
         int r = entity.FindColumn(value.scalar);

@@ -28,5 +28,23 @@ entities:
   EXPECT_EQ(domain.enums[0].labels, (std::vector<std::string>{"happy", "it's ok", "sad"}));
 }
 
+// Fuzzer: with parameters, an unknown provider was reported and then
+// dereferenced (a null ProviderSpec in ValidateColumnOrder): a crash.
+TEST(DomainParser, UnknownProviderWithParametersIsAnInputError) {
+  try {
+    Parse(R"(domain: d
+entities:
+  t:
+    columns:
+      kind: {type: text, provider: categroy, params: {values: [a, b]}}
+)");
+    ADD_FAILURE() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("test.yaml:5:"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("unknown provider 'categroy'; did you mean 'category'?"), std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace seedforge
