@@ -38,14 +38,44 @@ void ExpectRefused(const std::string& file, const std::string& what) {
   }
 }
 
-// A neural payload up to its network: no columns, no constraints.
+// One categorical column, as WriteColumns writes it.
+void OneColumn(ByteWriter& out) {
+  out.U64(1);
+  out.Str("c");
+  out.U8(static_cast<uint8_t>(DataType::kCategorical));
+  out.F64(0);  // min
+  out.F64(0);  // max
+  out.I64(0);  // digits
+  out.F64(0);  // null rate
+  out.U64(1);
+  out.Str("x");
+  out.F64s({1.0});
+}
+
+// A neural payload up to its network: one categorical column, no
+// constraints.
 ByteWriter NeuralPrefix() {
   ByteWriter out;
   out.U32(1);  // payload version
-  out.U64(0);  // transformer: no columns
+  OneColumn(out);
+  out.U8(0);    // the column's transform: no NULLs,
+  out.F64(0);   // fill,
+  for (int i = 0; i < 4; ++i) out.F64s({});  // no modes (categorical)
   out.U64(0);  // no constraints
   out.U32(1);  // epochs
   return out;
+}
+
+// Fuzzer: a model of no columns was read, and sampling it indexed an empty
+// vector (UBSan: reference binding to null pointer, ConstrainedSampler).
+TEST(ModelFile, NoColumnsIsRefused) {
+  for (const char* name : {"copula", "ctgan", "tvae"}) {
+    SCOPED_TRACE(name);
+    ByteWriter out;
+    out.U32(1);  // payload version
+    out.U64(0);  // no columns
+    ExpectRefused(ModelFile(name, out.bytes()), "the model has no columns");
+  }
 }
 
 // Fuzzer: embedding and condition sizes near 2^31 overflowed `int width`
