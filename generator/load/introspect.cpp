@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <pqxx/pqxx>
 
 #include "seedforge/domain.h"
@@ -538,13 +539,30 @@ std::vector<int> ParseIntArray(const std::string& text) {
   return out;
 }
 
-// YAML scalars: bare when unambiguous, else single-quoted.
+// YAML scalars: bare when unambiguous, double-quoted with escapes when the
+// text has control characters (a single-quoted scalar folds its line
+// breaks into spaces), else single-quoted.
 std::string Yaml(const std::string& s) {
   static const std::set<std::string> kWords = {"true", "false", "yes", "no", "on", "off", "null", "~", ""};
   static const std::regex kBare(R"([A-Za-z_][A-Za-z0-9_ .\-/]*)");
   std::string lower = s;
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
   if (std::regex_match(s, kBare) && !kWords.count(lower) && s.back() != ' ') return s;
+  const bool control = std::any_of(s.begin(), s.end(), [](char c) { return (c >= 0 && c < 0x20) || c == 0x7f; });
+  if (control) {
+    std::string out = "\"";
+    for (char c : s) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if ((c >= 0 && c < 0x20) || c == 0x7f) {
+        out += fmt::format("\\x{:02x}", static_cast<unsigned>(c));
+      } else {
+        out += c;
+      }
+    }
+    return out + "\"";
+  }
   std::string out = "'";
   for (char c : s) {
     if (c == '\'') out += '\'';

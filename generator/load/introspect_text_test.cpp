@@ -4,6 +4,7 @@
 #include "load/introspect_text.h"
 
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include "seedforge/error.h"
 
@@ -22,6 +23,28 @@ TEST(IntrospectText, ParseIntArrayRefusesWhatIsNoNumberWithAnError) {
   EXPECT_THROW(ParseIntArray("{-}"), Error);
   EXPECT_THROW(ParseIntArray("{1-2}"), Error);
   EXPECT_THROW(ParseIntArray("{99999999999}"), Error);
+}
+
+std::string ReadBack(const std::string& scalar) {
+  YAML::Node node = YAML::Load("k: " + scalar + "\n");
+  return node["k"].Scalar();
+}
+
+TEST(IntrospectText, YamlScalarsReadBackUnchanged) {
+  for (const std::string s : {"plain_name", "yes", "", "it's", "a: b", "- x", "nextval('s'::regclass)", "#x",
+                              "trailing ", "back\\slash \"q\""}) {
+    EXPECT_EQ(ReadBack(Yaml(s)), s) << Yaml(s);
+  }
+  EXPECT_EQ(Yaml("plain_name"), "plain_name");
+  EXPECT_EQ(Yaml("it's"), "'it''s'");
+}
+
+// Fuzzer: a line break inside a single-quoted scalar reads back as a space
+// (YAML folds it), so a CHECK or DEFAULT with a newline changed on the way.
+TEST(IntrospectText, YamlKeepsLineBreaksAndControlCharacters) {
+  for (const std::string s : {"2\x01\n", "a\nb", "(x > 0)\n  AND (x < 9)", "tab\there", "cr\r\n"}) {
+    EXPECT_EQ(ReadBack(Yaml(s)), s) << Yaml(s);
+  }
 }
 
 }  // namespace
