@@ -606,8 +606,13 @@ void ReadCheck(const std::string& definition, std::map<std::string, CheckFacts>&
         f.in_list.push_back(v);
       }
     } else if (std::regex_match(term, m, kCompare)) {
+      // The literal's characters are digits, '-' and '.': "." and "1.2.3"
+      // match but are no number (a text CHECK such as code >= '.').
+      const std::string literal = m[3];
+      double v = 0;
+      auto [end, ec] = std::from_chars(literal.data(), literal.data() + literal.size(), v);
+      if (ec != std::errc() || end != literal.data() + literal.size()) continue;
       CheckFacts& f = facts[m[1]];
-      double v = std::stod(m[3]);
       std::string op = m[2];
       if (op[0] == '>') {
         f.min = v;

@@ -25,6 +25,32 @@ TEST(IntrospectText, ParseIntArrayRefusesWhatIsNoNumberWithAnError) {
   EXPECT_THROW(ParseIntArray("{99999999999}"), Error);
 }
 
+TEST(IntrospectText, ReadCheckFindsRangesListsAndOrder) {
+  std::map<std::string, CheckFacts> facts;
+  ReadCheck("CHECK (((qty >= 1) AND (qty < 100)))", facts);
+  ReadCheck("CHECK ((status = ANY (ARRAY['new'::text, 'it''s'::text])))", facts);
+  ReadCheck("CHECK ((ends_on >= starts_on))", facts);
+  EXPECT_EQ(facts["qty"].min, 1.0);
+  EXPECT_FALSE(facts["qty"].min_exclusive);
+  EXPECT_EQ(facts["qty"].max, 100.0);
+  EXPECT_TRUE(facts["qty"].max_exclusive);
+  EXPECT_EQ(facts["status"].in_list, (std::vector<std::string>{"new", "it's"}));
+  EXPECT_EQ(facts["ends_on"].after, "starts_on");
+}
+
+// Fuzzer: the comparison's literal matched [0-9.]+ without being a number
+// ('.', or digits past double's range), and std::stod threw
+// std::invalid_argument / std::out_of_range out of introspection.
+TEST(IntrospectText, ReadCheckSkipsLiteralsThatAreNoNumber) {
+  std::map<std::string, CheckFacts> facts;
+  EXPECT_NO_THROW(ReadCheck("CHECK ((code >= '.'::text))", facts));
+  EXPECT_NO_THROW(ReadCheck("CHECK ((x < " + std::string(400, '9') + "))", facts));
+  EXPECT_NO_THROW(ReadCheck("CHECK ((v > 1.2.3))", facts));
+  EXPECT_FALSE(facts["code"].min.has_value());
+  EXPECT_FALSE(facts["x"].max.has_value());
+  EXPECT_FALSE(facts["v"].min.has_value());
+}
+
 std::string ReadBack(const std::string& scalar) {
   YAML::Node node = YAML::Load("k: " + scalar + "\n");
   return node["k"].Scalar();
