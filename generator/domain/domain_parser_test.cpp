@@ -46,5 +46,36 @@ entities:
   }
 }
 
+// A domain whose child entity counts `per_parent` children per parent.
+std::string PerParent(const std::string& per_parent) {
+  return R"(domain: d
+entities:
+  p:
+    rows: 2
+    columns:
+      id: {type: bigint, primary_key: true, provider: sequence}
+  c:
+    columns:
+      pid: {type: bigint, not_null: true, references: p, per_parent: )" +
+         per_parent + "}\n";
+}
+
+// Found with domain_fuzz on written inputs: counts of 1e300, nan or inf
+// were cast to int64 (UBSan: outside the range of representable values).
+TEST(DomainParser, PerParentCountsMustBeFiniteAndAtMostABillion) {
+  for (const std::string bad : {"1e300", "nan", "inf", "{min: 0, max: inf}", "{min: 2e9, max: 3e9}",
+                                "{weights: {1e300: 1}}", "{poisson: inf}", "{weights: {1: nan}}"}) {
+    SCOPED_TRACE(bad);
+    try {
+      Parse(PerParent(bad));
+      ADD_FAILURE() << "accepted";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("test.yaml:9:"), std::string::npos) << e.what();
+    }
+  }
+  Domain domain = Parse(PerParent("{min: 0, max: 1000000000}"));
+  EXPECT_EQ(domain.entities[1].links[0].per_parent->max, 1'000'000'000);
+}
+
 }  // namespace
 }  // namespace seedforge
