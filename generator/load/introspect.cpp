@@ -578,8 +578,11 @@ std::string Yaml(const std::string& s) {
 void ReadCheck(const std::string& definition, std::map<std::string, CheckFacts>& facts) {
   static const std::regex kCompare(R"re(\(*"?(\w+)"?\)*\s*(>=|>|<=|<)\s*\(*'?(-?[0-9.]+)'?\)*(?:::[\w ]+)?\)*)re");
   static const std::regex kColumns(R"re(\(*"?(\w+)"?\s*(>=|>)\s*"?(\w+)"?\)*)re");
-  static const std::regex kAny(R"re(\(*"?(\w+)"?\)?(?:::text)?\s*=\s*ANY\s*\(+ARRAY\[(.*)\]\)+(?:::[\w\[\] ]+)?\)*)re");
-  static const std::regex kLiteral(R"re('((?:[^']|'')*)')re");
+  // `col = ANY (ARRAY[...])`: the head and the tail by regex, the list
+  // between by hand. libstdc++'s regex recurses once per character, and a
+  // list of thousands of values overflowed the stack.
+  static const std::regex kAnyHead(R"re(\(*"?(\w+)"?\)?(?:::text)?\s*=\s*ANY\s*\(+ARRAY\[)re");
+  static const std::regex kAnyTail(R"re(\]\)+(?:::[\w\[\] ]+)?\)*)re");
   std::string body = definition;
   if (body.rfind("CHECK ", 0) == 0) body = body.substr(6);
   // Split the top-level AND terms.
@@ -597,13 +600,39 @@ void ReadCheck(const std::string& definition, std::map<std::string, CheckFacts>&
   terms.push_back(body.substr(start));
   for (const std::string& term : terms) {
     std::smatch m;
-    if (std::regex_match(term, m, kAny)) {
+    if (std::regex_search(term, m, kAnyHead, std::regex_constants::match_continuous)) {
+      // The list ends at the last ']' that the tail follows (as a greedy
+      // ARRAY\[(.*)\] would).
+      const size_t first = m.length(0);
+      size_t close = std::string::npos;
+      for (size_t at = term.size(); at > first;) {
+        at = term.rfind(']', at - 1);
+        if (at == std::string::npos || at < first) break;
+        if (std::regex_match(term.begin() + static_cast<std::ptrdiff_t>(at), term.end(), kAnyTail)) {
+          close = at;
+          break;
+        }
+      }
+      if (close == std::string::npos) continue;
       CheckFacts& f = facts[m[1]];
-      std::string list = m[2];
-      for (std::sregex_iterator it(list.begin(), list.end(), kLiteral), end; it != end; ++it) {
-        std::string v = (*it)[1];
-        for (size_t p; (p = v.find("''")) != std::string::npos;) v.erase(p, 1);
-        f.in_list.push_back(v);
+      const std::string_view list = std::string_view(term).substr(first, close - first);
+      // Each 'literal', with '' for a quote inside.
+      for (size_t i = list.find('\''); i != std::string_view::npos; i = list.find('\'', i)) {
+        std::string value;
+        size_t j = i + 1;
+        for (; j < list.size(); ++j) {
+          if (list[j] != '\'') {
+            value += list[j];
+          } else if (j + 1 < list.size() && list[j + 1] == '\'') {
+            value += '\'';
+            ++j;
+          } else {
+            break;
+          }
+        }
+        if (j >= list.size()) break;  // unterminated
+        f.in_list.push_back(std::move(value));
+        i = j + 1;
       }
     } else if (std::regex_match(term, m, kCompare)) {
       // The literal's characters are digits, '-' and '.': "." and "1.2.3"

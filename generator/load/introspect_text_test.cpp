@@ -51,6 +51,29 @@ TEST(IntrospectText, ReadCheckSkipsLiteralsThatAreNoNumber) {
   EXPECT_FALSE(facts["v"].min.has_value());
 }
 
+// Found with values_fuzz on a written input: `= ANY (ARRAY[...])` with
+// 8,000 values (119 KB) overflowed the stack in std::regex (ASan:
+// stack-overflow), which recursed once per character of the list.
+TEST(IntrospectText, ReadCheckReadsLongValueLists) {
+  std::string definition = "CHECK ((code = ANY (ARRAY[";
+  for (int i = 0; i < 20'000; ++i) definition += (i ? ", '" : "'") + std::to_string(i) + "'::text";
+  definition += "])))";
+  std::map<std::string, CheckFacts> facts;
+  ReadCheck(definition, facts);
+  ASSERT_EQ(facts["code"].in_list.size(), 20'000u);
+  EXPECT_EQ(facts["code"].in_list.back(), "19999");
+}
+
+// A ']' inside a value, a doubled quote (twice), and the casts PostgreSQL
+// writes around a varchar column's list.
+TEST(IntrospectText, ReadCheckListsKeepQuotesAndCasts) {
+  std::map<std::string, CheckFacts> facts;
+  ReadCheck("CHECK (((kind)::text = ANY ((ARRAY['a]'::character varying, "
+            "'''''x'::character varying])::text[])))",
+            facts);
+  EXPECT_EQ(facts["kind"].in_list, (std::vector<std::string>{"a]", "''x"}));
+}
+
 std::string ReadBack(const std::string& scalar) {
   YAML::Node node = YAML::Load("k: " + scalar + "\n");
   return node["k"].Scalar();
