@@ -544,10 +544,14 @@ std::vector<int> ParseIntArray(const std::string& text) {
 // breaks into spaces), else single-quoted.
 std::string Yaml(const std::string& s) {
   static const std::set<std::string> kWords = {"true", "false", "yes", "no", "on", "off", "null", "~", ""};
-  static const std::regex kBare(R"([A-Za-z_][A-Za-z0-9_ .\-/]*)");
+  // [A-Za-z_][A-Za-z0-9_ .-/]*, by hand: std::regex recurses once per
+  // character and overflowed the stack on long text.
+  auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  auto bare_char = [&](char c) { return letter(c) || (c >= '0' && c <= '9') || c == ' ' || c == '.' || c == '-' || c == '/'; };
+  const bool bare = !s.empty() && letter(s[0]) && std::all_of(s.begin(), s.end(), bare_char);
   std::string lower = s;
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (std::regex_match(s, kBare) && !kWords.count(lower) && s.back() != ' ') return s;
+  if (bare && !kWords.count(lower) && s.back() != ' ') return s;
   const bool control = std::any_of(s.begin(), s.end(), [](char c) { return (c >= 0 && c < 0x20) || c == 0x7f; });
   if (control) {
     std::string out = "\"";

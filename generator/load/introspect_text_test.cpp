@@ -88,6 +88,14 @@ TEST(IntrospectText, YamlScalarsReadBackUnchanged) {
   EXPECT_EQ(Yaml("it's"), "'it''s'");
 }
 
+// Found with values_fuzz on a written input: a 100,000-character name
+// overflowed the stack in std::regex (ASan: stack-overflow).
+TEST(IntrospectText, YamlTakesLongText) {
+  const std::string s(200'000, 'a');
+  EXPECT_EQ(Yaml(s), s);
+  EXPECT_EQ(ReadBack(Yaml(s + ":")), s + ":");
+}
+
 // Fuzzer: a line break inside a single-quoted scalar reads back as a space
 // (YAML folds it), so a CHECK or DEFAULT with a newline changed on the way.
 TEST(IntrospectText, YamlKeepsLineBreaksAndControlCharacters) {
