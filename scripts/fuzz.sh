@@ -38,13 +38,15 @@ run_one() {
   rm -rf "$dir"
   mkdir -p "$dir/artifacts" "build-fuzz/corpus/$h"
   [[ -d tests/fuzz/corpus/$h ]] && cp -n tests/fuzz/corpus/"$h"/* "build-fuzz/corpus/$h/" 2>/dev/null || true
-  local dict=()
-  [[ -f tests/fuzz/$h.dict ]] && dict=(-dict="tests/fuzz/$h.dict")
+  local extra=() more=()
+  [[ -f tests/fuzz/$h.dict ]] && extra=(-dict="tests/fuzz/$h.dict")
+  # tests/fuzz/<harness>.flags: more libFuzzer flags (later ones win).
+  [[ -f tests/fuzz/$h.flags ]] && read -r -a more <"tests/fuzz/$h.flags" && extra+=("${more[@]}")
   # -timeout: one input over 10 s is a hang; -rss_limit_mb: over 2 GB is a
   # finding (an allocation sized by the input); -max_len: inputs up to 16 KiB.
   set +e
   "build-fuzz/$h" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
-    -malloc_limit_mb=2048 -max_len=16384 -artifact_prefix="$dir/artifacts/" "${dict[@]}" \
+    -malloc_limit_mb=2048 -max_len=16384 -artifact_prefix="$dir/artifacts/" "${extra[@]}" \
     "build-fuzz/corpus/$h" >"$dir/log" 2>&1
   echo $? >"$dir/status"
   set -e
