@@ -6,6 +6,7 @@
 //         parser accepts gets its DDL and SQL script rendered.
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -82,6 +83,11 @@ const std::filesystem::path& TemplateDir() {
     std::filesystem::create_directories(d / "fuzz");
     return d;
   }();
+  static const int cleanup = std::atexit([] {
+    std::error_code ignored;
+    std::filesystem::remove_all(TemplateDir(), ignored);
+  });
+  (void)cleanup;
   return dir;
 }
 
