@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages seedforge needs to build, test and run.
 # Idempotent and quiet when everything is already there.
-# Usage: scripts/install-deps.sh [--torch]
+# Usage: scripts/install-deps.sh [--fuzz]
+#   --fuzz  also clang and libFuzzer's runtime, for scripts/fuzz.sh
 set -euo pipefail
 
 packages=(
@@ -14,6 +15,12 @@ packages=(
   postgresql-15 postgresql-client-15
   time
 )
+for arg in "$@"; do
+  case $arg in
+    --fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    *) echo "install-deps.sh: unknown option '$arg' (known: --fuzz)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

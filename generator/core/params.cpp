@@ -121,8 +121,10 @@ std::vector<std::pair<std::string, double>> Params::Weighted(const std::string& 
 namespace seedforge {
 
 namespace {
+// Digits only: from_chars alone would take a sign ("today+-5d", and -n of
+// INT_MIN overflows).
 bool ParseUnsigned(std::string_view s, int* out) {
-  if (s.empty()) return false;
+  if (s.empty() || s[0] < '0' || s[0] > '9') return false;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
   return ec == std::errc() && end == s.data() + s.size();
 }
@@ -152,13 +154,21 @@ bool ParseDateSpec(const std::string& text, int64_t today, int64_t* days) {
     if (s.size() < 3 || (s[0] != '+' && s[0] != '-')) return false;
     int n = 0;
     if (!ParseUnsigned(s.substr(1, s.size() - 2), &n)) return false;
-    int64_t amount = s[0] == '-' ? -n : n;
+    // A relative date lands in years 0000-9999 like an absolute one, which
+    // keeps its timestamp (microseconds) far from int64's limits.
+    static const int64_t kFirst = DaysFromCivil(0, 1, 1), kLast = DaysFromCivil(9999, 12, 31);
+    if (n > kLast - kFirst) return false;
+    const int64_t amount = s[0] == '-' ? -n : n;
+    int64_t result;
     switch (s.back()) {
-      case 'd': *days = today + amount; return true;
-      case 'm': *days = AddMonths(today, amount); return true;
-      case 'y': *days = AddMonths(today, amount * 12); return true;
+      case 'd': result = today + amount; break;
+      case 'm': result = AddMonths(today, amount); break;
+      case 'y': result = AddMonths(today, amount * 12); break;
       default: return false;
     }
+    if (result < kFirst || result > kLast) return false;
+    *days = result;
+    return true;
   }
   int y, m, d;
   if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !ParseUnsigned(s.substr(0, 4), &y) ||

@@ -223,7 +223,10 @@ Domain DomainParser::Parse(const std::string& text) {
           Add(it->second, "enum '" + def.name + "' needs a list of labels");
           continue;
         }
-        for (const YAML::Node& label : it->second) {
+        // A named copy: `it->second` lives in a proxy that dies with the
+        // expression, so a range-for over it would read freed stack.
+        const YAML::Node labels = it->second;
+        for (const YAML::Node& label : labels) {
           def.labels.push_back(label.Scalar());
           if (def.labels.back().size() > kMaxNameBytes) {
             Add(label, "enum label " + Shown(def.labels.back()) + " is " + std::to_string(def.labels.back().size()) +
@@ -626,22 +629,24 @@ void DomainParser::ParseLink(const YAML::Node& node, EntityDef& entity) {
 
 std::optional<Cardinality> DomainParser::ParseCardinality(const YAML::Node& node) {
   Cardinality c;
-  auto number = [&](const YAML::Node& n, const std::string& what, double* out) {
+  // Child counts become int64 (and sums of them row counts): a billion
+  // children of one parent is already far past any fixture.
+  constexpr double kMaxCount = 1e9;
+  auto number = [&](const YAML::Node& n, const std::string& what, double* out, double limit = HUGE_VAL) {
     std::string s;
     if (!Scalar(n, what, &s)) return false;
     char* end = nullptr;
     *out = std::strtod(s.c_str(), &end);
-    // Counts and weights alike: finite, and no count beyond a plan's rows
-    // (the conversion to an integer count must not overflow).
-    if (s.empty() || *end || !(*out >= 0 && *out <= static_cast<double>(kMaxRows))) {
-      Add(n, what + " must be a number from 0 to " + std::to_string(kMaxRows) + ", got '" + s + "'");
+    if (s.empty() || *end || !(*out >= 0) || !(*out <= limit) || std::isinf(*out)) {
+      Add(n, what + (limit < HUGE_VAL ? " must be a number from 0 to 1000000000" : " must be a finite number >= 0") +
+                 ", got '" + s + "'");
       return false;
     }
     return true;
   };
   double v = 0;
   if (node.IsScalar()) {
-    if (!number(node, "'per_parent'", &v)) return std::nullopt;
+    if (!number(node, "'per_parent'", &v, kMaxCount)) return std::nullopt;
     c.kind = Cardinality::Kind::kFixed;
     c.min = c.max = static_cast<int64_t>(v);
     return c;
@@ -654,9 +659,9 @@ std::optional<Cardinality> DomainParser::ParseCardinality(const YAML::Node& node
   c.kind = Cardinality::Kind::kRange;
   c.min = 0;
   c.max = 1000000;
-  bool has_min = node["min"] && number(node["min"], "'min'", &v);
+  bool has_min = node["min"] && number(node["min"], "'min'", &v, kMaxCount);
   if (has_min) c.min = static_cast<int64_t>(v);
-  bool has_max = node["max"] && number(node["max"], "'max'", &v);
+  bool has_max = node["max"] && number(node["max"], "'max'", &v, kMaxCount);
   if (has_max) c.max = static_cast<int64_t>(v);
   int shapes = 0;
   if (node["poisson"]) {
@@ -689,7 +694,7 @@ std::optional<Cardinality> DomainParser::ParseCardinality(const YAML::Node& node
     } else {
       for (auto it = w.begin(); it != w.end(); ++it) {
         double count = 0, weight = 0;
-        if (number(it->first, "a child count", &count) && number(it->second, "a weight", &weight)) {
+        if (number(it->first, "a child count", &count, kMaxCount) && number(it->second, "a weight", &weight)) {
           c.counts.push_back(static_cast<int64_t>(count));
           c.weights.push_back(weight);
         }
@@ -973,6 +978,7 @@ void DomainParser::ValidateColumnOrder(const EntityDef& entity) {
       }
     } else if (c.source == ColumnSource::kProvider) {
       const ProviderSpec* spec = registry_.Find(c.provider);
+      if (!spec) continue;  // reported by ValidateProviders
       for (const auto& [name, value] : c.params.values()) {
         const ParamSpec* p = spec->FindParam(name);
         int r = entity.FindColumn(value.scalar);

@@ -102,7 +102,14 @@ RawTable ParseRaw(std::string_view text, const std::string& source, size_t max_r
       break;
     }
     if (!header_done) {
-      for (std::string_view f : fields) raw.header.emplace_back(f);
+      for (std::string_view f : fields) {
+        // Columns are found by name (types, models, constraints): one name,
+        // one column.
+        if (std::find(raw.header.begin(), raw.header.end(), f) != raw.header.end()) {
+          throw InputError({source, record_line}, "duplicate column name '" + std::string(f) + "' in the header");
+        }
+        raw.header.emplace_back(f);
+      }
       raw.cells.resize(fields.size());
       raw.nulls.resize(fields.size());
       header_done = true;

@@ -54,10 +54,20 @@ void WriteLinear(ByteWriter& out, const LinearWeights& l) {
   out.F32s(l.b);
 }
 
+// Layer widths and the noise and condition sizes of a model file: far below
+// this in any real model, and bounded so that sums of them fit an int.
+constexpr uint32_t kMaxWidth = 1u << 20;
+
+int ReadWidth(ByteReader& in, const char* what) {
+  const uint32_t v = in.U32();
+  if (v > kMaxWidth) in.Fail(std::string("implausible ") + what + " " + std::to_string(v));
+  return static_cast<int>(v);
+}
+
 LinearWeights ReadLinear(ByteReader& in) {
   LinearWeights l;
-  l.in = static_cast<int>(in.U32());
-  l.out = static_cast<int>(in.U32());
+  l.in = ReadWidth(in, "layer input width");
+  l.out = ReadWidth(in, "layer output width");
   l.w = in.F32s();
   l.b = in.F32s();
   if (l.in <= 0 || l.out <= 0 || l.w.size() != static_cast<size_t>(l.in) * l.out ||
@@ -342,8 +352,8 @@ class CtganSynthesizer : public Synthesizer {
     std::vector<Constraint> constraints = ReadConstraints(in);
     CtganNetwork& n = model->network;
     model->epochs = static_cast<int>(in.U32());
-    n.embedding_dim = static_cast<int>(in.U32());
-    n.cond_dim = static_cast<int>(in.U32());
+    n.embedding_dim = ReadWidth(in, "embedding size");
+    n.cond_dim = ReadWidth(in, "conditional vector size");
     n.residual.resize(in.Count(8));
     int width = n.embedding_dim + n.cond_dim;
     for (LinearWeights& l : n.residual) {
@@ -432,7 +442,7 @@ class TvaeSynthesizer : public Synthesizer {
     std::vector<Constraint> constraints = ReadConstraints(in);
     TvaeNetwork& n = model->network;
     model->epochs = static_cast<int>(in.U32());
-    n.embedding_dim = static_cast<int>(in.U32());
+    n.embedding_dim = ReadWidth(in, "embedding size");
     n.hidden.resize(in.Count(8));
     int width = n.embedding_dim;
     for (LinearWeights& l : n.hidden) {

@@ -38,6 +38,7 @@ void WriteColumns(ByteWriter& out, const std::vector<LearnedColumn>& columns) {
 
 std::vector<LearnedColumn> ReadColumns(ByteReader& in) {
   std::vector<LearnedColumn> columns(in.Count(8));
+  if (columns.empty()) in.Fail("the model has no columns");  // Fit never makes one
   for (LearnedColumn& c : columns) {
     c.name = in.Str();
     const uint8_t type = in.U8();

@@ -64,7 +64,7 @@ TEST(TransformRoundTrip, EncodeDecodeIsTheIdentity) {
   std::vector<uint8_t> nulls(columns.size());
   size_t clipped = 0;
   for (size_t r = 0; r < table.rows; ++r) {
-    std::copy(&encoded[r * dim], &encoded[(r + 1) * dim], row.begin());
+    std::copy(encoded.begin() + r * dim, encoded.begin() + (r + 1) * dim, row.begin());
     for (const Span& s : transformer.spans()) {
       if (!s.softmax) row[s.offset] = std::atanh(row[s.offset]);
     }

@@ -2,18 +2,21 @@
 #include "seedforge/introspect.h"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <pqxx/pqxx>
 
 #include "load/conninfo.h"
 #include "seedforge/domain.h"
 #include "seedforge/error.h"
 #include "seedforge/load.h"
+#include "load/introspect_text.h"
 
 namespace seedforge {
 
@@ -57,64 +60,6 @@ struct PgTable {
   }
 };
 
-std::vector<int> ParseIntArray(const std::string& text) {
-  std::vector<int> out;
-  std::string digits;
-  for (char c : text) {
-    if (std::isdigit(static_cast<unsigned char>(c)) || c == '-') {
-      digits += c;
-    } else if (!digits.empty()) {
-      out.push_back(std::stoi(digits));
-      digits.clear();
-    }
-  }
-  if (!digits.empty()) out.push_back(std::stoi(digits));
-  return out;
-}
-
-// A YAML scalar that reads back as exactly s: bare when unambiguous,
-// single-quoted when printable, and double-quoted with escapes when it holds
-// a line break or another control character (which single quotes would fold
-// into spaces). Names from the catalog may hold any of these.
-std::string Yaml(const std::string& s) {
-  static const std::set<std::string> kWords = {"true", "false", "yes", "no", "on", "off", "null", "~", ""};
-  static const std::regex kBare(R"([A-Za-z_][A-Za-z0-9_ .\-/]*)");
-  std::string lower = s;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (std::regex_match(s, kBare) && !kWords.count(lower) && s.back() != ' ') return s;
-  const bool printable = std::none_of(s.begin(), s.end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-  });
-  if (printable) {
-    std::string out = "'";
-    for (char c : s) {
-      if (c == '\'') out += '\'';
-      out += c;
-    }
-    return out + "'";
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (char c : s) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (u < 0x20 || u == 0x7f) {
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 // A name inside a `references:` value: double-quoted as in SQL when it holds
 // a character of that syntax (. ( , ) ") or spaces at its ends.
 std::string RefName(const std::string& name) {
@@ -130,64 +75,10 @@ std::string RefName(const std::string& name) {
   return out + "\"";
 }
 
-// What a CHECK constraint says about one column, when it is simple enough.
-struct CheckFacts {
-  std::optional<double> min, max;
-  bool min_exclusive = false, max_exclusive = false;
-  std::vector<std::string> in_list;
-  std::string after;  // this column >= that column
-};
-
-// Parses pg_get_constraintdef() output such as
-//   CHECK (((qty >= 1) AND (qty <= 100)))
-//   CHECK ((status = ANY (ARRAY['new'::text, 'paid'::text])))
-//   CHECK ((ends_on >= starts_on))
-void ReadCheck(const std::string& definition, std::map<std::string, CheckFacts>& facts) {
-  static const std::regex kCompare(R"re(\(*"?(\w+)"?\)*\s*(>=|>|<=|<)\s*\(*'?(-?[0-9.]+)'?\)*(?:::[\w ]+)?\)*)re");
-  static const std::regex kColumns(R"re(\(*"?(\w+)"?\s*(>=|>)\s*"?(\w+)"?\)*)re");
-  static const std::regex kAny(R"re(\(*"?(\w+)"?\)?(?:::text)?\s*=\s*ANY\s*\(+ARRAY\[(.*)\]\)+(?:::[\w\[\] ]+)?\)*)re");
-  static const std::regex kLiteral(R"re('((?:[^']|'')*)')re");
-  std::string body = definition;
-  if (body.rfind("CHECK ", 0) == 0) body = body.substr(6);
-  // Split the top-level AND terms.
-  std::vector<std::string> terms;
-  int depth = 0;
-  size_t start = 0;
-  for (size_t i = 0; i < body.size(); ++i) {
-    if (body[i] == '(') ++depth;
-    if (body[i] == ')') --depth;
-    if (depth <= 2 && body.compare(i, 5, " AND ") == 0) {
-      terms.push_back(body.substr(start, i - start));
-      start = i + 5;
-    }
-  }
-  terms.push_back(body.substr(start));
-  for (const std::string& term : terms) {
-    std::smatch m;
-    if (std::regex_match(term, m, kAny)) {
-      CheckFacts& f = facts[m[1]];
-      std::string list = m[2];
-      for (std::sregex_iterator it(list.begin(), list.end(), kLiteral), end; it != end; ++it) {
-        std::string v = (*it)[1];
-        for (size_t p; (p = v.find("''")) != std::string::npos;) v.erase(p, 1);
-        f.in_list.push_back(v);
-      }
-    } else if (std::regex_match(term, m, kCompare)) {
-      CheckFacts& f = facts[m[1]];
-      double v = std::stod(m[3]);
-      std::string op = m[2];
-      if (op[0] == '>') {
-        f.min = v;
-        f.min_exclusive = op == ">";
-      } else {
-        f.max = v;
-        f.max_exclusive = op == "<";
-      }
-    } else if (std::regex_match(term, m, kColumns)) {
-      facts[m[1]].after = m[3];
-    }
-  }
-}
+using internal::CheckFacts;
+using internal::ParseIntArray;
+using internal::ReadCheck;
+using internal::Yaml;
 
 class Introspector {
  public:
@@ -640,5 +531,154 @@ std::string IntrospectDomain(const IntrospectOptions& options, const ProviderReg
     throw Error("introspecting " + db.Display() + ": " + message);
   }
 }
+
+namespace internal {
+
+std::vector<int> ParseIntArray(const std::string& text) {
+  std::vector<int> out;
+  std::string digits;
+  auto flush = [&] {
+    if (digits.empty()) return;
+    int v = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    if (ec != std::errc() || end != digits.data() + digits.size()) {
+      throw Error("unexpected number '" + digits + "' in the catalog array '" + text + "'");
+    }
+    out.push_back(v);
+    digits.clear();
+  };
+  for (char c : text) {
+    if (std::isdigit(static_cast<unsigned char>(c)) || c == '-') {
+      digits += c;
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
+
+// YAML scalars: bare when unambiguous, double-quoted with escapes when the
+// text has control characters (a single-quoted scalar folds its line
+// breaks into spaces), else single-quoted.
+std::string Yaml(const std::string& s) {
+  static const std::set<std::string> kWords = {"true", "false", "yes", "no", "on", "off", "null", "~", ""};
+  // [A-Za-z_][A-Za-z0-9_ .-/]*, by hand: std::regex recurses once per
+  // character and overflowed the stack on long text.
+  auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  auto bare_char = [&](char c) { return letter(c) || (c >= '0' && c <= '9') || c == ' ' || c == '.' || c == '-' || c == '/'; };
+  const bool bare = !s.empty() && letter(s[0]) && std::all_of(s.begin(), s.end(), bare_char);
+  std::string lower = s;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (bare && !kWords.count(lower) && s.back() != ' ') return s;
+  const bool control = std::any_of(s.begin(), s.end(), [](char c) { return (c >= 0 && c < 0x20) || c == 0x7f; });
+  if (control) {
+    std::string out = "\"";
+    for (char c : s) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if ((c >= 0 && c < 0x20) || c == 0x7f) {
+        out += fmt::format("\\x{:02x}", static_cast<unsigned>(c));
+      } else {
+        out += c;
+      }
+    }
+    return out + "\"";
+  }
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+// Parses pg_get_constraintdef() output such as
+//   CHECK (((qty >= 1) AND (qty <= 100)))
+//   CHECK ((status = ANY (ARRAY['new'::text, 'paid'::text])))
+//   CHECK ((ends_on >= starts_on))
+void ReadCheck(const std::string& definition, std::map<std::string, CheckFacts>& facts) {
+  static const std::regex kCompare(R"re(\(*"?(\w+)"?\)*\s*(>=|>|<=|<)\s*\(*'?(-?[0-9.]+)'?\)*(?:::[\w ]+)?\)*)re");
+  static const std::regex kColumns(R"re(\(*"?(\w+)"?\s*(>=|>)\s*"?(\w+)"?\)*)re");
+  // `col = ANY (ARRAY[...])`: the head and the tail by regex, the list
+  // between by hand. libstdc++'s regex recurses once per character, and a
+  // list of thousands of values overflowed the stack.
+  static const std::regex kAnyHead(R"re(\(*"?(\w+)"?\)?(?:::text)?\s*=\s*ANY\s*\(+ARRAY\[)re");
+  static const std::regex kAnyTail(R"re(\]\)+(?:::[\w\[\] ]+)?\)*)re");
+  std::string body = definition;
+  if (body.rfind("CHECK ", 0) == 0) body = body.substr(6);
+  // Split the top-level AND terms.
+  std::vector<std::string> terms;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (body[i] == '(') ++depth;
+    if (body[i] == ')') --depth;
+    if (depth <= 2 && body.compare(i, 5, " AND ") == 0) {
+      terms.push_back(body.substr(start, i - start));
+      start = i + 5;
+    }
+  }
+  terms.push_back(body.substr(start));
+  for (const std::string& term : terms) {
+    std::smatch m;
+    if (std::regex_search(term, m, kAnyHead, std::regex_constants::match_continuous)) {
+      // The list ends at the last ']' that the tail follows (as a greedy
+      // ARRAY\[(.*)\] would).
+      const size_t first = m.length(0);
+      size_t close = std::string::npos;
+      for (size_t at = term.size(); at > first;) {
+        at = term.rfind(']', at - 1);
+        if (at == std::string::npos || at < first) break;
+        if (std::regex_match(term.begin() + static_cast<std::ptrdiff_t>(at), term.end(), kAnyTail)) {
+          close = at;
+          break;
+        }
+      }
+      if (close == std::string::npos) continue;
+      CheckFacts& f = facts[m[1]];
+      const std::string_view list = std::string_view(term).substr(first, close - first);
+      // Each 'literal', with '' for a quote inside.
+      for (size_t i = list.find('\''); i != std::string_view::npos; i = list.find('\'', i)) {
+        std::string value;
+        size_t j = i + 1;
+        for (; j < list.size(); ++j) {
+          if (list[j] != '\'') {
+            value += list[j];
+          } else if (j + 1 < list.size() && list[j + 1] == '\'') {
+            value += '\'';
+            ++j;
+          } else {
+            break;
+          }
+        }
+        if (j >= list.size()) break;  // unterminated
+        f.in_list.push_back(std::move(value));
+        i = j + 1;
+      }
+    } else if (std::regex_match(term, m, kCompare)) {
+      // The literal's characters are digits, '-' and '.': "." and "1.2.3"
+      // match but are no number (a text CHECK such as code >= '.').
+      const std::string literal = m[3];
+      double v = 0;
+      auto [end, ec] = std::from_chars(literal.data(), literal.data() + literal.size(), v);
+      if (ec != std::errc() || end != literal.data() + literal.size()) continue;
+      CheckFacts& f = facts[m[1]];
+      std::string op = m[2];
+      if (op[0] == '>') {
+        f.min = v;
+        f.min_exclusive = op == ">";
+      } else {
+        f.max = v;
+        f.max_exclusive = op == "<";
+      }
+    } else if (std::regex_match(term, m, kColumns)) {
+      facts[m[1]].after = m[3];
+    }
+  }
+}
+
+}  // namespace internal
 
 }  // namespace seedforge

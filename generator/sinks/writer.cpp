@@ -206,7 +206,8 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
         file.Write(EntityFilePrefix(options.format, def));
         uint64_t done = 0;
         StreamEntity(generator, entity, *encoder, options.threads, options.batch_size,
-                     [&](std::string_view text) {
+                     // entity = entity: clang 14 cannot capture a structured binding.
+                     [&, entity = entity](std::string_view text) {
                        file.Write(text);
                        done += std::min<uint64_t>(options.batch_size, generator.entities()[entity].rows - done);
                        if (options.progress) options.progress(entity, done);

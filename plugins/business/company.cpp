@@ -177,7 +177,7 @@ std::unique_ptr<Provider> MakeCompanyProvider(const Params& params, const Provid
   std::vector<double> weights;
   for (const auto& [name, weight] : params.Weighted("industries")) {
     auto it = std::find_if(all.begin(), all.end(),
-                           [&](const Industry& ind) { return SameIgnoringCase(ind.name, name); });
+                           [&, &name = name](const Industry& ind) { return SameIgnoringCase(ind.name, name); });
     if (it == all.end()) {
       std::string known;
       for (const Industry& ind : all) known += (known.empty() ? "" : ", ") + ind.name;

@@ -74,7 +74,7 @@ void SelectDepartments(const Params& params, const std::string& param, TitleTabl
   std::vector<double> share(t.departments.size(), 0);
   for (const auto& [name, weight] : params.Weighted(param)) {
     auto it = std::find_if(t.departments.begin(), t.departments.end(),
-                           [&](const std::string& d) { return SameIgnoringCase(d, name); });
+                           [&, &name = name](const std::string& d) { return SameIgnoringCase(d, name); });
     if (it == t.departments.end()) {
       std::string known;
       for (const std::string& d : t.departments) known += (known.empty() ? "" : ", ") + d;

@@ -230,7 +230,7 @@ std::unique_ptr<Provider> MakeVinProvider(const Params& params, const ProviderCo
   }
   for (const auto& [name, weight] : makes) {
     if (make_weight(name) >= 0 &&
-        std::none_of(known_makes.begin(), known_makes.end(), [&](const std::string& k) {
+        std::none_of(known_makes.begin(), known_makes.end(), [&, &name = name](const std::string& k) {
           return k.size() == name.size() &&
                  std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
                    return std::tolower(static_cast<unsigned char>(a)) ==

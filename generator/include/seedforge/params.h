@@ -22,7 +22,13 @@ struct ParamValue {
   std::vector<ParamValue> list;
   std::vector<std::pair<std::string, ParamValue>> map;  // in file order
   SourceLocation where;
+
+  // Declared, and defaulted below the class, so that clang with libstdc++
+  // can instantiate pair<string, ParamValue> inside ParamValue (an
+  // implicit default constructor would need the pair complete first).
+  ParamValue();
 };
+inline ParamValue::ParamValue() = default;
 
 // Parses the date syntax of Params::Date; false when it does not parse.
 bool ParseDateSpec(const std::string& text, int64_t today, int64_t* days);
