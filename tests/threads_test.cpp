@@ -2,8 +2,10 @@
 // count, no std::terminate, nothing written; and --threads is range-checked
 // the same way by every command that has it.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include "support/pg_fixture.h"  // ShellQuote
@@ -19,12 +21,19 @@ using testing::ShellQuote;
 using testing::SourceDir;
 
 // Runs seedforge with each thread's stack 1 GiB (threads take their default
-// stack size from RLIMIT_STACK) and the address space capped at 1.5 GiB: the
-// first worker thread fits, the second cannot be created (pthread_create
-// fails with EAGAIN). RLIMIT_NPROC would be simpler but does not bind root.
+// stack size from RLIMIT_STACK) and its address space capped at 1.5 GiB more
+// than this test process has mapped: a worker thread or two fit, the next
+// cannot be created (pthread_create fails with EAGAIN). The cap starts from
+// this process's size because a sanitizer build reserves terabytes of shadow
+// memory at start (in the child too); a fixed cap would stop it there.
+// RLIMIT_NPROC would be simpler but does not bind root.
 int RunStarved(const std::string& args, std::string* output) {
-  return RunCommand(
-      "ulimit -s 1048576 && ulimit -v 1572864 && exec " + SeedforgeBinary() + " " + args, output);
+  size_t pages = 0;
+  std::ifstream("/proc/self/statm") >> pages;
+  const size_t limit_kib = pages * (::sysconf(_SC_PAGESIZE) / 1024) + (size_t{3} << 19);
+  return RunCommand("ulimit -s 1048576 && ulimit -v " + std::to_string(limit_kib) + " && exec " + SeedforgeBinary() +
+                        " " + args,
+                    output);
 }
 
 class Threads : public ::testing::Test {

@@ -44,8 +44,16 @@ std::optional<SqlType> ParseSqlType(const std::string& text, const std::vector<s
       {"timestamptz", F::kTimestampTz}, {"timestamp with time zone", F::kTimestampTz},
       {"uuid", F::kUuid}, {"json", F::kJson}, {"jsonb", F::kJsonb},
   };
-  // An enum type as written (case kept), or double-quoted as SQL writes it
-  // ("Mood", format_type's output for such a name), with [] for its array.
+  std::string t = Normalise(text);
+  bool array = false;
+  if (t.size() > 2 && t.substr(t.size() - 2) == "[]") {
+    array = true;
+    t.resize(t.size() - 2);
+    while (!t.empty() && t.back() == ' ') t.pop_back();
+  }
+  // An enum type: named as written (case kept; double-quoted as SQL writes
+  // it, "Mood", format_type's output for such a name) or as type names read
+  // (any case), with [] for its array.
   {
     std::string_view raw = text;
     auto trim = [&] {
@@ -53,8 +61,7 @@ std::optional<SqlType> ParseSqlType(const std::string& text, const std::vector<s
       while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.back()))) raw.remove_suffix(1);
     };
     trim();
-    const bool is_array = raw.size() > 2 && raw.substr(raw.size() - 2) == "[]";
-    if (is_array) {
+    if (array) {
       raw.remove_suffix(2);
       trim();
     }
@@ -67,29 +74,13 @@ std::optional<SqlType> ParseSqlType(const std::string& text, const std::vector<s
       }
     }
     for (const std::string& enum_name : enum_names) {
-      if (name == enum_name) {
+      if (name == enum_name || t == enum_name) {
         SqlType type;
         type.family = F::kEnum;
         type.enum_name = enum_name;
-        type.array = is_array;
+        type.array = array;
         return type;
       }
-    }
-  }
-  std::string t = Normalise(text);
-  bool array = false;
-  if (t.size() > 2 && t.substr(t.size() - 2) == "[]") {
-    array = true;
-    t.resize(t.size() - 2);
-    while (!t.empty() && t.back() == ' ') t.pop_back();
-  }
-  for (const std::string& name : enum_names) {
-    if (t == name) {
-      SqlType type;
-      type.family = F::kEnum;
-      type.enum_name = name;
-      type.array = array;
-      return type;
     }
   }
   std::string base = t, args;
