@@ -1,5 +1,6 @@
 #include "domain/derive.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace seedforge {
@@ -138,6 +139,22 @@ void DeriveTemplate::Render(const std::vector<const Column*>& columns, size_t ro
       }
     }
   }
+}
+
+size_t DeriveTemplate::MaxLength(const std::vector<size_t>& input_lengths) const {
+  size_t total = 0;
+  for (const Piece& piece : pieces_) {
+    if (piece.column < 0) {
+      total += piece.literal.size();
+      continue;
+    }
+    const size_t length = input_lengths[piece.column];
+    if (length == 0) return 0;
+    // Every filter keeps or drops bytes; `initial` keeps one.
+    const bool initial = std::find(piece.filters.begin(), piece.filters.end(), Filter::kInitial) != piece.filters.end();
+    total += initial ? 1 : length;
+  }
+  return total;
 }
 
 }  // namespace seedforge

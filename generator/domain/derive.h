@@ -26,6 +26,11 @@ class DeriveTemplate {
 
   void Render(const std::vector<const Column*>& columns, size_t row, std::string& out) const;
 
+  // The longest text Render makes, in bytes, when the referenced columns'
+  // texts are at most input_lengths[i] bytes (in References order); 0 when
+  // one of them is unknown (0).
+  size_t MaxLength(const std::vector<size_t>& input_lengths) const;
+
  private:
   enum class Filter { kNone, kLower, kUpper, kSlug, kDigits, kInitial };
   struct Piece {

@@ -607,6 +607,30 @@ void Generator::Impl::CheckUnique() {
   if (!problems.empty()) throw InputError(std::move(problems));
 }
 
+namespace {
+// The longest text of a value of `kind` as the encoders and derived columns
+// write it (Column::AppendText), in bytes; 0 when unknown.
+size_t TextLength(ValueKind kind, const ColumnBounds& bounds) {
+  auto digits = [](long double v) {
+    size_t n = v < 0 ? 2 : 1;  // sign, first digit
+    for (v = std::fabs(v); v >= 10; v /= 10) ++n;
+    return n;
+  };
+  switch (kind) {
+    case ValueKind::kText: return bounds.max_length;
+    case ValueKind::kInt:
+      return bounds.range ? std::max(digits(bounds.range->min), digits(bounds.range->max)) : 20;
+    case ValueKind::kDecimal: return 21;  // int64 digits, sign and point
+    case ValueKind::kFloat: return 24;    // shortest round trip of a double
+    case ValueKind::kBool: return 5;
+    case ValueKind::kDate: return 10;
+    case ValueKind::kTimestamp: return 26;
+    case ValueKind::kUuid: return 36;
+  }
+  return 0;
+}
+}  // namespace
+
 ColumnBounds Generator::Impl::Bounds(int e, int c, int depth) const {
   const EntityState& state = states[e];
   const ColumnDef& col = domain.entities[e].columns[c];
@@ -636,6 +660,16 @@ ColumnBounds Generator::Impl::Bounds(int e, int c, int depth) const {
       const Cardinality& per_parent = state.links[col.link].per_parent;
       bounds.range = ValueRange{1, static_cast<long double>(std::max<int64_t>(1, per_parent.max))};
       bounds.source = "'per_parent' (up to " + std::to_string(per_parent.max) + " rows per parent)";
+      break;
+    }
+    case ColumnSource::kDerived: {
+      for (const DerivedStep& d : state.derived) {
+        if (d.column != c) continue;
+        std::vector<size_t> lengths;
+        for (int input : d.inputs) lengths.push_back(TextLength(kinds[e][input], Bounds(e, input, depth + 1)));
+        bounds.max_length = d.tmpl->MaxLength(lengths);
+        bounds.source = "'derive' (from the longest values of the columns it reads)";
+      }
       break;
     }
     case ColumnSource::kReference: {
