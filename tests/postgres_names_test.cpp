@@ -270,7 +270,12 @@ CREATE TABLE "we""ird" (
   "'quoted'" text,
   "%percent @at `tick` |pipe >gt" text,
   mood "My ""Mood""",
-  moods "My ""Mood"""[]
+  moods "My ""Mood"""[],
+  -- With standard_conforming_strings off, the backslash would end each
+  -- literal early and run what follows (review finding): the scripts and
+  -- load must read the catalog's literals as the catalog wrote them.
+  note text DEFAULT $v$\');DROP TABLE victim;--$v$
+    CHECK (note <> $v$\'::text))), PRIMARY KEY (id)); DROP TABLE victim; CREATE TABLE zz (id int, --$v$)
 );
 CREATE TABLE "child.of, (weird)" (
   id integer PRIMARY KEY,
@@ -324,12 +329,22 @@ TEST_F(PostgresNames, IntrospectionKeepsHostileNamesAndTheScriptsLoadThem) {
     auto checks = [](const std::string& uri) {
       pqxx::connection conn(uri);
       pqxx::nontransaction t(conn);
+      t.exec("SET standard_conforming_strings = on");  // the target's default is off: print alike
       return t.exec1("SELECT string_agg(pg_get_constraintdef(oid), ' | ' ORDER BY 1) FROM pg_constraint WHERE contype = 'c'")[0]
           .as<std::string>();
     };
     EXPECT_EQ(checks(target), checks(source));
     testing::ExpectForeignKeysHold(target);
   }
+  // load --create-schema runs the same DDL in its own transaction.
+  std::string target = VictimDatabase(CreateDatabase("introspect_hostile_load"));
+  ASSERT_EQ(Seedforge("load -q --seed 5 --as-of 2026-01-01 --create-schema --domain " + ShellQuote(domain.string()) +
+                          " --db " + ShellQuote(target),
+                      &output),
+            0)
+      << output;
+  ExpectVictimUntouched(target);
+  EXPECT_EQ(Columns(target), Columns(source));
 }
 
 // A name with a line break is legal in PostgreSQL; introspect writes it

@@ -297,7 +297,7 @@ TEST(PostgresSandboxCli, UpStatusDown) {
   std::string out;
   ASSERT_EQ(RunCommand(sandbox + "up --env" + at, &out), 0) << out;
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(export DATABASE_URL=(postgresql://[^:@\s]+@127\.0\.0\.1:\d+/postgres)\n)")))
+  ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(export DATABASE_URL='(postgresql://[^:@\s]+@127\.0\.0\.1:\d+/postgres)'\n)")))
       << out;
   const std::string uri = m[1];
   SandboxStatus status = PgSandbox::Status(dir);

@@ -131,4 +131,12 @@ void ProgressLine::Done() {
   if (enabled_ && last_entity_ >= 0) std::fprintf(stderr, "\r\033[K");
 }
 
+uint64_t ParseRowsOption(const std::string& option, const std::string& text) {
+  const std::optional<uint64_t> rows = ParseRowCount(text);
+  if (!rows) {
+    throw UsageError(option + " expects a whole number from 0 to " + std::to_string(kMaxRows) + ", got '" + text + "'");
+  }
+  return *rows;
+}
+
 }  // namespace seedforge

@@ -42,6 +42,11 @@ std::string FormatDate(int64_t days);
 // "42s", "3m05s", "2h10m": a duration for progress lines.
 std::string Duration(double seconds);
 
+// A row count given to `option` (digits, at most kMaxRows); throws
+// UsageError naming the option otherwise. Options take counts as text so
+// that "-1" is an error, not 2^64 - 1.
+uint64_t ParseRowsOption(const std::string& option, const std::string& text);
+
 // One line of progress on stderr, rewritten in place; silent when disabled.
 class ProgressLine {
  public:

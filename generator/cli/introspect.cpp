@@ -1,6 +1,7 @@
 // seedforge introspect: an existing PostgreSQL schema as a domain file.
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -37,8 +38,11 @@ void RunIntrospect(const IntrospectArgs& args) {
   AtomicFile file(args.out);
   file.Write(text);
   file.Commit();
-  std::fprintf(stderr, "seedforge: wrote %s; check it with: seedforge validate --domain %s\n", args.out.c_str(),
-               args.out.c_str());
+  // --domain takes a bare name as a built-in domain: show a path.
+  const std::filesystem::path out(args.out);
+  const bool path_like = args.out.find('/') != std::string::npos || out.extension() == ".yaml" || out.extension() == ".yml";
+  std::fprintf(stderr, "seedforge: wrote %s; check it with: seedforge validate --domain %s%s\n", args.out.c_str(),
+               path_like ? "" : "./", args.out.c_str());
 }
 
 }  // namespace

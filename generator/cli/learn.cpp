@@ -37,7 +37,7 @@ struct LearnArgs {
   CtganOptions ctgan;
   uint64_t seed = 1;
   int threads = 0;
-  size_t max_rows = 0;
+  std::string max_rows = "0";
   std::vector<std::string> types;        // COL=TYPE
   std::vector<std::string> constraints;  // "a >= b"
   std::string out;
@@ -47,7 +47,7 @@ struct LearnArgs {
 
 struct SampleArgs {
   std::string model;
-  uint64_t rows = 1000;
+  std::string rows = "1000";
   std::vector<std::string> where;
   std::vector<std::string> constraints;
   uint64_t seed = 1;
@@ -60,7 +60,7 @@ struct SampleArgs {
 
 void RunLearn(const LearnArgs& args) {
   CsvReadOptions read;
-  read.max_rows = args.max_rows;
+  read.max_rows = ParseRowsOption("--max-rows", args.max_rows);
   for (const std::string& spec : args.types) {
     const size_t eq = spec.find('=');
     std::optional<DataType> type;
@@ -126,6 +126,7 @@ void RunLearn(const LearnArgs& args) {
 }
 
 void RunSample(const SampleArgs& args) {
+  const uint64_t total_rows = ParseRowsOption("--rows", args.rows);
   const std::optional<Format> format = ParseFormat(args.format);
   if (!format || (*format != Format::kCsv && *format != Format::kJsonl && *format != Format::kJson)) {
     throw UsageError("--format for sample is csv, jsonl or json, got '" + args.format + "'");
@@ -165,10 +166,10 @@ void RunSample(const SampleArgs& args) {
   // other jobs on the machine holds no one up), and written in row order by
   // this thread, at most 2 * threads batches in flight. Rows depend only on
   // (model, key, row), so the bytes are the same for any thread count.
-  const uint64_t batches = (args.rows + kSampleBatch - 1) / kSampleBatch;
+  const uint64_t batches = (total_rows + kSampleBatch - 1) / kSampleBatch;
   auto sample_batch = [&](uint64_t k, std::vector<uint64_t>& rows, Batch& batch, std::string& text) {
     const uint64_t begin = k * kSampleBatch;
-    const size_t count = static_cast<size_t>(std::min<uint64_t>(kSampleBatch, args.rows - begin));
+    const size_t count = static_cast<size_t>(std::min<uint64_t>(kSampleBatch, total_rows - begin));
     rows.resize(count);
     for (size_t i = 0; i < count; ++i) rows[i] = begin + i;
     batch.first_row = begin;
@@ -257,8 +258,8 @@ void RunSample(const SampleArgs& args) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!args.quiet && !to_stdout) {
     std::fprintf(stderr, "seedforge: %llu rows of %s to %s in %.2f s (%.0f rows/s)\n",
-                 static_cast<unsigned long long>(args.rows), args.model.c_str(), args.out.c_str(), seconds,
-                 seconds > 0 ? args.rows / seconds : 0.0);
+                 static_cast<unsigned long long>(total_rows), args.model.c_str(), args.out.c_str(), seconds,
+                 seconds > 0 ? total_rows / seconds : 0.0);
   }
 }
 

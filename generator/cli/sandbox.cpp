@@ -37,7 +37,10 @@ fs::path DirOf(const SandboxArgs& args) { return args.dir.empty() ? DefaultDir()
 
 void PrintUri(const std::string& uri, bool env) {
   if (env) {
-    std::printf("export DATABASE_URL=%s\n", uri.c_str());
+    // Single-quoted for the shell that evals it.
+    std::string quoted = "'";
+    for (char c : uri) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    std::printf("export DATABASE_URL=%s'\n", quoted.c_str());
   } else {
     std::printf("%s\n", uri.c_str());
   }

@@ -41,6 +41,15 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+size_t Utf8Length(std::string_view s) {
+  size_t characters = 0;
+  for (size_t i = 0; i < s.size(); ++characters) {
+    const size_t n = Utf8CharLength(s, i);
+    i += n == 0 ? 1 : n;
+  }
+  return characters;
+}
+
 std::string_view Utf8Prefix(std::string_view s, size_t max_bytes) {
   if (s.size() <= max_bytes) return s;
   size_t cut = max_bytes;

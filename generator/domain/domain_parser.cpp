@@ -79,6 +79,9 @@ class DomainParser {
   // Reports a name (`what`: "entity name", ...) that no quoting makes safe.
   // `names_files`: the name is also part of output file names.
   void CheckName(const YAML::Node& node, const std::string& what, const std::string& name, bool names_files);
+  // Reads free text that reaches scripts (descriptions, enum labels): any
+  // characters but control ones other than tab and line breaks.
+  void ReadText(const YAML::Node& node, const std::string& what, std::string* out);
 
   ParamValue ToParam(const YAML::Node& node);
   void ParseEntity(const YAML::Node& key, const YAML::Node& node, EntityDef& entity);
@@ -177,6 +180,16 @@ void DomainParser::CheckName(const YAML::Node& node, const std::string& what, co
   }
 }
 
+void DomainParser::ReadText(const YAML::Node& node, const std::string& what, std::string* out) {
+  if (!Scalar(node, what, out)) return;
+  if (std::any_of(out->begin(), out->end(), [](char c) {
+        const unsigned char u = static_cast<unsigned char>(c);
+        return (u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7f;
+      })) {
+    Add(node, what + " contains a control character other than tab and line breaks");
+  }
+}
+
 ParamValue DomainParser::ToParam(const YAML::Node& node) {
   ParamValue value;
   value.where = At(node);
@@ -227,7 +240,8 @@ Domain DomainParser::Parse(const std::string& text) {
         // expression, so a range-for over it would read freed stack.
         const YAML::Node labels = it->second;
         for (const YAML::Node& label : labels) {
-          def.labels.push_back(label.Scalar());
+          def.labels.emplace_back();
+          ReadText(label, "enum label", &def.labels.back());
           if (def.labels.back().size() > kMaxNameBytes) {
             Add(label, "enum label " + Shown(def.labels.back()) + " is " + std::to_string(def.labels.back().size()) +
                            " bytes long; PostgreSQL enum labels are at most " + std::to_string(kMaxNameBytes) + " bytes");
@@ -244,7 +258,7 @@ Domain DomainParser::Parse(const std::string& text) {
   if (domain.name.empty()) {
     domain.name = std::filesystem::path(file_).stem().string();
   }
-  if (root["description"]) Scalar(root["description"], "'description'", &domain.description);
+  if (root["description"]) ReadText(root["description"], "'description'", &domain.description);
   const YAML::Node entities = root["entities"];
   if (!entities || !entities.IsMap() || entities.size() == 0) {
     Add(entities ? At(entities) : SourceLocation{file_, 1, 1},
@@ -347,7 +361,7 @@ void DomainParser::ParseEntity(const YAML::Node& key, const YAML::Node& node, En
                  "{from: DATA.csv, synthesizer: copula, constraints: [...]}");
     }
   }
-  if (node["description"]) Scalar(node["description"], "'description'", &entity.description);
+  if (node["description"]) ReadText(node["description"], "'description'", &entity.description);
   if (node["rows"]) {
     std::string s;
     if (Scalar(node["rows"], "'rows'", &s)) {
@@ -422,9 +436,13 @@ void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, En
     if (flag && column.primary_key) Add(spec["hidden"], where + " is a primary key, so it cannot be hidden");
     if (flag && spec["references"]) Add(spec["hidden"], where + " is a foreign key, so it cannot be hidden");
   }
-  if (spec["default"]) Scalar(spec["default"], "'default'", &column.default_sql);
-  if (spec["check"]) Scalar(spec["check"], "'check'", &column.check_sql);
-  if (spec["description"]) Scalar(spec["description"], "'description'", &column.description);
+  // Both go into DDL as written: each must be one expression.
+  for (auto [key, sql] : {std::pair{"default", &column.default_sql}, std::pair{"check", &column.check_sql}}) {
+    if (!spec[key] || !Scalar(spec[key], "'" + std::string(key) + "'", sql)) continue;
+    const std::string problem = SqlExpressionProblem(*sql);
+    if (!problem.empty()) Add(spec[key], "'" + std::string(key) + "' is not one SQL expression: " + problem);
+  }
+  if (spec["description"]) ReadText(spec["description"], "'description'", &column.description);
   if (spec["identity"] && Scalar(spec["identity"], "'identity'", &column.identity) &&
       column.identity != "always" && column.identity != "by default") {
     Add(spec["identity"], "'identity' is 'always' or 'by default'");

@@ -153,7 +153,7 @@ bool SqlType::TakesText() const {
 }
 
 bool SqlType::HoldsNumbers(const ValueRange& range) const {
-  if (array) return true;
+  // Of an array type, the elements' family is checked.
   const long double low = range.min, high = range.max;
   switch (family) {
     case Family::kSmallInt: return low >= INT16_MIN && high <= INT16_MAX;
@@ -190,6 +190,79 @@ bool SqlType::IsInteger() const {
 
 bool SqlType::IsText() const {
   return !array && (family == Family::kText || family == Family::kVarchar || family == Family::kChar);
+}
+
+std::string SqlExpressionProblem(std::string_view text) {
+  auto word_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || static_cast<unsigned char>(c) >= 0x80;
+  };
+  const size_t n = text.size();
+  int depth = 0;
+  size_t i = 0;
+  while (i < n) {
+    const char c = text[i];
+    const unsigned char u = static_cast<unsigned char>(c);
+    const bool word_before = i > 0 && word_char(text[i - 1]);
+    if ((u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7f) return "it contains a control character";
+    if (c == '\'' || ((c == 'E' || c == 'e') && i + 1 < n && text[i + 1] == '\'' && !word_before)) {
+      // '...' with '' for a quote; E'...' also with backslash escapes.
+      const bool escapes = c != '\'';
+      i += escapes ? 2 : 1;
+      while (true) {
+        if (i >= n) return "a string is not terminated";
+        if (escapes && text[i] == '\\') {
+          i += 2;
+        } else if (text[i] == '\'') {
+          if (i + 1 < n && text[i + 1] == '\'') {
+            i += 2;
+          } else {
+            ++i;
+            break;
+          }
+        } else {
+          ++i;
+        }
+      }
+      continue;
+    }
+    if (c == '"') {  // a quoted name, "" for a quote
+      for (++i;; ++i) {
+        if (i >= n) return "a quoted name is not terminated";
+        if (text[i] == '"') {
+          if (i + 1 < n && text[i + 1] == '"') {
+            ++i;
+          } else {
+            ++i;
+            break;
+          }
+        }
+      }
+      continue;
+    }
+    if (c == '$' && !word_before) {  // $tag$ ... $tag$ (the tag may be empty)
+      size_t end = i + 1;
+      while (end < n && (std::isalpha(static_cast<unsigned char>(text[end])) || text[end] == '_' ||
+                         (end > i + 1 && std::isdigit(static_cast<unsigned char>(text[end]))))) {
+        ++end;
+      }
+      if (end < n && text[end] == '$') {
+        const std::string_view tag = text.substr(i, end - i + 1);
+        const size_t close = text.find(tag, end + 1);
+        if (close == std::string_view::npos) return "a dollar-quoted string is not terminated";
+        i = close + tag.size();
+        continue;
+      }
+    }
+    if ((c == '-' && i + 1 < n && text[i + 1] == '-') || (c == '/' && i + 1 < n && text[i + 1] == '*')) {
+      return "it contains a comment";
+    }
+    if (c == ';') return "it contains a ';'";
+    if (c == '(') ++depth;
+    if (c == ')' && --depth < 0) return "a ')' closes a parenthesis it did not open";
+    ++i;
+  }
+  if (depth > 0) return "a '(' is not closed";
+  return "";
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "eval/report.h"
+#include "seedforge/utf8.h"
 
 #ifndef SEEDFORGE_VERSION_STRING
 #define SEEDFORGE_VERSION_STRING "unknown"
@@ -60,9 +61,7 @@ std::string AxisValue(double v, ColumnKind kind) {
 
 std::string Truncate(const std::string& s, size_t n) {
   if (s.size() <= n) return s;
-  size_t cut = n - 1;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
-  return s.substr(0, cut) + "\u2026";
+  return std::string(Utf8Prefix(s, n - 1)) + "\u2026";
 }
 
 // Linear interpolation between two #rrggbb colours.

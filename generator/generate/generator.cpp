@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <optional>
 
 #include <fmt/format.h>
@@ -18,6 +19,11 @@ namespace {
 // grouped link is one integer per block, and locating a row costs at most
 // one block of count draws.
 constexpr uint64_t kParentBlock = 4096;
+
+// Parents a grouped link may have. Planning draws every parent's child count
+// (about 10 ns each) and keeps one integer per block: 10^10 parents take
+// about two minutes and 20 MB; more would look like a hang.
+constexpr uint64_t kMaxGroupedParents = 10'000'000'000;
 
 struct ProviderStep {
   const ProviderSpec* spec = nullptr;
@@ -169,14 +175,15 @@ void ConvertLearned(Column& column, ValueKind kind, int scale) {
   column.scale = scale;
 }
 
-// The decimals a learned column of numeric(p, `scale`) keeps: values are
-// stored as int64 multiples of 10^-scale, so a wide range or a large scale
-// gives up decimals (which a double never had) rather than overflow.
+// The decimals a learned column of numeric(p, `scale`) keeps. A model's
+// values are doubles, exact to 15 significant digits (DBL_DIG): more
+// decimals would print binary noise (1.1 as 1.100000000000000088), and at a
+// large scale overflow the int64 of 10^-scale units a decimal is kept in.
 int LearnedScale(int scale, const std::optional<ValueRange>& range) {
-  const long double magnitude = range ? std::max(std::fabs(range->min), std::fabs(range->max)) : 0;
-  scale = std::min(scale, 18);
-  while (scale > 0 && (magnitude + 1) * std::pow(10.0L, scale) >= 9e18L) --scale;
-  return scale;
+  long double magnitude = range ? std::max(std::fabs(range->min), std::fabs(range->max)) : 0;
+  int integer_digits = 1;
+  for (; magnitude >= 10; magnitude /= 10) ++integer_digits;
+  return std::clamp(std::numeric_limits<double>::digits10 - integer_digits, 0, scale);
 }
 
 // dst[i] = src[index[i]]
@@ -745,6 +752,13 @@ Generator::Generator(const Domain& domain, const ProviderRegistry& registry, con
       LinkStep& link = im.states[e].links[plan.grouped_link];
       if (!counted[link.parent]) continue;
       const uint64_t parents = im.plans[link.parent].rows;
+      if (parents > kMaxGroupedParents) {
+        const LinkDef& def = domain.entities[e].links[plan.grouped_link];
+        throw InputError(def.where, "'" + domain.entities[e].name + "' counts its rows per '" + def.parent +
+                                        "' row ('per_parent'), which the plan does parent by parent: at most " +
+                                        std::to_string(kMaxGroupedParents) + " parents, and '" + def.parent +
+                                        "' has " + std::to_string(parents));
+      }
       uint64_t total = 0;
       link.block_start.clear();
       for (uint64_t p = 0; p < parents; ++p) {

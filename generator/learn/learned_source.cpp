@@ -12,6 +12,7 @@
 #include "seedforge/model_cache.h"
 #include "seedforge/resources.h"
 #include "seedforge/synthesizer.h"
+#include "seedforge/utf8.h"
 
 namespace seedforge {
 
@@ -34,9 +35,12 @@ class SynthesizerSource : public LearnedSource {
     return ValueRange{c.min, c.max};
   }
 
+  // In characters, as varchar(n) counts.
   size_t MaxLength(size_t column) const override {
     size_t longest = 0;
-    for (const std::string& label : sampler_->columns()[column].categories) longest = std::max(longest, label.size());
+    for (const std::string& label : sampler_->columns()[column].categories) {
+      longest = std::max(longest, Utf8Length(label));
+    }
     return longest;
   }
 

@@ -4,6 +4,9 @@
 // so that they reach the synthesizers' decoders.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include "learn/serialize.h"
 #include "seedforge/error.h"
 #include "seedforge/random.h"
@@ -75,6 +78,27 @@ TEST(ModelFile, NoColumnsIsRefused) {
     out.U32(1);  // payload version
     out.U64(0);  // no columns
     ExpectRefused(ModelFile(name, out.bytes()), "the model has no columns");
+  }
+}
+
+// Review: a column whose minimum is above its maximum (or not finite) was
+// read, and sampling clamped to an empty range (std::clamp's precondition).
+TEST(ModelFile, ColumnRangesMustHoldTheirValues) {
+  const double kNan = std::numeric_limits<double>::quiet_NaN();
+  for (auto [min, max] : {std::pair{2.0, 1.0}, std::pair{kNan, 1.0}, std::pair{0.0, HUGE_VAL}}) {
+    SCOPED_TRACE(std::to_string(min) + " " + std::to_string(max));
+    ByteWriter out;
+    out.U32(1);  // payload version
+    out.U64(1);
+    out.Str("x");
+    out.U8(static_cast<uint8_t>(DataType::kContinuous));
+    out.F64(min);
+    out.F64(max);
+    out.I64(2);  // digits
+    out.F64(0);  // null rate
+    out.U64(0);  // no categories
+    out.F64s({});
+    ExpectRefused(ModelFile("copula", out.bytes()), "column 'x' has no valid range");
   }
 }
 

@@ -157,14 +157,19 @@ TEST(CtganTest, RecoversTheCorrelation) {
 //   amounts of all rows (what ignoring the condition gives) score about 0.5
 //   against them, as the test checks on the data itself. 2,000 steps of
 //   batches of 100 a seed; measured: 0.05-0.27 (0.10-0.42 after 1,000).
+// - x of those rows (independent of the segment) against the data's C rows:
+//   KS < 0.35 as well, the same noise and an unconverged GAN's margin (see
+//   LearnsCategoriesAndShapesInABudget); a collapsed column scores 0.5.
 TEST(CtganTest, ConditionOnCategoryUsesTheConditionalVector) {
   const DataTable table = testing::SelectColumns(GroundTruthTable(2000), {"x", "segment", "amount"});
-  std::vector<double> real_c, real_all = testing::Numbers(table.columns[2]);
+  std::vector<double> real_c, real_x_c, real_all = testing::Numbers(table.columns[2]);
   for (size_t i = 0; i < table.rows; ++i) {
-    if (table.columns[1].texts[i] == "C") real_c.push_back(table.columns[2].floats[i]);
+    if (table.columns[1].texts[i] != "C") continue;
+    real_c.push_back(table.columns[2].floats[i]);
+    real_x_c.push_back(table.columns[0].floats[i]);
   }
   ASSERT_GT(testing::Ks(real_all, real_c), 0.45);  // ignoring the condition would show
-  std::vector<double> shares, ks;
+  std::vector<double> shares, ks, ks_x;
   for (uint64_t seed : kSeeds) {
     auto model = Train("ctgan", table, 100, 100, seed);
     SampleSpec spec;
@@ -174,17 +179,22 @@ TEST(CtganTest, ConditionOnCategoryUsesTheConditionalVector) {
     const std::vector<Column> out = testing::SampleAll(*sampler, 4000, 4);
     const Column& segment = out[testing::ColumnIndex(*sampler, "segment")];
     const Column& amount = out[testing::ColumnIndex(*sampler, "amount")];
-    std::vector<double> amounts_c;
+    const Column& x = out[testing::ColumnIndex(*sampler, "x")];
+    std::vector<double> amounts_c, x_c;
     for (size_t i = 0; i < segment.size(); ++i) {
-      if (!segment.IsNull(i) && segment.texts[i] == "C") amounts_c.push_back(amount.floats[i]);
+      if (segment.IsNull(i) || segment.texts[i] != "C") continue;
+      amounts_c.push_back(amount.floats[i]);
+      x_c.push_back(x.floats[i]);
     }
     shares.push_back(testing::Share(segment, "C"));
     ks.push_back(amounts_c.empty() ? 1.0 : testing::Ks(real_c, amounts_c));
-    std::printf("seed %llu: share of C %.4f, KS of amount | C %.4f\n", static_cast<unsigned long long>(seed),
-                shares.back(), ks.back());
+    ks_x.push_back(x_c.empty() ? 1.0 : testing::Ks(real_x_c, x_c));
+    std::printf("seed %llu: share of C %.4f, KS of amount | C %.4f, of x | C %.4f\n",
+                static_cast<unsigned long long>(seed), shares.back(), ks.back(), ks_x.back());
   }
   EXPECT_GE(Median(shares), 0.9);
   EXPECT_LT(Median(ks), 0.35);
+  EXPECT_LT(Median(ks_x), 0.35);
 }
 
 TEST(CtganTest, RejectsHyperparametersOutOfRange) {

@@ -1,5 +1,7 @@
 #include "learn/serialize.h"
 
+#include <cmath>
+
 #include "seedforge/error.h"
 
 namespace seedforge::internal {
@@ -46,6 +48,10 @@ std::vector<LearnedColumn> ReadColumns(ByteReader& in) {
     c.type = static_cast<DataType>(type);
     c.min = in.F64();
     c.max = in.F64();
+    // Fit always writes a finite range, min <= max (sampling clamps to it).
+    if (!(std::isfinite(c.min) && std::isfinite(c.max) && c.min <= c.max)) {
+      in.Fail("column '" + c.name + "' has no valid range");
+    }
     c.digits = static_cast<int>(in.I64());
     c.null_rate = in.F64();
     c.categories.resize(in.Count(8));

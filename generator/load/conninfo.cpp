@@ -81,35 +81,43 @@ std::string ElideQuoted(const std::string& message) {
   return out;
 }
 
-// libpq reads a URI's user:password@ up to the first '@' or '/'. A '/' in
-// the password, unescaped, ends that search early, and the password's pieces
-// become host, port and database, which libpq does not hide. The sign is an
-// '@' after the first '/' (and before the query): refused unseen.
-bool HasAtAfterSlash(const std::string& uri) {
-  size_t rest = uri.find("://") + 3;
-  size_t slash = uri.find('/', rest);
-  if (slash == std::string::npos) return false;
-  size_t query = uri.find('?', slash);
-  size_t at = uri.find('@', slash);
-  return at != std::string::npos && (query == std::string::npos || at < query);
+// libpq reads a URI's user:password@ up to the first '@' or '/'. A password
+// written with an unescaped '@', '/' or '?' is then split: a second '@'
+// leaves its tail in the host name; a '/' ends the search early, so its
+// pieces become host, port, database or query values. libpq hides none of
+// those. The signs, refused unseen:
+// - a second '@' before the first '/';
+// - an '@' after the first '/' but before the query (the old password
+//   around the '/');
+// - no user information before the first '/', an '@' after it, and a "port"
+//   that is no number (u:pa/ss?x@h: the password's head read as a port).
+// An '@' inside a query value (?password=q@x) is legitimate and passes.
+bool HasStrayAt(const std::string& uri) {
+  const size_t rest = uri.find("://") + 3;
+  const size_t slash = std::min(uri.find('/', rest), uri.size());
+  const size_t first = uri.find('@', rest);
+  if (first == std::string::npos) return false;
+  if (first < slash) return uri.find('@', first + 1) < slash;
+  const size_t query = std::min(uri.find('?', slash), uri.size());
+  if (first < query) return true;
+  // No user information: every host[:port] of the authority must end in a
+  // port number, or the "port" is part of a password.
+  const std::string authority = uri.substr(rest, std::min(slash, uri.find('?', rest)) - rest);
+  size_t begin = 0;
+  while (begin <= authority.size()) {
+    size_t end = std::min(authority.find(',', begin), authority.size());
+    std::string host = authority.substr(begin, end - begin);
+    if (!host.empty() && host.front() == '[') host = host.substr(std::min(host.find(']'), host.size()));
+    const size_t colon = host.rfind(':');
+    if (colon != std::string::npos &&
+        host.find_first_not_of("0123456789", colon + 1) != std::string::npos) {
+      return true;
+    }
+    begin = end + 1;
+  }
+  return false;
 }
 
-// For Display: RFC 3986 unreserved characters stay, everything else is
-// percent-encoded, so a shown URI reads back as the same values.
-std::string PercentEncode(const std::string& value) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 // A key=value value, quoted as libpq reads it when it must be.
 std::string QuoteValue(const std::string& value) {
@@ -203,16 +211,31 @@ std::string DisplayUri(const std::string& text, const Options& options) {
 
 }  // namespace
 
+std::string PercentEncode(std::string_view value) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : value) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 ConnectionString::ConnectionString(std::string text) : text_(std::move(text)) {
   if (text_.empty()) {
     display_ = "the PG* environment";
   } else {
-    if (IsUri(text_) && HasAtAfterSlash(text_)) {
+    if (IsUri(text_) && HasStrayAt(text_)) {
       throw UsageError(
           std::string(kSource) +
-          " is not a URI libpq reads as meant: it has an '@' after a '/'. Write a '/', '@' or '?' "
-          "in the user name or password as %2F, %40 or %3F (the string is not shown: it may hold a "
-          "password)");
+          " is not a URI libpq reads as meant: it has an '@' besides the one between the user and the host. "
+          "Write a '/', '@' or '?' in the user name or password as %2F, %40 or %3F (the string is not shown: "
+          "it may hold a password)");
     }
     char* error = nullptr;
     std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> parsed(

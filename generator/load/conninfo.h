@@ -17,9 +17,15 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace seedforge {
+
+// A URI component (user, password, host, database) with RFC 3986's
+// unreserved characters kept and every other byte percent-encoded, so that
+// libpq reads it back as the same value.
+std::string PercentEncode(std::string_view value);
 
 class ConnectionString {
  public:

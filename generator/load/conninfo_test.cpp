@@ -89,7 +89,9 @@ TEST(ConnectionString, UnparsableTextIsAUsageErrorThatShowsNoFragment) {
       {"host=h password='unterminated secret", "unterminated secret", "unterminated quoted string"},
       // An unescaped '/' in a URI password would turn its pieces into port
       // and database, which libpq does not hide.
-      {"postgresql://u:pa/ssecret@127.0.0.1:1/db", "ssecret", "'@' after a '/'"},
+      {"postgresql://u:pa/ssecret@127.0.0.1:1/db", "ssecret", "besides the one between the user and the host"},
+      {"postgresql://u:secretA@secretB@127.0.0.1:1/db", "secretB", "besides the one between the user and the host"},
+      {"postgresql://u:abc/def?sslmode=require@h/db", "def", "besides the one between the user and the host"},
   };
   for (const Bad& b : bad) {
     SCOPED_TRACE(b.text);

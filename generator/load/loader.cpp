@@ -44,6 +44,9 @@ LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& opti
     // Rows carry UTC timestamps without a zone; a timestamptz column must
     // read them as UTC, whatever the server's or the role's time zone.
     tx.exec("SET LOCAL timezone = 'UTC'");
+    // The DDL's string literals (CHECK and DEFAULT text, enum labels) read as
+    // written, as in the scripts, whatever the server's setting.
+    tx.exec("SET LOCAL standard_conforming_strings = on");
     if (options.create_schema) {
       step = "creating the schema";
       tx.exec(RenderSchema(generator, options.templates_dir).create_tables);

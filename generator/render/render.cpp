@@ -118,7 +118,9 @@ mst::data SchemaData(const Generator& generator) {
       std::string def = QuoteIdent(column.name) + " " + column.type.ToSql();
       if (!column.identity.empty()) def += " GENERATED " + Upper(column.identity) + " AS IDENTITY";
       if (column.not_null && !column.primary_key) def += " NOT NULL";
-      if (!column.default_sql.empty()) def += " DEFAULT " + column.default_sql;
+      // In parentheses: with the parser's check that it is one expression,
+      // nothing in it can end the column's definition.
+      if (!column.default_sql.empty()) def += " DEFAULT (" + column.default_sql + ")";
       if (column.unique && !column.primary_key) def += " UNIQUE";
       if (!column.check_sql.empty()) def += " CHECK (" + column.check_sql + ")";
       mst::data d;

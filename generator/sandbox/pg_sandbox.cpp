@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "load/conninfo.h"
 #include "seedforge/error.h"
 
 namespace seedforge {
@@ -294,7 +295,7 @@ bool ServerAlive(const fs::path& dir, pid_t pid) {
 }
 
 std::string MakeUri(const std::string& role, int port, const std::string& database) {
-  return "postgresql://" + role + "@127.0.0.1:" + std::to_string(port) + "/" + database;
+  return "postgresql://" + PercentEncode(role) + "@127.0.0.1:" + std::to_string(port) + "/" + PercentEncode(database);
 }
 
 std::string Settings(const fs::path& dir, int port) {

@@ -2,6 +2,7 @@
 // threads, written in row order by the calling thread, with a bounded number
 // of batches in flight (memory does not grow with the row count).
 #include <algorithm>
+#include <charconv>
 #include <condition_variable>
 #include <exception>
 #include <fstream>
@@ -145,8 +146,16 @@ void WriteScript(const Generator& generator, const WriteOptions& options, const 
   while (true) {
     size_t mark = rendered.find("\x1eROWS:", pos);
     if (mark == std::string::npos) break;
-    size_t end = rendered.find('\x1e', mark + 1);
-    int entity = std::stoi(rendered.substr(mark + 6, end - mark - 6));
+    // Domain text cannot hold the marker's control byte (the parser refuses
+    // it), but a template given with --templates can hold anything.
+    const size_t end = rendered.find('\x1e', mark + 1);
+    const std::string index = end == std::string::npos ? "" : rendered.substr(mark + 6, end - mark - 6);
+    int entity = -1;
+    const auto [last, ec] = std::from_chars(index.data(), index.data() + index.size(), entity);
+    if (index.empty() || ec != std::errc() || last != index.data() + index.size() || entity < 0 ||
+        entity >= static_cast<int>(generator.domain().entities.size())) {
+      throw Error("the script template's output has a broken row marker (the byte 0x1E is reserved)");
+    }
     file.Write(std::string_view(rendered).substr(pos, mark - pos));
     auto encoder = MakeRowEncoder(options.format, generator.domain().entities[entity]);
     uint64_t done = 0;

@@ -135,7 +135,9 @@ class IntegerProvider : public Provider {
     return span == std::numeric_limits<uint64_t>::max() ? span : span + 1;
   }
 
-  std::optional<ValueRange> Range(size_t, uint64_t) const override { return ValueRange{min_, max_}; }
+  std::optional<ValueRange> Range(size_t, uint64_t) const override {
+    return ValueRange{static_cast<long double>(min_), static_cast<long double>(max_)};
+  }
 
  private:
   RealDistribution d_;
@@ -417,6 +419,13 @@ class ArrayProvider : public Provider {
       }
       s += '}';
     }
+  }
+
+  // Integer elements: their range, which the plan checks against the
+  // array's element type (smallint[]).
+  std::optional<ValueRange> Range(size_t, uint64_t) const override {
+    if (!values_.empty()) return std::nullopt;
+    return ValueRange{static_cast<long double>(min_), static_cast<long double>(max_)};
   }
 
  private:

@@ -149,6 +149,16 @@ class VinProvider : public Provider {
     return std::nullopt;
   }
 
+  std::optional<ValueRange> Range(size_t field, uint64_t) const override {
+    if (field != kYear || models_.empty()) return std::nullopt;
+    ValueRange range{static_cast<long double>(models_.front().first_year), static_cast<long double>(models_.front().last_year)};
+    for (const ModelRow& m : models_) {
+      range.min = std::min<long double>(range.min, m.first_year);
+      range.max = std::max<long double>(range.max, m.last_year);
+    }
+    return range;
+  }
+
  private:
   std::vector<ModelRow> models_;
   AliasSampler sampler_;

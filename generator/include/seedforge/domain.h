@@ -54,6 +54,7 @@ struct SqlType {
   // types within their bounds, numeric(p,s) with fewer than p-s digits
   // before the point once rounded to s decimals, real below its overflow.
   // Other types hold any number (or cannot hold numbers at all: KindFits).
+  // Of an array type, the range is its elements'.
   bool HoldsNumbers(const ValueRange& range) const;
   // The numbers HoldsNumbers accepts, for messages: "-32768 to 32767".
   std::string NumberLimits() const;
@@ -64,6 +65,15 @@ struct SqlType {
 // or double-quoted as in SQL ("Mood", "\"Mood\"[]").
 std::optional<SqlType> ParseSqlType(const std::string& text,
                                     const std::vector<std::string>& enum_names = {});
+
+// Why `text` is not one SQL expression that DDL can hold as
+// `CHECK (text)` or `DEFAULT (text)`, or "" when it is: a ';', a comment, a
+// parenthesis closing what it did not open, an unterminated string, quoted
+// name or dollar quote, or a control character other than tab and line
+// breaks. Lexed as PostgreSQL does with standard_conforming_strings on
+// (every script and load sets it), so a string cannot end early and let
+// the rest run as a statement.
+std::string SqlExpressionProblem(std::string_view text);
 
 // The most rows a plan accepts for one entity: 10^15, far beyond what any
 // run can write (30 years at a million rows a second), and small enough that

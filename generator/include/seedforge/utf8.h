@@ -15,6 +15,10 @@ size_t Utf8CharLength(std::string_view s, size_t i);
 
 bool IsValidUtf8(std::string_view s);
 
+// The number of characters of s, counting each byte that starts no
+// well-formed character as one (what PostgreSQL's varchar(n) limits).
+size_t Utf8Length(std::string_view s);
+
 // The longest prefix of s of at most max_bytes bytes that does not cut a
 // character in two (of valid UTF-8 s).
 std::string_view Utf8Prefix(std::string_view s, size_t max_bytes);
