@@ -222,6 +222,30 @@ TEST_F(GenerateTest, GoldenHashes) {
   }
 }
 
+// Counts that do not fit are usage errors, never a wrapped 2^64 - 1.
+TEST(LearnCli, SampleRowCountsAreRangeChecked) {
+  const fs::path dir = testing::MakeTempDir("seedforge-sample-rows");
+  int status = 0;
+  const std::string model = (dir / "m.model").string();
+  std::string output = RunSeedforge("learn -q --from " + (SourceDir() / "seeds/banking/customers.csv").string() +
+                                        " --out " + model,
+                                    &status);
+  ASSERT_EQ(status, 0) << output;
+  for (const char* rows : {"-1", "18446744073709551615", "1000000000000001", "ten"}) {
+    SCOPED_TRACE(rows);
+    output = RunSeedforge("sample -q --model " + model + " --rows " + rows + " --out " + (dir / "s.csv").string(),
+                          &status);
+    EXPECT_EQ(status, 2) << output;
+    EXPECT_NE(output.find("--rows expects a whole number from 0 to 1000000000000000"), std::string::npos) << output;
+    EXPECT_FALSE(fs::exists(dir / "s.csv"));
+  }
+  output = RunSeedforge("learn -q --from " + (SourceDir() / "seeds/banking/customers.csv").string() +
+                            " --max-rows -1 --out " + model,
+                        &status);
+  EXPECT_EQ(status, 2) << output;
+  fs::remove_all(dir);
+}
+
 // `sample` writes the same bytes for any --threads (batches sampled on
 // workers, written in row order), for every synthesizer and format.
 TEST(LearnCli, SampleIsTheSameForAnyThreadCount) {
