@@ -164,7 +164,9 @@ TEST_F(ReportTest, IdenticalScoresOneAndDifferentScoresLow) {
   Write("other.csv", RandomCsv(1200, 2, other));
   ReportOptions different = same;
   different.synthetic = Path("other.csv");
-  EXPECT_LT(BuildReport(different).quality.overall, 0.4);
+  // As EvalQuality.ClearlyDifferentDataScoresLow: measured 0.164-0.188 over
+  // 200 seeds at these sizes.
+  EXPECT_LT(BuildReport(different).quality.overall, 0.25);
 }
 
 TEST_F(ReportTest, ModelCardHasEverySection) {

@@ -9,6 +9,7 @@
 #include "learn/test_tables.h"
 #include "seedforge/error.h"
 #include "seedforge/synthesizer.h"
+#include "support/sampling_bounds.h"
 #include "test_util.h"
 
 namespace seedforge {
@@ -145,10 +146,15 @@ TEST_P(SynthFile, ConstraintsAndConditionsHoldOnEveryRow) {
 
 // `closed IS NOT NULL` samples from the model's rows whose closed is not
 // NULL: no NULL left, and the same distribution of closed - opened as the
-// unconstrained sampler's non-NULL rows (KS 0.1 is about three times the
-// sampling noise of two samples of ~1,400 and 2,000 rows). With one try,
-// the fallback (the value drawn under the NULL) fills closed and still
-// satisfies closed >= opened.
+// unconstrained sampler's non-NULL rows. The bound is Smirnov's at
+// p = 0.999 for the two samples' sizes (n free rows of 2,000 are not NULL:
+// 0.07 for n = 1,250, 0.13 for n = 250, as little as 2-epoch neural models
+// can leave); the two samples share their keys, which only makes them
+// closer. Measured over 200 tables (GroundTruthTable seeds 2001-2200):
+// copula up to 0.031, TVAE 0.045, CTGAN 0.056. Filling the NULLs with one
+// fixed span instead would score at least half the NULL share, 0.18 or
+// more. With one try, the fallback (the value drawn under the NULL) fills
+// closed and still satisfies closed >= opened.
 TEST_P(SynthFile, NotNullConstraintLeavesNoNullAndKeepsTheShape) {
   const DataTable table = testing::GroundTruthTable(400);
   auto model = Fitted(GetParam(), table);
@@ -171,12 +177,13 @@ TEST_P(SynthFile, NotNullConstraintLeavesNoNullAndKeepsTheShape) {
   };
   size_t nulls = 0;
   const std::vector<double> free = spans(SampleSpec{}, &nulls);
-  EXPECT_GT(nulls, 200u);  // the model did learn NULLs
+  EXPECT_GT(nulls, 200u);  // the model did learn NULLs (30% in the table; measured 555 or more)
   SampleSpec spec;
   spec.constraints = {Constraint::Parse("closed IS NOT NULL")};
   const std::vector<double> kept = spans(spec, &nulls);
   EXPECT_EQ(nulls, 0u);
-  EXPECT_LT(testing::Ks(free, kept), 0.1);
+  EXPECT_LT(testing::Ks(free, kept),
+            testing::KsBound(free.size(), kept.size(), testing::kOneComparison));
   spec.max_tries = 1;
   spans(spec, &nulls);
   EXPECT_EQ(nulls, 0u);

@@ -3,6 +3,8 @@
 #include <set>
 
 #include "seedforge/random.h"
+#include "seedforge/registry.h"
+#include "support/sampling_bounds.h"
 #include "test_util.h"
 
 namespace seedforge {
@@ -48,12 +50,42 @@ TEST(BasicPack, UniqueIntegersFillTheRange) {
 }
 
 TEST(BasicPack, CategoryFollowsWeights) {
-  // values "a,b" have equal weights: each near 50% of 100,000 draws (the
-  // binomial standard deviation is 0.16%, so 1% is over 6 sigma).
-  auto cols = RunProvider("category", {.params = {{"values", "a,b"}}, .rows = 100000});
-  size_t a = 0;
-  for (const std::string& v : cols[0].texts) a += v == "a";
-  EXPECT_NEAR(a / 100000.0, 0.5, 0.01);
+  // A list gives its values equal weights; a map, its own. Each share of
+  // 100,000 draws within its binomial noise at p = 1e-6 (0.0077 at 0.5,
+  // 0.0067 at 0.75); ignoring the map's weights scores 0.5 for a.
+  auto share_of_a = [](const std::vector<Column>& cols) {
+    size_t a = 0;
+    for (const std::string& v : cols[0].texts) a += v == "a";
+    return static_cast<double>(a) / static_cast<double>(cols[0].texts.size());
+  };
+  auto listed = RunProvider("category", {.params = {{"values", "a,b"}}, .rows = 100000});
+  EXPECT_NEAR(share_of_a(listed), 0.5, testing::ShareBound(0.5, 100000, testing::kManyComparisons));
+
+  const ProviderSpec* spec = BuiltinRegistry().Find("category");
+  ASSERT_NE(spec, nullptr);
+  ParamValue weights;
+  weights.type = ParamValue::Type::kMap;
+  for (const auto& [value, weight] : {std::pair{"a", "3"}, std::pair{"b", "1"}}) {
+    ParamValue w;
+    w.scalar = weight;
+    weights.map.emplace_back(value, w);
+  }
+  auto provider = spec->make(Params({{"values", weights}}, {}), ProviderContext{});
+  std::vector<uint64_t> rows(100000);
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  std::vector<Column> weighted(1);
+  weighted[0].kind = spec->fields[0].kind;
+  weighted[0].Resize(rows.size());
+  Column* outputs[] = {&weighted[0]};
+  bool unique[] = {false};
+  FillArgs args;
+  args.rows = rows;
+  args.key = 42;
+  args.outputs = outputs;
+  args.unique = unique;
+  provider->Fill(args);
+  EXPECT_NEAR(share_of_a(weighted), 0.75,
+              testing::ShareBound(0.75, 100000, testing::kManyComparisons));
 }
 
 TEST(BasicPack, DecimalStaysInRangeWithScale) {

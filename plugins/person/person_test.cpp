@@ -10,6 +10,7 @@
 
 #include "seedforge/error.h"
 #include "seedforge/registry.h"
+#include "support/sampling_bounds.h"
 #include "test_util.h"
 
 namespace seedforge {
@@ -39,10 +40,6 @@ double Total(const std::map<std::string, double>& table) {
   return total;
 }
 
-// Binomial tolerance: 5 standard deviations of a share p over n draws, a
-// bound a correct generator exceeds about once in 1.7 million runs.
-double FiveSigma(double p, size_t n) { return 5 * std::sqrt(p * (1 - p) / static_cast<double>(n)); }
-
 // Fields, in the spec's order.
 enum { kFull, kFirst, kLast, kGender, kMiddle };
 
@@ -64,12 +61,14 @@ TEST(PersonPack, FirstNameAgreesWithGender) {
     ASSERT_TRUE(cols[kMiddle].texts[i][0] >= 'A' && cols[kMiddle].texts[i][0] <= 'Z');
     females += gender == "F";
   }
-  EXPECT_NEAR(females / double(kRows), 0.5, FiveSigma(0.5, kRows));
+  EXPECT_NEAR(females / double(kRows), 0.5,
+              testing::ShareBound(0.5, kRows, testing::kManyComparisons));
 }
 
 TEST(PersonPack, NamesFollowTheirFrequencies) {
   // The commonest names' shares match their table weights; the tolerance is
-  // binomial (5 sigma), so the check fails only when the sampling is wrong.
+  // the binomial noise at p = 1e-6, so the check fails only when the
+  // sampling is wrong.
   const auto male = ReadTable("plugins/person/data/first_names_male.tsv");
   const auto last = ReadTable("plugins/person/data/last_names.tsv");
   auto cols = RunProvider("person", {.rows = kRows, .key = 7});
@@ -83,8 +82,10 @@ TEST(PersonPack, NamesFollowTheirFrequencies) {
   }
   const double p_smith = last.at("Smith") / Total(last);
   const double p_michael = male.at("Michael") / Total(male);
-  EXPECT_NEAR(smiths / double(kRows), p_smith, FiveSigma(p_smith, kRows));
-  EXPECT_NEAR(michaels / double(males), p_michael, FiveSigma(p_michael, males));
+  EXPECT_NEAR(smiths / double(kRows), p_smith,
+              testing::ShareBound(p_smith, kRows, testing::kManyComparisons));
+  EXPECT_NEAR(michaels / double(males), p_michael,
+              testing::ShareBound(p_michael, males, testing::kManyComparisons));
   // Sanity of the data itself: Smith is about 1% of Americans (Census 2000:
   // 0.88%); our trimmed table gives it a little more.
   EXPECT_GT(p_smith, 0.008);
@@ -100,7 +101,7 @@ TEST(PersonPack, GenderLabelsAndShare) {
     ASSERT_TRUE(g == "Male" || g == "Female") << g;
     females += g == "Female";
   }
-  EXPECT_NEAR(females / 10000.0, 0.8, FiveSigma(0.8, 10000));
+  EXPECT_NEAR(females / 10000.0, 0.8, testing::ShareBound(0.8, 10000, testing::kManyComparisons));
 }
 
 TEST(PersonPack, BadGenderLabelsAreRejected) {

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "seedforge/error.h"
+#include "support/sampling_bounds.h"
 #include "test_util.h"
 #include "validate/finance_rules.h"
 
@@ -20,8 +21,6 @@ using testing::RunProvider;
 
 constexpr size_t kRows = 100000;
 enum Field { kVin, kMake, kModel, kYear };
-
-double FiveSigma(double p, size_t n) { return 5 * std::sqrt(p * (1 - p) / static_cast<double>(n)); }
 
 // --- the validators, on VINs worked by hand ------------------------------------
 
@@ -96,7 +95,7 @@ TEST(VehiclePack, VinsFollow49Cfr565) {
     ASSERT_LE(year, it->second.second);
     makes.insert(make);
   }
-  EXPECT_GT(makes.size(), 25u);
+  EXPECT_GT(makes.size(), 25u);  // 28 makes, the rarest (Land Rover) ~150 times
 }
 
 TEST(VehiclePack, BothYearCyclesUsePosition7) {
@@ -107,7 +106,7 @@ TEST(VehiclePack, BothYearCyclesUsePosition7) {
     ASSERT_TRUE(validate::VinMatchesYear(cols[kVin].texts[i], year)) << cols[kVin].texts[i] << " " << year;
     before_2010 += year < 2010;
   }
-  EXPECT_GT(before_2010, 2000u);
+  EXPECT_GT(before_2010, 2000u);  // measured 8,659 of 20,000
 }
 
 TEST(VehiclePack, MakeSharesFollowTheTable) {
@@ -136,7 +135,9 @@ TEST(VehiclePack, MakeSharesFollowTheTable) {
     size_t n = 0;
     for (const std::string& m : cols[kMake].texts) n += m == make;
     const double p = weight[make] / total;
-    EXPECT_NEAR(static_cast<double>(n) / kRows, p, FiveSigma(p, kRows)) << make;
+    EXPECT_NEAR(static_cast<double>(n) / kRows, p,
+                testing::ShareBound(p, kRows, testing::kManyComparisons))
+        << make;
   }
 }
 
