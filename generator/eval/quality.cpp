@@ -30,8 +30,22 @@ double NanMean(const std::vector<double>& v) {
   return n == 0 ? kNaN : sum / n;
 }
 
-// One column of a pair: its values, and for a continuous column its codes
-// after SDMetrics' binning (edges from the real data).
+// Bin numbers of a continuous column for a contingency table, as SDMetrics'
+// ColumnPairTrends computes them: each side of a pair (real, synthetic) is
+// binned on its own range (SdmetricsDiscretize). pandas turns a datetime into
+// int64 nanoseconds before binning; scaling our seconds by 1e9 gives the same
+// doubles (for whole seconds the product is exact before its one rounding,
+// as numpy's int64-to-float64 conversion is), so values on a bin edge fall
+// on the same side as in SDMetrics.
+std::vector<int32_t> PairBins(const ColumnData& column, ColumnKind kind) {
+  if (kind != ColumnKind::kDatetime) return SdmetricsDiscretize(column.values);
+  std::vector<double> nanoseconds(column.values.begin(), column.values.end());
+  for (double& v : nanoseconds) v *= 1e9;
+  return SdmetricsDiscretize(nanoseconds);
+}
+
+// One column of a pair: its values, and for a continuous column its bin
+// numbers (PairBins).
 struct PairColumn {
   std::string name;
   ColumnKind kind;
@@ -49,9 +63,8 @@ PairColumn MakePairColumn(const std::string& name, ColumnKind kind, const Column
                           const ColumnData& synthetic) {
   PairColumn column{name, kind, &real, &synthetic, {}, {}};
   if (IsContinuous(kind)) {
-    std::vector<double> edges = SdmetricsBinEdges(real.values);
-    column.real_bins = Digitize(real.values, edges);
-    column.synthetic_bins = Digitize(synthetic.values, edges);
+    column.real_bins = PairBins(real, kind);
+    column.synthetic_bins = PairBins(synthetic, kind);
   }
   return column;
 }
