@@ -259,12 +259,7 @@ std::string RenderHtml(const Report& report) {
          Escape(ScoreWord(score)) + "</div></div>";
   };
   card("Overall quality", q.overall);
-  card("Column Shapes", q.column_shapes);
-  card("Column Pair Trends", q.column_pair_trends);
-  if (report.multi_table) {
-    card("Cardinality", q.cardinality_score);
-    card("Intertable Trends", q.intertable_trends);
-  }
+  for (const PropertyScore& p : PropertyScores(q, report.multi_table)) card(p.name, p.score);
   h += "</div>\n";
   h += Paragraph(ExplainOverall(report));
   h += Paragraph(ExplainColumnShapes(q.column_shapes));

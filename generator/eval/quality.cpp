@@ -355,13 +355,20 @@ QualityResult EvaluateQuality(const Dataset& dataset, int threads) {
   result.column_pair_trends = scores(result.pairs);
   result.cardinality_score = scores(result.cardinality);
   result.intertable_trends = scores(result.intertable);
-  std::vector<double> properties = {result.column_shapes, result.column_pair_trends};
-  if (dataset.multi_table) {
-    properties.push_back(result.cardinality_score);
-    properties.push_back(result.intertable_trends);
-  }
+  std::vector<double> properties;
+  for (const PropertyScore& p : PropertyScores(result, dataset.multi_table)) properties.push_back(p.score);
   result.overall = NanMean(properties);
   return result;
+}
+
+std::vector<PropertyScore> PropertyScores(const QualityResult& quality, bool multi_table) {
+  std::vector<PropertyScore> out = {{"Column Shapes", quality.column_shapes},
+                                    {"Column Pair Trends", quality.column_pair_trends}};
+  if (multi_table) {
+    out.push_back({"Cardinality", quality.cardinality_score});
+    out.push_back({"Intertable Trends", quality.intertable_trends});
+  }
+  return out;
 }
 
 }  // namespace seedforge::eval

@@ -90,4 +90,14 @@ struct QualityResult {
 
 QualityResult EvaluateQuality(const Dataset& dataset, int threads);
 
+struct PropertyScore {
+  const char* name;  // "Column Shapes", "Column Pair Trends", ...
+  double score;
+};
+
+// The properties that make up the overall score, in the order reports show
+// them: Column Shapes and Column Pair Trends, and for several tables also
+// Cardinality and Intertable Trends.
+std::vector<PropertyScore> PropertyScores(const QualityResult& quality, bool multi_table);
+
 }  // namespace seedforge::eval
