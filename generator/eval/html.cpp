@@ -259,12 +259,7 @@ std::string RenderHtml(const Report& report) {
          Escape(ScoreWord(score)) + "</div></div>";
   };
   card("Overall quality", q.overall);
-  card("Column Shapes", q.column_shapes);
-  card("Column Pair Trends", q.column_pair_trends);
-  if (report.multi_table) {
-    card("Cardinality", q.cardinality_score);
-    card("Intertable Trends", q.intertable_trends);
-  }
+  for (const PropertyScore& p : PropertyScores(q, report.multi_table)) card(p.name, p.score);
   h += "</div>\n";
   h += Paragraph(ExplainOverall(report));
   h += Paragraph(ExplainColumnShapes(q.column_shapes));
@@ -518,9 +513,9 @@ std::string RenderHtml(const Report& report) {
   h += "<section id=\"method\"><h2>Method</h2>";
   h += Paragraph("Fidelity follows SDMetrics' QualityReport so scores compare with what SDV users see: KSComplement "
                  "and TVComplement per column, CorrelationSimilarity (Pearson) and ContingencySimilarity per pair "
-                 "(numbers binned into 10 equal-width bins of the real range), property scores as means of their "
-                 "items, the overall score as the mean of the properties. Identifier and free-text columns are "
-                 "excluded.");
+                 "(numbers binned into 10 equal-width bins, real and synthetic each over its own range), property "
+                 "scores as means of their items, the overall score as the mean of the properties. Identifier and "
+                 "free-text columns are excluded.");
   h += Paragraph("ML utility trains the same simple model on real rows and on synthetic rows and tests both on real "
                  "rows the models did not see (TRTR against TSTR).");
   h += Paragraph("Privacy uses Gower distances; nearest neighbours are found exactly with pivot-based pruning "

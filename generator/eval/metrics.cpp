@@ -136,9 +136,13 @@ double ContingencySimilarity(std::span<const int32_t> real_a, std::span<const in
   return 1.0 - tv / 2.0;
 }
 
-std::vector<double> SdmetricsBinEdges(std::span<const double> real, int bins) {
+std::vector<int32_t> SdmetricsDiscretize(std::span<const double> values) {
+  return Digitize(values, SdmetricsBinEdges(values));
+}
+
+std::vector<double> SdmetricsBinEdges(std::span<const double> values, int bins) {
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-  for (double v : real) {
+  for (double v : values) {
     if (std::isnan(v)) continue;
     lo = std::min(lo, v);
     hi = std::max(hi, v);

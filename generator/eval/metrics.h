@@ -55,17 +55,25 @@ double Pearson(std::span<const double> a, std::span<const double> b);
 double ContingencySimilarity(std::span<const int32_t> real_a, std::span<const int32_t> real_b,
                              std::span<const int32_t> syn_a, std::span<const int32_t> syn_b);
 
-// The bins SDMetrics puts a continuous column in before a contingency table
-// (reports/utils.py discretize_table_data): numpy.histogram_bin_edges of the
-// real values, i.e. 10 equal-width bins over [min, max] of the non-missing
-// real values ([v-0.5, v+0.5] for a constant column, [0, 1] for an empty
-// one), returned as the 11 edges.
-std::vector<double> SdmetricsBinEdges(std::span<const double> real, int bins = 10);
+// How SDMetrics' quality report bins a continuous column before a
+// ContingencySimilarity (reports/single_table/_properties/column_pair_trends.py,
+// ColumnPairTrends._discretize_column): numpy.histogram_bin_edges of the
+// column's own non-missing values, then numpy.digitize against those edges.
+// The real and the synthetic column are each binned on their own range, and
+// the contingency tables compare bin numbers: bin k of the real data against
+// bin k of the synthetic data. So a synthetic value outside the real range is
+// neither dropped nor clipped; it stretches the synthetic bins instead.
+std::vector<int32_t> SdmetricsDiscretize(std::span<const double> values);
 
-// numpy.digitize(values, edges): the number of edges <= x, so 0 is below the
-// real minimum, 1..10 the bins, and 11 holds values >= the real maximum and
-// (numpy sorts NaN last) the missing values. Both real and synthetic columns
-// are binned with the real edges.
+// numpy.histogram_bin_edges(values) (bins=10): `bins` equal-width bins over
+// [min, max] of the non-missing values ([v-0.5, v+0.5] for a constant
+// column, [0, 1] for an empty one), returned as the bins + 1 edges, edge i
+// computed as numpy.linspace does (min + i * step, the last edge max).
+std::vector<double> SdmetricsBinEdges(std::span<const double> values, int bins = 10);
+
+// numpy.digitize(values, edges): the number of edges <= x. With edges from
+// the values themselves, 1..10 are the bins, and 11 holds the maximum (it
+// equals the last edge) and the missing values (numpy sorts NaN last).
 std::vector<int32_t> Digitize(std::span<const double> values, const std::vector<double>& edges);
 
 // --- Extras per column -----------------------------------------------------

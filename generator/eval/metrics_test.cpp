@@ -78,6 +78,8 @@ TEST(MetricBinning, MatchesNumpyHistogramEdgesAndDigitize) {
   EXPECT_EQ(bins, (std::vector<int32_t>{0, 1, 1, 10, 11, 11, 11}));
   // A constant column: edges span [v - .5, v + .5].
   EXPECT_DOUBLE_EQ(SdmetricsBinEdges(std::vector<double>{4, 4})[0], 3.5);
+  // On its own edges a column fills bins 1..11: the maximum and NaN share 11.
+  EXPECT_EQ(SdmetricsDiscretize(std::vector<double>{0, 0.5, 9.99, 10, kNaN}), (std::vector<int32_t>{1, 1, 10, 11, 11}));
 }
 
 TEST(MetricWasserstein, HandComputed) {

@@ -23,6 +23,20 @@ namespace {
 constexpr double kWeakScore = 0.8;    // below this a column or pair is named
 constexpr size_t kMaxNamed = 5;       // items named per limitation
 
+// The rows scoring below kWeakScore, weakest first, as "a, b, c" (the first
+// kMaxNamed, each written by `name`); empty when none is weak.
+template <typename Row, typename Name>
+std::string WeakestNames(const std::vector<Row>& rows, Name name) {
+  std::vector<const Row*> weak;
+  for (const Row& row : rows) {
+    if (row.score < kWeakScore) weak.push_back(&row);
+  }
+  std::sort(weak.begin(), weak.end(), [](const Row* a, const Row* b) { return a->score < b->score; });
+  std::string names;
+  for (size_t i = 0; i < weak.size() && i < kMaxNamed; ++i) names += (i ? ", " : "") + name(*weak[i]);
+  return names;
+}
+
 std::string Find(const std::vector<std::pair<std::string, std::string>>& info, const std::string& key) {
   for (const auto& [k, v] : info) {
     if (k == key) return v;
@@ -34,31 +48,17 @@ std::vector<std::string> Limitations(const Report& report, const std::vector<std
                                      bool has_budget) {
   std::vector<std::string> out;
   const QualityResult& q = report.quality;
-  std::vector<const ShapeRow*> weak_columns;
-  for (const ShapeRow& s : q.shapes) {
-    if (s.score < kWeakScore) weak_columns.push_back(&s);
-  }
-  std::sort(weak_columns.begin(), weak_columns.end(), [](auto* a, auto* b) { return a->score < b->score; });
+  std::string weak_columns = WeakestNames(q.shapes, [](const ShapeRow& s) {
+    return s.column + " (" + s.metric + " " + Fixed(s.score) + ")";
+  });
   if (!weak_columns.empty()) {
-    std::string names;
-    for (size_t i = 0; i < weak_columns.size() && i < kMaxNamed; ++i) {
-      names += (i ? ", " : "") + weak_columns[i]->column + " (" + weak_columns[i]->metric + " " +
-               Fixed(weak_columns[i]->score) + ")";
-    }
-    out.push_back("Some column distributions differ noticeably from the real data: " + names + ".");
+    out.push_back("Some column distributions differ noticeably from the real data: " + weak_columns + ".");
   }
-  std::vector<const PairRow*> weak_pairs;
-  for (const PairRow& p : q.pairs) {
-    if (p.score < kWeakScore) weak_pairs.push_back(&p);
-  }
-  std::sort(weak_pairs.begin(), weak_pairs.end(), [](auto* a, auto* b) { return a->score < b->score; });
+  std::string weak_pairs = WeakestNames(q.pairs, [](const PairRow& p) {
+    return p.column_a + " / " + p.column_b + " (" + Fixed(p.score) + ")";
+  });
   if (!weak_pairs.empty()) {
-    std::string names;
-    for (size_t i = 0; i < weak_pairs.size() && i < kMaxNamed; ++i) {
-      names += std::string(i ? ", " : "") + weak_pairs[i]->column_a + " / " + weak_pairs[i]->column_b + " (" +
-               Fixed(weak_pairs[i]->score) + ")";
-    }
-    out.push_back("Relationships between some columns are weaker or different: " + names + ".");
+    out.push_back("Relationships between some columns are weaker or different: " + weak_pairs + ".");
   }
   if (!q.excluded.empty()) {
     std::string names;
@@ -171,12 +171,7 @@ std::string RenderModelCard(const Report& report, const std::vector<std::pair<st
     properties.push_back(row);
   };
   property("**Overall**", q.overall);
-  property("Column Shapes", q.column_shapes);
-  property("Column Pair Trends", q.column_pair_trends);
-  if (report.multi_table) {
-    property("Cardinality", q.cardinality_score);
-    property("Intertable Trends", q.intertable_trends);
-  }
+  for (const PropertyScore& p : PropertyScores(q, report.multi_table)) property(p.name, p.score);
   data.set("properties", properties);
   data.set("overall_sentence", ExplainOverall(report));
 

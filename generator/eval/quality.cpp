@@ -30,8 +30,22 @@ double NanMean(const std::vector<double>& v) {
   return n == 0 ? kNaN : sum / n;
 }
 
-// One column of a pair: its values, and for a continuous column its codes
-// after SDMetrics' binning (edges from the real data).
+// Bin numbers of a continuous column for a contingency table, as SDMetrics'
+// ColumnPairTrends computes them: each side of a pair (real, synthetic) is
+// binned on its own range (SdmetricsDiscretize). pandas turns a datetime into
+// int64 nanoseconds before binning; scaling our seconds by 1e9 gives the same
+// doubles (for whole seconds the product is exact before its one rounding,
+// as numpy's int64-to-float64 conversion is), so values on a bin edge fall
+// on the same side as in SDMetrics.
+std::vector<int32_t> PairBins(const ColumnData& column, ColumnKind kind) {
+  if (kind != ColumnKind::kDatetime) return SdmetricsDiscretize(column.values);
+  std::vector<double> nanoseconds(column.values.begin(), column.values.end());
+  for (double& v : nanoseconds) v *= 1e9;
+  return SdmetricsDiscretize(nanoseconds);
+}
+
+// One column of a pair: its values, and for a continuous column its bin
+// numbers (PairBins).
 struct PairColumn {
   std::string name;
   ColumnKind kind;
@@ -49,9 +63,8 @@ PairColumn MakePairColumn(const std::string& name, ColumnKind kind, const Column
                           const ColumnData& synthetic) {
   PairColumn column{name, kind, &real, &synthetic, {}, {}};
   if (IsContinuous(kind)) {
-    std::vector<double> edges = SdmetricsBinEdges(real.values);
-    column.real_bins = Digitize(real.values, edges);
-    column.synthetic_bins = Digitize(synthetic.values, edges);
+    column.real_bins = PairBins(real, kind);
+    column.synthetic_bins = PairBins(synthetic, kind);
   }
   return column;
 }
@@ -342,13 +355,20 @@ QualityResult EvaluateQuality(const Dataset& dataset, int threads) {
   result.column_pair_trends = scores(result.pairs);
   result.cardinality_score = scores(result.cardinality);
   result.intertable_trends = scores(result.intertable);
-  std::vector<double> properties = {result.column_shapes, result.column_pair_trends};
-  if (dataset.multi_table) {
-    properties.push_back(result.cardinality_score);
-    properties.push_back(result.intertable_trends);
-  }
+  std::vector<double> properties;
+  for (const PropertyScore& p : PropertyScores(result, dataset.multi_table)) properties.push_back(p.score);
   result.overall = NanMean(properties);
   return result;
+}
+
+std::vector<PropertyScore> PropertyScores(const QualityResult& quality, bool multi_table) {
+  std::vector<PropertyScore> out = {{"Column Shapes", quality.column_shapes},
+                                    {"Column Pair Trends", quality.column_pair_trends}};
+  if (multi_table) {
+    out.push_back({"Cardinality", quality.cardinality_score});
+    out.push_back({"Intertable Trends", quality.intertable_trends});
+  }
+  return out;
 }
 
 }  // namespace seedforge::eval

@@ -7,8 +7,9 @@
 //                       or TVComplement (categorical, boolean)
 //   Column Pair Trends  per pair of scored columns of a table:
 //                       CorrelationSimilarity (Pearson) when both are
-//                       continuous, else ContingencySimilarity, continuous
-//                       columns binned first into 10 bins from the real data
+//                       continuous, else ContingencySimilarity, a continuous
+//                       column binned first into 10 equal-width bins, the
+//                       real and the synthetic column each over its own range
 //   Cardinality         per link: KSComplement of the number of children per
 //                       parent row (0 included), real against synthetic
 //   Intertable Trends   per link: every (parent column, child column) pair of
@@ -88,5 +89,15 @@ struct QualityResult {
 };
 
 QualityResult EvaluateQuality(const Dataset& dataset, int threads);
+
+struct PropertyScore {
+  const char* name;  // "Column Shapes", "Column Pair Trends", ...
+  double score;
+};
+
+// The properties that make up the overall score, in the order reports show
+// them: Column Shapes and Column Pair Trends, and for several tables also
+// Cardinality and Intertable Trends.
+std::vector<PropertyScore> PropertyScores(const QualityResult& quality, bool multi_table);
 
 }  // namespace seedforge::eval

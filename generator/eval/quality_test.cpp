@@ -62,11 +62,13 @@ TEST(EvalQuality, ClearlyDifferentDataScoresLow) {
   other.flag_rate = 0.9;
   QualityResult q = EvaluateQuality(MakeDataset(RandomCsv(2000, 1), RandomCsv(2000, 2, other)), 2);
   // The overall score is the mean of Column Shapes (0.27: x 0.04, y 0.05,
-  // group 0.39, flag 0.38, label 0.50) and Column Pair Trends (0.08).
-  // Measured: 0.169-0.187 (sd 0.003), so 0.25 is 20 sds above; a
-  // TVComplement that halved the distance twice (1 - TVD / 2) scores 0.26,
-  // one that lost either property (a score of 1) 0.54 or more.
-  EXPECT_LT(q.overall, 0.25);
+  // group 0.39, flag 0.38, label 0.50) and Column Pair Trends (0.30: x and y
+  // against the discrete columns 0.35-0.50, because SDMetrics bins each side
+  // on its own range, so the shift of x does not count there; the other
+  // pairs 0.03-0.24). Measured: 0.269-0.300 (mean 0.288, sd 0.006), so 0.35
+  // is 10 sds above the mean; one that lost either property (a score of 1)
+  // scores 0.63 or more.
+  EXPECT_LT(q.overall, 0.35);
   for (const ShapeRow& s : q.shapes) {
     // KS of N(0, 1) against N(4, 1) is 2 Phi(2) - 1 = 0.954: score 0.046
     // (measured 0.034-0.058; the KS noise of 2,000 against 2,000 is 0.062
@@ -116,6 +118,73 @@ TEST(EvalQuality, PairMetricFollowsColumnKinds) {
     bool both_numeric = (p.column_a == "x" || p.column_a == "y") && (p.column_b == "x" || p.column_b == "y");
     EXPECT_EQ(p.metric, both_numeric ? "CorrelationSimilarity" : "ContingencySimilarity");
   }
+}
+
+// SDMetrics' ColumnPairTrends bins a continuous column on each side's own
+// range before ContingencySimilarity (column_pair_trends.py,
+// _get_processed_data runs _discretize_column once on the real table and
+// once on the synthetic one): numpy.histogram_bin_edges (10 equal-width
+// bins over [min, max]) and numpy.digitize, where the maximum and a missing
+// value (NaN sorts last) both get bin 11. Derivation of the table below:
+//   real x 0, 1.5, 4, 10, NaN: edges 0, 1, ..., 10
+//     -> bins 1, 2, 5, 11, 11 with c = a, a, b, b, b
+//   synthetic x -20, -14, 0, 30, NaN (three values outside the real range):
+//     edges -20, -15, ..., 30 -> bins 1, 2, 5, 11, 11 with c = a, a, b, b, a
+//   cells (each row 1/5): real (1,a) (2,a) (5,b) (11,b)x2; synthetic
+//     (1,a) (2,a) (5,b) (11,b) (11,a): |diff| 1/5 at (11,b) and at (11,a)
+//   TVD = ½ · 2/5 = 1/5 -> score 4/5.
+// Binning the synthetic column on the real edges instead (bins 0, 0, 1, 11,
+// 11) scores 1/5; dropping out-of-range values or clipping them into the
+// end bins scores something else again.
+TEST(EvalQuality, ContingencyBinsEachSideOnItsOwnRange) {
+  const std::string real = "x,c\n0,a\n1.5,a\n4,b\n10,b\n,b\n";
+  const std::string synthetic = "x,c\n-20,a\n-14,a\n0,b\n30,b\n,a\n";
+  QualityResult q = EvaluateQuality(MakeDataset(real, synthetic), 1);
+  ASSERT_EQ(q.pairs.size(), 1u);
+  EXPECT_EQ(q.pairs[0].metric, "ContingencySimilarity");
+  EXPECT_NEAR(q.pairs[0].score, 0.8, 1e-12);
+
+  // The same table with x as timestamps (days after 2020-01-01; 1.5 is noon
+  // on the 2nd): SDMetrics bins the nanoseconds, which give the same bins.
+  const std::string real_dates =
+      "x,c\n2020-01-01T00:00,a\n2020-01-02T12:00,a\n2020-01-05T00:00,b\n2020-01-11T00:00,b\n,b\n";
+  const std::string synthetic_dates =
+      "x,c\n2019-12-12T00:00,a\n2019-12-18T00:00,a\n2020-01-01T00:00,b\n2020-01-31T00:00,b\n,a\n";
+  q = EvaluateQuality(MakeDataset(real_dates, synthetic_dates), 1);
+  ASSERT_EQ(q.shapes.size(), 2u);
+  EXPECT_EQ(q.shapes[0].kind, ColumnKind::kDatetime);
+  ASSERT_EQ(q.pairs.size(), 1u);
+  EXPECT_NEAR(q.pairs[0].score, 0.8, 1e-12);
+}
+
+// The reported discrepancy (flight delays by origin: 0.681 here against
+// SDMetrics' 0.553) came from binning the synthetic delays on the real
+// edges, which puts a far outlier in the top bin beside the real maximum.
+// SDMetrics bins the synthetic delays on their own range, so one outlier
+// crowds every other synthetic delay into bin 1:
+//   real delays 0..99 (origin A the even ones, B the odd ones): edges
+//     0, 9.9, ..., 99; bin 1 holds 0..9 (5 A, 5 B), bin 11 holds 99 (B)
+//   synthetic: the same rows with 99 replaced by 9,900: edges 0, 990, ...,
+//     9,900; bin 1 holds 0..98 (50 A, 49 B), bin 11 holds 9,900 (B)
+//   |diff| in rows of 100: (1,A) 45, (1,B) 44, (11,B) 0, and the 89 real
+//     rows of the other cells, which the synthetic data lacks: 178
+//   TVD = ½ · 1.78 = 0.89 -> score 0.11.
+// Binning on the real edges gives every synthetic row the bin of its real
+// twin (9,900 and 99 both in bin 11): a score of 1.
+TEST(EvalQuality, ContingencySyntheticOutlierStretchesSyntheticBins) {
+  std::string real = "delay,origin\n", synthetic = "delay,origin\n";
+  for (int odd = 0; odd < 2; ++odd) {
+    for (int delay = odd; delay < 100; delay += 2) {
+      const std::string origin = odd ? ",B\n" : ",A\n";
+      real += std::to_string(delay) + origin;
+      synthetic += std::to_string(delay == 99 ? 9900 : delay) + origin;
+    }
+  }
+  QualityResult q = EvaluateQuality(MakeDataset(real, synthetic), 1);
+  ASSERT_EQ(q.shapes.size(), 2u);
+  EXPECT_EQ(q.shapes[0].kind, ColumnKind::kNumeric);
+  ASSERT_EQ(q.pairs.size(), 1u);
+  EXPECT_NEAR(q.pairs[0].score, 0.11, 1e-12);
 }
 
 TEST(EvalQuality, CardinalityAndIntertableByHand) {

@@ -55,6 +55,11 @@ void Say(const ReportOptions& options, const std::string& message) {
   if (options.progress) options.progress(message);
 }
 
+// "Column Shapes 0.912 (excellent): ", the opening of each property's explanation.
+std::string ScoredName(const std::string& name, double score) {
+  return name + " " + Fixed(score) + " (" + ScoreWord(score) + "): ";
+}
+
 }  // namespace
 
 Report BuildReport(const ReportOptions& options) {
@@ -209,31 +214,32 @@ std::string ExplainOverall(const Report& report) {
 }
 
 std::string ExplainColumnShapes(double score) {
-  return "Column Shapes " + Fixed(score) + " (" + ScoreWord(score) +
-         "): the average match of each column's distribution. For numbers and dates it is 1 minus the largest "
+  return ScoredName("Column Shapes", score) +
+         "the average match of each column's distribution. For numbers and dates it is 1 minus the largest "
          "gap between the real and synthetic cumulative distributions (KSComplement); for categories, 1 minus "
          "the share of rows that would have to change category to turn one distribution into the other "
          "(TVComplement).";
 }
 
 std::string ExplainPairTrends(double score) {
-  return "Column Pair Trends " + Fixed(score) + " (" + ScoreWord(score) +
-         "): how well relationships between pairs of columns are kept. Two numeric columns compare their "
+  return ScoredName("Column Pair Trends", score) +
+         "how well relationships between pairs of columns are kept. Two numeric columns compare their "
          "correlations (1 - |r_real - r_synthetic| / 2); other pairs compare their joint frequency tables "
-         "(1 - total variation distance), numbers cut into 10 ranges of the real data first.";
+         "(1 - total variation distance), numbers cut first into 10 equal ranges, the real and the synthetic "
+         "data each over its own range.";
 }
 
 std::string ExplainCardinality(double score) {
   if (std::isnan(score)) return "Cardinality: no links between tables, so nothing to compare.";
-  return "Cardinality " + Fixed(score) + " (" + ScoreWord(score) +
-         "): how similar the number of child rows per parent row is (1 minus the largest gap between the two "
+  return ScoredName("Cardinality", score) +
+         "how similar the number of child rows per parent row is (1 minus the largest gap between the two "
          "cumulative distributions of children per parent).";
 }
 
 std::string ExplainIntertable(double score) {
   if (std::isnan(score)) return "Intertable Trends: no links between tables, so nothing to compare.";
-  return "Intertable Trends " + Fixed(score) + " (" + ScoreWord(score) +
-         "): relationships between a parent's columns and its children's columns, scored like Column Pair "
+  return ScoredName("Intertable Trends", score) +
+         "relationships between a parent's columns and its children's columns, scored like Column Pair "
          "Trends on the child table joined to its parent.";
 }
 
@@ -364,10 +370,14 @@ std::string ExplainAnonymity(const PrivacyResult& p) {
 
 namespace {
 
-void WriteDistance(JsonWriter& j, const DistanceSummary& s) {
-  j.BeginObject();
-  j.Field("rows", s.rows).Field("min", s.min).Field("p5", s.p5).Field("median", s.median).Field("mean", s.mean);
-  j.EndObject();
+// "synthetic" and "holdout" summaries of one distance (DCR or NNDR).
+void WriteDistances(JsonWriter& j, const DistanceSummary& synthetic, const DistanceSummary& holdout) {
+  for (const auto& [key, s] : {std::pair{"synthetic", &synthetic}, std::pair{"holdout", &holdout}}) {
+    j.Key(key).BeginObject();
+    j.Field("rows", s->rows).Field("min", s->min).Field("p5", s->p5).Field("median", s->median);
+    j.Field("mean", s->mean);
+    j.EndObject();
+  }
 }
 
 void WriteScores(JsonWriter& j, const UtilityScores& s) {
@@ -390,6 +400,20 @@ void WritePair(JsonWriter& j, const PairRow& p, bool intertable) {
   j.EndObject();
 }
 
+// Key(key), then an array of what write(item) writes for each item.
+template <typename Items, typename Write>
+void WriteArray(JsonWriter& j, std::string_view key, const Items& items, Write write) {
+  j.Key(key).BeginArray();
+  for (const auto& item : items) write(item);
+  j.EndArray();
+}
+
+// Key(key), then the items as an array of JSON values.
+template <typename Items>
+void WriteValues(JsonWriter& j, std::string_view key, const Items& items) {
+  WriteArray(j, key, items, [&j](const auto& value) { j.Value(value); });
+}
+
 }  // namespace
 
 std::string RenderJson(const Report& report) {
@@ -405,34 +429,28 @@ std::string RenderJson(const Report& report) {
   j.Field("max_train_rows", report.options.max_train_rows);
   j.EndObject();
 
-  j.Key("tables").BeginArray();
-  for (const TableSummary& t : report.tables) {
+  WriteArray(j, "tables", report.tables, [&](const TableSummary& t) {
     j.BeginObject();
     j.Field("name", t.name).Field("real_file", t.real_file).Field("synthetic_file", t.synthetic_file);
     j.Key("holdout_file");
     t.holdout_file.empty() ? j.Null() : j.Value(t.holdout_file);
     j.Field("real_rows", t.real_rows).Field("synthetic_rows", t.synthetic_rows).Field("holdout_rows", t.holdout_rows);
-    j.Key("columns").BeginArray();
-    for (const ColumnSummary& c : t.columns) {
+    WriteArray(j, "columns", t.columns, [&](const ColumnSummary& c) {
       j.BeginObject();
       j.Field("name", c.name).Field("kind", KindName(c.kind)).Field("reason", c.reason);
       j.Field("scored", IsScored(c.kind)).Field("unparsed_synthetic", c.unparsed_synthetic);
       j.Field("unparsed_holdout", c.unparsed_holdout);
       j.EndObject();
-    }
-    j.EndArray();
+    });
     j.EndObject();
-  }
-  j.EndArray();
+  });
 
-  j.Key("links").BeginArray();
-  for (const Link& l : report.links) {
+  WriteArray(j, "links", report.links, [&](const Link& l) {
     j.BeginObject();
     j.Field("child", l.child).Field("child_column", l.child_column).Field("parent", l.parent);
     j.Field("parent_column", l.parent_column).Field("inferred", l.inferred);
     j.EndObject();
-  }
-  j.EndArray();
+  });
 
   const QualityResult& q = report.quality;
   j.Key("quality").BeginObject();
@@ -441,8 +459,7 @@ std::string RenderJson(const Report& report) {
   j.Field("column_shapes", q.column_shapes).Field("column_pair_trends", q.column_pair_trends);
   j.Field("cardinality", q.cardinality_score).Field("intertable_trends", q.intertable_trends);
   j.EndObject();
-  j.Key("column_shapes").BeginArray();
-  for (const ShapeRow& s : q.shapes) {
+  WriteArray(j, "column_shapes", q.shapes, [&](const ShapeRow& s) {
     j.BeginObject();
     j.Field("table", s.table).Field("column", s.column).Field("kind", KindName(s.kind));
     j.Field("metric", s.metric).Field("score", s.score);
@@ -458,25 +475,15 @@ std::string RenderJson(const Report& report) {
     if (s.labels.empty()) {
       j.Field("lo", s.lo).Field("hi", s.hi).Field("bins", s.real_share.size());
     } else {
-      j.Key("labels").BeginArray();
-      for (const std::string& l : s.labels) j.Value(l);
-      j.EndArray();
+      WriteValues(j, "labels", s.labels);
     }
-    j.Key("real").BeginArray();
-    for (double v : s.real_share) j.Value(v);
-    j.EndArray();
-    j.Key("synthetic").BeginArray();
-    for (double v : s.synthetic_share) j.Value(v);
-    j.EndArray();
+    WriteValues(j, "real", s.real_share);
+    WriteValues(j, "synthetic", s.synthetic_share);
     j.EndObject();
     j.EndObject();
-  }
-  j.EndArray();
-  j.Key("column_pair_trends").BeginArray();
-  for (const PairRow& p : q.pairs) WritePair(j, p, false);
-  j.EndArray();
-  j.Key("cardinality").BeginArray();
-  for (const CardinalityRow& c : q.cardinality) {
+  });
+  WriteArray(j, "column_pair_trends", q.pairs, [&](const PairRow& p) { WritePair(j, p, false); });
+  WriteArray(j, "cardinality", q.cardinality, [&](const CardinalityRow& c) {
     j.BeginObject();
     j.Field("child", c.link.child).Field("child_column", c.link.child_column);
     j.Field("parent", c.link.parent).Field("parent_column", c.link.parent_column);
@@ -485,18 +492,13 @@ std::string RenderJson(const Report& report) {
     j.Field("real_max_children", c.real_max_children).Field("synthetic_max_children", c.synthetic_max_children);
     j.Field("real_orphan_rate", c.real_orphans).Field("synthetic_orphan_rate", c.synthetic_orphans);
     j.EndObject();
-  }
-  j.EndArray();
-  j.Key("intertable_trends").BeginArray();
-  for (const PairRow& p : q.intertable) WritePair(j, p, true);
-  j.EndArray();
-  j.Key("excluded_columns").BeginArray();
-  for (const ExcludedColumn& e : q.excluded) {
+  });
+  WriteArray(j, "intertable_trends", q.intertable, [&](const PairRow& p) { WritePair(j, p, true); });
+  WriteArray(j, "excluded_columns", q.excluded, [&](const ExcludedColumn& e) {
     j.BeginObject();
     j.Field("table", e.table).Field("column", e.column).Field("kind", KindName(e.kind)).Field("reason", e.reason);
     j.EndObject();
-  }
-  j.EndArray();
+  });
   j.EndObject();
 
   j.Key("ml_utility");
@@ -509,12 +511,8 @@ std::string RenderJson(const Report& report) {
     j.Field("task", u.task).Field("model", u.model).Field("test_source", u.test_source);
     j.Field("train_real_rows", u.train_real_rows).Field("train_synthetic_rows", u.train_synthetic_rows);
     j.Field("test_rows", u.test_rows);
-    j.Key("features").BeginArray();
-    for (const std::string& f : u.features) j.Value(f);
-    j.EndArray();
-    j.Key("classes").BeginArray();
-    for (const std::string& c : u.classes) j.Value(c);
-    j.EndArray();
+    WriteValues(j, "features", u.features);
+    WriteValues(j, "classes", u.classes);
     j.Key("train_real_test_real");
     WriteScores(j, u.real);
     j.Key("train_synthetic_test_real");
@@ -522,30 +520,21 @@ std::string RenderJson(const Report& report) {
     j.EndObject();
   }
 
-  j.Key("privacy").BeginArray();
-  for (const PrivacyResult& p : report.privacy) {
+  WriteArray(j, "privacy", report.privacy, [&](const PrivacyResult& p) {
     j.BeginObject();
     j.Field("table", p.table).Field("distance", "gower");
-    j.Key("columns").BeginArray();
-    for (const std::string& c : p.columns) j.Value(c);
-    j.EndArray();
+    WriteValues(j, "columns", p.columns);
     j.Field("train_rows", p.train_rows).Field("synthetic_rows", p.synthetic_rows);
     j.Field("holdout_rows", p.holdout_rows).Field("has_holdout", p.has_holdout);
     j.Key("exact_copies").BeginObject();
     j.Field("count", p.exact_copies).Field("rate", p.exact_copy_rate).Field("holdout_rate", p.holdout_copy_rate);
     j.EndObject();
     j.Key("dcr").BeginObject();
-    j.Key("synthetic");
-    WriteDistance(j, p.dcr_synthetic);
-    j.Key("holdout");
-    WriteDistance(j, p.dcr_holdout);
+    WriteDistances(j, p.dcr_synthetic, p.dcr_holdout);
     j.Field("holdout_p5_threshold", p.dcr_threshold).Field("share_below_threshold", p.dcr_share_below);
     j.EndObject();
     j.Key("nndr").BeginObject();
-    j.Key("synthetic");
-    WriteDistance(j, p.nndr_synthetic);
-    j.Key("holdout");
-    WriteDistance(j, p.nndr_holdout);
+    WriteDistances(j, p.nndr_synthetic, p.nndr_holdout);
     j.EndObject();
     j.Key("membership_inference").BeginObject();
     j.Field("auc", p.mia_auc).Field("members", p.mia_members).Field("non_members", p.mia_members);
@@ -556,9 +545,7 @@ std::string RenderJson(const Report& report) {
     } else {
       const AnonymityResult& a = p.anonymity;
       j.BeginObject();
-      j.Key("quasi_identifiers").BeginArray();
-      for (const std::string& c : a.quasi) j.Value(c);
-      j.EndArray();
+      WriteValues(j, "quasi_identifiers", a.quasi);
       j.Field("k_synthetic", a.k_synthetic).Field("k_real", a.k_real);
       j.Field("groups_synthetic", a.groups_synthetic).Field("groups_real", a.groups_real);
       j.Field("share_in_groups_below_5_synthetic", a.below5_synthetic);
@@ -572,12 +559,9 @@ std::string RenderJson(const Report& report) {
       j.EndObject();
     }
     j.EndObject();
-  }
-  j.EndArray();
+  });
 
-  j.Key("warnings").BeginArray();
-  for (const std::string& w : report.warnings) j.Value(w);
-  j.EndArray();
+  WriteValues(j, "warnings", report.warnings);
   j.Key("seconds").BeginObject();
   j.Field("load", report.load_seconds).Field("quality", report.quality_seconds);
   j.Field("utility", report.utility_seconds).Field("privacy", report.privacy_seconds);
@@ -602,12 +586,7 @@ std::string RenderSummary(const Report& report) {
            " rows\n";
   }
   line("Overall quality", q.overall);
-  line("Column Shapes", q.column_shapes);
-  line("Column Pair Trends", q.column_pair_trends);
-  if (report.multi_table) {
-    line("Cardinality", q.cardinality_score);
-    line("Intertable Trends", q.intertable_trends);
-  }
+  for (const PropertyScore& p : PropertyScores(q, report.multi_table)) line(p.name, p.score);
   for (const UtilityResult& u : report.utility) {
     if (!u.computed) {
       out += "  ML utility: not computed: " + u.note + "\n";

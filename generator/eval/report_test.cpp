@@ -164,9 +164,9 @@ TEST_F(ReportTest, IdenticalScoresOneAndDifferentScoresLow) {
   Write("other.csv", RandomCsv(1200, 2, other));
   ReportOptions different = same;
   different.synthetic = Path("other.csv");
-  // As EvalQuality.ClearlyDifferentDataScoresLow: measured 0.164-0.188 over
-  // 200 seeds at these sizes.
-  EXPECT_LT(BuildReport(different).quality.overall, 0.25);
+  // As EvalQuality.ClearlyDifferentDataScoresLow: measured 0.270-0.301
+  // (mean 0.288, sd 0.006) over 200 seeds at these sizes.
+  EXPECT_LT(BuildReport(different).quality.overall, 0.35);
 }
 
 TEST_F(ReportTest, ModelCardHasEverySection) {
