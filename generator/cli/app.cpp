@@ -1,8 +1,6 @@
 #include "cli/app.h"
 
-#include <algorithm>
 #include <iostream>
-#include <thread>
 
 #include "seedforge/atomic_file.h"
 #include "seedforge/error.h"
@@ -11,10 +9,6 @@ namespace seedforge {
 
 CLI::Option* AddThreadsOption(CLI::App& command, int& threads, const std::string& help) {
   return command.add_option("-j,--threads", threads, help)->check(CLI::Range(0, kMaxThreads));
-}
-
-int ThreadsOrCores(int threads) {
-  return threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 int RunCli(int argc, char** argv) {

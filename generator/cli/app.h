@@ -18,9 +18,6 @@ constexpr int kMaxThreads = 1024;
 // Adds -j,--threads to a command: 0 (the default) means all cores.
 CLI::Option* AddThreadsOption(CLI::App& command, int& threads, const std::string& help);
 
-// The --threads value to use: `threads`, or the number of cores when it is 0.
-int ThreadsOrCores(int threads);
-
 // Each subcommand file provides one Setup function; main wires them up.
 void SetupGenerateCommand(CLI::App& app);  // generate and validate
 void SetupListCommand(CLI::App& app);

@@ -14,6 +14,7 @@
 #include "seedforge/error.h"
 #include "seedforge/generator.h"
 #include "seedforge/output.h"
+#include "seedforge/worker_threads.h"
 
 namespace seedforge {
 

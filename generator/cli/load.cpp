@@ -10,6 +10,7 @@
 #include "seedforge/error.h"
 #include "seedforge/load.h"
 #include "seedforge/output.h"
+#include "seedforge/worker_threads.h"
 
 namespace seedforge {
 

@@ -10,6 +10,7 @@
 #include "seedforge/domain.h"
 #include "seedforge/error.h"
 #include "seedforge/registry.h"
+#include "seedforge/worker_threads.h"
 
 namespace seedforge {
 
