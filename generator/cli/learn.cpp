@@ -2,8 +2,6 @@
 // save it as a model file.
 // seedforge sample: rows from a model file, under fixed values (--where) and
 // constraints, into a CSV, JSON Lines or JSON file.
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -69,7 +67,7 @@ void RunLearn(const LearnArgs& args) {
   fit.threads = args.threads;
   for (const std::string& text : args.constraints) fit.constraints.push_back(Constraint::Parse(text));
   std::unique_ptr<Synthesizer> model = MakeSynthesizer(args.model);
-  const bool show = !args.quiet && (args.progress || ::isatty(STDERR_FILENO));
+  const bool show = ShowProgress(args.quiet, args.progress);
   if (show) {
     fit.progress = [&](const FitProgress& p) {
       if (p.epochs == 0) return;
@@ -129,13 +127,12 @@ void RunSample(const SampleArgs& args) {
 
 void SetupLearnCommands(CLI::App& app) {
   auto largs = std::make_shared<LearnArgs>();
-  CLI::App* learn = app.add_subcommand("learn", "Fit a synthesizer on a CSV file and save the model");
-  learn->footer(
-      "Examples:\n"
-      "  seedforge learn --from customers.csv --model copula --out customers.model\n"
-      "  seedforge learn --from sales.csv --model ctgan --epochs 100 --threads 8 --out sales.model\n"
-      "  seedforge learn --from accounts.csv --type branch=categorical --constraint 'closed_at >= opened_at' "
-      "--out accounts.model\n"
+  CLI::App* learn = AddCommand(
+      app, "learn", "Fit a synthesizer on a CSV file and save the model",
+      {"seedforge learn --from customers.csv --model copula --out customers.model",
+       "seedforge learn --from sales.csv --model ctgan --epochs 100 --threads 8 --out sales.model",
+       "seedforge learn --from accounts.csv --type branch=categorical --constraint 'closed_at >= opened_at' "
+       "--out accounts.model"},
       "Types are inferred (see docs/synthesizers.md); id-like columns and free text are left out.");
   learn->add_option("--from", largs->from, "CSV file with a header row")->required()->check(CLI::ExistingFile);
   learn->add_option("-m,--model", largs->model, "Synthesizer: copula|ctgan|tvae")
@@ -174,12 +171,11 @@ void SetupLearnCommands(CLI::App& app) {
   learn->callback([largs] { RunLearn(*largs); });
 
   auto sargs = std::make_shared<SampleArgs>();
-  CLI::App* sample = app.add_subcommand("sample", "Sample rows from a model file made by 'learn'");
-  sample->footer(
-      "Examples:\n"
-      "  seedforge sample --model customers.model --rows 100000 --out customers.csv\n"
-      "  seedforge sample --model customers.model --rows 500 --where segment=premium --format jsonl --out vip.jsonl\n"
-      "  seedforge sample --model accounts.model --rows 1000 --constraint 'balance >= 0' --out -\n"
+  CLI::App* sample = AddCommand(
+      app, "sample", "Sample rows from a model file made by 'learn'",
+      {"seedforge sample --model customers.model --rows 100000 --out customers.csv",
+       "seedforge sample --model customers.model --rows 500 --where segment=premium --format jsonl --out vip.jsonl",
+       "seedforge sample --model accounts.model --rows 1000 --constraint 'balance >= 0' --out -"},
       "The same model, seed and row count give the same bytes for any --threads.");
   sample->add_option("-m,--model", sargs->model, "Model file")->required()->check(CLI::ExistingFile);
   sample->add_option("-n,--rows", sargs->rows, "Rows to sample")->default_str("1000");

@@ -89,16 +89,14 @@ void RunStatus(const SandboxArgs& args) {
 
 void SetupSandboxCommand(CLI::App& app) {
   auto args = std::make_shared<SandboxArgs>();
-  CLI::App* sub = app.add_subcommand("sandbox", "Start, stop or show a throwaway local PostgreSQL server");
-  sub->footer(
-      "Examples:\n"
-      "  eval \"$(seedforge sandbox up --env)\"   # sets DATABASE_URL\n"
-      "  seedforge load --domain banking --db \"$DATABASE_URL\" --create-schema\n"
-      "  seedforge sandbox down\n"
-      "The server listens on 127.0.0.1 only (a free port) and on a unix socket in DIR, trusts the\n"
-      "local user's role without password, and keeps no data worth keeping (fsync is off).\n"
-      "As root it runs as the postgres system user. Default DIR: $XDG_RUNTIME_DIR/seedforge-sandbox,\n"
-      "or /tmp/seedforge-sandbox-UID.");
+  CLI::App* sub = AddCommand(app, "sandbox", "Start, stop or show a throwaway local PostgreSQL server",
+                             {"eval \"$(seedforge sandbox up --env)\"   # sets DATABASE_URL",
+                              "seedforge load --domain banking --db \"$DATABASE_URL\" --create-schema",
+                              "seedforge sandbox down"},
+                             "The server listens on 127.0.0.1 only (a free port) and on a unix socket in DIR, trusts the\n"
+                             "local user's role without password, and keeps no data worth keeping (fsync is off).\n"
+                             "As root it runs as the postgres system user. Default DIR: "
+                             "$XDG_RUNTIME_DIR/seedforge-sandbox,\nor /tmp/seedforge-sandbox-UID.");
   sub->require_subcommand(1);
 
   CLI::App* up = sub->add_subcommand("up", "Start a sandbox server and print its URI");

@@ -80,9 +80,4 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
 // doubled) otherwise. Every name that reaches SQL goes through here.
 std::string QuoteIdent(const std::string& name);
 
-// Appends s as a JSON string literal, quotes included (RFC 8259). Control
-// characters are escaped; UTF-8 passes through, and a malformed byte becomes
-// U+FFFD, so the result is always valid JSON.
-void AppendJsonString(std::string_view s, std::string& out);
-
 }  // namespace seedforge
