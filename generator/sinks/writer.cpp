@@ -8,8 +8,8 @@
 #include "seedforge/atomic_file.h"
 #include "seedforge/error.h"
 #include "seedforge/output.h"
-#include "seedforge/render.h"
 #include "seedforge/pipeline.h"
+#include "seedforge/render.h"
 
 namespace seedforge {
 
