@@ -1,8 +1,5 @@
 // seedforge sandbox up|down|status: a throwaway local PostgreSQL server.
-#include <unistd.h>
-
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -23,17 +20,7 @@ struct SandboxArgs {
   bool env = false;
 };
 
-// $XDG_RUNTIME_DIR/seedforge-sandbox, else /tmp/seedforge-sandbox-UID. Under
-// root the server user cannot enter /run/user/0, so always /tmp there.
-fs::path DefaultDir() {
-  const char* runtime = std::getenv("XDG_RUNTIME_DIR");
-  if (::geteuid() != 0 && runtime && *runtime && fs::is_directory(runtime)) {
-    return fs::path(runtime) / "seedforge-sandbox";
-  }
-  return fs::path("/tmp") / ("seedforge-sandbox-" + std::to_string(::geteuid()));
-}
-
-fs::path DirOf(const SandboxArgs& args) { return args.dir.empty() ? DefaultDir() : fs::path(args.dir); }
+fs::path DirOf(const SandboxArgs& args) { return args.dir.empty() ? PgSandbox::DefaultDir() : fs::path(args.dir); }
 
 void PrintUri(const std::string& uri, bool env) {
   if (env) {

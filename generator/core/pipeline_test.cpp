@@ -97,7 +97,9 @@ TEST(StreamBatches, BatchesAliveStayWithinTheWindow) {
         },
         1);
     EXPECT_LE(most.load(), threads == 1 ? 1 : kBatchesPerThread * threads) << threads << " threads";
-    if (threads > 1) EXPECT_GT(most.load(), 1) << "the workers never ran ahead of the writer";
+    if (threads > 1) {
+      EXPECT_GT(most.load(), 1) << "the workers never ran ahead of the writer";
+    }
   }
 }
 
@@ -199,7 +201,9 @@ TEST(ParallelFor, RethrowsTheFirstExceptionAndStops) {
                                std::this_thread::sleep_for(std::chrono::microseconds(250));
                              }),
                  std::invalid_argument);
-    if (threads == 1) EXPECT_EQ(runs.load(), 11);
+    if (threads == 1) {
+      EXPECT_EQ(runs.load(), 11);
+    }
     EXPECT_LT(runs.load(), 1000) << threads << " threads";
   }
 }
