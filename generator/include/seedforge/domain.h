@@ -1,7 +1,7 @@
 // Domains: entities, columns and links, as declared in a domain file.
 //
-// A Domain is parsed and validated once (domain_parser.cpp). After
-// ParseDomain returns, every provider, field, parameter, column reference
+// A Domain is parsed, resolved and validated once (ParseDomain, in the
+// steps that generator/domain/steps.h describes). After ParseDomain returns, every provider, field, parameter, column reference
 // and link in it resolves; the plan only has to check what depends on row
 // counts (unique value spaces). See docs/domain-files.md for the format.
 //
@@ -58,6 +58,8 @@ struct SqlType {
   bool HoldsNumbers(const ValueRange& range) const;
   // The numbers HoldsNumbers accepts, for messages: "-32768 to 32767".
   std::string NumberLimits() const;
+
+  bool operator==(const SqlType&) const = default;
 };
 
 // Parses "bigint", "varchar(40)", "numeric(12, 2)", "timestamp with time zone",
