@@ -21,17 +21,17 @@ int IndexOfName(const std::vector<Named>& items, const std::string& name) {
 
 }  // namespace
 
-int EntityDef::FindColumn(const std::string& column) const { return IndexOfName(columns, column); }
+int DomainEntity::FindColumn(const std::string& column) const { return IndexOfName(columns, column); }
 
-std::vector<std::string> EntityDef::PrimaryKey() const {
+std::vector<std::string> DomainEntity::PrimaryKey() const {
   std::vector<std::string> key;
-  for (const ColumnDef& c : columns) {
+  for (const DomainColumn& c : columns) {
     if (c.primary_key) key.push_back(c.name);
   }
   return key;
 }
 
-int EntityDef::CountingLink() const {
+int DomainEntity::CountingLink() const {
   for (size_t i = 0; i < links.size(); ++i) {
     if (links[i].per_parent && links[i].parent != name) return static_cast<int>(i);
   }

@@ -45,11 +45,11 @@ class YamlReader {
   void ReadText(const YAML::Node& node, const std::string& what, std::string* out);
 
   ParamValue ToParam(const YAML::Node& node);
-  void ParseEntity(const YAML::Node& key, const YAML::Node& node, EntityDef& entity);
-  void ParseColumn(const YAML::Node& key, const YAML::Node& node, EntityDef& entity);
-  void ParseLink(const YAML::Node& node, EntityDef& entity);
+  void ParseEntity(const YAML::Node& key, const YAML::Node& node, DomainEntity& entity);
+  void ParseColumn(const YAML::Node& key, const YAML::Node& node, DomainEntity& entity);
+  void ParseLink(const YAML::Node& node, DomainEntity& entity);
   std::optional<Cardinality> ParseCardinality(const YAML::Node& node);
-  bool ParseReference(const YAML::Node& node, LinkDef& link);
+  bool ParseReference(const YAML::Node& node, DomainLink& link);
 
   std::string file_;
   std::vector<Diagnostic>& diagnostics_;
@@ -180,7 +180,7 @@ Domain YamlReader::Read(const std::string& text) {
       Add(enums, "'enums' is a map of type name to its list of labels");
     } else {
       for (auto it = enums.begin(); it != enums.end(); ++it) {
-        EnumDef def;
+        DomainEnum def;
         def.name = it->first.Scalar();
         CheckName(it->first, "enum name", def.name, false);
         if (!def.name.empty() && ParseSqlType(def.name)) {
@@ -219,7 +219,7 @@ Domain YamlReader::Read(const std::string& text) {
         "'entities' must be a map of entity name to its definition");
   } else {
     for (auto it = entities.begin(); it != entities.end(); ++it) {
-      EntityDef entity;
+      DomainEntity entity;
       entity.name = it->first.Scalar();
       entity.where = At(it->first);
       CheckName(it->first, "entity name", entity.name, true);
@@ -234,7 +234,7 @@ Domain YamlReader::Read(const std::string& text) {
   return domain;
 }
 
-void YamlReader::ParseEntity(const YAML::Node& key, const YAML::Node& node, EntityDef& entity) {
+void YamlReader::ParseEntity(const YAML::Node& key, const YAML::Node& node, DomainEntity& entity) {
   if (!node.IsMap()) {
     Add(key, "entity '" + entity.name + "' must be a map with 'columns'");
     return;
@@ -332,7 +332,7 @@ void YamlReader::ParseEntity(const YAML::Node& key, const YAML::Node& node, Enti
       for (const YAML::Node& link : links) ParseLink(link, entity);
     }
   }
-  for (const ColumnDef& column : entity.columns) {
+  for (const DomainColumn& column : entity.columns) {
     if (column.source == ColumnSource::kLearned && !entity.model) {
       Add(column.where, "column '" + entity.name + "." + column.name +
                             "' is learned, but entity '" + entity.name + "' names no 'model'");
@@ -344,8 +344,8 @@ void YamlReader::ParseEntity(const YAML::Node& key, const YAML::Node& node, Enti
   }
 }
 
-void YamlReader::ParseColumn(const YAML::Node& key, const YAML::Node& node, EntityDef& entity) {
-  ColumnDef column;
+void YamlReader::ParseColumn(const YAML::Node& key, const YAML::Node& node, DomainEntity& entity) {
+  DomainColumn column;
   column.name = key.Scalar();
   column.where = At(key);
   CheckName(key, "column name", column.name, false);
@@ -458,7 +458,7 @@ void YamlReader::ParseColumn(const YAML::Node& key, const YAML::Node& node, Enti
   }
   if (YAML::Node references = spec["references"]) {
     claim(references, ColumnSource::kReference);
-    LinkDef link;
+    DomainLink link;
     link.columns = {column.name};
     link.where = At(references);
     if (ParseReference(references, link)) {
@@ -493,7 +493,7 @@ void YamlReader::ParseColumn(const YAML::Node& key, const YAML::Node& node, Enti
   entity.columns.push_back(std::move(column));
 }
 
-bool YamlReader::ParseReference(const YAML::Node& node, LinkDef& link) {
+bool YamlReader::ParseReference(const YAML::Node& node, DomainLink& link) {
   // "customers", "customers.customer_id" or "order_lines(order_id, line_no)".
   // A name is bare up to the next . ( , or ), or double-quoted as in SQL
   // ("odd.name", "say ""hi""") when it holds one of those.
@@ -545,13 +545,13 @@ bool YamlReader::ParseReference(const YAML::Node& node, LinkDef& link) {
   return true;
 }
 
-void YamlReader::ParseLink(const YAML::Node& node, EntityDef& entity) {
+void YamlReader::ParseLink(const YAML::Node& node, DomainEntity& entity) {
   if (!node.IsMap()) {
     Add(node, "a link is a map with 'columns' and 'references'");
     return;
   }
   CheckKeys(node, {"columns", "references", "per_parent"}, "a link");
-  LinkDef link;
+  DomainLink link;
   link.where = At(node);
   if (YAML::Node columns = node["columns"]; columns && columns.IsSequence()) {
     for (const YAML::Node& c : columns) link.columns.push_back(c.Scalar());
@@ -573,7 +573,7 @@ void YamlReader::ParseLink(const YAML::Node& node, EntityDef& entity) {
                                entity.name + "'");
       return;
     }
-    ColumnDef& column = entity.columns[c];
+    DomainColumn& column = entity.columns[c];
     if (column.source == ColumnSource::kReference && column.link != index) {
       Add(node["columns"], "column '" + column.name + "' already references another entity");
       return;

@@ -46,11 +46,11 @@ TEST(DomainParse, LeavesNamesUnresolved) {
 )", diagnostics);
   EXPECT_TRUE(diagnostics.empty());
   EXPECT_EQ(domain.name, "test");  // from the file name
-  const ColumnDef& id = domain.entities[0].columns[0];
+  const DomainColumn& id = domain.entities[0].columns[0];
   EXPECT_EQ(id.provider, "no_such_provider");
   EXPECT_EQ(id.field, "");
   EXPECT_FALSE(id.type_given);
-  const LinkDef& link = domain.entities[1].links[0];
+  const DomainLink& link = domain.entities[1].links[0];
   EXPECT_EQ(link.parent, "p");
   EXPECT_TRUE(link.parent_columns.empty());
   EXPECT_EQ(domain.entities[1].columns[0].link, 0);

@@ -30,8 +30,8 @@ class Resolver {
       : registry_(registry), diagnostics_(diagnostics) {}
 
   void Resolve(Domain& domain) {
-    for (EntityDef& entity : domain.entities) ResolveProviders(entity);
-    for (EntityDef& entity : domain.entities) ResolveLinks(domain, entity);
+    for (DomainEntity& entity : domain.entities) ResolveProviders(entity);
+    for (DomainEntity& entity : domain.entities) ResolveLinks(domain, entity);
     TypeUntypedReferences(domain);
   }
 
@@ -40,18 +40,18 @@ class Resolver {
     diagnostics_.push_back({where, std::move(message)});
   }
 
-  void ResolveProviders(EntityDef& entity);
-  void ResolveLinks(const Domain& domain, EntityDef& entity);
+  void ResolveProviders(DomainEntity& entity);
+  void ResolveLinks(const Domain& domain, DomainEntity& entity);
   void TypeUntypedReferences(Domain& domain);
 
   const ProviderRegistry& registry_;
   std::vector<Diagnostic>& diagnostics_;
 };
 
-void Resolver::ResolveProviders(EntityDef& entity) {
+void Resolver::ResolveProviders(DomainEntity& entity) {
   // Columns sharing a provider instance: their parameters are merged.
-  std::map<std::pair<std::string, std::string>, std::vector<ColumnDef*>> groups;
-  for (ColumnDef& column : entity.columns) {
+  std::map<std::pair<std::string, std::string>, std::vector<DomainColumn*>> groups;
+  for (DomainColumn& column : entity.columns) {
     if (column.source == ColumnSource::kDerived && !column.type_given) column.type = *ParseSqlType("text");
     if (column.source != ColumnSource::kProvider) continue;
     const std::string where = "column '" + entity.name + "." + column.name + "'";
@@ -93,7 +93,7 @@ void Resolver::ResolveProviders(EntityDef& entity) {
   }
   for (auto& [key, columns] : groups) {
     std::map<std::string, ParamValue> merged;
-    for (ColumnDef* column : columns) {
+    for (DomainColumn* column : columns) {
       for (const auto& [name, value] : column->params.values()) {
         auto [it, inserted] = merged.emplace(name, value);
         if (!inserted && it->second.scalar != value.scalar) {
@@ -104,15 +104,15 @@ void Resolver::ResolveProviders(EntityDef& entity) {
       }
     }
     const Params params(merged, columns.front()->params.Where(""));
-    for (ColumnDef* column : columns) column->params = params;
+    for (DomainColumn* column : columns) column->params = params;
   }
 }
 
-void Resolver::ResolveLinks(const Domain& domain, EntityDef& entity) {
-  for (ColumnDef& column : entity.columns) {
+void Resolver::ResolveLinks(const Domain& domain, DomainEntity& entity) {
+  for (DomainColumn& column : entity.columns) {
     if (column.source != ColumnSource::kOrdinal) continue;
     int c = entity.FindColumn(column.ordinal_of);
-    const ColumnDef* ref = c < 0 ? nullptr : &entity.columns[c];
+    const DomainColumn* ref = c < 0 ? nullptr : &entity.columns[c];
     if (!ref || ref->source != ColumnSource::kReference || !entity.links[ref->link].per_parent) {
       Add(column.where, "'ordinal' names a column of '" + entity.name +
                             "' that references a parent with 'per_parent': the ordinal counts its children");
@@ -121,18 +121,18 @@ void Resolver::ResolveLinks(const Domain& domain, EntityDef& entity) {
     if (!column.type_given) column.type = *ParseSqlType("integer");
     column.link = ref->link;
   }
-  for (LinkDef& link : entity.links) {
+  for (DomainLink& link : entity.links) {
     int p = domain.FindEntity(link.parent);
     if (p < 0) {
       std::vector<std::string> names;
-      for (const EntityDef& e : domain.entities) names.push_back(e.name);
+      for (const DomainEntity& e : domain.entities) names.push_back(e.name);
       std::string message = "link from '" + entity.name + "' to unknown entity '" + link.parent + "'";
       auto close = ClosestNames(link.parent, names);
       if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
       Add(link.where, message);
       continue;
     }
-    const EntityDef& parent = domain.entities[p];
+    const DomainEntity& parent = domain.entities[p];
     if (link.parent_columns.empty()) link.parent_columns = parent.PrimaryKey();
     if (link.parent_columns.empty()) {
       Add(link.where, "'" + parent.name + "' has no primary key; name the referenced columns, e.g. " +
@@ -160,14 +160,14 @@ void Resolver::TypeUntypedReferences(Domain& domain) {
   // of untyped columns keeps the text type they all start with.
   for (bool changed = true; changed;) {
     changed = false;
-    for (EntityDef& entity : domain.entities) {
-      for (const LinkDef& link : entity.links) {
+    for (DomainEntity& entity : domain.entities) {
+      for (const DomainLink& link : entity.links) {
         const int p = domain.FindEntity(link.parent);
         if (p < 0 || link.parent_columns.size() != link.columns.size()) continue;
-        const EntityDef& parent = domain.entities[p];
+        const DomainEntity& parent = domain.entities[p];
         for (size_t i = 0; i < link.columns.size(); ++i) {
           const int pc = parent.FindColumn(link.parent_columns[i]);
-          ColumnDef& child = entity.columns[entity.FindColumn(link.columns[i])];
+          DomainColumn& child = entity.columns[entity.FindColumn(link.columns[i])];
           if (pc < 0 || child.type_given || child.type == parent.columns[pc].type) continue;
           child.type = parent.columns[pc].type;
           changed = true;

@@ -29,7 +29,7 @@ TEST(DomainResolve, FillsInWhatTheFileLeavesOut) {
       line: {ordinal: pid}
 )", diagnostics);
   EXPECT_TRUE(diagnostics.empty());
-  const EntityDef& p = domain.entities[0];
+  const DomainEntity& p = domain.entities[0];
   EXPECT_EQ(p.columns[0].field, "value");
   EXPECT_EQ(p.columns[0].type.ToSql(), "bigint");
   EXPECT_EQ(p.columns[0].group, "id");  // a single-field provider: its own instance
@@ -37,7 +37,7 @@ TEST(DomainResolve, FillsInWhatTheFileLeavesOut) {
   EXPECT_EQ(p.columns[1].type.ToSql(), "text");
   EXPECT_EQ(p.columns[1].group, "");  // a multi-field provider: shared by default
   EXPECT_EQ(p.columns[2].type.ToSql(), "text");
-  const EntityDef& c = domain.entities[1];
+  const DomainEntity& c = domain.entities[1];
   EXPECT_EQ(c.links[0].parent_columns, std::vector<std::string>{"id"});
   EXPECT_EQ(c.columns[0].type.ToSql(), "bigint");
   EXPECT_EQ(c.columns[1].type.ToSql(), "integer");
@@ -78,7 +78,7 @@ TEST(DomainResolve, ColumnsOfOneInstanceShareTheirParameters) {
       other: {provider: person.last_name, group: b, params: {gender_labels: "m,f"}}
       clash: {provider: person.full_name, params: {gender_labels: "m,f"}}
 )", diagnostics);
-  const std::vector<ColumnDef>& columns = domain.entities[0].columns;
+  const std::vector<DomainColumn>& columns = domain.entities[0].columns;
   EXPECT_EQ(columns[1].params.values().at("gender_labels").scalar, "F,M");
   EXPECT_EQ(columns[2].params.values().at("gender_labels").scalar, "m,f");
   ASSERT_EQ(diagnostics.size(), 1u);

@@ -41,9 +41,9 @@ class Validator {
       : registry_(registry), diagnostics_(diagnostics) {}
 
   void Validate(const Domain& domain) {
-    for (const EntityDef& entity : domain.entities) ValidateProviders(entity);
-    for (const EntityDef& entity : domain.entities) ValidateLinks(domain, entity);
-    for (const EntityDef& entity : domain.entities) ValidateColumnOrder(entity);
+    for (const DomainEntity& entity : domain.entities) ValidateProviders(entity);
+    for (const DomainEntity& entity : domain.entities) ValidateLinks(domain, entity);
+    for (const DomainEntity& entity : domain.entities) ValidateColumnOrder(entity);
     ValidateCycles(domain);
   }
 
@@ -52,19 +52,19 @@ class Validator {
     diagnostics_.push_back({where, std::move(message)});
   }
 
-  void ValidateProviders(const EntityDef& entity);
-  void ValidateLinks(const Domain& domain, const EntityDef& entity);
-  void ValidateColumnOrder(const EntityDef& entity);
+  void ValidateProviders(const DomainEntity& entity);
+  void ValidateLinks(const Domain& domain, const DomainEntity& entity);
+  void ValidateColumnOrder(const DomainEntity& entity);
   void ValidateCycles(const Domain& domain);
 
   const ProviderRegistry& registry_;
   std::vector<Diagnostic>& diagnostics_;
 };
 
-void Validator::ValidateProviders(const EntityDef& entity) {
+void Validator::ValidateProviders(const DomainEntity& entity) {
   // Columns sharing a provider instance, which is made once per group.
-  std::map<std::pair<std::string, std::string>, std::vector<const ColumnDef*>> groups;
-  for (const ColumnDef& column : entity.columns) {
+  std::map<std::pair<std::string, std::string>, std::vector<const DomainColumn*>> groups;
+  for (const DomainColumn& column : entity.columns) {
     const std::string where = "column '" + entity.name + "." + column.name + "'";
     if (column.source == ColumnSource::kDerived) {
       if (!column.type.IsText()) Add(column.where, where + ": derived values are text; use a text type");
@@ -95,7 +95,7 @@ void Validator::ValidateProviders(const EntityDef& entity) {
   }
   for (const auto& [key, columns] : groups) {
     std::set<std::string> fields;
-    for (const ColumnDef* column : columns) {
+    for (const DomainColumn* column : columns) {
       if (!fields.insert(column->field).second) {
         Add(column->where, "column '" + entity.name + "." + column->name + "': field '" +
                                column->field + "' of provider '" + key.first +
@@ -111,7 +111,7 @@ void Validator::ValidateProviders(const EntityDef& entity) {
                       std::chrono::system_clock::now().time_since_epoch()).count() / 24;
       // ResolveDomain gave every column of the group the same parameters.
       std::unique_ptr<Provider> provider = spec->make(columns.front()->params, ctx);
-      for (const ColumnDef* column : columns) {
+      for (const DomainColumn* column : columns) {
         // Lengths are checked in characters; values are ASCII or UTF-8
         // where a byte count over-estimates, which errs on the safe side.
         size_t longest = provider->MaxLength(spec->FieldIndex(column->field));
@@ -135,8 +135,8 @@ void Validator::ValidateProviders(const EntityDef& entity) {
   }
 }
 
-void Validator::ValidateLinks(const Domain& domain, const EntityDef& entity) {
-  for (const ColumnDef& column : entity.columns) {
+void Validator::ValidateLinks(const Domain& domain, const DomainEntity& entity) {
+  for (const DomainColumn& column : entity.columns) {
     // An ordinal that did not resolve has no link (ResolveDomain reported it).
     if (column.source == ColumnSource::kOrdinal && column.link >= 0 && column.type_given &&
         !column.type.IsInteger()) {
@@ -144,11 +144,11 @@ void Validator::ValidateLinks(const Domain& domain, const EntityDef& entity) {
     }
   }
   int counting = 0;
-  for (const LinkDef& link : entity.links) {
+  for (const DomainLink& link : entity.links) {
     // Links that did not resolve were reported by ResolveDomain.
     const int p = domain.FindEntity(link.parent);
     if (p < 0 || link.parent_columns.empty() || link.parent_columns.size() != link.columns.size()) continue;
-    const EntityDef& parent = domain.entities[p];
+    const DomainEntity& parent = domain.entities[p];
     bool key_ok = true;
     for (size_t i = 0; i < link.parent_columns.size(); ++i) {
       int pc = parent.FindColumn(link.parent_columns[i]);
@@ -156,8 +156,8 @@ void Validator::ValidateLinks(const Domain& domain, const EntityDef& entity) {
         key_ok = false;
         continue;
       }
-      const ColumnDef& target = parent.columns[pc];
-      const ColumnDef& child = entity.columns[entity.FindColumn(link.columns[i])];
+      const DomainColumn& target = parent.columns[pc];
+      const DomainColumn& child = entity.columns[entity.FindColumn(link.columns[i])];
       if (target.hidden || child.hidden) {
         Add(link.where, "link from '" + entity.name + "' uses hidden column '" +
                             (target.hidden ? parent.name + "." + target.name : entity.name + "." + child.name) +
@@ -195,14 +195,14 @@ void Validator::ValidateLinks(const Domain& domain, const EntityDef& entity) {
   }
 }
 
-void Validator::ValidateColumnOrder(const EntityDef& entity) {
+void Validator::ValidateColumnOrder(const DomainEntity& entity) {
   // Columns may read other columns of the row (provider inputs, derive);
   // those reads must not form a cycle.
   const size_t n = entity.columns.size();
   std::vector<std::vector<int>> reads(n);
   std::map<std::pair<std::string, std::string>, std::vector<int>> groups;
   for (size_t i = 0; i < n; ++i) {
-    const ColumnDef& c = entity.columns[i];
+    const DomainColumn& c = entity.columns[i];
     if (c.source == ColumnSource::kDerived) {
       std::string error;
       for (const std::string& ref : DeriveTemplate::References(c.derive, &error)) {
@@ -261,11 +261,11 @@ void Validator::ValidateCycles(const Domain& domain) {
   // A cycle of NOT NULL links can never be loaded: every row would need its
   // parent to exist first. A nullable link breaks the cycle.
   const size_t n = domain.entities.size();
-  struct Edge { int to; const LinkDef* link; };
+  struct Edge { int to; const DomainLink* link; };
   std::vector<std::vector<Edge>> strict(n), counting(n);
   for (size_t i = 0; i < n; ++i) {
-    const EntityDef& e = domain.entities[i];
-    for (const LinkDef& link : e.links) {
+    const DomainEntity& e = domain.entities[i];
+    for (const DomainLink& link : e.links) {
       int p = domain.FindEntity(link.parent);
       if (p < 0 || p == static_cast<int>(i)) continue;
       bool not_null = true;
@@ -298,7 +298,7 @@ void Validator::ValidateCycles(const Domain& domain) {
       size_t start = std::find(path.begin(), path.end(), path.back()) - path.begin();
       std::string chain;
       for (size_t k = start; k < path.size(); ++k) chain += (chain.empty() ? "" : " -> ") + domain.entities[path[k]].name;
-      const LinkDef* first = nullptr;
+      const DomainLink* first = nullptr;
       for (const Edge& edge : graph[path[start]]) {
         if (edge.to == path[start + 1]) first = edge.link;
       }
