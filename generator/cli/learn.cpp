@@ -138,10 +138,10 @@ void RunSample(const SampleArgs& args) {
   for (const std::string& text : args.constraints) spec.constraints.push_back(Constraint::Parse(text));
   std::unique_ptr<RowSampler> sampler = model->MakeSampler(spec);
 
-  EntityDef entity;
+  DomainEntity entity;
   entity.name = std::filesystem::path(args.out).stem().string();
   for (const LearnedColumn& c : sampler->columns()) {
-    ColumnDef def;
+    DomainColumn def;
     def.name = c.name;
     entity.columns.push_back(def);
   }

@@ -44,8 +44,8 @@ void RunReport(ReportArgs& args) {
     // The domain's links, child column = parent column (a composite link
     // by its first pair of columns: the tables' rows pair up the same way).
     Domain domain = LoadDomain(args.domain, BuiltinRegistry());
-    for (const EntityDef& entity : domain.entities) {
-      for (const LinkDef& link : entity.links) {
+    for (const DomainEntity& entity : domain.entities) {
+      for (const DomainLink& link : entity.links) {
         if (link.parent == entity.name) continue;  // a self-reference is not a parent/child table pair
         args.options.links.push_back(entity.name + "." + link.columns[0] + "=" + link.parent + "." +
                                      link.parent_columns[0]);

@@ -210,7 +210,7 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
       files.push_back(std::make_unique<AtomicFile>(path));
       AtomicFile& file = *files.back();
       if (entity >= 0) {
-        const EntityDef& def = domain.entities[entity];
+        const DomainEntity& def = domain.entities[entity];
         auto encoder = MakeRowEncoder(options.format, def);
         file.Write(EntityFilePrefix(options.format, def));
         uint64_t done = 0;
