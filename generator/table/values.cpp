@@ -230,37 +230,23 @@ void AppendDateTime(int64_t value, bool timestamp, const DateFormat& format, std
   int year;
   unsigned month, day;
   CivilFromDays(days, year, month, day);
-  const char sep = format.date_separator;
-  auto append_year = [&] {
-    if (year >= 0 && year <= 9999) {
-      AppendTwo(static_cast<unsigned>(year) / 100, out);
-      AppendTwo(static_cast<unsigned>(year) % 100, out);
-    } else {
-      out += std::to_string(year);
+  // The parts in the format's order: year, month, day (or the reverse).
+  enum Part : uint8_t { kYear, kMonth, kDay };
+  static constexpr Part kParts[3][3] = {{kYear, kMonth, kDay}, {kMonth, kDay, kYear}, {kDay, kMonth, kYear}};
+  for (int i = 0; i < 3; ++i) {
+    if (i > 0) out += format.date_separator;
+    switch (kParts[static_cast<int>(format.order)][i]) {
+      case kYear:
+        if (year >= 0 && year <= 9999) {
+          AppendTwo(static_cast<unsigned>(year) / 100, out);
+          AppendTwo(static_cast<unsigned>(year) % 100, out);
+        } else {
+          out += std::to_string(year);
+        }
+        break;
+      case kMonth: AppendTwo(month, out); break;
+      case kDay: AppendTwo(day, out); break;
     }
-  };
-  switch (format.order) {
-    case DateFormat::Order::kYmd:
-      append_year();
-      out += sep;
-      AppendTwo(month, out);
-      out += sep;
-      AppendTwo(day, out);
-      break;
-    case DateFormat::Order::kMdy:
-      AppendTwo(month, out);
-      out += sep;
-      AppendTwo(day, out);
-      out += sep;
-      append_year();
-      break;
-    case DateFormat::Order::kDmy:
-      AppendTwo(day, out);
-      out += sep;
-      AppendTwo(month, out);
-      out += sep;
-      append_year();
-      break;
   }
   if (!timestamp) return;
   const int64_t rest = value - days * kMicrosPerDay;
