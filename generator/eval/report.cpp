@@ -68,7 +68,7 @@ Report BuildReport(const ReportOptions& options) {
   report.options = options;
   report.options.progress = nullptr;
   Say(options, "reading the data");
-  Dataset dataset = LoadDataset(options.real, options.synthetic, options.holdout, options.links);
+  Dataset dataset = LoadDataset(options.real, options.synthetic, options.holdout, options.links, options.null_marker);
   report.multi_table = dataset.multi_table;
   report.links = dataset.links;
   for (const TableSet& t : dataset.tables) {
