@@ -91,14 +91,14 @@ void CheckDomainIntegrity(const std::string& domain_name, const std::string& ext
   ASSERT_EQ(status, 0) << output;
   Domain domain = LoadDomain(domain_name, BuiltinRegistry());
   std::map<std::string, CsvTable> tables;
-  for (const EntityDef& e : domain.entities) tables[e.name] = testing::ReadCsv((dir / (e.name + ".csv")).string());
-  for (const EntityDef& e : domain.entities) {
+  for (const DomainEntity& e : domain.entities) tables[e.name] = testing::ReadCsv((dir / (e.name + ".csv")).string());
+  for (const DomainEntity& e : domain.entities) {
     SCOPED_TRACE(e.name);
     const CsvTable& t = tables[e.name];
     size_t shown = 0;
-    for (const ColumnDef& c : e.columns) shown += c.hidden ? 0 : 1;
+    for (const DomainColumn& c : e.columns) shown += c.hidden ? 0 : 1;
     ASSERT_EQ(t.header.size(), shown);
-    for (const ColumnDef& c : e.columns) {
+    for (const DomainColumn& c : e.columns) {
       if (c.hidden) {
         EXPECT_LT(t.Column(c.name), 0) << c.name << " is hidden";
         continue;
@@ -128,7 +128,7 @@ void CheckDomainIntegrity(const std::string& domain_name, const std::string& ext
             << c.name;
       }
     }
-    for (const LinkDef& link : e.links) {
+    for (const DomainLink& link : e.links) {
       const CsvTable& parent = tables[link.parent];
       std::vector<int> pc, cc;
       for (const std::string& c : link.parent_columns) pc.push_back(parent.Column(c));

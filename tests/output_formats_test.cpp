@@ -189,7 +189,7 @@ class OutputFormats : public testing::PostgresSuite {
 
   // Checks one JSON value against the generated value of column c, row i.
   void ExpectJson(size_t c, size_t i, const json& v, const std::vector<json>* arrays) {
-    const ColumnDef& def = def_->columns[c];
+    const DomainColumn& def = def_->columns[c];
     const Column& col = batch_.columns[c];
     SCOPED_TRACE("row " + std::to_string(i) + ", column " + def.name);
     if (col.IsNull(i)) {
@@ -233,13 +233,13 @@ class OutputFormats : public testing::PostgresSuite {
   int entity_ = -1;
   size_t rows_ = 0;
   Batch batch_;
-  const EntityDef* def_ = nullptr;
+  const DomainEntity* def_ = nullptr;
 };
 
 TEST_F(OutputFormats, CsvReadsBackAsTheGeneratedValues) {
   testing::CsvTable csv = testing::ReadCsv((Generate("csv") / "kinds.csv").string());
   std::vector<std::string> names;
-  for (const ColumnDef& c : def_->columns) names.push_back(c.name);
+  for (const DomainColumn& c : def_->columns) names.push_back(c.name);
   EXPECT_EQ(csv.header, names);
   ASSERT_EQ(csv.rows.size(), rows_);
   std::set<std::string> notes;
@@ -341,7 +341,7 @@ TEST_F(OutputFormats, SqlCopyAndLoadPutTheGeneratedValuesInTheDatabase) {
       // (which the JSON test holds to the generated values).
       json loaded = json::parse(json_rows[i][0].as<std::string>());
       for (size_t col = 0; col < def_->columns.size(); ++col) {
-        const ColumnDef& def = def_->columns[col];
+        const DomainColumn& def = def_->columns[col];
         json theirs = loaded[def.name], mine = ours[i][def.name];
         if (def.type.family == SqlType::Family::kTimestamp || def.type.family == SqlType::Family::kTimestampTz) {
           if (!theirs.is_null()) theirs = NormalTimestamp(theirs.get<std::string>());

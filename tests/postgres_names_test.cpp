@@ -302,8 +302,8 @@ TEST_F(PostgresNames, IntrospectionKeepsHostileNamesAndTheScriptsLoadThem) {
   // The domain file names every table and column exactly as the catalog does.
   Domain parsed = LoadDomain(domain.string(), BuiltinRegistry());
   std::vector<std::pair<std::string, std::string>> names;
-  for (const EntityDef& e : parsed.entities) {
-    for (const ColumnDef& c : e.columns) names.emplace_back(e.name, c.name);
+  for (const DomainEntity& e : parsed.entities) {
+    for (const DomainColumn& c : e.columns) names.emplace_back(e.name, c.name);
   }
   std::sort(names.begin(), names.end());
   std::vector<std::pair<std::string, std::string>> expected = Columns(source);

@@ -27,6 +27,7 @@ struct LearnArgs {
   int threads = 0;
   std::string max_rows = "0";
   std::vector<std::string> types;        // COL=TYPE
+  std::string null_marker;               // --null
   std::vector<std::string> constraints;  // "a >= b"
   std::string out;
   bool progress = false;
@@ -49,15 +50,13 @@ struct SampleArgs {
 void RunLearn(const LearnArgs& args) {
   CsvReadOptions read;
   read.max_rows = ParseRowsOption("--max-rows", args.max_rows);
+  read.null_marker = args.null_marker;
   for (const std::string& spec : args.types) {
     const size_t eq = spec.find('=');
-    std::optional<DataType> type;
-    if (eq != std::string::npos) type = ParseDataType(spec.substr(eq + 1));
-    if (eq == std::string::npos || eq == 0 || !type) {
+    if (eq == std::string::npos || eq == 0 || !SetColumnType(spec.substr(0, eq), spec.substr(eq + 1), read)) {
       throw UsageError("--type expects COLUMN=TYPE with TYPE one of continuous, integer, categorical, boolean, "
-                       "date, timestamp, id; got '" + spec + "'");
+                       "date, timestamp, id (date/timestamp:FORMAT, e.g. timestamp:epoch); got '" + spec + "'");
     }
-    read.types[spec.substr(0, eq)] = *type;
   }
   FitOptions fit;
   fit.epochs = args.epochs;
@@ -105,6 +104,7 @@ void RunSample(const SampleArgs& args) {
   std::unique_ptr<Synthesizer> model = LoadSynthesizer(args.model);
   SampleSpec spec;
   spec.max_tries = args.max_tries;
+  spec.dates_as_written = true;
   for (const std::string& text : args.where) spec.conditions.push_back(Condition::Parse(text));
   for (const std::string& text : args.constraints) spec.constraints.push_back(Constraint::Parse(text));
   std::unique_ptr<RowSampler> sampler = model->MakeSampler(spec);
@@ -162,7 +162,10 @@ void SetupLearnCommands(CLI::App& app) {
       ->default_str("1");
   AddThreadsOption(*learn, largs->threads, "Training threads (default: all cores)");
   learn->add_option("--max-rows", largs->max_rows, "Read at most this many rows of the file");
-  learn->add_option("-t,--type", largs->types, "Override an inferred type, COL=TYPE (repeatable)");
+  learn->add_option("-t,--type", largs->types,
+                    "Override an inferred type, COL=TYPE or COL=TYPE:FORMAT (timestamp:epoch) (repeatable)");
+  learn->add_option("--null", largs->null_marker,
+                    "Also read unquoted fields equal to this as NULL (e.g. NA); an empty one always is");
   learn->add_option("-c,--constraint", largs->constraints,
                     "A constraint kept with the model: 'COL >= COL2', 'COL > 0', 'COL is not null' (repeatable)");
   learn->add_option("-o,--out", largs->out, "Model file to write")->required();

@@ -93,6 +93,8 @@ void SetupReportCommand(CLI::App& app) {
   sub->add_option("--holdout", args->options.holdout,
                   "Real rows the synthesizer never saw (CSV file or folder): the baseline for DCR and the "
                   "membership-inference attack, and the test set for ML utility");
+  sub->add_option("--null", args->options.null_marker,
+                  "Also read unquoted fields equal to this as NULL (e.g. NA); an empty one always is");
   sub->add_option("--target", args->options.target,
                   "Column to predict for ML utility (TABLE.COLUMN when several tables have it): classification "
                   "for categories, regression for numbers");

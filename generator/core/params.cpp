@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "seedforge/calendar.h"
 #include "seedforge/column.h"
 
 namespace seedforge {
@@ -136,10 +137,7 @@ int64_t AddMonths(int64_t days, int64_t months) {
   int64_t total = static_cast<int64_t>(y) * 12 + (m - 1) + months;
   int new_year = static_cast<int>(total >= 0 ? total / 12 : (total - 11) / 12);
   unsigned new_month = static_cast<unsigned>(total - static_cast<int64_t>(new_year) * 12) + 1;
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (new_year % 4 == 0 && new_year % 100 != 0) || new_year % 400 == 0;
-  unsigned last = kDays[new_month - 1] + (new_month == 2 && leap);
-  return DaysFromCivil(new_year, new_month, std::min(d, last));
+  return DaysFromCivil(new_year, new_month, std::min(d, DaysInMonth(new_year, new_month)));
 }
 }  // namespace
 

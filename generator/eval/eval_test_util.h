@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <string>
 
-#include "eval/csv.h"
 #include "eval/table.h"
 #include "seedforge/random.h"
 
@@ -18,12 +17,12 @@ inline TableSet MakeTableSet(const std::string& real, const std::string& synthet
                              const std::string& holdout = "") {
   TableSet t;
   t.name = "t";
-  RawTable r = ParseCsv(real, "real.csv");
+  Table r = ParseTable(real, "real.csv");
   t.columns = InferSchema(r);
   t.real = Encode(r, t.columns);
   for (ColumnInfo& c : t.columns) c.real_labels = c.labels.size();
-  t.synthetic = Encode(ParseCsv(synthetic, "synthetic.csv"), t.columns);
-  if (!holdout.empty()) t.holdout = Encode(ParseCsv(holdout, "holdout.csv"), t.columns);
+  t.synthetic = Encode(ParseTable(synthetic, "synthetic.csv"), t.columns);
+  if (!holdout.empty()) t.holdout = Encode(ParseTable(holdout, "holdout.csv"), t.columns);
   return t;
 }
 

@@ -89,12 +89,12 @@ TEST(EvalPrivacy, IndependentSampleGivesNoSignal) {
 // independent sample scores share 0.05, AUC 0.5 (the test above).
 TEST(EvalPrivacy, CopyingSynthesizerIsCaught) {
   const std::string real = RandomCsv(2000, 1);
-  RawTable raw = ParseCsv(real, "real.csv");
+  Table raw = ParseTable(real, "real.csv");
   std::string near = "x,y,group,flag,label\n";
   for (size_t r = 0; r < raw.rows(); ++r) {
-    near += std::to_string(std::stod(std::string(raw.columns[0].Value(r))) + 1e-3) + "," +
-            std::string(raw.columns[1].Value(r)) + "," + std::string(raw.columns[2].Value(r)) + "," +
-            std::string(raw.columns[3].Value(r)) + "," + std::string(raw.columns[4].Value(r)) + "\n";
+    near += std::to_string(std::stod(std::string(raw.columns[0].Text(r))) + 1e-3) + "," +
+            std::string(raw.columns[1].Text(r)) + "," + std::string(raw.columns[2].Text(r)) + "," +
+            std::string(raw.columns[3].Text(r)) + "," + std::string(raw.columns[4].Text(r)) + "\n";
   }
   struct Case {
     const char* name;

@@ -86,12 +86,12 @@ TEST(EvalQuality, ShuffledColumnsKeepShapesButLosePairs) {
   // Each column of the synthetic data comes from a different real row: the
   // marginals are the real ones, every relationship is gone.
   std::string real = RandomCsv(3000, 1);
-  RawTable raw = ParseCsv(real, "real.csv");
+  Table raw = ParseTable(real, "real.csv");
   std::string shuffled = "x,y,group,flag,label\n";
   const size_t n = raw.rows();
   for (size_t i = 0; i < n; ++i) {
     for (size_t c = 0; c < 5; ++c) {
-      shuffled += std::string(raw.columns[c].Value((i + c * 997) % n)) + (c == 4 ? "\n" : ",");
+      shuffled += std::string(raw.columns[c].Text((i + c * 997) % n)) + (c == 4 ? "\n" : ",");
     }
   }
   QualityResult q = EvaluateQuality(MakeDataset(real, shuffled), 2);

@@ -68,7 +68,7 @@ Report BuildReport(const ReportOptions& options) {
   report.options = options;
   report.options.progress = nullptr;
   Say(options, "reading the data");
-  Dataset dataset = LoadDataset(options.real, options.synthetic, options.holdout, options.links);
+  Dataset dataset = LoadDataset(options.real, options.synthetic, options.holdout, options.links, options.null_marker);
   report.multi_table = dataset.multi_table;
   report.links = dataset.links;
   for (const TableSet& t : dataset.tables) {
@@ -612,8 +612,8 @@ std::string RenderSummary(const Report& report) {
 
 std::vector<std::string> DomainLinks(const Domain& domain) {
   std::vector<std::string> links;
-  for (const EntityDef& entity : domain.entities) {
-    for (const LinkDef& link : entity.links) {
+  for (const DomainEntity& entity : domain.entities) {
+    for (const DomainLink& link : entity.links) {
       if (link.parent == entity.name) continue;
       links.push_back(entity.name + "." + link.columns[0] + "=" + link.parent + "." + link.parent_columns[0]);
     }

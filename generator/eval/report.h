@@ -30,6 +30,7 @@ namespace seedforge::eval {
 struct ReportOptions {
   std::string real, synthetic, holdout;  // CSV files, or folders of per-entity CSV files
   std::vector<std::string> links;        // "child.col=parent.col"
+  std::string null_marker;               // --null: besides the empty unquoted field, read as NULL
   std::string target;                    // "COL" or "TABLE.COL"; empty: no ML utility
   std::vector<std::string> quasi;        // quasi-identifier columns
   std::string sensitive;                 // for l-diversity

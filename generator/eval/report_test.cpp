@@ -208,7 +208,7 @@ TEST_F(ReportTest, BadInputsNameFileAndLine) {
     Run({"--real", Path("real.csv"), "--synthetic", Path("ragged.csv"), "-q"});
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find(Path("ragged.csv") + ":3: record has 2 field(s)"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find(Path("ragged.csv") + ":3: expected 5 fields as in the header, found 2"), std::string::npos)
         << e.what();
   }
   EXPECT_THROW(Run({"--real", Path("missing.csv"), "--synthetic", Path("real.csv"), "-q"}), InputError);

@@ -1,23 +1,21 @@
-// Typed tables for the report: column kinds inferred from the real data,
-// real / synthetic / holdout rows encoded with the same schema, and the
-// links between tables of a multi-table dataset.
+// Typed tables for the report: column kinds from the real data, real /
+// synthetic / holdout rows encoded with the same schema, and the links
+// between tables of a multi-table dataset.
 //
 // Kinds follow SDMetrics' sdtypes (numerical, datetime, categorical, boolean,
 // id) so scores are comparable with what SDV users see; `kText` is ours for
-// free-text-like strings, which no score uses. Inference looks at every
-// non-missing value of the real column, in this order:
-//   id        the name is "id", ends in "_id" / " id" / "Id", or is a link
-//             column, and the values are whole numbers or strings; or the
-//             column is strings with every value distinct (20+ values)
-//   boolean   every value is true/false, yes/no, t/f or y/n (any case)
-//   numeric   every value parses as a decimal number; whole numbers with at
-//             most 5 distinct values are categorical instead (e.g. a year or
-//             a 0/1 flag: SDV's metadata detection does the same)
-//   datetime  every value is an ISO 8601 date or date-time (YYYY-MM-DD,
-//             optionally THH:MM[:SS[.fff]] with Z or +HH:MM; ' ' for 'T' and
-//             YYYY/MM/DD accepted), stored as seconds since 1970-01-01 UTC
-//   text      strings with more than half of 50+ values distinct
-//   categorical otherwise
+// free-text-like strings, which no score uses. Files are read and typed by
+// the table layer (seedforge/table.h: its CSV reader, NULL rule and the one
+// type inference); a kind is that type mapped:
+//   empty                 categorical (no value to score)
+//   integer, decimal      numerical; but whole numbers with at most
+//                         kFewValuesAsCategory distinct values are categorical
+//                         (a year or a 0/1 flag: SDV's metadata detection does
+//                         the same)
+//   boolean               boolean
+//   date, timestamp       datetime, as seconds since 1970-01-01 UTC
+//   category, id, text    categorical, id, text
+// and a column that is the key of a link between tables is an id.
 // The synthetic and holdout files are read with the real file's schema: a
 // value that does not parse as the column's kind counts as missing and is
 // counted in `unparsed`; categories unseen in the real data get new codes.
@@ -32,7 +30,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "eval/csv.h"
+#include "seedforge/table.h"
 
 namespace seedforge::eval {
 
@@ -51,9 +49,13 @@ inline bool IsContinuous(ColumnKind k) { return k == ColumnKind::kNumeric || k =
 constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
 constexpr int32_t kMissingCode = -1;
 
+// Whole numbers with at most this many distinct values are categorical.
+constexpr size_t kFewValuesAsCategory = 5;
+
 struct ColumnInfo {
   std::string name;
   ColumnKind kind = ColumnKind::kCategorical;
+  DateFormat format;   // datetime: the real data's format (its day-month order)
   std::string reason;  // why this kind, in words, for the report
   bool whole_numbers = false;
   // Labels of a discrete column (categorical, boolean, id, text), indexed by
@@ -111,19 +113,14 @@ struct Dataset {
   int Find(const std::string& table) const;  // -1 when absent
 };
 
-// Parses a value as a number / ISO date-time; nullopt when it is not one.
-std::optional<double> ParseNumber(std::string_view text);
-std::optional<double> ParseDateTime(std::string_view text);  // seconds since the epoch, UTC
-std::optional<bool> ParseBool(std::string_view text);
+// The schema of a real table. `forced_ids` names columns that are link keys
+// and so are ids whatever their values.
+std::vector<ColumnInfo> InferSchema(const Table& real, const std::vector<std::string>& forced_ids = {});
 
-// Infers the schema of a real table. `forced_ids` names columns that are link
-// keys and so are ids whatever their values.
-std::vector<ColumnInfo> InferSchema(const RawTable& real, const std::vector<std::string>& forced_ids = {});
-
-// Encodes a raw table with the schema (which gains new labels). Columns are
-// matched by name; a schema column missing from `raw` is an InputError naming
-// the file.
-TableData Encode(const RawTable& raw, std::vector<ColumnInfo>& schema);
+// Encodes a table's values (as written) with the schema, which gains new
+// labels. Columns are matched by name; a schema column missing from `table`
+// is an InputError naming the file.
+TableData Encode(const Table& table, std::vector<ColumnInfo>& schema);
 
 // Loads --real/--synthetic/--holdout: three CSV files, or three folders of
 // per-entity CSV files (`<entity>.csv`; the synthetic and holdout folders must
@@ -132,7 +129,9 @@ TableData Encode(const RawTable& raw, std::vector<ColumnInfo>& schema);
 // singular or plural: `customer_id` finds `customer` or `customers`) that
 // reference the parent's `id` or `<parent>_id` column.
 // Throws InputError for unreadable or bad files, UsageError for a bad spec.
+// `null_marker`: besides the empty unquoted field, what reads as NULL
+// (--null, seedforge/csv.h).
 Dataset LoadDataset(const std::string& real, const std::string& synthetic, const std::string& holdout,
-                    const std::vector<std::string>& link_specs);
+                    const std::vector<std::string>& link_specs, const std::string& null_marker = "");
 
 }  // namespace seedforge::eval

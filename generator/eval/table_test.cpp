@@ -21,24 +21,6 @@ void WriteText(const fs::path& path, const std::string& text) {
   std::ofstream(path) << text;
 }
 
-TEST(EvalSchema, ParsesNumbersDatesAndBooleans) {
-  EXPECT_EQ(ParseNumber(" 1.5 "), 1.5);
-  EXPECT_EQ(ParseNumber("+2e3"), 2000.0);
-  EXPECT_FALSE(ParseNumber("1.5x"));
-  EXPECT_FALSE(ParseNumber("nan"));
-  EXPECT_FALSE(ParseNumber("NA"));
-  // 1970-01-02 is one day after the epoch: 86,400 s.
-  EXPECT_EQ(ParseDateTime("1970-01-02"), 86400.0);
-  // 2000-03-01T12:30:15+02:00 = 11,017 days (days_from_civil) + 10:30:15 UTC.
-  EXPECT_EQ(ParseDateTime("2000-03-01T12:30:15+02:00"), 11017 * 86400.0 + 10 * 3600 + 30 * 60 + 15);
-  EXPECT_EQ(ParseDateTime("2000/03/01 00:00"), 11017 * 86400.0);
-  EXPECT_FALSE(ParseDateTime("2001-02-29"));  // not a leap year
-  EXPECT_FALSE(ParseDateTime("2001-02-03T25:00"));
-  EXPECT_EQ(ParseBool("Yes"), true);
-  EXPECT_EQ(ParseBool("f"), false);
-  EXPECT_FALSE(ParseBool("1"));
-}
-
 TEST(EvalSchema, InfersEveryKind) {
   std::string csv = "id,amount,day,flag,grade,year,code,note,customer_id\n";
   for (int i = 0; i < 60; ++i) {
@@ -47,7 +29,7 @@ TEST(EvalSchema, InfersEveryKind) {
            std::to_string(2007 + i % 3) + ",K" + std::to_string(i) + ",word" + std::to_string(i % 40) + "," +
            std::to_string(i % 7) + "\n";
   }
-  RawTable raw = ParseCsv(csv, "t.csv");
+  Table raw = ParseTable(csv, "t.csv");
   std::vector<ColumnInfo> schema = InferSchema(raw);
   auto kind = [&](const std::string& name) {
     for (const ColumnInfo& c : schema) {
@@ -68,9 +50,9 @@ TEST(EvalSchema, InfersEveryKind) {
 }
 
 TEST(EvalSchema, SyntheticUsesTheRealSchema) {
-  RawTable real = ParseCsv("x,c\n1,a\n2,b\n3.5,a\n4,b\n5,a\n6,b\n", "real.csv");
+  Table real = ParseTable("x,c\n1,a\n2,b\n3.5,a\n4,b\n5,a\n6,b\n", "real.csv");
   // Columns in another order, one extra column, a bad number, a new category.
-  RawTable syn = ParseCsv("c,x,extra\nb,1,0\na,oops,0\nz,,0\n", "syn.csv");
+  Table syn = ParseTable("c,x,extra\nb,1,0\na,oops,0\nz,,0\n", "syn.csv");
   std::vector<ColumnInfo> schema = InferSchema(real);
   TableData r = Encode(real, schema);
   for (ColumnInfo& c : schema) c.real_labels = c.labels.size();
@@ -86,8 +68,8 @@ TEST(EvalSchema, SyntheticUsesTheRealSchema) {
 }
 
 TEST(EvalSchema, MissingSyntheticColumnIsAnInputError) {
-  RawTable real = ParseCsv("x,y\n1,2\n", "real.csv");
-  RawTable syn = ParseCsv("x\n1\n", "syn.csv");
+  Table real = ParseTable("x,y\n1,2\n", "real.csv");
+  Table syn = ParseTable("x\n1\n", "syn.csv");
   std::vector<ColumnInfo> schema = InferSchema(real);
   EXPECT_THROW(Encode(syn, schema), InputError);
 }

@@ -226,14 +226,14 @@ struct Generator::Impl {
   Impl(const Domain& d, const GenerateOptions& o) : domain(d), options(o), visible(d) {
     visible_columns.resize(d.entities.size());
     for (size_t e = 0; e < d.entities.size(); ++e) {
-      std::vector<ColumnDef>& columns = visible.entities[e].columns;
+      std::vector<DomainColumn>& columns = visible.entities[e].columns;
       bool any_hidden = false;
-      for (const ColumnDef& c : columns) any_hidden |= c.hidden;
+      for (const DomainColumn& c : columns) any_hidden |= c.hidden;
       if (!any_hidden) continue;
       for (size_t c = 0; c < columns.size(); ++c) {
         if (!columns[c].hidden) visible_columns[e].push_back(static_cast<int>(c));
       }
-      std::erase_if(columns, [](const ColumnDef& c) { return c.hidden; });
+      std::erase_if(columns, [](const DomainColumn& c) { return c.hidden; });
     }
   }
 
@@ -268,7 +268,7 @@ void Generator::Impl::PlanCounts() {
     if (domain.FindEntity(name) < 0) {
       std::string message = "--rows: domain '" + domain.name + "' has no entity '" + name + "'";
       std::vector<std::string> names;
-      for (const EntityDef& e : domain.entities) names.push_back(e.name);
+      for (const DomainEntity& e : domain.entities) names.push_back(e.name);
       auto close = ClosestNames(name, names);
       if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
       throw UsageError(message);
@@ -280,7 +280,7 @@ void Generator::Impl::PlanCounts() {
   for (size_t round = 0; round <= n; ++round) {
     for (size_t i = 0; i < n; ++i) {
       if (done[i]) continue;
-      const EntityDef& e = domain.entities[i];
+      const DomainEntity& e = domain.entities[i];
       auto given = options.rows.find(e.name);
       int counting = e.CountingLink();
       if (given != options.rows.end()) {
@@ -312,8 +312,8 @@ void Generator::Impl::PlanOrder() {
   auto edges = [&](bool strict_only) {
     std::vector<std::vector<int>> parents(n);
     for (size_t i = 0; i < n; ++i) {
-      const EntityDef& e = domain.entities[i];
-      for (const LinkDef& link : e.links) {
+      const DomainEntity& e = domain.entities[i];
+      for (const DomainLink& link : e.links) {
         int p = domain.FindEntity(link.parent);
         if (p == static_cast<int>(i)) continue;
         bool not_null = true;
@@ -346,7 +346,7 @@ void Generator::Impl::PlanOrder() {
 }
 
 void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
-  const EntityDef& def = domain.entities[e];
+  const DomainEntity& def = domain.entities[e];
   EntityState& state = states[e];
   const uint64_t seed = options.seed;
   const size_t n = def.columns.size();
@@ -358,7 +358,7 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
   ctx.today = options.today;
   std::map<std::pair<std::string, std::string>, int> groups;
   for (size_t c = 0; c < n; ++c) {
-    const ColumnDef& col = def.columns[c];
+    const DomainColumn& col = def.columns[c];
     if (col.source == ColumnSource::kProvider) {
       auto key = std::make_pair(col.provider, col.group);
       auto it = groups.find(key);
@@ -408,7 +408,7 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
     // A NOT NULL learned column must never be NULL, whatever NULLs the
     // sample data had: the sampler gets a constraint for each.
     ModelRef ref = *def.model;
-    for (const ColumnDef& col : def.columns) {
+    for (const DomainColumn& col : def.columns) {
       if (col.source == ColumnSource::kLearned && col.not_null) ref.constraints.emplace_back(col.learned + " IS NOT NULL", col.where);
     }
     learned.source = options.model_loader(ref, domain.file);
@@ -420,7 +420,7 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
     std::vector<Diagnostic> problems;
     std::vector<int> filled;
     for (size_t c = 0; c < n; ++c) {
-      const ColumnDef& col = def.columns[c];
+      const DomainColumn& col = def.columns[c];
       if (col.source != ColumnSource::kLearned) continue;
       for (size_t m = 0; m < model_columns.size(); ++m) {
         if (model_columns[m].first == col.learned) learned.model_column[c] = static_cast<int>(m);
@@ -455,7 +455,7 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
     state.steps.push_back({Step::Kind::kOrdinal, static_cast<int>(c), {static_cast<int>(c)}, {}});
   }
   for (size_t l = 0; l < def.links.size(); ++l) {
-    const LinkDef& link = def.links[l];
+    const DomainLink& link = def.links[l];
     LinkStep s;
     s.parent = domain.FindEntity(link.parent);
     s.self = s.parent == e;
@@ -464,10 +464,10 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
     for (const std::string& c : link.columns) {
       int ci = def.FindColumn(c);
       s.child_columns.push_back(ci);
-      const ColumnDef& col = def.columns[ci];
+      const DomainColumn& col = def.columns[ci];
       all_unique = all_unique && (col.unique || (col.primary_key && def.PrimaryKey().size() == 1));
     }
-    const EntityDef& parent = domain.entities[s.parent];
+    const DomainEntity& parent = domain.entities[s.parent];
     for (const std::string& c : link.parent_columns) s.parent_columns.push_back(parent.FindColumn(c));
     s.unique = all_unique && !s.self;
     s.grouped = plans[e].grouped_link == static_cast<int>(l);
@@ -534,7 +534,7 @@ void Generator::Impl::ResolveKinds() {
   kinds.assign(n, {});
   scales.assign(n, {});
   for (size_t e = 0; e < n; ++e) {
-    const EntityDef& def = domain.entities[e];
+    const DomainEntity& def = domain.entities[e];
     kinds[e].assign(def.columns.size(), ValueKind::kText);
     scales[e].assign(def.columns.size(), 0);
     for (size_t c = 0; c < def.columns.size(); ++c) {
@@ -554,7 +554,7 @@ void Generator::Impl::ResolveKinds() {
     }
   }
   std::function<std::pair<ValueKind, int>(int, int, int)> resolve = [&](int e, int c, int depth) {
-    const ColumnDef& col = domain.entities[e].columns[c];
+    const DomainColumn& col = domain.entities[e].columns[c];
     if (col.source != ColumnSource::kReference || depth > 64) return std::make_pair(kinds[e][c], scales[e][c]);
     const LinkStep& link = states[e].links[col.link];
     return resolve(link.parent, link.parent_columns[col.link_part], depth + 1);
@@ -571,14 +571,14 @@ void Generator::Impl::ResolveKinds() {
 void Generator::Impl::CheckUnique() {
   std::vector<Diagnostic> problems;
   for (size_t e = 0; e < domain.entities.size(); ++e) {
-    const EntityDef& def = domain.entities[e];
+    const DomainEntity& def = domain.entities[e];
     const uint64_t rows = plans[e].rows;
     for (const ProviderStep& p : states[e].providers) {
       for (size_t f = 0; f < p.field_column.size(); ++f) {
         if (p.field_column[f] < 0 || !p.unique[f]) continue;
         std::optional<uint64_t> space = p.provider->UniqueSpace(f);
         if (space && rows > *space) {
-          const ColumnDef& col = def.columns[p.field_column[f]];
+          const DomainColumn& col = def.columns[p.field_column[f]];
           problems.push_back({col.where, "column '" + def.name + "." + col.name + "' must be unique, but provider '" +
                                              p.spec->name + "." + p.spec->fields[f].name + "' has only " +
                                              std::to_string(*space) + " distinct values for " +
@@ -586,7 +586,7 @@ void Generator::Impl::CheckUnique() {
         }
       }
     }
-    for (const ColumnDef& col : def.columns) {
+    for (const DomainColumn& col : def.columns) {
       if (col.source == ColumnSource::kOrdinal && !states[e].links[col.link].grouped) {
         problems.push_back({col.where, "column '" + def.name + "." + col.name + "' counts rows per '" +
                                            def.links[col.link].parent + "', so '" + def.name +
@@ -595,7 +595,7 @@ void Generator::Impl::CheckUnique() {
     }
     for (size_t l = 0; l < states[e].links.size(); ++l) {
       const LinkStep& link = states[e].links[l];
-      const LinkDef& ldef = def.links[l];
+      const DomainLink& ldef = def.links[l];
       uint64_t parents = plans[link.parent].rows;
       bool nullable = true;
       for (int c : link.child_columns) nullable = nullable && !def.columns[c].not_null;
@@ -640,7 +640,7 @@ size_t TextLength(ValueKind kind, const ColumnBounds& bounds) {
 
 ColumnBounds Generator::Impl::Bounds(int e, int c, int depth) const {
   const EntityState& state = states[e];
-  const ColumnDef& col = domain.entities[e].columns[c];
+  const DomainColumn& col = domain.entities[e].columns[c];
   const uint64_t rows = plans[e].rows;
   ColumnBounds bounds;
   if (rows == 0 || depth > 64) return bounds;
@@ -700,9 +700,9 @@ void Generator::Impl::CheckTypes() {
   // column, its type and what makes the values.
   std::vector<Diagnostic> problems;
   for (size_t e = 0; e < domain.entities.size(); ++e) {
-    const EntityDef& def = domain.entities[e];
+    const DomainEntity& def = domain.entities[e];
     for (size_t c = 0; c < def.columns.size(); ++c) {
-      const ColumnDef& col = def.columns[c];
+      const DomainColumn& col = def.columns[c];
       const ColumnBounds bounds = Bounds(static_cast<int>(e), static_cast<int>(c), 0);
       const std::string what = "column '" + def.name + "." + col.name + "'";
       if (bounds.range) {
@@ -753,7 +753,7 @@ Generator::Generator(const Domain& domain, const ProviderRegistry& registry, con
       if (!counted[link.parent]) continue;
       const uint64_t parents = im.plans[link.parent].rows;
       if (parents > kMaxGroupedParents) {
-        const LinkDef& def = domain.entities[e].links[plan.grouped_link];
+        const DomainLink& def = domain.entities[e].links[plan.grouped_link];
         throw InputError(def.where, "'" + domain.entities[e].name + "' counts its rows per '" + def.parent +
                                         "' row ('per_parent'), which the plan does parent by parent: at most " +
                                         std::to_string(kMaxGroupedParents) + " parents, and '" + def.parent +
@@ -765,7 +765,7 @@ Generator::Generator(const Domain& domain, const ProviderRegistry& registry, con
         if (p % kParentBlock == 0) link.block_start.push_back(total);
         total += im.ChildCount(link, p);  // each count is at most kMaxRows: no overflow
         if (total > kMaxRows) {
-          const LinkDef& def = domain.entities[e].links[plan.grouped_link];
+          const DomainLink& def = domain.entities[e].links[plan.grouped_link];
           throw InputError(def.where, "'" + domain.entities[e].name + "' would get more than " +
                                           std::to_string(kMaxRows) + " rows from " + std::to_string(parents) +
                                           " '" + def.parent + "' rows and 'per_parent'");
@@ -902,7 +902,7 @@ void Generator::Impl::FillLink(int e, const LinkStep& link, std::span<const uint
 void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vector<bool>& wanted,
                            std::vector<Column>& columns) const {
   const EntityState& state = states[e];
-  const EntityDef& def = domain.entities[e];
+  const DomainEntity& def = domain.entities[e];
   const size_t n = rows.size();
   std::vector<Column*> outputs;
   std::vector<const Column*> inputs;

@@ -75,9 +75,9 @@ std::string FormatDuration(double seconds) {
 
 void SampleModel(const RowSampler& sampler, const SampleOptions& options,
                  const std::function<void(std::string_view)>& write) {
-  EntityDef entity;
+  DomainEntity entity;
   for (const LearnedColumn& c : sampler.columns()) {
-    ColumnDef def;
+    DomainColumn def;
     def.name = c.name;
     entity.columns.push_back(def);
   }

@@ -102,12 +102,11 @@ std::unique_ptr<LearnedSource> LoadModel(const ModelRef& ref, const std::string&
     }
     CsvReadOptions read;
     for (const ModelRef::TypeOverride& t : ref.types) {
-      std::optional<DataType> type = ParseDataType(t.type);
-      if (!type) {
+      if (!SetColumnType(t.column, t.type, read)) {
         throw InputError(t.where, "unknown type '" + t.type +
-                                      "' (continuous, integer, categorical, boolean, date, timestamp, id)");
+                                      "' (continuous, integer, categorical, boolean, date, timestamp, id; "
+                                      "date or timestamp may add :FORMAT, e.g. timestamp:epoch)");
       }
-      read.types[t.column] = *type;
     }
     FitOptions fit;  // seed 1: the same plan fits the same model
     fit.threads = 1;

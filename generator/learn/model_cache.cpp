@@ -161,6 +161,12 @@ std::string ModelCacheKey(std::string_view data, std::string_view synthesizer, c
     hasher.Bytes(column);
     hasher.Bytes(DataTypeName(type));
   }
+  hasher.Number(read.formats.size());
+  for (const auto& [column, format] : read.formats) {
+    hasher.Bytes(column);
+    hasher.Bytes(format.Name(true));
+  }
+  hasher.Bytes(read.null_marker);
   hasher.Number(read.max_rows);
   hasher.Number(static_cast<uint64_t>(fit.epochs));
   hasher.Number(static_cast<uint64_t>(fit.batch_size));

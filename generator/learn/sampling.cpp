@@ -5,6 +5,7 @@
 
 #include "learn/values.h"
 #include "seedforge/error.h"
+#include "seedforge/table.h"
 
 namespace seedforge {
 
@@ -65,10 +66,7 @@ Constraint Constraint::Parse(const std::string& text) {
     for (char ch : c.column) {
       if (!IsIdentChar(ch)) throw UsageError("constraint '" + text + "': '" + c.column + "' is not a column name");
     }
-    double number;
-    int64_t days;
-    const bool literal = internal::ParseFloatText(right, &number) || internal::ParseDateText(right, &days) ||
-                         internal::ParseTimestampText(right, &days);
+    const bool literal = ParseDecimal(right) || ParseDateTime(right);
     if (literal) {
       c.value = right;
     } else {
@@ -162,12 +160,14 @@ double NearestAllowed(const LearnedColumn& c, Constraint::Op op, double bound) {
 class ConstrainedSampler : public RowSampler {
  public:
   ConstrainedSampler(const std::vector<LearnedColumn>& columns, std::unique_ptr<RowDrawer> drawer,
-                     std::vector<FixedValue> fixed, std::vector<BoundConstraint> constraints, int max_tries)
+                     std::vector<FixedValue> fixed, std::vector<BoundConstraint> constraints, int max_tries,
+                     bool dates_as_written)
       : columns_(columns),
         drawer_(std::move(drawer)),
         fixed_(std::move(fixed)),
         constraints_(std::move(constraints)),
-        max_tries_(std::max(1, max_tries)) {
+        max_tries_(std::max(1, max_tries)),
+        dates_as_written_(dates_as_written) {
     is_fixed_.assign(columns_.size(), 0);
     for (const FixedValue& f : fixed_) is_fixed_[f.column] = 1;
   }
@@ -222,13 +222,17 @@ class ConstrainedSampler : public RowSampler {
     out.resize(d);
     for (size_t c = 0; c < d; ++c) {
       Column& col = out[c];
-      col.kind = columns_[c].kind();
+      const bool as_written = dates_as_written_ && (columns_[c].type == DataType::kDate ||
+                                                    columns_[c].type == DataType::kTimestamp);
+      col.kind = as_written ? ValueKind::kText : columns_[c].kind();
       col.scale = 0;
       col.nulls.clear();
       col.Resize(n);
       for (size_t i = 0; i < n; ++i) {
         if (nulls[i * d + c]) {
           col.SetNull(i);
+        } else if (as_written) {
+          StoreDateAsWritten(columns_[c], values[i * d + c], col, i);
         } else {
           StoreValue(columns_[c], values[i * d + c], col, i);
         }
@@ -300,6 +304,7 @@ class ConstrainedSampler : public RowSampler {
   std::vector<BoundConstraint> constraints_;
   std::vector<uint8_t> is_fixed_;
   int max_tries_;
+  bool dates_as_written_;  // SampleSpec::dates_as_written
 };
 
 }  // namespace
@@ -383,7 +388,7 @@ std::unique_ptr<RowSampler> MakeRowSampler(const std::vector<LearnedColumn>& col
     }
   }
   return std::make_unique<ConstrainedSampler>(columns, std::move(drawer), std::move(fixed), std::move(constraints),
-                                              spec.max_tries);
+                                              spec.max_tries, spec.dates_as_written);
 }
 
 }  // namespace internal

@@ -27,7 +27,11 @@ void WriteColumns(ByteWriter& out, const std::vector<LearnedColumn>& columns) {
   out.U64(columns.size());
   for (const LearnedColumn& c : columns) {
     out.Str(c.name);
-    out.U8(static_cast<uint8_t>(c.type));
+    // Dates written other than ISO carry their format; a model of ISO data
+    // stays byte for byte what it was before formats were kept.
+    const bool has_format = (c.type == DataType::kDate || c.type == DataType::kTimestamp) && !c.format.IsIso();
+    out.U8(static_cast<uint8_t>(c.type) | (has_format ? kHasFormat : 0));
+    if (has_format) out.Str(c.format.Name(c.type == DataType::kTimestamp));
     out.F64(c.min);
     out.F64(c.max);
     out.I64(c.digits);
@@ -43,9 +47,17 @@ std::vector<LearnedColumn> ReadColumns(ByteReader& in) {
   if (columns.empty()) in.Fail("the model has no columns");  // Fit never makes one
   for (LearnedColumn& c : columns) {
     c.name = in.Str();
-    const uint8_t type = in.U8();
+    const uint8_t byte = in.U8();
+    const uint8_t type = byte & ~kHasFormat;
     if (type > static_cast<uint8_t>(DataType::kId)) in.Fail("unknown column type");
     c.type = static_cast<DataType>(type);
+    if (byte & kHasFormat) {
+      if (c.type != DataType::kDate && c.type != DataType::kTimestamp) in.Fail("a format on a column of no date");
+      const std::string name = in.Str();
+      std::optional<DateFormat> format = DateFormat::Parse(name);
+      if (!format) in.Fail("column '" + c.name + "' has an unknown date format '" + name + "'");
+      c.format = *format;
+    }
     c.min = in.F64();
     c.max = in.F64();
     // Fit always writes a finite range, min <= max (sampling clamps to it).

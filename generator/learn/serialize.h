@@ -91,6 +91,12 @@ class ByteReader {
   size_t pos_ = 0;
 };
 
+// Columns: name, type byte, range, digits, NULL rate, categories and
+// frequencies. A date or timestamp column whose data was not ISO sets
+// kHasFormat in its type byte and follows it with the format's name
+// (DateFormat::Name, "MM/DD/YYYY"); without the bit the format is ISO, as in
+// every model written before formats were kept.
+inline constexpr uint8_t kHasFormat = 0x80;
 void WriteColumns(ByteWriter& out, const std::vector<LearnedColumn>& columns);
 std::vector<LearnedColumn> ReadColumns(ByteReader& in);
 void WriteConstraints(ByteWriter& out, const std::vector<Constraint>& constraints);

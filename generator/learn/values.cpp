@@ -1,12 +1,12 @@
 #include "learn/values.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <map>
 #include <unordered_map>
 
 #include "seedforge/error.h"
+#include "seedforge/table.h"
 
 namespace seedforge {
 
@@ -61,112 +61,6 @@ int DataTable::Find(std::string_view name) const {
 
 namespace internal {
 
-namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-bool Digits(std::string_view text, size_t pos, size_t count, int* value) {
-  if (pos + count > text.size()) return false;
-  int v = 0;
-  for (size_t i = pos; i < pos + count; ++i) {
-    if (text[i] < '0' || text[i] > '9') return false;
-    v = v * 10 + (text[i] - '0');
-  }
-  *value = v;
-  return true;
-}
-
-bool ValidDate(int year, int month, int day) {
-  static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1]) return false;
-  if (month == 2 && day == 29) return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return true;
-}
-
-}  // namespace
-
-bool ParseBoolText(std::string_view text, bool* value) {
-  for (std::string_view t : {"true", "t", "yes"}) {
-    if (EqualsIgnoreCase(text, t)) return *value = true, true;
-  }
-  for (std::string_view f : {"false", "f", "no"}) {
-    if (EqualsIgnoreCase(text, f)) return *value = false, true;
-  }
-  return false;
-}
-
-bool ParseDateText(std::string_view text, int64_t* days) {
-  int y, m, d;
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !Digits(text, 0, 4, &y) ||
-      !Digits(text, 5, 2, &m) || !Digits(text, 8, 2, &d) || !ValidDate(y, m, d)) {
-    return false;
-  }
-  *days = DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
-  return true;
-}
-
-bool ParseTimestampText(std::string_view text, int64_t* micros, int* fraction_digits) {
-  int64_t days;
-  int hh, mm, ss = 0;
-  if (text.size() < 16 || !ParseDateText(text.substr(0, 10), &days) || (text[10] != 'T' && text[10] != ' ') ||
-      !Digits(text, 11, 2, &hh) || text[13] != ':' || !Digits(text, 14, 2, &mm) || hh > 23 || mm > 59) {
-    return false;
-  }
-  size_t pos = 16;
-  int64_t fraction = 0;
-  int digits = 0;
-  if (pos < text.size() && text[pos] == ':') {
-    if (!Digits(text, pos + 1, 2, &ss) || ss > 60) return false;
-    pos += 3;
-    if (pos < text.size() && text[pos] == '.') {
-      ++pos;
-      while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-        if (digits < 6) {
-          fraction = fraction * 10 + (text[pos] - '0');
-          ++digits;
-        }
-        ++pos;
-      }
-      if (digits == 0) return false;
-    }
-  }
-  if (pos < text.size() && text[pos] == 'Z') ++pos;
-  if (pos != text.size()) return false;
-  for (int i = digits; i < 6; ++i) fraction *= 10;
-  *micros = ((days * 24 + hh) * 60 + mm) * 60'000'000LL + ss * 1'000'000LL + fraction;
-  if (fraction_digits) *fraction_digits = digits;
-  return true;
-}
-
-bool ParseIntText(std::string_view text, int64_t* value) {
-  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
-  if (text.empty()) return false;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *value);
-  return ec == std::errc() && end == text.data() + text.size();
-}
-
-bool ParseFloatText(std::string_view text, double* value, int* digits) {
-  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
-  if (text.empty()) return false;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *value);
-  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(*value)) return false;
-  if (digits) {
-    // Letters here can only be an exponent (or inf/nan, refused above).
-    size_t point = text.find('.');
-    bool exponent = text.find_first_of("eE") != std::string_view::npos;
-    *digits = exponent ? -1 : point == std::string_view::npos ? 0 : static_cast<int>(text.size() - point - 1);
-  }
-  return true;
-}
-
 CategoryIndex::CategoryIndex(const std::vector<std::string>& categories) {
   sorted_.reserve(categories.size());
   for (size_t i = 0; i < categories.size(); ++i) sorted_.emplace_back(categories[i], static_cast<int>(i));
@@ -181,11 +75,12 @@ int CategoryIndex::Find(std::string_view label) const {
 bool ValueFromText(const LearnedColumn& column, std::string_view text, double* value) {
   switch (column.type) {
     case DataType::kContinuous:
-      return ParseFloatText(text, value);
+      if (std::optional<double> x = ParseDecimal(text)) return *value = *x, true;
+      return false;
     case DataType::kInteger: {
-      int64_t v;
-      if (ParseIntText(text, &v)) return *value = static_cast<double>(v), true;
-      return ParseFloatText(text, value);
+      if (std::optional<int64_t> v = ParseInteger(text)) return *value = static_cast<double>(*v), true;
+      if (std::optional<double> x = ParseDecimal(text)) return *value = *x, true;
+      return false;
     }
     case DataType::kCategorical: {
       for (size_t i = 0; i < column.categories.size(); ++i) {
@@ -194,22 +89,19 @@ bool ValueFromText(const LearnedColumn& column, std::string_view text, double* v
       return false;
     }
     case DataType::kBoolean: {
-      bool b;
       if (text == "1" || text == "0") return *value = text == "1" ? 1 : 0, true;
-      if (ParseBoolText(text, &b)) return *value = b ? 1 : 0, true;
+      if (std::optional<bool> b = ParseBoolean(text)) return *value = *b ? 1 : 0, true;
       return false;
     }
-    case DataType::kDate: {
-      int64_t days;
-      if (!ParseDateText(text, &days)) return false;
-      *value = static_cast<double>(days);
-      return true;
-    }
+    case DataType::kDate:
     case DataType::kTimestamp: {
-      int64_t micros, days;
-      if (ParseTimestampText(text, &micros)) return *value = static_cast<double>(micros), true;
-      if (ParseDateText(text, &days)) return *value = static_cast<double>(days) * 86'400'000'000.0, true;
-      return false;
+      std::optional<ParsedDateTime> t = ParseDateTime(text, column.format);
+      if (!t && column.format.epoch) t = ParseDateTime(text);
+      if (!t) return false;
+      *value = column.type == DataType::kDate
+                   ? static_cast<double>(t->micros / kMicrosPerDay - (t->micros % kMicrosPerDay < 0))
+                   : static_cast<double>(t->micros);
+      return true;
     }
     case DataType::kId: return false;
   }
@@ -278,6 +170,7 @@ std::vector<LearnedColumn> LearnColumns(const DataTable& table) {
       learned.min = std::isfinite(lo) ? lo : 0;
       learned.max = std::isfinite(hi) ? hi : 0;
       learned.digits = c < table.digits.size() ? table.digits[c] : (type == DataType::kContinuous ? -1 : 6);
+      if (c < table.formats.size()) learned.format = table.formats[c];
     }
     out.push_back(std::move(learned));
   }
@@ -304,7 +197,10 @@ double FinishValue(const LearnedColumn& column, double value) {
       }
       break;
     case DataType::kTimestamp: {
-      const double unit = std::pow(10.0, 6 - std::clamp(column.digits, 0, 6));
+      // Whole minutes when the data's format writes no seconds.
+      const double unit = !column.format.seconds && !column.format.epoch
+                              ? 60e6
+                              : std::pow(10.0, 6 - std::clamp(column.digits, 0, 6));
       value = std::round(value / unit) * unit;
       break;
     }
@@ -325,6 +221,11 @@ void StoreValue(const LearnedColumn& column, double value, Column& out, size_t i
     case DataType::kId: break;
     default: out.ints[i] = static_cast<int64_t>(std::llround(value));
   }
+}
+
+void StoreDateAsWritten(const LearnedColumn& column, double value, Column& out, size_t i) {
+  out.texts[i].clear();
+  AppendDateTime(std::llround(value), column.type == DataType::kTimestamp, column.format, out.texts[i]);
 }
 
 }  // namespace internal

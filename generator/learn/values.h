@@ -4,7 +4,8 @@
 // and integer values as themselves, a category as its index into
 // LearnedColumn::categories, a boolean as 0 or 1, a date as days and a
 // timestamp as microseconds since 1970-01-01. These helpers convert between
-// that form, table columns, output columns and text.
+// that form, table columns, output columns and text; text is parsed by the
+// table layer (seedforge/table.h).
 //
 // Thread safety: pure functions.
 #pragma once
@@ -19,19 +20,9 @@
 
 namespace seedforge::internal {
 
-bool ParseBoolText(std::string_view text, bool* value);     // true/false, t/f, yes/no (any case)
-bool ParseDateText(std::string_view text, int64_t* days);   // YYYY-MM-DD
-// YYYY-MM-DD[T| ]HH:MM[:SS[.ffffff]][Z]; *fraction_digits = digits after the
-// seconds' point (0 when none).
-bool ParseTimestampText(std::string_view text, int64_t* micros, int* fraction_digits = nullptr);
-bool ParseIntText(std::string_view text, int64_t* value);
-// A finite decimal or scientific number; *digits = digits after the point,
-// or -1 with an exponent.
-bool ParseFloatText(std::string_view text, double* value, int* digits = nullptr);
-
 // The number form of a value given as text for a column (a condition or a
-// constraint). False when the text is not a value of the column (an unknown
-// category, a malformed date).
+// constraint), dates in the column's own format or ISO. False when the text
+// is not a value of the column (an unknown category, a malformed date).
 bool ValueFromText(const LearnedColumn& column, std::string_view text, double* value);
 
 // The number form of row `row` of a table column. REQUIRES: not NULL; for
@@ -64,5 +55,8 @@ double FinishValue(const LearnedColumn& column, double value);
 
 // Writes a number-form value into an output column of DataTypeKind.
 void StoreValue(const LearnedColumn& column, double value, Column& out, size_t i);
+// Writes a date or timestamp as the data wrote it (LearnedColumn::format)
+// into a kText column. REQUIRES: a kDate or kTimestamp column.
+void StoreDateAsWritten(const LearnedColumn& column, double value, Column& out, size_t i);
 
 }  // namespace seedforge::internal

@@ -85,7 +85,7 @@ LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& opti
     for (size_t i = 0; i < generator.order().size(); ++i) position[generator.order()[i]] = static_cast<int>(i);
     std::vector<std::pair<int, int>> deferred;  // (entity, link)
     for (int e : generator.order()) {
-      const EntityDef& entity = domain.entities[e];
+      const DomainEntity& entity = domain.entities[e];
       for (size_t l = 0; l < entity.links.size(); ++l) {
         int parent = domain.FindEntity(entity.links[l].parent);
         if (!options.create_schema && parent != e && position[parent] > position[e]) {
@@ -99,12 +99,12 @@ LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& opti
       }
     }
     for (int e : generator.order()) {
-      const EntityDef& entity = domain.entities[e];
+      const DomainEntity& entity = domain.entities[e];
       const std::string table = QuoteIdent(entity.name);
       step = "loading table " + table;
       auto table_start = std::chrono::steady_clock::now();
       std::vector<std::string> columns;
-      for (const ColumnDef& c : entity.columns) columns.push_back(QuoteIdent(c.name));
+      for (const DomainColumn& c : entity.columns) columns.push_back(QuoteIdent(c.name));
       std::vector<bool> nulled(entity.columns.size(), false);
       for (const auto& [de, dl] : deferred) {
         if (de != e) continue;
@@ -133,8 +133,8 @@ LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& opti
     }
     for (size_t d = 0; d < deferred.size(); ++d) {
       const auto [e, l] = deferred[d];
-      const EntityDef& entity = domain.entities[e];
-      const LinkDef& link = entity.links[l];
+      const DomainEntity& entity = domain.entities[e];
+      const DomainLink& link = entity.links[l];
       const std::string table = QuoteIdent(entity.name);
       step = "filling " + table + " references to " + QuoteIdent(link.parent);
       std::vector<int> columns;

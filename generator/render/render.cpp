@@ -105,7 +105,7 @@ mst::data SchemaData(const Generator& generator) {
   mst::list foreign_keys;
   mst::list sequence_resets;
   for (int e : generator.order()) {
-    const EntityDef& entity = domain.entities[e];
+    const DomainEntity& entity = domain.entities[e];
     mst::data table;
     table.set("name", QuoteIdent(entity.name));
     table.set("raw_name", CommentText(entity.name));
@@ -114,7 +114,7 @@ mst::data SchemaData(const Generator& generator) {
     table.set("rows_marker", RowsMarker(e));
     mst::list definitions;  // columns, then table constraints, comma-separated
     std::vector<std::string> names;
-    for (const ColumnDef& column : entity.columns) {
+    for (const DomainColumn& column : entity.columns) {
       std::string def = QuoteIdent(column.name) + " " + column.type.ToSql();
       if (!column.identity.empty()) def += " GENERATED " + Upper(column.identity) + " AS IDENTITY";
       if (column.not_null && !column.primary_key) def += " NOT NULL";
@@ -141,7 +141,7 @@ mst::data SchemaData(const Generator& generator) {
     table.set("definitions", definitions);
     table.set("column_list", Join(names, ", "));
     tables.push_back(table);
-    for (const ColumnDef& column : entity.columns) {
+    for (const DomainColumn& column : entity.columns) {
       if (column.identity.empty() && column.default_sql.rfind("nextval(", 0) != 0) continue;
       // Rows were loaded with explicit identity values: move the sequence
       // past them, or the application's next INSERT would collide.
@@ -153,7 +153,7 @@ mst::data SchemaData(const Generator& generator) {
       sequence_resets.push_back(reset);
     }
     std::set<std::string> constraints;  // names taken on this table
-    for (const LinkDef& link : entity.links) {
+    for (const DomainLink& link : entity.links) {
       std::vector<std::string> child, parent;
       for (const std::string& c : link.columns) child.push_back(QuoteIdent(c));
       for (const std::string& c : link.parent_columns) parent.push_back(QuoteIdent(c));
@@ -168,7 +168,7 @@ mst::data SchemaData(const Generator& generator) {
     }
   }
   mst::list enums;
-  for (const EnumDef& def : domain.enums) {
+  for (const DomainEnum& def : domain.enums) {
     std::vector<std::string> labels;
     for (const std::string& label : def.labels) labels.push_back(Literal(label));
     mst::data d;

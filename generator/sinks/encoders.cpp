@@ -354,8 +354,8 @@ bool AppendArrayAsJson(std::string_view text, SqlType::Family element_type, std:
 // One JSON object per row; `array` adds the separators of a JSON array.
 class JsonEncoder : public RowEncoder {
  public:
-  JsonEncoder(const EntityDef& entity, bool array) : array_(array) {
-    for (const ColumnDef& c : entity.columns) {
+  JsonEncoder(const DomainEntity& entity, bool array) : array_(array) {
+    for (const DomainColumn& c : entity.columns) {
       Field field;
       AppendJsonString(c.name, field.key);
       field.key += ':';
@@ -422,14 +422,14 @@ class JsonEncoder : public RowEncoder {
 // single quote needs doubling).
 class InsertEncoder : public RowEncoder {
  public:
-  explicit InsertEncoder(const EntityDef& entity) {
+  explicit InsertEncoder(const DomainEntity& entity) {
     head_ = "INSERT INTO " + QuoteIdent(entity.name) + " (";
     for (size_t c = 0; c < entity.columns.size(); ++c) {
       if (c) head_ += ", ";
       head_ += QuoteIdent(entity.columns[c].name);
     }
     head_ += ")";
-    for (const ColumnDef& c : entity.columns) {
+    for (const DomainColumn& c : entity.columns) {
       // Rows carry their own identity values; GENERATED ALWAYS needs leave.
       if (c.identity == "always") {
         head_ += " OVERRIDING SYSTEM VALUE";
@@ -534,7 +534,7 @@ std::unique_ptr<RowEncoder> MakeCopyEncoder(std::vector<int> columns, std::vecto
   return std::make_unique<CopyEncoder>(std::move(columns), std::move(nulled));
 }
 
-std::unique_ptr<RowEncoder> MakeRowEncoder(Format format, const EntityDef& entity) {
+std::unique_ptr<RowEncoder> MakeRowEncoder(Format format, const DomainEntity& entity) {
   switch (format) {
     case Format::kCsv: return std::make_unique<CsvEncoder>();
     case Format::kJsonl: return std::make_unique<JsonEncoder>(entity, false);
@@ -546,7 +546,7 @@ std::unique_ptr<RowEncoder> MakeRowEncoder(Format format, const EntityDef& entit
   return nullptr;
 }
 
-std::string EntityFilePrefix(Format format, const EntityDef& entity) {
+std::string EntityFilePrefix(Format format, const DomainEntity& entity) {
   if (format == Format::kJson) return "[";
   if (format != Format::kCsv) return "";
   std::string header;

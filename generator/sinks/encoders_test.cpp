@@ -16,8 +16,8 @@ namespace {
 
 using nlohmann::json;
 
-ColumnDef Def(const std::string& name, const std::string& type) {
-  ColumnDef c;
+DomainColumn Def(const std::string& name, const std::string& type) {
+  DomainColumn c;
   c.name = name;
   c.type = ParseSqlType(type).value();
   return c;
@@ -39,7 +39,7 @@ Column IntColumn(ValueKind kind, std::vector<int64_t> values, int scale = 0) {
 }
 
 // Encodes one batch of `entity` as JSON Lines and parses every line.
-std::vector<json> JsonLines(const EntityDef& entity, const Batch& batch) {
+std::vector<json> JsonLines(const DomainEntity& entity, const Batch& batch) {
   std::string out;
   MakeRowEncoder(Format::kJsonl, entity)->Encode(batch, out);
   std::vector<json> rows;
@@ -54,7 +54,7 @@ std::vector<json> JsonLines(const EntityDef& entity, const Batch& batch) {
 
 // The values of one text column of a typed entity, as JSON Lines.
 std::vector<json> JsonOfTexts(const std::string& type, const std::vector<std::string>& values) {
-  EntityDef entity;
+  DomainEntity entity;
   entity.columns = {Def("v", type)};
   Batch batch;
   batch.size = values.size();
@@ -92,7 +92,7 @@ TEST(QuoteIdent, QuotesWhatPostgresWouldNotReadBack) {
 }
 
 TEST(CsvEncoder, HeaderFieldsAreQuotedLikeValues) {
-  EntityDef entity;
+  DomainEntity entity;
   entity.columns = {Def("id", "integer"), Def("a,b", "text"), Def("say \"hi\"", "text"), Def(" pad", "text")};
   std::string header = EntityFilePrefix(Format::kCsv, entity);
   EXPECT_EQ(header, "id,\"a,b\",\"say \"\"hi\"\"\",\" pad\"\n");
@@ -132,7 +132,7 @@ TEST(JsonEncoder, JsonColumnsNestAndInvalidJsonStaysAString) {
 TEST(JsonEncoder, DeepNestingNeitherCrashesNorPassesUnbalanced) {
   std::string deep = std::string(100000, '[') + std::string(100000, ']');
   std::string unbalanced = std::string(100000, '[') + std::string(99999, ']');
-  EntityDef entity;
+  DomainEntity entity;
   entity.columns = {Def("v", "json")};
   Batch batch;
   batch.size = 2;
@@ -187,7 +187,7 @@ TEST(JsonEncoder, ArraysBecomeTypedJsonArrays) {
 
 TEST(JsonEncoder, IntegersADoubleCannotHoldAreStrings) {
   constexpr int64_t kSafe = (int64_t{1} << 53) - 1;
-  EntityDef entity;
+  DomainEntity entity;
   entity.columns = {Def("i", "bigint"), Def("d", "numeric(18,2)"), Def("n", "numeric(20,0)")};
   Batch batch;
   batch.size = 6;
@@ -227,7 +227,7 @@ TEST(JsonEncoder, StringsStayValidJsonWhateverTheirBytes) {
 }
 
 TEST(JsonEncoder, JsonArrayFileIsOneValidDocument) {
-  EntityDef entity;
+  DomainEntity entity;
   entity.columns = {Def("we\"ird\nkey", "text"), Def("f", "double precision")};
   Batch batch;
   batch.size = 3;

@@ -123,7 +123,7 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
       files.push_back(std::make_unique<AtomicFile>(path));
       AtomicFile& file = *files.back();
       if (entity >= 0) {
-        const EntityDef& def = domain.entities[entity];
+        const DomainEntity& def = domain.entities[entity];
         auto encoder = MakeRowEncoder(options.format, def);
         file.Write(EntityFilePrefix(options.format, def));
         StreamEntity(generator, entity, *encoder, options.threads,

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "finance/finance_providers.h"
+#include "seedforge/calendar.h"
 #include "seedforge/tables.h"
 
 namespace seedforge {
@@ -248,8 +249,7 @@ std::unique_ptr<Provider> MakeCreditCardProvider(const Params& params, const Pro
   for (int64_t m = this_month; m <= this_month + years * 12; ++m) {
     const int y = static_cast<int>(m / 12);
     const unsigned mon = static_cast<unsigned>(m % 12) + 1;
-    const int64_t last_day =
-        mon == 12 ? DaysFromCivil(y + 1, 1, 1) - 1 : DaysFromCivil(y, mon + 1, 1) - 1;
+    const int64_t last_day = DaysFromCivil(y, mon, DaysInMonth(y, mon));
     if (last_day <= ctx.today) continue;
     ExpiryMonth e;
     e.last_day = last_day;

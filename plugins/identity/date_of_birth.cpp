@@ -7,11 +7,10 @@
 #include <optional>
 
 #include "identity/identity_providers.h"
+#include "seedforge/calendar.h"
 
 namespace seedforge {
 namespace {
-
-bool IsLeap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
 
 // The date `years` years before `today`, with 29 February becoming
 // 28 February in a common year.
@@ -20,7 +19,7 @@ int64_t YearsBefore(int64_t today, int years) {
   unsigned month, day;
   CivilFromDays(today, year, month, day);
   year -= years;
-  if (month == 2 && day == 29 && !IsLeap(year)) day = 28;
+  if (month == 2 && day == 29 && !IsLeapYear(year)) day = 28;
   return DaysFromCivil(year, month, day);
 }
 

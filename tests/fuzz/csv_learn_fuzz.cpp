@@ -1,5 +1,5 @@
-// learn's CSV reader (ParseCsvTable, generator/learn/csv_table.cpp) with type
-// inference, then what `seedforge learn` does with a table: the learned
+// learn's reading of a CSV file (ParseCsvTable: the table layer's reader and
+// type inference as a DataTable, generator/learn/data_table.cpp), then what `seedforge learn` does with a table: the learned
 // columns and, for small tables, a Gaussian copula fitted and sampled.
 #include "fuzz/fuzz_util.h"
 #include "learn/values.h"

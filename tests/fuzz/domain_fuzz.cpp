@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     };
     // Row counts as declared, up to a few thousand: a plan for a trillion
     // grouped rows is a legitimate gigabyte, not a finding.
-    for (const EntityDef& entity : domain.entities) {
+    for (const DomainEntity& entity : domain.entities) {
       if (entity.CountingLink() < 0 && entity.rows.value_or(0) > 5'000) options.rows[entity.name] = 20;
     }
     Generator generator(domain, registry, options);

@@ -2,9 +2,9 @@
 // introspection. The first byte chooses the parser, the rest is its text:
 //   0  ParseSqlType (domain column types; introspection's format_type())
 //   1  ParseDateSpec / ParseTimestampSpec (provider parameters)
-//   2  learn's ParseBoolText/ParseDateText/ParseTimestampText/ParseIntText/
-//      ParseFloatText (generator/learn/values.cpp)
-//   3  the report's ParseNumber/ParseDateTime/ParseBool (eval/table.cpp)
+//   2  the table layer's ParseInteger/ParseDecimal/ParseBoolean/ParseDateTime
+//      (generator/table/values.cpp), used by learn and the report
+//   3  DateFormat::Parse: a format's name reads back as the same format
 //   4  Constraint::Parse and Condition::Parse (learn, sample, domains)
 //   5  Params' typed getters on one scalar (Int, Double, Bool, Date, ...)
 //   6  introspection's ParseIntArray and ReadCheck (catalog text)
@@ -16,7 +16,6 @@
 
 #include <cstdio>
 
-#include "eval/table.h"
 #include "fuzz/fuzz_util.h"
 #include "learn/values.h"
 #include "load/introspect_text.h"
@@ -25,6 +24,7 @@
 #include "seedforge/output.h"
 #include "seedforge/params.h"
 #include "seedforge/synthesizer.h"
+#include "seedforge/table.h"
 
 using namespace seedforge;
 
@@ -47,30 +47,27 @@ void DateSpec(const std::string& text) {
   if (ParseDateSpec(text, kToday, &days)) FUZZ_CHECK(ParseTimestampSpec(text, kToday, &micros));
 }
 
-void LearnValues(std::string_view text) {
-  bool b;
-  int64_t i;
-  double d;
-  int digits;
-  internal::ParseBoolText(text, &b);
-  internal::ParseIntText(text, &i);
-  internal::ParseFloatText(text, &d, &digits);
-  internal::ParseTimestampText(text, &i, &digits);
-  if (internal::ParseDateText(text, &i)) {
+void TableValues(std::string_view text) {
+  (void)ParseInteger(text);
+  (void)ParseDecimal(text);
+  (void)ParseBoolean(text);
+  const bool iso_date = text.size() == 10 && text[4] == '-' && text[7] == '-' &&
+                        text.substr(0, 4).find_first_not_of("0123456789") == std::string_view::npos &&
+                        text.substr(5, 2).find_first_not_of("0123456789") == std::string_view::npos &&
+                        text.substr(8).find_first_not_of("0123456789") == std::string_view::npos;
+  if (std::optional<ParsedDateTime> t = ParseDateTime(text); t && iso_date) {
     // A date names one day: formatting it gives the text back.
-    int year;
-    unsigned month, day;
-    CivilFromDays(i, year, month, day);
-    char buffer[16];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", year, month, day);
-    FUZZ_CHECK(text == buffer);
+    std::string again;
+    AppendDateTime(t->micros / kMicrosPerDay, false, DateFormat{}, again);
+    FUZZ_CHECK(text == again);
   }
 }
 
-void ReportValues(std::string_view text) {
-  (void)eval::ParseNumber(text);
-  (void)eval::ParseDateTime(text);
-  (void)eval::ParseBool(text);
+void DateFormatNames(std::string_view text) {
+  if (std::optional<DateFormat> format = DateFormat::Parse(text)) {
+    std::optional<DateFormat> again = DateFormat::Parse(format->Name(true));
+    FUZZ_CHECK(again && *again == *format);
+  }
 }
 
 void Expressions(const std::string& text) {
@@ -123,8 +120,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     switch (data[0] % 9) {
       case 0: SqlTypeText(text); break;
       case 1: DateSpec(text); break;
-      case 2: LearnValues(text); break;
-      case 3: ReportValues(text); break;
+      case 2: TableValues(text); break;
+      case 3: DateFormatNames(text); break;
       case 4: Expressions(text); break;
       case 5: ParamGetters(text); break;
       case 6: Catalog(text); break;

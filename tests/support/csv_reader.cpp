@@ -1,69 +1,32 @@
 #include "support/csv_reader.h"
 
-#include <stdexcept>
+#include <algorithm>
 
-#include "test_util.h"
+#include "seedforge/csv.h"
 
 namespace seedforge::testing {
 
 int CsvTable::Column(const std::string& name) const {
-  for (size_t i = 0; i < header.size(); ++i) {
-    if (header[i] == name) return static_cast<int>(i);
-  }
-  return -1;
+  auto it = std::find(header.begin(), header.end(), name);
+  return it == header.end() ? -1 : static_cast<int>(it - header.begin());
 }
 
-CsvTable ParseCsv(const std::string& text) {
+namespace {
+
+CsvTable ReadAll(CsvReader& reader) {
   CsvTable table;
-  std::vector<std::optional<std::string>> row;
-  std::string field;
-  bool quoted = false, was_quoted = false, in_quotes = false;
-  bool first = true;
-  auto end_field = [&] {
-    if (!was_quoted && field.empty()) {
-      row.push_back(std::nullopt);
-    } else {
-      row.push_back(field);
-    }
-    field.clear();
-    was_quoted = false;
-  };
-  auto end_row = [&] {
-    end_field();
-    if (first) {
-      for (auto& f : row) table.header.push_back(f.value_or(""));
-      first = false;
-    } else {
-      table.rows.push_back(std::move(row));
-    }
-    row.clear();
-  };
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_quotes) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        in_quotes = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      in_quotes = quoted = was_quoted = true;
-    } else if (c == ',') {
-      end_field();
-    } else if (c == '\n') {
-      end_row();
-    } else if (c != '\r') {
-      field += c;
-    }
+  table.header = reader.header();
+  while (reader.Next()) {
+    auto& row = table.rows.emplace_back();
+    for (const auto& field : reader.fields()) row.push_back(field ? std::optional<std::string>(*field) : std::nullopt);
   }
-  if (!field.empty() || !row.empty()) end_row();
-  (void)quoted;
   return table;
 }
 
-CsvTable ReadCsv(const std::string& path) { return ParseCsv(ReadFile(path)); }
+}  // namespace
+
+CsvTable ParseCsv(const std::string& text) { return ReadAll(*CsvReader::FromText(text, "text.csv")); }
+
+CsvTable ReadCsv(const std::string& path) { return ReadAll(*CsvReader::Open(path)); }
 
 }  // namespace seedforge::testing

@@ -1,9 +1,8 @@
-// A small RFC 4180 reader for tests: quoted fields, doubled quotes,
-// embedded newlines. Keeps NULL (an empty unquoted field) apart from the
-// empty string ("").
+// CSV files as rows of nullable strings for tests, read by the table layer's
+// reader (seedforge/csv.h): NULL (an empty unquoted field) stays apart from
+// the empty string ("").
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>

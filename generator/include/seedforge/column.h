@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "seedforge/calendar.h"
+
 namespace seedforge {
 
 enum class ValueKind : uint8_t {
@@ -60,10 +62,7 @@ struct Batch {
   std::vector<Column> columns;  // in the entity's column order
 };
 
-// Calendar helpers shared by providers and encoders (proleptic Gregorian,
-// Howard Hinnant's days_from_civil algorithm).
-int64_t DaysFromCivil(int year, unsigned month, unsigned day);
-void CivilFromDays(int64_t days, int& year, unsigned& month, unsigned& day);
+// Text forms of values (dates through seedforge/calendar.h).
 void AppendDate(int64_t days, std::string& out);                // YYYY-MM-DD
 void AppendTimestamp(int64_t micros, std::string& out);          // YYYY-MM-DD HH:MM:SS[.ffffff]
 void AppendDecimal(int64_t unscaled, int scale, std::string& out);  // -12.30

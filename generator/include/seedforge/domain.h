@@ -1,7 +1,7 @@
 // Domains: entities, columns and links, as declared in a domain file.
 //
-// A Domain is parsed and validated once (domain_parser.cpp). After
-// ParseDomain returns, every provider, field, parameter, column reference
+// A Domain is parsed, resolved and validated once (ParseDomain, in the
+// steps that generator/domain/steps.h describes). After ParseDomain returns, every provider, field, parameter, column reference
 // and link in it resolves; the plan only has to check what depends on row
 // counts (unique value spaces). See docs/domain-files.md for the format.
 //
@@ -58,6 +58,8 @@ struct SqlType {
   bool HoldsNumbers(const ValueRange& range) const;
   // The numbers HoldsNumbers accepts, for messages: "-32768 to 32767".
   std::string NumberLimits() const;
+
+  bool operator==(const SqlType&) const = default;
 };
 
 // Parses "bigint", "varchar(40)", "numeric(12, 2)", "timestamp with time zone",
@@ -99,10 +101,14 @@ struct Cardinality {
   double Mean() const;  // for planning messages and --scale estimates
 };
 
-// kNone only while parsing: a column an entity-level link fills later.
+// Where a DomainColumn's values come from. kNone only while parsing: a
+// column an entity-level link fills later.
 enum class ColumnSource { kProvider, kDerived, kReference, kOrdinal, kLearned, kNone };
 
-struct ColumnDef {
+// One column of a domain: what the file declares for it (SQL type,
+// constraints, where its values come from), not values. The columns of
+// generated rows are Column (column.h); a model's are LearnedColumn.
+struct DomainColumn {
   std::string name;
   SqlType type;
   bool type_given = false;  // false: taken from the provider field or the parent column
@@ -140,7 +146,7 @@ struct ColumnDef {
 };
 
 // A foreign key from some columns of an entity to a key of another (or the same).
-struct LinkDef {
+struct DomainLink {
   std::vector<std::string> columns;         // child columns
   std::string parent;                       // entity
   std::vector<std::string> parent_columns;  // a primary or unique key of the parent
@@ -177,13 +183,14 @@ struct ModelRef {
   SourceLocation where;
 };
 
-struct EntityDef {
+// One entity of a domain: a table, with its columns and outgoing links.
+struct DomainEntity {
   std::string name;
   std::string description;
   std::optional<ModelRef> model;
   std::optional<uint64_t> rows;  // default row count
-  std::vector<ColumnDef> columns;
-  std::vector<LinkDef> links;
+  std::vector<DomainColumn> columns;
+  std::vector<DomainLink> links;
   SourceLocation where;
 
   int FindColumn(const std::string& column) const;  // -1 when absent
@@ -192,7 +199,8 @@ struct EntityDef {
   int CountingLink() const;
 };
 
-struct EnumDef {
+// A type declared under `enums:`, made with CREATE TYPE ... AS ENUM.
+struct DomainEnum {
   std::string name;
   std::vector<std::string> labels;
 };
@@ -200,9 +208,9 @@ struct EnumDef {
 struct Domain {
   std::string name;
   std::string description;
-  std::vector<EnumDef> enums;  // CREATE TYPE ... AS ENUM, in file order
+  std::vector<DomainEnum> enums;  // CREATE TYPE ... AS ENUM, in file order
   std::string file;  // as given, for messages
-  std::vector<EntityDef> entities;
+  std::vector<DomainEntity> entities;
 
   int FindEntity(const std::string& entity) const;  // -1 when absent
 };

@@ -71,7 +71,7 @@ struct GenerateOptions {
 };
 
 struct EntityPlan {
-  const EntityDef* def = nullptr;
+  const DomainEntity* def = nullptr;
   uint64_t rows = 0;
   // Rows come grouped by parent along this link (per_parent), or -1.
   int grouped_link = -1;

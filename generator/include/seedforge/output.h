@@ -39,14 +39,14 @@ class RowEncoder {
 // column types of `entity`: json/jsonb values nest as JSON, arrays become
 // JSON arrays, integers a double cannot hold exactly become strings
 // (docs/output-formats.md).
-std::unique_ptr<RowEncoder> MakeRowEncoder(Format format, const EntityDef& entity);
+std::unique_ptr<RowEncoder> MakeRowEncoder(Format format, const DomainEntity& entity);
 
 // A COPY text encoder of some columns only (`columns`, in that order; all
 // when empty), writing NULL for the columns marked in `nulled`.
 std::unique_ptr<RowEncoder> MakeCopyEncoder(std::vector<int> columns, std::vector<bool> nulled);
 
 // Text a per-entity file starts and ends with (CSV header, JSON brackets).
-std::string EntityFilePrefix(Format format, const EntityDef& entity);
+std::string EntityFilePrefix(Format format, const DomainEntity& entity);
 std::string EntityFileSuffix(Format format);
 
 // Generates every row of `entity` in batches of kBatchRows on `threads`

@@ -30,6 +30,7 @@
 #include "seedforge/column.h"
 #include "seedforge/domain.h"
 #include "seedforge/generator.h"
+#include "seedforge/table.h"
 
 namespace seedforge {
 
@@ -50,7 +51,8 @@ std::string_view DataTypeName(DataType type);
 std::optional<DataType> ParseDataType(std::string_view name);
 ValueKind DataTypeKind(DataType type);
 
-// A typed table in memory: the input of Synthesizer::Fit.
+// A typed table in memory: the input of Synthesizer::Fit, made from the
+// table layer's Table (seedforge/table.h) by ReadCsvTable.
 struct DataTable {
   std::string source;  // file name, for messages
   std::vector<std::string> names;
@@ -61,6 +63,8 @@ struct DataTable {
   // empty: then continuous values keep every decimal and timestamps keep
   // microseconds.
   std::vector<int> digits;
+  // Per column: how dates and timestamps were written. May be empty: ISO.
+  std::vector<DateFormat> formats;
   size_t rows = 0;
 
   int Find(std::string_view name) const;  // -1 when absent
@@ -69,12 +73,20 @@ struct DataTable {
 struct CsvReadOptions {
   // Type overrides by column name (the domain file's or --type COL=TYPE).
   std::map<std::string, DataType> types;
+  // Date and timestamp formats by column name (--type COL=timestamp:epoch);
+  // other date columns' formats are inferred.
+  std::map<std::string, DateFormat> formats;
   size_t max_rows = 0;  // 0 = all
+  std::string null_marker;  // besides the empty unquoted field (--null NA)
 };
 
-// Reads a CSV file with a header row (RFC 4180: quotes, doubled quotes,
-// embedded newlines; an empty unquoted field is NULL) and infers each
-// column's type (see docs/synthesizers.md). Throws InputError naming
+// "TYPE" or "TYPE:FORMAT" (timestamp:epoch, date:DD/MM/YYYY) for `column`
+// into `options`; false when the text names no type or format.
+bool SetColumnType(const std::string& column, std::string_view spec, CsvReadOptions& options);
+
+// Reads a CSV file with the table layer (seedforge/csv.h: RFC 4180, an empty
+// unquoted field is NULL, "" the empty string) and its type inference
+// (seedforge/table.h; see docs/synthesizers.md). Throws InputError naming
 // file:line for a malformed file or an override naming no column.
 DataTable ReadCsvTable(const std::string& path, const CsvReadOptions& options = {});
 DataTable ParseCsvTable(std::string_view text, const std::string& source,
@@ -89,6 +101,7 @@ struct LearnedColumn {
   double null_rate = 0;      // share of NULLs in the data
   std::vector<std::string> categories;  // categorical: labels, most frequent first
   std::vector<double> frequencies;      // categorical and boolean: shares of non-null values
+  DateFormat format;                    // date and timestamp: how the data wrote them
 
   ValueKind kind() const { return DataTypeKind(type); }
 };
@@ -132,6 +145,10 @@ struct SampleSpec {
   // copula's conditional distribution) and rows are kept as drawn: what the
   // model does with a condition on its own, for measuring it.
   bool enforce_conditions = true;
+  // True: date and timestamp columns come out as kText in the format the
+  // data was written in (LearnedColumn::format), for `sample`'s files. False:
+  // as kDate and kTimestamp values (a domain's learned columns).
+  bool dates_as_written = false;
 };
 
 // Samples rows of a fitted model under fixed conditions and constraints.

@@ -1,65 +1,26 @@
-// Reads a domain file (YAML) into a Domain and validates it.
-//
-// Parsing and validation collect diagnostics instead of stopping at the
-// first problem, so a user fixes a file in one round; ParseDomain throws
-// one InputError with all of them, sorted by position.
+// Step 1 of ParseDomain (steps.h): reads a domain file's YAML into a Domain
+// as written, collecting a diagnostic for every problem the file alone
+// shows instead of stopping at the first.
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <functional>
 #include <map>
-#include <set>
-#include <sstream>
 
-#include "domain/derive.h"
-#include "seedforge/domain.h"
-#include "seedforge/resources.h"
+#include "domain/steps.h"
 #include "seedforge/utf8.h"
 
 namespace seedforge {
-
-int EntityDef::FindColumn(const std::string& column) const {
-  for (size_t i = 0; i < columns.size(); ++i) {
-    if (columns[i].name == column) return static_cast<int>(i);
-  }
-  return -1;
-}
-
-std::vector<std::string> EntityDef::PrimaryKey() const {
-  std::vector<std::string> key;
-  for (const ColumnDef& c : columns) {
-    if (c.primary_key) key.push_back(c.name);
-  }
-  return key;
-}
-
-int EntityDef::CountingLink() const {
-  for (size_t i = 0; i < links.size(); ++i) {
-    if (links[i].per_parent && links[i].parent != name) return static_cast<int>(i);
-  }
-  return -1;
-}
-
-int Domain::FindEntity(const std::string& entity) const {
-  for (size_t i = 0; i < entities.size(); ++i) {
-    if (entities[i].name == entity) return static_cast<int>(i);
-  }
-  return -1;
-}
-
 namespace {
 
-class DomainParser {
+class YamlReader {
  public:
-  DomainParser(std::string file, const ProviderRegistry& registry)
-      : file_(std::move(file)), registry_(registry) {}
+  YamlReader(std::string file, std::vector<Diagnostic>& diagnostics)
+      : file_(std::move(file)), diagnostics_(diagnostics) {}
 
-  Domain Parse(const std::string& text);
+  Domain Read(const std::string& text);
 
  private:
   SourceLocation At(const YAML::Node& node) const {
@@ -84,25 +45,18 @@ class DomainParser {
   void ReadText(const YAML::Node& node, const std::string& what, std::string* out);
 
   ParamValue ToParam(const YAML::Node& node);
-  void ParseEntity(const YAML::Node& key, const YAML::Node& node, EntityDef& entity);
-  void ParseColumn(const YAML::Node& key, const YAML::Node& node, EntityDef& entity);
-  void ParseLink(const YAML::Node& node, EntityDef& entity);
+  void ParseEntity(const YAML::Node& key, const YAML::Node& node, DomainEntity& entity);
+  void ParseColumn(const YAML::Node& key, const YAML::Node& node, DomainEntity& entity);
+  void ParseLink(const YAML::Node& node, DomainEntity& entity);
   std::optional<Cardinality> ParseCardinality(const YAML::Node& node);
-  bool ParseReference(const YAML::Node& node, LinkDef& link);
-
-  void Validate(Domain& domain);
-  void ValidateProviders(EntityDef& entity);
-  void ValidateLinks(Domain& domain, EntityDef& entity);
-  void ValidateColumnOrder(const EntityDef& entity);
-  void ValidateCycles(const Domain& domain);
+  bool ParseReference(const YAML::Node& node, DomainLink& link);
 
   std::string file_;
-  const ProviderRegistry& registry_;
-  std::vector<Diagnostic> diagnostics_;
+  std::vector<Diagnostic>& diagnostics_;
   std::vector<std::string> enum_names_;
 };
 
-void DomainParser::CheckKeys(const YAML::Node& node, const std::vector<std::string>& allowed,
+void YamlReader::CheckKeys(const YAML::Node& node, const std::vector<std::string>& allowed,
                              const std::string& what) {
   for (auto it = node.begin(); it != node.end(); ++it) {
     std::string key = it->first.Scalar();
@@ -114,7 +68,7 @@ void DomainParser::CheckKeys(const YAML::Node& node, const std::vector<std::stri
   }
 }
 
-bool DomainParser::Scalar(const YAML::Node& node, const std::string& what, std::string* out) {
+bool YamlReader::Scalar(const YAML::Node& node, const std::string& what, std::string* out) {
   if (!node.IsScalar()) {
     Add(node, what + " must be a single value");
     return false;
@@ -123,7 +77,7 @@ bool DomainParser::Scalar(const YAML::Node& node, const std::string& what, std::
   return true;
 }
 
-bool DomainParser::Bool(const YAML::Node& node, const std::string& what, bool* out) {
+bool YamlReader::Bool(const YAML::Node& node, const std::string& what, bool* out) {
   std::string s;
   if (!Scalar(node, what, &s)) return false;
   if (s == "true" || s == "yes" || s == "on") {
@@ -161,7 +115,7 @@ std::string Shown(const std::string& name) {
   return out + "'";
 }
 
-void DomainParser::CheckName(const YAML::Node& node, const std::string& what, const std::string& name,
+void YamlReader::CheckName(const YAML::Node& node, const std::string& what, const std::string& name,
                              bool names_files) {
   // Every output quotes names (QuoteIdent, CSV and JSON escaping), so
   // quotes, spaces, upper case and any letter are fine. What quoting cannot
@@ -180,7 +134,7 @@ void DomainParser::CheckName(const YAML::Node& node, const std::string& what, co
   }
 }
 
-void DomainParser::ReadText(const YAML::Node& node, const std::string& what, std::string* out) {
+void YamlReader::ReadText(const YAML::Node& node, const std::string& what, std::string* out) {
   if (!Scalar(node, what, out)) return;
   if (std::any_of(out->begin(), out->end(), [](char c) {
         const unsigned char u = static_cast<unsigned char>(c);
@@ -190,7 +144,7 @@ void DomainParser::ReadText(const YAML::Node& node, const std::string& what, std
   }
 }
 
-ParamValue DomainParser::ToParam(const YAML::Node& node) {
+ParamValue YamlReader::ToParam(const YAML::Node& node) {
   ParamValue value;
   value.where = At(node);
   if (node.IsSequence()) {
@@ -207,7 +161,7 @@ ParamValue DomainParser::ToParam(const YAML::Node& node) {
   return value;
 }
 
-Domain DomainParser::Parse(const std::string& text) {
+Domain YamlReader::Read(const std::string& text) {
   Domain domain;
   domain.file = file_;
   YAML::Node loaded;
@@ -226,7 +180,7 @@ Domain DomainParser::Parse(const std::string& text) {
       Add(enums, "'enums' is a map of type name to its list of labels");
     } else {
       for (auto it = enums.begin(); it != enums.end(); ++it) {
-        EnumDef def;
+        DomainEnum def;
         def.name = it->first.Scalar();
         CheckName(it->first, "enum name", def.name, false);
         if (!def.name.empty() && ParseSqlType(def.name)) {
@@ -265,7 +219,7 @@ Domain DomainParser::Parse(const std::string& text) {
         "'entities' must be a map of entity name to its definition");
   } else {
     for (auto it = entities.begin(); it != entities.end(); ++it) {
-      EntityDef entity;
+      DomainEntity entity;
       entity.name = it->first.Scalar();
       entity.where = At(it->first);
       CheckName(it->first, "entity name", entity.name, true);
@@ -277,17 +231,10 @@ Domain DomainParser::Parse(const std::string& text) {
       domain.entities.push_back(std::move(entity));
     }
   }
-  if (diagnostics_.empty()) Validate(domain);
-  if (!diagnostics_.empty()) {
-    std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const auto& a, const auto& b) {
-      return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
-    });
-    throw InputError(std::move(diagnostics_));
-  }
   return domain;
 }
 
-void DomainParser::ParseEntity(const YAML::Node& key, const YAML::Node& node, EntityDef& entity) {
+void YamlReader::ParseEntity(const YAML::Node& key, const YAML::Node& node, DomainEntity& entity) {
   if (!node.IsMap()) {
     Add(key, "entity '" + entity.name + "' must be a map with 'columns'");
     return;
@@ -385,7 +332,7 @@ void DomainParser::ParseEntity(const YAML::Node& key, const YAML::Node& node, En
       for (const YAML::Node& link : links) ParseLink(link, entity);
     }
   }
-  for (const ColumnDef& column : entity.columns) {
+  for (const DomainColumn& column : entity.columns) {
     if (column.source == ColumnSource::kLearned && !entity.model) {
       Add(column.where, "column '" + entity.name + "." + column.name +
                             "' is learned, but entity '" + entity.name + "' names no 'model'");
@@ -397,8 +344,8 @@ void DomainParser::ParseEntity(const YAML::Node& key, const YAML::Node& node, En
   }
 }
 
-void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, EntityDef& entity) {
-  ColumnDef column;
+void YamlReader::ParseColumn(const YAML::Node& key, const YAML::Node& node, DomainEntity& entity) {
+  DomainColumn column;
   column.name = key.Scalar();
   column.where = At(key);
   CheckName(key, "column name", column.name, false);
@@ -473,9 +420,16 @@ void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, En
       }
     }
   }
+  // Each source key claims the column; the messages point at the key that
+  // claimed it. More than one claim is an error below.
   int sources = 0;
-  if (YAML::Node provider = spec["provider"]) {
+  auto claim = [&](const YAML::Node& source_key, ColumnSource source) {
     ++sources;
+    column.source = source;
+    column.where = At(source_key);
+  };
+  if (YAML::Node provider = spec["provider"]) {
+    claim(provider, ColumnSource::kProvider);
     std::string s;
     if (Scalar(provider, "'provider'", &s)) {
       size_t dot = s.find('.');
@@ -497,18 +451,14 @@ void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, En
         column.params = Params(std::move(values), At(params));
       }
     }
-    column.where = At(provider);
   }
   if (YAML::Node derive = spec["derive"]) {
-    ++sources;
-    column.source = ColumnSource::kDerived;
+    claim(derive, ColumnSource::kDerived);
     Scalar(derive, "'derive'", &column.derive);
-    column.where = At(derive);
   }
   if (YAML::Node references = spec["references"]) {
-    ++sources;
-    column.source = ColumnSource::kReference;
-    LinkDef link;
+    claim(references, ColumnSource::kReference);
+    DomainLink link;
     link.columns = {column.name};
     link.where = At(references);
     if (ParseReference(references, link)) {
@@ -516,24 +466,19 @@ void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, En
       column.link = static_cast<int>(entity.links.size());
       entity.links.push_back(std::move(link));
     }
-    column.where = At(references);
   } else if (spec["per_parent"]) {
     Add(spec["per_parent"], "'per_parent' belongs with 'references'");
   }
   if (YAML::Node learned = spec["learned"]) {
     std::string value;
     if (Scalar(learned, "'learned'", &value) && value != "false" && value != "no") {
-      ++sources;
-      column.source = ColumnSource::kLearned;
+      claim(learned, ColumnSource::kLearned);
       column.learned = (value == "true" || value == "yes") ? column.name : value;
-      column.where = At(learned);
     }
   }
   if (YAML::Node ordinal = spec["ordinal"]) {
-    ++sources;
-    column.source = ColumnSource::kOrdinal;
+    claim(ordinal, ColumnSource::kOrdinal);
     Scalar(ordinal, "'ordinal'", &column.ordinal_of);
-    column.where = At(ordinal);
   }
   if (sources > 1) {
     Add(key, where + " has more than one of 'provider', 'derive', 'references', 'ordinal' and 'learned'");
@@ -548,7 +493,7 @@ void DomainParser::ParseColumn(const YAML::Node& key, const YAML::Node& node, En
   entity.columns.push_back(std::move(column));
 }
 
-bool DomainParser::ParseReference(const YAML::Node& node, LinkDef& link) {
+bool YamlReader::ParseReference(const YAML::Node& node, DomainLink& link) {
   // "customers", "customers.customer_id" or "order_lines(order_id, line_no)".
   // A name is bare up to the next . ( , or ), or double-quoted as in SQL
   // ("odd.name", "say ""hi""") when it holds one of those.
@@ -600,13 +545,13 @@ bool DomainParser::ParseReference(const YAML::Node& node, LinkDef& link) {
   return true;
 }
 
-void DomainParser::ParseLink(const YAML::Node& node, EntityDef& entity) {
+void YamlReader::ParseLink(const YAML::Node& node, DomainEntity& entity) {
   if (!node.IsMap()) {
     Add(node, "a link is a map with 'columns' and 'references'");
     return;
   }
   CheckKeys(node, {"columns", "references", "per_parent"}, "a link");
-  LinkDef link;
+  DomainLink link;
   link.where = At(node);
   if (YAML::Node columns = node["columns"]; columns && columns.IsSequence()) {
     for (const YAML::Node& c : columns) link.columns.push_back(c.Scalar());
@@ -628,7 +573,7 @@ void DomainParser::ParseLink(const YAML::Node& node, EntityDef& entity) {
                                entity.name + "'");
       return;
     }
-    ColumnDef& column = entity.columns[c];
+    DomainColumn& column = entity.columns[c];
     if (column.source == ColumnSource::kReference && column.link != index) {
       Add(node["columns"], "column '" + column.name + "' already references another entity");
       return;
@@ -645,7 +590,7 @@ void DomainParser::ParseLink(const YAML::Node& node, EntityDef& entity) {
   entity.links.push_back(std::move(link));
 }
 
-std::optional<Cardinality> DomainParser::ParseCardinality(const YAML::Node& node) {
+std::optional<Cardinality> YamlReader::ParseCardinality(const YAML::Node& node) {
   Cardinality c;
   // Child counts become int64 (and sums of them row counts): a billion
   // children of one parent is already far past any fixture.
@@ -729,420 +674,10 @@ std::optional<Cardinality> DomainParser::ParseCardinality(const YAML::Node& node
   return c;
 }
 
-// Which SQL types can hold a provider field's values.
-bool KindFits(ValueKind kind, const SqlType& type) {
-  using F = SqlType::Family;
-  switch (kind) {
-    case ValueKind::kInt: return type.IsInteger() || type.family == F::kNumeric ||
-                                 type.family == F::kReal || type.family == F::kDouble || type.IsText();
-    case ValueKind::kDecimal:
-      return type.family == F::kNumeric || type.family == F::kReal || type.family == F::kDouble ||
-             type.IsText();
-    case ValueKind::kFloat: return type.family == F::kReal || type.family == F::kDouble ||
-                                   type.family == F::kNumeric;
-    case ValueKind::kText: return type.IsText() || type.TakesText();
-    case ValueKind::kBool: return type.family == F::kBoolean;
-    case ValueKind::kDate: return type.family == F::kDate || type.family == F::kTimestamp ||
-                                  type.family == F::kTimestampTz || type.IsText();
-    case ValueKind::kTimestamp:
-      return type.family == F::kTimestamp || type.family == F::kTimestampTz || type.IsText();
-    case ValueKind::kUuid: return type.family == F::kUuid || type.IsText();
-  }
-  return false;
-}
-
-SqlType NaturalType(const FieldSpec& field) {
-  using F = SqlType::Family;
-  SqlType t;
-  switch (field.kind) {
-    case ValueKind::kInt: t.family = F::kBigInt; break;
-    case ValueKind::kDecimal: t.family = F::kNumeric; t.precision = 18; t.scale = field.scale; break;
-    case ValueKind::kFloat: t.family = F::kDouble; break;
-    case ValueKind::kText: t.family = F::kText; break;
-    case ValueKind::kBool: t.family = F::kBoolean; break;
-    case ValueKind::kDate: t.family = F::kDate; break;
-    case ValueKind::kTimestamp: t.family = F::kTimestamp; break;
-    case ValueKind::kUuid: t.family = F::kUuid; break;
-  }
-  return t;
-}
-
-void DomainParser::Validate(Domain& domain) {
-  for (EntityDef& entity : domain.entities) ValidateProviders(entity);
-  for (EntityDef& entity : domain.entities) ValidateLinks(domain, entity);
-  for (const EntityDef& entity : domain.entities) ValidateColumnOrder(entity);
-  ValidateCycles(domain);
-}
-
-void DomainParser::ValidateProviders(EntityDef& entity) {
-  // Columns sharing a provider instance: their parameters are merged.
-  std::map<std::pair<std::string, std::string>, std::vector<ColumnDef*>> groups;
-  for (ColumnDef& column : entity.columns) {
-    std::string where = "column '" + entity.name + "." + column.name + "'";
-    const bool typed = column.type_given;
-    if (column.source != ColumnSource::kDerived && column.source != ColumnSource::kProvider) continue;
-    if (column.source == ColumnSource::kDerived) {
-      if (!typed) column.type = *ParseSqlType("text");
-      if (!column.type.IsText()) Add(column.where, where + ": derived values are text; use a text type");
-      std::string error;
-      for (const std::string& ref : DeriveTemplate::References(column.derive, &error)) {
-        if (entity.FindColumn(ref) < 0) {
-          Add(column.where, where + ": derive names unknown column '" + ref + "'");
-        }
-      }
-      if (!error.empty()) Add(column.where, where + ": " + error);
-      if (column.unique) Add(column.where, where + ": a derived column cannot be unique by construction");
-      continue;
-    }
-    if (column.source != ColumnSource::kProvider) continue;
-    const ProviderSpec* spec = registry_.Find(column.provider);
-    if (!spec) {
-      std::string message = where + ": unknown provider '" + column.provider + "'";
-      auto close = registry_.Suggest(column.provider);
-      if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
-      message += " (seedforge list providers)";
-      Add(column.where, message);
-      continue;
-    }
-    if (column.field.empty()) column.field = spec->fields.front().name;
-    // Only fields of one multi-field provider (person, address, card) belong
-    // together; a single-field provider gets an instance per column.
-    if (spec->fields.size() == 1 && column.group.empty()) column.group = column.name;
-    const FieldSpec* field = spec->FindField(column.field);
-    if (!field) {
-      std::string fields;
-      for (const FieldSpec& f : spec->fields) fields += (fields.empty() ? "" : ", ") + f.name;
-      Add(column.where, where + ": provider '" + spec->name + "' has no field '" + column.field +
-                            "' (fields: " + fields + ")");
-      continue;
-    }
-    for (const auto& [name, value] : column.params.values()) {
-      if (!spec->FindParam(name)) {
-        std::vector<std::string> names;
-        for (const ParamSpec& p : spec->params) names.push_back(p.name);
-        std::string message = where + ": unknown parameter '" + name + "' of provider '" + spec->name + "'";
-        auto close = ClosestNames(name, names);
-        if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
-        Add(value.where, message);
-      } else if (spec->FindParam(name)->is_column && entity.FindColumn(value.scalar) < 0) {
-        Add(value.where, where + ": parameter '" + name + "' names unknown column '" + value.scalar + "'");
-      }
-    }
-    if (!typed) column.type = NaturalType(*field);
-    if (!KindFits(field->kind, column.type)) {
-      Add(column.where, where + ": provider '" + spec->name + "." + field->name + "' makes " +
-                            std::string(ValueKindName(field->kind)) + " values, which a " +
-                            column.type.ToSql() + " column cannot hold");
-    } else if (column.type.length > 0 && field->max_length > column.type.length) {
-      Add(column.where, where + ": provider '" + spec->name + "." + field->name +
-                            "' makes values up to " + std::to_string(field->max_length) +
-                            " characters, longer than " + column.type.ToSql());
-    }
-    groups[{spec->name, column.group}].push_back(&column);
-  }
-  for (auto& [key, columns] : groups) {
-    std::map<std::string, ParamValue> merged;
-    std::set<std::string> fields;
-    for (ColumnDef* column : columns) {
-      if (!fields.insert(column->field).second) {
-        Add(column->where, "column '" + entity.name + "." + column->name + "': field '" +
-                               column->field + "' of provider '" + key.first +
-                               "' is already used in this entity; set 'group' to get an independent one");
-      }
-      for (const auto& [name, value] : column->params.values()) {
-        auto [it, inserted] = merged.emplace(name, value);
-        if (!inserted && it->second.scalar != value.scalar) {
-          Add(value.where, "parameter '" + name + "' of provider '" + key.first +
-                               "' differs from the one at line " + std::to_string(it->second.where.line) +
-                               "; columns of one provider share parameters (use 'group' to separate them)");
-        }
-      }
-    }
-    const ProviderSpec* spec = registry_.Find(key.first);
-    Params params(merged, columns.front()->params.Where(""));
-    try {
-      // Parameters are checked against today's date; a run with --as-of
-      // makes its providers again with its own date (Generator).
-      ProviderContext ctx;
-      ctx.today = std::chrono::duration_cast<std::chrono::hours>(
-                      std::chrono::system_clock::now().time_since_epoch()).count() / 24;
-      std::unique_ptr<Provider> provider = spec->make(params, ctx);
-      for (ColumnDef* column : columns) {
-        column->params = params;
-        // Lengths are checked in characters; values are ASCII or UTF-8
-        // where a byte count over-estimates, which errs on the safe side.
-        size_t longest = provider->MaxLength(spec->FieldIndex(column->field));
-        if (longest > 0 && column->type.length > 0 && longest > static_cast<size_t>(column->type.length)) {
-          Add(column->where, "column '" + entity.name + "." + column->name + "': provider '" + spec->name +
-                                 "." + column->field + "' makes values up to " + std::to_string(longest) +
-                                 " characters, longer than " + column->type.ToSql());
-        }
-        if (!(column->unique || column->primary_key)) continue;
-        if (!provider->UniqueSpace(spec->FieldIndex(column->field))) {
-          Add(column->where, "column '" + entity.name + "." + column->name + "' is unique, but provider '" +
-                                 spec->name + "." + column->field + "' cannot make distinct values");
-        }
-      }
-    } catch (const InputError& e) {
-      for (Diagnostic d : e.diagnostics()) {
-        d.message = "provider '" + spec->name + "': " + d.message;
-        diagnostics_.push_back(std::move(d));
-      }
-    }
-  }
-}
-
-void DomainParser::ValidateLinks(Domain& domain, EntityDef& entity) {
-  for (ColumnDef& column : entity.columns) {
-    if (column.source != ColumnSource::kOrdinal) continue;
-    int c = entity.FindColumn(column.ordinal_of);
-    const ColumnDef* ref = c < 0 ? nullptr : &entity.columns[c];
-    if (!ref || ref->source != ColumnSource::kReference || !entity.links[ref->link].per_parent) {
-      Add(column.where, "'ordinal' names a column of '" + entity.name +
-                            "' that references a parent with 'per_parent': the ordinal counts its children");
-      continue;
-    }
-    if (!column.type.IsInteger() && column.type_given) {
-      Add(column.where, "an ordinal column must have an integer type");
-    }
-    if (!column.type_given) column.type = *ParseSqlType("integer");
-    column.link = ref->link;
-  }
-  int counting = 0;
-  for (LinkDef& link : entity.links) {
-    int p = domain.FindEntity(link.parent);
-    if (p < 0) {
-      std::vector<std::string> names;
-      for (const EntityDef& e : domain.entities) names.push_back(e.name);
-      std::string message = "link from '" + entity.name + "' to unknown entity '" + link.parent + "'";
-      auto close = ClosestNames(link.parent, names);
-      if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
-      Add(link.where, message);
-      continue;
-    }
-    const EntityDef& parent = domain.entities[p];
-    if (link.parent_columns.empty()) link.parent_columns = parent.PrimaryKey();
-    if (link.parent_columns.empty()) {
-      Add(link.where, "'" + parent.name + "' has no primary key; name the referenced columns, e.g. " +
-                          parent.name + "." + parent.columns.front().name);
-      continue;
-    }
-    if (link.parent_columns.size() != link.columns.size()) {
-      Add(link.where, "link from '" + entity.name + "' has " + std::to_string(link.columns.size()) +
-                          " column(s) but references " + std::to_string(link.parent_columns.size()));
-      continue;
-    }
-    bool key_ok = true;
-    for (size_t i = 0; i < link.parent_columns.size(); ++i) {
-      int pc = parent.FindColumn(link.parent_columns[i]);
-      if (pc < 0) {
-        Add(link.where, "link references unknown column '" + parent.name + "." + link.parent_columns[i] + "'");
-        key_ok = false;
-        continue;
-      }
-      const ColumnDef& target = parent.columns[pc];
-      ColumnDef& child = entity.columns[entity.FindColumn(link.columns[i])];
-      if (target.hidden || child.hidden) {
-        Add(link.where, "link from '" + entity.name + "' uses hidden column '" +
-                            (target.hidden ? parent.name + "." + target.name : entity.name + "." + child.name) +
-                            "'; hidden columns are not in the database, so no key can use them");
-      }
-      if (!child.type_given) child.type = target.type;  // untyped reference: the parent's type
-      if (child.type.IsInteger() != target.type.IsInteger() || child.type.IsText() != target.type.IsText()) {
-        Add(link.where, "column '" + entity.name + "." + child.name + "' (" + child.type.ToSql() +
-                            ") cannot reference '" + parent.name + "." + target.name + "' (" +
-                            target.type.ToSql() + ")");
-      }
-    }
-    if (key_ok) {
-      bool single_unique = link.parent_columns.size() == 1 &&
-                           (parent.columns[parent.FindColumn(link.parent_columns[0])].unique);
-      if (link.parent_columns != parent.PrimaryKey() && !single_unique) {
-        Add(link.where, "a link must reference the primary key or a unique column of '" + parent.name + "'");
-      }
-    }
-    if (link.per_parent) {
-      if (link.parent == entity.name) {
-        Add(link.where, "a self-reference cannot have 'per_parent'");
-      } else if (++counting > 1) {
-        Add(link.where, "'" + entity.name + "' has more than one link with 'per_parent'; "
-                        "only one link can decide how many rows it has");
-      }
-    }
-    if (link.parent == entity.name) {
-      for (const std::string& c : link.columns) {
-        if (entity.columns[entity.FindColumn(c)].not_null) {
-          Add(link.where, "self-reference '" + entity.name + "." + c +
-                              "' must be nullable: the first row has no earlier row to point to");
-        }
-      }
-    }
-  }
-}
-
-void DomainParser::ValidateColumnOrder(const EntityDef& entity) {
-  // Columns may read other columns of the row (provider inputs, derive);
-  // those reads must not form a cycle.
-  const size_t n = entity.columns.size();
-  std::vector<std::vector<int>> reads(n);
-  std::map<std::pair<std::string, std::string>, std::vector<int>> groups;
-  for (size_t i = 0; i < n; ++i) {
-    const ColumnDef& c = entity.columns[i];
-    if (c.source == ColumnSource::kDerived) {
-      std::string error;
-      for (const std::string& ref : DeriveTemplate::References(c.derive, &error)) {
-        int r = entity.FindColumn(ref);
-        if (r >= 0) reads[i].push_back(r);
-      }
-    } else if (c.source == ColumnSource::kProvider) {
-      const ProviderSpec* spec = registry_.Find(c.provider);
-      if (!spec) continue;  // reported by ValidateProviders
-      for (const auto& [name, value] : c.params.values()) {
-        const ParamSpec* p = spec->FindParam(name);
-        int r = entity.FindColumn(value.scalar);
-        if (p && p->is_column && r >= 0) reads[i].push_back(r);
-      }
-      groups[{c.provider, c.group}].push_back(static_cast<int>(i));
-    }
-  }
-  // Columns of one provider instance are filled together: each reads what
-  // any of them reads.
-  for (auto& [key, members] : groups) {
-    std::vector<int> all;
-    for (int m : members) all.insert(all.end(), reads[m].begin(), reads[m].end());
-    for (int m : members) reads[m] = all;
-  }
-  std::vector<int> state(n, 0);  // 0 new, 1 on stack, 2 done
-  std::function<bool(int, std::vector<int>&)> visit = [&](int i, std::vector<int>& path) {
-    if (state[i] == 2) return false;
-    if (state[i] == 1) {
-      path.push_back(i);
-      return true;
-    }
-    state[i] = 1;
-    path.push_back(i);
-    for (int r : reads[i]) {
-      if (visit(r, path)) return true;
-    }
-    path.pop_back();
-    state[i] = 2;
-    return false;
-  };
-  for (size_t i = 0; i < n; ++i) {
-    std::vector<int> path;
-    if (visit(static_cast<int>(i), path)) {
-      std::string chain;
-      size_t start = std::find(path.begin(), path.end(), path.back()) - path.begin();
-      for (size_t k = start; k < path.size(); ++k) {
-        chain += (chain.empty() ? "" : " -> ") + entity.columns[path[k]].name;
-      }
-      Add(entity.columns[path[start]].where, "columns of '" + entity.name + "' read each other in a cycle: " + chain);
-      return;
-    }
-  }
-}
-
-void DomainParser::ValidateCycles(const Domain& domain) {
-  // A cycle of NOT NULL links can never be loaded: every row would need its
-  // parent to exist first. A nullable link breaks the cycle.
-  const size_t n = domain.entities.size();
-  struct Edge { int to; const LinkDef* link; };
-  std::vector<std::vector<Edge>> strict(n), counting(n);
-  for (size_t i = 0; i < n; ++i) {
-    const EntityDef& e = domain.entities[i];
-    for (const LinkDef& link : e.links) {
-      int p = domain.FindEntity(link.parent);
-      if (p < 0 || p == static_cast<int>(i)) continue;
-      bool not_null = true;
-      for (const std::string& c : link.columns) not_null = not_null && e.columns[e.FindColumn(c)].not_null;
-      if (not_null) strict[i].push_back({p, &link});
-      if (link.per_parent) counting[i].push_back({p, &link});
-    }
-  }
-  auto find_cycle = [&](const std::vector<std::vector<Edge>>& graph, const std::string& what) {
-    std::vector<int> state(n, 0);
-    std::vector<int> path;
-    std::function<bool(int)> visit = [&](int i) {
-      if (state[i] == 1) {
-        path.push_back(i);
-        return true;
-      }
-      if (state[i] == 2) return false;
-      state[i] = 1;
-      path.push_back(i);
-      for (const Edge& edge : graph[i]) {
-        if (visit(edge.to)) return true;
-      }
-      path.pop_back();
-      state[i] = 2;
-      return false;
-    };
-    for (size_t i = 0; i < n; ++i) {
-      path.clear();
-      if (!visit(static_cast<int>(i))) continue;
-      size_t start = std::find(path.begin(), path.end(), path.back()) - path.begin();
-      std::string chain;
-      for (size_t k = start; k < path.size(); ++k) chain += (chain.empty() ? "" : " -> ") + domain.entities[path[k]].name;
-      const LinkDef* first = nullptr;
-      for (const Edge& edge : graph[path[start]]) {
-        if (edge.to == path[start + 1]) first = edge.link;
-      }
-      Add(first ? first->where : domain.entities[path[start]].where, what + chain);
-      return;
-    }
-  };
-  find_cycle(strict, "cycle of NOT NULL links (make one of them nullable): ");
-  find_cycle(counting, "cycle of 'per_parent' links (row counts would depend on themselves): ");
-}
-
 }  // namespace
 
-Domain ParseDomain(const std::string& text, const std::string& file, const ProviderRegistry& registry) {
-  return DomainParser(file, registry).Parse(text);
-}
-
-std::vector<std::string> BuiltinDomainNames() {
-  std::vector<std::string> names;
-  for (const std::string& path : ResourcesUnder("domains/")) {
-    std::filesystem::path p(path);
-    if (p.extension() == ".yaml") names.push_back(p.stem().string());
-  }
-  return names;
-}
-
-Domain LoadDomain(const std::string& name_or_path, const ProviderRegistry& registry) {
-  namespace fs = std::filesystem;
-  // A path is told from a name by its spelling alone, never by what happens
-  // to exist in the working directory: a folder or file named `banking` there
-  // must not shadow the built-in domain.
-  const std::string& s = name_or_path;
-  auto ends_with = [&](std::string_view suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  bool is_path = s.find('/') != std::string::npos || ends_with(".yaml") || ends_with(".yml");
-  if (!is_path) {
-    std::string resource = "domains/" + s + ".yaml";
-    if (const std::string_view* text = FindResource(resource)) {
-      return ParseDomain(std::string(*text), resource, registry);
-    }
-    std::string all;
-    for (const std::string& n : BuiltinDomainNames()) all += (all.empty() ? "" : ", ") + n;
-    std::error_code ec;
-    if (fs::is_regular_file(s, ec)) {
-      throw UsageError("unknown domain '" + s + "' (built-in: " + all + "); to use the file " + s +
-                       " write --domain ./" + s);
-    }
-    std::string message = "unknown domain '" + s + "'";
-    auto close = ClosestNames(s, BuiltinDomainNames());
-    if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
-    throw UsageError(message + " (built-in: " + all + "; or give a path to a domain file: one with a '/' or a "
-                     ".yaml or .yml suffix)");
-  }
-  std::ifstream in(name_or_path, std::ios::binary);
-  if (!in) throw UsageError("cannot read domain file '" + name_or_path + "'");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseDomain(ss.str(), name_or_path, registry);
+Domain ParseDomainYaml(const std::string& text, const std::string& file, std::vector<Diagnostic>& diagnostics) {
+  return YamlReader(file, diagnostics).Read(text);
 }
 
 }  // namespace seedforge

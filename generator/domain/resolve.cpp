@@ -1,0 +1,186 @@
+// Step 2 of ParseDomain (steps.h): turns the names a parsed domain uses into
+// what they name, and fills in what the file leaves out.
+#include <map>
+
+#include "domain/steps.h"
+
+namespace seedforge {
+namespace {
+
+// The type a column gets when it names a provider field and no type.
+SqlType NaturalType(const FieldSpec& field) {
+  using F = SqlType::Family;
+  SqlType t;
+  switch (field.kind) {
+    case ValueKind::kInt: t.family = F::kBigInt; break;
+    case ValueKind::kDecimal: t.family = F::kNumeric; t.precision = 18; t.scale = field.scale; break;
+    case ValueKind::kFloat: t.family = F::kDouble; break;
+    case ValueKind::kText: t.family = F::kText; break;
+    case ValueKind::kBool: t.family = F::kBoolean; break;
+    case ValueKind::kDate: t.family = F::kDate; break;
+    case ValueKind::kTimestamp: t.family = F::kTimestamp; break;
+    case ValueKind::kUuid: t.family = F::kUuid; break;
+  }
+  return t;
+}
+
+class Resolver {
+ public:
+  Resolver(const ProviderRegistry& registry, std::vector<Diagnostic>& diagnostics)
+      : registry_(registry), diagnostics_(diagnostics) {}
+
+  void Resolve(Domain& domain) {
+    for (DomainEntity& entity : domain.entities) ResolveProviders(entity);
+    for (DomainEntity& entity : domain.entities) ResolveLinks(domain, entity);
+    TypeUntypedReferences(domain);
+  }
+
+ private:
+  void Add(const SourceLocation& where, std::string message) {
+    diagnostics_.push_back({where, std::move(message)});
+  }
+
+  void ResolveProviders(DomainEntity& entity);
+  void ResolveLinks(const Domain& domain, DomainEntity& entity);
+  void TypeUntypedReferences(Domain& domain);
+
+  const ProviderRegistry& registry_;
+  std::vector<Diagnostic>& diagnostics_;
+};
+
+void Resolver::ResolveProviders(DomainEntity& entity) {
+  // Columns sharing a provider instance: their parameters are merged.
+  std::map<std::pair<std::string, std::string>, std::vector<DomainColumn*>> groups;
+  for (DomainColumn& column : entity.columns) {
+    if (column.source == ColumnSource::kDerived && !column.type_given) column.type = *ParseSqlType("text");
+    if (column.source != ColumnSource::kProvider) continue;
+    const std::string where = "column '" + entity.name + "." + column.name + "'";
+    const ProviderSpec* spec = registry_.Find(column.provider);
+    if (!spec) {
+      std::string message = where + ": unknown provider '" + column.provider + "'";
+      auto close = registry_.Suggest(column.provider);
+      if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+      message += " (seedforge list providers)";
+      Add(column.where, message);
+      continue;
+    }
+    if (column.field.empty()) column.field = spec->fields.front().name;
+    // Only fields of one multi-field provider (person, address, card) belong
+    // together; a single-field provider gets an instance per column.
+    if (spec->fields.size() == 1 && column.group.empty()) column.group = column.name;
+    const FieldSpec* field = spec->FindField(column.field);
+    if (!field) {
+      std::string fields;
+      for (const FieldSpec& f : spec->fields) fields += (fields.empty() ? "" : ", ") + f.name;
+      Add(column.where, where + ": provider '" + spec->name + "' has no field '" + column.field +
+                            "' (fields: " + fields + ")");
+      continue;
+    }
+    for (const auto& [name, value] : column.params.values()) {
+      if (!spec->FindParam(name)) {
+        std::vector<std::string> names;
+        for (const ParamSpec& p : spec->params) names.push_back(p.name);
+        std::string message = where + ": unknown parameter '" + name + "' of provider '" + spec->name + "'";
+        auto close = ClosestNames(name, names);
+        if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+        Add(value.where, message);
+      } else if (spec->FindParam(name)->is_column && entity.FindColumn(value.scalar) < 0) {
+        Add(value.where, where + ": parameter '" + name + "' names unknown column '" + value.scalar + "'");
+      }
+    }
+    if (!column.type_given) column.type = NaturalType(*field);
+    groups[{spec->name, column.group}].push_back(&column);
+  }
+  for (auto& [key, columns] : groups) {
+    std::map<std::string, ParamValue> merged;
+    for (DomainColumn* column : columns) {
+      for (const auto& [name, value] : column->params.values()) {
+        auto [it, inserted] = merged.emplace(name, value);
+        if (!inserted && it->second.scalar != value.scalar) {
+          Add(value.where, "parameter '" + name + "' of provider '" + key.first +
+                               "' differs from the one at line " + std::to_string(it->second.where.line) +
+                               "; columns of one provider share parameters (use 'group' to separate them)");
+        }
+      }
+    }
+    const Params params(merged, columns.front()->params.Where(""));
+    for (DomainColumn* column : columns) column->params = params;
+  }
+}
+
+void Resolver::ResolveLinks(const Domain& domain, DomainEntity& entity) {
+  for (DomainColumn& column : entity.columns) {
+    if (column.source != ColumnSource::kOrdinal) continue;
+    int c = entity.FindColumn(column.ordinal_of);
+    const DomainColumn* ref = c < 0 ? nullptr : &entity.columns[c];
+    if (!ref || ref->source != ColumnSource::kReference || !entity.links[ref->link].per_parent) {
+      Add(column.where, "'ordinal' names a column of '" + entity.name +
+                            "' that references a parent with 'per_parent': the ordinal counts its children");
+      continue;
+    }
+    if (!column.type_given) column.type = *ParseSqlType("integer");
+    column.link = ref->link;
+  }
+  for (DomainLink& link : entity.links) {
+    int p = domain.FindEntity(link.parent);
+    if (p < 0) {
+      std::vector<std::string> names;
+      for (const DomainEntity& e : domain.entities) names.push_back(e.name);
+      std::string message = "link from '" + entity.name + "' to unknown entity '" + link.parent + "'";
+      auto close = ClosestNames(link.parent, names);
+      if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+      Add(link.where, message);
+      continue;
+    }
+    const DomainEntity& parent = domain.entities[p];
+    if (link.parent_columns.empty()) link.parent_columns = parent.PrimaryKey();
+    if (link.parent_columns.empty()) {
+      Add(link.where, "'" + parent.name + "' has no primary key; name the referenced columns, e.g. " +
+                          parent.name + "." + parent.columns.front().name);
+      continue;
+    }
+    if (link.parent_columns.size() != link.columns.size()) {
+      Add(link.where, "link from '" + entity.name + "' has " + std::to_string(link.columns.size()) +
+                          " column(s) but references " + std::to_string(link.parent_columns.size()));
+      continue;
+    }
+    for (const std::string& parent_column : link.parent_columns) {
+      if (parent.FindColumn(parent_column) < 0) {
+        Add(link.where, "link references unknown column '" + parent.name + "." + parent_column + "'");
+      }
+    }
+  }
+}
+
+void Resolver::TypeUntypedReferences(Domain& domain) {
+  // An untyped reference takes its parent column's type. That column may be
+  // an untyped reference itself, of an entity further down the file, so
+  // copy until nothing changes: each untyped column copies from exactly one
+  // other, so a chain of n of them settles in n rounds, and a loop made only
+  // of untyped columns keeps the text type they all start with.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (DomainEntity& entity : domain.entities) {
+      for (const DomainLink& link : entity.links) {
+        const int p = domain.FindEntity(link.parent);
+        if (p < 0 || link.parent_columns.size() != link.columns.size()) continue;
+        const DomainEntity& parent = domain.entities[p];
+        for (size_t i = 0; i < link.columns.size(); ++i) {
+          const int pc = parent.FindColumn(link.parent_columns[i]);
+          DomainColumn& child = entity.columns[entity.FindColumn(link.columns[i])];
+          if (pc < 0 || child.type_given || child.type == parent.columns[pc].type) continue;
+          child.type = parent.columns[pc].type;
+          changed = true;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void ResolveDomain(Domain& domain, const ProviderRegistry& registry, std::vector<Diagnostic>& diagnostics) {
+  Resolver(registry, diagnostics).Resolve(domain);
+}
+
+}  // namespace seedforge

@@ -1,0 +1,319 @@
+// Step 3 of ParseDomain (steps.h): checks the rules a resolved domain must
+// keep. Reads the domain and changes nothing; parts that did not resolve
+// were reported by ResolveDomain and are skipped here.
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "domain/derive.h"
+#include "domain/steps.h"
+
+namespace seedforge {
+namespace {
+
+// Which SQL types can hold a provider field's values.
+bool KindFits(ValueKind kind, const SqlType& type) {
+  using F = SqlType::Family;
+  switch (kind) {
+    case ValueKind::kInt: return type.IsInteger() || type.family == F::kNumeric ||
+                                 type.family == F::kReal || type.family == F::kDouble || type.IsText();
+    case ValueKind::kDecimal:
+      return type.family == F::kNumeric || type.family == F::kReal || type.family == F::kDouble ||
+             type.IsText();
+    case ValueKind::kFloat: return type.family == F::kReal || type.family == F::kDouble ||
+                                   type.family == F::kNumeric;
+    case ValueKind::kText: return type.IsText() || type.TakesText();
+    case ValueKind::kBool: return type.family == F::kBoolean;
+    case ValueKind::kDate: return type.family == F::kDate || type.family == F::kTimestamp ||
+                                  type.family == F::kTimestampTz || type.IsText();
+    case ValueKind::kTimestamp:
+      return type.family == F::kTimestamp || type.family == F::kTimestampTz || type.IsText();
+    case ValueKind::kUuid: return type.family == F::kUuid || type.IsText();
+  }
+  return false;
+}
+
+class Validator {
+ public:
+  Validator(const ProviderRegistry& registry, std::vector<Diagnostic>& diagnostics)
+      : registry_(registry), diagnostics_(diagnostics) {}
+
+  void Validate(const Domain& domain) {
+    for (const DomainEntity& entity : domain.entities) ValidateProviders(entity);
+    for (const DomainEntity& entity : domain.entities) ValidateLinks(domain, entity);
+    for (const DomainEntity& entity : domain.entities) ValidateColumnOrder(entity);
+    ValidateCycles(domain);
+  }
+
+ private:
+  void Add(const SourceLocation& where, std::string message) {
+    diagnostics_.push_back({where, std::move(message)});
+  }
+
+  void ValidateProviders(const DomainEntity& entity);
+  void ValidateLinks(const Domain& domain, const DomainEntity& entity);
+  void ValidateColumnOrder(const DomainEntity& entity);
+  void ValidateCycles(const Domain& domain);
+
+  const ProviderRegistry& registry_;
+  std::vector<Diagnostic>& diagnostics_;
+};
+
+void Validator::ValidateProviders(const DomainEntity& entity) {
+  // Columns sharing a provider instance, which is made once per group.
+  std::map<std::pair<std::string, std::string>, std::vector<const DomainColumn*>> groups;
+  for (const DomainColumn& column : entity.columns) {
+    const std::string where = "column '" + entity.name + "." + column.name + "'";
+    if (column.source == ColumnSource::kDerived) {
+      if (!column.type.IsText()) Add(column.where, where + ": derived values are text; use a text type");
+      std::string error;
+      for (const std::string& ref : DeriveTemplate::References(column.derive, &error)) {
+        if (entity.FindColumn(ref) < 0) {
+          Add(column.where, where + ": derive names unknown column '" + ref + "'");
+        }
+      }
+      if (!error.empty()) Add(column.where, where + ": " + error);
+      if (column.unique) Add(column.where, where + ": a derived column cannot be unique by construction");
+      continue;
+    }
+    if (column.source != ColumnSource::kProvider) continue;
+    const ProviderSpec* spec = registry_.Find(column.provider);
+    const FieldSpec* field = spec ? spec->FindField(column.field) : nullptr;
+    if (!field) continue;  // reported by ResolveDomain
+    if (!KindFits(field->kind, column.type)) {
+      Add(column.where, where + ": provider '" + spec->name + "." + field->name + "' makes " +
+                            std::string(ValueKindName(field->kind)) + " values, which a " +
+                            column.type.ToSql() + " column cannot hold");
+    } else if (column.type.length > 0 && field->max_length > column.type.length) {
+      Add(column.where, where + ": provider '" + spec->name + "." + field->name +
+                            "' makes values up to " + std::to_string(field->max_length) +
+                            " characters, longer than " + column.type.ToSql());
+    }
+    groups[{spec->name, column.group}].push_back(&column);
+  }
+  for (const auto& [key, columns] : groups) {
+    std::set<std::string> fields;
+    for (const DomainColumn* column : columns) {
+      if (!fields.insert(column->field).second) {
+        Add(column->where, "column '" + entity.name + "." + column->name + "': field '" +
+                               column->field + "' of provider '" + key.first +
+                               "' is already used in this entity; set 'group' to get an independent one");
+      }
+    }
+    const ProviderSpec* spec = registry_.Find(key.first);
+    try {
+      // Parameters are checked against today's date; a run with --as-of
+      // makes its providers again with its own date (Generator).
+      ProviderContext ctx;
+      ctx.today = std::chrono::duration_cast<std::chrono::hours>(
+                      std::chrono::system_clock::now().time_since_epoch()).count() / 24;
+      // ResolveDomain gave every column of the group the same parameters.
+      std::unique_ptr<Provider> provider = spec->make(columns.front()->params, ctx);
+      for (const DomainColumn* column : columns) {
+        // Lengths are checked in characters; values are ASCII or UTF-8
+        // where a byte count over-estimates, which errs on the safe side.
+        size_t longest = provider->MaxLength(spec->FieldIndex(column->field));
+        if (longest > 0 && column->type.length > 0 && longest > static_cast<size_t>(column->type.length)) {
+          Add(column->where, "column '" + entity.name + "." + column->name + "': provider '" + spec->name +
+                                 "." + column->field + "' makes values up to " + std::to_string(longest) +
+                                 " characters, longer than " + column->type.ToSql());
+        }
+        if (!(column->unique || column->primary_key)) continue;
+        if (!provider->UniqueSpace(spec->FieldIndex(column->field))) {
+          Add(column->where, "column '" + entity.name + "." + column->name + "' is unique, but provider '" +
+                                 spec->name + "." + column->field + "' cannot make distinct values");
+        }
+      }
+    } catch (const InputError& e) {
+      for (Diagnostic d : e.diagnostics()) {
+        d.message = "provider '" + spec->name + "': " + d.message;
+        diagnostics_.push_back(std::move(d));
+      }
+    }
+  }
+}
+
+void Validator::ValidateLinks(const Domain& domain, const DomainEntity& entity) {
+  for (const DomainColumn& column : entity.columns) {
+    // An ordinal that did not resolve has no link (ResolveDomain reported it).
+    if (column.source == ColumnSource::kOrdinal && column.link >= 0 && column.type_given &&
+        !column.type.IsInteger()) {
+      Add(column.where, "an ordinal column must have an integer type");
+    }
+  }
+  int counting = 0;
+  for (const DomainLink& link : entity.links) {
+    // Links that did not resolve were reported by ResolveDomain.
+    const int p = domain.FindEntity(link.parent);
+    if (p < 0 || link.parent_columns.empty() || link.parent_columns.size() != link.columns.size()) continue;
+    const DomainEntity& parent = domain.entities[p];
+    bool key_ok = true;
+    for (size_t i = 0; i < link.parent_columns.size(); ++i) {
+      int pc = parent.FindColumn(link.parent_columns[i]);
+      if (pc < 0) {
+        key_ok = false;
+        continue;
+      }
+      const DomainColumn& target = parent.columns[pc];
+      const DomainColumn& child = entity.columns[entity.FindColumn(link.columns[i])];
+      if (target.hidden || child.hidden) {
+        Add(link.where, "link from '" + entity.name + "' uses hidden column '" +
+                            (target.hidden ? parent.name + "." + target.name : entity.name + "." + child.name) +
+                            "'; hidden columns are not in the database, so no key can use them");
+      }
+      if (child.type.IsInteger() != target.type.IsInteger() || child.type.IsText() != target.type.IsText()) {
+        Add(link.where, "column '" + entity.name + "." + child.name + "' (" + child.type.ToSql() +
+                            ") cannot reference '" + parent.name + "." + target.name + "' (" +
+                            target.type.ToSql() + ")");
+      }
+    }
+    if (key_ok) {
+      bool single_unique = link.parent_columns.size() == 1 &&
+                           (parent.columns[parent.FindColumn(link.parent_columns[0])].unique);
+      if (link.parent_columns != parent.PrimaryKey() && !single_unique) {
+        Add(link.where, "a link must reference the primary key or a unique column of '" + parent.name + "'");
+      }
+    }
+    if (link.per_parent) {
+      if (link.parent == entity.name) {
+        Add(link.where, "a self-reference cannot have 'per_parent'");
+      } else if (++counting > 1) {
+        Add(link.where, "'" + entity.name + "' has more than one link with 'per_parent'; "
+                        "only one link can decide how many rows it has");
+      }
+    }
+    if (link.parent == entity.name) {
+      for (const std::string& c : link.columns) {
+        if (entity.columns[entity.FindColumn(c)].not_null) {
+          Add(link.where, "self-reference '" + entity.name + "." + c +
+                              "' must be nullable: the first row has no earlier row to point to");
+        }
+      }
+    }
+  }
+}
+
+void Validator::ValidateColumnOrder(const DomainEntity& entity) {
+  // Columns may read other columns of the row (provider inputs, derive);
+  // those reads must not form a cycle.
+  const size_t n = entity.columns.size();
+  std::vector<std::vector<int>> reads(n);
+  std::map<std::pair<std::string, std::string>, std::vector<int>> groups;
+  for (size_t i = 0; i < n; ++i) {
+    const DomainColumn& c = entity.columns[i];
+    if (c.source == ColumnSource::kDerived) {
+      std::string error;
+      for (const std::string& ref : DeriveTemplate::References(c.derive, &error)) {
+        int r = entity.FindColumn(ref);
+        if (r >= 0) reads[i].push_back(r);
+      }
+    } else if (c.source == ColumnSource::kProvider) {
+      const ProviderSpec* spec = registry_.Find(c.provider);
+      if (!spec) continue;  // reported by ResolveDomain
+      for (const auto& [name, value] : c.params.values()) {
+        const ParamSpec* p = spec->FindParam(name);
+        int r = entity.FindColumn(value.scalar);
+        if (p && p->is_column && r >= 0) reads[i].push_back(r);
+      }
+      groups[{c.provider, c.group}].push_back(static_cast<int>(i));
+    }
+  }
+  // Columns of one provider instance are filled together: each reads what
+  // any of them reads.
+  for (auto& [key, members] : groups) {
+    std::vector<int> all;
+    for (int m : members) all.insert(all.end(), reads[m].begin(), reads[m].end());
+    for (int m : members) reads[m] = all;
+  }
+  std::vector<int> state(n, 0);  // 0 new, 1 on stack, 2 done
+  std::function<bool(int, std::vector<int>&)> visit = [&](int i, std::vector<int>& path) {
+    if (state[i] == 2) return false;
+    if (state[i] == 1) {
+      path.push_back(i);
+      return true;
+    }
+    state[i] = 1;
+    path.push_back(i);
+    for (int r : reads[i]) {
+      if (visit(r, path)) return true;
+    }
+    path.pop_back();
+    state[i] = 2;
+    return false;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    std::vector<int> path;
+    if (visit(static_cast<int>(i), path)) {
+      std::string chain;
+      size_t start = std::find(path.begin(), path.end(), path.back()) - path.begin();
+      for (size_t k = start; k < path.size(); ++k) {
+        chain += (chain.empty() ? "" : " -> ") + entity.columns[path[k]].name;
+      }
+      Add(entity.columns[path[start]].where, "columns of '" + entity.name + "' read each other in a cycle: " + chain);
+      return;
+    }
+  }
+}
+
+void Validator::ValidateCycles(const Domain& domain) {
+  // A cycle of NOT NULL links can never be loaded: every row would need its
+  // parent to exist first. A nullable link breaks the cycle.
+  const size_t n = domain.entities.size();
+  struct Edge { int to; const DomainLink* link; };
+  std::vector<std::vector<Edge>> strict(n), counting(n);
+  for (size_t i = 0; i < n; ++i) {
+    const DomainEntity& e = domain.entities[i];
+    for (const DomainLink& link : e.links) {
+      int p = domain.FindEntity(link.parent);
+      if (p < 0 || p == static_cast<int>(i)) continue;
+      bool not_null = true;
+      for (const std::string& c : link.columns) not_null = not_null && e.columns[e.FindColumn(c)].not_null;
+      if (not_null) strict[i].push_back({p, &link});
+      if (link.per_parent) counting[i].push_back({p, &link});
+    }
+  }
+  auto find_cycle = [&](const std::vector<std::vector<Edge>>& graph, const std::string& what) {
+    std::vector<int> state(n, 0);
+    std::vector<int> path;
+    std::function<bool(int)> visit = [&](int i) {
+      if (state[i] == 1) {
+        path.push_back(i);
+        return true;
+      }
+      if (state[i] == 2) return false;
+      state[i] = 1;
+      path.push_back(i);
+      for (const Edge& edge : graph[i]) {
+        if (visit(edge.to)) return true;
+      }
+      path.pop_back();
+      state[i] = 2;
+      return false;
+    };
+    for (size_t i = 0; i < n; ++i) {
+      path.clear();
+      if (!visit(static_cast<int>(i))) continue;
+      size_t start = std::find(path.begin(), path.end(), path.back()) - path.begin();
+      std::string chain;
+      for (size_t k = start; k < path.size(); ++k) chain += (chain.empty() ? "" : " -> ") + domain.entities[path[k]].name;
+      const DomainLink* first = nullptr;
+      for (const Edge& edge : graph[path[start]]) {
+        if (edge.to == path[start + 1]) first = edge.link;
+      }
+      Add(first ? first->where : domain.entities[path[start]].where, what + chain);
+      return;
+    }
+  };
+  find_cycle(strict, "cycle of NOT NULL links (make one of them nullable): ");
+  find_cycle(counting, "cycle of 'per_parent' links (row counts would depend on themselves): ");
+}
+
+}  // namespace
+
+void ValidateDomain(const Domain& domain, const ProviderRegistry& registry, std::vector<Diagnostic>& diagnostics) {
+  Validator(registry, diagnostics).Validate(domain);
+}
+
+}  // namespace seedforge
