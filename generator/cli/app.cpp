@@ -1,8 +1,9 @@
 #include "cli/app.h"
 
-#include <algorithm>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <iostream>
-#include <thread>
 
 #include "seedforge/atomic_file.h"
 #include "seedforge/error.h"
@@ -13,8 +14,21 @@ CLI::Option* AddThreadsOption(CLI::App& command, int& threads, const std::string
   return command.add_option("-j,--threads", threads, help)->check(CLI::Range(0, kMaxThreads));
 }
 
-int ThreadsOrCores(int threads) {
-  return threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& description,
+                     const std::vector<std::string>& examples, const std::string& notes) {
+  CLI::App* command = parent.add_subcommand(name, description);
+  std::string footer = "Examples:\n";
+  for (const std::string& example : examples) footer += "  " + example + "\n";
+  command->footer(footer + notes);
+  return command;
+}
+
+bool ShowProgress(bool quiet, bool progress) { return !quiet && (progress || ::isatty(STDERR_FILENO)); }
+
+std::string DatabaseUri(const std::string& db) {
+  if (!db.empty()) return db;
+  const char* env = std::getenv("DATABASE_URL");
+  return env ? env : "";
 }
 
 int RunCli(int argc, char** argv) {

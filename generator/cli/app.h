@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <string>
+#include <vector>
 
 namespace seedforge {
 
@@ -15,11 +16,22 @@ int RunCli(int argc, char** argv);
 // error (exit 2), like a negative one, rather than thousands of threads.
 constexpr int kMaxThreads = 1024;
 
-// Adds -j,--threads to a command: 0 (the default) means all cores.
+// Adds -j,--threads to a command: 0 (the default) means all cores
+// (ThreadsOrCores, worker_threads.h).
 CLI::Option* AddThreadsOption(CLI::App& command, int& threads, const std::string& help);
 
-// The --threads value to use: `threads`, or the number of cores when it is 0.
-int ThreadsOrCores(int threads);
+// Adds the subcommand `name`, whose --help ends with "Examples:", one
+// command line of `examples` per line, then `notes`.
+CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& description,
+                     const std::vector<std::string>& examples, const std::string& notes);
+
+// Whether a command shows progress on stderr: never with --quiet, always
+// with --progress, otherwise when stderr is a terminal.
+bool ShowProgress(bool quiet, bool progress);
+
+// The --db value, or $DATABASE_URL when none was given (libpq then falls
+// back to its PG* variables).
+std::string DatabaseUri(const std::string& db);
 
 // Each subcommand file provides one Setup function; main wires them up.
 void SetupGenerateCommand(CLI::App& app);  // generate and validate

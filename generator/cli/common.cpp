@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "seedforge/error.h"
+#include "seedforge/learn_driver.h"
 #include "seedforge/model_cache.h"
 #include "seedforge/params.h"
 #include "seedforge/synthesizer.h"
@@ -26,7 +27,7 @@ ModelLoadOptions MakeModelLoadOptions(const RunArgs& args, const ModelMessages& 
       if (p.epochs == 0) return;
       const double per_epoch = p.epoch > 0 ? p.seconds / p.epoch : 0;
       std::fprintf(stderr, "\r\033[K%s: %s epoch %d/%d, ETA %s", ref.path.c_str(), ref.synthesizer.c_str(), p.epoch,
-                   p.epochs, Duration(per_epoch * (p.epochs - p.epoch)).c_str());
+                   p.epochs, FormatDuration(per_epoch * (p.epochs - p.epoch)).c_str());
       std::fflush(stderr);
     };
     load.loaded = [](const ModelRef& ref, const ModelLoadInfo& info) {
@@ -91,19 +92,6 @@ GenerateOptions MakeGenerateOptions(const RunArgs& args, const Domain& domain, c
   (void)domain;
   options.model_loader = MakeModelLoader(MakeModelLoadOptions(args, messages));  // domains' learned columns
   return options;
-}
-
-std::string Duration(double seconds) {
-  char text[32];
-  if (seconds < 60) {
-    std::snprintf(text, sizeof(text), "%.0fs", seconds);
-  } else if (seconds < 3600) {
-    std::snprintf(text, sizeof(text), "%dm%02ds", static_cast<int>(seconds) / 60, static_cast<int>(seconds) % 60);
-  } else {
-    std::snprintf(text, sizeof(text), "%dh%02dm", static_cast<int>(seconds) / 3600,
-                  static_cast<int>(seconds) % 3600 / 60);
-  }
-  return text;
 }
 
 std::string FormatDate(int64_t days) {

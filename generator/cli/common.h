@@ -39,8 +39,6 @@ struct ModelMessages {
 GenerateOptions MakeGenerateOptions(const RunArgs& args, const Domain& domain, const ModelMessages& messages = {});
 
 std::string FormatDate(int64_t days);
-// "42s", "3m05s", "2h10m": a duration for progress lines.
-std::string Duration(double seconds);
 
 // A row count given to `option` (digits, at most kMaxRows); throws
 // UsageError naming the option otherwise. Options take counts as text so

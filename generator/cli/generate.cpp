@@ -1,7 +1,5 @@
 // seedforge generate: rows of a domain into files.
 // seedforge validate: check a domain file and print its plan.
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -14,6 +12,7 @@
 #include "seedforge/error.h"
 #include "seedforge/generator.h"
 #include "seedforge/output.h"
+#include "seedforge/worker_threads.h"
 
 namespace seedforge {
 
@@ -32,7 +31,7 @@ struct GenerateArgs {
 void RunGenerate(const GenerateArgs& args) {
   auto format = ParseFormat(args.format);
   Domain domain = LoadDomain(args.run.domain, BuiltinRegistry());
-  const bool show = !args.quiet && (args.progress || ::isatty(STDERR_FILENO));
+  const bool show = ShowProgress(args.quiet, args.progress);
   GenerateOptions options = MakeGenerateOptions(args.run, domain, {.progress = show, .warnings = !args.quiet});
   Generator generator(domain, BuiltinRegistry(), options);
 
@@ -58,7 +57,7 @@ void RunGenerate(const GenerateArgs& args) {
 
 void RunValidate(const RunArgs& args) {
   Domain domain = LoadDomain(args.domain, BuiltinRegistry());
-  GenerateOptions options = MakeGenerateOptions(args, domain, {.progress = ::isatty(STDERR_FILENO) != 0});
+  GenerateOptions options = MakeGenerateOptions(args, domain, {.progress = ShowProgress(/*quiet=*/false, /*progress=*/false)});
   Generator generator(domain, BuiltinRegistry(), options);
   std::cout << domain.file << ": ok — domain '" << domain.name << "'\n";
   for (int e : generator.order()) {
@@ -73,13 +72,11 @@ void RunValidate(const RunArgs& args) {
 
 void SetupGenerateCommand(CLI::App& app) {
   auto args = std::make_shared<GenerateArgs>();
-  CLI::App* sub = app.add_subcommand("generate", "Generate linked rows of a domain into files");
-  sub->footer(
-      "Examples:\n"
-      "  seedforge generate --domain banking --out out\n"
-      "  seedforge generate --domain employee --rows employees=100000 --seed 7 --format csv\n"
-      "  seedforge generate --domain ./my_domain.yaml --format sql --out seed   # seed/<domain>.sql\n"
-      "Formats: csv, jsonl, json (a file per entity); sql, copy, ddl (one script for psql).");
+  CLI::App* sub = AddCommand(app, "generate", "Generate linked rows of a domain into files",
+                             {"seedforge generate --domain banking --out out",
+                              "seedforge generate --domain employee --rows employees=100000 --seed 7 --format csv",
+                              "seedforge generate --domain ./my_domain.yaml --format sql --out seed   # seed/<domain>.sql"},
+                             "Formats: csv, jsonl, json (a file per entity); sql, copy, ddl (one script for psql).");
   AddRunOptions(*sub, args->run);
   sub->add_option("-f,--format", args->format, "Output format: csv|jsonl|json|sql|copy|ddl")
       ->check(CLI::IsMember(FormatNames()))

@@ -1,6 +1,5 @@
 // seedforge introspect: an existing PostgreSQL schema as a domain file.
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -24,10 +23,7 @@ struct IntrospectArgs {
 
 void RunIntrospect(const IntrospectArgs& args) {
   IntrospectOptions options;
-  options.uri = args.db;
-  if (options.uri.empty()) {
-    if (const char* env = std::getenv("DATABASE_URL")) options.uri = env;
-  }
+  options.uri = DatabaseUri(args.db);
   options.schema = args.schema;
   options.rows = args.rows;
   std::string text = IntrospectDomain(options, BuiltinRegistry());
@@ -49,13 +45,11 @@ void RunIntrospect(const IntrospectArgs& args) {
 
 void SetupIntrospectCommand(CLI::App& app) {
   auto args = std::make_shared<IntrospectArgs>();
-  CLI::App* sub = app.add_subcommand("introspect", "Write a domain file from an existing PostgreSQL schema");
-  sub->footer(
-      "Example:\n"
-      "  seedforge introspect --db postgresql://localhost/app --out app.yaml\n"
-      "  seedforge load --domain app.yaml --db postgresql://localhost/app_test\n"
-      "Reads tables, types, keys, foreign keys, NOT NULL, defaults, enums and simple CHECKs;\n"
-      "providers are chosen from column names and types. Only catalogs are read.");
+  CLI::App* sub = AddCommand(app, "introspect", "Write a domain file from an existing PostgreSQL schema",
+                             {"seedforge introspect --db postgresql://localhost/app --out app.yaml",
+                              "seedforge load --domain app.yaml --db postgresql://localhost/app_test"},
+                             "Reads tables, types, keys, foreign keys, NOT NULL, defaults, enums and simple CHECKs;\n"
+                             "providers are chosen from column names and types. Only catalogs are read.");
   sub->add_option("--db", args->db, "libpq URI or connection string (default: $DATABASE_URL, then PG* variables)");
   sub->add_option("--schema", args->schema, "Schema to read")->default_str("public");
   sub->add_option("-o,--out", args->out, "Domain file to write (default: standard output)");

@@ -2,32 +2,20 @@
 // save it as a model file.
 // seedforge sample: rows from a model file, under fixed values (--where) and
 // constraints, into a CSV, JSON Lines or JSON file.
-#include <unistd.h>
-
-#include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
-#include <filesystem>
-#include <iostream>
 #include <memory>
-#include <mutex>
 
 #include "cli/app.h"
 #include "cli/common.h"
-#include "seedforge/atomic_file.h"
-#include "seedforge/domain.h"
 #include "seedforge/error.h"
+#include "seedforge/learn_driver.h"
 #include "seedforge/output.h"
-#include "seedforge/random.h"
 #include "seedforge/synthesizer.h"
-#include "seedforge/worker_threads.h"
 
 namespace seedforge {
 
 namespace {
-
-constexpr size_t kSampleBatch = 8192;  // rows per encoded batch of `sample`
 
 struct LearnArgs {
   std::string from;
@@ -78,58 +66,41 @@ void RunLearn(const LearnArgs& args) {
   fit.threads = args.threads;
   for (const std::string& text : args.constraints) fit.constraints.push_back(Constraint::Parse(text));
   std::unique_ptr<Synthesizer> model = MakeSynthesizer(args.model);
-
-  auto start = std::chrono::steady_clock::now();
-  DataTable table = ReadCsvTable(args.from, read);
-  const double read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-  const bool show = !args.quiet && (args.progress || ::isatty(STDERR_FILENO));
-  int epochs_done = 0;
-  double epoch_seconds = 0;
-  fit.progress = [&](const FitProgress& p) {
-    epochs_done = p.epoch;
-    epoch_seconds = p.epoch > 0 ? p.seconds / p.epoch : 0;
-    if (!show || p.epochs == 0) return;
-    std::string line = "\r\033[K" + args.model + ": epoch " + std::to_string(p.epoch) + "/" +
-                       std::to_string(p.epochs);
-    for (const auto& [name, value] : p.losses) {
-      char text[48];
-      std::snprintf(text, sizeof(text), "  loss %s %.4f", name.c_str(), value);
-      line += text;
-    }
-    char text[96];
-    std::snprintf(text, sizeof(text), "  %.2f s/epoch  ETA %s", epoch_seconds,
-                  Duration(epoch_seconds * (p.epochs - p.epoch)).c_str());
-    line += text;
-    std::fputs(line.c_str(), stderr);
-    std::fflush(stderr);
-  };
-  const auto fit_start = std::chrono::steady_clock::now();
-  model->Fit(table, fit);
-  const double fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - fit_start).count();
-  if (show) std::fputs("\r\033[K", stderr);
-  SaveSynthesizer(*model, args.out);
-  if (args.quiet) return;
-  std::string skipped;
-  for (size_t c = 0; c < table.names.size(); ++c) {
-    if (table.types[c] == DataType::kId) skipped += (skipped.empty() ? "" : ", ") + table.names[c];
+  const bool show = ShowProgress(args.quiet, args.progress);
+  if (show) {
+    fit.progress = [&](const FitProgress& p) {
+      if (p.epochs == 0) return;
+      std::fputs(("\r\033[K" + FitProgressText(args.model, p)).c_str(), stderr);
+      std::fflush(stderr);
+    };
   }
+  const LearnOutcome outcome = LearnFromCsv(*model, args.from, read, fit, args.out);
+  if (show) std::fputs("\r\033[K", stderr);
+  if (args.quiet) return;
   std::fprintf(stderr, "seedforge: %s learned from %s (%zu rows, %zu columns) in %.2f s", args.model.c_str(),
-               args.from.c_str(), table.rows, model->columns().size(), fit_seconds);
-  if (epochs_done > 0) std::fprintf(stderr, " (%d epochs, %.3f s/epoch)", epochs_done, epoch_seconds);
-  std::fprintf(stderr, "; read %.2f s; model in %s\n", read_seconds, args.out.c_str());
-  std::fputs(model->Summary().c_str(), stderr);
-  if (!skipped.empty()) {
-    std::fprintf(stderr, "  left out (ids or free text; --type COL=TYPE to keep): %s\n", skipped.c_str());
+               args.from.c_str(), outcome.rows, outcome.columns, outcome.fit_seconds);
+  if (outcome.epochs > 0) {
+    std::fprintf(stderr, " (%d epochs, %.3f s/epoch)", outcome.epochs, outcome.seconds_per_epoch);
+  }
+  std::fprintf(stderr, "; read %.2f s; model in %s\n", outcome.read_seconds, args.out.c_str());
+  std::fputs(outcome.summary.c_str(), stderr);
+  if (!outcome.left_out.empty()) {
+    std::string names;
+    for (const std::string& name : outcome.left_out) names += (names.empty() ? "" : ", ") + name;
+    std::fprintf(stderr, "  left out (ids or free text; --type COL=TYPE to keep): %s\n", names.c_str());
   }
 }
 
 void RunSample(const SampleArgs& args) {
-  const uint64_t total_rows = ParseRowsOption("--rows", args.rows);
+  SampleOptions options;
+  options.rows = ParseRowsOption("--rows", args.rows);
   const std::optional<Format> format = ParseFormat(args.format);
   if (!format || (*format != Format::kCsv && *format != Format::kJsonl && *format != Format::kJson)) {
     throw UsageError("--format for sample is csv, jsonl or json, got '" + args.format + "'");
   }
+  options.format = *format;
+  options.seed = args.seed;
+  options.threads = args.threads;
   std::unique_ptr<Synthesizer> model = LoadSynthesizer(args.model);
   SampleSpec spec;
   spec.max_tries = args.max_tries;
@@ -138,128 +109,17 @@ void RunSample(const SampleArgs& args) {
   for (const std::string& text : args.constraints) spec.constraints.push_back(Constraint::Parse(text));
   std::unique_ptr<RowSampler> sampler = model->MakeSampler(spec);
 
-  DomainEntity entity;
-  entity.name = std::filesystem::path(args.out).stem().string();
-  for (const LearnedColumn& c : sampler->columns()) {
-    DomainColumn def;
-    def.name = c.name;
-    entity.columns.push_back(def);
+  const auto start = std::chrono::steady_clock::now();
+  if (args.out == "-") {
+    SampleModel(*sampler, options, [](std::string_view bytes) { std::fwrite(bytes.data(), 1, bytes.size(), stdout); });
+    return;
   }
-  std::unique_ptr<RowEncoder> encoder = MakeRowEncoder(*format, entity);
-  const uint64_t key = DeriveKey(args.seed, "sample", "rows");
-  const int threads = ThreadsOrCores(args.threads);
-
-  auto start = std::chrono::steady_clock::now();
-  const bool to_stdout = args.out == "-";
-  std::unique_ptr<AtomicFile> file;
-  if (!to_stdout) file = std::make_unique<AtomicFile>(args.out);
-  auto write = [&](std::string_view bytes) {
-    if (to_stdout) {
-      std::fwrite(bytes.data(), 1, bytes.size(), stdout);
-    } else {
-      file->Write(bytes);
-    }
-  };
-  write(EntityFilePrefix(*format, entity));
-  // Batches of kSampleBatch rows, sampled and encoded by `threads` workers,
-  // each taking the next batch as soon as it is free (so a worker slowed by
-  // other jobs on the machine holds no one up), and written in row order by
-  // this thread, at most 2 * threads batches in flight. Rows depend only on
-  // (model, key, row), so the bytes are the same for any thread count.
-  const uint64_t batches = (total_rows + kSampleBatch - 1) / kSampleBatch;
-  auto sample_batch = [&](uint64_t k, std::vector<uint64_t>& rows, Batch& batch, std::string& text) {
-    const uint64_t begin = k * kSampleBatch;
-    const size_t count = static_cast<size_t>(std::min<uint64_t>(kSampleBatch, total_rows - begin));
-    rows.resize(count);
-    for (size_t i = 0; i < count; ++i) rows[i] = begin + i;
-    batch.first_row = begin;
-    batch.size = count;
-    sampler->SampleRows(rows, key, batch.columns);
-    text.clear();
-    encoder->Encode(batch, text);
-  };
-  if (threads <= 1 || batches <= 1) {
-    std::vector<uint64_t> rows;
-    Batch batch;
-    std::string text;
-    for (uint64_t k = 0; k < batches; ++k) {
-      sample_batch(k, rows, batch, text);
-      write(text);
-    }
-  } else {
-    const uint64_t window = static_cast<uint64_t>(threads) * 2;
-    std::vector<std::string> slots(window);  // slot k % window: batch k's text
-    std::vector<bool> ready(window, false);
-    std::mutex mutex;
-    std::condition_variable changed;
-    uint64_t next = 0, written = 0;
-    bool failed = false;
-    std::exception_ptr error;
-    auto fail = [&](std::exception_ptr e) {
-      std::lock_guard lock(mutex);
-      failed = true;
-      if (!error) error = e;
-      changed.notify_all();
-    };
-    auto worker = [&] {
-      std::vector<uint64_t> rows;
-      Batch batch;
-      std::string text;
-      while (true) {
-        uint64_t k;
-        {
-          std::unique_lock lock(mutex);
-          changed.wait(lock, [&] { return failed || next >= batches || next < written + window; });
-          if (failed || next >= batches) return;
-          k = next++;
-        }
-        try {
-          sample_batch(k, rows, batch, text);
-        } catch (...) {
-          fail(std::current_exception());
-          return;
-        }
-        std::lock_guard lock(mutex);
-        slots[k % window].swap(text);  // hands over the text, takes back an old buffer
-        ready[k % window] = true;
-        changed.notify_all();
-      }
-    };
-    auto stop = [&] {
-      std::lock_guard lock(mutex);
-      failed = true;
-      changed.notify_all();
-    };
-    // More workers than batches would only wait.
-    WorkerThreads pool(static_cast<int>(std::min<uint64_t>(threads, batches)), [&](int) { worker(); }, stop);
-    std::string text;
-    try {
-      for (uint64_t k = 0; k < batches; ++k) {
-        {
-          std::unique_lock lock(mutex);
-          changed.wait(lock, [&] { return failed || ready[k % window]; });
-          if (failed) break;
-          text.swap(slots[k % window]);
-          ready[k % window] = false;
-        }
-        write(text);
-        std::lock_guard lock(mutex);
-        written = k + 1;
-        changed.notify_all();
-      }
-    } catch (...) {
-      fail(std::current_exception());
-    }
-    pool.Join();
-    if (error) std::rethrow_exception(error);
-  }
-  write(EntityFileSuffix(*format));
-  if (file) file->Commit();
+  SampleModelToFile(*sampler, options, args.out);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!args.quiet && !to_stdout) {
+  if (!args.quiet) {
     std::fprintf(stderr, "seedforge: %llu rows of %s to %s in %.2f s (%.0f rows/s)\n",
-                 static_cast<unsigned long long>(total_rows), args.model.c_str(), args.out.c_str(), seconds,
-                 seconds > 0 ? total_rows / seconds : 0.0);
+                 static_cast<unsigned long long>(options.rows), args.model.c_str(), args.out.c_str(), seconds,
+                 seconds > 0 ? options.rows / seconds : 0.0);
   }
 }
 
@@ -267,13 +127,12 @@ void RunSample(const SampleArgs& args) {
 
 void SetupLearnCommands(CLI::App& app) {
   auto largs = std::make_shared<LearnArgs>();
-  CLI::App* learn = app.add_subcommand("learn", "Fit a synthesizer on a CSV file and save the model");
-  learn->footer(
-      "Examples:\n"
-      "  seedforge learn --from customers.csv --model copula --out customers.model\n"
-      "  seedforge learn --from sales.csv --model ctgan --epochs 100 --threads 8 --out sales.model\n"
-      "  seedforge learn --from accounts.csv --type branch=categorical --constraint 'closed_at >= opened_at' "
-      "--out accounts.model\n"
+  CLI::App* learn = AddCommand(
+      app, "learn", "Fit a synthesizer on a CSV file and save the model",
+      {"seedforge learn --from customers.csv --model copula --out customers.model",
+       "seedforge learn --from sales.csv --model ctgan --epochs 100 --threads 8 --out sales.model",
+       "seedforge learn --from accounts.csv --type branch=categorical --constraint 'closed_at >= opened_at' "
+       "--out accounts.model"},
       "Types are inferred (see docs/synthesizers.md); id-like columns and free text are left out.");
   learn->add_option("--from", largs->from, "CSV file with a header row")->required()->check(CLI::ExistingFile);
   learn->add_option("-m,--model", largs->model, "Synthesizer: copula|ctgan|tvae")
@@ -315,12 +174,11 @@ void SetupLearnCommands(CLI::App& app) {
   learn->callback([largs] { RunLearn(*largs); });
 
   auto sargs = std::make_shared<SampleArgs>();
-  CLI::App* sample = app.add_subcommand("sample", "Sample rows from a model file made by 'learn'");
-  sample->footer(
-      "Examples:\n"
-      "  seedforge sample --model customers.model --rows 100000 --out customers.csv\n"
-      "  seedforge sample --model customers.model --rows 500 --where segment=premium --format jsonl --out vip.jsonl\n"
-      "  seedforge sample --model accounts.model --rows 1000 --constraint 'balance >= 0' --out -\n"
+  CLI::App* sample = AddCommand(
+      app, "sample", "Sample rows from a model file made by 'learn'",
+      {"seedforge sample --model customers.model --rows 100000 --out customers.csv",
+       "seedforge sample --model customers.model --rows 500 --where segment=premium --format jsonl --out vip.jsonl",
+       "seedforge sample --model accounts.model --rows 1000 --constraint 'balance >= 0' --out -"},
       "The same model, seed and row count give the same bytes for any --threads.");
   sample->add_option("-m,--model", sargs->model, "Model file")->required()->check(CLI::ExistingFile);
   sample->add_option("-n,--rows", sargs->rows, "Rows to sample")->default_str("1000");

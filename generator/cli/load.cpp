@@ -1,8 +1,5 @@
 // seedforge load: rows of a domain straight into PostgreSQL.
-#include <unistd.h>
-
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 
 #include "cli/app.h"
@@ -10,6 +7,7 @@
 #include "seedforge/error.h"
 #include "seedforge/load.h"
 #include "seedforge/output.h"
+#include "seedforge/worker_threads.h"
 
 namespace seedforge {
 
@@ -29,14 +27,11 @@ struct LoadArgs {
 
 void RunLoad(const LoadArgs& args) {
   Domain domain = LoadDomain(args.run.domain, BuiltinRegistry());
-  const bool show = !args.quiet && (args.progress || ::isatty(STDERR_FILENO));
+  const bool show = ShowProgress(args.quiet, args.progress);
   GenerateOptions generate = MakeGenerateOptions(args.run, domain, {.progress = show, .warnings = !args.quiet});
   Generator generator(domain, BuiltinRegistry(), generate);
   LoadOptions options;
-  options.uri = args.db;
-  if (options.uri.empty()) {
-    if (const char* env = std::getenv("DATABASE_URL")) options.uri = env;
-  }
+  options.uri = DatabaseUri(args.db);
   options.create_schema = args.create_schema;
   options.existing = args.truncate ? ExistingRows::kTruncate : args.append ? ExistingRows::kAppend : ExistingRows::kRefuse;
   options.threads = ThreadsOrCores(args.threads);
@@ -59,14 +54,12 @@ void RunLoad(const LoadArgs& args) {
 
 void SetupLoadCommand(CLI::App& app) {
   auto args = std::make_shared<LoadArgs>();
-  CLI::App* sub = app.add_subcommand("load", "Generate a domain's rows straight into PostgreSQL, in one transaction");
-  sub->footer(
-      "Examples:\n"
-      "  seedforge load --domain banking --db postgresql://localhost/dev --create-schema\n"
-      "  seedforge load --domain banking --db \"$DATABASE_URL\" --truncate --scale 10\n"
-      "Tables are filled with COPY in foreign-key order; on any error nothing is committed.\n"
-      "Tables that already hold rows are refused unless --truncate or --append is given;\n"
-      "tables outside the domain are never touched.");
+  CLI::App* sub = AddCommand(app, "load", "Generate a domain's rows straight into PostgreSQL, in one transaction",
+                             {"seedforge load --domain banking --db postgresql://localhost/dev --create-schema",
+                              "seedforge load --domain banking --db \"$DATABASE_URL\" --truncate --scale 10"},
+                             "Tables are filled with COPY in foreign-key order; on any error nothing is committed.\n"
+                             "Tables that already hold rows are refused unless --truncate or --append is given;\n"
+                             "tables outside the domain are never touched.");
   AddRunOptions(*sub, args->run);
   sub->add_option("--db", args->db, "libpq URI or connection string (default: $DATABASE_URL, then PG* variables)");
   sub->add_flag("--create-schema", args->create_schema, "Create the domain's tables (and foreign keys after the rows)");

@@ -1,7 +1,5 @@
 // seedforge report: fidelity, ML utility and privacy of synthetic data
 // against the real data, as a terminal summary, JSON, HTML and a model card.
-#include <unistd.h>
-
 #include <iostream>
 #include <memory>
 
@@ -10,6 +8,7 @@
 #include "seedforge/domain.h"
 #include "seedforge/error.h"
 #include "seedforge/registry.h"
+#include "seedforge/worker_threads.h"
 
 namespace seedforge {
 
@@ -41,16 +40,8 @@ std::vector<std::string> SplitList(const std::string& list) {
 
 void RunReport(ReportArgs& args) {
   if (!args.domain.empty()) {
-    // The domain's links, child column = parent column (a composite link
-    // by its first pair of columns: the tables' rows pair up the same way).
-    Domain domain = LoadDomain(args.domain, BuiltinRegistry());
-    for (const DomainEntity& entity : domain.entities) {
-      for (const DomainLink& link : entity.links) {
-        if (link.parent == entity.name) continue;  // a self-reference is not a parent/child table pair
-        args.options.links.push_back(entity.name + "." + link.columns[0] + "=" + link.parent + "." +
-                                     link.parent_columns[0]);
-      }
-    }
+    const std::vector<std::string> links = eval::DomainLinks(LoadDomain(args.domain, BuiltinRegistry()));
+    args.options.links.insert(args.options.links.end(), links.begin(), links.end());
   }
   eval::ReportOptions& options = args.options;
   options.quasi = SplitList(args.quasi);
@@ -61,7 +52,7 @@ void RunReport(ReportArgs& args) {
     if (eq == std::string::npos || eq == 0) throw UsageError("--model-info " + pair + ": expected KEY=VALUE");
     model_info.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
   }
-  bool show = !args.quiet && (args.progress || ::isatty(STDERR_FILENO));
+  const bool show = ShowProgress(args.quiet, args.progress);
   if (show) options.progress = [](const std::string& stage) { std::cerr << "seedforge report: " << stage << "...\n"; };
 
   eval::Report report = eval::BuildReport(options);

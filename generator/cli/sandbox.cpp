@@ -1,8 +1,5 @@
 // seedforge sandbox up|down|status: a throwaway local PostgreSQL server.
-#include <unistd.h>
-
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -23,17 +20,7 @@ struct SandboxArgs {
   bool env = false;
 };
 
-// $XDG_RUNTIME_DIR/seedforge-sandbox, else /tmp/seedforge-sandbox-UID. Under
-// root the server user cannot enter /run/user/0, so always /tmp there.
-fs::path DefaultDir() {
-  const char* runtime = std::getenv("XDG_RUNTIME_DIR");
-  if (::geteuid() != 0 && runtime && *runtime && fs::is_directory(runtime)) {
-    return fs::path(runtime) / "seedforge-sandbox";
-  }
-  return fs::path("/tmp") / ("seedforge-sandbox-" + std::to_string(::geteuid()));
-}
-
-fs::path DirOf(const SandboxArgs& args) { return args.dir.empty() ? DefaultDir() : fs::path(args.dir); }
+fs::path DirOf(const SandboxArgs& args) { return args.dir.empty() ? PgSandbox::DefaultDir() : fs::path(args.dir); }
 
 void PrintUri(const std::string& uri, bool env) {
   if (env) {
@@ -89,16 +76,14 @@ void RunStatus(const SandboxArgs& args) {
 
 void SetupSandboxCommand(CLI::App& app) {
   auto args = std::make_shared<SandboxArgs>();
-  CLI::App* sub = app.add_subcommand("sandbox", "Start, stop or show a throwaway local PostgreSQL server");
-  sub->footer(
-      "Examples:\n"
-      "  eval \"$(seedforge sandbox up --env)\"   # sets DATABASE_URL\n"
-      "  seedforge load --domain banking --db \"$DATABASE_URL\" --create-schema\n"
-      "  seedforge sandbox down\n"
-      "The server listens on 127.0.0.1 only (a free port) and on a unix socket in DIR, trusts the\n"
-      "local user's role without password, and keeps no data worth keeping (fsync is off).\n"
-      "As root it runs as the postgres system user. Default DIR: $XDG_RUNTIME_DIR/seedforge-sandbox,\n"
-      "or /tmp/seedforge-sandbox-UID.");
+  CLI::App* sub = AddCommand(app, "sandbox", "Start, stop or show a throwaway local PostgreSQL server",
+                             {"eval \"$(seedforge sandbox up --env)\"   # sets DATABASE_URL",
+                              "seedforge load --domain banking --db \"$DATABASE_URL\" --create-schema",
+                              "seedforge sandbox down"},
+                             "The server listens on 127.0.0.1 only (a free port) and on a unix socket in DIR, trusts the\n"
+                             "local user's role without password, and keeps no data worth keeping (fsync is off).\n"
+                             "As root it runs as the postgres system user. Default DIR: "
+                             "$XDG_RUNTIME_DIR/seedforge-sandbox,\nor /tmp/seedforge-sandbox-UID.");
   sub->require_subcommand(1);
 
   CLI::App* up = sub->add_subcommand("up", "Start a sandbox server and print its URI");

@@ -3,15 +3,9 @@
 #include <cmath>
 #include <cstdio>
 
-#include "seedforge/output.h"
+#include "seedforge/json_string.h"
 
 namespace seedforge::eval {
-
-std::string JsonQuote(std::string_view s) {
-  std::string out;
-  AppendJsonString(s, out);  // the encoders' escaper: one JSON string rule
-  return out;
-}
 
 void JsonWriter::Newline() {
   out_ += '\n';
@@ -63,7 +57,7 @@ JsonWriter& JsonWriter::EndArray() {
 
 JsonWriter& JsonWriter::Key(std::string_view key) {
   BeforeValue();
-  out_ += JsonQuote(key);
+  AppendJsonString(key, out_);
   out_ += ": ";
   after_key_ = true;
   return *this;
@@ -102,7 +96,7 @@ JsonWriter& JsonWriter::Value(bool v) {
 
 JsonWriter& JsonWriter::Value(std::string_view v) {
   BeforeValue();
-  out_ += JsonQuote(v);
+  AppendJsonString(v, out_);
   return *this;
 }
 

@@ -47,7 +47,4 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-// s as a JSON string literal, quotes included.
-std::string JsonQuote(std::string_view s);
-
 }  // namespace seedforge::eval

@@ -9,8 +9,8 @@
 #include <unordered_set>
 
 #include "eval/metrics.h"
-#include "eval/parallel.h"
 #include "seedforge/error.h"
+#include "seedforge/pipeline.h"
 #include "seedforge/random.h"
 
 namespace seedforge::eval {

@@ -8,7 +8,7 @@
 #include <unordered_map>
 
 #include "eval/metrics.h"
-#include "eval/parallel.h"
+#include "seedforge/pipeline.h"
 
 namespace seedforge::eval {
 

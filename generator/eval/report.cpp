@@ -610,4 +610,15 @@ std::string RenderSummary(const Report& report) {
   return out;
 }
 
+std::vector<std::string> DomainLinks(const Domain& domain) {
+  std::vector<std::string> links;
+  for (const DomainEntity& entity : domain.entities) {
+    for (const DomainLink& link : entity.links) {
+      if (link.parent == entity.name) continue;
+      links.push_back(entity.name + "." + link.columns[0] + "=" + link.parent + "." + link.parent_columns[0]);
+    }
+  }
+  return links;
+}
+
 }  // namespace seedforge::eval

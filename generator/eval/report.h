@@ -23,6 +23,7 @@
 #include "eval/quality.h"
 #include "eval/table.h"
 #include "eval/utility.h"
+#include "seedforge/domain.h"
 
 namespace seedforge::eval {
 
@@ -84,6 +85,11 @@ std::string RenderModelCard(const Report& report, const std::vector<std::pair<st
 // Writes `content` to a temporary file in the target's folder and renames it
 // into place; the temporary file is removed on failure. Throws Error.
 void WriteFileAtomically(const std::string& path, std::string_view content);
+
+// A domain's links as ReportOptions::links, "child.col=parent.col" (a
+// composite link by its first pair of columns: the tables' rows pair up the
+// same way). Self-references relate no two tables and are left out.
+std::vector<std::string> DomainLinks(const Domain& domain);
 
 // --- Wording shared by the renderers ----------------------------------------
 

@@ -47,7 +47,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <thread>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -56,6 +55,7 @@
 #include "learn/neural_train.h"
 #include "seedforge/error.h"
 #include "seedforge/random.h"
+#include "seedforge/worker_threads.h"
 
 namespace seedforge::internal {
 
@@ -598,8 +598,7 @@ CtganNetwork TrainCtgan(const EncodedData& data, const CtganConfig& config, cons
   try {
     const KeepFreedMemory keep_freed_memory;
     torch::manual_seed(options.seed);
-    torch::set_num_threads(options.threads > 0 ? options.threads
-                                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    torch::set_num_threads(ThreadsOrCores(options.threads));
     int expected_offset = 0;
     for (const Span& s : data.spans) {
       if (s.offset != expected_offset) throw Error("ctgan: the encoded spans do not tile the row");

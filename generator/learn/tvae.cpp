@@ -11,10 +11,10 @@
 #include <torch/torch.h>
 
 #include <chrono>
-#include <thread>
 
 #include "learn/neural_train.h"
 #include "seedforge/error.h"
+#include "seedforge/worker_threads.h"
 
 namespace seedforge::internal {
 
@@ -99,8 +99,7 @@ LinearWeights Export(const nn::Linear& linear) {
 TvaeNetwork TrainTvae(const EncodedData& data, const TvaeConfig& config, const TrainOptions& options) {
   try {
     torch::manual_seed(options.seed);
-    torch::set_num_threads(options.threads > 0 ? options.threads
-                                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    torch::set_num_threads(ThreadsOrCores(options.threads));
     torch::Tensor table =
         torch::from_blob(const_cast<float*>(data.data.data()), {data.rows, data.dim}, torch::kFloat32);
     Encoder encoder(CoderOptions(data.dim, config.compress_dims, config.embedding_dim));

@@ -112,7 +112,6 @@ LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& opti
       }
       auto encoder = MakeCopyEncoder({}, nulled);
       const uint64_t rows = generator.entities()[e].rows;
-      uint64_t done = 0;
       {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
@@ -121,11 +120,10 @@ LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& opti
         pqxx::tablewriter writer(tx, table, columns.begin(), columns.end());
 #pragma GCC diagnostic pop
         std::string chunk;
-        StreamEntity(generator, e, *encoder, options.threads, 8000, [&](std::string_view text) {
+        StreamEntity(generator, e, *encoder, options.threads, [&](std::string_view text, uint64_t done) {
           // write_raw_line appends the final newline itself.
           chunk.assign(text.substr(0, text.empty() ? 0 : text.size() - 1));
           if (!chunk.empty() || !text.empty()) writer.write_raw_line(chunk);
-          done = std::min<uint64_t>(rows, done + 8000);
           if (options.progress) options.progress(e, done);
         });
         writer.complete();
@@ -166,7 +164,7 @@ LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& opti
 #pragma GCC diagnostic pop
         auto encoder = MakeCopyEncoder(columns, {});
         std::string chunk;
-        StreamEntity(generator, e, *encoder, options.threads, 8000, [&](std::string_view text) {
+        StreamEntity(generator, e, *encoder, options.threads, [&](std::string_view text, uint64_t) {
           chunk.assign(text.substr(0, text.empty() ? 0 : text.size() - 1));
           writer.write_raw_line(chunk);
         });

@@ -536,6 +536,14 @@ PgSandbox PgSandbox::Attach(const fs::path& dir_arg) {
   return sandbox;
 }
 
+fs::path PgSandbox::DefaultDir() {
+  const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+  if (::geteuid() != 0 && runtime && *runtime && fs::is_directory(runtime)) {
+    return fs::path(runtime) / "seedforge-sandbox";
+  }
+  return fs::path("/tmp") / ("seedforge-sandbox-" + std::to_string(::geteuid()));
+}
+
 SandboxStatus PgSandbox::Status(const fs::path& dir_arg) {
   const fs::path dir = fs::absolute(dir_arg).lexically_normal();
   SandboxStatus status;

@@ -72,6 +72,11 @@ class PgSandbox {
   // missing or stopped sandbox (exists / running are false).
   static SandboxStatus Status(const std::filesystem::path& dir);
 
+  // Where `seedforge sandbox` keeps its sandbox unless told otherwise:
+  // $XDG_RUNTIME_DIR/seedforge-sandbox, else /tmp/seedforge-sandbox-UID.
+  // Under root the server user cannot enter /run/user/0, so always /tmp there.
+  static std::filesystem::path DefaultDir();
+
   PgSandbox(PgSandbox&& other) noexcept;
   PgSandbox& operator=(PgSandbox&& other) noexcept;
   PgSandbox(const PgSandbox&) = delete;

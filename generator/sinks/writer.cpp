@@ -1,115 +1,31 @@
 // Streams a run's rows into files: batches generated and encoded on worker
 // threads, written in row order by the calling thread, with a bounded number
 // of batches in flight (memory does not grow with the row count).
-#include <algorithm>
 #include <charconv>
-#include <condition_variable>
-#include <exception>
 #include <fstream>
-#include <mutex>
 #include <set>
-#include <sstream>
 
 #include "seedforge/atomic_file.h"
 #include "seedforge/error.h"
 #include "seedforge/output.h"
+#include "seedforge/pipeline.h"
 #include "seedforge/render.h"
-#include "seedforge/worker_threads.h"
 
 namespace seedforge {
 
 void StreamEntity(const Generator& generator, int entity, const RowEncoder& encoder, int threads,
-                  size_t batch_size, const std::function<void(std::string_view)>& write) {
-  const uint64_t rows = generator.entities()[entity].rows;
-  const uint64_t batches = (rows + batch_size - 1) / batch_size;
-  auto batch_range = [&](uint64_t k) {
-    uint64_t first = k * batch_size;
-    return std::make_pair(first, static_cast<size_t>(std::min<uint64_t>(batch_size, rows - first)));
-  };
-  if (threads <= 1 || batches <= 1) {
-    Batch batch;
-    generator.InitBatch(entity, batch);
-    std::string text;
-    for (uint64_t k = 0; k < batches; ++k) {
-      auto [first, count] = batch_range(k);
-      generator.Generate(entity, first, count, batch);
-      text.clear();
-      encoder.Encode(batch, text);
-      write(text);
-    }
-    return;
-  }
-
-  // Slot k % window holds batch k's text between its worker and the writer.
-  const uint64_t window = static_cast<uint64_t>(threads) * 2;
-  std::vector<std::string> slots(window);
-  std::vector<bool> ready(window, false);
-  std::mutex mutex;
-  std::condition_variable changed;
-  uint64_t next = 0, written = 0;
-  bool failed = false;
-  std::exception_ptr error;
-
-  auto worker = [&] {
-    Batch batch;
-    generator.InitBatch(entity, batch);
-    std::string text;
-    while (true) {
-      uint64_t k;
-      {
-        std::unique_lock lock(mutex);
-        changed.wait(lock, [&] { return failed || next >= batches || next < written + window; });
-        if (failed || next >= batches) return;
-        k = next++;
-      }
-      try {
-        auto [first, count] = batch_range(k);
-        generator.Generate(entity, first, count, batch);
-        text.clear();
-        encoder.Encode(batch, text);
-      } catch (...) {
-        std::lock_guard lock(mutex);
-        failed = true;
-        if (!error) error = std::current_exception();
-        changed.notify_all();
-        return;
-      }
-      std::lock_guard lock(mutex);
-      slots[k % window].swap(text);  // hands over the text, takes back an old buffer
-      ready[k % window] = true;
-      changed.notify_all();
-    }
-  };
-  auto stop = [&] {
-    std::lock_guard lock(mutex);
-    failed = true;
-    changed.notify_all();
-  };
-  // More workers than batches would only wait.
-  WorkerThreads pool(static_cast<int>(std::min<uint64_t>(threads, batches)), [&](int) { worker(); }, stop);
-  std::string text;
-  try {
-    for (uint64_t k = 0; k < batches; ++k) {
-      {
-        std::unique_lock lock(mutex);
-        changed.wait(lock, [&] { return failed || ready[k % window]; });
-        if (failed) break;
-        text.swap(slots[k % window]);
-        ready[k % window] = false;
-      }
-      write(text);
-      std::lock_guard lock(mutex);
-      written = k + 1;
-      changed.notify_all();
-    }
-  } catch (...) {
-    std::lock_guard lock(mutex);
-    failed = true;
-    if (!error) error = std::current_exception();
-    changed.notify_all();
-  }
-  pool.Join();
-  if (error) std::rethrow_exception(error);
+                  const std::function<void(std::string_view text, uint64_t rows_done)>& write) {
+  StreamBatches(
+      generator.entities()[entity].rows, threads,
+      [&] {
+        Batch batch;
+        generator.InitBatch(entity, batch);
+        return [&, batch = std::move(batch)](uint64_t first_row, size_t count, std::string& text) mutable {
+          generator.Generate(entity, first_row, count, batch);
+          encoder.Encode(batch, text);
+        };
+      },
+      write);
 }
 
 namespace {
@@ -158,13 +74,10 @@ void WriteScript(const Generator& generator, const WriteOptions& options, const 
     }
     file.Write(std::string_view(rendered).substr(pos, mark - pos));
     auto encoder = MakeRowEncoder(options.format, generator.domain().entities[entity]);
-    uint64_t done = 0;
-    StreamEntity(generator, entity, *encoder, options.threads, options.batch_size,
-                 [&](std::string_view text) {
-                   file.Write(text);
-                   done += std::min<uint64_t>(options.batch_size, generator.entities()[entity].rows - done);
-                   if (options.progress) options.progress(entity, done);
-                 });
+    StreamEntity(generator, entity, *encoder, options.threads, [&](std::string_view text, uint64_t done) {
+      file.Write(text);
+      if (options.progress) options.progress(entity, done);
+    });
     *rows_written += generator.entities()[entity].rows;
     pos = end + 1;
   }
@@ -213,12 +126,10 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
         const DomainEntity& def = domain.entities[entity];
         auto encoder = MakeRowEncoder(options.format, def);
         file.Write(EntityFilePrefix(options.format, def));
-        uint64_t done = 0;
-        StreamEntity(generator, entity, *encoder, options.threads, options.batch_size,
+        StreamEntity(generator, entity, *encoder, options.threads,
                      // entity = entity: clang 14 cannot capture a structured binding.
-                     [&, entity = entity](std::string_view text) {
+                     [&, entity = entity](std::string_view text, uint64_t done) {
                        file.Write(text);
-                       done += std::min<uint64_t>(options.batch_size, generator.entities()[entity].rows - done);
                        if (options.progress) options.progress(entity, done);
                      });
         file.Write(EntityFileSuffix(options.format));

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "seedforge/output.h"
+#include "seedforge/json_string.h"
 #include "seedforge/tables.h"
 
 namespace seedforge {

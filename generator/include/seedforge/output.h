@@ -49,16 +49,17 @@ std::unique_ptr<RowEncoder> MakeCopyEncoder(std::vector<int> columns, std::vecto
 std::string EntityFilePrefix(Format format, const DomainEntity& entity);
 std::string EntityFileSuffix(Format format);
 
-// Generates every row of `entity` in batches on `threads` threads and passes
-// the encoded text to `write` in row order, whatever the thread count.
+// Generates every row of `entity` in batches of kBatchRows on `threads`
+// threads (StreamBatches, pipeline.h) and passes each batch's encoded text,
+// with the entity's rows done so far, to `write` in row order, whatever the
+// thread count.
 void StreamEntity(const Generator& generator, int entity, const RowEncoder& encoder, int threads,
-                  size_t batch_size, const std::function<void(std::string_view)>& write);
+                  const std::function<void(std::string_view text, uint64_t rows_done)>& write);
 
 struct WriteOptions {
   Format format = Format::kCsv;
   std::filesystem::path out_dir = "out";
   int threads = 1;
-  size_t batch_size = 8000;  // a multiple of the INSERT statement size (500)
   std::filesystem::path templates_dir;  // overrides of templates/, optional
   std::string as_of;                    // for script headers
   // Called after each batch with (entity, rows done in it); may be empty.
@@ -78,10 +79,5 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
 // is a plain lower-case name and not a key word, double-quoted (with "
 // doubled) otherwise. Every name that reaches SQL goes through here.
 std::string QuoteIdent(const std::string& name);
-
-// Appends s as a JSON string literal, quotes included (RFC 8259). Control
-// characters are escaped; UTF-8 passes through, and a malformed byte becomes
-// U+FFFD, so the result is always valid JSON.
-void AppendJsonString(std::string_view s, std::string& out);
 
 }  // namespace seedforge

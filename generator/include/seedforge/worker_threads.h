@@ -1,6 +1,6 @@
 // Starting and joining a pool's worker threads, the one part the pools of
-// seedforge share (StreamEntity in sinks/writer.cpp, `sample` in
-// cli/learn.cpp, eval::ParallelFor, the report's file readers).
+// seedforge share (StreamBatches and ParallelFor in pipeline.h, the report's
+// file readers, LibTorch's training threads through ThreadsOrCores).
 //
 // std::thread's constructor throws std::system_error when the system has no
 // thread (or no memory for its stack) left, and a std::thread destroyed while
@@ -11,11 +11,19 @@
 // Thread safety: a WorkerThreads is owned and used by one thread.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <thread>
 #include <vector>
 
 namespace seedforge {
+
+// The thread count of every command: `threads`, or every core when it is 0
+// (the default of --threads). Inline so that the neural module, which links
+// no seedforge library, resolves it the same way.
+inline int ThreadsOrCores(int threads) {
+  return threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 class WorkerThreads {
  public:

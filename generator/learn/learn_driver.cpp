@@ -1,0 +1,110 @@
+#include "seedforge/learn_driver.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "seedforge/atomic_file.h"
+#include "seedforge/domain.h"
+#include "seedforge/pipeline.h"
+#include "seedforge/random.h"
+#include "seedforge/worker_threads.h"
+
+namespace seedforge {
+
+namespace {
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+LearnOutcome LearnFromCsv(Synthesizer& model, const std::string& from, const CsvReadOptions& read,
+                          const FitOptions& fit, const std::string& out) {
+  LearnOutcome outcome;
+  const auto read_start = std::chrono::steady_clock::now();
+  DataTable table = ReadCsvTable(from, read);
+  outcome.read_seconds = SecondsSince(read_start);
+  outcome.rows = table.rows;
+  for (size_t c = 0; c < table.names.size(); ++c) {
+    if (table.types[c] == DataType::kId) outcome.left_out.push_back(table.names[c]);
+  }
+
+  FitOptions followed = fit;
+  followed.progress = [&](const FitProgress& p) {
+    outcome.epochs = p.epoch;
+    outcome.seconds_per_epoch = p.epoch > 0 ? p.seconds / p.epoch : 0;
+    if (fit.progress) fit.progress(p);
+  };
+  const auto fit_start = std::chrono::steady_clock::now();
+  model.Fit(table, followed);
+  outcome.fit_seconds = SecondsSince(fit_start);
+  SaveSynthesizer(model, out);
+  outcome.columns = model.columns().size();
+  outcome.summary = model.Summary();
+  return outcome;
+}
+
+std::string FitProgressText(std::string_view synthesizer, const FitProgress& progress) {
+  std::string line = std::string(synthesizer) + ": epoch " + std::to_string(progress.epoch) + "/" +
+                     std::to_string(progress.epochs);
+  for (const auto& [name, value] : progress.losses) {
+    char text[48];
+    std::snprintf(text, sizeof(text), "  loss %s %.4f", name.c_str(), value);
+    line += text;
+  }
+  const double per_epoch = progress.epoch > 0 ? progress.seconds / progress.epoch : 0;
+  char text[96];
+  std::snprintf(text, sizeof(text), "  %.2f s/epoch  ETA %s", per_epoch,
+                FormatDuration(per_epoch * (progress.epochs - progress.epoch)).c_str());
+  return line + text;
+}
+
+std::string FormatDuration(double seconds) {
+  char text[32];
+  if (seconds < 60) {
+    std::snprintf(text, sizeof(text), "%.0fs", seconds);
+  } else if (seconds < 3600) {
+    std::snprintf(text, sizeof(text), "%dm%02ds", static_cast<int>(seconds) / 60, static_cast<int>(seconds) % 60);
+  } else {
+    std::snprintf(text, sizeof(text), "%dh%02dm", static_cast<int>(seconds) / 3600,
+                  static_cast<int>(seconds) % 3600 / 60);
+  }
+  return text;
+}
+
+void SampleModel(const RowSampler& sampler, const SampleOptions& options,
+                 const std::function<void(std::string_view)>& write) {
+  DomainEntity entity;
+  for (const LearnedColumn& c : sampler.columns()) {
+    DomainColumn def;
+    def.name = c.name;
+    entity.columns.push_back(def);
+  }
+  const std::unique_ptr<RowEncoder> encoder = MakeRowEncoder(options.format, entity);
+  const uint64_t key = DeriveKey(options.seed, "sample", "rows");
+  write(EntityFilePrefix(options.format, entity));
+  StreamBatches(
+      options.rows, ThreadsOrCores(options.threads),
+      [&] {
+        return [&, rows = std::vector<uint64_t>(), batch = Batch()](uint64_t first_row, size_t count,
+                                                                   std::string& text) mutable {
+          rows.resize(count);
+          for (size_t i = 0; i < count; ++i) rows[i] = first_row + i;
+          batch.first_row = first_row;
+          batch.size = count;
+          sampler.SampleRows(rows, key, batch.columns);
+          encoder->Encode(batch, text);
+        };
+      },
+      [&](std::string_view text, uint64_t) { write(text); });
+  write(EntityFileSuffix(options.format));
+}
+
+void SampleModelToFile(const RowSampler& sampler, const SampleOptions& options, const std::string& path) {
+  AtomicFile file(path);
+  SampleModel(sampler, options, [&](std::string_view bytes) { file.Write(bytes); });
+  file.Commit();
+}
+
+}  // namespace seedforge
