@@ -157,7 +157,7 @@ class OutputFormats : public testing::PostgresSuite {
     return out;
   }
 
-  // The generated value of column c in row i as text (Column::AppendText),
+  // The generated value of column c in row i as text (BatchColumn::AppendText),
   // or nullopt for NULL.
   std::optional<std::string> Text(size_t c, size_t i) const {
     if (batch_.columns[c].IsNull(i)) return std::nullopt;
@@ -190,7 +190,7 @@ class OutputFormats : public testing::PostgresSuite {
   // Checks one JSON value against the generated value of column c, row i.
   void ExpectJson(size_t c, size_t i, const json& v, const std::vector<json>* arrays) {
     const DomainColumn& def = def_->columns[c];
-    const Column& col = batch_.columns[c];
+    const BatchColumn& col = batch_.columns[c];
     SCOPED_TRACE("row " + std::to_string(i) + ", column " + def.name);
     if (col.IsNull(i)) {
       EXPECT_TRUE(v.is_null()) << v;

@@ -24,7 +24,7 @@ Params MakeParams(const std::map<std::string, std::string>& values) {
   return Params(std::move(out), {"<test>", 1, 1});
 }
 
-std::vector<Column> RunProvider(const std::string& provider, const ProviderRun& run) {
+std::vector<BatchColumn> RunProvider(const std::string& provider, const ProviderRun& run) {
   const ProviderSpec* spec = BuiltinRegistry().Find(provider);
   if (!spec) throw std::runtime_error("no provider " + provider);
   ProviderContext ctx;
@@ -32,8 +32,8 @@ std::vector<Column> RunProvider(const std::string& provider, const ProviderRun& 
   auto instance = spec->make(MakeParams(run.params), ctx);
   std::vector<uint64_t> rows(run.rows);
   for (size_t i = 0; i < run.rows; ++i) rows[i] = run.first_row + i;
-  std::vector<Column> columns(spec->fields.size());
-  std::vector<Column*> outputs;
+  std::vector<BatchColumn> columns(spec->fields.size());
+  std::vector<BatchColumn*> outputs;
   for (size_t f = 0; f < spec->fields.size(); ++f) {
     columns[f].kind = spec->fields[f].kind;
     columns[f].scale = spec->fields[f].scale;
@@ -42,7 +42,7 @@ std::vector<Column> RunProvider(const std::string& provider, const ProviderRun& 
   }
   size_t n_inputs = 0;
   for (const ParamSpec& p : spec->params) n_inputs += p.is_column;
-  std::vector<const Column*> inputs = run.inputs;
+  std::vector<const BatchColumn*> inputs = run.inputs;
   inputs.resize(n_inputs, nullptr);
   std::unique_ptr<bool[]> unique(new bool[spec->fields.size()]);
   for (size_t f = 0; f < spec->fields.size(); ++f) unique[f] = f < run.unique.size() && run.unique[f];

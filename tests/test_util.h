@@ -21,15 +21,15 @@ struct ProviderRun {
   size_t rows = 1000;
   uint64_t first_row = 0;
   uint64_t key = 42;
-  std::vector<const Column*> inputs;  // aligned with the spec's column params
+  std::vector<const BatchColumn*> inputs;  // aligned with the spec's column params
   std::vector<bool> unique;           // per field; empty = none
   int64_t today = DaysFromCivil(2026, 1, 1);
 };
 
 // Makes the named built-in provider and fills every one of its fields for
-// rows [first_row, first_row + rows). Returns one Column per field, in the
+// rows [first_row, first_row + rows). Returns one BatchColumn per field, in the
 // spec's field order.
-std::vector<Column> RunProvider(const std::string& provider, const ProviderRun& run);
+std::vector<BatchColumn> RunProvider(const std::string& provider, const ProviderRun& run);
 
 // A fresh empty directory under the system temp dir, removed by the caller.
 std::filesystem::path MakeTempDir(const std::string& prefix);

@@ -26,7 +26,7 @@ bool UsesInts(ValueKind k) {
 }
 }  // namespace
 
-void Column::Resize(size_t n) {
+void BatchColumn::Resize(size_t n) {
   if (UsesInts(kind)) {
     ints.resize(n);
   } else if (kind == ValueKind::kFloat) {
@@ -37,18 +37,18 @@ void Column::Resize(size_t n) {
   if (!nulls.empty()) nulls.assign(n, 0);
 }
 
-size_t Column::size() const {
+size_t BatchColumn::size() const {
   if (UsesInts(kind)) return ints.size();
   if (kind == ValueKind::kFloat) return floats.size();
   return texts.size();
 }
 
-void Column::SetNull(size_t i) {
+void BatchColumn::SetNull(size_t i) {
   if (nulls.empty()) nulls.assign(size(), 0);
   nulls[i] = 1;
 }
 
-void Column::AppendText(size_t i, std::string& out) const {
+void BatchColumn::AppendText(size_t i, std::string& out) const {
   switch (kind) {
     case ValueKind::kInt: AppendInt(ints[i], out); return;
     case ValueKind::kFloat: AppendDouble(floats[i], out); return;
@@ -61,7 +61,7 @@ void Column::AppendText(size_t i, std::string& out) const {
   }
 }
 
-std::string Column::Text(size_t i) const {
+std::string BatchColumn::Text(size_t i) const {
   std::string out;
   AppendText(i, out);
   return out;

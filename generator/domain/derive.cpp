@@ -111,7 +111,7 @@ DeriveTemplate::DeriveTemplate(const std::string& text) {
   }
 }
 
-void DeriveTemplate::Render(const std::vector<const Column*>& columns, size_t row,
+void DeriveTemplate::Render(const std::vector<const BatchColumn*>& columns, size_t row,
                             std::string& out) const {
   out.clear();
   for (const Piece& piece : pieces_) {
@@ -119,7 +119,7 @@ void DeriveTemplate::Render(const std::vector<const Column*>& columns, size_t ro
       out += piece.literal;
       continue;
     }
-    const Column& column = *columns[piece.column];
+    const BatchColumn& column = *columns[piece.column];
     if (column.IsNull(row)) continue;
     size_t start = out.size();
     column.AppendText(row, out);

@@ -24,7 +24,7 @@ class DeriveTemplate {
   // columns in the order References returned them.
   DeriveTemplate(const std::string& text);
 
-  void Render(const std::vector<const Column*>& columns, size_t row, std::string& out) const;
+  void Render(const std::vector<const BatchColumn*>& columns, size_t row, std::string& out) const;
 
   // The longest text Render makes, in bytes, when the referenced columns'
   // texts are at most input_lengths[i] bytes (in References order); 0 when

@@ -20,7 +20,7 @@ inline TableSet MakeTableSet(const std::string& real, const std::string& synthet
   Table r = ParseTable(real, "real.csv");
   t.columns = InferSchema(r);
   t.real = Encode(r, t.columns);
-  for (ColumnInfo& c : t.columns) c.real_labels = c.labels.size();
+  for (ColumnEncoding& c : t.columns) c.real_labels = c.labels.size();
   t.synthetic = Encode(ParseTable(synthetic, "synthetic.csv"), t.columns);
   if (!holdout.empty()) t.holdout = Encode(ParseTable(holdout, "holdout.csv"), t.columns);
   return t;

@@ -52,7 +52,7 @@ DistanceSummary Summarize(std::vector<double> values) {
   return s;
 }
 
-uint64_t ValueBits(const ColumnData& column, size_t row) {
+uint64_t ValueBits(const EncodedValues& column, size_t row) {
   if (column.codes.empty()) {
     double v = column.values[row];
     if (std::isnan(v)) return 0x7ff8000000000001ULL;  // one bit pattern for every NaN
@@ -138,7 +138,7 @@ std::vector<float> GowerSpace::Encode(const TableData& data, const std::vector<s
   const size_t d = dims();
   std::vector<float> out(rows.size() * d);
   for (size_t j = 0; j < d; ++j) {
-    const ColumnData& column = data.columns[columns_[j]];
+    const EncodedValues& column = data.columns[columns_[j]];
     for (size_t i = 0; i < rows.size(); ++i) {
       float v;
       if (column.codes.empty()) {

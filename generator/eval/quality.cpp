@@ -37,7 +37,7 @@ double NanMean(const std::vector<double>& v) {
 // doubles (for whole seconds the product is exact before its one rounding,
 // as numpy's int64-to-float64 conversion is), so values on a bin edge fall
 // on the same side as in SDMetrics.
-std::vector<int32_t> PairBins(const ColumnData& column, ColumnKind kind) {
+std::vector<int32_t> PairBins(const EncodedValues& column, ColumnKind kind) {
   if (kind != ColumnKind::kDatetime) return SdmetricsDiscretize(column.values);
   std::vector<double> nanoseconds(column.values.begin(), column.values.end());
   for (double& v : nanoseconds) v *= 1e9;
@@ -46,11 +46,11 @@ std::vector<int32_t> PairBins(const ColumnData& column, ColumnKind kind) {
 
 // One column of a pair: its values, and for a continuous column its bin
 // numbers (PairBins).
-struct PairColumn {
+struct PairSide {
   std::string name;
   ColumnKind kind;
-  const ColumnData* real;
-  const ColumnData* synthetic;
+  const EncodedValues* real;
+  const EncodedValues* synthetic;
   std::vector<int32_t> real_bins, synthetic_bins;
 
   std::span<const int32_t> RealCodes() const { return IsContinuous(kind) ? real_bins : real->codes; }
@@ -59,9 +59,9 @@ struct PairColumn {
   }
 };
 
-PairColumn MakePairColumn(const std::string& name, ColumnKind kind, const ColumnData& real,
-                          const ColumnData& synthetic) {
-  PairColumn column{name, kind, &real, &synthetic, {}, {}};
+PairSide MakePairColumn(const std::string& name, ColumnKind kind, const EncodedValues& real,
+                          const EncodedValues& synthetic) {
+  PairSide column{name, kind, &real, &synthetic, {}, {}};
   if (IsContinuous(kind)) {
     column.real_bins = PairBins(real, kind);
     column.synthetic_bins = PairBins(synthetic, kind);
@@ -69,7 +69,7 @@ PairColumn MakePairColumn(const std::string& name, ColumnKind kind, const Column
   return column;
 }
 
-PairRow ScorePair(const PairColumn& a, const PairColumn& b) {
+PairRow ScorePair(const PairSide& a, const PairSide& b) {
   PairRow row;
   row.column_a = a.name;
   row.column_b = b.name;
@@ -89,9 +89,9 @@ PairRow ScorePair(const PairColumn& a, const PairColumn& b) {
 }
 
 ShapeRow ScoreColumn(const TableSet& table, size_t c) {
-  const ColumnInfo& info = table.columns[c];
-  const ColumnData& real = table.real.columns[c];
-  const ColumnData& syn = table.synthetic.columns[c];
+  const ColumnEncoding& info = table.columns[c];
+  const EncodedValues& real = table.real.columns[c];
+  const EncodedValues& syn = table.synthetic.columns[c];
   ShapeRow row;
   row.table = table.name;
   row.column = info.name;
@@ -179,8 +179,8 @@ ShapeRow ScoreColumn(const TableSet& table, size_t c) {
 
 // Parent row of each child row (SIZE_MAX when the key matches no parent),
 // by the label of the key, as pandas' merge matches values.
-std::vector<size_t> MatchParents(const ColumnInfo& child_info, const ColumnData& child_key,
-                                 const ColumnInfo& parent_info, const ColumnData& parent_key) {
+std::vector<size_t> MatchParents(const ColumnEncoding& child_info, const EncodedValues& child_key,
+                                 const ColumnEncoding& parent_info, const EncodedValues& parent_key) {
   std::unordered_map<std::string_view, size_t> parent_row;
   parent_row.reserve(parent_key.codes.size());
   for (size_t r = 0; r < parent_key.codes.size(); ++r) {
@@ -198,8 +198,8 @@ std::vector<size_t> MatchParents(const ColumnInfo& child_info, const ColumnData&
 }
 
 // Children per parent row, in parent row order.
-std::vector<double> ChildCounts(const ColumnInfo& child_info, const ColumnData& child_key,
-                                const ColumnInfo& parent_info, const ColumnData& parent_key,
+std::vector<double> ChildCounts(const ColumnEncoding& child_info, const EncodedValues& child_key,
+                                const ColumnEncoding& parent_info, const EncodedValues& parent_key,
                                 double* orphans) {
   std::vector<size_t> parent = MatchParents(child_info, child_key, parent_info, parent_key);
   // Children per key label; parents sharing a key each get its count, as
@@ -226,8 +226,8 @@ std::vector<double> ChildCounts(const ColumnInfo& child_info, const ColumnData& 
   return counts;
 }
 
-ColumnData Gather(const ColumnData& column, const std::vector<size_t>& rows) {
-  ColumnData out;
+EncodedValues Gather(const EncodedValues& column, const std::vector<size_t>& rows) {
+  EncodedValues out;
   if (!column.values.empty()) {
     out.values.reserve(rows.size());
     for (size_t r : rows) out.values.push_back(column.values[r]);
@@ -242,8 +242,8 @@ void EvaluateLink(const Dataset& dataset, const Link& link, int threads, Quality
   const TableSet& child = dataset.tables[dataset.Find(link.child)];
   const TableSet& parent = dataset.tables[dataset.Find(link.parent)];
   const int ck = child.Find(link.child_column), pk = parent.Find(link.parent_column);
-  const ColumnInfo& ci = child.columns[ck];
-  const ColumnInfo& pi = parent.columns[pk];
+  const ColumnEncoding& ci = child.columns[ck];
+  const ColumnEncoding& pi = parent.columns[pk];
 
   CardinalityRow card;
   card.link = link;
@@ -277,8 +277,8 @@ void EvaluateLink(const Dataset& dataset, const Link& link, int threads, Quality
   std::vector<size_t> rc, rp, sc, sp;
   joined_rows(child.real, parent.real, rc, rp);
   joined_rows(child.synthetic, parent.synthetic, sc, sp);
-  std::vector<ColumnData> storage;
-  std::vector<PairColumn> parent_columns, child_columns;
+  std::vector<EncodedValues> storage;
+  std::vector<PairSide> parent_columns, child_columns;
   std::vector<size_t> parent_index, child_index;
   for (size_t c = 0; c < parent.columns.size(); ++c) {
     if (IsScored(parent.columns[c].kind)) parent_index.push_back(c);
@@ -327,7 +327,7 @@ QualityResult EvaluateQuality(const Dataset& dataset, int threads) {
     ParallelFor(scored.size(), threads, [&](size_t i) { shapes[i] = ScoreColumn(table, scored[i]); });
     result.shapes.insert(result.shapes.end(), shapes.begin(), shapes.end());
 
-    std::vector<PairColumn> columns(scored.size());
+    std::vector<PairSide> columns(scored.size());
     ParallelFor(scored.size(), threads, [&](size_t i) {
       size_t c = scored[i];
       columns[i] = MakePairColumn(table.columns[c].name, table.columns[c].kind, table.real.columns[c],

@@ -26,7 +26,7 @@ const char* KindName(ColumnKind kind) {
   return "?";
 }
 
-int32_t ColumnInfo::Code(const std::string& label) {
+int32_t ColumnEncoding::Code(const std::string& label) {
   auto [it, inserted] = index.emplace(label, static_cast<int32_t>(labels.size()));
   if (inserted) labels.push_back(label);
   return it->second;
@@ -56,7 +56,7 @@ std::string Lower(std::string_view s) {
 
 // The table layer's numeric column as SDMetrics sees it: numerical, or
 // categorical when its values are few whole numbers.
-void NumericKind(const TableColumn& column, ColumnInfo& info) {
+void NumericKind(const TableColumn& column, ColumnEncoding& info) {
   const bool integers = column.type == ColumnType::kInteger;
   bool whole = true;
   std::vector<double> few;  // up to kFewValuesAsCategory + 1 distinct numbers
@@ -78,10 +78,10 @@ void NumericKind(const TableColumn& column, ColumnInfo& info) {
 
 }  // namespace
 
-std::vector<ColumnInfo> InferSchema(const Table& real, const std::vector<std::string>& forced_ids) {
-  std::vector<ColumnInfo> schema;
+std::vector<ColumnEncoding> InferSchema(const Table& real, const std::vector<std::string>& forced_ids) {
+  std::vector<ColumnEncoding> schema;
   for (const TableColumn& column : real.columns) {
-    ColumnInfo info;
+    ColumnEncoding info;
     info.name = column.name;
     info.reason = column.reason;
     if (std::find(forced_ids.begin(), forced_ids.end(), info.name) != forced_ids.end()) {
@@ -112,21 +112,21 @@ std::vector<ColumnInfo> InferSchema(const Table& real, const std::vector<std::st
   return schema;
 }
 
-TableData Encode(const Table& table, std::vector<ColumnInfo>& schema) {
+TableData Encode(const Table& table, std::vector<ColumnEncoding>& schema) {
   TableData data;
   data.file = table.source;
   data.rows = table.rows();
   data.columns.resize(schema.size());
   for (const TableColumn& column : table.columns) {
-    bool known = std::any_of(schema.begin(), schema.end(), [&](const ColumnInfo& c) { return c.name == column.name; });
+    bool known = std::any_of(schema.begin(), schema.end(), [&](const ColumnEncoding& c) { return c.name == column.name; });
     if (!known) data.extra_columns.push_back(column.name);
   }
   for (size_t c = 0; c < schema.size(); ++c) {
-    ColumnInfo& info = schema[c];
+    ColumnEncoding& info = schema[c];
     const int found = table.Find(info.name);
     if (found < 0) throw InputError({table.source, 1, 0}, "no column '" + info.name + "' (the real data has it)");
     const TableColumn& column = table.columns[found];
-    ColumnData& out = data.columns[c];
+    EncodedValues& out = data.columns[c];
     const size_t rows = table.rows();
     switch (info.kind) {
       case ColumnKind::kNumeric:
@@ -331,7 +331,7 @@ Dataset LoadDataset(const std::string& real, const std::string& synthetic, const
     table.name = set.name;
     table.columns = InferSchema(set.real, ids);
     table.real = Encode(set.real, table.columns);
-    for (ColumnInfo& c : table.columns) c.real_labels = c.labels.size();
+    for (ColumnEncoding& c : table.columns) c.real_labels = c.labels.size();
     table.synthetic = Encode(set.synthetic, table.columns);
     if (set.holdout) table.holdout = Encode(*set.holdout, table.columns);
     dataset.tables.push_back(std::move(table));

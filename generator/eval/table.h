@@ -52,7 +52,7 @@ constexpr int32_t kMissingCode = -1;
 // Whole numbers with at most this many distinct values are categorical.
 constexpr size_t kFewValuesAsCategory = 5;
 
-struct ColumnInfo {
+struct ColumnEncoding {
   std::string name;
   ColumnKind kind = ColumnKind::kCategorical;
   DateFormat format;   // datetime: the real data's format (its day-month order)
@@ -70,7 +70,7 @@ struct ColumnInfo {
 
 // One table's values. Continuous columns fill `values` (NaN = missing),
 // discrete ones `codes` (-1 = missing); the other vector stays empty.
-struct ColumnData {
+struct EncodedValues {
   std::vector<double> values;
   std::vector<int32_t> codes;
   size_t unparsed = 0;  // values that did not parse as the column's kind
@@ -83,14 +83,14 @@ struct ColumnData {
 struct TableData {
   std::string file;
   size_t rows = 0;
-  std::vector<ColumnData> columns;  // parallel to TableSet::columns
+  std::vector<EncodedValues> columns;  // parallel to TableSet::columns
   std::vector<std::string> extra_columns;  // in the file, not in the real data: ignored
 };
 
 // One entity: its schema and its real, synthetic and optional holdout rows.
 struct TableSet {
   std::string name;
-  std::vector<ColumnInfo> columns;
+  std::vector<ColumnEncoding> columns;
   TableData real;
   TableData synthetic;
   std::optional<TableData> holdout;
@@ -115,12 +115,12 @@ struct Dataset {
 
 // The schema of a real table. `forced_ids` names columns that are link keys
 // and so are ids whatever their values.
-std::vector<ColumnInfo> InferSchema(const Table& real, const std::vector<std::string>& forced_ids = {});
+std::vector<ColumnEncoding> InferSchema(const Table& real, const std::vector<std::string>& forced_ids = {});
 
 // Encodes a table's values (as written) with the schema, which gains new
 // labels. Columns are matched by name; a schema column missing from `table`
 // is an InputError naming the file.
-TableData Encode(const Table& table, std::vector<ColumnInfo>& schema);
+TableData Encode(const Table& table, std::vector<ColumnEncoding>& schema);
 
 // Loads --real/--synthetic/--holdout: three CSV files, or three folders of
 // per-entity CSV files (`<entity>.csv`; the synthetic and holdout folders must

@@ -30,9 +30,9 @@ TEST(EvalSchema, InfersEveryKind) {
            std::to_string(i % 7) + "\n";
   }
   Table raw = ParseTable(csv, "t.csv");
-  std::vector<ColumnInfo> schema = InferSchema(raw);
+  std::vector<ColumnEncoding> schema = InferSchema(raw);
   auto kind = [&](const std::string& name) {
-    for (const ColumnInfo& c : schema) {
+    for (const ColumnEncoding& c : schema) {
       if (c.name == name) return c.kind;
     }
     ADD_FAILURE() << name;
@@ -53,9 +53,9 @@ TEST(EvalSchema, SyntheticUsesTheRealSchema) {
   Table real = ParseTable("x,c\n1,a\n2,b\n3.5,a\n4,b\n5,a\n6,b\n", "real.csv");
   // Columns in another order, one extra column, a bad number, a new category.
   Table syn = ParseTable("c,x,extra\nb,1,0\na,oops,0\nz,,0\n", "syn.csv");
-  std::vector<ColumnInfo> schema = InferSchema(real);
+  std::vector<ColumnEncoding> schema = InferSchema(real);
   TableData r = Encode(real, schema);
-  for (ColumnInfo& c : schema) c.real_labels = c.labels.size();
+  for (ColumnEncoding& c : schema) c.real_labels = c.labels.size();
   TableData s = Encode(syn, schema);
   EXPECT_EQ(s.columns[0].values[0], 1.0);
   EXPECT_TRUE(std::isnan(s.columns[0].values[1]));
@@ -70,7 +70,7 @@ TEST(EvalSchema, SyntheticUsesTheRealSchema) {
 TEST(EvalSchema, MissingSyntheticColumnIsAnInputError) {
   Table real = ParseTable("x,y\n1,2\n", "real.csv");
   Table syn = ParseTable("x\n1\n", "syn.csv");
-  std::vector<ColumnInfo> schema = InferSchema(real);
+  std::vector<ColumnEncoding> schema = InferSchema(real);
   EXPECT_THROW(Encode(syn, schema), InputError);
 }
 

@@ -45,8 +45,8 @@ class Preprocessor {
   Preprocessor(const TableSet& table, const std::vector<size_t>& features, const Rows& train) {
     names_.push_back("(intercept)");
     for (size_t c : features) {
-      const ColumnInfo& info = table.columns[c];
-      const ColumnData& column = train.data->columns[c];
+      const ColumnEncoding& info = table.columns[c];
+      const EncodedValues& column = train.data->columns[c];
       Feature f;
       f.column = c;
       f.first = names_.size();
@@ -111,7 +111,7 @@ class Preprocessor {
     MatrixXd x = MatrixXd::Zero(static_cast<Eigen::Index>(rows.rows.size()), static_cast<Eigen::Index>(names_.size()));
     x.col(0).setOnes();
     for (const Feature& f : features_) {
-      const ColumnData& column = rows.data->columns[f.column];
+      const EncodedValues& column = rows.data->columns[f.column];
       for (size_t i = 0; i < rows.rows.size(); ++i) {
         const Eigen::Index row = static_cast<Eigen::Index>(i);
         if (f.continuous) {
@@ -258,7 +258,7 @@ UtilityResult EvaluateUtility(const TableSet& table, const UtilityOptions& optio
   result.target = options.target;
   const int target = table.Find(options.target);
   if (target < 0) throw UsageError("--target: table '" + table.name + "' has no column '" + options.target + "'");
-  const ColumnInfo& target_info = table.columns[target];
+  const ColumnEncoding& target_info = table.columns[target];
   if (target_info.kind == ColumnKind::kId || target_info.kind == ColumnKind::kText) {
     result.note = "the target '" + options.target + "' is an " + KindName(target_info.kind) +
                   " column; ML utility needs a categorical, boolean or numerical target";
@@ -348,8 +348,8 @@ UtilityResult EvaluateUtility(const TableSet& table, const UtilityOptions& optio
   auto train_and_score = [&](const Rows& train) {
     Preprocessor prep(table, features, train);
     MatrixXd x = prep.Transform(train), xt = prep.Transform(test);
-    const ColumnData& y_train = train.data->columns[target];
-    const ColumnData& y_test = test.data->columns[target];
+    const EncodedValues& y_train = train.data->columns[target];
+    const EncodedValues& y_test = test.data->columns[target];
     if (!classification) {
       VectorXd y(x.rows());
       for (Eigen::Index i = 0; i < y.size(); ++i) y(i) = y_train.values[train.rows[i]];

@@ -92,7 +92,7 @@ struct EntityState {
   std::vector<bool> all_steps;
 };
 
-void PrepareColumn(Column& column, ValueKind kind, int scale, size_t n) {
+void PrepareColumn(BatchColumn& column, ValueKind kind, int scale, size_t n) {
   column.kind = kind;
   column.scale = scale;
   column.ClearNulls();
@@ -133,7 +133,7 @@ std::optional<std::pair<ValueKind, int>> LearnedTarget(const SqlType& type, bool
 }
 
 // Converts a sampled column in place to the kind LearnedTarget chose.
-void ConvertLearned(Column& column, ValueKind kind, int scale) {
+void ConvertLearned(BatchColumn& column, ValueKind kind, int scale) {
   if (column.kind == kind && column.scale == scale) return;
   constexpr int64_t kMicrosPerDay = 86'400'000'000;
   const size_t n = column.size();
@@ -187,7 +187,7 @@ int LearnedScale(int scale, const std::optional<ValueRange>& range) {
 }
 
 // dst[i] = src[index[i]]
-void Gather(const Column& src, const std::vector<uint32_t>& index, Column& dst) {
+void Gather(const BatchColumn& src, const std::vector<uint32_t>& index, BatchColumn& dst) {
   dst.kind = src.kind;
   dst.scale = src.scale;
   dst.ClearNulls();
@@ -252,9 +252,9 @@ struct Generator::Impl {
   }
 
   void Fill(int e, std::span<const uint64_t> rows, const std::vector<bool>& wanted,
-            std::vector<Column>& columns) const;
+            std::vector<BatchColumn>& columns) const;
   void FillLink(int e, const LinkStep& link, std::span<const uint64_t> rows,
-                std::vector<Column>& columns) const;
+                std::vector<BatchColumn>& columns) const;
   // Parent row of each row along `link`; for grouped links also the 1-based
   // position of the row among its parent's children, when `ordinals` is set.
   void ParentRows(const LinkStep& link, std::span<const uint64_t> rows, std::vector<uint64_t>& parents,
@@ -616,7 +616,7 @@ void Generator::Impl::CheckUnique() {
 
 namespace {
 // The longest text of a value of `kind` as the encoders and derived columns
-// write it (Column::AppendText), in bytes; 0 when unknown.
+// write it (BatchColumn::AppendText), in bytes; 0 when unknown.
 size_t TextLength(ValueKind kind, const ColumnBounds& bounds) {
   auto digits = [](long double v) {
     size_t n = v < 0 ? 2 : 1;  // sign, first digit
@@ -810,7 +810,7 @@ void Generator::Generate(int entity, uint64_t first_row, size_t count, Batch& ba
   }
   // Hidden columns are made in a scratch row set; the visible ones are then
   // swapped into the batch (keeping both sides' string capacity).
-  thread_local std::vector<Column> full;
+  thread_local std::vector<BatchColumn> full;
   full.resize(impl_->domain.entities[entity].columns.size());
   for (size_t c = 0; c < visible.size(); ++c) std::swap(full[visible[c]], batch.columns[c]);
   impl_->Fill(entity, rows, impl_->states[entity].all_steps, full);
@@ -874,7 +874,7 @@ void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t>
 }
 
 void Generator::Impl::FillLink(int e, const LinkStep& link, std::span<const uint64_t> rows,
-                               std::vector<Column>& columns) const {
+                               std::vector<BatchColumn>& columns) const {
   std::vector<uint64_t> parents;
   std::vector<uint8_t> null;
   ParentRows(link, rows, parents, null);
@@ -887,10 +887,10 @@ void Generator::Impl::FillLink(int e, const LinkStep& link, std::span<const uint
     if (distinct.empty() || distinct.back() != p) distinct.push_back(p);
     index[i] = static_cast<uint32_t>(distinct.size() - 1);
   }
-  std::vector<Column> parent_columns(domain.entities[link.parent].columns.size());
+  std::vector<BatchColumn> parent_columns(domain.entities[link.parent].columns.size());
   Fill(link.parent, distinct, link.parent_steps, parent_columns);
   for (size_t k = 0; k < link.child_columns.size(); ++k) {
-    Column& out = columns[link.child_columns[k]];
+    BatchColumn& out = columns[link.child_columns[k]];
     Gather(parent_columns[link.parent_columns[k]], index, out);
     for (size_t i = 0; i < rows.size(); ++i) {
       if (null[i]) out.SetNull(i);
@@ -900,12 +900,12 @@ void Generator::Impl::FillLink(int e, const LinkStep& link, std::span<const uint
 }
 
 void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vector<bool>& wanted,
-                           std::vector<Column>& columns) const {
+                           std::vector<BatchColumn>& columns) const {
   const EntityState& state = states[e];
   const DomainEntity& def = domain.entities[e];
   const size_t n = rows.size();
-  std::vector<Column*> outputs;
-  std::vector<const Column*> inputs;
+  std::vector<BatchColumn*> outputs;
+  std::vector<const BatchColumn*> inputs;
   for (size_t s = 0; s < state.steps.size(); ++s) {
     if (!wanted[s]) continue;
     const Step& step = state.steps[s];
@@ -932,7 +932,7 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
       }
       case Step::Kind::kDerived: {
         const DerivedStep& d = state.derived[step.index];
-        Column& out = columns[d.column];
+        BatchColumn& out = columns[d.column];
         PrepareColumn(out, ValueKind::kText, 0, n);
         inputs.clear();
         for (int c : d.inputs) inputs.push_back(&columns[c]);
@@ -945,7 +945,7 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
       case Step::Kind::kLearned: {
         // The model fills all its columns at once; keep the ones asked for.
         const LearnedStep& learned = state.learned;
-        std::vector<Column> sampled;
+        std::vector<BatchColumn> sampled;
         learned.source->SampleRows(rows, learned.key, sampled);
         for (int c : step.columns) {
           if (!wanted[s]) continue;
@@ -956,7 +956,7 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
       }
       case Step::Kind::kOrdinal: {
         const int c = step.index;
-        Column& out = columns[c];
+        BatchColumn& out = columns[c];
         PrepareColumn(out, ValueKind::kInt, 0, n);
         std::vector<uint64_t> parents;
         std::vector<uint8_t> null;
@@ -968,7 +968,7 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
     for (int c : step.columns) {
       double rate = def.columns[c].null_rate;
       if (rate <= 0) continue;
-      Column& column = columns[c];
+      BatchColumn& column = columns[c];
       for (size_t i = 0; i < n; ++i) {
         RandomStream random(state.null_keys[c], rows[i]);
         if (random.Chance(rate)) column.SetNull(i);

@@ -309,7 +309,7 @@ struct CopulaModel {
     bool null_indicator = false;
     Marginal marginal;
   };
-  std::vector<LearnedColumn> columns;
+  std::vector<ModelColumn> columns;
   std::vector<Variable> variables;
   std::vector<int> value_var;  // per column
   std::vector<int> null_var;   // per column, -1 without NULLs
@@ -479,7 +479,7 @@ class CopulaSynthesizer : public Synthesizer {
 
   void Fit(const DataTable& table, const FitOptions& options) override;
 
-  const std::vector<LearnedColumn>& columns() const override { return model_->columns; }
+  const std::vector<ModelColumn>& columns() const override { return model_->columns; }
   const std::vector<Constraint>& constraints() const override { return constraints_; }
 
   std::unique_ptr<RowSampler> MakeSampler(const SampleSpec& spec) const override {
@@ -513,13 +513,13 @@ void CopulaSynthesizer::Fit(const DataTable& table, const FitOptions& options) {
   // Variables: the value of every column, then a NULL indicator per column
   // with NULLs. Numeric marginals are fitted now, discrete ones below.
   for (size_t c = 0; c < model->columns.size(); ++c) {
-    const LearnedColumn& col = model->columns[c];
+    const ModelColumn& col = model->columns[c];
     CopulaModel::Variable v;
     v.column = static_cast<int>(c);
     if (col.type != DataType::kCategorical && col.type != DataType::kBoolean) {
       std::vector<double> x;
       x.reserve(n);
-      const Column& tc = table.columns[source[c]];
+      const BatchColumn& tc = table.columns[source[c]];
       for (size_t i = 0; i < n; ++i) {
         if (!tc.IsNull(i)) x.push_back(TableValue(table, source[c], i));
       }
@@ -542,7 +542,7 @@ void CopulaSynthesizer::Fit(const DataTable& table, const FitOptions& options) {
   std::vector<double> scores(m * p, 0.0);
   auto score_variable = [&](size_t v) {
     const CopulaModel::Variable& var = model->variables[v];
-    const Column& tc = table.columns[source[var.column]];
+    const BatchColumn& tc = table.columns[source[var.column]];
     for (size_t i = 0; i < m; ++i) {
       const size_t r = row_of(i);
       RandomStream random(key + v, r);
@@ -556,7 +556,7 @@ void CopulaSynthesizer::Fit(const DataTable& table, const FitOptions& options) {
   };
   std::vector<size_t> numeric;
   for (size_t v = 0; v < p; ++v) {
-    const LearnedColumn& col = model->columns[model->variables[v].column];
+    const ModelColumn& col = model->columns[model->variables[v].column];
     if (!model->variables[v].null_indicator && col.type != DataType::kCategorical && col.type != DataType::kBoolean) {
       score_variable(v);
       numeric.push_back(v);
@@ -569,12 +569,12 @@ void CopulaSynthesizer::Fit(const DataTable& table, const FitOptions& options) {
   // nearly a monotone function of each other when the category drives the
   // numeric column.
   for (size_t c = 0; c < model->columns.size(); ++c) {
-    const LearnedColumn& col = model->columns[c];
+    const ModelColumn& col = model->columns[c];
     if (col.type != DataType::kCategorical && col.type != DataType::kBoolean) continue;
     const int v = model->value_var[c];
     Marginal& marginal = model->variables[v].marginal;
     const size_t k = col.frequencies.size();
-    const Column& tc = table.columns[source[c]];
+    const BatchColumn& tc = table.columns[source[c]];
     std::vector<int> category(m, -1);
     if (col.type == DataType::kCategorical) {
       CategoryIndex index(col.categories);
@@ -694,7 +694,7 @@ std::string CopulaSynthesizer::Summary() const {
   const CopulaModel& m = *model_;
   std::string out;
   for (size_t c = 0; c < m.columns.size(); ++c) {
-    const LearnedColumn& col = m.columns[c];
+    const ModelColumn& col = m.columns[c];
     const Marginal& marginal = m.variables[m.value_var[c]].marginal;
     out += "  " + col.name + ": " + std::string(DataTypeName(col.type)) + ", " + FamilyName(marginal.family);
     if (marginal.discrete()) out += " (" + std::to_string(marginal.values.size()) + " values)";

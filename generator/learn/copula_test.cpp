@@ -54,7 +54,7 @@ Synthesizer* CopulaTest::model_ = nullptr;
 
 TEST_F(CopulaTest, RecoversMarginals) {
   auto sampler = model_->MakeSampler();
-  std::vector<Column> out = SampleAll(*sampler, kRows, 99);
+  std::vector<BatchColumn> out = SampleAll(*sampler, kRows, 99);
   for (const char* name : {"bimodal", "x", "y", "amount", "opened", "closed"}) {
     const double ks = Ks(Numbers(table_->columns[table_->Find(name)]), Numbers(out[ColumnIndex(*sampler, name)]));
     EXPECT_LT(ks, kCopulaKs) << name;
@@ -64,8 +64,8 @@ TEST_F(CopulaTest, RecoversMarginals) {
   // only the 5,000 draws add noise, a binomial sd of at most 0.0071; 0.03 is
   // 4.2 sd (p < 3e-5 for each of the three). Measured: within 0.023. A model
   // that spreads the categories evenly is 0.13-0.17 off.
-  const Column& segment = out[ColumnIndex(*sampler, "segment")];
-  const Column& table_segment = table_->columns[table_->Find("segment")];
+  const BatchColumn& segment = out[ColumnIndex(*sampler, "segment")];
+  const BatchColumn& table_segment = table_->columns[table_->Find("segment")];
   EXPECT_NEAR(testing::Share(segment, "A"), testing::Share(table_segment, "A"), 0.03);
   EXPECT_NEAR(testing::Share(segment, "C"), testing::Share(table_segment, "C"), 0.03);
   EXPECT_NEAR(testing::NullShare(out[ColumnIndex(*sampler, "closed")]),
@@ -75,7 +75,7 @@ TEST_F(CopulaTest, RecoversMarginals) {
 
 TEST_F(CopulaTest, RecoversCorrelation) {
   auto sampler = model_->MakeSampler();
-  std::vector<Column> out = SampleAll(*sampler, kRows, 5);
+  std::vector<BatchColumn> out = SampleAll(*sampler, kRows, 5);
   auto table_rho = [&](const char* a, const char* b) {
     return testing::Correlation(Numbers(table_->columns[table_->Find(a)]),
                                 Numbers(table_->columns[table_->Find(b)]));
@@ -102,9 +102,9 @@ TEST_F(CopulaTest, RecoversCorrelation) {
 
 TEST_F(CopulaTest, RecoversCategoryDependentMean) {
   auto sampler = model_->MakeSampler();
-  std::vector<Column> out = SampleAll(*sampler, kRows, 6);
-  const Column& amount = out[ColumnIndex(*sampler, "amount")];
-  const Column& segment = out[ColumnIndex(*sampler, "segment")];
+  std::vector<BatchColumn> out = SampleAll(*sampler, kRows, 6);
+  const BatchColumn& amount = out[ColumnIndex(*sampler, "amount")];
+  const BatchColumn& segment = out[ColumnIndex(*sampler, "segment")];
   // True means 100, 250, 180 with sd 15. The copula learns each segment's
   // mean from the table's ~1,000 to 2,500 rows of it (standard error up to
   // 0.47) and the sample adds as much again: 0.67, 2.2 at p = 0.999. 5 (a
@@ -121,8 +121,8 @@ TEST_F(CopulaTest, ConditionOnCategoryIsExactAndConditional) {
   SampleSpec spec;
   spec.conditions = {Condition::Parse("segment=C")};
   auto sampler = model_->MakeSampler(spec);
-  std::vector<Column> out = SampleAll(*sampler, 2000, 8);
-  const Column& segment = out[ColumnIndex(*sampler, "segment")];
+  std::vector<BatchColumn> out = SampleAll(*sampler, 2000, 8);
+  const BatchColumn& segment = out[ColumnIndex(*sampler, "segment")];
   EXPECT_EQ(testing::Share(segment, "C"), 1.0);
   // The amounts follow C's: mean 180 (sd 15). Noise: C's mean in the table
   // (~1,000 rows, se 0.47) and over these 2,000 rows (0.34), 1.9 at
@@ -139,7 +139,7 @@ TEST_F(CopulaTest, ConditionOnContinuousValueShiftsCorrelatedColumn) {
   SampleSpec spec;
   spec.conditions = {Condition::Parse("x=70")};  // two sds above the mean
   auto sampler = model_->MakeSampler(spec);
-  std::vector<Column> out = SampleAll(*sampler, 2000, 8);
+  std::vector<BatchColumn> out = SampleAll(*sampler, 2000, 8);
   for (double v : Numbers(out[ColumnIndex(*sampler, "x")])) ASSERT_EQ(v, 70);
   std::vector<double> y = Numbers(out[ColumnIndex(*sampler, "y")]);
   double mean = 0;
@@ -157,7 +157,7 @@ TEST_F(CopulaTest, ConditionOnNull) {
   SampleSpec spec;
   spec.conditions = {Condition::Parse("closed=")};
   auto sampler = model_->MakeSampler(spec);
-  std::vector<Column> out = SampleAll(*sampler, 500, 8);
+  std::vector<BatchColumn> out = SampleAll(*sampler, 500, 8);
   EXPECT_EQ(testing::NullShare(out[ColumnIndex(*sampler, "closed")]), 1.0);
 }
 
@@ -177,12 +177,12 @@ TEST_F(CopulaTest, ConstraintsHoldOnEveryRow) {
                       Constraint::Parse("x <= 55"), Constraint::Parse("y < x"),
                       Constraint::Parse("opened >= 2021-06-01")};
   auto sampler = model_->MakeSampler(spec);
-  std::vector<Column> out = SampleAll(*sampler, 5000, 3);
-  const Column& opened = out[ColumnIndex(*sampler, "opened")];
-  const Column& closed = out[ColumnIndex(*sampler, "closed")];
-  const Column& amount = out[ColumnIndex(*sampler, "amount")];
-  const Column& x = out[ColumnIndex(*sampler, "x")];
-  const Column& y = out[ColumnIndex(*sampler, "y")];
+  std::vector<BatchColumn> out = SampleAll(*sampler, 5000, 3);
+  const BatchColumn& opened = out[ColumnIndex(*sampler, "opened")];
+  const BatchColumn& closed = out[ColumnIndex(*sampler, "closed")];
+  const BatchColumn& amount = out[ColumnIndex(*sampler, "amount")];
+  const BatchColumn& x = out[ColumnIndex(*sampler, "x")];
+  const BatchColumn& y = out[ColumnIndex(*sampler, "y")];
   const int64_t june = DaysFromCivil(2021, 6, 1);
   size_t violations = 0;
   for (size_t i = 0; i < 5000; ++i) {
@@ -202,9 +202,9 @@ TEST_F(CopulaTest, ConstraintsGivenAtFitAreKept) {
   model->Fit(*table_, options);
   ASSERT_EQ(model->constraints().size(), 1u);
   auto sampler = model->MakeSampler();
-  std::vector<Column> out = SampleAll(*sampler, 5000, 3);
-  const Column& opened = out[ColumnIndex(*sampler, "opened")];
-  const Column& closed = out[ColumnIndex(*sampler, "closed")];
+  std::vector<BatchColumn> out = SampleAll(*sampler, 5000, 3);
+  const BatchColumn& opened = out[ColumnIndex(*sampler, "opened")];
+  const BatchColumn& closed = out[ColumnIndex(*sampler, "closed")];
   for (size_t i = 0; i < 5000; ++i) {
     if (!closed.IsNull(i)) {
       ASSERT_GE(closed.ints[i], opened.ints[i]) << i;
@@ -214,10 +214,10 @@ TEST_F(CopulaTest, ConstraintsGivenAtFitAreKept) {
 
 TEST_F(CopulaTest, RowsArePureFunctionsOfKeyAndRow) {
   auto sampler = model_->MakeSampler();
-  std::vector<Column> all = SampleAll(*sampler, 1000, 42);
-  std::vector<Column> again = SampleAll(*sampler, 1000, 42);
+  std::vector<BatchColumn> all = SampleAll(*sampler, 1000, 42);
+  std::vector<BatchColumn> again = SampleAll(*sampler, 1000, 42);
   std::vector<uint64_t> rows = {999, 3, 500};
-  std::vector<Column> some;
+  std::vector<BatchColumn> some;
   sampler->SampleRows(rows, 42, some);
   for (size_t c = 0; c < all.size(); ++c) {
     for (size_t i = 0; i < rows.size(); ++i) {
@@ -230,7 +230,7 @@ TEST_F(CopulaTest, RowsArePureFunctionsOfKeyAndRow) {
       }
     }
   }
-  std::vector<Column> other = SampleAll(*sampler, 10, 43);
+  std::vector<BatchColumn> other = SampleAll(*sampler, 10, 43);
   EXPECT_NE(all[1].Text(0) + all[1].Text(1), other[1].Text(0) + other[1].Text(1));
 }
 

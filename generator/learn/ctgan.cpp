@@ -396,7 +396,7 @@ class ConditionSampler {
   explicit ConditionSampler(const EncodedData& data, bool log_frequency) {
     for (const Span& s : data.spans) {
       if (!s.conditional) continue;
-      Column c;
+      CategorySpan c;
       c.offset = s.offset;
       c.cond_offset = cond_dim_;
       c.rows.resize(s.dim);
@@ -429,7 +429,7 @@ class ConditionSampler {
   size_t columns() const { return columns_.size(); }
   std::vector<std::vector<double>> Frequencies() const {
     std::vector<std::vector<double>> out;
-    for (const Column& c : columns_) out.push_back(c.frequencies);
+    for (const CategorySpan& c : columns_) out.push_back(c.frequencies);
     return out;
   }
 
@@ -453,7 +453,7 @@ class ConditionSampler {
     int64_t* t = b.targets.data_ptr<int64_t>();
     for (int i = 0; i < batch; ++i) {
       const size_t col = random.Below(columns_.size());
-      const Column& column = columns_[col];
+      const CategorySpan& column = columns_[col];
       const double u = random.Uniform();
       size_t k = std::upper_bound(column.cumulative.begin(), column.cumulative.end(), u) - column.cumulative.begin();
       k = std::min(k, column.cumulative.size() - 1);
@@ -480,7 +480,7 @@ class ConditionSampler {
     *cond = torch::zeros({batch, cond_dim_});
     float* c = cond->data_ptr<float>();
     for (int i = 0; i < batch; ++i) {
-      const Column& column = columns_[b.column[perm[i]]];
+      const CategorySpan& column = columns_[b.column[perm[i]]];
       const std::vector<int64_t>& candidates = column.rows[b.category[perm[i]]];
       r[i] = candidates[random.Below(candidates.size())];
       c[static_cast<size_t>(i) * cond_dim_ + column.cond_offset + b.category[perm[i]]] = 1;
@@ -494,7 +494,7 @@ class ConditionSampler {
     torch::Tensor out = torch::zeros({batch, cond_dim_});
     float* c = out.data_ptr<float>();
     for (int i = 0; i < batch; ++i) {
-      const Column& column = columns_[random.Below(columns_.size())];
+      const CategorySpan& column = columns_[random.Below(columns_.size())];
       const double u = random.Uniform();
       double acc = 0;
       size_t k = 0;
@@ -508,13 +508,13 @@ class ConditionSampler {
   }
 
  private:
-  struct Column {
+  struct CategorySpan {
     int offset = 0, cond_offset = 0;
     std::vector<std::vector<int64_t>> rows;
     std::vector<double> cumulative;   // log-frequency, for training
     std::vector<double> frequencies;  // raw, for sampling
   };
-  std::vector<Column> columns_;
+  std::vector<CategorySpan> columns_;
   int cond_dim_ = 0;
 };
 

@@ -60,7 +60,7 @@ DataTable ToDataTable(const Table& table) {
     out.types.push_back(type);
     out.formats.push_back(c.format);
     out.digits.push_back(c.type == ColumnType::kDecimal || c.type == ColumnType::kTimestamp ? c.decimals : 0);
-    Column col;
+    BatchColumn col;
     col.kind = DataTypeKind(type);
     if (c.type == ColumnType::kDecimal) {
       col.floats = c.numbers;

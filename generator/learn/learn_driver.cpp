@@ -76,7 +76,7 @@ std::string FormatDuration(double seconds) {
 void SampleModel(const RowSampler& sampler, const SampleOptions& options,
                  const std::function<void(std::string_view)>& write) {
   DomainEntity entity;
-  for (const LearnedColumn& c : sampler.columns()) {
+  for (const ModelColumn& c : sampler.columns()) {
     DomainColumn def;
     def.name = c.name;
     entity.columns.push_back(def);

@@ -22,7 +22,7 @@ class SynthesizerSource : public LearnedSource {
  public:
   SynthesizerSource(std::shared_ptr<const Synthesizer> model, const SampleSpec& spec)
       : model_(std::move(model)), sampler_(model_->MakeSampler(spec)) {
-    for (const LearnedColumn& c : sampler_->columns()) columns_.emplace_back(c.name, c.kind());
+    for (const ModelColumn& c : sampler_->columns()) columns_.emplace_back(c.name, c.kind());
   }
 
   std::vector<std::pair<std::string, ValueKind>> Columns() const override { return columns_; }
@@ -30,7 +30,7 @@ class SynthesizerSource : public LearnedSource {
   // Sampled values never leave the range seen in the data (FinishValue
   // clamps them to it).
   std::optional<ValueRange> Range(size_t column) const override {
-    const LearnedColumn& c = sampler_->columns()[column];
+    const ModelColumn& c = sampler_->columns()[column];
     if (c.type == DataType::kCategorical || c.type == DataType::kId || c.type == DataType::kBoolean) return std::nullopt;
     return ValueRange{c.min, c.max};
   }
@@ -44,7 +44,7 @@ class SynthesizerSource : public LearnedSource {
     return longest;
   }
 
-  void SampleRows(std::span<const uint64_t> rows, uint64_t key, std::vector<Column>& out) const override {
+  void SampleRows(std::span<const uint64_t> rows, uint64_t key, std::vector<BatchColumn>& out) const override {
     sampler_->SampleRows(rows, key, out);
   }
 

@@ -175,11 +175,11 @@ class ModelCacheTest : public ::testing::Test {
     std::unique_ptr<LearnedSource> source = MakeModelLoader(options)(ref, domain_file_);
     std::vector<uint64_t> rows(200);
     for (size_t i = 0; i < rows.size(); ++i) rows[i] = i * 3;
-    std::vector<Column> out;
+    std::vector<BatchColumn> out;
     source->SampleRows(rows, 11, out);
     std::string text;
     for (size_t i = 0; i < rows.size(); ++i) {
-      for (const Column& c : out) text += c.Text(i) + ",";
+      for (const BatchColumn& c : out) text += c.Text(i) + ",";
       text += "\n";
     }
     return text;

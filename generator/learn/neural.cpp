@@ -127,7 +127,7 @@ std::string ColumnsSummary(const DataTransformer& transformer) {
   const auto& columns = transformer.columns();
   const auto& spans = transformer.spans();
   size_t s = 0;
-  for (const LearnedColumn& col : columns) {
+  for (const ModelColumn& col : columns) {
     out += "  " + col.name + ": " + std::string(DataTypeName(col.type));
     if (col.type == DataType::kCategorical || col.type == DataType::kBoolean) {
       out += fmt::format(", one-hot ({})", spans[s].dim);
@@ -286,7 +286,7 @@ class CtganSynthesizer : public Synthesizer {
 
   void Fit(const DataTable& table, const FitOptions& options) override {
     auto model = std::make_shared<CtganModel>();
-    std::vector<LearnedColumn> columns = LearnColumns(table);
+    std::vector<ModelColumn> columns = LearnColumns(table);
     ResolveConstraints(columns, options.constraints);
     const CtganConfig config = MakeCtganConfig(options.ctgan);
     model->transformer.Fit(table, columns, DeriveKey(options.seed, "ctgan", "modes"));
@@ -298,7 +298,7 @@ class CtganSynthesizer : public Synthesizer {
     constraints_ = options.constraints;
   }
 
-  const std::vector<LearnedColumn>& columns() const override { return model_->transformer.columns(); }
+  const std::vector<ModelColumn>& columns() const override { return model_->transformer.columns(); }
   const std::vector<Constraint>& constraints() const override { return constraints_; }
 
   std::string Summary() const override {
@@ -311,7 +311,7 @@ class CtganSynthesizer : public Synthesizer {
   }
 
   std::unique_ptr<RowSampler> MakeSampler(const SampleSpec& spec) const override {
-    const std::vector<LearnedColumn>& cols = columns();
+    const std::vector<ModelColumn>& cols = columns();
     std::vector<FixedValue> fixed = ResolveConditions(cols, spec.conditions);
     std::vector<Constraint> all = constraints_;
     all.insert(all.end(), spec.constraints.begin(), spec.constraints.end());
@@ -387,7 +387,7 @@ class TvaeSynthesizer : public Synthesizer {
 
   void Fit(const DataTable& table, const FitOptions& options) override {
     auto model = std::make_shared<TvaeModel>();
-    std::vector<LearnedColumn> columns = LearnColumns(table);
+    std::vector<ModelColumn> columns = LearnColumns(table);
     ResolveConstraints(columns, options.constraints);
     model->transformer.Fit(table, columns, DeriveKey(options.seed, "tvae", "modes"));
     const EncodedData data = EncodeTable(table, model->transformer, DeriveKey(options.seed, "tvae", "encode"));
@@ -398,7 +398,7 @@ class TvaeSynthesizer : public Synthesizer {
     constraints_ = options.constraints;
   }
 
-  const std::vector<LearnedColumn>& columns() const override { return model_->transformer.columns(); }
+  const std::vector<ModelColumn>& columns() const override { return model_->transformer.columns(); }
   const std::vector<Constraint>& constraints() const override { return constraints_; }
 
   std::string Summary() const override {
@@ -411,7 +411,7 @@ class TvaeSynthesizer : public Synthesizer {
   }
 
   std::unique_ptr<RowSampler> MakeSampler(const SampleSpec& spec) const override {
-    const std::vector<LearnedColumn>& cols = columns();
+    const std::vector<ModelColumn>& cols = columns();
     std::vector<FixedValue> fixed = ResolveConditions(cols, spec.conditions);
     std::vector<Constraint> all = constraints_;
     all.insert(all.end(), spec.constraints.begin(), spec.constraints.end());

@@ -132,7 +132,7 @@ TEST(CtganTest, RecoversTheCorrelation) {
   for (uint64_t seed : kSeeds) {
     auto model = Train("ctgan", table, 400, 100, seed, ctgan);
     auto sampler = model->MakeSampler();
-    std::vector<Column> out = testing::SampleAll(*sampler, 20000, 11);
+    std::vector<BatchColumn> out = testing::SampleAll(*sampler, 20000, 11);
     const std::vector<double> x = testing::Numbers(out[testing::ColumnIndex(*sampler, "x")]);
     const std::vector<double> y = testing::Numbers(out[testing::ColumnIndex(*sampler, "y")]);
     rho.push_back(testing::Correlation(x, y));
@@ -176,10 +176,10 @@ TEST(CtganTest, ConditionOnCategoryUsesTheConditionalVector) {
     spec.conditions = {Condition::Parse("segment=C")};
     spec.enforce_conditions = false;
     auto sampler = model->MakeSampler(spec);
-    const std::vector<Column> out = testing::SampleAll(*sampler, 4000, 4);
-    const Column& segment = out[testing::ColumnIndex(*sampler, "segment")];
-    const Column& amount = out[testing::ColumnIndex(*sampler, "amount")];
-    const Column& x = out[testing::ColumnIndex(*sampler, "x")];
+    const std::vector<BatchColumn> out = testing::SampleAll(*sampler, 4000, 4);
+    const BatchColumn& segment = out[testing::ColumnIndex(*sampler, "segment")];
+    const BatchColumn& amount = out[testing::ColumnIndex(*sampler, "amount")];
+    const BatchColumn& x = out[testing::ColumnIndex(*sampler, "x")];
     std::vector<double> amounts_c, x_c;
     for (size_t i = 0; i < segment.size(); ++i) {
       if (segment.IsNull(i) || segment.texts[i] != "C") continue;

@@ -90,12 +90,12 @@ namespace internal {
 
 namespace {
 
-int FindColumn(const std::vector<LearnedColumn>& columns, const std::string& name, const std::string& what) {
+int FindColumn(const std::vector<ModelColumn>& columns, const std::string& name, const std::string& what) {
   for (size_t i = 0; i < columns.size(); ++i) {
     if (columns[i].name == name) return static_cast<int>(i);
   }
   std::string known;
-  for (const LearnedColumn& c : columns) known += (known.empty() ? "" : ", ") + c.name;
+  for (const ModelColumn& c : columns) known += (known.empty() ? "" : ", ") + c.name;
   throw UsageError(what + ": the model has no column '" + name + "' (columns: " + known + ")");
 }
 
@@ -103,7 +103,7 @@ bool IsOrdered(DataType type) { return type != DataType::kCategorical && type !=
 
 // The step between neighbouring values a column can hold after rounding,
 // or 0 when the values are not on a grid.
-double GridStep(const LearnedColumn& c) {
+double GridStep(const ModelColumn& c) {
   switch (c.type) {
     case DataType::kContinuous: return c.digits >= 0 && c.digits <= 12 ? std::pow(10.0, -c.digits) : 0.0;
     case DataType::kTimestamp: return std::pow(10.0, 6 - std::clamp(c.digits, 0, 6));
@@ -134,7 +134,7 @@ Constraint::Op Mirror(Constraint::Op op) {
 }
 
 // The value nearest to `bound` on the column's grid with `value op bound`.
-double NearestAllowed(const LearnedColumn& c, Constraint::Op op, double bound) {
+double NearestAllowed(const ModelColumn& c, Constraint::Op op, double bound) {
   const double step = GridStep(c);
   const bool up = op == Constraint::Op::kGreater || op == Constraint::Op::kGreaterEqual;
   const bool strict = op == Constraint::Op::kGreater || op == Constraint::Op::kLess;
@@ -159,7 +159,7 @@ double NearestAllowed(const LearnedColumn& c, Constraint::Op op, double bound) {
 
 class ConstrainedSampler : public RowSampler {
  public:
-  ConstrainedSampler(const std::vector<LearnedColumn>& columns, std::unique_ptr<RowDrawer> drawer,
+  ConstrainedSampler(const std::vector<ModelColumn>& columns, std::unique_ptr<RowDrawer> drawer,
                      std::vector<FixedValue> fixed, std::vector<BoundConstraint> constraints, int max_tries,
                      bool dates_as_written)
       : columns_(columns),
@@ -172,9 +172,9 @@ class ConstrainedSampler : public RowSampler {
     for (const FixedValue& f : fixed_) is_fixed_[f.column] = 1;
   }
 
-  const std::vector<LearnedColumn>& columns() const override { return columns_; }
+  const std::vector<ModelColumn>& columns() const override { return columns_; }
 
-  void SampleRows(std::span<const uint64_t> rows, uint64_t key, std::vector<Column>& out) const override {
+  void SampleRows(std::span<const uint64_t> rows, uint64_t key, std::vector<BatchColumn>& out) const override {
     const size_t n = rows.size(), d = columns_.size();
     std::vector<RandomStream> streams;
     streams.reserve(n);
@@ -221,7 +221,7 @@ class ConstrainedSampler : public RowSampler {
 
     out.resize(d);
     for (size_t c = 0; c < d; ++c) {
-      Column& col = out[c];
+      BatchColumn& col = out[c];
       const bool as_written = dates_as_written_ && (columns_[c].type == DataType::kDate ||
                                                     columns_[c].type == DataType::kTimestamp);
       col.kind = as_written ? ValueKind::kText : columns_[c].kind();
@@ -298,7 +298,7 @@ class ConstrainedSampler : public RowSampler {
     }
   }
 
-  std::vector<LearnedColumn> columns_;
+  std::vector<ModelColumn> columns_;
   std::unique_ptr<RowDrawer> drawer_;
   std::vector<FixedValue> fixed_;
   std::vector<BoundConstraint> constraints_;
@@ -309,13 +309,13 @@ class ConstrainedSampler : public RowSampler {
 
 }  // namespace
 
-std::vector<FixedValue> ResolveConditions(const std::vector<LearnedColumn>& columns,
+std::vector<FixedValue> ResolveConditions(const std::vector<ModelColumn>& columns,
                                           const std::vector<Condition>& conditions) {
   std::vector<FixedValue> out;
   for (const Condition& cond : conditions) {
     FixedValue f;
     f.column = FindColumn(columns, cond.column, "--where " + cond.column + "=" + cond.value);
-    const LearnedColumn& c = columns[f.column];
+    const ModelColumn& c = columns[f.column];
     if (cond.value.empty()) {
       f.null = true;
     } else if (!ValueFromText(c, cond.value, &f.value)) {
@@ -335,7 +335,7 @@ std::vector<FixedValue> ResolveConditions(const std::vector<LearnedColumn>& colu
   return out;
 }
 
-std::vector<BoundConstraint> ResolveConstraints(const std::vector<LearnedColumn>& columns,
+std::vector<BoundConstraint> ResolveConstraints(const std::vector<ModelColumn>& columns,
                                                 const std::vector<Constraint>& constraints) {
   std::vector<BoundConstraint> out;
   for (const Constraint& k : constraints) {
@@ -343,7 +343,7 @@ std::vector<BoundConstraint> ResolveConstraints(const std::vector<LearnedColumn>
     b.text = k.text;
     b.op = k.op;
     b.column = FindColumn(columns, k.column, "constraint '" + k.text + "'");
-    const LearnedColumn& c = columns[b.column];
+    const ModelColumn& c = columns[b.column];
     if (k.op == Constraint::Op::kNotNull) {
       out.push_back(b);
       continue;
@@ -354,7 +354,7 @@ std::vector<BoundConstraint> ResolveConstraints(const std::vector<LearnedColumn>
     }
     if (!k.other.empty()) {
       b.other = FindColumn(columns, k.other, "constraint '" + k.text + "'");
-      const LearnedColumn& o = columns[b.other];
+      const ModelColumn& o = columns[b.other];
       const bool same = o.type == c.type || (IsOrdered(o.type) && c.type != DataType::kDate &&
                                              c.type != DataType::kTimestamp && o.type != DataType::kDate &&
                                              o.type != DataType::kTimestamp);
@@ -371,7 +371,7 @@ std::vector<BoundConstraint> ResolveConstraints(const std::vector<LearnedColumn>
   return out;
 }
 
-std::unique_ptr<RowSampler> MakeRowSampler(const std::vector<LearnedColumn>& columns,
+std::unique_ptr<RowSampler> MakeRowSampler(const std::vector<ModelColumn>& columns,
                                            std::unique_ptr<RowDrawer> drawer, std::vector<FixedValue> fixed,
                                            std::vector<BoundConstraint> constraints, const SampleSpec& spec) {
   // Not enforced: the drawer was steered by the conditions; the sampler

@@ -53,15 +53,15 @@ class RowDrawer {
 
 // Throws UsageError naming an unknown column or a value the column cannot
 // hold.
-std::vector<FixedValue> ResolveConditions(const std::vector<LearnedColumn>& columns,
+std::vector<FixedValue> ResolveConditions(const std::vector<ModelColumn>& columns,
                                           const std::vector<Condition>& conditions);
-std::vector<BoundConstraint> ResolveConstraints(const std::vector<LearnedColumn>& columns,
+std::vector<BoundConstraint> ResolveConstraints(const std::vector<ModelColumn>& columns,
                                                 const std::vector<Constraint>& constraints);
 
 // `spec` gives the number of tries and whether the conditions are enforced
 // (SampleSpec::enforce_conditions); `fixed` and `constraints` are resolved
 // from it and the model's own constraints.
-std::unique_ptr<RowSampler> MakeRowSampler(const std::vector<LearnedColumn>& columns,
+std::unique_ptr<RowSampler> MakeRowSampler(const std::vector<ModelColumn>& columns,
                                            std::unique_ptr<RowDrawer> drawer,
                                            std::vector<FixedValue> fixed,
                                            std::vector<BoundConstraint> constraints, const SampleSpec& spec);

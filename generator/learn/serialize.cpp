@@ -23,9 +23,9 @@ void ByteReader::Fail(const std::string& what) const {
   throw InputError({file_}, "corrupt model file: " + what);
 }
 
-void WriteColumns(ByteWriter& out, const std::vector<LearnedColumn>& columns) {
+void WriteColumns(ByteWriter& out, const std::vector<ModelColumn>& columns) {
   out.U64(columns.size());
-  for (const LearnedColumn& c : columns) {
+  for (const ModelColumn& c : columns) {
     out.Str(c.name);
     // Dates written other than ISO carry their format; a model of ISO data
     // stays byte for byte what it was before formats were kept.
@@ -42,10 +42,10 @@ void WriteColumns(ByteWriter& out, const std::vector<LearnedColumn>& columns) {
   }
 }
 
-std::vector<LearnedColumn> ReadColumns(ByteReader& in) {
-  std::vector<LearnedColumn> columns(in.Count(8));
+std::vector<ModelColumn> ReadColumns(ByteReader& in) {
+  std::vector<ModelColumn> columns(in.Count(8));
   if (columns.empty()) in.Fail("the model has no columns");  // Fit never makes one
-  for (LearnedColumn& c : columns) {
+  for (ModelColumn& c : columns) {
     c.name = in.Str();
     const uint8_t byte = in.U8();
     const uint8_t type = byte & ~kHasFormat;

@@ -97,8 +97,8 @@ class ByteReader {
 // (DateFormat::Name, "MM/DD/YYYY"); without the bit the format is ISO, as in
 // every model written before formats were kept.
 inline constexpr uint8_t kHasFormat = 0x80;
-void WriteColumns(ByteWriter& out, const std::vector<LearnedColumn>& columns);
-std::vector<LearnedColumn> ReadColumns(ByteReader& in);
+void WriteColumns(ByteWriter& out, const std::vector<ModelColumn>& columns);
+std::vector<ModelColumn> ReadColumns(ByteReader& in);
 void WriteConstraints(ByteWriter& out, const std::vector<Constraint>& constraints);
 std::vector<Constraint> ReadConstraints(ByteReader& in);
 

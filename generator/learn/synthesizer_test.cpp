@@ -28,10 +28,10 @@ void Spit(const std::filesystem::path& path, const std::string& bytes) {
 }
 
 std::string Rows(const RowSampler& sampler, size_t n, uint64_t key) {
-  std::vector<Column> out = SampleAll(sampler, n, key);
+  std::vector<BatchColumn> out = SampleAll(sampler, n, key);
   std::string text;
   for (size_t i = 0; i < n; ++i) {
-    for (const Column& c : out) text += (c.IsNull(i) ? "NULL" : c.Text(i)) + ",";
+    for (const BatchColumn& c : out) text += (c.IsNull(i) ? "NULL" : c.Text(i)) + ",";
     text += "\n";
   }
   return text;
@@ -74,10 +74,10 @@ TEST_P(SynthFile, RowsDependOnlyOnKeyAndRow) {
   SampleSpec spec;
   spec.constraints = {Constraint::Parse("amount > 90")};
   auto sampler = model->MakeSampler(spec);
-  std::vector<Column> all = SampleAll(*sampler, 500, 77);
+  std::vector<BatchColumn> all = SampleAll(*sampler, 500, 77);
   // The same rows in another order and other company give the same values.
   std::vector<uint64_t> rows = {499, 0, 250, 251, 17};
-  std::vector<Column> some;
+  std::vector<BatchColumn> some;
   sampler->SampleRows(rows, 77, some);
   for (size_t c = 0; c < all.size(); ++c) {
     for (size_t i = 0; i < rows.size(); ++i) {
@@ -110,10 +110,10 @@ TEST_P(SynthFile, BatchSplitsGiveTheSameBytes) {
       for (size_t first = 0; first < n; first += split) {
         std::vector<uint64_t> rows;
         for (size_t r = first; r < std::min(n, first + split); ++r) rows.push_back(r);
-        std::vector<Column> out;
+        std::vector<BatchColumn> out;
         sampler->SampleRows(rows, 31, out);
         for (size_t i = 0; i < rows.size(); ++i) {
-          for (const Column& c : out) text += (c.IsNull(i) ? "NULL" : c.Text(i)) + ",";
+          for (const BatchColumn& c : out) text += (c.IsNull(i) ? "NULL" : c.Text(i)) + ",";
           text += "\n";
         }
       }
@@ -130,8 +130,8 @@ TEST_P(SynthFile, ConstraintsAndConditionsHoldOnEveryRow) {
   spec.constraints = {Constraint::Parse("amount >= 150"), Constraint::Parse("x < y"),
                       Constraint::Parse("bimodal > 0")};
   auto sampler = model->MakeSampler(spec);
-  std::vector<Column> out = SampleAll(*sampler, 2000, 5);
-  auto col = [&](const char* name) -> const Column& { return out[testing::ColumnIndex(*sampler, name)]; };
+  std::vector<BatchColumn> out = SampleAll(*sampler, 2000, 5);
+  auto col = [&](const char* name) -> const BatchColumn& { return out[testing::ColumnIndex(*sampler, name)]; };
   for (size_t i = 0; i < 2000; ++i) {
     ASSERT_EQ(col("segment").texts[i], "B");
     ASSERT_EQ(col("flag").ints[i], 1);
@@ -160,9 +160,9 @@ TEST_P(SynthFile, NotNullConstraintLeavesNoNullAndKeepsTheShape) {
   auto model = Fitted(GetParam(), table);
   auto spans = [&](const SampleSpec& spec, size_t* nulls) {
     auto sampler = model->MakeSampler(spec);
-    std::vector<Column> out = SampleAll(*sampler, 2000, 8);
-    const Column& opened = out[testing::ColumnIndex(*sampler, "opened")];
-    const Column& closed = out[testing::ColumnIndex(*sampler, "closed")];
+    std::vector<BatchColumn> out = SampleAll(*sampler, 2000, 8);
+    const BatchColumn& opened = out[testing::ColumnIndex(*sampler, "opened")];
+    const BatchColumn& closed = out[testing::ColumnIndex(*sampler, "closed")];
     std::vector<double> days;
     *nulls = 0;
     for (size_t i = 0; i < 2000; ++i) {
@@ -347,7 +347,7 @@ TEST(LearnDomain, ModelRefLoadsFilesAndFitsSampleData) {
   EXPECT_EQ(columns[0], std::make_pair(std::string("age"), ValueKind::kInt));
   EXPECT_EQ(columns[2], std::make_pair(std::string("tier"), ValueKind::kText));
   std::vector<uint64_t> rows = {5, 6, 7};
-  std::vector<Column> a, b;
+  std::vector<BatchColumn> a, b;
   source->SampleRows(rows, 9, a);
   LoadModelRef(ref, domain_file)->SampleRows(rows, 9, b);  // fitting is reproducible
   for (size_t c = 0; c < 3; ++c) {
@@ -385,10 +385,10 @@ TEST(LearnDomain, EpochsAndBatchSizeReachTheFit) {
     ref.epochs = epochs;
     ref.batch_size = batch_size;
     std::vector<uint64_t> rows = {0, 1, 2, 3, 4, 5, 6, 7};
-    std::vector<Column> out;
+    std::vector<BatchColumn> out;
     LoadModelRef(ref, "domains/banking.yaml")->SampleRows(rows, 3, out);
     std::string text;
-    for (const Column& c : out) {
+    for (const BatchColumn& c : out) {
       for (size_t i = 0; i < rows.size(); ++i) text += c.Text(i) + ",";
     }
     return text;

@@ -31,7 +31,7 @@ inline DataTable GroundTruthTable(size_t n, uint64_t seed = 7) {
     t.names.push_back(name);
     t.types.push_back(type);
     t.digits.push_back(digits);
-    Column c;
+    BatchColumn c;
     c.kind = DataTypeKind(type);
     c.Resize(n);
     t.columns.push_back(std::move(c));
@@ -88,7 +88,7 @@ inline DataTable SelectColumns(const DataTable& table, const std::vector<std::st
 }
 
 // The values of a column as doubles (NULLs dropped).
-inline std::vector<double> Numbers(const Column& c) {
+inline std::vector<double> Numbers(const BatchColumn& c) {
   std::vector<double> out;
   for (size_t i = 0; i < c.size(); ++i) {
     if (c.IsNull(i)) continue;
@@ -128,7 +128,7 @@ inline double Correlation(const std::vector<double>& a, const std::vector<double
 }
 
 // Mean of `values` over the rows whose `labels` equal `label`.
-inline double MeanWhere(const Column& values, const Column& labels, const std::string& label) {
+inline double MeanWhere(const BatchColumn& values, const BatchColumn& labels, const std::string& label) {
   double sum = 0;
   size_t n = 0;
   for (size_t i = 0; i < values.size(); ++i) {
@@ -139,23 +139,23 @@ inline double MeanWhere(const Column& values, const Column& labels, const std::s
   return n ? sum / n : NAN;
 }
 
-inline double Share(const Column& labels, const std::string& label) {
+inline double Share(const BatchColumn& labels, const std::string& label) {
   size_t n = 0;
   for (size_t i = 0; i < labels.size(); ++i) n += !labels.IsNull(i) && labels.texts[i] == label;
   return static_cast<double>(n) / labels.size();
 }
 
-inline double NullShare(const Column& c) {
+inline double NullShare(const BatchColumn& c) {
   size_t n = 0;
   for (size_t i = 0; i < c.size(); ++i) n += c.IsNull(i);
   return static_cast<double>(n) / c.size();
 }
 
 // Samples rows [0, n) with one call.
-inline std::vector<Column> SampleAll(const RowSampler& sampler, size_t n, uint64_t key) {
+inline std::vector<BatchColumn> SampleAll(const RowSampler& sampler, size_t n, uint64_t key) {
   std::vector<uint64_t> rows(n);
   for (size_t i = 0; i < n; ++i) rows[i] = i;
-  std::vector<Column> out;
+  std::vector<BatchColumn> out;
   sampler.SampleRows(rows, key, out);
   return out;
 }
@@ -209,8 +209,8 @@ inline GroundTruthFit MedianFit(const std::vector<GroundTruthFit>& fits) {
 }
 
 inline GroundTruthFit MeasureGroundTruth(const DataTable& real, const RowSampler& sampler, size_t n, uint64_t key) {
-  std::vector<Column> out = SampleAll(sampler, n, key);
-  auto col = [&](const char* name) -> const Column& { return out[ColumnIndex(sampler, name)]; };
+  std::vector<BatchColumn> out = SampleAll(sampler, n, key);
+  auto col = [&](const char* name) -> const BatchColumn& { return out[ColumnIndex(sampler, name)]; };
   auto ks = [&](const char* name) { return Ks(Numbers(real.columns[real.Find(name)]), Numbers(col(name))); };
   GroundTruthFit fit;
   fit.ks_bimodal = ks("bimodal");

@@ -30,7 +30,7 @@ int ArgMax(const float* v, int n) {
 
 }  // namespace
 
-void DataTransformer::Fit(const DataTable& table, const std::vector<LearnedColumn>& columns, uint64_t seed) {
+void DataTransformer::Fit(const DataTable& table, const std::vector<ModelColumn>& columns, uint64_t seed) {
   columns_ = columns;
   parts_.clear();
   const std::vector<int> source = TableColumnsOf(table, columns);
@@ -38,7 +38,7 @@ void DataTransformer::Fit(const DataTable& table, const std::vector<LearnedColum
     Part part;
     part.has_null = columns[c].null_rate > 0;
     if (IsNumeric(columns[c].type)) {
-      const Column& col = table.columns[source[c]];
+      const BatchColumn& col = table.columns[source[c]];
       std::vector<double> x;
       for (size_t i = 0; i < table.rows; ++i) {
         if (!col.IsNull(i)) x.push_back(TableValue(table, source[c], i));
@@ -110,7 +110,7 @@ std::vector<float> DataTransformer::Encode(const DataTable& table, uint64_t key)
     float* row = &out[r * dim_];
     for (size_t c = 0; c < parts_.size(); ++c) {
       const Part& part = parts_[c];
-      const Column& col = table.columns[source[c]];
+      const BatchColumn& col = table.columns[source[c]];
       const bool null = col.IsNull(r);
       if (part.null_span >= 0) row[spans_[part.null_span].offset + (null ? 1 : 0)] = 1;
       if (part.alpha_span >= 0) {

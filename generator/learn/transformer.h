@@ -41,8 +41,8 @@ struct Span {
 class DataTransformer {
  public:
   // Learns the encoding of `columns` (see LearnColumns) from `table`.
-  void Fit(const DataTable& table, const std::vector<LearnedColumn>& columns, uint64_t seed);
-  const std::vector<LearnedColumn>& columns() const { return columns_; }
+  void Fit(const DataTable& table, const std::vector<ModelColumn>& columns, uint64_t seed);
+  const std::vector<ModelColumn>& columns() const { return columns_; }
 
   int dim() const { return dim_; }
   const std::vector<Span>& spans() const { return spans_; }
@@ -85,7 +85,7 @@ class DataTransformer {
   };
   void Index();
 
-  std::vector<LearnedColumn> columns_;
+  std::vector<ModelColumn> columns_;
   std::vector<Part> parts_;
   std::vector<Span> spans_;
   int dim_ = 0;

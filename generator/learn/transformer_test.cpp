@@ -68,7 +68,7 @@ TEST(TransformBgm, FindsTheTwoModesOfABimodalColumn) {
 // gives back every value, category and NULL.
 TEST(TransformRoundTrip, EncodeDecodeIsTheIdentity) {
   const DataTable table = testing::GroundTruthTable(2000);
-  const std::vector<LearnedColumn> columns = LearnColumns(table);
+  const std::vector<ModelColumn> columns = LearnColumns(table);
   DataTransformer transformer;
   transformer.Fit(table, columns, 5);
   const std::vector<float> encoded = transformer.Encode(table, 6);
@@ -85,7 +85,7 @@ TEST(TransformRoundTrip, EncodeDecodeIsTheIdentity) {
     }
     transformer.Decode(row.data(), {}, values.data(), nulls.data());
     for (size_t c = 0; c < columns.size(); ++c) {
-      const Column& col = table.columns[source[c]];
+      const BatchColumn& col = table.columns[source[c]];
       ASSERT_EQ(nulls[c] != 0, col.IsNull(r)) << columns[c].name << " row " << r;
       if (col.IsNull(r)) continue;
       if (columns[c].type == DataType::kCategorical) {

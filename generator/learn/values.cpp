@@ -72,7 +72,7 @@ int CategoryIndex::Find(std::string_view label) const {
   return it != sorted_.end() && it->first == label ? it->second : -1;
 }
 
-bool ValueFromText(const LearnedColumn& column, std::string_view text, double* value) {
+bool ValueFromText(const ModelColumn& column, std::string_view text, double* value) {
   switch (column.type) {
     case DataType::kContinuous:
       if (std::optional<double> x = ParseDecimal(text)) return *value = *x, true;
@@ -109,7 +109,7 @@ bool ValueFromText(const LearnedColumn& column, std::string_view text, double* v
 }
 
 double TableValue(const DataTable& table, int column, size_t row) {
-  const Column& c = table.columns[column];
+  const BatchColumn& c = table.columns[column];
   switch (table.types[column]) {
     case DataType::kContinuous: return c.floats[row];
     case DataType::kInteger:
@@ -122,14 +122,14 @@ double TableValue(const DataTable& table, int column, size_t row) {
   return 0;
 }
 
-std::vector<LearnedColumn> LearnColumns(const DataTable& table) {
+std::vector<ModelColumn> LearnColumns(const DataTable& table) {
   if (table.rows == 0) throw InputError({table.source}, "the table has no rows to learn from");
-  std::vector<LearnedColumn> out;
+  std::vector<ModelColumn> out;
   for (size_t c = 0; c < table.names.size(); ++c) {
     const DataType type = table.types[c];
     if (type == DataType::kId) continue;
-    const Column& col = table.columns[c];
-    LearnedColumn learned;
+    const BatchColumn& col = table.columns[c];
+    ModelColumn learned;
     learned.name = table.names[c];
     learned.type = type;
     size_t nulls = 0;
@@ -180,13 +180,13 @@ std::vector<LearnedColumn> LearnColumns(const DataTable& table) {
   return out;
 }
 
-std::vector<int> TableColumnsOf(const DataTable& table, const std::vector<LearnedColumn>& columns) {
+std::vector<int> TableColumnsOf(const DataTable& table, const std::vector<ModelColumn>& columns) {
   std::vector<int> out;
-  for (const LearnedColumn& c : columns) out.push_back(table.Find(c.name));
+  for (const ModelColumn& c : columns) out.push_back(table.Find(c.name));
   return out;
 }
 
-double FinishValue(const LearnedColumn& column, double value) {
+double FinishValue(const ModelColumn& column, double value) {
   if (!std::isfinite(value)) value = column.min;
   switch (column.type) {
     case DataType::kContinuous:
@@ -210,7 +210,7 @@ double FinishValue(const LearnedColumn& column, double value) {
   return std::clamp(value, column.min, column.max);
 }
 
-void StoreValue(const LearnedColumn& column, double value, Column& out, size_t i) {
+void StoreValue(const ModelColumn& column, double value, BatchColumn& out, size_t i) {
   switch (column.type) {
     case DataType::kContinuous: out.floats[i] = value; break;
     case DataType::kCategorical: {
@@ -223,7 +223,7 @@ void StoreValue(const LearnedColumn& column, double value, Column& out, size_t i
   }
 }
 
-void StoreDateAsWritten(const LearnedColumn& column, double value, Column& out, size_t i) {
+void StoreDateAsWritten(const ModelColumn& column, double value, BatchColumn& out, size_t i) {
   out.texts[i].clear();
   AppendDateTime(std::llround(value), column.type == DataType::kTimestamp, column.format, out.texts[i]);
 }

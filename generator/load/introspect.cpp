@@ -22,7 +22,7 @@ namespace seedforge {
 
 namespace {
 
-struct PgColumn {
+struct PgAttribute {
   int attnum = 0;
   std::string name;
   std::string type;  // format_type()
@@ -49,11 +49,11 @@ struct PgConstraint {
 struct PgTable {
   uint32_t oid = 0;
   std::string name;
-  std::vector<PgColumn> columns;
+  std::vector<PgAttribute> columns;
   std::vector<PgConstraint> constraints;
 
-  const PgColumn* Column(int attnum) const {
-    for (const PgColumn& c : columns) {
+  const PgAttribute* Column(int attnum) const {
+    for (const PgAttribute& c : columns) {
       if (c.attnum == attnum) return &c;
     }
     return nullptr;
@@ -89,7 +89,7 @@ class Introspector {
 
  private:
   void Read(pqxx::work& tx);
-  std::string ColumnLine(const PgTable& table, const PgColumn& column, const std::set<int>& pk,
+  std::string ColumnLine(const PgTable& table, const PgAttribute& column, const std::set<int>& pk,
                          const std::set<int>& unique, const std::map<int, std::string>& references,
                          const std::map<std::string, CheckFacts>& checks, const std::string& check_sql,
                          std::vector<std::string>& notes);
@@ -136,7 +136,7 @@ void Introspector::Read(pqxx::work& tx) {
   for (const auto& row : columns) {
     auto it = by_oid.find(row[0].as<uint32_t>());
     if (it == by_oid.end()) continue;
-    PgColumn c;
+    PgAttribute c;
     c.attnum = row[1].as<int>();
     c.name = row[2].as<std::string>();
     c.type = row[3].as<std::string>();
@@ -179,7 +179,7 @@ void Introspector::Read(pqxx::work& tx) {
 
 // Picks a provider by column name, then by type. Returns the YAML of the
 // source part of a column line, e.g. "provider: email".
-std::string Introspector::ColumnLine(const PgTable& table, const PgColumn& column, const std::set<int>& pk,
+std::string Introspector::ColumnLine(const PgTable& table, const PgAttribute& column, const std::set<int>& pk,
                                      const std::set<int>& unique, const std::map<int, std::string>& references,
                                      const std::map<std::string, CheckFacts>& checks, const std::string& check_sql,
                                      std::vector<std::string>& notes) {
@@ -430,7 +430,7 @@ std::string Introspector::Run() {
       for (const PgConstraint& k : table.constraints) {
         if (k.type != 'f' || !std::all_of(k.keys.begin(), k.keys.end(), [&](int key) { return pk.count(key); })) continue;
         for (int key : pk) {
-          const PgColumn* c = table.Column(key);
+          const PgAttribute* c = table.Column(key);
           auto type = ParseSqlType(c->type);
           if (fk_columns.count(key) || !type || !type->IsInteger() || ordinal_of.count(key)) continue;
           int64_t most = 5;
@@ -453,8 +453,8 @@ std::string Introspector::Run() {
     max_rows_ = options_.rows;
     std::ostringstream columns_text;
     size_t width = 0;
-    for (const PgColumn& c : table.columns) width = std::max(width, Yaml(c.name).size());
-    for (const PgColumn& c : table.columns) {
+    for (const PgAttribute& c : table.columns) width = std::max(width, Yaml(c.name).size());
+    for (const PgAttribute& c : table.columns) {
       std::string name = Yaml(c.name);
       std::string pad(width - name.size() + 1, ' ');
       if (c.generated) {

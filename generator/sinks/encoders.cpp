@@ -124,7 +124,7 @@ class CsvEncoder : public RowEncoder {
     for (size_t i = 0; i < batch.size; ++i) {
       for (size_t c = 0; c < batch.columns.size(); ++c) {
         if (c) out += ',';
-        const Column& col = batch.columns[c];
+        const BatchColumn& col = batch.columns[c];
         if (col.IsNull(i)) continue;
         if (col.kind == ValueKind::kText) {
           AppendCsvField(col.texts[i], out);
@@ -377,7 +377,7 @@ class JsonEncoder : public RowEncoder {
         if (c) out += ',';
         const Field& field = fields_[c];
         out += field.key;
-        const Column& col = batch.columns[c];
+        const BatchColumn& col = batch.columns[c];
         if (col.IsNull(i)) {
           out += "null";
         } else if (col.kind == ValueKind::kText && field.shape == Shape::kJson) {
@@ -457,7 +457,7 @@ class InsertEncoder : public RowEncoder {
       out += '(';
       for (size_t c = 0; c < batch.columns.size(); ++c) {
         if (c) out += ", ";
-        const Column& col = batch.columns[c];
+        const BatchColumn& col = batch.columns[c];
         if (col.IsNull(i)) {
           out += "NULL";
         } else if (col.kind == ValueKind::kBool) {
@@ -500,7 +500,7 @@ class CopyEncoder : public RowEncoder {
       for (size_t k = 0; k < n; ++k) {
         if (k) out += '\t';
         size_t c = columns_.empty() ? k : static_cast<size_t>(columns_[k]);
-        const Column& col = batch.columns[c];
+        const BatchColumn& col = batch.columns[c];
         if (col.IsNull(i) || (c < nulled_.size() && nulled_[c])) {
           out += "\\N";
         } else if (col.kind == ValueKind::kText) {

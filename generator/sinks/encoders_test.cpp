@@ -23,15 +23,15 @@ DomainColumn Def(const std::string& name, const std::string& type) {
   return c;
 }
 
-Column TextColumn(std::vector<std::string> values) {
-  Column c;
+BatchColumn TextValues(std::vector<std::string> values) {
+  BatchColumn c;
   c.kind = ValueKind::kText;
   c.texts = std::move(values);
   return c;
 }
 
-Column IntColumn(ValueKind kind, std::vector<int64_t> values, int scale = 0) {
-  Column c;
+BatchColumn IntColumn(ValueKind kind, std::vector<int64_t> values, int scale = 0) {
+  BatchColumn c;
   c.kind = kind;
   c.scale = scale;
   c.ints = std::move(values);
@@ -58,7 +58,7 @@ std::vector<json> JsonOfTexts(const std::string& type, const std::vector<std::st
   entity.columns = {Def("v", type)};
   Batch batch;
   batch.size = values.size();
-  batch.columns = {TextColumn(values)};
+  batch.columns = {TextValues(values)};
   std::vector<json> out;
   for (const json& row : JsonLines(entity, batch)) out.push_back(row.at("v"));
   return out;
@@ -136,7 +136,7 @@ TEST(JsonEncoder, DeepNestingNeitherCrashesNorPassesUnbalanced) {
   entity.columns = {Def("v", "json")};
   Batch batch;
   batch.size = 2;
-  batch.columns = {TextColumn({deep, unbalanced})};
+  batch.columns = {TextValues({deep, unbalanced})};
   std::string out;
   MakeRowEncoder(Format::kJsonl, entity)->Encode(batch, out);
   std::string first = out.substr(0, out.find('\n'));
@@ -231,10 +231,10 @@ TEST(JsonEncoder, JsonArrayFileIsOneValidDocument) {
   entity.columns = {Def("we\"ird\nkey", "text"), Def("f", "double precision")};
   Batch batch;
   batch.size = 3;
-  Column f;
+  BatchColumn f;
   f.kind = ValueKind::kFloat;
   f.floats = {0.1 + 0.2, -1e-300, std::numeric_limits<double>::quiet_NaN()};
-  batch.columns = {TextColumn({"a", "b", "c"}), f};
+  batch.columns = {TextValues({"a", "b", "c"}), f};
   std::string out = EntityFilePrefix(Format::kJson, entity);
   MakeRowEncoder(Format::kJson, entity)->Encode(batch, out);
   out += EntityFileSuffix(Format::kJson);

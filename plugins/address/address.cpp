@@ -172,13 +172,13 @@ class AddressProvider : public Provider {
 
   void Fill(const FillArgs& args) const override {
     auto out = [&](size_t f) { return f < args.outputs.size() ? args.outputs[f] : nullptr; };
-    Column* street = out(kStreet);
-    Column* line2 = out(kLine2);
-    Column* city = out(kCity);
-    Column* state = out(kState);
-    Column* state_name = out(kStateName);
-    Column* zip = out(kZip);
-    Column* full = out(kFull);
+    BatchColumn* street = out(kStreet);
+    BatchColumn* line2 = out(kLine2);
+    BatchColumn* city = out(kCity);
+    BatchColumn* state = out(kState);
+    BatchColumn* state_name = out(kStateName);
+    BatchColumn* zip = out(kZip);
+    BatchColumn* full = out(kFull);
     const std::vector<ZipRow>& rows = ZipRows();
     for (size_t i = 0; i < args.rows.size(); ++i) {
       // All draws are made whichever fields were asked for, in a fixed

@@ -140,10 +140,10 @@ TEST(AddressPack, StateMapSetsShares) {
   const size_t n = 40000;
   std::vector<uint64_t> rows(n);
   for (size_t i = 0; i < n; ++i) rows[i] = i;
-  Column state;
+  BatchColumn state;
   state.kind = ValueKind::kText;
   state.Resize(n);
-  std::vector<Column*> outputs(spec->fields.size(), nullptr);
+  std::vector<BatchColumn*> outputs(spec->fields.size(), nullptr);
   outputs[kState] = &state;
   bool unique[7] = {};
   FillArgs args;

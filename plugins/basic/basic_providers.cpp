@@ -15,7 +15,7 @@ class SequenceProvider : public Provider {
   SequenceProvider(int64_t start, int64_t step) : start_(start), step_(step) {}
 
   void Fill(const FillArgs& args) const override {
-    Column& out = *args.outputs[0];
+    BatchColumn& out = *args.outputs[0];
     for (size_t i = 0; i < args.rows.size(); ++i) {
       // Unsigned: wraps instead of overflowing; the plan refuses a run whose
       // last value does not fit (Range).
@@ -40,7 +40,7 @@ class UuidProvider : public Provider {
  public:
   void Fill(const FillArgs& args) const override {
     static constexpr char kHex[] = "0123456789abcdef";
-    Column& out = *args.outputs[0];
+    BatchColumn& out = *args.outputs[0];
     for (size_t i = 0; i < args.rows.size(); ++i) {
       // The high half is a bijection of the row index (Mix64 is invertible),
       // so two rows never share a UUID; the low half is random.
@@ -112,7 +112,7 @@ class IntegerProvider : public Provider {
   IntegerProvider(RealDistribution d, int64_t min, int64_t max) : d_(d), min_(min), max_(max) {}
 
   void Fill(const FillArgs& args) const override {
-    Column& out = *args.outputs[0];
+    BatchColumn& out = *args.outputs[0];
     if (args.unique[0]) {
       IndexPermutation permute(args.key, *UniqueSpace(0));
       for (size_t i = 0; i < args.rows.size(); ++i) {
@@ -149,7 +149,7 @@ class DecimalProvider : public Provider {
   DecimalProvider(RealDistribution d, int scale) : d_(d), scale_(scale), factor_(std::pow(10.0, scale)) {}
 
   void Fill(const FillArgs& args) const override {
-    Column& out = *args.outputs[0];
+    BatchColumn& out = *args.outputs[0];
     out.scale = scale_;
     int64_t lo = static_cast<int64_t>(std::ceil(d_.min * factor_));
     int64_t hi = static_cast<int64_t>(std::floor(d_.max * factor_));
@@ -171,7 +171,7 @@ class FloatProvider : public Provider {
  public:
   explicit FloatProvider(RealDistribution d) : d_(d) {}
   void Fill(const FillArgs& args) const override {
-    Column& out = *args.outputs[0];
+    BatchColumn& out = *args.outputs[0];
     for (size_t i = 0; i < args.rows.size(); ++i) {
       RandomStream random(args.key, args.rows[i]);
       out.floats[i] = d_.Draw(random);
@@ -188,7 +188,7 @@ class CategoryProvider : public Provider {
  public:
   explicit CategoryProvider(WeightedTable table) : table_(std::move(table)) {}
   void Fill(const FillArgs& args) const override {
-    Column& out = *args.outputs[0];
+    BatchColumn& out = *args.outputs[0];
     if (args.unique[0]) {
       IndexPermutation permute(args.key, table_.size());
       for (size_t i = 0; i < args.rows.size(); ++i) out.texts[i] = table_.value(permute(args.rows[i]));
@@ -210,7 +210,7 @@ class BooleanProvider : public Provider {
  public:
   explicit BooleanProvider(double p) : p_(p) {}
   void Fill(const FillArgs& args) const override {
-    Column& out = *args.outputs[0];
+    BatchColumn& out = *args.outputs[0];
     for (size_t i = 0; i < args.rows.size(); ++i) {
       RandomStream random(args.key, args.rows[i]);
       out.ints[i] = random.Chance(p_);
@@ -229,8 +229,8 @@ class InstantProvider : public Provider {
       : from_(from), to_(to), max_after_(max_after) {}
 
   void Fill(const FillArgs& args) const override {
-    Column& out = *args.outputs[0];
-    const Column* after = args.inputs.empty() ? nullptr : args.inputs[0];
+    BatchColumn& out = *args.outputs[0];
+    const BatchColumn* after = args.inputs.empty() ? nullptr : args.inputs[0];
     if (args.unique[0] && !after) {
       IndexPermutation permute(args.key, static_cast<uint64_t>(to_ - from_) + 1);
       for (size_t i = 0; i < args.rows.size(); ++i) {
@@ -264,7 +264,7 @@ class ConstantProvider : public Provider {
  public:
   explicit ConstantProvider(std::string value) : value_(std::move(value)) {}
   void Fill(const FillArgs& args) const override {
-    Column& out = *args.outputs[0];
+    BatchColumn& out = *args.outputs[0];
     for (size_t i = 0; i < args.rows.size(); ++i) out.texts[i] = value_;
   }
   size_t MaxLength(size_t) const override { return value_.size(); }
@@ -292,7 +292,7 @@ class PatternProvider : public Provider {
   void Fill(const FillArgs& args) const override {
     static constexpr char kUpper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     static constexpr char kAlnum[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    Column& out = *args.outputs[0];
+    BatchColumn& out = *args.outputs[0];
     std::optional<IndexPermutation> permute;
     if (args.unique[0]) permute.emplace(args.key, space_);
     for (size_t i = 0; i < args.rows.size(); ++i) {
@@ -338,7 +338,7 @@ class TextProvider : public Provider {
       : min_words_(min_words), max_words_(max_words), max_length_(max_length) {}
 
   void Fill(const FillArgs& args) const override {
-    Column& out = *args.outputs[0];
+    BatchColumn& out = *args.outputs[0];
     for (size_t i = 0; i < args.rows.size(); ++i) {
       RandomStream random(args.key, args.rows[i]);
       std::string& s = out.texts[i];
@@ -367,7 +367,7 @@ class JsonProvider : public Provider {
   explicit JsonProvider(std::vector<std::string> keys) : keys_(std::move(keys)) {}
 
   void Fill(const FillArgs& args) const override {
-    Column& out = *args.outputs[0];
+    BatchColumn& out = *args.outputs[0];
     for (size_t i = 0; i < args.rows.size(); ++i) {
       RandomStream random(args.key, args.rows[i]);
       std::string& s = out.texts[i];
@@ -397,7 +397,7 @@ class ArrayProvider : public Provider {
       : values_(std::move(values)), min_(min), max_(max), min_items_(min_items), max_items_(max_items) {}
 
   void Fill(const FillArgs& args) const override {
-    Column& out = *args.outputs[0];
+    BatchColumn& out = *args.outputs[0];
     for (size_t i = 0; i < args.rows.size(); ++i) {
       RandomStream random(args.key, args.rows[i]);
       std::string& s = out.texts[i];
@@ -525,7 +525,7 @@ std::unique_ptr<Provider> MakeTimestampProvider(const Params& params, const Prov
     using InstantProvider::InstantProvider;
     void Fill(const FillArgs& args) const override {
       InstantProvider::Fill(args);
-      Column& out = *args.outputs[0];
+      BatchColumn& out = *args.outputs[0];
       const bool relative = !args.inputs.empty() && args.inputs[0];
       for (size_t i = 0; i < args.rows.size(); ++i) {
         if (out.IsNull(i)) continue;

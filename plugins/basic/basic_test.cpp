@@ -53,7 +53,7 @@ TEST(BasicPack, CategoryFollowsWeights) {
   // A list gives its values equal weights; a map, its own. Each share of
   // 100,000 draws within its binomial noise at p = 1e-6 (0.0077 at 0.5,
   // 0.0067 at 0.75); ignoring the map's weights scores 0.5 for a.
-  auto share_of_a = [](const std::vector<Column>& cols) {
+  auto share_of_a = [](const std::vector<BatchColumn>& cols) {
     size_t a = 0;
     for (const std::string& v : cols[0].texts) a += v == "a";
     return static_cast<double>(a) / static_cast<double>(cols[0].texts.size());
@@ -73,10 +73,10 @@ TEST(BasicPack, CategoryFollowsWeights) {
   auto provider = spec->make(Params({{"values", weights}}, {}), ProviderContext{});
   std::vector<uint64_t> rows(100000);
   for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
-  std::vector<Column> weighted(1);
+  std::vector<BatchColumn> weighted(1);
   weighted[0].kind = spec->fields[0].kind;
   weighted[0].Resize(rows.size());
-  Column* outputs[] = {&weighted[0]};
+  BatchColumn* outputs[] = {&weighted[0]};
   bool unique[] = {false};
   FillArgs args;
   args.rows = rows;

@@ -47,8 +47,8 @@ class CompanyProvider : public Provider {
         suffixes_(WeightedTable::FromResource("plugins/business/data/company_suffixes.tsv")) {}
 
   void Fill(const FillArgs& args) const override {
-    Column* name = kName < args.outputs.size() ? args.outputs[kName] : nullptr;
-    Column* industry = kIndustry < args.outputs.size() ? args.outputs[kIndustry] : nullptr;
+    BatchColumn* name = kName < args.outputs.size() ? args.outputs[kName] : nullptr;
+    BatchColumn* industry = kIndustry < args.outputs.size() ? args.outputs[kIndustry] : nullptr;
     for (size_t i = 0; i < args.rows.size(); ++i) {
       // The industry comes first; the draws after it depend on the shape,
       // but only the name reads them, so the industry of a row is the same

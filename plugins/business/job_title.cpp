@@ -110,9 +110,9 @@ class JobTitleProvider : public Provider {
 
   void Fill(const FillArgs& args) const override {
     auto out = [&](size_t f) { return f < args.outputs.size() ? args.outputs[f] : nullptr; };
-    Column* title = out(kTitle);
-    Column* department = out(kDepartment);
-    Column* level = out(kLevel);
+    BatchColumn* title = out(kTitle);
+    BatchColumn* department = out(kDepartment);
+    BatchColumn* level = out(kLevel);
     for (size_t i = 0; i < args.rows.size(); ++i) {
       RandomStream random(args.key, args.rows[i]);
       const Title& t = table_.titles[sampler_.Sample(random)];
@@ -155,7 +155,7 @@ class DepartmentProvider : public Provider {
  public:
   explicit DepartmentProvider(WeightedTable table) : table_(std::move(table)) {}
   void Fill(const FillArgs& args) const override {
-    Column& out = *args.outputs[0];
+    BatchColumn& out = *args.outputs[0];
     for (size_t i = 0; i < args.rows.size(); ++i) {
       RandomStream random(args.key, args.rows[i]);
       out.texts[i].assign(table_.Sample(random));

@@ -20,8 +20,8 @@ using testing::RunProvider;
 
 constexpr size_t kRows = 100000;
 
-Column TextColumn(std::vector<std::string> values) {
-  Column c;
+BatchColumn TextValues(std::vector<std::string> values) {
+  BatchColumn c;
   c.kind = ValueKind::kText;
   c.texts = std::move(values);
   return c;
@@ -76,7 +76,7 @@ TEST(ContactPack, PhoneAreaCodeAgreesWithState) {
                          ? std::string(1, static_cast<char>(it->first[0] + 32)) + it->first[1]
                          : it->first);
   }
-  Column state = TextColumn(states);
+  BatchColumn state = TextValues(states);
   auto cols =
       RunProvider("phone", {.params = {{"state", "state"}}, .rows = kRows, .inputs = {&state}});
   std::map<std::string, std::set<int>> seen;
@@ -114,7 +114,7 @@ TEST(ContactPack, PhoneAreaCodeAgreesWithEveryStateOfTheTable) {
   std::vector<std::string> states;
   for (size_t i = 0; i < kRows; ++i) states.push_back(codes[i % codes.size()]);
   states[7] = "ZZ";  // unknown: any US area code
-  Column state = TextColumn(states);
+  BatchColumn state = TextValues(states);
   state.SetNull(11);  // NULL: likewise
   auto cols =
       RunProvider("phone", {.params = {{"state", "state"}}, .rows = kRows, .inputs = {&state}});
@@ -133,7 +133,7 @@ TEST(ContactPack, UniquePhonesAreDistinct) {
   std::unordered_set<std::string> seen(cols[0].texts.begin(), cols[0].texts.end());
   EXPECT_EQ(seen.size(), n);
   // All in one single-code state: still distinct, all in 307.
-  Column state = TextColumn(std::vector<std::string>(n, "WY"));
+  BatchColumn state = TextValues(std::vector<std::string>(n, "WY"));
   cols = RunProvider(
       "phone", {.params = {{"state", "state"}}, .rows = n, .inputs = {&state}, .unique = {true}});
   seen = std::unordered_set<std::string>(cols[0].texts.begin(), cols[0].texts.end());
@@ -171,8 +171,8 @@ std::pair<std::string, std::string> SplitEmail(const std::string& email) {
 TEST(ContactPack, EmailsDeriveFromNamesAtReservedDomains) {
   // person -> email, as a domain would wire them.
   auto people = RunProvider("person", {.rows = kRows, .key = 3});
-  const Column& first = people[1];
-  const Column& last = people[2];
+  const BatchColumn& first = people[1];
+  const BatchColumn& last = people[2];
   auto cols = RunProvider("email", {.params = {{"first", "first_name"}, {"last", "last_name"}},
                                     .rows = kRows,
                                     .inputs = {&first, &last}});
@@ -195,7 +195,7 @@ TEST(ContactPack, EmailsDeriveFromNamesAtReservedDomains) {
 }
 
 TEST(ContactPack, EmailFoldsAccentsAndUsesFullName) {
-  Column name = TextColumn({"José Núñez", "Mary Ann O'Neil", "Zoë", "  Ægir  Þórsson ", "李 小龍"});
+  BatchColumn name = TextValues({"José Núñez", "Mary Ann O'Neil", "Zoë", "  Ægir  Þórsson ", "李 小龍"});
   auto cols = RunProvider("email", {.params = {{"name", "full_name"}, {"digits", "0"}},
                                     .rows = 5,
                                     .inputs = {nullptr, nullptr, &name}});
@@ -220,8 +220,8 @@ TEST(ContactPack, UniqueEmailsAreDistinctEvenForOneName) {
   // 200,000 rows named John Smith, spread over three domains: addresses are
   // distinct by construction, not by luck.
   const size_t n = 200000;
-  Column first = TextColumn(std::vector<std::string>(n, "John"));
-  Column last = TextColumn(std::vector<std::string>(n, "Smith"));
+  BatchColumn first = TextValues(std::vector<std::string>(n, "John"));
+  BatchColumn last = TextValues(std::vector<std::string>(n, "Smith"));
   auto cols = RunProvider("email", {.rows = n, .inputs = {&first, &last}, .unique = {true}});
   std::unordered_set<std::string> seen(cols[0].texts.begin(), cols[0].texts.end());
   EXPECT_EQ(seen.size(), n);

@@ -60,10 +60,10 @@ class EmailProvider : public Provider {
         digits_share_(digits_share) {}
 
   void Fill(const FillArgs& args) const override {
-    Column& out = *args.outputs[0];
-    const Column* first_in = args.inputs.size() > 0 ? args.inputs[0] : nullptr;
-    const Column* last_in = args.inputs.size() > 1 ? args.inputs[1] : nullptr;
-    const Column* name_in = args.inputs.size() > 2 ? args.inputs[2] : nullptr;
+    BatchColumn& out = *args.outputs[0];
+    const BatchColumn* first_in = args.inputs.size() > 0 ? args.inputs[0] : nullptr;
+    const BatchColumn* last_in = args.inputs.size() > 1 ? args.inputs[1] : nullptr;
+    const BatchColumn* name_in = args.inputs.size() > 2 ? args.inputs[2] : nullptr;
     const bool own_names = !first_in && !last_in && !name_in && tables_;
     std::optional<person::UniqueNumber> unique;
     if (args.unique[0]) unique.emplace(args.key);

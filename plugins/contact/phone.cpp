@@ -71,8 +71,8 @@ class PhoneProvider : public Provider {
   }
 
   void Fill(const FillArgs& args) const override {
-    Column& out = *args.outputs[0];
-    const Column* state_in = args.inputs.empty() ? nullptr : args.inputs[0];
+    BatchColumn& out = *args.outputs[0];
+    const BatchColumn* state_in = args.inputs.empty() ? nullptr : args.inputs[0];
     // Unique: one keyed permutation per state over that state's numbers (a
     // state's area codes belong to it alone, so states never share a
     // number), and one over all numbers for rows with no known state.

@@ -29,9 +29,9 @@ class BankAccountProvider : public Provider {
 
   void Fill(const FillArgs& args) const override {
     auto out = [&](size_t f) { return f < args.outputs.size() ? args.outputs[f] : nullptr; };
-    Column* account = out(kAccountNumber);
-    Column* routing = out(kRoutingNumber);
-    Column* type = out(kAccountType);
+    BatchColumn* account = out(kAccountNumber);
+    BatchColumn* routing = out(kRoutingNumber);
+    BatchColumn* type = out(kAccountType);
     const bool unique =
         account && kAccountNumber < args.unique.size() && args.unique[kAccountNumber];
     std::optional<IndexPermutation> permute;

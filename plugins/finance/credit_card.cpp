@@ -132,11 +132,11 @@ class CreditCardProvider : public Provider {
 
   void Fill(const FillArgs& args) const override {
     auto out = [&](size_t f) { return f < args.outputs.size() ? args.outputs[f] : nullptr; };
-    Column* number = out(kNumber);
-    Column* provider = out(kProvider);
-    Column* cvv = out(kCvv);
-    Column* expiration = out(kExpiration);
-    Column* mmyy = out(kExpirationMmYy);
+    BatchColumn* number = out(kNumber);
+    BatchColumn* provider = out(kProvider);
+    BatchColumn* cvv = out(kCvv);
+    BatchColumn* expiration = out(kExpiration);
+    BatchColumn* mmyy = out(kExpirationMmYy);
     const bool unique = number && kNumber < args.unique.size() && args.unique[kNumber];
     std::optional<IndexPermutation> permute;
     if (unique) permute.emplace(args.key, kAccountSpace);

@@ -11,7 +11,7 @@ class BloodGroupProvider : public Provider {
   explicit BloodGroupProvider(WeightedTable table) : table_(std::move(table)) {}
 
   void Fill(const FillArgs& args) const override {
-    Column& out = *args.outputs[0];
+    BatchColumn& out = *args.outputs[0];
     for (size_t i = 0; i < args.rows.size(); ++i) {
       RandomStream random(args.key, args.rows[i]);
       out.texts[i].assign(table_.Sample(random));

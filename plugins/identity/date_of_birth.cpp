@@ -24,7 +24,7 @@ int64_t YearsBefore(int64_t today, int years) {
 }
 
 // The whole years in row i of an age column, or nullopt for NULL.
-std::optional<int64_t> AgeAt(const Column& ages, size_t i) {
+std::optional<int64_t> AgeAt(const BatchColumn& ages, size_t i) {
   if (ages.IsNull(i)) return std::nullopt;
   switch (ages.kind) {
     case ValueKind::kInt:
@@ -53,9 +53,9 @@ class DateOfBirthProvider : public Provider {
         with_age_(with_age) {}
 
   void Fill(const FillArgs& args) const override {
-    Column& out = *args.outputs[0];
+    BatchColumn& out = *args.outputs[0];
     const uint64_t span = static_cast<uint64_t>(latest_ - earliest_) + 1;
-    const Column* ages = with_age_ && !args.inputs.empty() ? args.inputs[0] : nullptr;
+    const BatchColumn* ages = with_age_ && !args.inputs.empty() ? args.inputs[0] : nullptr;
     std::optional<IndexPermutation> permute;
     if (args.unique[0]) permute.emplace(args.key, span);
     for (size_t i = 0; i < args.rows.size(); ++i) {

@@ -46,8 +46,8 @@ class DriverLicenseProvider : public Provider {
   void Fill(const FillArgs& args) const override {
     static constexpr char kUpper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     static constexpr char kAlnum[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    Column& out = *args.outputs[0];
-    const Column* state_in = args.inputs.empty() ? nullptr : args.inputs[0];
+    BatchColumn& out = *args.outputs[0];
+    const BatchColumn* state_in = args.inputs.empty() ? nullptr : args.inputs[0];
     // Unique: a permutation per format, shared by the states that have the
     // same pattern, so that two rows with one pattern never share a number.
     // Only offered (UniqueSpace) for a fixed state, where this is exact.

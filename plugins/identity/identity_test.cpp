@@ -23,8 +23,8 @@ using testing::RunProvider;
 
 constexpr size_t kRows = 100000;
 
-Column TextColumn(std::vector<std::string> values) {
-  Column c;
+BatchColumn TextValues(std::vector<std::string> values) {
+  BatchColumn c;
   c.kind = ValueKind::kText;
   c.texts = std::move(values);
   return c;
@@ -133,7 +133,7 @@ TEST(IdentityPack, DateOfBirthFollowsAnAgeColumn) {
   // gives exactly its age, clamped into the range; NULL rows get any age in
   // it. Checked around a leap day, where "years ago" is easiest to get wrong.
   for (const int64_t today : {DaysFromCivil(2024, 2, 29), DaysFromCivil(2026, 3, 1)}) {
-    Column ages;
+    BatchColumn ages;
     ages.kind = ValueKind::kInt;
     ages.Resize(kRows);
     for (size_t i = 0; i < kRows; ++i) ages.ints[i] = static_cast<int64_t>(i % 100);
@@ -195,7 +195,7 @@ TEST(IdentityPack, BloodGroupsFollowUsFrequencies) {
 TEST(IdentityPack, DriverLicenseHasItsStatesFormat) {
   std::vector<std::string> states;
   for (size_t i = 0; i < kRows; ++i) states.push_back(kStates[i % std::size(kStates)]);
-  Column state = TextColumn(states);
+  BatchColumn state = TextValues(states);
   auto cols = RunProvider("driver_license",
                           {.params = {{"state", "state"}}, .rows = kRows, .inputs = {&state}});
   // Today's most common format of a few large states, stricter than the

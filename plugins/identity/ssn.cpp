@@ -25,7 +25,7 @@ class SsnProvider : public Provider {
   explicit SsnProvider(bool dashes) : dashes_(dashes) {}
 
   void Fill(const FillArgs& args) const override {
-    Column& out = *args.outputs[0];
+    BatchColumn& out = *args.outputs[0];
     std::optional<IndexPermutation> permute;
     if (args.unique[0]) permute.emplace(args.key, kSpace);
     for (size_t i = 0; i < args.rows.size(); ++i) {

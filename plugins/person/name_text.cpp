@@ -108,8 +108,8 @@ uint64_t UniqueNumber::operator()(uint64_t row) const {
   return first_value / 10 + tiers_.back()(row % tiers_.back().size());
 }
 
-void FoldedNamesOfRow(const NameTables* tables, const Column* first_in, const Column* last_in,
-                      const Column* name_in, size_t i, RandomStream& random, std::string& first,
+void FoldedNamesOfRow(const NameTables* tables, const BatchColumn* first_in, const BatchColumn* last_in,
+                      const BatchColumn* name_in, size_t i, RandomStream& random, std::string& first,
                       std::string& last) {
   first.clear();
   last.clear();

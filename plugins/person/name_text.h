@@ -49,8 +49,8 @@ struct NameTables {
 // row (a female or male first name, then a surname); otherwise they come
 // from the row's columns: `first_in`, `last_in`, or a full name `name_in`
 // split when neither gave a name. Missing columns and NULLs give "".
-void FoldedNamesOfRow(const NameTables* tables, const Column* first_in, const Column* last_in,
-                      const Column* name_in, size_t i, RandomStream& random, std::string& first,
+void FoldedNamesOfRow(const NameTables* tables, const BatchColumn* first_in, const BatchColumn* last_in,
+                      const BatchColumn* name_in, size_t i, RandomStream& random, std::string& first,
                       std::string& last);
 
 // How a handle is made of a first name and a last name.

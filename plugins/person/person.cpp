@@ -23,11 +23,11 @@ class PersonProvider : public Provider {
         female_share_(female_share) {}
 
   void Fill(const FillArgs& args) const override {
-    Column* first_out = args.outputs[kFirst];
-    Column* last_out = args.outputs[kLast];
-    Column* full_out = args.outputs[kFull];
-    Column* gender_out = args.outputs[kGender];
-    Column* middle_out = args.outputs.size() > kMiddle ? args.outputs[kMiddle] : nullptr;
+    BatchColumn* first_out = args.outputs[kFirst];
+    BatchColumn* last_out = args.outputs[kLast];
+    BatchColumn* full_out = args.outputs[kFull];
+    BatchColumn* gender_out = args.outputs[kGender];
+    BatchColumn* middle_out = args.outputs.size() > kMiddle ? args.outputs[kMiddle] : nullptr;
     for (size_t i = 0; i < args.rows.size(); ++i) {
       // Every draw is made whichever fields were asked for, in a fixed
       // order, so a row's name does not depend on the columns selected.

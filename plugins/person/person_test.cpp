@@ -134,8 +134,8 @@ TEST(PersonPack, SameRowSameNameWhateverTheBatch) {
   for (size_t i = 0; i < 10; ++i) EXPECT_EQ(whole[kFull].texts[90 + i], tail[kFull].texts[i]);
 }
 
-Column TextColumn(std::vector<std::string> values) {
-  Column c;
+BatchColumn TextValues(std::vector<std::string> values) {
+  BatchColumn c;
   c.kind = ValueKind::kText;
   c.texts = std::move(values);
   return c;
@@ -168,7 +168,7 @@ TEST(PersonPack, UsernameDerivesFromNames) {
     firsts.push_back(names[i % 4].first);
     lasts.push_back(names[i % 4].second);
   }
-  Column first = TextColumn(firsts), last = TextColumn(lasts);
+  BatchColumn first = TextValues(firsts), last = TextValues(lasts);
   auto cols = RunProvider("username", {.rows = n, .inputs = {&first, &last}});
   const std::regex shape("[a-z._]*[a-z][0-9]*");
   for (size_t i = 0; i < n; ++i) {
@@ -184,8 +184,8 @@ TEST(PersonPack, UniqueUsernamesAreDistinctEvenForOneName) {
   // 200,000 rows all named John Smith: the row's unique number alone must
   // keep them apart.
   const size_t n = 200000;
-  Column first = TextColumn(std::vector<std::string>(n, "John"));
-  Column last = TextColumn(std::vector<std::string>(n, "Smith"));
+  BatchColumn first = TextValues(std::vector<std::string>(n, "John"));
+  BatchColumn last = TextValues(std::vector<std::string>(n, "Smith"));
   auto cols = RunProvider("username", {.rows = n, .inputs = {&first, &last}, .unique = {true}});
   std::unordered_set<std::string> seen(cols[0].texts.begin(), cols[0].texts.end());
   EXPECT_EQ(seen.size(), n);

@@ -38,9 +38,9 @@ class UsernameProvider : public Provider {
       : tables_(std::move(tables)), shapes_(ShapeSampler()), digits_share_(digits_share) {}
 
   void Fill(const FillArgs& args) const override {
-    Column& out = *args.outputs[0];
-    const Column* first_in = args.inputs.size() > 0 ? args.inputs[0] : nullptr;
-    const Column* last_in = args.inputs.size() > 1 ? args.inputs[1] : nullptr;
+    BatchColumn& out = *args.outputs[0];
+    const BatchColumn* first_in = args.inputs.size() > 0 ? args.inputs[0] : nullptr;
+    const BatchColumn* last_in = args.inputs.size() > 1 ? args.inputs[1] : nullptr;
     const bool own_names = !first_in && !last_in && tables_;
     std::optional<person::UniqueNumber> unique;
     if (args.unique[0]) unique.emplace(args.key);
@@ -77,7 +77,7 @@ class UserIdProvider : public Provider {
   }
 
   void Fill(const FillArgs& args) const override {
-    Column& out = *args.outputs[0];
+    BatchColumn& out = *args.outputs[0];
     std::optional<IndexPermutation> permute;
     if (args.unique[0]) permute.emplace(args.key, space_);
     for (size_t i = 0; i < args.rows.size(); ++i) {

@@ -89,10 +89,10 @@ class VinProvider : public Provider {
 
   void Fill(const FillArgs& args) const override {
     auto out = [&](size_t f) { return f < args.outputs.size() ? args.outputs[f] : nullptr; };
-    Column* vin_out = out(kVin);
-    Column* make_out = out(kMake);
-    Column* model_out = out(kModel);
-    Column* year_out = out(kYear);
+    BatchColumn* vin_out = out(kVin);
+    BatchColumn* make_out = out(kMake);
+    BatchColumn* model_out = out(kModel);
+    BatchColumn* year_out = out(kYear);
     const bool unique = vin_out && kVin < args.unique.size() && args.unique[kVin];
     std::optional<IndexPermutation> permute;
     if (unique) permute.emplace(args.key, kUniqueSpace);

@@ -11,14 +11,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::Reject([&] {
     DataTable table = ParseCsvTable(fuzz::AsText(data, size), "fuzz.csv");
     FUZZ_CHECK(table.columns.size() == table.names.size() && table.types.size() == table.names.size());
-    for (const Column& column : table.columns) FUZZ_CHECK(column.size() == table.rows);
+    for (const BatchColumn& column : table.columns) FUZZ_CHECK(column.size() == table.rows);
     if (table.rows == 0 || table.rows > 64) return;
     internal::LearnColumns(table);
     std::unique_ptr<Synthesizer> model = MakeSynthesizer("copula");
     FitOptions options;
     options.threads = 1;
     model->Fit(table, options);
-    std::vector<Column> out;
+    std::vector<BatchColumn> out;
     const uint64_t rows[] = {0, 1, 2, 3};
     model->MakeSampler()->SampleRows(rows, 7, out);
     FUZZ_CHECK(out.size() == model->columns().size());

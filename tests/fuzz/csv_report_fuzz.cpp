@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const TableColumn& column : table.columns) {
       FUZZ_CHECK(column.texts.size() == table.rows() && column.nulls.size() == table.rows());
     }
-    std::vector<eval::ColumnInfo> schema = eval::InferSchema(table);
+    std::vector<eval::ColumnEncoding> schema = eval::InferSchema(table);
     eval::TableData encoded = eval::Encode(table, schema);
     FUZZ_CHECK(encoded.rows == table.rows());
   });

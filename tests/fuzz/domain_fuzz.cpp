@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const size_t count = rows < 3 ? static_cast<size_t>(rows) : 3;
       generator.Generate(e, 0, count, batch);
       generator.Generate(e, rows - count, count, batch);  // the last rows too
-      for (const Column& column : batch.columns) FUZZ_CHECK(column.size() == count);
+      for (const BatchColumn& column : batch.columns) FUZZ_CHECK(column.size() == count);
     }
   });
   return 0;

@@ -32,13 +32,13 @@ std::string ModelFile(std::string_view name, std::string_view payload) {
 }
 
 void Exercise(const Synthesizer& model) {
-  const std::vector<LearnedColumn>& columns = model.columns();
+  const std::vector<ModelColumn>& columns = model.columns();
   (void)model.Summary();
-  std::vector<Column> out;
+  std::vector<BatchColumn> out;
   const uint64_t rows[] = {0, 1, 2, 3};
   model.MakeSampler()->SampleRows(rows, 11, out);
   FUZZ_CHECK(out.size() == columns.size());
-  for (const Column& column : out) FUZZ_CHECK(column.size() == 4);
+  for (const BatchColumn& column : out) FUZZ_CHECK(column.size() == 4);
   // What the writer writes, the reader reads back.
   std::unique_ptr<Synthesizer> again =
       ParseSynthesizer(ModelFile(model.Name(), model.SavePayload()), "fuzz-again.sfmodel");

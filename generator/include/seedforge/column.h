@@ -1,6 +1,6 @@
 // Columnar batches: the unit of work between generation and the sinks.
 //
-// A Batch holds a contiguous range of rows of one entity, one Column per
+// A Batch holds a contiguous range of rows of one entity, one BatchColumn per
 // column of the entity (struct of arrays). Columns are typed by ValueKind;
 // the storage vector used depends on the kind. Batches are reused from one
 // range to the next, so strings keep their capacity and the steady state
@@ -21,7 +21,7 @@ namespace seedforge {
 enum class ValueKind : uint8_t {
   kInt,        // ints: integer
   kFloat,      // floats: IEEE double
-  kDecimal,    // ints: unscaled value, Column::scale digits after the point
+  kDecimal,    // ints: unscaled value, BatchColumn::scale digits after the point
   kText,       // texts: UTF-8
   kBool,       // ints: 0 or 1
   kDate,       // ints: days since 1970-01-01
@@ -31,7 +31,7 @@ enum class ValueKind : uint8_t {
 
 std::string_view ValueKindName(ValueKind kind);
 
-struct Column {
+struct BatchColumn {
   ValueKind kind = ValueKind::kText;
   int scale = 0;  // kDecimal only
 
@@ -59,7 +59,7 @@ struct Column {
 struct Batch {
   uint64_t first_row = 0;
   size_t size = 0;
-  std::vector<Column> columns;  // in the entity's column order
+  std::vector<BatchColumn> columns;  // in the entity's column order
 };
 
 // Text forms of values (dates through seedforge/calendar.h).

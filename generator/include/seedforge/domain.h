@@ -107,7 +107,7 @@ enum class ColumnSource { kProvider, kDerived, kReference, kOrdinal, kLearned, k
 
 // One column of a domain: what the file declares for it (SQL type,
 // constraints, where its values come from), not values. The columns of
-// generated rows are Column (column.h); a model's are LearnedColumn.
+// generated rows are Column (column.h); a model's are ModelColumn.
 struct DomainColumn {
   std::string name;
   SqlType type;

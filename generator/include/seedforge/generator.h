@@ -51,9 +51,9 @@ class LearnedSource {
     (void)column;
     return 0;
   }
-  // Fills one Column per Columns() entry with rows.size() values; row r
+  // Fills one BatchColumn per Columns() entry with rows.size() values; row r
   // draws only from RandomStream(key, r). Const and thread-safe.
-  virtual void SampleRows(std::span<const uint64_t> rows, uint64_t key, std::vector<Column>& out) const = 0;
+  virtual void SampleRows(std::span<const uint64_t> rows, uint64_t key, std::vector<BatchColumn>& out) const = 0;
 };
 
 // Loads or fits the model an entity names. `domain_file` locates relative
@@ -92,7 +92,7 @@ class Generator {
   // Entity indices, parents before children (cycles broken at nullable links).
   const std::vector<int>& order() const;
 
-  // Prepares a batch for an entity: one Column per column, typed.
+  // Prepares a batch for an entity: one BatchColumn per column, typed.
   void InitBatch(int entity, Batch& batch) const;
   // Fills every column of rows [first_row, first_row + count) of `entity`.
   // REQUIRES: batch initialised by InitBatch for this entity.

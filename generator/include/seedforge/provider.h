@@ -44,10 +44,10 @@ struct FillArgs {
   uint64_t key = 0;                // stream key of this provider instance
   // Input columns, in the order of the spec's column parameters
   // (ParamSpec::is_column), aligned with `rows`; nullptr if not given.
-  std::span<const Column* const> inputs;
+  std::span<const BatchColumn* const> inputs;
   // One per field of the spec; nullptr for fields no column asked for. Each
   // is already Resize()d to rows.size() with the field's kind.
-  std::span<Column* const> outputs;
+  std::span<BatchColumn* const> outputs;
   // unique[f]: field f must be distinct across all rows of the entity.
   std::span<const bool> unique;
 };

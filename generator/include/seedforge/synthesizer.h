@@ -36,13 +36,13 @@ namespace seedforge {
 
 // What a column of a learned table holds, as the transforms see it.
 enum class DataType : uint8_t {
-  kContinuous,   // Column kFloat
-  kInteger,      // Column kInt
-  kCategorical,  // Column kText
-  kBoolean,      // Column kBool
-  kDate,         // Column kDate (days since 1970-01-01)
-  kTimestamp,    // Column kTimestamp (microseconds since the epoch)
-  kId,           // Column kText: keys and free text, left out of models
+  kContinuous,   // BatchColumn kFloat
+  kInteger,      // BatchColumn kInt
+  kCategorical,  // BatchColumn kText
+  kBoolean,      // BatchColumn kBool
+  kDate,         // BatchColumn kDate (days since 1970-01-01)
+  kTimestamp,    // BatchColumn kTimestamp (microseconds since the epoch)
+  kId,           // BatchColumn kText: keys and free text, left out of models
 };
 
 std::string_view DataTypeName(DataType type);
@@ -57,7 +57,7 @@ struct DataTable {
   std::string source;  // file name, for messages
   std::vector<std::string> names;
   std::vector<DataType> types;
-  std::vector<Column> columns;  // kinds as DataTypeKind(types[c])
+  std::vector<BatchColumn> columns;  // kinds as DataTypeKind(types[c])
   // Per column: decimals seen (continuous; -1 = keep all, e.g. with
   // exponents) or digits of a fraction of a second (timestamp). May be
   // empty: then continuous values keep every decimal and timestamps keep
@@ -93,7 +93,7 @@ DataTable ParseCsvTable(std::string_view text, const std::string& source,
                         const CsvReadOptions& options = {});
 
 // One column a model produces, as learned from the data.
-struct LearnedColumn {
+struct ModelColumn {
   std::string name;
   DataType type = DataType::kContinuous;
   double min = 0, max = 0;   // observed range (numeric, date, timestamp)
@@ -146,7 +146,7 @@ struct SampleSpec {
   // model does with a condition on its own, for measuring it.
   bool enforce_conditions = true;
   // True: date and timestamp columns come out as kText in the format the
-  // data was written in (LearnedColumn::format), for `sample`'s files. False:
+  // data was written in (ModelColumn::format), for `sample`'s files. False:
   // as kDate and kTimestamp values (a domain's learned columns).
   bool dates_as_written = false;
 };
@@ -157,14 +157,14 @@ class RowSampler {
   virtual ~RowSampler() = default;
 
   // The output columns (the model's learned columns).
-  virtual const std::vector<LearnedColumn>& columns() const = 0;
+  virtual const std::vector<ModelColumn>& columns() const = 0;
 
-  // Resizes `out` to one Column per learned column, each of rows.size()
+  // Resizes `out` to one BatchColumn per learned column, each of rows.size()
   // values, and fills value i with row rows[i], drawn only from
   // RandomStream(key, rows[i]). Every condition and constraint holds in
   // every row. Const and thread-safe.
   virtual void SampleRows(std::span<const uint64_t> rows, uint64_t key,
-                          std::vector<Column>& out) const = 0;
+                          std::vector<BatchColumn>& out) const = 0;
 };
 
 struct FitProgress {
@@ -206,7 +206,7 @@ class Synthesizer {
   virtual void Fit(const DataTable& table, const FitOptions& options) = 0;
 
   // The columns sampled rows have (id columns of the table are left out).
-  virtual const std::vector<LearnedColumn>& columns() const = 0;
+  virtual const std::vector<ModelColumn>& columns() const = 0;
   // The constraints given at Fit, kept with the model.
   virtual const std::vector<Constraint>& constraints() const = 0;
 

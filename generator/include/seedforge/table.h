@@ -63,7 +63,7 @@ struct DateFormat {
   Zone zone = Zone::kNone;
   bool epoch = false;         // seconds since 1970-01-01 UTC (declared only)
 
-  // YYYY-MM-DD and YYYY-MM-DD HH:MM:SS[.ffffff]: what Column::AppendText
+  // YYYY-MM-DD and YYYY-MM-DD HH:MM:SS[.ffffff]: what BatchColumn::AppendText
   // writes, and what a model file without a format means.
   bool IsIso() const { return *this == DateFormat{}; }
   // The pattern: "YYYY/MM/DD HH:MM", "DD.MM.YYYY", "YYYY-MM-DDTHH:MM:SSZ",
@@ -107,7 +107,7 @@ inline bool IsTextType(ColumnType type) {
 }
 
 // Values as written, back to back in one string with end offsets.
-class TextColumn {
+class TextValues {
  public:
   size_t size() const { return ends_.size(); }
   std::string_view Value(size_t row) const {
@@ -135,7 +135,7 @@ struct TableColumn {
   std::string reason;    // why this type, in words ("declared" when given)
   size_t unparsed = 0;   // lenient tables: values not of the declared type, made NULL
 
-  TextColumn texts;              // every value as written ("" when NULL)
+  TextValues texts;              // every value as written ("" when NULL)
   std::vector<uint8_t> nulls;    // 1 = NULL
   std::vector<int64_t> ints;     // kInteger; kBoolean 0/1; kDate days; kTimestamp microseconds
   std::vector<double> numbers;    // kDecimal
