@@ -53,6 +53,7 @@
 #endif
 
 #include "learn/neural_train.h"
+#include "learn/torch_export.h"
 #include "seedforge/error.h"
 #include "seedforge/random.h"
 #include "seedforge/worker_threads.h"
@@ -572,26 +573,6 @@ torch::Tensor ConditionLoss(const torch::Tensor& fake, const torch::Tensor& targ
   return (torch::stack(losses, 1) * mask).sum() / fake.size(0);
 }
 
-LinearWeights Export(const nn::Linear& linear, const nn::BatchNorm1d* bn) {
-  torch::NoGradGuard no_grad;
-  torch::Tensor w = linear->weight.detach().clone();
-  torch::Tensor b = linear->bias.detach().clone();
-  if (bn) {
-    const auto& b_norm = *bn;
-    torch::Tensor scale = b_norm->weight / torch::sqrt(b_norm->running_var + b_norm->options.eps());
-    w = w * scale.unsqueeze(1);
-    b = (b - b_norm->running_mean) * scale + b_norm->bias;
-  }
-  w = w.contiguous();
-  b = b.contiguous();
-  LinearWeights out;
-  out.out = static_cast<int>(w.size(0));
-  out.in = static_cast<int>(w.size(1));
-  out.w.assign(w.data_ptr<float>(), w.data_ptr<float>() + w.numel());
-  out.b.assign(b.data_ptr<float>(), b.data_ptr<float>() + b.numel());
-  return out;
-}
-
 }  // namespace
 
 CtganNetwork TrainCtgan(const EncodedData& data, const CtganConfig& config, const TrainOptions& options) {
@@ -700,8 +681,8 @@ CtganNetwork TrainCtgan(const EncodedData& data, const CtganConfig& config, cons
     CtganNetwork network;
     network.embedding_dim = config.embedding_dim;
     network.cond_dim = cond_dim;
-    for (Residual& r : generator->residuals) network.residual.push_back(Export(r->fc, &r->bn));
-    network.output = Export(generator->output, nullptr);
+    for (Residual& r : generator->residuals) network.residual.push_back(ExportLinear(r->fc, &r->bn));
+    network.output = ExportLinear(generator->output, nullptr);
     network.cond_frequencies = conditions.Frequencies();
     return network;
   } catch (const c10::Error& e) {

@@ -280,26 +280,57 @@ class TvaeDrawer : public RowDrawer {
   std::shared_ptr<const TvaeModel> model_;
 };
 
-class CtganSynthesizer : public Synthesizer {
+// What CTGAN and TVAE share around their networks: the data transformer
+// fitted on the table, the constraints, and the model behind a shared
+// pointer, which samplers keep alive after the synthesizer is gone.
+template <typename Model>
+class NeuralSynthesizer : public Synthesizer {
+ public:
+  const std::vector<ModelColumn>& columns() const override { return model_->transformer.columns(); }
+  const std::vector<Constraint>& constraints() const override { return constraints_; }
+
+ protected:
+  // Fits the transformer, encodes the table and trains the network with
+  // `train(encoded data)`; the streams are keyed by the synthesizer's name.
+  template <typename Train>
+  void FitNetwork(const DataTable& table, const FitOptions& options, Train&& train) {
+    auto model = std::make_shared<Model>();
+    std::vector<ModelColumn> columns = LearnColumns(table);
+    ResolveConstraints(columns, options.constraints);
+    model->transformer.Fit(table, columns, DeriveKey(options.seed, Name(), "modes"));
+    const EncodedData data = EncodeTable(table, model->transformer, DeriveKey(options.seed, Name(), "encode"));
+    model->network = train(data);
+    model->epochs = options.epochs;
+    Install(std::move(model), options.constraints);
+  }
+
+  void Install(std::shared_ptr<Model> model, std::vector<Constraint> constraints) {
+    model->Prepare();
+    model_ = std::move(model);
+    constraints_ = std::move(constraints);
+  }
+
+  // The model's constraints, then the sample's.
+  std::vector<Constraint> AllConstraints(const SampleSpec& spec) const {
+    std::vector<Constraint> all = constraints_;
+    all.insert(all.end(), spec.constraints.begin(), spec.constraints.end());
+    return all;
+  }
+
+  std::shared_ptr<const Model> model_ = std::make_shared<Model>();
+  std::vector<Constraint> constraints_;
+};
+
+class CtganSynthesizer : public NeuralSynthesizer<CtganModel> {
  public:
   std::string_view Name() const override { return "ctgan"; }
 
   void Fit(const DataTable& table, const FitOptions& options) override {
-    auto model = std::make_shared<CtganModel>();
-    std::vector<ModelColumn> columns = LearnColumns(table);
-    ResolveConstraints(columns, options.constraints);
-    const CtganConfig config = MakeCtganConfig(options.ctgan);
-    model->transformer.Fit(table, columns, DeriveKey(options.seed, "ctgan", "modes"));
-    const EncodedData data = EncodeTable(table, model->transformer, DeriveKey(options.seed, "ctgan", "encode"));
-    model->network = LoadNeuralTrainers().train_ctgan(data, config, MakeTrainOptions(options));
-    model->epochs = options.epochs;
-    model->Prepare();
-    model_ = model;
-    constraints_ = options.constraints;
+    const CtganConfig config = MakeCtganConfig(options.ctgan);  // checked before any work
+    FitNetwork(table, options, [&](const EncodedData& data) {
+      return LoadNeuralTrainers().train_ctgan(data, config, MakeTrainOptions(options));
+    });
   }
-
-  const std::vector<ModelColumn>& columns() const override { return model_->transformer.columns(); }
-  const std::vector<Constraint>& constraints() const override { return constraints_; }
 
   std::string Summary() const override {
     const CtganNetwork& n = model_->network;
@@ -313,8 +344,6 @@ class CtganSynthesizer : public Synthesizer {
   std::unique_ptr<RowSampler> MakeSampler(const SampleSpec& spec) const override {
     const std::vector<ModelColumn>& cols = columns();
     std::vector<FixedValue> fixed = ResolveConditions(cols, spec.conditions);
-    std::vector<Constraint> all = constraints_;
-    all.insert(all.end(), spec.constraints.begin(), spec.constraints.end());
     int fixed_cond = -1;
     for (const FixedValue& f : fixed) {
       int span, offset;
@@ -324,7 +353,7 @@ class CtganSynthesizer : public Synthesizer {
       }
     }
     return MakeRowSampler(cols, std::make_unique<CtganDrawer>(model_, fixed_cond), std::move(fixed),
-                          ResolveConstraints(cols, all), spec);
+                          ResolveConstraints(cols, AllConstraints(spec)), spec);
   }
 
   std::string SavePayload() const override {
@@ -371,35 +400,19 @@ class CtganSynthesizer : public Synthesizer {
     }
     if (cond != n.cond_dim) in.Fail("the conditional vector does not fit");
     if (!in.AtEnd()) in.Fail("trailing bytes after the ctgan model");
-    model->Prepare();
-    model_ = model;
-    constraints_ = std::move(constraints);
+    Install(std::move(model), std::move(constraints));
   }
-
- private:
-  std::shared_ptr<const CtganModel> model_ = std::make_shared<CtganModel>();
-  std::vector<Constraint> constraints_;
 };
 
-class TvaeSynthesizer : public Synthesizer {
+class TvaeSynthesizer : public NeuralSynthesizer<TvaeModel> {
  public:
   std::string_view Name() const override { return "tvae"; }
 
   void Fit(const DataTable& table, const FitOptions& options) override {
-    auto model = std::make_shared<TvaeModel>();
-    std::vector<ModelColumn> columns = LearnColumns(table);
-    ResolveConstraints(columns, options.constraints);
-    model->transformer.Fit(table, columns, DeriveKey(options.seed, "tvae", "modes"));
-    const EncodedData data = EncodeTable(table, model->transformer, DeriveKey(options.seed, "tvae", "encode"));
-    model->network = LoadNeuralTrainers().train_tvae(data, TvaeConfig{}, MakeTrainOptions(options));
-    model->epochs = options.epochs;
-    model->Prepare();
-    model_ = model;
-    constraints_ = options.constraints;
+    FitNetwork(table, options, [&](const EncodedData& data) {
+      return LoadNeuralTrainers().train_tvae(data, TvaeConfig{}, MakeTrainOptions(options));
+    });
   }
-
-  const std::vector<ModelColumn>& columns() const override { return model_->transformer.columns(); }
-  const std::vector<Constraint>& constraints() const override { return constraints_; }
 
   std::string Summary() const override {
     const TvaeNetwork& n = model_->network;
@@ -413,10 +426,8 @@ class TvaeSynthesizer : public Synthesizer {
   std::unique_ptr<RowSampler> MakeSampler(const SampleSpec& spec) const override {
     const std::vector<ModelColumn>& cols = columns();
     std::vector<FixedValue> fixed = ResolveConditions(cols, spec.conditions);
-    std::vector<Constraint> all = constraints_;
-    all.insert(all.end(), spec.constraints.begin(), spec.constraints.end());
     return MakeRowSampler(cols, std::make_unique<TvaeDrawer>(model_), std::move(fixed),
-                          ResolveConstraints(cols, all), spec);
+                          ResolveConstraints(cols, AllConstraints(spec)), spec);
   }
 
   std::string SavePayload() const override {
@@ -457,14 +468,8 @@ class TvaeSynthesizer : public Synthesizer {
       in.Fail("the output layer does not fit");
     }
     if (!in.AtEnd()) in.Fail("trailing bytes after the tvae model");
-    model->Prepare();
-    model_ = model;
-    constraints_ = std::move(constraints);
+    Install(std::move(model), std::move(constraints));
   }
-
- private:
-  std::shared_ptr<const TvaeModel> model_ = std::make_shared<TvaeModel>();
-  std::vector<Constraint> constraints_;
 };
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <chrono>
 
 #include "learn/neural_train.h"
+#include "learn/torch_export.h"
 #include "seedforge/error.h"
 #include "seedforge/worker_threads.h"
 
@@ -83,17 +84,6 @@ struct DecoderImpl : nn::Module {
 };
 TORCH_MODULE(Decoder);
 
-LinearWeights Export(const nn::Linear& linear) {
-  torch::Tensor w = linear->weight.detach().contiguous();
-  torch::Tensor b = linear->bias.detach().contiguous();
-  LinearWeights out;
-  out.out = static_cast<int>(w.size(0));
-  out.in = static_cast<int>(w.size(1));
-  out.w.assign(w.data_ptr<float>(), w.data_ptr<float>() + w.numel());
-  out.b.assign(b.data_ptr<float>(), b.data_ptr<float>() + b.numel());
-  return out;
-}
-
 }  // namespace
 
 TvaeNetwork TrainTvae(const EncodedData& data, const TvaeConfig& config, const TrainOptions& options) {
@@ -159,8 +149,8 @@ TvaeNetwork TrainTvae(const EncodedData& data, const TvaeConfig& config, const T
 
     TvaeNetwork network;
     network.embedding_dim = config.embedding_dim;
-    for (const nn::Linear& layer : decoder->hidden) network.hidden.push_back(Export(layer));
-    network.output = Export(decoder->output);
+    for (const nn::Linear& layer : decoder->hidden) network.hidden.push_back(ExportLinear(layer));
+    network.output = ExportLinear(decoder->output);
     torch::Tensor sigma = decoder->sigma.detach().contiguous();
     network.sigmas.assign(sigma.data_ptr<float>(), sigma.data_ptr<float>() + sigma.numel());
     return network;
