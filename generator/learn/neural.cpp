@@ -310,6 +310,25 @@ class NeuralSynthesizer : public Synthesizer {
     constraints_ = std::move(constraints);
   }
 
+  // A payload opens the same way for both: version, transformer,
+  // constraints, epochs; the network follows.
+  ByteWriter BeginPayload() const {
+    ByteWriter out;
+    out.U32(kPayloadVersion);
+    model_->transformer.Save(out);
+    WriteConstraints(out, constraints_);
+    out.U32(static_cast<uint32_t>(model_->epochs));
+    return out;
+  }
+  std::shared_ptr<Model> BeginLoad(ByteReader& in, std::vector<Constraint>& constraints) const {
+    if (in.U32() != kPayloadVersion) in.Fail(fmt::format("unsupported {} payload version", Name()));
+    auto model = std::make_shared<Model>();
+    model->transformer.Load(in);
+    constraints = ReadConstraints(in);
+    model->epochs = static_cast<int>(in.U32());
+    return model;
+  }
+
   // The model's constraints, then the sample's.
   std::vector<Constraint> AllConstraints(const SampleSpec& spec) const {
     std::vector<Constraint> all = constraints_;
@@ -357,12 +376,8 @@ class CtganSynthesizer : public NeuralSynthesizer<CtganModel> {
   }
 
   std::string SavePayload() const override {
-    ByteWriter out;
-    out.U32(kPayloadVersion);
-    model_->transformer.Save(out);
-    WriteConstraints(out, constraints_);
+    ByteWriter out = BeginPayload();
     const CtganNetwork& n = model_->network;
-    out.U32(static_cast<uint32_t>(model_->epochs));
     out.U32(static_cast<uint32_t>(n.embedding_dim));
     out.U32(static_cast<uint32_t>(n.cond_dim));
     out.U64(n.residual.size());
@@ -375,12 +390,9 @@ class CtganSynthesizer : public NeuralSynthesizer<CtganModel> {
 
   void LoadPayload(std::string_view payload, const std::string& file) override {
     ByteReader in(payload, file);
-    if (in.U32() != kPayloadVersion) in.Fail("unsupported ctgan payload version");
-    auto model = std::make_shared<CtganModel>();
-    model->transformer.Load(in);
-    std::vector<Constraint> constraints = ReadConstraints(in);
+    std::vector<Constraint> constraints;
+    std::shared_ptr<CtganModel> model = BeginLoad(in, constraints);
     CtganNetwork& n = model->network;
-    model->epochs = static_cast<int>(in.U32());
     n.embedding_dim = ReadWidth(in, "embedding size");
     n.cond_dim = ReadWidth(in, "conditional vector size");
     n.residual.resize(in.Count(8));
@@ -431,12 +443,8 @@ class TvaeSynthesizer : public NeuralSynthesizer<TvaeModel> {
   }
 
   std::string SavePayload() const override {
-    ByteWriter out;
-    out.U32(kPayloadVersion);
-    model_->transformer.Save(out);
-    WriteConstraints(out, constraints_);
+    ByteWriter out = BeginPayload();
     const TvaeNetwork& n = model_->network;
-    out.U32(static_cast<uint32_t>(model_->epochs));
     out.U32(static_cast<uint32_t>(n.embedding_dim));
     out.U64(n.hidden.size());
     for (const LinearWeights& l : n.hidden) WriteLinear(out, l);
@@ -447,12 +455,9 @@ class TvaeSynthesizer : public NeuralSynthesizer<TvaeModel> {
 
   void LoadPayload(std::string_view payload, const std::string& file) override {
     ByteReader in(payload, file);
-    if (in.U32() != kPayloadVersion) in.Fail("unsupported tvae payload version");
-    auto model = std::make_shared<TvaeModel>();
-    model->transformer.Load(in);
-    std::vector<Constraint> constraints = ReadConstraints(in);
+    std::vector<Constraint> constraints;
+    std::shared_ptr<TvaeModel> model = BeginLoad(in, constraints);
     TvaeNetwork& n = model->network;
-    model->epochs = static_cast<int>(in.U32());
     n.embedding_dim = ReadWidth(in, "embedding size");
     n.hidden.resize(in.Count(8));
     int width = n.embedding_dim;
