@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "seedforge/domain.h"
-#include "seedforge/output.h"
+#include "seedforge/sql_ident.h"
 
 namespace seedforge {
 

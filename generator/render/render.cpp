@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "seedforge/error.h"
-#include "seedforge/output.h"
+#include "seedforge/sql_ident.h"
 #include "seedforge/resources.h"
 #include "seedforge/utf8.h"
 

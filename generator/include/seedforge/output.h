@@ -18,6 +18,7 @@
 #include "seedforge/column.h"
 #include "seedforge/domain.h"
 #include "seedforge/generator.h"
+#include "seedforge/sql_ident.h"  // QuoteIdent, for the writers' users
 
 namespace seedforge {
 
@@ -75,9 +76,5 @@ struct WriteSummary {
 // Writes the outputs of a run. Throws Error (nothing left behind) on failure.
 WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& options);
 
-// PostgreSQL identifier quoting, as the server's quote_ident(): bare when it
-// is a plain lower-case name and not a key word, double-quoted (with "
-// doubled) otherwise. Every name that reaches SQL goes through here.
-std::string QuoteIdent(const std::string& name);
 
 }  // namespace seedforge
