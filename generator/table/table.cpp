@@ -52,7 +52,11 @@ struct Evidence {
   void Add(std::string_view v) {
     if (integers) {
       if (std::optional<int64_t> x = ParseInteger(v)) {
-        if (present > 0 && *x != previous + 1) counting = false;
+        // previous + 1 would overflow after INT64_MAX; with previous < x the
+        // unsigned difference is the true one.
+        if (present > 0 && !(previous < *x && static_cast<uint64_t>(*x) - static_cast<uint64_t>(previous) == 1)) {
+          counting = false;
+        }
         previous = *x;
       } else {
         integers = false;

@@ -136,6 +136,21 @@ TEST(TableInference, EveryType) {
   EXPECT_EQ(Col(t, "row").reason, "row numbers (whole numbers counting up by one)");
 }
 
+// Row-number detection near the ends of int64 (a fuzzer's finding:
+// INT64_MAX + 1 overflowed): values past the end do not count up, and a jump
+// from INT64_MIN to INT64_MAX is no step of one.
+TEST(TableInference, CountingUpStopsAtTheEndsOfInt64) {
+  std::string at_end = "n\n";
+  for (int i = 0; i < 25; ++i) at_end += (i % 2 ? "9223372036854775807\n" : "9223372036854775806\n");
+  EXPECT_EQ(Col(ParseTable(at_end, "t.csv"), "n").type, ColumnType::kInteger);
+  std::string extremes = "n\n";
+  for (int i = 0; i < 25; ++i) extremes += (i % 2 ? "9223372036854775807\n" : "-9223372036854775808\n");
+  EXPECT_EQ(Col(ParseTable(extremes, "t.csv"), "n").type, ColumnType::kInteger);
+  std::string counting = "n\n";
+  for (int i = 0; i < 25; ++i) counting += std::to_string(INT64_MAX - 24 + i) + "\n";
+  EXPECT_EQ(Col(ParseTable(counting, "t.csv"), "n").type, ColumnType::kId);
+}
+
 // Year-last dates: a part above 12 decides the order; otherwise '/' is
 // month first and '.' day first.
 TEST(TableInference, DayMonthOrderFromTheData) {
