@@ -8,6 +8,7 @@
 #include <ctime>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "eval/report.h"
 #include "seedforge/utf8.h"
@@ -23,17 +24,20 @@ namespace {
 constexpr const char* kRealColor = "#33508a";
 constexpr const char* kSynColor = "#3fb8a0";
 
+// The characters HTML reads as markup, as entities: enough for text and for
+// attribute values in either quote.
+constexpr std::pair<char, std::string_view> kEntities[] = {
+    {'&', "&amp;"}, {'<', "&lt;"}, {'>', "&gt;"}, {'"', "&quot;"}, {'\'', "&#39;"}};
+
 std::string Escape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+    const auto* e = std::find_if(std::begin(kEntities), std::end(kEntities), [c](const auto& p) { return p.first == c; });
+    if (e == std::end(kEntities)) {
+      out += c;
+    } else {
+      out += e->second;
     }
   }
   return out;
