@@ -43,8 +43,21 @@ export ASAN_OPTIONS="$common:detect_leaks=1:check_initialization_order=1:strict_
 export UBSAN_OPTIONS="$common"
 export LSAN_OPTIONS="suppressions=$root/scripts/sanitizers/lsan.supp:print_suppressions=0"
 
+# The tests that train with LibTorch run without LeakSanitizer: at exit its
+# stop-the-world tracer can crash ("Tracer caught signal 11", "LeakSanitizer
+# has encountered a fatal error") while libgomp's worker threads are still
+# parked, a failure of the tool after the test passed, not a leak. They keep
+# AddressSanitizer and UBSan; every other test keeps leak detection too.
+# With ctest arguments (scripts/sanitize.sh -R Csv) one run, leaks checked.
+torch_tests='Ctgan|Tvae|ctgan|tvae|ModelCache|LearnCli|Neural'
 start=$SECONDS
 status=0
-ctest --test-dir build-asan --output-on-failure -j"$(nproc)" "$@" || status=$?
+if (($# > 0)); then
+  ctest --test-dir build-asan --output-on-failure -j"$(nproc)" "$@" || status=$?
+else
+  ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -E "$torch_tests" || status=$?
+  ASAN_OPTIONS="${ASAN_OPTIONS/detect_leaks=1/detect_leaks=0}" \
+    ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -R "$torch_tests" || status=$?
+fi
 echo "sanitize: tests took $((SECONDS - start)) s" >&2
 exit "$status"
