@@ -207,15 +207,16 @@ std::vector<std::vector<int>> LinkPaths(const Domain& domain, int from, int to, 
   return found;
 }
 
-// "accounts -> customers", the entities a chain of links passes through.
+// "transactions.account_id -> accounts.customer_id -> customers": a chain
+// of links by the columns it follows.
 std::string PathText(const Domain& domain, int from, const std::vector<int>& path) {
-  std::string text = domain.entities[from].name;
+  std::string text;
   for (int l : path) {
-    const std::string& parent = domain.entities[from].links[l].parent;
-    text += " -> " + parent;
-    from = domain.FindEntity(parent);
+    const DomainLink& link = domain.entities[from].links[l];
+    text += domain.entities[from].name + "." + link.columns.front() + " -> ";
+    from = domain.FindEntity(link.parent);
   }
-  return text;
+  return text + domain.entities[from].name;
 }
 
 void Resolver::ResolveRules(Domain& domain, int e) {

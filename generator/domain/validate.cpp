@@ -429,7 +429,8 @@ void Validator::ValidateRuleCycles(const Domain& domain) {
     for (const auto& [from, rule] : path) {
       chain += (chain.empty() ? "" : " -> ") + domain.entities[from].name + " (" + rule->key + ": " + rule->Shown() + ")";
     }
-    Add(path.front().second->where, "rules read each other's rows in a cycle, so no row could be made first: " + chain +
+    Add(path.front().second->where, "rules read each other's rows in a cycle (each row would be made again to make the other, "
+                                        "without end): " + chain +
                                         " -> " + domain.entities[path.front().first].name);
     return;
   }
