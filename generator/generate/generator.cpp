@@ -307,17 +307,30 @@ struct Generator::Impl {
 
   void Fill(int e, std::span<const uint64_t> rows, const std::vector<bool>& wanted,
             std::vector<BatchColumn>& columns) const;
-  void FillLink(const LinkStep& link, std::span<const uint64_t> rows, std::vector<BatchColumn>& columns) const;
+  // The parent rows of a batch's rows along each link of its entity, found
+  // once per Fill and shared by the link's step and the rules that read
+  // through the link (a grouped link's walk costs up to a block of child
+  // counts per batch).
+  struct BatchParents {
+    std::vector<std::vector<uint64_t>> rows;  // per link
+    std::vector<std::vector<uint8_t>> null;
+    std::vector<bool> found;
+  };
+  void FindParents(const EntityState& state, int link, std::span<const uint64_t> rows, BatchParents& parents) const;
+  void FillLink(const LinkStep& link, const std::vector<uint64_t>& parents, const std::vector<uint8_t>& null,
+                std::vector<BatchColumn>& columns) const;
   // Makes the `steps` of entity e for `rows` into `columns`, once per run of
   // equal rows (children grouped by parent share one): row i's values are at
   // index[i].
   void Regenerate(int e, std::span<const uint64_t> rows, const std::vector<bool>& steps,
                   std::vector<BatchColumn>& columns, std::vector<uint32_t>& index) const;
-  void ApplyRules(int e, const RuleStep& rule, std::span<const uint64_t> rows, std::vector<BatchColumn>& columns) const;
+  void ApplyRules(int e, const RuleStep& rule, std::span<const uint64_t> rows, BatchParents& batch_parents,
+                  std::vector<BatchColumn>& columns) const;
   // Follows `source`'s links from `rows` of e: for each row that reaches a
   // parent (no NULL link on the way), its index in `rows` and the parent row.
-  void RuleParents(const RuleSource& source, std::span<const uint64_t> rows, const std::vector<BatchColumn>& columns,
-                   std::vector<uint32_t>& reached, std::vector<uint64_t>& parents) const;
+  void RuleParents(const RuleSource& source, std::span<const uint64_t> rows, BatchParents& batch_parents,
+                   const std::vector<BatchColumn>& columns, std::vector<uint32_t>& reached,
+                   std::vector<uint64_t>& parents) const;
   // Parent row of each row along `link`; for grouped links also the 1-based
   // position of the row among its parent's children, when `ordinals` is set.
   void ParentRows(const LinkStep& link, std::span<const uint64_t> rows, std::vector<uint64_t>& parents,
@@ -1044,6 +1057,7 @@ void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t>
     for (size_t i = 0; i < n; ++i) {
       if (rows[i] == 0) {
         null[i] = 1;
+        parents[i] = 0;  // regenerated like any row, then set NULL
       } else {
         RandomStream random(link.key, rows[i]);
         parents[i] = random.Below(rows[i]);
@@ -1053,6 +1067,7 @@ void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t>
   }
   if (parent_count == 0) {
     null.assign(n, 1);
+    parents.assign(n, 0);
     return;
   }
   if (link.unique) {
@@ -1078,30 +1093,36 @@ void Generator::Impl::Regenerate(int e, std::span<const uint64_t> rows, const st
   Fill(e, distinct, steps, columns);
 }
 
-void Generator::Impl::FillLink(const LinkStep& link, std::span<const uint64_t> rows,
-                               std::vector<BatchColumn>& columns) const {
-  std::vector<uint64_t> parents;
-  std::vector<uint8_t> null;
-  ParentRows(link, rows, parents, null);
-  // Regenerate the parents' key columns, then spread them over the rows.
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (null[i]) parents[i] = 0;
+void Generator::Impl::FindParents(const EntityState& state, int link, std::span<const uint64_t> rows,
+                                  BatchParents& parents) const {
+  if (parents.found.empty()) {
+    parents.rows.resize(state.links.size());
+    parents.null.resize(state.links.size());
+    parents.found.assign(state.links.size(), false);
   }
+  if (parents.found[link]) return;
+  ParentRows(state.links[link], rows, parents.rows[link], parents.null[link]);
+  parents.found[link] = true;
+}
+
+void Generator::Impl::FillLink(const LinkStep& link, const std::vector<uint64_t>& parents,
+                               const std::vector<uint8_t>& null, std::vector<BatchColumn>& columns) const {
+  // Regenerate the parents' key columns, then spread them over the rows.
   std::vector<BatchColumn> parent_columns;
   std::vector<uint32_t> index;
   Regenerate(link.parent, parents, link.parent_steps, parent_columns, index);
   for (size_t k = 0; k < link.child_columns.size(); ++k) {
     BatchColumn& out = columns[link.child_columns[k]];
     Gather(parent_columns[link.parent_columns[k]], index, out);
-    for (size_t i = 0; i < rows.size(); ++i) {
+    for (size_t i = 0; i < parents.size(); ++i) {
       if (null[i]) out.SetNull(i);
     }
   }
 }
 
 void Generator::Impl::RuleParents(const RuleSource& source, std::span<const uint64_t> rows,
-                                  const std::vector<BatchColumn>& columns, std::vector<uint32_t>& reached,
-                                  std::vector<uint64_t>& parents) const {
+                                  BatchParents& batch_parents, const std::vector<BatchColumn>& columns,
+                                  std::vector<uint32_t>& reached, std::vector<uint64_t>& parents) const {
   reached.resize(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) reached[i] = static_cast<uint32_t>(i);
   parents.assign(rows.begin(), rows.end());
@@ -1131,12 +1152,22 @@ void Generator::Impl::RuleParents(const RuleSource& source, std::span<const uint
       reached.resize(kept);
       parents.resize(kept);
     }
-    ParentRows(link, parents, next, null);
+    // The first hop's parents are the batch's, found once.
+    const std::vector<uint64_t>* found = &next;
+    const std::vector<uint8_t>* found_null = &null;
+    if (h == 0) {
+      FindParents(states[hop.entity], hop.link, rows, batch_parents);
+      found = &batch_parents.rows[hop.link];
+      found_null = &batch_parents.null[hop.link];
+    } else {
+      ParentRows(link, parents, next, null);
+    }
     size_t kept = 0;
     for (size_t k = 0; k < parents.size(); ++k) {
-      if (null[k]) continue;
+      const size_t at = h == 0 ? reached[k] : k;
+      if ((*found_null)[at]) continue;
       reached[kept] = reached[k];
-      parents[kept++] = next[k];
+      parents[kept++] = (*found)[at];
     }
     reached.resize(kept);
     parents.resize(kept);
@@ -1192,12 +1223,14 @@ int64_t Redraw(int64_t value, int64_t lower, int64_t upper, const std::optional<
 }  // namespace
 
 void Generator::Impl::ApplyRules(int e, const RuleStep& rule, std::span<const uint64_t> rows,
-                                 std::vector<BatchColumn>& columns) const {
+                                 BatchParents& batch_parents, std::vector<BatchColumn>& columns) const {
   const size_t n = rows.size();
   const ValueKind kind = kinds[e][rule.column];
-  // Per source and row, the tightest bounds that source gives.
+  // Per source and row, the tightest bounds that source gives (needed when
+  // a row drops a link), and per row those of all sources.
   const size_t sources = rule.sources.size();
   std::vector<int64_t> lower(sources * n, kNoLower), upper(sources * n, kNoUpper);
+  std::vector<int64_t> lowest(n, kNoLower), highest(n, kNoUpper);
   std::vector<uint32_t> reached, index;
   std::vector<uint64_t> parents;
   std::vector<BatchColumn> parent_columns;
@@ -1210,7 +1243,7 @@ void Generator::Impl::ApplyRules(int e, const RuleStep& rule, std::span<const ui
       reached.resize(n);
       for (size_t i = 0; i < n; ++i) index[i] = reached[i] = static_cast<uint32_t>(i);
     } else {
-      RuleParents(source, rows, columns, reached, parents);
+      RuleParents(source, rows, batch_parents, columns, reached, parents);
       Regenerate(source.target, parents, source.steps, parent_columns, index);
       read = &parent_columns;
       entity = source.target;
@@ -1226,35 +1259,36 @@ void Generator::Impl::ApplyRules(int e, const RuleStep& rule, std::span<const ui
         const size_t at = s * n + reached[k];
         if (bound.side == DateRule::Side::kLower) {
           lower[at] = std::max(lower[at], v);
+          lowest[reached[k]] = std::max(lowest[reached[k]], v);
         } else {
           upper[at] = std::min(upper[at], v);
+          highest[reached[k]] = std::min(highest[reached[k]], v);
         }
       }
     }
   }
   BatchColumn& out = columns[rule.column];
   const bool nullable = !domain.entities[e].columns[rule.column].not_null;
-  std::vector<bool> dropped(sources);
+  std::vector<uint8_t> dropped(sources);
   for (size_t i = 0; i < n; ++i) {
     if (out.IsNull(i)) continue;
-    std::fill(dropped.begin(), dropped.end(), false);
-    auto window = [&] {
-      int64_t low = kNoLower, high = kNoUpper;
-      for (size_t s = 0; s < sources; ++s) {
-        if (dropped[s]) continue;
-        low = std::max(low, lower[s * n + i]);
-        high = std::min(high, upper[s * n + i]);
-      }
-      return std::make_pair(low, high);
-    };
-    auto [low, high] = window();
+    int64_t low = lowest[i], high = highest[i];
     // An empty window: drop the row's nullable links the rules read, one
     // at a time in the order the rules name them (a transaction is not tied
     // to a campaign that ran while its account was closed).
-    for (size_t d = 0; d < rule.drops.size() && low > high; ++d) {
-      for (int s : rule.drops[d].sources) dropped[s] = true;
-      for (int c : states[e].links[rule.drops[d].link].child_columns) columns[c].SetNull(i);
-      std::tie(low, high) = window();
+    if (low > high && !rule.drops.empty()) {
+      std::fill(dropped.begin(), dropped.end(), 0);
+      for (size_t d = 0; d < rule.drops.size() && low > high; ++d) {
+        for (int s : rule.drops[d].sources) dropped[s] = 1;
+        for (int c : states[e].links[rule.drops[d].link].child_columns) columns[c].SetNull(i);
+        low = kNoLower;
+        high = kNoUpper;
+        for (size_t s = 0; s < sources; ++s) {
+          if (dropped[s]) continue;
+          low = std::max(low, lower[s * n + i]);
+          high = std::min(high, upper[s * n + i]);
+        }
+      }
     }
     int64_t& value = out.ints[i];
     if (low > high) {
@@ -1279,6 +1313,7 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
   const size_t n = rows.size();
   std::vector<BatchColumn*> outputs;
   std::vector<const BatchColumn*> inputs;
+  BatchParents batch_parents;
   for (size_t s = 0; s < state.steps.size(); ++s) {
     if (!wanted[s]) continue;
     const Step& step = state.steps[s];
@@ -1313,10 +1348,11 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
         break;
       }
       case Step::Kind::kLink:
-        FillLink(state.links[step.index], rows, columns);
+        FindParents(state, step.index, rows, batch_parents);
+        FillLink(state.links[step.index], batch_parents.rows[step.index], batch_parents.null[step.index], columns);
         break;
       case Step::Kind::kRule:
-        ApplyRules(e, state.rules[step.index], rows, columns);
+        ApplyRules(e, state.rules[step.index], rows, batch_parents, columns);
         break;
       case Step::Kind::kLearned: {
         // The model fills all its columns at once; keep the ones asked for.
@@ -1340,7 +1376,9 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
         break;
       }
     }
-    // NULLs by null_rate, after the column is made and before anything reads it.
+    // NULLs by null_rate, after the column is made and before anything reads
+    // it (a rule step only narrows columns whose own steps made them).
+    if (step.kind == Step::Kind::kRule) continue;
     for (int c : step.columns) {
       double rate = def.columns[c].null_rate;
       if (rate <= 0) continue;
