@@ -108,18 +108,24 @@ TEST(DateRules, SameValuesForAnySplitIntoBatches) {
   EXPECT_EQ(GenerateAll(generator, 8000), GenerateAll(generator, 7));
 }
 
-// Accounts, half of them open (closed NULL), and ten transactions each,
+// Those accounts, half of them open (closed NULL), and ten transactions each,
 // every one pointing at a campaign through a nullable link. `rules` goes on
 // the transaction's date.
-std::string Bank(const std::string& rules, const std::string& campaign_dates) {
+// Accounts opened 2010-2015 and closed 2016-2018; `closed` says whether
+// the close may be NULL ("null_rate: 0.5") or not ("not_null: true").
+std::string Accounts(int rows, const std::string& closed) {
   return R"(entities:
   accounts:
-    rows: 200
+    rows: )" + std::to_string(rows) + R"(
     columns:
       id: {type: bigint, primary_key: true, provider: sequence}
       opened: {type: date, not_null: true, provider: date, params: {from: 2010-01-01, to: 2015-12-31}}
-      closed: {type: date, null_rate: 0.5, provider: date, params: {from: 2016-01-01, to: 2018-12-31}}
-  campaigns:
+      closed: {type: date, )" + closed + R"(, provider: date, params: {from: 2016-01-01, to: 2018-12-31}}
+)";
+}
+
+std::string Bank(const std::string& rules, const std::string& campaign_dates) {
+  return Accounts(200, "null_rate: 0.5") + R"(  campaigns:
     rows: 5
     columns:
       id: {type: bigint, primary_key: true, provider: sequence}
@@ -197,14 +203,7 @@ TEST(DateRules, AnEmptyWindowWithNoLinkToDropIsNullOrTheLowerBound) {
   // After the account closed (2016-2018) yet before it opened (2010-2015):
   // never possible. A nullable column is NULL; a NOT NULL one takes the
   // lower bound, so every `after` holds.
-  const std::string text = R"(entities:
-  accounts:
-    rows: 50
-    columns:
-      id: {type: bigint, primary_key: true, provider: sequence}
-      opened: {type: date, not_null: true, provider: date, params: {from: 2010-01-01, to: 2015-12-31}}
-      closed: {type: date, not_null: true, provider: date, params: {from: 2016-01-01, to: 2018-12-31}}
-  tx:
+  const std::string text = Accounts(50, "not_null: true") + R"(  tx:
     columns:
       id: {type: bigint, primary_key: true, provider: sequence}
       account: {type: bigint, not_null: true, references: accounts, per_parent: 4}
