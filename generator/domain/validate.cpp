@@ -347,6 +347,11 @@ void Validator::ValidateRules(const Domain& domain, const DomainEntity& entity) 
                            "' bounds date and timestamp columns only");
       continue;
     }
+    if (column.unique || column.primary_key) {
+      Add(first.where, where + " is unique, but '" + first.key + "' moves values into a window, where they could "
+                           "repeat");
+      continue;
+    }
     if (column.source != ColumnSource::kProvider && column.source != ColumnSource::kLearned) {
       Add(first.where, where + ": '" + first.key + "' bounds the values a provider or a model draws, and this "
                            "column has neither");

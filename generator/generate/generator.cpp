@@ -1083,6 +1083,20 @@ void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t>
 
 void Generator::Impl::Regenerate(int e, std::span<const uint64_t> rows, const std::vector<bool>& steps,
                                  std::vector<BatchColumn>& columns, std::vector<uint32_t>& index) const {
+  // Each link or rule followed nests one level. Validation refuses the rule
+  // cycles it sees; a key that depends on a rule reading back through a
+  // cycle of links would still nest without end, so stop it here.
+  constexpr int kMaxDepth = 256;
+  thread_local int depth = 0;
+  if (depth >= kMaxDepth) {
+    throw InputError(domain.entities[e].where, "making a row of '" + domain.entities[e].name +
+                                                   "' makes its parents again, which make it again without end "
+                                                   "(a key or rule reads back through a cycle of links)");
+  }
+  ++depth;
+  struct Leave {
+    ~Leave() { --depth; }
+  } leave;
   std::vector<uint64_t> distinct;
   index.resize(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
