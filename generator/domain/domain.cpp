@@ -1,6 +1,7 @@
 // ParseDomain composes the steps of steps.h; LoadDomain finds a domain's
 // text by built-in name or path. The lookups of domain.h live here too.
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -20,6 +21,13 @@ int IndexOfName(const std::vector<Named>& items, const std::string& name) {
 }
 
 }  // namespace
+
+std::string DateRule::Shown() const {
+  std::string text = entity.empty() ? column : entity + "." + column;
+  if (years) text += (years > 0 ? " + " : " - ") + std::to_string(std::abs(years)) + " years";
+  if (days) text += (days > 0 ? " + " : " - ") + std::to_string(std::abs(days)) + " days";
+  return text;
+}
 
 int DomainEntity::FindColumn(const std::string& column) const { return IndexOfName(columns, column); }
 

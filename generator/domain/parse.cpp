@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <tuple>
 
 #include "domain/steps.h"
 #include "seedforge/utf8.h"
@@ -50,6 +51,9 @@ class YamlReader {
   void ParseLink(const YAML::Node& node, DomainEntity& entity);
   std::optional<Cardinality> ParseCardinality(const YAML::Node& node);
   bool ParseReference(const YAML::Node& node, DomainLink& link);
+  void ParseRules(const YAML::Node& spec, const std::string& where, DomainColumn& column);
+  bool ParseBound(const YAML::Node& node, const std::string& key, DateRule::Side side, int default_years,
+                  std::vector<DateRule>& rules);
 
   std::string file_;
   std::vector<Diagnostic>& diagnostics_;
@@ -368,7 +372,8 @@ void YamlReader::ParseColumn(const YAML::Node& key, const YAML::Node& node, Doma
   }
   CheckKeys(spec, {"type", "not_null", "nullable", "primary_key", "unique", "default", "check",
                    "null_rate", "description", "provider", "group", "params", "derive",
-                   "references", "per_parent", "identity", "ordinal", "learned", "hidden"},
+                   "references", "per_parent", "identity", "ordinal", "learned", "hidden",
+                   "after", "before", "between", "min_age_at"},
             where);
   bool flag = false;
   if (spec["not_null"] && Bool(spec["not_null"], "'not_null'", &flag)) column.not_null = flag;
@@ -485,12 +490,97 @@ void YamlReader::ParseColumn(const YAML::Node& key, const YAML::Node& node, Doma
   } else if (sources == 0) {
     column.source = ColumnSource::kNone;  // an entity-level link may fill it
   }
+  ParseRules(spec, where, column);
   if (spec["group"] && !spec["provider"]) Add(spec["group"], "'group' belongs with 'provider'");
   if (spec["params"] && !spec["provider"]) Add(spec["params"], "'params' belongs with 'provider'");
   // Columns without a type take their provider field's natural type, or
   // their parent column's, during validation.
   column.type_given = static_cast<bool>(spec["type"]);
   entity.columns.push_back(std::move(column));
+}
+
+void YamlReader::ParseRules(const YAML::Node& spec, const std::string& where, DomainColumn& column) {
+  using Side = DateRule::Side;
+  // Each key takes one bound or a list of them; `between` one [lower,
+  // upper] pair or a list of pairs.
+  auto each = [&](const char* key, auto&& parse) {
+    const YAML::Node node = spec[key];
+    if (!node) return;
+    if (!node.IsSequence()) {
+      parse(node);
+      return;
+    }
+    for (const YAML::Node& item : node) parse(item);
+  };
+  each("after", [&](const YAML::Node& n) { ParseBound(n, "after", Side::kLower, 0, column.rules); });
+  each("before", [&](const YAML::Node& n) { ParseBound(n, "before", Side::kUpper, 0, column.rules); });
+  each("min_age_at", [&](const YAML::Node& n) { ParseBound(n, "min_age_at", Side::kLower, 18, column.rules); });
+  if (const YAML::Node between = spec["between"]) {
+    auto pair = [&](const YAML::Node& n) {
+      if (!n.IsSequence() || n.size() != 2) {
+        Add(n, where + ": 'between' is a pair [lower, upper] of bounds, or a list of such pairs");
+        return;
+      }
+      if (ParseBound(n[0], "between", Side::kLower, 0, column.rules)) {
+        ParseBound(n[1], "between", Side::kUpper, 0, column.rules);
+      }
+    };
+    if (between.IsSequence() && between.size() > 0 && between[0].IsSequence()) {
+      for (const YAML::Node& item : between) pair(item);
+    } else {
+      pair(between);
+    }
+  }
+}
+
+bool YamlReader::ParseBound(const YAML::Node& node, const std::string& key, DateRule::Side side, int default_years,
+                            std::vector<DateRule>& rules) {
+  // COLUMN, ENTITY.COLUMN, or {column: ENTITY.COLUMN, years: N, days: N}.
+  DateRule rule;
+  rule.key = key;
+  rule.side = side;
+  rule.years = default_years;
+  rule.where = At(node);
+  const std::string shape = "'" + key + "' takes COLUMN, ENTITY.COLUMN or {column: ENTITY.COLUMN, years: N, days: N}";
+  std::string name;
+  if (node.IsMap()) {
+    CheckKeys(node, {"column", "years", "days"}, "'" + key + "'");
+    if (!node["column"]) {
+      Add(node, shape);
+      return false;
+    }
+    if (!Scalar(node["column"], "'column'", &name)) return false;
+    // Offsets up to 1,000 years either way: any date plus the offset stays
+    // far inside int64 days and microseconds.
+    for (auto [unit, out, limit] : {std::tuple{"years", &rule.years, 1000L}, std::tuple{"days", &rule.days, 366000L}}) {
+      if (!node[unit]) continue;
+      std::string s;
+      if (!Scalar(node[unit], std::string("'") + unit + "'", &s)) return false;
+      char* end = nullptr;
+      errno = 0;
+      const long value = std::strtol(s.c_str(), &end, 10);
+      if (s.empty() || *end || errno || value < -limit || value > limit) {
+        Add(node[unit], std::string("'") + unit + "' must be a whole number from -" + std::to_string(limit) + " to " +
+                            std::to_string(limit) + ", got '" + s + "'");
+        return false;
+      }
+      *out = static_cast<int>(value);
+    }
+  } else if (!node.IsScalar() || node.Scalar().empty()) {
+    Add(node, shape);
+    return false;
+  } else {
+    name = node.Scalar();
+  }
+  const size_t dot = name.find('.');
+  rule.entity = dot == std::string::npos ? "" : name.substr(0, dot);
+  rule.column = dot == std::string::npos ? name : name.substr(dot + 1);
+  if (rule.column.empty() || (dot != std::string::npos && rule.entity.empty())) {
+    Add(node, shape + ", got '" + name + "'");
+    return false;
+  }
+  rules.push_back(std::move(rule));
+  return true;
 }
 
 bool YamlReader::ParseReference(const YAML::Node& node, DomainLink& link) {

@@ -1,5 +1,6 @@
 // Step 2 of ParseDomain (steps.h): turns the names a parsed domain uses into
 // what they name, and fills in what the file leaves out.
+#include <functional>
 #include <map>
 
 #include "domain/steps.h"
@@ -33,6 +34,7 @@ class Resolver {
     for (DomainEntity& entity : domain.entities) ResolveProviders(entity);
     for (DomainEntity& entity : domain.entities) ResolveLinks(domain, entity);
     TypeUntypedReferences(domain);
+    for (size_t e = 0; e < domain.entities.size(); ++e) ResolveRules(domain, static_cast<int>(e));
   }
 
  private:
@@ -43,6 +45,7 @@ class Resolver {
   void ResolveProviders(DomainEntity& entity);
   void ResolveLinks(const Domain& domain, DomainEntity& entity);
   void TypeUntypedReferences(Domain& domain);
+  void ResolveRules(Domain& domain, int entity);
 
   const ProviderRegistry& registry_;
   std::vector<Diagnostic>& diagnostics_;
@@ -173,6 +176,99 @@ void Resolver::TypeUntypedReferences(Domain& domain) {
           changed = true;
         }
       }
+    }
+  }
+}
+
+// The chains of links from entity `from` to entity `to` (each a list of
+// link indices, one per hop), at most `limit` of them: self-references and
+// links back into the chain are not followed.
+std::vector<std::vector<int>> LinkPaths(const Domain& domain, int from, int to, size_t limit) {
+  std::vector<std::vector<int>> found;
+  std::vector<int> path;
+  std::vector<bool> on_path(domain.entities.size(), false);
+  std::function<void(int)> walk = [&](int e) {
+    if (e == to) {
+      found.push_back(path);
+      return;
+    }
+    on_path[e] = true;
+    const std::vector<DomainLink>& links = domain.entities[e].links;
+    for (size_t l = 0; l < links.size() && found.size() < limit; ++l) {
+      const int p = domain.FindEntity(links[l].parent);
+      if (p < 0 || on_path[p]) continue;
+      path.push_back(static_cast<int>(l));
+      walk(p);
+      path.pop_back();
+    }
+    on_path[e] = false;
+  };
+  walk(from);
+  return found;
+}
+
+// "transactions.account_id -> accounts.customer_id -> customers": a chain
+// of links by the columns it follows.
+std::string PathText(const Domain& domain, int from, const std::vector<int>& path) {
+  std::string text;
+  for (int l : path) {
+    const DomainLink& link = domain.entities[from].links[l];
+    text += domain.entities[from].name + "." + link.columns.front() + " -> ";
+    from = domain.FindEntity(link.parent);
+  }
+  return text + domain.entities[from].name;
+}
+
+void Resolver::ResolveRules(Domain& domain, int e) {
+  DomainEntity& entity = domain.entities[e];
+  for (DomainColumn& column : entity.columns) {
+    for (DateRule& rule : column.rules) {
+      const std::string what = "column '" + entity.name + "." + column.name + "': '" + rule.key + "'";
+      int target = e;
+      if (!rule.entity.empty()) {
+        target = domain.FindEntity(rule.entity);
+        if (target < 0) {
+          std::vector<std::string> names;
+          for (const DomainEntity& other : domain.entities) names.push_back(other.name);
+          std::string message = what + " names unknown entity '" + rule.entity + "'";
+          auto close = ClosestNames(rule.entity, names);
+          if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+          Add(rule.where, message);
+          continue;
+        }
+        if (target == e) {
+          Add(rule.where, what + " names '" + rule.entity + "', this row's own entity; write '" + rule.column +
+                              "' for a column of the same row");
+          continue;
+        }
+        // A parent row is found by following links; with two chains to the
+        // same entity the file would have to say which one it means.
+        const std::vector<std::vector<int>> paths = LinkPaths(domain, e, target, 2);
+        if (paths.empty()) {
+          Add(rule.where, what + " reads '" + rule.entity + "', which '" + entity.name +
+                              "' does not reach through its links (a chain of parents)");
+          continue;
+        }
+        if (paths.size() > 1) {
+          Add(rule.where, what + " reads '" + rule.entity + "', which '" + entity.name +
+                              "' reaches through more than one chain of links (" + PathText(domain, e, paths[0]) +
+                              ", " + PathText(domain, e, paths[1]) + "), so its row is not one row");
+          continue;
+        }
+        rule.path = paths.front();
+      }
+      const DomainEntity& owner = domain.entities[target];
+      rule.target_column = owner.FindColumn(rule.column);
+      if (rule.target_column < 0) {
+        std::vector<std::string> names;
+        for (const DomainColumn& c : owner.columns) names.push_back(c.name);
+        std::string message = what + " names unknown column '" + rule.column + "' of '" + owner.name + "'";
+        auto close = ClosestNames(rule.column, names);
+        if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+        Add(rule.where, message);
+        continue;
+      }
+      rule.target_entity = target;
     }
   }
 }

@@ -116,5 +116,59 @@ TEST(DomainResolve, ReportsNamesThatNameNothing) {
                       }));
 }
 
+TEST(DomainResolve, DateRulesFindTheirRowThroughAChainOfLinks) {
+  // Every form of bound: a column of the row, a parent's, a grandparent's
+  // (min_age_at, 18 years unless given) with an offset, lists of bounds and
+  // a list of between pairs; and a parent reached through two chains.
+  std::vector<Diagnostic> diagnostics;
+  Domain domain = Resolve(R"(entities:
+  customers:
+    columns:
+      id: {primary_key: true, provider: sequence}
+      born: {type: date, provider: date}
+  accounts:
+    columns:
+      id: {primary_key: true, provider: sequence}
+      customer: {not_null: true, references: customers}
+      opened: {type: date, provider: date}
+  tx:
+    columns:
+      id: {primary_key: true, provider: sequence}
+      account: {not_null: true, references: accounts}
+      early: {type: date, provider: date}
+      at: {type: date, provider: date, before: [early, accounts.opened], min_age_at: {column: customers.born, days: -1},
+           between: [[accounts.opened, early]]}
+  transfers:
+    columns:
+      id: {primary_key: true, provider: sequence}
+      from: {not_null: true, references: accounts}
+      to: {not_null: true, references: accounts}
+      at: {type: date, provider: date, after: customers.born}
+)", diagnostics);
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_NE(diagnostics[0].message.find("more than one chain of links (transfers.from -> accounts.customer -> customers, "
+                                        "transfers.to -> accounts.customer -> customers)"),
+            std::string::npos)
+      << diagnostics[0].message;
+  EXPECT_EQ(domain.entities[3].columns[3].rules.at(0).target_entity, -1);  // resolves to nothing
+  const std::vector<DateRule>& rules = domain.entities[2].columns[3].rules;
+  ASSERT_EQ(rules.size(), 5u);  // before x2, min_age_at, between's lower and upper
+  EXPECT_EQ(rules[0].Shown(), "early");
+  EXPECT_TRUE(rules[0].path.empty());
+  EXPECT_EQ(rules[0].target_entity, 2);
+  EXPECT_EQ(rules[0].target_column, 2);
+  EXPECT_EQ(rules[1].path, std::vector<int>{0});
+  EXPECT_EQ(rules[1].target_entity, 1);
+  EXPECT_EQ(rules[1].side, DateRule::Side::kUpper);
+  EXPECT_EQ(rules[2].Shown(), "customers.born + 18 years - 1 days");
+  EXPECT_EQ(rules[2].path, (std::vector<int>{0, 0}));  // tx's link 0 (account), then accounts' link 0
+  EXPECT_EQ(rules[2].target_entity, 0);
+  EXPECT_EQ(rules[2].target_column, 1);
+  EXPECT_EQ(rules[3].key, "between");
+  EXPECT_EQ(rules[3].side, DateRule::Side::kLower);
+  EXPECT_EQ(rules[4].side, DateRule::Side::kUpper);
+  EXPECT_EQ(rules[4].column, "early");
+}
+
 }  // namespace
 }  // namespace seedforge

@@ -44,7 +44,9 @@ class Validator {
     for (const DomainEntity& entity : domain.entities) ValidateProviders(entity);
     for (const DomainEntity& entity : domain.entities) ValidateLinks(domain, entity);
     for (const DomainEntity& entity : domain.entities) ValidateColumnOrder(entity);
+    for (const DomainEntity& entity : domain.entities) ValidateRules(domain, entity);
     ValidateCycles(domain);
+    ValidateRuleCycles(domain);
   }
 
  private:
@@ -56,6 +58,8 @@ class Validator {
   void ValidateLinks(const Domain& domain, const DomainEntity& entity);
   void ValidateColumnOrder(const DomainEntity& entity);
   void ValidateCycles(const Domain& domain);
+  void ValidateRules(const Domain& domain, const DomainEntity& entity);
+  void ValidateRuleCycles(const Domain& domain);
 
   const ProviderRegistry& registry_;
   std::vector<Diagnostic>& diagnostics_;
@@ -203,6 +207,9 @@ void Validator::ValidateColumnOrder(const DomainEntity& entity) {
   std::map<std::pair<std::string, std::string>, std::vector<int>> groups;
   for (size_t i = 0; i < n; ++i) {
     const DomainColumn& c = entity.columns[i];
+    for (const DateRule& rule : c.rules) {
+      if (rule.path.empty() && rule.target_column >= 0) reads[i].push_back(rule.target_column);
+    }
     if (c.source == ColumnSource::kDerived) {
       std::string error;
       for (const std::string& ref : DeriveTemplate::References(c.derive, &error)) {
@@ -308,6 +315,130 @@ void Validator::ValidateCycles(const Domain& domain) {
   };
   find_cycle(strict, "cycle of NOT NULL links (make one of them nullable): ");
   find_cycle(counting, "cycle of 'per_parent' links (row counts would depend on themselves): ");
+}
+
+bool IsDateOrTimestamp(const SqlType& type) {
+  using F = SqlType::Family;
+  return !type.array && (type.family == F::kDate || type.family == F::kTimestamp || type.family == F::kTimestampTz);
+}
+
+// Whether column `later` of `entity` is declared on or after column
+// `earlier` of the same row: by a rule (after/min_age_at/between with no
+// negative offset) or by its provider's `after` parameter.
+bool DeclaredAfter(const DomainEntity& entity, int later, int earlier) {
+  const DomainColumn& column = entity.columns[later];
+  for (const DateRule& rule : column.rules) {
+    if (rule.side == DateRule::Side::kLower && rule.path.empty() && rule.target_column == earlier &&
+        rule.years >= 0 && rule.days >= 0) {
+      return true;
+    }
+  }
+  const ParamValue* after = column.source == ColumnSource::kProvider ? column.params.Find("after") : nullptr;
+  return after && after->scalar == entity.columns[earlier].name;
+}
+
+void Validator::ValidateRules(const Domain& domain, const DomainEntity& entity) {
+  for (const DomainColumn& column : entity.columns) {
+    if (column.rules.empty()) continue;
+    const std::string where = "column '" + entity.name + "." + column.name + "'";
+    const DateRule& first = column.rules.front();
+    if (!IsDateOrTimestamp(column.type)) {
+      Add(first.where, where + " is " + column.type.ToSql() + ", but '" + first.key +
+                           "' bounds date and timestamp columns only");
+      continue;
+    }
+    if (column.unique || column.primary_key) {
+      Add(first.where, where + " is unique, but '" + first.key + "' moves values into a window, where they could "
+                           "repeat");
+      continue;
+    }
+    if (column.source != ColumnSource::kProvider && column.source != ColumnSource::kLearned) {
+      Add(first.where, where + ": '" + first.key + "' bounds the values a provider or a model draws, and this "
+                           "column has neither");
+      continue;
+    }
+    for (size_t i = 0; i < column.rules.size(); ++i) {
+      const DateRule& rule = column.rules[i];
+      if (rule.target_entity < 0) continue;  // reported by ResolveDomain
+      const DomainEntity& owner = domain.entities[rule.target_entity];
+      const DomainColumn& bound = owner.columns[rule.target_column];
+      if (&bound == &column) {
+        Add(rule.where, where + ": '" + rule.key + "' names the column itself");
+        continue;
+      }
+      if (!IsDateOrTimestamp(bound.type)) {
+        Add(rule.where, where + ": '" + rule.key + "' reads '" + owner.name + "." + bound.name + "', which is " +
+                            bound.type.ToSql() + "; a bound must be a date or timestamp column");
+      }
+      // A between pair (parsed as its lower bound, then its upper): both
+      // bounds of one row, the upper declared after the lower, or some rows
+      // would get a window that ends before it starts.
+      if (rule.key != "between" || rule.side != DateRule::Side::kLower || i + 1 >= column.rules.size()) continue;
+      const DateRule& upper = column.rules[i + 1];
+      if (upper.target_entity < 0) continue;
+      const std::string pair = "'between: [" + rule.Shown() + ", " + upper.Shown() + "]'";
+      if (upper.target_entity == rule.target_entity && upper.target_column == rule.target_column &&
+          upper.path == rule.path) {
+        Add(rule.where, where + ": " + pair + " names the same column twice");
+      } else if (upper.path != rule.path || upper.target_entity != rule.target_entity) {
+        Add(rule.where, where + ": the bounds of " + pair + " come from different rows and can cross; "
+                            "write them as 'after' and 'before'");
+      } else if (DeclaredAfter(owner, rule.target_column, upper.target_column)) {
+        Add(rule.where, where + ": " + pair + " is reversed: '" + owner.name + "." + bound.name +
+                            "' is declared after '" + owner.name + "." + upper.column + "'");
+      } else if (!DeclaredAfter(owner, upper.target_column, rule.target_column)) {
+        Add(rule.where, where + ": the bounds of " + pair + " can cross: '" + owner.name + "." + upper.column +
+                            "' is not declared after '" + owner.name + "." + bound.name +
+                            "' (give it 'after: " + bound.name + "'), or write them as 'after' and 'before'");
+      }
+    }
+  }
+}
+
+void Validator::ValidateRuleCycles(const Domain& domain) {
+  // A rule regenerates the parent row it reads. A parent whose own rules
+  // read back (through a cycle of links) would regenerate its child, which
+  // regenerates it again, without end.
+  const size_t n = domain.entities.size();
+  std::vector<std::vector<std::pair<int, const DateRule*>>> reads(n);
+  for (size_t e = 0; e < n; ++e) {
+    for (const DomainColumn& column : domain.entities[e].columns) {
+      for (const DateRule& rule : column.rules) {
+        if (!rule.path.empty() && rule.target_entity >= 0) reads[e].push_back({rule.target_entity, &rule});
+      }
+    }
+  }
+  std::vector<int> state(n, 0);  // 0 new, 1 on the path, 2 done
+  std::vector<std::pair<int, const DateRule*>> path;
+  int cycle_start = -1;
+  std::function<bool(int)> visit = [&](int e) {
+    if (state[e] == 1) {
+      cycle_start = e;
+      return true;
+    }
+    if (state[e] == 2) return false;
+    state[e] = 1;
+    for (const auto& [to, rule] : reads[e]) {
+      path.push_back({e, rule});
+      if (visit(to)) return true;
+      path.pop_back();
+    }
+    state[e] = 2;
+    return false;
+  };
+  for (size_t e = 0; e < n; ++e) {
+    path.clear();
+    if (!visit(static_cast<int>(e))) continue;
+    while (path.front().first != cycle_start) path.erase(path.begin());
+    std::string chain;
+    for (const auto& [from, rule] : path) {
+      chain += (chain.empty() ? "" : " -> ") + domain.entities[from].name + " (" + rule->key + ": " + rule->Shown() + ")";
+    }
+    Add(path.front().second->where, "rules read each other's rows in a cycle (each row would be made again to make the other, "
+                                        "without end): " + chain +
+                                        " -> " + domain.entities[path.front().first].name);
+    return;
+  }
 }
 
 }  // namespace

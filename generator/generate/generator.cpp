@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "domain/derive.h"
+#include "seedforge/calendar.h"
 #include "seedforge/random.h"
 
 namespace seedforge {
@@ -54,8 +55,56 @@ struct LinkStep {
   std::vector<bool> parent_steps;     // steps of the parent needed for its key
 };
 
+// One hop of a rule's chain of links: from rows of `entity` to their parent
+// rows along its link `link`.
+struct RuleHop {
+  int entity = -1;
+  int link = -1;
+  // The link's columns may be NULL: a row whose link is NULL has no parent.
+  // After the first hop, that is only known by regenerating the link's
+  // column, with `link_steps` of `entity`.
+  bool nullable = false;
+  std::vector<bool> link_steps;
+};
+
+// The row that some of a column's rules read: the row itself (no hops), or
+// a parent at the end of a chain of links, regenerated from its key.
+struct RuleSource {
+  std::vector<RuleHop> hops;
+  std::vector<int> path;   // link index per hop, as DateRule::path
+  int target = -1;         // entity read
+  std::vector<bool> steps; // steps of `target` that make the columns read
+};
+
+struct RuleBound {
+  int source = -1;  // index into RuleStep::sources
+  int column = -1;  // of the source's entity
+  DateRule::Side side = DateRule::Side::kLower;
+  int years = 0, days = 0;
+};
+
+// Rules of one column, applied after the provider or model drew its values.
+struct RuleStep {
+  int column = -1;
+  int draw_step = -1;               // the step that draws the column
+  std::vector<int> link_steps;      // steps making the first links' columns (read, maybe dropped)
+  std::vector<RuleSource> sources;
+  std::vector<RuleBound> bounds;
+  // Links (of this entity) that a row drops when its window is empty,
+  // in the order the rules name them, each with the sources read through it.
+  struct Drop {
+    int link = -1;
+    std::vector<int> sources;
+  };
+  std::vector<Drop> drops;
+  uint64_t key = 0;
+  // What the provider or model draws, in stored units: a value moved into
+  // the window is redrawn inside it where the two meet.
+  std::optional<std::pair<int64_t, int64_t>> range;
+};
+
 struct Step {
-  enum class Kind { kProvider, kDerived, kLink, kOrdinal, kLearned };
+  enum class Kind { kProvider, kDerived, kLink, kOrdinal, kLearned, kRule };
   Kind kind;
   int index;                 // into providers / derived / links
   std::vector<int> columns;  // columns it fills
@@ -88,9 +137,13 @@ struct EntityState {
   std::vector<ProviderStep> providers;
   std::vector<DerivedStep> derived;
   std::vector<LinkStep> links;
+  std::vector<RuleStep> rules;
   std::vector<uint64_t> null_keys;  // per column
   std::vector<bool> all_steps;
 };
+
+// Division rounding towards minus infinity: the day of a timestamp before 1970.
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0) ? 1 : 0); }
 
 void PrepareColumn(BatchColumn& column, ValueKind kind, int scale, size_t n) {
   column.kind = kind;
@@ -135,7 +188,6 @@ std::optional<std::pair<ValueKind, int>> LearnedTarget(const SqlType& type, bool
 // Converts a sampled column in place to the kind LearnedTarget chose.
 void ConvertLearned(BatchColumn& column, ValueKind kind, int scale) {
   if (column.kind == kind && column.scale == scale) return;
-  constexpr int64_t kMicrosPerDay = 86'400'000'000;
   const size_t n = column.size();
   const ValueKind from = column.kind;
   // The value as a double (numeric kinds), for rounding to the target.
@@ -167,7 +219,7 @@ void ConvertLearned(BatchColumn& column, ValueKind kind, int scale) {
     }
     column.ints = std::move(ints);
   } else if (kind == ValueKind::kDate && from == ValueKind::kTimestamp) {
-    for (int64_t& v : column.ints) v = v >= 0 ? v / kMicrosPerDay : -((-v + kMicrosPerDay - 1) / kMicrosPerDay);
+    for (int64_t& v : column.ints) v = FloorDiv(v, kMicrosPerDay);
   } else if (kind == ValueKind::kTimestamp && from == ValueKind::kDate) {
     for (int64_t& v : column.ints) v *= kMicrosPerDay;
   }
@@ -241,6 +293,8 @@ struct Generator::Impl {
   void PlanOrder();
   void PlanEntity(int e, const ProviderRegistry& registry);
   void PlanLinks(int e);
+  void PlanRules(int e);
+  void PlanRuleRanges(int e);
   void ResolveKinds();
   void CheckUnique();
   void CheckTypes();
@@ -253,8 +307,30 @@ struct Generator::Impl {
 
   void Fill(int e, std::span<const uint64_t> rows, const std::vector<bool>& wanted,
             std::vector<BatchColumn>& columns) const;
-  void FillLink(int e, const LinkStep& link, std::span<const uint64_t> rows,
+  // The parent rows of a batch's rows along each link of its entity, found
+  // once per Fill and shared by the link's step and the rules that read
+  // through the link (a grouped link's walk costs up to a block of child
+  // counts per batch).
+  struct BatchParents {
+    std::vector<std::vector<uint64_t>> rows;  // per link
+    std::vector<std::vector<uint8_t>> null;
+    std::vector<bool> found;
+  };
+  void FindParents(const EntityState& state, int link, std::span<const uint64_t> rows, BatchParents& parents) const;
+  void FillLink(const LinkStep& link, const std::vector<uint64_t>& parents, const std::vector<uint8_t>& null,
                 std::vector<BatchColumn>& columns) const;
+  // Makes the `steps` of entity e for `rows` into `columns`, once per run of
+  // equal rows (children grouped by parent share one): row i's values are at
+  // index[i].
+  void Regenerate(int e, std::span<const uint64_t> rows, const std::vector<bool>& steps,
+                  std::vector<BatchColumn>& columns, std::vector<uint32_t>& index) const;
+  void ApplyRules(int e, const RuleStep& rule, std::span<const uint64_t> rows, BatchParents& batch_parents,
+                  std::vector<BatchColumn>& columns) const;
+  // Follows `source`'s links from `rows` of e: for each row that reaches a
+  // parent (no NULL link on the way), its index in `rows` and the parent row.
+  void RuleParents(const RuleSource& source, std::span<const uint64_t> rows, BatchParents& batch_parents,
+                   const std::vector<BatchColumn>& columns, std::vector<uint32_t>& reached,
+                   std::vector<uint64_t>& parents) const;
   // Parent row of each row along `link`; for grouped links also the 1-based
   // position of the row among its parent's children, when `ordinals` is set.
   void ParentRows(const LinkStep& link, std::span<const uint64_t> rows, std::vector<uint64_t>& parents,
@@ -480,6 +556,55 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
     state.steps.push_back({Step::Kind::kLink, static_cast<int>(l), state.links.back().child_columns, {}});
     for (int c : state.links.back().child_columns) state.column_step[c] = step;
   }
+  // Rules: a step after the one that draws the column, which takes the
+  // column over (what reads it reads the bounded values). It also takes
+  // over the columns of nullable links it reads, which it may drop, so that
+  // a later rule reading the same link sees the drop.
+  for (size_t c = 0; c < n; ++c) {
+    const DomainColumn& col = def.columns[c];
+    if (col.rules.empty()) continue;
+    RuleStep rule;
+    rule.column = static_cast<int>(c);
+    rule.draw_step = state.column_step[c];
+    rule.key = DeriveKey(seed, def.name, "rule:" + col.name);
+    std::vector<int> taken{static_cast<int>(c)};
+    for (const DateRule& r : col.rules) {
+      auto found = std::find_if(rule.sources.begin(), rule.sources.end(),
+                                [&](const RuleSource& source) { return source.path == r.path; });
+      if (found == rule.sources.end()) {
+        RuleSource source;
+        source.path = r.path;
+        source.target = r.target_entity;
+        rule.sources.push_back(std::move(source));
+        found = rule.sources.end() - 1;
+      }
+      const int source = static_cast<int>(found - rule.sources.begin());
+      rule.bounds.push_back({source, r.target_column, r.side, r.years, r.days});
+      if (r.path.empty()) continue;
+      const DomainLink& first = def.links[r.path.front()];
+      bool nullable = true;
+      for (const std::string& name : first.columns) nullable = nullable && !def.columns[def.FindColumn(name)].not_null;
+      for (int lc : state.links[r.path.front()].child_columns) {
+        if (std::find(taken.begin(), taken.end(), lc) != taken.end()) continue;
+        rule.link_steps.push_back(state.column_step[lc]);
+        if (nullable) taken.push_back(lc);
+      }
+      if (!nullable) continue;
+      auto drop = std::find_if(rule.drops.begin(), rule.drops.end(),
+                               [&](const RuleStep::Drop& d) { return d.link == r.path.front(); });
+      if (drop == rule.drops.end()) {
+        rule.drops.push_back({r.path.front(), {}});
+        drop = rule.drops.end() - 1;
+      }
+      if (std::find(drop->sources.begin(), drop->sources.end(), source) == drop->sources.end()) {
+        drop->sources.push_back(source);
+      }
+    }
+    state.rules.push_back(std::move(rule));
+    const int step = static_cast<int>(state.steps.size());
+    state.steps.push_back({Step::Kind::kRule, static_cast<int>(state.rules.size()) - 1, taken, {}});
+    for (int t : taken) state.column_step[t] = step;
+  }
   // Dependencies, then a topological order of the steps (no cycles: validated).
   for (Step& step : state.steps) {
     std::vector<int> reads;
@@ -487,6 +612,13 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
       for (int c : state.providers[step.index].input_column) if (c >= 0) reads.push_back(c);
     } else if (step.kind == Step::Kind::kDerived) {
       reads = state.derived[step.index].inputs;
+    } else if (step.kind == Step::Kind::kRule) {
+      const RuleStep& rule = state.rules[step.index];
+      step.needs.push_back(rule.draw_step);
+      step.needs.insert(step.needs.end(), rule.link_steps.begin(), rule.link_steps.end());
+      for (const RuleBound& bound : rule.bounds) {
+        if (rule.sources[bound.source].path.empty()) reads.push_back(bound.column);
+      }
     }
     for (int c : reads) step.needs.push_back(state.column_step[c]);
   }
@@ -524,6 +656,78 @@ void Generator::Impl::PlanLinks(int e) {
       for (int n : parent.steps[s].needs) need(n);
     };
     for (int c : link.parent_columns) need(parent.column_step[c]);
+  }
+}
+
+void Generator::Impl::PlanRules(int e) {
+  // Which steps of each entity a rule's chain of links makes again: the
+  // columns read at its end, and the nullable links' columns on the way.
+  auto closure = [&](int entity, const std::vector<int>& columns) {
+    const EntityState& state = states[entity];
+    std::vector<bool> steps(state.steps.size(), false);
+    std::function<void(int)> need = [&](int s) {
+      if (steps[s]) return;
+      steps[s] = true;
+      for (int n : state.steps[s].needs) need(n);
+    };
+    for (int c : columns) need(state.column_step[c]);
+    return steps;
+  };
+  for (RuleStep& rule : states[e].rules) {
+    for (size_t s = 0; s < rule.sources.size(); ++s) {
+      RuleSource& source = rule.sources[s];
+      if (source.path.empty()) continue;
+      int entity = e;
+      for (int l : source.path) {
+        const DomainEntity& def = domain.entities[entity];
+        RuleHop hop;
+        hop.entity = entity;
+        hop.link = l;
+        hop.nullable = true;
+        for (int c : states[entity].links[l].child_columns) hop.nullable = hop.nullable && !def.columns[c].not_null;
+        if (hop.nullable && entity != e) hop.link_steps = closure(entity, states[entity].links[l].child_columns);
+        source.hops.push_back(std::move(hop));
+        entity = states[entity].links[l].parent;
+      }
+      std::vector<int> read;
+      for (const RuleBound& bound : rule.bounds) {
+        if (bound.source == static_cast<int>(s)) read.push_back(bound.column);
+      }
+      source.steps = closure(source.target, read);
+    }
+  }
+}
+
+void Generator::Impl::PlanRuleRanges(int e) {
+  // A value a rule moves is redrawn where the window meets what the
+  // provider or model draws; in stored units of the column's kind.
+  EntityState& state = states[e];
+  for (RuleStep& rule : state.rules) {
+    const int c = rule.column;
+    const DomainColumn& col = domain.entities[e].columns[c];
+    std::optional<ValueRange> range;
+    ValueKind drawn = kinds[e][c];
+    if (col.source == ColumnSource::kProvider) {
+      for (const ProviderStep& p : state.providers) {
+        for (size_t f = 0; f < p.field_column.size(); ++f) {
+          if (p.field_column[f] == c) range = p.provider->Range(f, std::max<uint64_t>(plans[e].rows, 1));
+        }
+      }
+    } else if (col.source == ColumnSource::kLearned && state.learned.source) {
+      const int m = state.learned.model_column[c];
+      range = state.learned.source->Range(m);
+      drawn = state.learned.source->Columns()[m].second;
+    }
+    if (!range || !(range->min >= -9.2e18L && range->max <= 9.2e18L)) continue;
+    int64_t low = static_cast<int64_t>(std::ceil(range->min)), high = static_cast<int64_t>(std::floor(range->max));
+    if (drawn == ValueKind::kTimestamp && kinds[e][c] == ValueKind::kDate) {
+      low = FloorDiv(low, kMicrosPerDay);
+      high = FloorDiv(high, kMicrosPerDay);
+    } else if (drawn == ValueKind::kDate && kinds[e][c] == ValueKind::kTimestamp) {
+      low *= kMicrosPerDay;
+      high = high * kMicrosPerDay + kMicrosPerDay - 1;
+    }
+    if (low <= high) rule.range = std::make_pair(low, high);
   }
 }
 
@@ -738,6 +942,7 @@ Generator::Generator(const Domain& domain, const ProviderRegistry& registry, con
   im.states.resize(domain.entities.size());
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanEntity(static_cast<int>(e), registry);
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanLinks(static_cast<int>(e));
+  for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRules(static_cast<int>(e));
   // Grouped entities: count children per parent, in parent order (which
   // PlanCounts settled, parents first).
   std::vector<bool> counted(domain.entities.size(), false);
@@ -776,6 +981,7 @@ Generator::Generator(const Domain& domain, const ProviderRegistry& registry, con
     }
   }
   im.ResolveKinds();
+  for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRuleRanges(static_cast<int>(e));
   im.CheckUnique();
   im.CheckTypes();
 }
@@ -851,6 +1057,7 @@ void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t>
     for (size_t i = 0; i < n; ++i) {
       if (rows[i] == 0) {
         null[i] = 1;
+        parents[i] = 0;  // regenerated like any row, then set NULL
       } else {
         RandomStream random(link.key, rows[i]);
         parents[i] = random.Below(rows[i]);
@@ -860,6 +1067,7 @@ void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t>
   }
   if (parent_count == 0) {
     null.assign(n, 1);
+    parents.assign(n, 0);
     return;
   }
   if (link.unique) {
@@ -873,30 +1081,243 @@ void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t>
   }
 }
 
-void Generator::Impl::FillLink(int e, const LinkStep& link, std::span<const uint64_t> rows,
-                               std::vector<BatchColumn>& columns) const {
-  std::vector<uint64_t> parents;
-  std::vector<uint8_t> null;
-  ParentRows(link, rows, parents, null);
-  // Regenerate the parents' key columns for the distinct parent rows in
-  // runs (grouped children share parents), then spread them over the rows.
+void Generator::Impl::Regenerate(int e, std::span<const uint64_t> rows, const std::vector<bool>& steps,
+                                 std::vector<BatchColumn>& columns, std::vector<uint32_t>& index) const {
+  // Each link or rule followed nests one level. Validation refuses the rule
+  // cycles it sees; a key that depends on a rule reading back through a
+  // cycle of links would still nest without end, so stop it here.
+  constexpr int kMaxDepth = 256;
+  thread_local int depth = 0;
+  if (depth >= kMaxDepth) {
+    throw InputError(domain.entities[e].where, "making a row of '" + domain.entities[e].name +
+                                                   "' makes its parents again, which make it again without end "
+                                                   "(a key or rule reads back through a cycle of links)");
+  }
+  ++depth;
+  struct Leave {
+    ~Leave() { --depth; }
+  } leave;
   std::vector<uint64_t> distinct;
-  std::vector<uint32_t> index(rows.size());
+  index.resize(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
-    uint64_t p = null[i] ? 0 : parents[i];
-    if (distinct.empty() || distinct.back() != p) distinct.push_back(p);
+    if (distinct.empty() || distinct.back() != rows[i]) distinct.push_back(rows[i]);
     index[i] = static_cast<uint32_t>(distinct.size() - 1);
   }
-  std::vector<BatchColumn> parent_columns(domain.entities[link.parent].columns.size());
-  Fill(link.parent, distinct, link.parent_steps, parent_columns);
+  columns.resize(domain.entities[e].columns.size());
+  Fill(e, distinct, steps, columns);
+}
+
+void Generator::Impl::FindParents(const EntityState& state, int link, std::span<const uint64_t> rows,
+                                  BatchParents& parents) const {
+  if (parents.found.empty()) {
+    parents.rows.resize(state.links.size());
+    parents.null.resize(state.links.size());
+    parents.found.assign(state.links.size(), false);
+  }
+  if (parents.found[link]) return;
+  ParentRows(state.links[link], rows, parents.rows[link], parents.null[link]);
+  parents.found[link] = true;
+}
+
+void Generator::Impl::FillLink(const LinkStep& link, const std::vector<uint64_t>& parents,
+                               const std::vector<uint8_t>& null, std::vector<BatchColumn>& columns) const {
+  // Regenerate the parents' key columns, then spread them over the rows.
+  std::vector<BatchColumn> parent_columns;
+  std::vector<uint32_t> index;
+  Regenerate(link.parent, parents, link.parent_steps, parent_columns, index);
   for (size_t k = 0; k < link.child_columns.size(); ++k) {
     BatchColumn& out = columns[link.child_columns[k]];
     Gather(parent_columns[link.parent_columns[k]], index, out);
-    for (size_t i = 0; i < rows.size(); ++i) {
+    for (size_t i = 0; i < parents.size(); ++i) {
       if (null[i]) out.SetNull(i);
     }
   }
-  (void)e;
+}
+
+void Generator::Impl::RuleParents(const RuleSource& source, std::span<const uint64_t> rows,
+                                  BatchParents& batch_parents, const std::vector<BatchColumn>& columns,
+                                  std::vector<uint32_t>& reached, std::vector<uint64_t>& parents) const {
+  reached.resize(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) reached[i] = static_cast<uint32_t>(i);
+  parents.assign(rows.begin(), rows.end());
+  std::vector<uint64_t> next;
+  std::vector<uint8_t> null;
+  std::vector<BatchColumn> hop_columns;
+  std::vector<uint32_t> index;
+  for (size_t h = 0; h < source.hops.size(); ++h) {
+    const RuleHop& hop = source.hops[h];
+    const LinkStep& link = states[hop.entity].links[hop.link];
+    // Rows whose link is NULL have no parent: the first hop's link columns
+    // are in this batch; a later hop's are made again.
+    if (hop.nullable) {
+      const BatchColumn* link_column = nullptr;
+      if (h == 0) {
+        link_column = &columns[link.child_columns.front()];
+      } else {
+        Regenerate(hop.entity, parents, hop.link_steps, hop_columns, index);
+        link_column = &hop_columns[link.child_columns.front()];
+      }
+      size_t kept = 0;
+      for (size_t k = 0; k < parents.size(); ++k) {
+        if (link_column->IsNull(h == 0 ? reached[k] : index[k])) continue;
+        reached[kept] = reached[k];
+        parents[kept++] = parents[k];
+      }
+      reached.resize(kept);
+      parents.resize(kept);
+    }
+    // The first hop's parents are the batch's, found once.
+    const std::vector<uint64_t>* found = &next;
+    const std::vector<uint8_t>* found_null = &null;
+    if (h == 0) {
+      FindParents(states[hop.entity], hop.link, rows, batch_parents);
+      found = &batch_parents.rows[hop.link];
+      found_null = &batch_parents.null[hop.link];
+    } else {
+      ParentRows(link, parents, next, null);
+    }
+    size_t kept = 0;
+    for (size_t k = 0; k < parents.size(); ++k) {
+      const size_t at = h == 0 ? reached[k] : k;
+      if ((*found_null)[at]) continue;
+      reached[kept] = reached[k];
+      parents[kept++] = (*found)[at];
+    }
+    reached.resize(kept);
+    parents.resize(kept);
+  }
+}
+
+namespace {
+
+// The bound a rule reads, `value` of `from`'s kind plus the rule's offset,
+// in `to`'s kind. A date and a timestamp compare as SQL compares them, the
+// date at midnight: a timestamp as a lower bound of a date rounds up to the
+// next midnight, as an upper bound down.
+int64_t BoundIn(int64_t value, ValueKind from, ValueKind to, const RuleBound& bound) {
+  const bool date = from == ValueKind::kDate;
+  int64_t day = date ? value : FloorDiv(value, kMicrosPerDay);
+  const int64_t time = date ? 0 : value - day * kMicrosPerDay;
+  if (bound.years != 0) {
+    int year = 0;
+    unsigned month = 0, mday = 0;
+    CivilFromDays(day, year, month, mday);
+    day = DaysFromCivil(year + bound.years, month, mday);  // 29 February counts on to 1 March
+  }
+  day += bound.days;
+  if (to == ValueKind::kDate) {
+    if (date) return day;
+    return day + (bound.side == DateRule::Side::kLower && time > 0 ? 1 : 0);
+  }
+  return day * kMicrosPerDay + time;
+}
+
+constexpr int64_t kNoLower = std::numeric_limits<int64_t>::min();
+constexpr int64_t kNoUpper = std::numeric_limits<int64_t>::max();
+
+// A value for a row whose drawn value `value` lies outside the window
+// [lower, upper]: uniform where the window meets what the provider or model
+// draws (`range`), else uniform in the window, else (a window open on one
+// side that the range misses) the nearest bound. Timestamps are drawn in
+// whole seconds, as the timestamp provider draws them.
+int64_t Redraw(int64_t value, int64_t lower, int64_t upper, const std::optional<std::pair<int64_t, int64_t>>& range,
+               ValueKind kind, RandomStream& random) {
+  int64_t low = lower, high = upper;
+  if (range && std::max(lower, range->first) <= std::min(upper, range->second)) {
+    low = std::max(lower, range->first);
+    high = std::min(upper, range->second);
+  }
+  if (low == kNoLower || high == kNoUpper) return std::clamp(value, lower, upper);
+  if (kind != ValueKind::kTimestamp) return random.Between(low, high);
+  constexpr int64_t kMicrosPerSecond = 1'000'000;
+  const int64_t first = -FloorDiv(-low, kMicrosPerSecond), last = FloorDiv(high, kMicrosPerSecond);
+  return first <= last ? random.Between(first, last) * kMicrosPerSecond : low;
+}
+
+}  // namespace
+
+void Generator::Impl::ApplyRules(int e, const RuleStep& rule, std::span<const uint64_t> rows,
+                                 BatchParents& batch_parents, std::vector<BatchColumn>& columns) const {
+  const size_t n = rows.size();
+  const ValueKind kind = kinds[e][rule.column];
+  // Per source and row, the tightest bounds that source gives (needed when
+  // a row drops a link), and per row those of all sources.
+  const size_t sources = rule.sources.size();
+  std::vector<int64_t> lower(sources * n, kNoLower), upper(sources * n, kNoUpper);
+  std::vector<int64_t> lowest(n, kNoLower), highest(n, kNoUpper);
+  std::vector<uint32_t> reached, index;
+  std::vector<uint64_t> parents;
+  std::vector<BatchColumn> parent_columns;
+  for (size_t s = 0; s < sources; ++s) {
+    const RuleSource& source = rule.sources[s];
+    const std::vector<BatchColumn>* read = &columns;
+    int entity = e;
+    if (source.hops.empty()) {
+      index.resize(n);
+      reached.resize(n);
+      for (size_t i = 0; i < n; ++i) index[i] = reached[i] = static_cast<uint32_t>(i);
+    } else {
+      RuleParents(source, rows, batch_parents, columns, reached, parents);
+      Regenerate(source.target, parents, source.steps, parent_columns, index);
+      read = &parent_columns;
+      entity = source.target;
+    }
+    for (const RuleBound& bound : rule.bounds) {
+      if (bound.source != static_cast<int>(s)) continue;
+      const BatchColumn& values = (*read)[bound.column];
+      const ValueKind from = kinds[entity][bound.column];
+      if (from != ValueKind::kDate && from != ValueKind::kTimestamp) continue;  // refused by validation
+      for (size_t k = 0; k < reached.size(); ++k) {
+        if (values.IsNull(index[k])) continue;  // a NULL bound bounds nothing
+        const int64_t v = BoundIn(values.ints[index[k]], from, kind, bound);
+        const size_t at = s * n + reached[k];
+        if (bound.side == DateRule::Side::kLower) {
+          lower[at] = std::max(lower[at], v);
+          lowest[reached[k]] = std::max(lowest[reached[k]], v);
+        } else {
+          upper[at] = std::min(upper[at], v);
+          highest[reached[k]] = std::min(highest[reached[k]], v);
+        }
+      }
+    }
+  }
+  BatchColumn& out = columns[rule.column];
+  const bool nullable = !domain.entities[e].columns[rule.column].not_null;
+  std::vector<uint8_t> dropped(sources);
+  for (size_t i = 0; i < n; ++i) {
+    if (out.IsNull(i)) continue;
+    int64_t low = lowest[i], high = highest[i];
+    // An empty window: drop the row's nullable links the rules read, one
+    // at a time in the order the rules name them (a transaction is not tied
+    // to a campaign that ran while its account was closed).
+    if (low > high && !rule.drops.empty()) {
+      std::fill(dropped.begin(), dropped.end(), 0);
+      for (size_t d = 0; d < rule.drops.size() && low > high; ++d) {
+        for (int s : rule.drops[d].sources) dropped[s] = 1;
+        for (int c : states[e].links[rule.drops[d].link].child_columns) columns[c].SetNull(i);
+        low = kNoLower;
+        high = kNoUpper;
+        for (size_t s = 0; s < sources; ++s) {
+          if (dropped[s]) continue;
+          low = std::max(low, lower[s * n + i]);
+          high = std::min(high, upper[s * n + i]);
+        }
+      }
+    }
+    int64_t& value = out.ints[i];
+    if (low > high) {
+      // Still empty: NULL where allowed, else the latest lower bound (every
+      // `after` holds, a `before` does not).
+      if (nullable) {
+        out.SetNull(i);
+      } else {
+        value = low;
+      }
+    } else if (value < low || value > high) {
+      RandomStream random(rule.key, rows[i]);
+      value = Redraw(value, low, high, rule.range, kind, random);
+    }
+  }
 }
 
 void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vector<bool>& wanted,
@@ -906,6 +1327,7 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
   const size_t n = rows.size();
   std::vector<BatchColumn*> outputs;
   std::vector<const BatchColumn*> inputs;
+  BatchParents batch_parents;
   for (size_t s = 0; s < state.steps.size(); ++s) {
     if (!wanted[s]) continue;
     const Step& step = state.steps[s];
@@ -940,7 +1362,11 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
         break;
       }
       case Step::Kind::kLink:
-        FillLink(e, state.links[step.index], rows, columns);
+        FindParents(state, step.index, rows, batch_parents);
+        FillLink(state.links[step.index], batch_parents.rows[step.index], batch_parents.null[step.index], columns);
+        break;
+      case Step::Kind::kRule:
+        ApplyRules(e, state.rules[step.index], rows, batch_parents, columns);
         break;
       case Step::Kind::kLearned: {
         // The model fills all its columns at once; keep the ones asked for.
@@ -964,7 +1390,9 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
         break;
       }
     }
-    // NULLs by null_rate, after the column is made and before anything reads it.
+    // NULLs by null_rate, after the column is made and before anything reads
+    // it (a rule step only narrows columns whose own steps made them).
+    if (step.kind == Step::Kind::kRule) continue;
     for (int c : step.columns) {
       double rate = def.columns[c].null_rate;
       if (rate <= 0) continue;

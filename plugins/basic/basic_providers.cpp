@@ -225,8 +225,11 @@ class BooleanProvider : public Provider {
 // `after` input, a uniform delay after the input's value (NULL stays NULL).
 class InstantProvider : public Provider {
  public:
-  InstantProvider(int64_t from, int64_t to, int64_t max_after)
-      : from_(from), to_(to), max_after_(max_after) {}
+  // `unit`: what one step of [from, to] is in the stored value (1 for days,
+  // 10^6 for timestamps drawn in seconds and stored in microseconds).
+  // `relative`: the domain gave `after`, so [from, to] is not used.
+  InstantProvider(int64_t from, int64_t to, int64_t max_after, int64_t unit, bool relative)
+      : from_(from), to_(to), max_after_(max_after), unit_(unit), relative_(relative) {}
 
   void Fill(const FillArgs& args) const override {
     BatchColumn& out = *args.outputs[0];
@@ -256,8 +259,16 @@ class InstantProvider : public Provider {
     return static_cast<uint64_t>(to_ - from_) + 1;
   }
 
+  // In stored units: the plan redraws a value that a date rule moves inside
+  // this window (generator.cpp).
+  std::optional<ValueRange> Range(size_t, uint64_t) const override {
+    if (relative_) return std::nullopt;
+    return ValueRange{static_cast<long double>(from_) * unit_, static_cast<long double>(to_) * unit_};
+  }
+
  private:
-  int64_t from_, to_, max_after_;
+  int64_t from_, to_, max_after_, unit_;
+  bool relative_;
 };
 
 class ConstantProvider : public Provider {
@@ -509,7 +520,7 @@ std::unique_ptr<Provider> MakeDateProvider(const Params& params, const ProviderC
   if (from > to) params.Fail("to", "must not be before 'from'");
   int64_t max_after = params.Int("max_days_after", 365);
   if (max_after < 0) params.Fail("max_days_after", "must be >= 0");
-  return std::make_unique<InstantProvider>(from, to, max_after);
+  return std::make_unique<InstantProvider>(from, to, max_after, 1, params.Has("after"));
 }
 
 std::unique_ptr<Provider> MakeTimestampProvider(const Params& params, const ProviderContext& ctx) {
@@ -538,7 +549,7 @@ std::unique_ptr<Provider> MakeTimestampProvider(const Params& params, const Prov
       }
     }
   };
-  return std::make_unique<Seconds>(from, to, max_after);
+  return std::make_unique<Seconds>(from, to, max_after, kMicros, params.Has("after"));
 }
 
 std::unique_ptr<Provider> MakeConstantProvider(const Params& params, const ProviderContext&) {

@@ -105,6 +105,31 @@ struct Cardinality {
 // column an entity-level link fills later.
 enum class ColumnSource { kProvider, kDerived, kReference, kOrdinal, kLearned, kNone };
 
+// A bound that a date or timestamp column's values keep (`after`, `before`,
+// `between`, `min_age_at` in a domain file): a column of the same row, or of
+// a parent reached through the entity's links at any depth (a transaction
+// reads its customer through its account), plus an offset. A NULL bound
+// bounds nothing. See docs/domain-files.md, "Rules across entities".
+struct DateRule {
+  enum class Side { kLower, kUpper };
+  Side side = Side::kLower;
+  std::string key;     // "after", "before", "between" or "min_age_at": for messages
+  std::string entity;  // as written; empty: a column of the same row
+  std::string column;
+  int years = 0;  // added to the bound (min_age_at: 18 unless given)
+  int days = 0;
+  // Resolved (ResolveDomain): the links followed from the rule's entity,
+  // one link index per hop (of the entity that hop starts from; empty for
+  // the same row), and the entity and column read at the end.
+  std::vector<int> path;
+  int target_entity = -1;
+  int target_column = -1;
+  SourceLocation where;
+
+  // "customers.date_of_birth + 18 years", as written, for messages.
+  std::string Shown() const;
+};
+
 // One column of a domain: what the file declares for it (SQL type,
 // constraints, where its values come from), not values. The columns of
 // generated rows are Column (column.h); a model's are ModelColumn.
@@ -141,6 +166,9 @@ struct DomainColumn {
   // kReference (and kOrdinal, once resolved): which link and which of its columns
   int link = -1;
   int link_part = 0;
+  // Bounds its values keep (date and timestamp columns filled by a provider
+  // or a model), in the order written.
+  std::vector<DateRule> rules;
 
   SourceLocation where;
 };

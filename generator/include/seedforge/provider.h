@@ -77,7 +77,9 @@ class Provider {
   // The values a numeric field (integer, decimal, float) takes over rows
   // [0, rows), when the provider knows them: the plan checks them against
   // the column's SQL type (a sequence of 100,000 rows does not fit a
-  // smallint). nullopt: unknown, not checked. REQUIRES: rows > 0.
+  // smallint). Of a date or timestamp field, in days or microseconds: a
+  // date rule redraws a value it moves inside them. nullopt: unknown, not
+  // checked. REQUIRES: rows > 0.
   virtual std::optional<ValueRange> Range(size_t field, uint64_t rows) const {
     (void)field;
     (void)rows;
