@@ -126,6 +126,31 @@ TEST(BankingRules, EveryRowKeepsItsDatesInOrder) {
   }
 }
 
+TEST(EmployeeRules, NobodyIsHiredBeforeTheir18thBirthdayOrAfterTheReferenceDate) {
+  // hired_on draws from 1990-01-01 to --as-of; min_age_at moves the rows
+  // whose draw falls before the 18th birthday: without the rule, 3,470 of
+  // seed 1's 10,000 employees were hired under 18.
+  for (const char* seed : {"1", "2", "3"}) {
+    SCOPED_TRACE(std::string("seed ") + seed);
+    const fs::path dir = testing::MakeTempDir("seedforge-employee-rules");
+    ASSERT_EQ(testing::RunCommand(testing::SeedforgeBinary() + " generate -q --domain employee --scale 10 --seed " +
+                                  seed + " --as-of 2026-06-30 --format csv --out " + dir.string()),
+              0);
+    const CsvTable employees = testing::ReadCsv((dir / "employees.csv").string());
+    const int hired = employees.Column("hired_on"), born = employees.Column("date_of_birth");
+    ASSERT_GE(hired, 0);
+    int too_young = 0, after_as_of = 0;
+    for (const auto& row : employees.rows) {
+      too_young += Seconds(*row[hired]) < YearsAfter(*row[born], 18);
+      after_as_of += Seconds(*row[hired]) > Seconds("2026-06-30");
+    }
+    EXPECT_EQ(employees.rows.size(), 10000u);
+    EXPECT_EQ(too_young, 0);
+    EXPECT_EQ(after_as_of, 0);
+    fs::remove_all(dir);
+  }
+}
+
 TEST(BankingRules, SameBytesForOneAndFourThreads) {
   // Each batch regenerates the parents its rules read, so the bytes do not
   // depend on which thread made which batch.
