@@ -1,0 +1,260 @@
+// The engine's plan, shared by the files of generator/generate/: never
+// included outside it. The public face is seedforge/generator.h; this is
+// what Generator::Impl keeps per entity (steps, providers, links, rules)
+// and the few helpers its files share.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/derive.h"
+#include "seedforge/calendar.h"
+#include "seedforge/column.h"
+#include "seedforge/domain.h"
+#include "seedforge/generator.h"
+#include "seedforge/provider.h"
+#include "seedforge/registry.h"
+
+namespace seedforge {
+
+
+// Parents per entry of a grouped link's index: the per-run memory of a
+// grouped link is one integer per block, and locating a row costs at most
+// one block of count draws.
+constexpr uint64_t kParentBlock = 4096;
+
+// Parents a grouped link may have. Planning draws every parent's child count
+// (about 10 ns each) and keeps one integer per block: 10^10 parents take
+// about two minutes and 20 MB; more would look like a hang.
+constexpr uint64_t kMaxGroupedParents = 10'000'000'000;
+
+struct ProviderStep {
+  const ProviderSpec* spec = nullptr;
+  std::unique_ptr<Provider> provider;
+  uint64_t key = 0;
+  std::vector<int> field_column;  // per field: column index or -1
+  std::vector<int> input_column;  // per column parameter: column index or -1
+  std::unique_ptr<bool[]> unique;  // per field
+};
+
+struct DerivedStep {
+  int column = -1;
+  std::unique_ptr<DeriveTemplate> tmpl;
+  std::vector<int> inputs;
+};
+
+struct LinkStep {
+  int parent = -1;
+  std::vector<int> child_columns;
+  std::vector<int> parent_columns;
+  uint64_t key = 0;
+  bool self = false;
+  bool unique = false;    // one-to-one: each parent used at most once
+  bool grouped = false;   // children come grouped by parent (per_parent)
+  Cardinality per_parent;
+  uint64_t count_key = 0;
+  std::vector<uint64_t> block_start;  // grouped: first child row of each parent block
+  std::vector<bool> parent_steps;     // steps of the parent needed for its key
+};
+
+// One hop of a rule's chain of links: from rows of `entity` to their parent
+// rows along its link `link`.
+struct RuleHop {
+  int entity = -1;
+  int link = -1;
+  // The link's columns may be NULL: a row whose link is NULL has no parent.
+  // After the first hop, that is only known by regenerating the link's
+  // column, with `link_steps` of `entity`.
+  bool nullable = false;
+  std::vector<bool> link_steps;
+};
+
+// The row that some of a column's rules read: the row itself (no hops), or
+// a parent at the end of a chain of links, regenerated from its key.
+struct RuleSource {
+  std::vector<RuleHop> hops;
+  std::vector<int> path;   // link index per hop, as DateRule::path
+  int target = -1;         // entity read
+  std::vector<bool> steps; // steps of `target` that make the columns read
+};
+
+struct RuleBound {
+  int source = -1;  // index into RuleStep::sources
+  int column = -1;  // of the source's entity
+  DateRule::Side side = DateRule::Side::kLower;
+  int years = 0, days = 0;
+};
+
+// Rules of one column, applied after the provider or model drew its values.
+struct RuleStep {
+  int column = -1;
+  int draw_step = -1;               // the step that draws the column
+  std::vector<int> link_steps;      // steps making the first links' columns (read, maybe dropped)
+  std::vector<RuleSource> sources;
+  std::vector<RuleBound> bounds;
+  // Links (of this entity) that a row drops when its window is empty,
+  // in the order the rules name them, each with the sources read through it.
+  struct Drop {
+    int link = -1;
+    std::vector<int> sources;
+  };
+  std::vector<Drop> drops;
+  uint64_t key = 0;
+  // What the provider or model draws, in stored units: a value moved into
+  // the window is redrawn inside it where the two meet.
+  std::optional<std::pair<int64_t, int64_t>> range;
+};
+
+struct Step {
+  enum class Kind { kProvider, kDerived, kLink, kOrdinal, kLearned, kRule };
+  Kind kind;
+  int index;                 // into providers / derived / links
+  std::vector<int> columns;  // columns it fills
+  std::vector<int> needs;    // steps it reads from
+};
+
+// The learned columns of an entity: one model, sampled once per batch.
+struct LearnedStep {
+  std::unique_ptr<LearnedSource> source;
+  uint64_t key = 0;
+  std::vector<int> model_column;  // per entity column: index in the model's columns, or -1
+  // Per entity column: the kind (and decimal scale) its SQL type asks for;
+  // a model's floats become numeric(p,s) decimals, integers, text...
+  std::vector<ValueKind> kind;
+  std::vector<int> scale;
+};
+
+// What the plan knows of the values a column will hold, to check them
+// against its SQL type before anything is generated.
+struct ColumnBounds {
+  std::optional<ValueRange> range;  // numbers
+  size_t max_length = 0;            // text, in bytes; 0 = unknown
+  std::string source;               // who makes the values, for messages
+};
+
+struct EntityState {
+  LearnedStep learned;
+  std::vector<Step> steps;  // in an order where needs come first
+  std::vector<int> column_step;
+  std::vector<ProviderStep> providers;
+  std::vector<DerivedStep> derived;
+  std::vector<LinkStep> links;
+  std::vector<RuleStep> rules;
+  std::vector<uint64_t> null_keys;  // per column
+  std::vector<bool> all_steps;
+};
+
+// Division rounding towards minus infinity: the day of a timestamp before 1970.
+inline int64_t FloorDiv(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0) ? 1 : 0); }
+
+inline void PrepareColumn(BatchColumn& column, ValueKind kind, int scale, size_t n) {
+  column.kind = kind;
+  column.scale = scale;
+  column.ClearNulls();
+  column.Resize(n);
+}
+
+// dst[i] = src[index[i]]
+inline void Gather(const BatchColumn& src, const std::vector<uint32_t>& index, BatchColumn& dst) {
+  dst.kind = src.kind;
+  dst.scale = src.scale;
+  dst.ClearNulls();
+  dst.Resize(index.size());
+  for (size_t i = 0; i < index.size(); ++i) {
+    uint32_t j = index[i];
+    if (src.IsNull(j)) {
+      dst.SetNull(i);
+      continue;
+    }
+    if (src.kind == ValueKind::kFloat) {
+      dst.floats[i] = src.floats[j];
+    } else if (src.kind == ValueKind::kText || src.kind == ValueKind::kUuid) {
+      dst.texts[i] = src.texts[j];
+    } else {
+      dst.ints[i] = src.ints[j];
+    }
+  }
+}
+
+
+struct Generator::Impl {
+  const Domain& domain;
+  GenerateOptions options;
+  std::vector<EntityPlan> plans;
+  std::vector<int> order;
+  std::vector<EntityState> states;
+  std::vector<std::vector<ValueKind>> kinds;  // per entity, per column
+  std::vector<std::vector<int>> scales;
+  // What outputs see: the domain without its hidden columns, and per entity
+  // the indices of the columns that remain (empty = all of them).
+  Domain visible;
+  std::vector<std::vector<int>> visible_columns;
+
+  Impl(const Domain& d, const GenerateOptions& o) : domain(d), options(o), visible(d) {
+    visible_columns.resize(d.entities.size());
+    for (size_t e = 0; e < d.entities.size(); ++e) {
+      std::vector<DomainColumn>& columns = visible.entities[e].columns;
+      bool any_hidden = false;
+      for (const DomainColumn& c : columns) any_hidden |= c.hidden;
+      if (!any_hidden) continue;
+      for (size_t c = 0; c < columns.size(); ++c) {
+        if (!columns[c].hidden) visible_columns[e].push_back(static_cast<int>(c));
+      }
+      std::erase_if(columns, [](const DomainColumn& c) { return c.hidden; });
+    }
+  }
+
+  void PlanCounts();
+  void PlanOrder();
+  void PlanEntity(int e, const ProviderRegistry& registry);
+  void PlanLinks(int e);
+  void PlanRules(int e);
+  void PlanRuleRanges(int e);
+  void ResolveKinds();
+  void CheckUnique();
+  void CheckTypes();
+  ColumnBounds Bounds(int e, int c, int depth) const;
+
+  uint64_t ChildCount(const LinkStep& link, uint64_t parent_row) const {
+    RandomStream random(link.count_key, parent_row);
+    return static_cast<uint64_t>(link.per_parent.Sample(random));
+  }
+
+  void Fill(int e, std::span<const uint64_t> rows, const std::vector<bool>& wanted,
+            std::vector<BatchColumn>& columns) const;
+  // The parent rows of a batch's rows along each link of its entity, found
+  // once per Fill and shared by the link's step and the rules that read
+  // through the link (a grouped link's walk costs up to a block of child
+  // counts per batch).
+  struct BatchParents {
+    std::vector<std::vector<uint64_t>> rows;  // per link
+    std::vector<std::vector<uint8_t>> null;
+    std::vector<bool> found;
+  };
+  void FindParents(const EntityState& state, int link, std::span<const uint64_t> rows, BatchParents& parents) const;
+  void FillLink(const LinkStep& link, const std::vector<uint64_t>& parents, const std::vector<uint8_t>& null,
+                std::vector<BatchColumn>& columns) const;
+  // Makes the `steps` of entity e for `rows` into `columns`, once per run of
+  // equal rows (children grouped by parent share one): row i's values are at
+  // index[i].
+  void Regenerate(int e, std::span<const uint64_t> rows, const std::vector<bool>& steps,
+                  std::vector<BatchColumn>& columns, std::vector<uint32_t>& index) const;
+  void ApplyRules(int e, const RuleStep& rule, std::span<const uint64_t> rows, BatchParents& batch_parents,
+                  std::vector<BatchColumn>& columns) const;
+  // Follows `source`'s links from `rows` of e: for each row that reaches a
+  // parent (no NULL link on the way), its index in `rows` and the parent row.
+  void RuleParents(const RuleSource& source, std::span<const uint64_t> rows, BatchParents& batch_parents,
+                   const std::vector<BatchColumn>& columns, std::vector<uint32_t>& reached,
+                   std::vector<uint64_t>& parents) const;
+  // Parent row of each row along `link`; for grouped links also the 1-based
+  // position of the row among its parent's children, when `ordinals` is set.
+  void ParentRows(const LinkStep& link, std::span<const uint64_t> rows, std::vector<uint64_t>& parents,
+                  std::vector<uint8_t>& null, std::vector<int64_t>* ordinals = nullptr) const;
+};
+
+}  // namespace seedforge
