@@ -263,6 +263,11 @@ struct Domain {
   int FindEntity(const std::string& entity) const;  // -1 when absent
 };
 
+// What a column's rules and constructs promise, one short line each, in
+// words ("on or after customers.created_at", "computed: ..."): `validate`
+// lists them under each entity.
+std::vector<std::string> ExplainColumn(const DomainEntity& entity, const DomainColumn& column);
+
 // Parses and validates a domain file's text. Throws InputError carrying
 // every problem found, each as file:line:column: message.
 Domain ParseDomain(const std::string& text, const std::string& file,
