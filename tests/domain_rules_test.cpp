@@ -51,8 +51,13 @@ std::map<std::string, const std::vector<std::optional<std::string>>*> ByKey(cons
 struct Violations {
   int before_customer = 0, under_18 = 0, closed_not_after_opened = 0;
   int before_opened = 0, after_closed = 0, outside_campaign = 0, event_outside_campaign = 0;
+  int wrong_direction = 0;
   size_t campaign_transactions = 0, transactions = 0;
 };
+
+// The direction each kind of transaction books, where it has only one.
+const std::map<std::string, std::string> kDirectionOfKind = {
+    {"card_payment", "debit"}, {"deposit", "credit"}, {"withdrawal", "debit"}, {"fee", "debit"}};
 
 Violations Check(const fs::path& dir) {
   const CsvTable customers = testing::ReadCsv((dir / "customers.csv").string());
@@ -76,7 +81,10 @@ Violations Check(const fs::path& dir) {
   }
   const int posted = transactions.Column("posted_at"), of_account = transactions.Column("account_id"),
             of_campaign = transactions.Column("campaign_id");
+  const int kind = transactions.Column("kind"), direction = transactions.Column("direction");
   for (const auto& row : transactions.rows) {
+    auto only = kDirectionOfKind.find(*row[kind]);
+    v.wrong_direction += only != kDirectionOfKind.end() && *row[direction] != only->second;
     const int64_t at = Seconds(*row[posted]);
     const auto& a = *account.at(*row[of_account]);
     v.before_opened += at < Seconds(*a[opened]);
@@ -117,6 +125,7 @@ TEST(BankingRules, EveryRowKeepsItsDatesInOrder) {
     EXPECT_EQ(v.after_closed, 0);
     EXPECT_EQ(v.outside_campaign, 0);
     EXPECT_EQ(v.event_outside_campaign, 0);
+    EXPECT_EQ(v.wrong_direction, 0);
     // The checks saw the rows they are about: about 500,000 transactions,
     // 5% tied to a campaign before the rules; those whose account was not
     // open during the campaign lose the link (about 2 in 5).
