@@ -106,6 +106,12 @@ TEST(VehiclePack, VinsFollow49Cfr565) {
   EXPECT_GT(makes.size(), 25u);  // 28 makes, the rarest (Land Rover) ~150 times
 }
 
+// Model years of `m` in the default range (2006-2027, 21 years back from
+// next year when today is 2026-01-01): 0 when none.
+int YearsInDefaultRange(const ModelInfo& m) {
+  return std::max(0, std::min(m.last_year, 2027) - std::max(m.first_year, 2006) + 1);
+}
+
 bool IsTruck(const std::string& body) { return body == "pickup" || body == "suv" || body == "van"; }
 
 // The MSRP range of a model in model year `year`: the table's 2025 range,
@@ -153,9 +159,7 @@ TEST(VehiclePack, BodyClassAndMsrpFollowTheModelAndYear) {
 double TableTruckShare() {
   double trucks = 0, total = 0;
   for (const auto& [key, m] : ModelTable()) {
-    const int lo = std::max(m.first_year, 2006), hi = std::min(m.last_year, 2027);
-    if (lo > hi) continue;
-    const double w = m.weight * (hi - lo + 1);
+    const double w = m.weight * YearsInDefaultRange(m);
     total += w;
     if (IsTruck(m.body)) trucks += w;
   }
@@ -192,10 +196,9 @@ TEST(VehiclePack, TruckShareKeepsTheModelMixWithinAClass) {
   auto cols = RunProvider("vin", {.params = {{"truck_share", "1"}}, .rows = n});
   double f150 = 0, trucks = 0;
   for (const auto& [key, m] : ModelTable()) {
-    const int lo = std::max(m.first_year, 2006), hi = std::min(m.last_year, 2027);
-    if (lo > hi || !IsTruck(m.body)) continue;
-    trucks += m.weight * (hi - lo + 1);
-    if (std::get<1>(key) == "F-150") f150 += m.weight * (hi - lo + 1);
+    if (!IsTruck(m.body)) continue;
+    trucks += m.weight * YearsInDefaultRange(m);
+    if (std::get<1>(key) == "F-150") f150 += m.weight * YearsInDefaultRange(m);
   }
   size_t hits = 0;
   for (const std::string& model : cols[kModel].texts) hits += model == "F-150";
