@@ -85,7 +85,14 @@ struct Violations {
   int invoice_outside_week = 0, payment_before_invoice = 0;
   int service_before_delivery = 0, claim_before_service = 0, claim_outside_warranty = 0;
   int telematics_before_delivery = 0, parts_lines_not_numbered = 0, score_out_of_range = 0;
+  int apr_for_cash = 0, apr_missing = 0, price_off_msrp = 0;
   size_t sold = 0, sold_trucks = 0;
+  // Mean APR of financed deals per 50-point band of the customer's score.
+  struct Band {
+    double apr = 0, score = 0;
+    int n = 0;
+  };
+  std::map<int, Band> apr_by_band;
   double score_sum = 0;
   size_t scores = 0;
 };
@@ -135,7 +142,9 @@ Violations Check(const Tables& t) {
   }
 
   const int deal_lead = t.Col("deals", "lead_id"), deal_vehicle = t.Col("deals", "vehicle_id"),
-            salesperson = t.Col("deals", "salesperson_id"), delivered = t.Col("deals", "delivered_on");
+            salesperson = t.Col("deals", "salesperson_id"), delivered = t.Col("deals", "delivered_on"),
+            financing = t.Col("deals", "financing"), apr = t.Col("deals", "apr"), price = t.Col("deals", "price");
+  const int msrp = t.Col("vehicles", "msrp");
   std::set<std::string> leads_sold, vehicles_sold;
   for (const CsvRow& row : rows("deals")) {
     const CsvRow* lead = t.Parent("leads", row[deal_lead], &v.dangling);
@@ -151,6 +160,23 @@ Violations Check(const Tables& t) {
     if (vehicle) {
       ++v.sold;
       v.sold_trucks += *(*vehicle)[vehicle_class] == "truck";
+      // The price: MSRP less up to 8%, or plus up to 2%, in whole dollars.
+      const double ratio = std::stod(*row[price]) / std::stod(*(*vehicle)[msrp]);
+      v.price_off_msrp += ratio < 0.92 - 1e-4 || ratio > 1.02 + 1e-4;
+    }
+    if (*row[financing] == "cash") {
+      v.apr_for_cash += row[apr].has_value();
+    } else if (!row[apr]) {
+      ++v.apr_missing;
+    } else if (lead) {
+      const CsvRow* customer = t.Parent("customers", (*lead)[lead_customer], &v.dangling);
+      if (customer) {
+        const int s = std::stoi(*(*customer)[score]);
+        auto& band = v.apr_by_band[s / 50];
+        band.apr += std::stod(*row[apr]);
+        band.score += s;
+        ++band.n;
+      }
     }
   }
 
@@ -231,9 +257,28 @@ TEST(AutomotiveDomain, EveryRowTellsOneStory) {
     EXPECT_EQ(v.parts_lines_not_numbered, 0);
     EXPECT_EQ(v.score_out_of_range, 0);
 
-    // The checks saw the rows they are about: 14,400 deals at --scale 2,
-    // about 576,000 telematics events.
-    EXPECT_EQ(t.table.at("deals").rows.size(), 14400u);
+    EXPECT_EQ(v.apr_for_cash, 0);
+    EXPECT_EQ(v.apr_missing, 0);
+    EXPECT_EQ(v.price_off_msrp, 0);
+    // The rate falls as the score rises: per 50-point band with enough
+    // deals, the mean rate is 5.5 + (780 - mean score) x 0.04 (the formula
+    // is linear), give or take the noise (sd 1) and the clamp at 1.9, which
+    // lifts the top band's mean by at most 0.1 (E[max(0, 1.9 - X)] for X
+    // normal of mean 2.7 and sd 1).
+    double previous = 100;
+    for (const auto& [key, band] : v.apr_by_band) {
+      if (band.n < 200) continue;
+      const double mean = band.apr / band.n, formula = 5.5 + (780 - band.score / band.n) * 0.04;
+      EXPECT_NEAR(mean, formula, 0.1 + testing::MeanBound(1, band.n, testing::kOneComparison)) << "band " << key * 50;
+      EXPECT_LT(mean, previous) << "band " << key * 50;
+      previous = mean;
+    }
+
+    // The checks saw the rows they are about: at --scale 2 about 19,200
+    // leads, 75% of them converted; about 576,000 telematics events.
+    const double leads = static_cast<double>(t.table.at("leads").rows.size());
+    const double deals = static_cast<double>(t.table.at("deals").rows.size());
+    EXPECT_NEAR(deals / leads, 0.75, testing::ShareBound(0.75, leads, testing::kOneComparison));
     EXPECT_GT(t.table.at("telematics_events").rows.size(), 500000u);
     EXPECT_GT(t.table.at("warranty_claims").rows.size(), 3000u);
 
