@@ -495,6 +495,17 @@ void Validator::ValidateAggregates(const Domain& domain, const DomainEntity& ent
         continue;
       }
     }
+    // A min, max, first or last of no values is NULL: a NOT NULL column
+    // needs at least one child per row, with a value.
+    const DomainEntity& children = domain.entities[aggregate.child_entity];
+    const bool needs_value = aggregate.op != Aggregate::Op::kCount && aggregate.op != Aggregate::Op::kSum;
+    if (column.not_null && needs_value &&
+        (children.links[aggregate.link].per_parent->min < 1 || !children.columns[aggregate.child_column].not_null)) {
+      Add(aggregate.where, what + " is NULL for a row with no children or only NULL values, so the NOT NULL column "
+                               "needs 'per_parent' with 'min: 1' or more and a NOT NULL '" + children.name + "." +
+                               aggregate.column + "'");
+      continue;
+    }
     if (!KindFits(kind, column.type)) {
       Add(aggregate.where, what + " makes " + std::string(ValueKindName(kind)) + " values, which a " +
                                column.type.ToSql() + " column cannot hold");
