@@ -25,6 +25,17 @@ SqlType NaturalType(const FieldSpec& field) {
   return t;
 }
 
+// `message` about an unknown `name`, with the closest of `known` (entities
+// or columns, by their names) as a suggestion.
+template <typename Named>
+std::string WithSuggestion(std::string message, const std::string& name, const std::vector<Named>& known) {
+  std::vector<std::string> names;
+  for (const Named& item : known) names.push_back(item.name);
+  auto close = ClosestNames(name, names);
+  if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+  return message;
+}
+
 class Resolver {
  public:
   Resolver(const ProviderRegistry& registry, std::vector<Diagnostic>& diagnostics)
@@ -232,12 +243,7 @@ void Resolver::ResolveRules(Domain& domain, int e) {
       if (!rule.entity.empty()) {
         target = domain.FindEntity(rule.entity);
         if (target < 0) {
-          std::vector<std::string> names;
-          for (const DomainEntity& other : domain.entities) names.push_back(other.name);
-          std::string message = what + " names unknown entity '" + rule.entity + "'";
-          auto close = ClosestNames(rule.entity, names);
-          if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
-          Add(rule.where, message);
+          Add(rule.where, WithSuggestion(what + " names unknown entity '" + rule.entity + "'", rule.entity, domain.entities));
           continue;
         }
         if (target == e) {
@@ -264,12 +270,8 @@ void Resolver::ResolveRules(Domain& domain, int e) {
       const DomainEntity& owner = domain.entities[target];
       rule.target_column = owner.FindColumn(rule.column);
       if (rule.target_column < 0) {
-        std::vector<std::string> names;
-        for (const DomainColumn& c : owner.columns) names.push_back(c.name);
-        std::string message = what + " names unknown column '" + rule.column + "' of '" + owner.name + "'";
-        auto close = ClosestNames(rule.column, names);
-        if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
-        Add(rule.where, message);
+        Add(rule.where, WithSuggestion(what + " names unknown column '" + rule.column + "' of '" + owner.name + "'",
+                                       rule.column, owner.columns));
         continue;
       }
       rule.target_entity = target;
@@ -285,12 +287,8 @@ void Resolver::ResolveAggregates(Domain& domain, int e) {
     const std::string what = "column '" + entity.name + "." + column.name + "': 'aggregate'";
     const int child = domain.FindEntity(aggregate.entity);
     if (child < 0) {
-      std::vector<std::string> names;
-      for (const DomainEntity& other : domain.entities) names.push_back(other.name);
-      std::string message = what + " names unknown entity '" + aggregate.entity + "'";
-      auto close = ClosestNames(aggregate.entity, names);
-      if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
-      Add(aggregate.where, message);
+      Add(aggregate.where, WithSuggestion(what + " names unknown entity '" + aggregate.entity + "'", aggregate.entity,
+                                          domain.entities));
       continue;
     }
     const DomainEntity& children = domain.entities[child];
@@ -306,12 +304,9 @@ void Resolver::ResolveAggregates(Domain& domain, int e) {
     if (!aggregate.column.empty()) {
       aggregate.child_column = children.FindColumn(aggregate.column);
       if (aggregate.child_column < 0) {
-        std::vector<std::string> names;
-        for (const DomainColumn& c : children.columns) names.push_back(c.name);
-        std::string message = what + " names unknown column '" + aggregate.column + "' of '" + children.name + "'";
-        auto close = ClosestNames(aggregate.column, names);
-        if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
-        Add(aggregate.where, message);
+        Add(aggregate.where, WithSuggestion(what + " names unknown column '" + aggregate.column + "' of '" +
+                                                children.name + "'",
+                                            aggregate.column, children.columns));
         continue;
       }
     }
