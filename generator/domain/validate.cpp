@@ -558,24 +558,6 @@ void Validator::ValidateConditional(const Domain& domain, const DomainEntity& en
   }
 }
 
-// The kind of value a column of SQL type `type` holds, as far as an
-// aggregate of it needs to know: numbers, dates, text...
-ValueKind KindOfType(const SqlType& type) {
-  using F = SqlType::Family;
-  if (type.IsInteger()) return ValueKind::kInt;
-  switch (type.family) {
-    case F::kNumeric: return ValueKind::kDecimal;
-    case F::kReal:
-    case F::kDouble: return ValueKind::kFloat;
-    case F::kBoolean: return ValueKind::kBool;
-    case F::kDate: return ValueKind::kDate;
-    case F::kTimestamp:
-    case F::kTimestampTz: return ValueKind::kTimestamp;
-    case F::kUuid: return ValueKind::kUuid;
-    default: return ValueKind::kText;
-  }
-}
-
 void Validator::ValidateAggregates(const Domain& domain, const DomainEntity& entity) {
   for (const DomainColumn& column : entity.columns) {
     const Aggregate& aggregate = column.aggregate;
@@ -588,7 +570,7 @@ void Validator::ValidateAggregates(const Domain& domain, const DomainEntity& ent
     ValueKind kind = ValueKind::kInt;  // a count
     if (aggregate.op != Aggregate::Op::kCount) {
       const DomainColumn& read = domain.entities[aggregate.child_entity].columns[aggregate.child_column];
-      kind = KindOfType(read.type);
+      kind = read.type.StoredKind().first;
       if (read.type.array || read.type.family == SqlType::Family::kJson || read.type.family == SqlType::Family::kJsonb) {
         Add(aggregate.where, what + " reads " + read.type.ToSql() + " values, which do not aggregate");
         continue;

@@ -192,10 +192,6 @@ struct EntityState {
   std::vector<bool> all_steps;
 };
 
-// The kind and decimal scale a `compute:` column of SQL type `type` stores
-// (compute.cpp).
-std::pair<ValueKind, int> ComputedKind(const SqlType& type);
-
 // Division rounding towards minus infinity: the day of a timestamp before 1970.
 inline int64_t FloorDiv(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0) ? 1 : 0); }
 

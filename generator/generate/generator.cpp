@@ -525,7 +525,7 @@ void Generator::Impl::ResolveKinds() {
     for (size_t c = 0; c < def.columns.size(); ++c) {
       if (def.columns[c].source == ColumnSource::kOrdinal) kinds[e][c] = ValueKind::kInt;
       if (def.columns[c].source == ColumnSource::kComputed) {
-        std::tie(kinds[e][c], scales[e][c]) = ComputedKind(def.columns[c].type);
+        std::tie(kinds[e][c], scales[e][c]) = def.columns[c].type.StoredKind();
       }
       int m = states[e].learned.model_column.empty() ? -1 : states[e].learned.model_column[c];
       if (m >= 0) {

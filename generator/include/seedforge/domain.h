@@ -47,6 +47,11 @@ struct SqlType {
   std::string ToSql() const;
   bool IsInteger() const;
   bool IsText() const;
+  // The kind (and decimal scale) values of this type are kept in when the
+  // engine makes them itself (`compute:`): integers, numeric(p,s) decimals,
+  // doubles (real, double precision, numeric without precision), dates,
+  // timestamps, booleans; text for everything else.
+  std::pair<ValueKind, int> StoredKind() const;
   // Types whose values are written as text in any output (json, enums,
   // arrays): text-producing providers can fill them.
   bool TakesText() const;
