@@ -35,6 +35,7 @@ class Resolver {
     for (DomainEntity& entity : domain.entities) ResolveLinks(domain, entity);
     TypeUntypedReferences(domain);
     for (size_t e = 0; e < domain.entities.size(); ++e) ResolveRules(domain, static_cast<int>(e));
+    for (DomainEntity& entity : domain.entities) ResolveHistories(entity);
   }
 
  private:
@@ -46,6 +47,7 @@ class Resolver {
   void ResolveLinks(const Domain& domain, DomainEntity& entity);
   void TypeUntypedReferences(Domain& domain);
   void ResolveRules(Domain& domain, int entity);
+  void ResolveHistories(DomainEntity& entity);
 
   const ProviderRegistry& registry_;
   std::vector<Diagnostic>& diagnostics_;
@@ -269,6 +271,39 @@ void Resolver::ResolveRules(Domain& domain, int e) {
         continue;
       }
       rule.target_entity = target;
+    }
+  }
+}
+
+void Resolver::ResolveHistories(DomainEntity& entity) {
+  // step_of names the link column whose funnel the row steps through;
+  // next_of a column of the same row (read in the next sibling), whose type
+  // it takes unless given. Both follow the entity's grouping link.
+  for (DomainColumn& column : entity.columns) {
+    const std::string where = "column '" + entity.name + "." + column.name + "'";
+    if (column.source == ColumnSource::kStep) {
+      const int c = entity.FindColumn(column.step_of);
+      const DomainColumn* ref = c < 0 ? nullptr : &entity.columns[c];
+      if (!ref || ref->source != ColumnSource::kReference) {
+        Add(column.where, where + ": 'step_of' names a column of '" + entity.name +
+                              "' that references a parent with 'per_parent: {funnel: ...}'");
+        continue;
+      }
+      column.link = ref->link;
+      if (!column.type_given) column.type = *ParseSqlType("text");
+    } else if (column.source == ColumnSource::kNextOf) {
+      column.next_of_column = entity.FindColumn(column.next_of);
+      if (column.next_of_column < 0) {
+        std::vector<std::string> names;
+        for (const DomainColumn& c : entity.columns) names.push_back(c.name);
+        std::string message = where + ": 'next_of' names unknown column '" + column.next_of + "' of '" + entity.name + "'";
+        auto close = ClosestNames(column.next_of, names);
+        if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+        Add(column.where, message);
+        continue;
+      }
+      column.link = entity.CountingLink();
+      if (!column.type_given) column.type = entity.columns[column.next_of_column].type;
     }
   }
 }

@@ -373,6 +373,7 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
     state.steps.push_back({Step::Kind::kRule, static_cast<int>(state.rules.size()) - 1, taken, {}});
     for (int t : taken) state.column_step[t] = step;
   }
+  PlanHistories(e);
   // Dependencies, then a topological order of the steps (no cycles: validated).
   for (Step& step : state.steps) {
     std::vector<int> reads;
@@ -678,6 +679,7 @@ Generator::Generator(const Domain& domain, const ProviderRegistry& registry, con
   }
   im.ResolveKinds();
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRuleRanges(static_cast<int>(e));
+  for (size_t e = 0; e < domain.entities.size(); ++e) im.FinishHistories(static_cast<int>(e));
   im.CheckUnique();
   im.CheckTypes();
 }
@@ -877,6 +879,9 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
         break;
       case Step::Kind::kRule:
         ApplyRules(e, state.rules[step.index], rows, batch_parents, columns);
+        break;
+      case Step::Kind::kHistory:
+        FillHistory(e, state.histories[step.index], rows, batch_parents, columns);
         break;
       case Step::Kind::kLearned: {
         // The model fills all its columns at once; keep the ones asked for.
