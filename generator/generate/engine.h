@@ -267,6 +267,9 @@ struct Generator::Impl {
     std::vector<std::vector<uint8_t>> null;
     std::vector<bool> found;
     std::vector<std::vector<int64_t>> ordinals;  // per grouped link, once a history step asks
+    // Per rule of the entity, the windows its step found ([low, high] per
+    // row), which a sequence of the same column spreads its values over.
+    std::vector<std::pair<std::vector<int64_t>, std::vector<int64_t>>> rule_windows;
   };
   void FindParents(const EntityState& state, int link, std::span<const uint64_t> rows, BatchParents& parents) const;
   void FillLink(const LinkStep& link, const std::vector<uint64_t>& parents, const std::vector<uint8_t>& null,

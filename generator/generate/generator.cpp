@@ -732,6 +732,10 @@ void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t>
   if (link.grouped) {
     // Rows ascend within a batch: locate the first row's parent from the
     // block index, then walk forward through consecutive rows.
+    auto next_block_start = [&](uint64_t parent) {
+      const size_t next = parent / kParentBlock + 1;
+      return next < link.block_start.size() ? link.block_start[next] : std::numeric_limits<uint64_t>::max();
+    };
     size_t i = 0;
     while (i < n) {
       size_t block = std::upper_bound(link.block_start.begin(), link.block_start.end(), rows[i]) -
@@ -747,7 +751,10 @@ void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t>
         parents[i] = p;
         if (ordinals) (*ordinals)[i] = static_cast<int64_t>(rows[i] - child) + 1;
         ++i;
-      } while (i < n && rows[i] == rows[i - 1] + 1);
+        // Walk on to the next row while it lies before the next block: no
+        // dearer than locating it (the children of one parent, repeated by
+        // a rule reading through two links, share one walk).
+      } while (i < n && rows[i] >= child && rows[i] < next_block_start(p));
     }
     return;
   }

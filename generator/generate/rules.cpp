@@ -293,6 +293,8 @@ void Generator::Impl::ApplyRules(int e, const RuleStep& rule, std::span<const ui
       value = Redraw(value, low, high, rule.range, kind, random);
     }
   }
+  batch_parents.rule_windows.resize(states[e].rules.size());
+  batch_parents.rule_windows[&rule - states[e].rules.data()] = {std::move(lowest), std::move(highest)};
 }
 
 }  // namespace seedforge

@@ -179,8 +179,8 @@ void Generator::Impl::FillSequence(int e, const HistoryStep& history, std::span<
   // window misses the provider's, the rules' alone, as a rule's redraw does.
   std::vector<int64_t> low(n, history.range.first), high(n, history.range.second);
   if (history.rule >= 0) {
-    std::vector<int64_t> rule_low, rule_high;
-    RuleWindows(e, state.rules[history.rule], rows, batch_parents, columns, rule_low, rule_high);
+    // Found by the rule's step, which came first (a need of this one).
+    const auto& [rule_low, rule_high] = batch_parents.rule_windows[history.rule];
     for (size_t i = 0; i < n; ++i) {
       const int64_t lo = std::max(low[i], rule_low[i]), hi = std::min(high[i], rule_high[i]);
       if (lo <= hi || rule_low[i] > rule_high[i]) {
