@@ -221,6 +221,16 @@ std::string PathText(const Domain& domain, int from, const std::vector<int>& pat
   return text + domain.entities[from].name;
 }
 
+// "WHAT names unknown column 'COLUMN' of 'OWNER'", with the closest name.
+std::string UnknownColumn(const std::string& what, const std::string& column, const DomainEntity& owner) {
+  std::vector<std::string> names;
+  for (const DomainColumn& c : owner.columns) names.push_back(c.name);
+  std::string message = what + " names unknown column '" + column + "' of '" + owner.name + "'";
+  auto close = ClosestNames(column, names);
+  if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+  return message;
+}
+
 void Resolver::ResolveRules(Domain& domain, int e) {
   DomainEntity& entity = domain.entities[e];
   for (DomainColumn& column : entity.columns) {
@@ -262,12 +272,7 @@ void Resolver::ResolveRules(Domain& domain, int e) {
       const DomainEntity& owner = domain.entities[target];
       rule.target_column = owner.FindColumn(rule.column);
       if (rule.target_column < 0) {
-        std::vector<std::string> names;
-        for (const DomainColumn& c : owner.columns) names.push_back(c.name);
-        std::string message = what + " names unknown column '" + rule.column + "' of '" + owner.name + "'";
-        auto close = ClosestNames(rule.column, names);
-        if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
-        Add(rule.where, message);
+        Add(rule.where, UnknownColumn(what, rule.column, owner));
         continue;
       }
       rule.target_entity = target;
@@ -294,12 +299,7 @@ void Resolver::ResolveHistories(DomainEntity& entity) {
     } else if (column.source == ColumnSource::kNextOf) {
       column.next_of_column = entity.FindColumn(column.next_of);
       if (column.next_of_column < 0) {
-        std::vector<std::string> names;
-        for (const DomainColumn& c : entity.columns) names.push_back(c.name);
-        std::string message = where + ": 'next_of' names unknown column '" + column.next_of + "' of '" + entity.name + "'";
-        auto close = ClosestNames(column.next_of, names);
-        if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
-        Add(column.where, message);
+        Add(column.where, UnknownColumn(where + ": 'next_of'", column.next_of, entity));
         continue;
       }
       column.link = entity.CountingLink();
