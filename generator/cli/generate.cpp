@@ -65,6 +65,15 @@ void RunValidate(const RunArgs& args) {
     std::cout << "  " << plan.def->name << ": " << plan.rows << " rows";
     if (plan.grouped_link >= 0) std::cout << " (per " << plan.def->links[plan.grouped_link].parent << ")";
     std::cout << "\n";
+    // The story each column keeps, hidden columns included.
+    const DomainEntity& entity = domain.entities[e];
+    for (const DomainColumn& column : entity.columns) {
+      const std::vector<std::string> lines = ExplainColumn(entity, column);
+      for (size_t i = 0; i < lines.size(); ++i) {
+        std::cout << "    " << (i == 0 ? column.name + ":" : std::string(column.name.size() + 1, ' ')) << " " << lines[i]
+                  << "\n";
+      }
+    }
   }
 }
 

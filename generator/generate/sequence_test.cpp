@@ -258,5 +258,22 @@ TEST(Sequence, NextOfChainsHaveNoGapsAndNoOverlaps) {
   EXPECT_EQ(amount_not_rising, 0);
 }
 
+TEST(Sequence, ValidateSaysEachConstructInWords) {
+  const Domain campaigns = Parse(kCampaigns), prices = Parse(kPrices);
+  auto explain = [](const Domain& domain, const std::string& entity, const std::string& column) {
+    const DomainEntity& e = domain.entities[domain.FindEntity(entity)];
+    return ExplainColumn(e, e.columns[e.FindColumn(column)]);
+  };
+  EXPECT_EQ(explain(campaigns, "events", "contact_id"),
+            (std::vector<std::string>{
+                "funnel sent (1) → opened (0.5) → clicked (0.4) → converted (0.25): 0 to 4 (mean 1.75) per contacts row"}));
+  EXPECT_EQ(explain(campaigns, "events", "step"),
+            (std::vector<std::string>{"the funnel state at the row's place among the children of its contact_id"}));
+  EXPECT_EQ(explain(campaigns, "contacts", "rank"),
+            (std::vector<std::string>{"rising among siblings, spread over the window"}));
+  EXPECT_EQ(explain(prices, "prices", "valid_to"),
+            (std::vector<std::string>{"the next sibling's valid_from -1 days, NULL in the last"}));
+}
+
 }  // namespace
 }  // namespace seedforge
