@@ -56,11 +56,13 @@ std::vector<std::string> ExplainColumn(const DomainEntity& entity, const DomainC
     case ColumnSource::kComputed: lines.push_back("computed: " + column.compute); break;
     case ColumnSource::kCopied: lines.push_back("copied from " + column.copy.entity + "." + column.copy.column); break;
     case ColumnSource::kStep: lines.push_back("the funnel state at the row's place among the children of its " + column.step_of); break;
-    case ColumnSource::kNextOf:
-      lines.push_back("the next sibling's " + column.next_of +
-                      (column.next_of_days ? fmt::format(" {:+} days", column.next_of_days) : "") +
-                      ", NULL in the last");
+    case ColumnSource::kNextOf: {
+      DateRule offset;  // shown as a rule's bound is: "valid_from - 1 day"
+      offset.column = column.next_of;
+      offset.days = column.next_of_days;
+      lines.push_back("the next sibling's " + offset.Shown() + ", NULL in the last");
       break;
+    }
     case ColumnSource::kProvider:
       if (const ParamValue* by = column.params.Find("by"); by && column.provider == "category") {
         lines.push_back("drawn from a table of weights per value of " + by->scalar);

@@ -272,7 +272,7 @@ TEST(Sequence, ValidateSaysEachConstructInWords) {
   EXPECT_EQ(explain(campaigns, "contacts", "rank"),
             (std::vector<std::string>{"rising among siblings, spread over the window"}));
   EXPECT_EQ(explain(prices, "prices", "valid_to"),
-            (std::vector<std::string>{"the next sibling's valid_from -1 days, NULL in the last"}));
+            (std::vector<std::string>{"the next sibling's valid_from - 1 day, NULL in the last"}));
 }
 
 }  // namespace
