@@ -37,7 +37,7 @@ psql "$uri/postgres" -c "CREATE DATABASE via_load"
 t0=$(now)
 "$bin" load "${args[@]}" --db "$uri/via_load" --create-schema -q
 t1=$(now)
-rows=$(psql "$uri/via_load" -At -c "SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM accounts) + (SELECT count(*) FROM transactions) + (SELECT count(*) FROM campaigns) + (SELECT count(*) FROM campaign_events)")
+rows=$(psql "$uri/via_load" -At -c "SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM accounts) + (SELECT count(*) FROM transactions) + (SELECT count(*) FROM campaigns) + (SELECT count(*) FROM campaign_contacts) + (SELECT count(*) FROM campaign_events)")
 
 # 2. The same rows as ready CSV files, loaded with psql \copy in one
 # transaction, foreign keys added afterwards as `load` does. Generating the
@@ -49,7 +49,7 @@ script="$work/copy.sql"
 {
   echo "BEGIN;"
   sed -n '/^CREATE TABLE/,/^);/p' "$work/ddl/banking.ddl.sql"
-  for t in customers accounts campaigns transactions campaign_events; do
+  for t in customers accounts campaigns transactions campaign_contacts campaign_events; do
     echo "\\copy $t FROM '$work/csv/$t.csv' WITH (FORMAT csv, HEADER true)"
   done
   sed -n '/^ALTER TABLE/,/;$/p' "$work/ddl/banking.ddl.sql"

@@ -71,6 +71,17 @@ double CardinalityVariance(const Cardinality& c) {
       }
       return squares / total - (sum / total) * (sum / total);
     }
+    case Cardinality::Kind::kFunnel: {
+      // P(N >= k) is the product of the first k chances; E[N^2] sums
+      // (2k - 1) P(N >= k).
+      double reached = 1, mean = 0, squares = 0;
+      for (size_t k = 1; k <= c.chances.size(); ++k) {
+        reached *= c.chances[k - 1];
+        mean += reached;
+        squares += (2.0 * static_cast<double>(k) - 1) * reached;
+      }
+      return squares - mean * mean;
+    }
   }
   return 0;
 }

@@ -27,14 +27,16 @@ using testing::RunCommand;
 using testing::SeedforgeBinary;
 using testing::ShellQuote;
 
-const std::vector<std::string> kEntities = {"customers", "accounts", "transactions", "campaigns", "campaign_events"};
+const std::vector<std::string> kEntities = {"customers", "accounts", "transactions", "campaigns", "campaign_contacts",
+                                            "campaign_events"};
 
 // (child table, parent table) pairs the banking domain links by foreign key.
 const std::set<std::pair<std::string, std::string>> kLinks = {{"accounts", "customers"},
                                                               {"transactions", "accounts"},
                                                               {"transactions", "campaigns"},
-                                                              {"campaign_events", "campaigns"},
-                                                              {"campaign_events", "customers"}};
+                                                              {"campaign_contacts", "campaigns"},
+                                                              {"campaign_contacts", "customers"},
+                                                              {"campaign_events", "campaign_contacts"}};
 
 class PostgresScripts : public testing::PostgresSuite {
  public:

@@ -15,6 +15,13 @@ std::string Count(const Cardinality& c) {
     case Cardinality::Kind::kPoisson: return fmt::format("Poisson({:g}), {} to {}", c.lambda, c.min, c.max);
     case Cardinality::Kind::kLogNormal: return fmt::format("about {:g} (log-normal), {} to {}", c.Mean(), c.min, c.max);
     case Cardinality::Kind::kWeighted: return fmt::format("{} to {} by weights (mean {:g})", c.min, c.max, c.Mean());
+    case Cardinality::Kind::kFunnel: {
+      std::string states;
+      for (size_t i = 0; i < c.states.size(); ++i) {
+        states += fmt::format("{}{} ({:g})", i ? " → " : "", c.states[i], c.chances[i]);
+      }
+      return fmt::format("funnel {}: {} to {} (mean {:g})", states, c.min, c.max, c.Mean());
+    }
   }
   return "?";
 }
@@ -34,6 +41,11 @@ std::vector<std::string> ExplainColumn(const DomainEntity& entity, const DomainC
                       rule.Shown());
     }
   }
+  if (column.sequence && column.sequence->gaps) {
+    lines.push_back("rising among siblings: the first drawn, each next one a delay after it, inside the window");
+  } else if (column.sequence) {
+    lines.push_back("rising among siblings, spread over the window");
+  }
   switch (column.source) {
     case ColumnSource::kReference:
       if (column.link >= 0) {
@@ -44,6 +56,14 @@ std::vector<std::string> ExplainColumn(const DomainEntity& entity, const DomainC
     case ColumnSource::kComputed: lines.push_back("computed: " + column.compute); break;
     case ColumnSource::kCopied: lines.push_back("copied from " + column.copy.entity + "." + column.copy.column); break;
     case ColumnSource::kAggregate: lines.push_back("from its children: " + column.aggregate.Shown()); break;
+    case ColumnSource::kStep: lines.push_back("the funnel state at the row's place among the children of its " + column.step_of); break;
+    case ColumnSource::kNextOf: {
+      DateRule offset;  // shown as a rule's bound is: "valid_from - 1 day"
+      offset.column = column.next_of;
+      offset.days = column.next_of_days;
+      lines.push_back("the next sibling's " + offset.Shown() + ", NULL in the last");
+      break;
+    }
     case ColumnSource::kProvider:
       if (const ParamValue* by = column.params.Find("by"); by && column.provider == "category") {
         lines.push_back("drawn from a table of weights per value of " + by->scalar);

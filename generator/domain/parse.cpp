@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <tuple>
 
@@ -53,6 +54,11 @@ class YamlReader {
   std::optional<Cardinality> ParseCardinality(const YAML::Node& node);
   bool ParseReference(const YAML::Node& node, DomainLink& link);
   void ParseRules(const YAML::Node& spec, const std::string& where, DomainColumn& column);
+  // Ordered histories: `sequence`, and the sources `step_of` and `next_of`.
+  using Claim = std::function<void(const YAML::Node&, ColumnSource)>;
+  void ParseHistory(const YAML::Node& spec, const std::string& where, const Claim& claim, DomainColumn& column);
+  bool ParseDelay(const YAML::Node& node, ColumnSequence::Delay& delay);
+  void ParseFunnel(const YAML::Node& node, Cardinality& c);
   void ParseCompute(const YAML::Node& node, DomainColumn& column);
   bool ParseBound(const YAML::Node& node, const std::string& key, DateRule::Side side, int default_years,
                   std::vector<DateRule>& rules);
@@ -376,7 +382,8 @@ void YamlReader::ParseColumn(const YAML::Node& key, const YAML::Node& node, Doma
   CheckKeys(spec, {"type", "not_null", "nullable", "primary_key", "unique", "default", "check",
                    "null_rate", "description", "provider", "group", "params", "derive",
                    "references", "per_parent", "identity", "ordinal", "learned", "hidden",
-                   "after", "before", "between", "min_age_at", "compute", "copy", "aggregate"},
+                   "after", "before", "between", "min_age_at", "compute", "copy", "aggregate", "sequence",
+                   "step_of", "next_of"},
             where);
   bool flag = false;
   if (spec["not_null"] && Bool(spec["not_null"], "'not_null'", &flag)) column.not_null = flag;
@@ -488,6 +495,7 @@ void YamlReader::ParseColumn(const YAML::Node& key, const YAML::Node& node, Doma
     claim(ordinal, ColumnSource::kOrdinal);
     Scalar(ordinal, "'ordinal'", &column.ordinal_of);
   }
+  ParseHistory(spec, where, claim, column);
   if (YAML::Node compute = spec["compute"]) {
     claim(compute, ColumnSource::kComputed);
     ParseCompute(compute, column);
@@ -782,7 +790,7 @@ std::optional<Cardinality> YamlReader::ParseCardinality(const YAML::Node& node) 
     Add(node, "'per_parent' is a number or a map (min/max, poisson, lognormal, weights)");
     return std::nullopt;
   }
-  CheckKeys(node, {"min", "max", "poisson", "lognormal", "weights"}, "'per_parent'");
+  CheckKeys(node, {"min", "max", "poisson", "lognormal", "weights", "funnel"}, "'per_parent'");
   c.kind = Cardinality::Kind::kRange;
   c.min = 0;
   c.max = 1000000;
@@ -830,12 +838,138 @@ std::optional<Cardinality> YamlReader::ParseCardinality(const YAML::Node& node) 
       if (!has_max && !c.counts.empty()) c.max = *std::max_element(c.counts.begin(), c.counts.end());
     }
   }
-  if (shapes > 1) Add(node, "'per_parent' takes one of poisson, lognormal and weights");
+  if (YAML::Node funnel = node["funnel"]) {
+    ++shapes;
+    ParseFunnel(funnel, c);
+    if (!has_min) c.min = 0;
+    if (!has_max) c.max = static_cast<int64_t>(c.states.size());
+  }
+  if (shapes > 1) Add(node, "'per_parent' takes one of poisson, lognormal, weights and funnel");
   if (shapes == 0 && (!has_min || !has_max)) {
     Add(node, "'per_parent' as a range needs both 'min' and 'max'");
   }
   if (c.min > c.max) Add(node, "'per_parent': min is larger than max");
   return c;
+}
+
+void YamlReader::ParseFunnel(const YAML::Node& node, Cardinality& c) {
+  c.kind = Cardinality::Kind::kFunnel;
+  if (!node.IsMap() || node.size() == 0) {
+    Add(node, "'funnel' is a map of state to the chance of reaching it from the state before, in order, e.g. "
+              "{sent: 1, opened: 0.45, clicked: 0.3}");
+    return;
+  }
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    std::string state, text;
+    if (!Scalar(it->first, "a funnel state", &state) || !Scalar(it->second, "a chance", &text)) continue;
+    char* end = nullptr;
+    const double chance = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end || !(chance >= 0 && chance <= 1)) {
+      Add(it->second, "the chance of funnel state '" + state + "' must be a number from 0 to 1, got '" + text + "'");
+      continue;
+    }
+    if (std::find(c.states.begin(), c.states.end(), state) != c.states.end()) {
+      Add(it->first, "funnel state '" + state + "' is listed twice");
+      continue;
+    }
+    c.states.push_back(state);
+    c.chances.push_back(chance);
+  }
+}
+
+void YamlReader::ParseHistory(const YAML::Node& spec, const std::string& where, const Claim& claim,
+                              DomainColumn& column) {
+  if (const YAML::Node step = spec["step_of"]) {
+    claim(step, ColumnSource::kStep);
+    Scalar(step, "'step_of'", &column.step_of);
+  }
+  if (const YAML::Node next = spec["next_of"]) {
+    claim(next, ColumnSource::kNextOf);
+    if (next.IsMap()) {
+      CheckKeys(next, {"column", "days"}, "'next_of'");
+      if (!next["column"]) Add(next, "'next_of' takes COLUMN or {column: COLUMN, days: N}");
+      if (next["column"]) Scalar(next["column"], "'column'", &column.next_of);
+      if (const YAML::Node days = next["days"]) {
+        std::string s;
+        if (Scalar(days, "'days'", &s)) {
+          char* end = nullptr;
+          errno = 0;
+          const long value = std::strtol(s.c_str(), &end, 10);
+          // As the date rules' offsets: any date plus it stays far inside int64.
+          if (s.empty() || *end || errno || value < -366000 || value > 366000) {
+            Add(days, "'days' must be a whole number from -366000 to 366000, got '" + s + "'");
+          } else {
+            column.next_of_days = static_cast<int>(value);
+          }
+        }
+      }
+    } else {
+      Scalar(next, "'next_of'", &column.next_of);
+    }
+  }
+  const YAML::Node sequence = spec["sequence"];
+  if (!sequence) return;
+  ColumnSequence parsed;
+  parsed.where = At(sequence);
+  const std::string shape = where + ": 'sequence' is true (spread over the window) or {gap: {min: 5 minutes, max: 2 days}}";
+  if (sequence.IsScalar()) {
+    bool on = false;
+    if (!Bool(sequence, "'sequence'", &on)) return;
+    if (on) column.sequence = parsed;
+    return;
+  }
+  if (!sequence.IsMap() || !sequence["gap"]) {
+    Add(sequence, shape);
+    return;
+  }
+  CheckKeys(sequence, {"gap"}, "'sequence'");
+  const YAML::Node gap = sequence["gap"];
+  if (!gap.IsMap() || !gap["min"] || !gap["max"]) {
+    Add(gap, shape);
+    return;
+  }
+  CheckKeys(gap, {"min", "max"}, "'gap'");
+  parsed.gaps = true;
+  if (!ParseDelay(gap["min"], parsed.gap_min) || !ParseDelay(gap["max"], parsed.gap_max)) return;
+  auto seconds = [](const ColumnSequence::Delay& d) {
+    return d.amount * (d.unit == ColumnSequence::Delay::Unit::kDays ? 86400 : 1);
+  };
+  if (seconds(parsed.gap_min) > seconds(parsed.gap_max)) {
+    Add(gap, where + ": the gap's min is larger than its max");
+    return;
+  }
+  column.sequence = parsed;
+}
+
+bool YamlReader::ParseDelay(const YAML::Node& node, ColumnSequence::Delay& delay) {
+  // "300", "5 minutes", "2 days": a number, then a unit for time.
+  using Unit = ColumnSequence::Delay::Unit;
+  static const std::vector<std::tuple<std::string, Unit, double>> kUnits = {
+      {"second", Unit::kSeconds, 1}, {"minute", Unit::kSeconds, 60}, {"hour", Unit::kSeconds, 3600},
+      {"day", Unit::kDays, 1}};
+  delay.where = At(node);
+  std::string text;
+  if (!Scalar(node, "a gap", &text)) return false;
+  char* end = nullptr;
+  const double raw = std::strtod(text.c_str(), &end);
+  delay.amount = raw;
+  std::string unit(end);
+  unit.erase(0, unit.find_first_not_of(' '));
+  bool known = unit.empty();
+  for (const auto& [name, kind, factor] : kUnits) {
+    if (unit != name && unit != name + "s") continue;
+    known = true;
+    delay.unit = kind;
+    delay.amount *= factor;
+  }
+  // At most 10^9 of its unit: a delay in hours is still inside int64
+  // microseconds, and the engine sums a parent's delays in long double.
+  if (end == text.c_str() || !known || !(raw >= 0 && raw <= 1e9)) {
+    Add(node, "a gap is a number from 0 to 1000000000, with a unit for time (seconds, minutes, hours, days), got '" +
+                  text + "'");
+    return false;
+  }
+  return true;
 }
 
 }  // namespace

@@ -49,6 +49,7 @@ class Resolver {
     TypeUntypedCopies(domain);
     for (size_t e = 0; e < domain.entities.size(); ++e) ResolveAggregates(domain, static_cast<int>(e));
     TypeUntypedAggregates(domain);
+    for (DomainEntity& entity : domain.entities) ResolveHistories(entity);
   }
 
  private:
@@ -61,6 +62,7 @@ class Resolver {
   void TypeUntypedReferences(Domain& domain);
   void TypeUntypedCopies(Domain& domain);
   void ResolveRules(Domain& domain, int entity);
+  void ResolveHistories(DomainEntity& entity);
   // Resolves a column read by a row of entity `e`: COLUMN of the row
   // itself (`entity_name` empty) or ENTITY.COLUMN of a parent the row
   // reaches through exactly one chain of links. Reports (at `where`, the
@@ -261,6 +263,7 @@ std::string PathText(const Domain& domain, int from, const std::vector<int>& pat
   return text + domain.entities[from].name;
 }
 
+
 bool Resolver::ResolveRead(const Domain& domain, int e, const std::string& what, const std::string& entity_name,
                            const std::string& column, const SourceLocation& where, std::vector<int>& path,
                            int& target_entity, int& target_column) {
@@ -387,6 +390,36 @@ void Resolver::TypeUntypedAggregates(Domain& domain) {
         column.type = type;
         changed = true;
       }
+    }
+  }
+}
+
+void Resolver::ResolveHistories(DomainEntity& entity) {
+  // step_of names the link column whose funnel the row steps through;
+  // next_of a column of the same row (read in the next sibling), whose type
+  // it takes unless given. Both follow the entity's grouping link.
+  for (DomainColumn& column : entity.columns) {
+    const std::string where = "column '" + entity.name + "." + column.name + "'";
+    if (column.source == ColumnSource::kStep) {
+      const int c = entity.FindColumn(column.step_of);
+      const DomainColumn* ref = c < 0 ? nullptr : &entity.columns[c];
+      if (!ref || ref->source != ColumnSource::kReference) {
+        Add(column.where, where + ": 'step_of' names a column of '" + entity.name +
+                              "' that references a parent with 'per_parent: {funnel: ...}'");
+        continue;
+      }
+      column.link = ref->link;
+      if (!column.type_given) column.type = *ParseSqlType("text");
+    } else if (column.source == ColumnSource::kNextOf) {
+      column.next_of_column = entity.FindColumn(column.next_of);
+      if (column.next_of_column < 0) {
+        Add(column.where, WithSuggestion(where + ": 'next_of' names unknown column '" + column.next_of + "' of '" +
+                                              entity.name + "'",
+                                          column.next_of, entity.columns));
+        continue;
+      }
+      column.link = entity.CountingLink();
+      if (!column.type_given) column.type = entity.columns[column.next_of_column].type;
     }
   }
 }

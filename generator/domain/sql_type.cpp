@@ -325,6 +325,9 @@ int64_t Cardinality::Sample(RandomStream& random) const {
       n = counts[i];
       break;
     }
+    case Kind::kFunnel:
+      while (n < static_cast<int64_t>(chances.size()) && random.Chance(chances[n])) ++n;
+      break;
   }
   return std::clamp(n, min, max);
 }
@@ -342,6 +345,12 @@ double Cardinality::Mean() const {
         sum += weights[i] * static_cast<double>(counts[i]);
       }
       return total > 0 ? sum / total : 0;
+    }
+    case Kind::kFunnel: {
+      // State i is reached with the product of the chances up to it.
+      double reached = 1, sum = 0;
+      for (double chance : chances) sum += reached *= chance;
+      return sum;
     }
   }
   return 0;

@@ -3,6 +3,7 @@
 // were reported by ResolveDomain and are skipped here.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <set>
@@ -46,6 +47,7 @@ class Validator {
     for (const DomainEntity& entity : domain.entities) ValidateLinks(domain, entity);
     for (const DomainEntity& entity : domain.entities) ValidateColumnOrder(entity);
     for (const DomainEntity& entity : domain.entities) ValidateRules(domain, entity);
+    for (const DomainEntity& entity : domain.entities) ValidateHistories(domain, entity);
     for (const DomainEntity& entity : domain.entities) ValidateConditional(domain, entity);
     ValidateCycles(domain);
     ValidateRuleCycles(domain);
@@ -67,6 +69,8 @@ class Validator {
   void ValidateCycles(const Domain& domain);
   void ValidateRules(const Domain& domain, const DomainEntity& entity);
   void ValidateRuleCycles(const Domain& domain);
+  void ValidateHistories(const Domain& domain, const DomainEntity& entity);
+  void ValidateSequence(const DomainEntity& entity, const DomainColumn& column);
   void ValidateConditional(const Domain& domain, const DomainEntity& entity);
 
   const ProviderRegistry& registry_;
@@ -478,6 +482,131 @@ void Validator::ValidateRuleCycles(const Domain& domain) {
                                          "without end): " + chain +
                                          " -> " + domain.entities[path.front().first].name);
     return;
+  }
+}
+
+// Why the rows of `entity` do not come grouped by parent, or "" when they
+// do: what `sequence` and `next_of` need, for messages.
+std::string Ungrouped(const DomainEntity& entity) {
+  if (entity.CountingLink() >= 0) return "";
+  if (entity.links.empty()) return "'" + entity.name + "' has no link, so its rows have no parent to be ordered in";
+  return "'" + entity.name + "' has no link with 'per_parent', so its rows do not come grouped by parent (a sequence "
+         "on an ungrouped link): give its link to '" + entity.links.front().parent + "' a 'per_parent'";
+}
+
+bool IsOrderable(const SqlType& type) {
+  using F = SqlType::Family;
+  return !type.array && (IsDateOrTimestamp(type) || type.IsInteger() || type.family == F::kNumeric);
+}
+
+void Validator::ValidateSequence(const DomainEntity& entity, const DomainColumn& column) {
+  const ColumnSequence& sequence = *column.sequence;
+  const std::string where = "column '" + entity.name + "." + column.name + "'";
+  if (!IsOrderable(column.type)) {
+    Add(sequence.where, where + " is " + column.type.ToSql() + ", but 'sequence' orders date, timestamp, integer and "
+                            "numeric columns");
+    return;
+  }
+  const std::string ungrouped = Ungrouped(entity);
+  if (!ungrouped.empty()) {
+    Add(sequence.where, where + ": 'sequence' orders the children of each parent, but " + ungrouped);
+    return;
+  }
+  if (column.source != ColumnSource::kProvider) {
+    Add(sequence.where, where + ": 'sequence' takes its window from the column's provider, and this column has none");
+    return;
+  }
+  if (column.unique || column.primary_key) {
+    Add(sequence.where, where + " is unique, but 'sequence' can give siblings the same value when their window is "
+                            "narrow");
+  }
+  if (column.null_rate > 0) {
+    Add(sequence.where, where + ": 'sequence' gives every child a value, so the column cannot have a null_rate");
+  }
+  const ProviderSpec* spec = registry_.Find(column.provider);
+  for (const auto& [name, value] : column.params.values()) {
+    const ParamSpec* param = spec ? spec->FindParam(name) : nullptr;
+    if (param && param->is_column) {
+      Add(value.where, where + ": 'sequence' needs one window for all the children of a parent, but parameter '" +
+                           name + "' makes each row's window from its own '" + value.scalar + "'");
+    }
+  }
+  // Bounds through the grouping link (or further up) are the same for all
+  // siblings; any other bound would give each its own window, and the
+  // order could not hold.
+  const int grouping = entity.CountingLink();
+  for (const DateRule& rule : column.rules) {
+    if (rule.target_entity < 0) continue;  // reported by ResolveDomain
+    if (!rule.path.empty() && rule.path.front() == grouping) continue;
+    Add(rule.where, where + ": '" + rule.key + ": " + rule.Shown() + "' differs between the children of one '" +
+                        entity.links[grouping].parent + "', so 'sequence' could not keep them in order; read bounds "
+                        "through '" + entity.links[grouping].columns.front() + "' (its parent or their parents)");
+  }
+  if (!sequence.gaps) return;
+  using Unit = ColumnSequence::Delay::Unit;
+  for (const ColumnSequence::Delay* delay : {&sequence.gap_min, &sequence.gap_max}) {
+    const bool timestamp = IsDateOrTimestamp(column.type) && column.type.family != SqlType::Family::kDate;
+    if (column.type.family == SqlType::Family::kDate && delay->unit != Unit::kDays) {
+      Add(delay->where, where + " is a date, so its gap is in days ('2 days')");
+    } else if (timestamp && delay->unit == Unit::kNone) {
+      Add(delay->where, where + " is a timestamp, so its gap has a unit: seconds, minutes, hours or days");
+    } else if (!IsDateOrTimestamp(column.type) && delay->unit != Unit::kNone) {
+      Add(delay->where, where + " is " + column.type.ToSql() + ", so its gap is a plain number");
+    } else if (column.type.family == SqlType::Family::kDate && delay->amount != std::floor(delay->amount)) {
+      Add(delay->where, where + " is a date, so its gap is a whole number of days");
+    }
+  }
+}
+
+void Validator::ValidateHistories(const Domain& domain, const DomainEntity& entity) {
+  for (const DomainColumn& column : entity.columns) {
+    const std::string where = "column '" + entity.name + "." + column.name + "'";
+    if (column.sequence) ValidateSequence(entity, column);
+    if (column.source == ColumnSource::kNextOf && column.next_of_column >= 0) {
+      const DomainColumn& source = entity.columns[column.next_of_column];
+      const std::string ungrouped = Ungrouped(entity);
+      if (!ungrouped.empty()) {
+        Add(column.where, where + ": 'next_of' reads the next child of the same parent, but " + ungrouped);
+      } else if (&source == &column) {
+        Add(column.where, where + ": 'next_of' names the column itself");
+      } else if (column.not_null) {
+        Add(column.where, where + " is NOT NULL, but 'next_of' leaves the last child of each parent NULL (it has no "
+                              "next): make it nullable");
+      } else if (!IsOrderable(source.type) || source.type.family != column.type.family) {
+        Add(column.where, where + " is " + column.type.ToSql() + ", but 'next_of' reads '" + source.name + "' (" +
+                              source.type.ToSql() + "); both must be the same date, timestamp or number type");
+      } else if (column.next_of_days != 0 && !IsDateOrTimestamp(column.type)) {
+        Add(column.where, where + ": 'days' goes with a date or timestamp column");
+      }
+    }
+    if (column.source == ColumnSource::kStep && column.link >= 0) {
+      const DomainLink& link = entity.links[column.link];
+      if (!link.per_parent || link.per_parent->kind != Cardinality::Kind::kFunnel) {
+        Add(column.where, where + ": 'step_of: " + column.step_of + "' names a link with no funnel; give it "
+                              "'per_parent: {funnel: {STATE: CHANCE, ...}}'");
+        continue;
+      }
+      const std::vector<std::string>& states = link.per_parent->states;
+      if (column.type.family == SqlType::Family::kEnum && !column.type.array) {
+        const auto e = std::find_if(domain.enums.begin(), domain.enums.end(),
+                                    [&](const DomainEnum& d) { return d.name == column.type.enum_name; });
+        for (const std::string& state : states) {
+          if (e != domain.enums.end() && std::find(e->labels.begin(), e->labels.end(), state) == e->labels.end()) {
+            Add(column.where, where + " is enum '" + e->name + "', which has no label '" + state +
+                                  "' (a state of the funnel)");
+          }
+        }
+      } else if (!column.type.IsText() || column.type.array) {
+        Add(column.where, where + " is " + column.type.ToSql() + ", but 'step_of' makes the funnel's state names: "
+                              "use a text or enum type");
+      } else if (column.type.length > 0) {
+        for (const std::string& state : states) {
+          if (state.size() > static_cast<size_t>(column.type.length)) {
+            Add(column.where, where + " is " + column.type.ToSql() + ", too short for funnel state '" + state + "'");
+          }
+        }
+      }
+    }
   }
 }
 

@@ -128,8 +128,34 @@ struct RuleStep {
   std::optional<std::pair<int64_t, int64_t>> range;
 };
 
+// A column that follows the row's place among its parent's children
+// (sequence.cpp; docs/domain-files.md, "Ordered histories").
+struct HistoryStep {
+  enum class Kind {
+    kSpread,  // sequence: true: order statistics of uniform draws over the window
+    kGaps,    // sequence: {gap}: the first child's draw, then delays
+    kStep,    // step_of: the funnel state at the row's ordinal
+    kNextOf,  // next_of: a column of the next sibling
+  };
+  Kind kind = Kind::kSpread;
+  int column = -1;
+  int link = -1;    // the grouping link
+  int source = -1;  // kNextOf: the column read in the next sibling
+  int rule = -1;    // kSpread, kGaps: the column's RuleStep, or -1
+  // What the provider draws, in stored units (the window before rules).
+  std::pair<int64_t, int64_t> range{0, 0};
+  int64_t unit = 1;  // stored units per step: 10^6 for timestamps (whole seconds)
+  int64_t gap_min = 0, gap_max = 0;  // kGaps, in steps of `unit`
+  int64_t offset = 0;                // kNextOf, in stored units
+  uint64_t key = 0;
+  // Steps of the entity that make the column before this one (kGaps: the
+  // first child's draw; kNextOf: the column read), made again for rows
+  // outside the batch.
+  std::vector<bool> before;
+};
+
 struct Step {
-  enum class Kind { kProvider, kDerived, kLink, kOrdinal, kLearned, kRule, kComputed, kCopied, kAggregate };
+  enum class Kind { kProvider, kDerived, kLink, kOrdinal, kLearned, kRule, kComputed, kCopied, kAggregate, kHistory };
   Kind kind;
   int index;                 // into providers / derived / links
   std::vector<int> columns;  // columns it fills
@@ -185,6 +211,7 @@ struct EntityState {
   std::vector<DerivedStep> derived;
   std::vector<LinkStep> links;
   std::vector<RuleStep> rules;
+  std::vector<HistoryStep> histories;
   std::vector<ComputeStep> computed;
   std::vector<CopyStep> copies;
   std::vector<AggregateStep> aggregates;
@@ -266,6 +293,10 @@ struct Generator::Impl {
   void PlanGroupedCounts();
   void AddAggregateSteps(int e);
   void PlanAggregates(int e);
+  // The values a provider or model draws for column c, in stored units.
+  std::optional<std::pair<int64_t, int64_t>> DrawnRange(int e, int c) const;
+  void PlanHistories(int e);    // steps, while PlanEntity makes them
+  void FinishHistories(int e);  // once steps are sorted and kinds known
   void ResolveKinds();
   void CheckUnique();
   void CheckTypes();
@@ -287,6 +318,10 @@ struct Generator::Impl {
     std::vector<std::vector<uint64_t>> rows;  // per link
     std::vector<std::vector<uint8_t>> null;
     std::vector<bool> found;
+    std::vector<std::vector<int64_t>> ordinals;  // per grouped link, once a history step asks
+    // Per rule of the entity, the windows its step found ([low, high] per
+    // row), which a sequence of the same column spreads its values over.
+    std::vector<std::pair<std::vector<int64_t>, std::vector<int64_t>>> rule_windows;
   };
   void FindParents(const EntityState& state, int link, std::span<const uint64_t> rows, BatchParents& parents) const;
   void FillLink(const LinkStep& link, const std::vector<uint64_t>& parents, const std::vector<uint8_t>& null,
@@ -300,6 +335,20 @@ struct Generator::Impl {
                      std::vector<BatchColumn>& columns) const;
   void ApplyRules(int e, const RuleStep& rule, std::span<const uint64_t> rows, BatchParents& batch_parents,
                   std::vector<BatchColumn>& columns) const;
+  // Per row, the window [low, high] that `rule`'s bounds leave (dropping
+  // nullable links where it is empty, as ApplyRules does).
+  void RuleWindows(int e, const RuleStep& rule, std::span<const uint64_t> rows, BatchParents& batch_parents,
+                   std::vector<BatchColumn>& columns, std::vector<int64_t>& low, std::vector<int64_t>& high) const;
+  void FillHistory(int e, const HistoryStep& history, std::span<const uint64_t> rows, BatchParents& batch_parents,
+                   std::vector<BatchColumn>& columns) const;
+  void FillSequence(int e, const HistoryStep& history, std::span<const uint64_t> rows, BatchParents& batch_parents,
+                    std::vector<BatchColumn>& columns) const;
+  void FillNextOf(int e, const HistoryStep& history, std::span<const uint64_t> rows, BatchParents& batch_parents,
+                  std::vector<BatchColumn>& columns) const;
+  // The 1-based place of each row among its parent's children along the
+  // grouped link `link`, found once per batch.
+  const std::vector<int64_t>& BatchOrdinals(int e, int link, std::span<const uint64_t> rows,
+                                            BatchParents& batch_parents) const;
   // Follows `source`'s links from `rows` of e: for each row that reaches a
   // parent (no NULL link on the way), its index in `rows` and the parent row.
   void RuleParents(const RuleSource& source, std::span<const uint64_t> rows, BatchParents& batch_parents,

@@ -453,6 +453,7 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
     state.steps.push_back({Step::Kind::kRule, static_cast<int>(state.rules.size()) - 1, taken, {}});
     for (int t : taken) state.column_step[t] = step;
   }
+  PlanHistories(e);
   // Dependencies, then a topological order of the steps (no cycles: validated).
   for (Step& step : state.steps) {
     std::vector<int> reads;
@@ -746,6 +747,7 @@ Generator::Generator(const Domain& domain, const ProviderRegistry& registry, con
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanAggregates(static_cast<int>(e));
   im.ResolveKinds();
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRuleRanges(static_cast<int>(e));
+  for (size_t e = 0; e < domain.entities.size(); ++e) im.FinishHistories(static_cast<int>(e));
   im.CheckUnique();
   im.CheckTypes();
 }
@@ -799,6 +801,11 @@ void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t>
     // Rows ascend within a batch: locate the first row's parent from the
     // block index, then walk forward through consecutive rows.
     ChildGroups groups(*this, link);
+    // The first child row of the block after `parent`'s.
+    auto next_block_start = [&](uint64_t parent) {
+      const size_t next = parent / kParentBlock + 1;
+      return next < link.block_start.size() ? link.Scaled(link.block_start[next]) : std::numeric_limits<uint64_t>::max();
+    };
     size_t i = 0;
     while (i < n) {
       groups.SeekChild(rows[i]);
@@ -807,7 +814,10 @@ void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t>
         parents[i] = groups.parent;
         if (ordinals) (*ordinals)[i] = static_cast<int64_t>(rows[i] - groups.first) + 1;
         ++i;
-      } while (i < n && rows[i] == rows[i - 1] + 1);
+        // Walk on to the next row while it lies before the next block: no
+        // dearer than locating it (the children of one parent, repeated by
+        // a rule reading through two links, share one walk).
+      } while (i < n && rows[i] >= groups.first && rows[i] < next_block_start(groups.parent));
     }
     return;
   }
@@ -984,6 +994,9 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
         break;
       case Step::Kind::kRule:
         ApplyRules(e, state.rules[step.index], rows, batch_parents, columns);
+        break;
+      case Step::Kind::kHistory:
+        FillHistory(e, state.histories[step.index], rows, batch_parents, columns);
         break;
       case Step::Kind::kComputed:
         FillComputed(e, state.computed[step.index], rows, columns);

@@ -56,37 +56,45 @@ void Generator::Impl::PlanRules(int e) {
   }
 }
 
+std::optional<std::pair<int64_t, int64_t>> Generator::Impl::DrawnRange(int e, int c) const {
+  const EntityState& state = states[e];
+  const DomainColumn& col = domain.entities[e].columns[c];
+  std::optional<ValueRange> range;
+  ValueKind drawn = kinds[e][c];
+  if (col.source == ColumnSource::kProvider) {
+    for (const ProviderStep& p : state.providers) {
+      for (size_t f = 0; f < p.field_column.size(); ++f) {
+        if (p.field_column[f] == c) range = p.provider->Range(f, std::max<uint64_t>(plans[e].rows, 1));
+      }
+    }
+  } else if (col.source == ColumnSource::kLearned && state.learned.source) {
+    const int m = state.learned.model_column[c];
+    range = state.learned.source->Range(m);
+    drawn = state.learned.source->Columns()[m].second;
+  }
+  if (!range) return std::nullopt;
+  // Decimals are stored in units of 10^-scale; providers give numbers.
+  if (kinds[e][c] == ValueKind::kDecimal && drawn == ValueKind::kDecimal) {
+    const long double unit = std::pow(10.0L, scales[e][c]);
+    range = ValueRange{range->min * unit, range->max * unit};
+  }
+  if (!(range->min >= -9.2e18L && range->max <= 9.2e18L)) return std::nullopt;
+  int64_t low = static_cast<int64_t>(std::ceil(range->min)), high = static_cast<int64_t>(std::floor(range->max));
+  if (drawn == ValueKind::kTimestamp && kinds[e][c] == ValueKind::kDate) {
+    low = FloorDiv(low, kMicrosPerDay);
+    high = FloorDiv(high, kMicrosPerDay);
+  } else if (drawn == ValueKind::kDate && kinds[e][c] == ValueKind::kTimestamp) {
+    low *= kMicrosPerDay;
+    high = high * kMicrosPerDay + kMicrosPerDay - 1;
+  }
+  if (low > high) return std::nullopt;
+  return std::make_pair(low, high);
+}
+
 void Generator::Impl::PlanRuleRanges(int e) {
   // A value a rule moves is redrawn where the window meets what the
-  // provider or model draws; in stored units of the column's kind.
-  EntityState& state = states[e];
-  for (RuleStep& rule : state.rules) {
-    const int c = rule.column;
-    const DomainColumn& col = domain.entities[e].columns[c];
-    std::optional<ValueRange> range;
-    ValueKind drawn = kinds[e][c];
-    if (col.source == ColumnSource::kProvider) {
-      for (const ProviderStep& p : state.providers) {
-        for (size_t f = 0; f < p.field_column.size(); ++f) {
-          if (p.field_column[f] == c) range = p.provider->Range(f, std::max<uint64_t>(plans[e].rows, 1));
-        }
-      }
-    } else if (col.source == ColumnSource::kLearned && state.learned.source) {
-      const int m = state.learned.model_column[c];
-      range = state.learned.source->Range(m);
-      drawn = state.learned.source->Columns()[m].second;
-    }
-    if (!range || !(range->min >= -9.2e18L && range->max <= 9.2e18L)) continue;
-    int64_t low = static_cast<int64_t>(std::ceil(range->min)), high = static_cast<int64_t>(std::floor(range->max));
-    if (drawn == ValueKind::kTimestamp && kinds[e][c] == ValueKind::kDate) {
-      low = FloorDiv(low, kMicrosPerDay);
-      high = FloorDiv(high, kMicrosPerDay);
-    } else if (drawn == ValueKind::kDate && kinds[e][c] == ValueKind::kTimestamp) {
-      low *= kMicrosPerDay;
-      high = high * kMicrosPerDay + kMicrosPerDay - 1;
-    }
-    if (low <= high) rule.range = std::make_pair(low, high);
-  }
+  // provider or model draws.
+  for (RuleStep& rule : states[e].rules) rule.range = DrawnRange(e, rule.column);
 }
 
 void Generator::Impl::RuleParents(const RuleSource& source, std::span<const uint64_t> rows,
@@ -191,15 +199,17 @@ int64_t Redraw(int64_t value, int64_t lower, int64_t upper, const std::optional<
 
 }  // namespace
 
-void Generator::Impl::ApplyRules(int e, const RuleStep& rule, std::span<const uint64_t> rows,
-                                 BatchParents& batch_parents, std::vector<BatchColumn>& columns) const {
+void Generator::Impl::RuleWindows(int e, const RuleStep& rule, std::span<const uint64_t> rows,
+                                  BatchParents& batch_parents, std::vector<BatchColumn>& columns,
+                                  std::vector<int64_t>& lowest, std::vector<int64_t>& highest) const {
   const size_t n = rows.size();
   const ValueKind kind = kinds[e][rule.column];
   // Per source and row, the tightest bounds that source gives (needed when
   // a row drops a link), and per row those of all sources.
   const size_t sources = rule.sources.size();
   std::vector<int64_t> lower(sources * n, kNoLower), upper(sources * n, kNoUpper);
-  std::vector<int64_t> lowest(n, kNoLower), highest(n, kNoUpper);
+  lowest.assign(n, kNoLower);
+  highest.assign(n, kNoUpper);
   std::vector<uint32_t> reached, index;
   std::vector<uint64_t> parents;
   std::vector<BatchColumn> parent_columns;
@@ -237,7 +247,6 @@ void Generator::Impl::ApplyRules(int e, const RuleStep& rule, std::span<const ui
     }
   }
   BatchColumn& out = columns[rule.column];
-  const bool nullable = !domain.entities[e].columns[rule.column].not_null;
   std::vector<uint8_t> dropped(sources);
   for (size_t i = 0; i < n; ++i) {
     if (out.IsNull(i)) continue;
@@ -259,6 +268,22 @@ void Generator::Impl::ApplyRules(int e, const RuleStep& rule, std::span<const ui
         }
       }
     }
+    lowest[i] = low;
+    highest[i] = high;
+  }
+}
+
+void Generator::Impl::ApplyRules(int e, const RuleStep& rule, std::span<const uint64_t> rows,
+                                 BatchParents& batch_parents, std::vector<BatchColumn>& columns) const {
+  const size_t n = rows.size();
+  const ValueKind kind = kinds[e][rule.column];
+  std::vector<int64_t> lowest, highest;
+  RuleWindows(e, rule, rows, batch_parents, columns, lowest, highest);
+  BatchColumn& out = columns[rule.column];
+  const bool nullable = !domain.entities[e].columns[rule.column].not_null;
+  for (size_t i = 0; i < n; ++i) {
+    if (out.IsNull(i)) continue;
+    const int64_t low = lowest[i], high = highest[i];
     int64_t& value = out.ints[i];
     if (low > high) {
       // Still empty: NULL where allowed, else the latest lower bound (every
@@ -273,6 +298,8 @@ void Generator::Impl::ApplyRules(int e, const RuleStep& rule, std::span<const ui
       value = Redraw(value, low, high, rule.range, kind, random);
     }
   }
+  batch_parents.rule_windows.resize(states[e].rules.size());
+  batch_parents.rule_windows[&rule - states[e].rules.data()] = {std::move(lowest), std::move(highest)};
 }
 
 }  // namespace seedforge

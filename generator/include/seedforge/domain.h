@@ -93,7 +93,7 @@ std::optional<uint64_t> ParseRowCount(std::string_view text);
 
 // How many children each parent has, along a link.
 struct Cardinality {
-  enum class Kind { kFixed, kRange, kPoisson, kLogNormal, kWeighted };
+  enum class Kind { kFixed, kRange, kPoisson, kLogNormal, kWeighted, kFunnel };
   Kind kind = Kind::kFixed;
   int64_t min = 0;  // every kind is clamped to [min, max]
   int64_t max = 0;
@@ -101,6 +101,11 @@ struct Cardinality {
   double mu = 0, sigma = 1;     // kLogNormal: of the log of the count
   std::vector<int64_t> counts;  // kWeighted
   std::vector<double> weights;
+  // kFunnel: the states of a state machine, in order, each reached with its
+  // chance only if the one before was (`sent: 1, opened: 0.45, ...`); the
+  // count is the number of states reached. See "Ordered histories".
+  std::vector<std::string> states;
+  std::vector<double> chances;
 
   int64_t Sample(RandomStream& random) const;
   double Mean() const;  // for planning messages and --scale estimates
@@ -122,7 +127,9 @@ struct ParentColumn {
   int target_column = -1;
   SourceLocation where;
 };
-enum class ColumnSource { kProvider, kDerived, kReference, kOrdinal, kLearned, kComputed, kCopied, kAggregate, kNone };
+enum class ColumnSource {
+  kProvider, kDerived, kReference, kOrdinal, kLearned, kComputed, kCopied, kAggregate, kStep, kNextOf, kNone
+};
 
 // A bound that a date or timestamp column's values keep (`after`, `before`,
 // `between`, `min_age_at` in a domain file): a column of the same row, or of
@@ -171,6 +178,22 @@ struct Aggregate {
   std::string Shown() const;
 };
 
+// `sequence` on a column: its values rise with the row's place among its
+// parent's children (docs/domain-files.md, "Ordered histories").
+struct ColumnSequence {
+  // A delay between siblings: a plain number, or seconds (minutes and hours
+  // are read as seconds) or days.
+  struct Delay {
+    enum class Unit { kNone, kSeconds, kDays };
+    double amount = 0;
+    Unit unit = Unit::kNone;
+    SourceLocation where;
+  };
+  bool gaps = false;  // false (`sequence: true`): spread over the window
+  Delay gap_min, gap_max;
+  SourceLocation where;
+};
+
 // One column of a domain: what the file declares for it (SQL type,
 // constraints, where its values come from), not values. The columns of
 // generated rows are Column (column.h); a model's are ModelColumn.
@@ -212,7 +235,15 @@ struct DomainColumn {
   // kOrdinal: 1, 2, 3... among the rows that share a parent through the
   // (per_parent) link of this column: line numbers in composite keys.
   std::string ordinal_of;
-  // kReference (and kOrdinal, once resolved): which link and which of its columns
+  // kStep: the column of the link (a `funnel`) whose state the row is.
+  std::string step_of;
+  // kNextOf: the column of the next sibling whose value this row takes,
+  // plus `next_of_days`; resolved to its index.
+  std::string next_of;
+  int next_of_days = 0;
+  int next_of_column = -1;
+  std::optional<ColumnSequence> sequence;
+  // kReference (and kOrdinal, kStep, kNextOf once resolved): which link and which of its columns
   int link = -1;
   int link_part = 0;
   // Bounds its values keep (date and timestamp columns filled by a provider
