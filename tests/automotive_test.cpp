@@ -85,6 +85,8 @@ struct Violations {
   int invoice_outside_week = 0, payment_before_invoice = 0;
   int service_before_delivery = 0, claim_before_service = 0, claim_outside_warranty = 0;
   int telematics_before_delivery = 0, parts_lines_not_numbered = 0, score_out_of_range = 0;
+  int chain_not_from_hire = 0, chain_gap_or_overlap = 0, chain_last_not_open = 0, record_inverted = 0;
+  int payments_out_of_order = 0, telematics_out_of_order = 0, odometer_went_back = 0;
   int apr_for_cash = 0, apr_missing = 0, price_off_msrp = 0;
   int invoice_not_price = 0, paid_not_summing = 0, open_fully_paid = 0, amount_paid_wrong = 0;
   size_t sold = 0, sold_trucks = 0;
@@ -112,10 +114,23 @@ Violations Check(const Tables& t) {
   }
   const int record_staff = t.Col("personnel_records", "staff_id"),
             valid_from = t.Col("personnel_records", "valid_from");
+  const int valid_to = t.Col("personnel_records", "valid_to");
+  // A staff member's records (in file order) chain: the first from the
+  // hiring day, each to the day before the next starts, the last open.
+  const CsvRow* previous = nullptr;
   for (const CsvRow& row : rows("personnel_records")) {
     const CsvRow* s = t.Parent("staff", row[record_staff], &v.dangling);
     if (s) v.record_before_hire += Seconds(*row[valid_from]) < Seconds(*(*s)[hired]);
+    const bool first = !previous || (*previous)[record_staff] != row[record_staff];
+    if (first && s) v.chain_not_from_hire += *row[valid_from] != *(*s)[hired];
+    if (first && previous) v.chain_last_not_open += (*previous)[valid_to].has_value();
+    if (!first) {
+      v.chain_gap_or_overlap += !(*previous)[valid_to] || Seconds(*(*previous)[valid_to]) + kDay != Seconds(*row[valid_from]);
+    }
+    if (row[valid_to]) v.record_inverted += Seconds(*row[valid_to]) < Seconds(*row[valid_from]);
+    previous = &row;
   }
+  if (previous) v.chain_last_not_open += (*previous)[valid_to].has_value();
 
   const int score = t.Col("customers", "credit_score");
   for (const CsvRow& row : rows("customers")) {
@@ -194,7 +209,12 @@ Violations Check(const Tables& t) {
   const int payment_invoice = t.Col("payments", "invoice_id"), paid = t.Col("payments", "paid_on"),
             payment_amount = t.Col("payments", "amount");
   std::map<std::string, int64_t> paid_cents;  // per invoice
+  const CsvRow* previous_payment = nullptr;
   for (const CsvRow& row : rows("payments")) {
+    if (previous_payment && (*previous_payment)[payment_invoice] == row[payment_invoice]) {
+      v.payments_out_of_order += Seconds(*row[paid]) < Seconds(*(*previous_payment)[paid]);
+    }
+    previous_payment = &row;
     paid_cents[*row[payment_invoice]] += std::llround(std::stod(*row[payment_amount]) * 100);
     const CsvRow* invoice = t.Parent("invoices", row[payment_invoice], &v.dangling);
     if (invoice) v.payment_before_invoice += Seconds(*row[paid]) < Seconds(*(*invoice)[issued]);
@@ -227,8 +247,17 @@ Violations Check(const Tables& t) {
     }
   }
   const int event_deal = t.Col("telematics_events", "deal_id"), recorded = t.Col("telematics_events", "recorded_at");
+  const int odometer = t.Col("telematics_events", "odometer");
+  const CsvRow* previous_event = nullptr;
   for (const CsvRow& row : rows("telematics_events")) {
     v.telematics_before_delivery += Seconds(*row[recorded]) < delivery(row[event_deal]);
+    // Per vehicle (deal), in file order: time rises, the odometer never
+    // goes back.
+    if (previous_event && (*previous_event)[event_deal] == row[event_deal]) {
+      v.telematics_out_of_order += Seconds(*row[recorded]) < Seconds(*(*previous_event)[recorded]);
+      v.odometer_went_back += std::stoll(*row[odometer]) < std::stoll(*(*previous_event)[odometer]);
+    }
+    previous_event = &row;
   }
   // Parts lines: each order's lines are numbered 1, 2, ... in the file.
   const CsvTable& parts = t.table.at("service_order_parts");
@@ -262,6 +291,13 @@ TEST(AutomotiveDomain, EveryRowTellsOneStory) {
     EXPECT_EQ(v.hired_before_opening, 0);
     EXPECT_EQ(v.hired_under_18, 0);
     EXPECT_EQ(v.record_before_hire, 0);
+    EXPECT_EQ(v.chain_not_from_hire, 0);
+    EXPECT_EQ(v.chain_gap_or_overlap, 0);
+    EXPECT_EQ(v.chain_last_not_open, 0);
+    EXPECT_EQ(v.record_inverted, 0);
+    EXPECT_EQ(v.payments_out_of_order, 0);
+    EXPECT_EQ(v.telematics_out_of_order, 0);
+    EXPECT_EQ(v.odometer_went_back, 0);
     EXPECT_EQ(v.delivered_before_lead, 0);
     EXPECT_EQ(v.delivered_after_90_days, 0);
     EXPECT_EQ(v.invoice_outside_week, 0);
