@@ -47,6 +47,7 @@ class Validator {
     for (const DomainEntity& entity : domain.entities) ValidateRules(domain, entity);
     ValidateCycles(domain);
     ValidateRuleCycles(domain);
+    for (const DomainEntity& entity : domain.entities) ValidateRates(domain, entity);
   }
 
  private:
@@ -60,6 +61,7 @@ class Validator {
   void ValidateCycles(const Domain& domain);
   void ValidateRules(const Domain& domain, const DomainEntity& entity);
   void ValidateRuleCycles(const Domain& domain);
+  void ValidateRates(const Domain& domain, const DomainEntity& entity);
 
   const ProviderRegistry& registry_;
   std::vector<Diagnostic>& diagnostics_;
@@ -438,6 +440,34 @@ void Validator::ValidateRuleCycles(const Domain& domain) {
                                         "without end): " + chain +
                                         " -> " + domain.entities[path.front().first].name);
     return;
+  }
+}
+
+// A `per_parent` rate counts children over the parent's active time inside
+// the simulation window: it needs the window, and date or timestamp bounds.
+void Validator::ValidateRates(const Domain& domain, const DomainEntity& entity) {
+  for (const DomainLink& link : entity.links) {
+    if (!link.per_parent || !link.per_parent->rate) continue;
+    const Cardinality::Rate& rate = *link.per_parent->rate;
+    if (!domain.time) {
+      Add(rate.where, "'" + entity.name + "': 'per_parent' with 'rate' counts children per " + rate.per +
+                          " of each parent's active time inside the simulation window, and the domain declares none: "
+                          "add 'time: {from: DATE, to: DATE}' at the top of the file");
+    }
+    const int p = domain.FindEntity(link.parent);
+    if (p < 0) continue;
+    const DomainEntity& parent = domain.entities[p];
+    for (int c : {rate.from_column, rate.to_column}) {
+      if (c < 0) continue;  // reported by ResolveDomain
+      const DomainColumn& column = parent.columns[c];
+      if (!IsDateOrTimestamp(column.type)) {
+        Add(rate.where, "'per_parent': 'active' reads '" + parent.name + "." + column.name + "', which is " +
+                            column.type.ToSql() + "; the active time is bounded by date or timestamp columns");
+      }
+    }
+    if (rate.from_column >= 0 && rate.from_column == rate.to_column) {
+      Add(rate.where, "'per_parent': 'active' names '" + rate.from + "' twice; give [FROM, TO]");
+    }
   }
 }
 

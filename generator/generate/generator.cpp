@@ -200,6 +200,7 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
 
   ProviderContext ctx;
   ctx.today = options.today;
+  ctx.window = window;
   std::map<std::pair<std::string, std::string>, int> groups;
   for (size_t c = 0; c < n; ++c) {
     const DomainColumn& col = def.columns[c];
@@ -633,12 +634,18 @@ void Generator::Impl::CheckTypes() {
 Generator::Generator(const Domain& domain, const ProviderRegistry& registry, const GenerateOptions& options)
     : impl_(std::make_unique<Impl>(domain, options)) {
   Impl& im = *impl_;
+  im.PlanWindow();
   im.PlanCounts();
   im.PlanOrder();
   im.states.resize(domain.entities.size());
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanEntity(static_cast<int>(e), registry);
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanLinks(static_cast<int>(e));
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRules(static_cast<int>(e));
+  for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRates(static_cast<int>(e));
+  // Kinds and rule ranges first (neither depends on row counts): a rate
+  // link's counts make its parents again.
+  im.ResolveKinds();
+  for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRuleRanges(static_cast<int>(e));
   // Grouped entities: count children per parent, in parent order (which
   // PlanCounts settled, parents first).
   std::vector<bool> counted(domain.entities.size(), false);
@@ -651,7 +658,7 @@ Generator::Generator(const Domain& domain, const ProviderRegistry& registry, con
         continue;
       }
       LinkStep& link = im.states[e].links[plan.grouped_link];
-      if (!counted[link.parent]) continue;
+      if (!counted[link.parent] || (link.per_parent.rate && !im.RateReady(static_cast<int>(e), counted))) continue;
       const uint64_t parents = im.plans[link.parent].rows;
       if (parents > kMaxGroupedParents) {
         const DomainLink& def = domain.entities[e].links[plan.grouped_link];
@@ -676,8 +683,6 @@ Generator::Generator(const Domain& domain, const ProviderRegistry& registry, con
       counted[e] = true;
     }
   }
-  im.ResolveKinds();
-  for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRuleRanges(static_cast<int>(e));
   im.CheckUnique();
   im.CheckTypes();
 }

@@ -63,7 +63,10 @@ void Generator::Impl::PlanRuleRanges(int e) {
     if (col.source == ColumnSource::kProvider) {
       for (const ProviderStep& p : state.providers) {
         for (size_t f = 0; f < p.field_column.size(); ++f) {
-          if (p.field_column[f] == c) range = p.provider->Range(f, std::max<uint64_t>(plans[e].rows, 1));
+          if (p.field_column[f] != c) continue;
+          range = p.provider->Range(f, std::max<uint64_t>(plans[e].rows, 1));
+          rule.drawer = p.provider.get();
+          rule.drawer_field = f;
         }
       }
     } else if (col.source == ColumnSource::kLearned && state.learned.source) {
@@ -81,6 +84,7 @@ void Generator::Impl::PlanRuleRanges(int e) {
       high = high * kMicrosPerDay + kMicrosPerDay - 1;
     }
     if (low <= high) rule.range = std::make_pair(low, high);
+    if (rule.range && DrawsInWindow(e, c)) rule.binding = rule.range;
   }
 }
 
@@ -170,14 +174,18 @@ constexpr int64_t kNoUpper = std::numeric_limits<int64_t>::max();
 // draws (`range`), else uniform in the window, else (a window open on one
 // side that the range misses) the nearest bound. Timestamps are drawn in
 // whole seconds, as the timestamp provider draws them.
-int64_t Redraw(int64_t value, int64_t lower, int64_t upper, const std::optional<std::pair<int64_t, int64_t>>& range,
-               ValueKind kind, RandomStream& random) {
+int64_t Redraw(int64_t value, int64_t lower, int64_t upper, const RuleStep& rule, ValueKind kind,
+               RandomStream& random) {
+  const std::optional<std::pair<int64_t, int64_t>>& range = rule.range;
   int64_t low = lower, high = upper;
   if (range && std::max(lower, range->first) <= std::min(upper, range->second)) {
     low = std::max(lower, range->first);
     high = std::min(upper, range->second);
   }
   if (low == kNoLower || high == kNoUpper) return std::clamp(value, lower, upper);
+  if (rule.drawer) {
+    if (std::optional<int64_t> drawn = rule.drawer->DrawIn(rule.drawer_field, low, high, random)) return *drawn;
+  }
   if (kind != ValueKind::kTimestamp) return random.Between(low, high);
   constexpr int64_t kMicrosPerSecond = 1'000'000;
   const int64_t first = -FloorDiv(-low, kMicrosPerSecond), last = FloorDiv(high, kMicrosPerSecond);
@@ -194,7 +202,9 @@ void Generator::Impl::ApplyRules(int e, const RuleStep& rule, std::span<const ui
   // a row drops a link), and per row those of all sources.
   const size_t sources = rule.sources.size();
   std::vector<int64_t> lower(sources * n, kNoLower), upper(sources * n, kNoUpper);
-  std::vector<int64_t> lowest(n, kNoLower), highest(n, kNoUpper);
+  const int64_t first = rule.binding ? rule.binding->first : kNoLower;
+  const int64_t last = rule.binding ? rule.binding->second : kNoUpper;
+  std::vector<int64_t> lowest(n, first), highest(n, last);
   std::vector<uint32_t> reached, index;
   std::vector<uint64_t> parents;
   std::vector<BatchColumn> parent_columns;
@@ -245,8 +255,8 @@ void Generator::Impl::ApplyRules(int e, const RuleStep& rule, std::span<const ui
       for (size_t d = 0; d < rule.drops.size() && low > high; ++d) {
         for (int s : rule.drops[d].sources) dropped[s] = 1;
         for (int c : states[e].links[rule.drops[d].link].child_columns) columns[c].SetNull(i);
-        low = kNoLower;
-        high = kNoUpper;
+        low = first;
+        high = last;
         for (size_t s = 0; s < sources; ++s) {
           if (dropped[s]) continue;
           low = std::max(low, lower[s * n + i]);
@@ -265,7 +275,7 @@ void Generator::Impl::ApplyRules(int e, const RuleStep& rule, std::span<const ui
       }
     } else if (value < low || value > high) {
       RandomStream random(rule.key, rows[i]);
-      value = Redraw(value, low, high, rule.range, kind, random);
+      value = Redraw(value, low, high, rule, kind, random);
     }
   }
 }

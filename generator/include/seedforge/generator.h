@@ -66,6 +66,9 @@ struct GenerateOptions {
   std::map<std::string, uint64_t> rows;  // --rows ENTITY=N
   double scale = 1.0;                    // applied to the domain's default counts
   int64_t today = 0;                     // days since 1970-01-01 (see ProviderContext)
+  // --from/--to: the simulation window's bounds in microseconds, each
+  // replacing the domain's `time:` bound (both needed when it has none).
+  std::optional<int64_t> from, to;
   uint64_t default_rows = 100;           // for entities that declare none
   ModelLoader model_loader;              // needed by domains with learned columns
 };
