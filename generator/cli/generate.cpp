@@ -6,6 +6,8 @@
 #include <iostream>
 #include <memory>
 
+#include <fmt/format.h>
+
 #include "cli/app.h"
 #include "cli/common.h"
 #include "seedforge/domain.h"
@@ -60,10 +62,24 @@ void RunValidate(const RunArgs& args) {
   GenerateOptions options = MakeGenerateOptions(args, domain, {.progress = ShowProgress(/*quiet=*/false, /*progress=*/false)});
   Generator generator(domain, BuiltinRegistry(), options);
   std::cout << domain.file << ": ok — domain '" << domain.name << "'\n";
+  if (const auto& window = generator.window()) {
+    std::string from, to;
+    AppendTimestamp(window->from, from);
+    AppendTimestamp(window->to - (window->to % 1000000 + 1000000) % 1000000, to);  // 23:59:59, not .999999
+    std::cout << "  time: " << from << " to " << to << "\n";
+  }
   for (int e : generator.order()) {
     const EntityPlan& plan = generator.entities()[e];
     std::cout << "  " << plan.def->name << ": " << plan.rows << " rows";
-    if (plan.grouped_link >= 0) std::cout << " (per " << plan.def->links[plan.grouped_link].parent << ")";
+    if (plan.grouped_link >= 0) {
+      const DomainLink& link = plan.def->links[plan.grouped_link];
+      std::cout << " (per " << link.parent;
+      if (const auto& rate = link.per_parent->rate) {
+        std::cout << ", " << fmt::format("{:g}", rate->rate) << " a " << rate->per << " of its time from " << rate->from
+                  << " to " << rate->to << " in the window";
+      }
+      std::cout << ")";
+    }
     std::cout << "\n";
   }
 }

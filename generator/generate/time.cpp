@@ -39,6 +39,8 @@ void Generator::Impl::PlanWindow() {
   window = w;
 }
 
+const std::optional<ProviderContext::Window>& Generator::window() const { return impl_->window; }
+
 std::vector<bool> Generator::Impl::StepsMaking(int e, const std::vector<int>& columns) const {
   const EntityState& state = states[e];
   std::vector<bool> steps(state.steps.size(), false);

@@ -94,6 +94,9 @@ class Generator {
   const std::vector<EntityPlan>& entities() const;  // in domain order
   // Entity indices, parents before children (cycles broken at nullable links).
   const std::vector<int>& order() const;
+  // The simulation window (microseconds, inclusive), when the domain or
+  // the options give one.
+  const std::optional<ProviderContext::Window>& window() const;
 
   // Prepares a batch for an entity: one BatchColumn per column, typed.
   void InitBatch(int entity, Batch& batch) const;
