@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "seedforge/calendar.h"
 #include "seedforge/generator.h"
 
 namespace seedforge::engine_test {
@@ -35,6 +36,15 @@ inline Tables GenerateAll(const Generator& generator, size_t batch_rows) {
     tables.push_back(std::move(all));
   }
   return tables;
+}
+
+// Options of a test plan: `seed`, and a reference date that does not move
+// with the day the test runs.
+inline GenerateOptions TestOptions(uint64_t seed) {
+  GenerateOptions options;
+  options.seed = seed;
+  options.today = DaysFromCivil(2026, 1, 1);
+  return options;
 }
 
 }  // namespace seedforge::engine_test

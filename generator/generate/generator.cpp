@@ -413,19 +413,21 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
   state.all_steps.assign(state.steps.size(), true);
 }
 
+std::vector<bool> Generator::Impl::StepsMaking(int e, const std::vector<int>& columns) const {
+  const EntityState& state = states[e];
+  std::vector<bool> steps(state.steps.size(), false);
+  std::function<void(int)> need = [&](int s) {
+    if (steps[s]) return;
+    steps[s] = true;
+    for (int n : state.steps[s].needs) need(n);
+  };
+  for (int c : columns) need(state.column_step[c]);
+  return steps;
+}
+
 void Generator::Impl::PlanLinks(int e) {
-  EntityState& state = states[e];
-  for (LinkStep& link : state.links) {
-    // Which parent steps make the referenced key columns.
-    const EntityState& parent = states[link.parent];
-    link.parent_steps.assign(parent.steps.size(), false);
-    std::function<void(int)> need = [&](int s) {
-      if (link.parent_steps[s]) return;
-      link.parent_steps[s] = true;
-      for (int n : parent.steps[s].needs) need(n);
-    };
-    for (int c : link.parent_columns) need(parent.column_step[c]);
-  }
+  // Which parent steps make the referenced key columns.
+  for (LinkStep& link : states[e].links) link.parent_steps = StepsMaking(link.parent, link.parent_columns);
 }
 
 void Generator::Impl::ResolveKinds() {

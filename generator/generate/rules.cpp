@@ -15,17 +15,7 @@ namespace seedforge {
 void Generator::Impl::PlanRules(int e) {
   // Which steps of each entity a rule's chain of links makes again: the
   // columns read at its end, and the nullable links' columns on the way.
-  auto closure = [&](int entity, const std::vector<int>& columns) {
-    const EntityState& state = states[entity];
-    std::vector<bool> steps(state.steps.size(), false);
-    std::function<void(int)> need = [&](int s) {
-      if (steps[s]) return;
-      steps[s] = true;
-      for (int n : state.steps[s].needs) need(n);
-    };
-    for (int c : columns) need(state.column_step[c]);
-    return steps;
-  };
+  auto closure = [&](int entity, const std::vector<int>& columns) { return StepsMaking(entity, columns); };
   for (RuleStep& rule : states[e].rules) {
     for (size_t s = 0; s < rule.sources.size(); ++s) {
       RuleSource& source = rule.sources[s];

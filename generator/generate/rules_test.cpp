@@ -21,12 +21,7 @@ using engine_test::Tables;
 
 Domain Parse(const std::string& text) { return ParseDomain(text, "rules.yaml", BuiltinRegistry()); }
 
-GenerateOptions Options() {
-  GenerateOptions options;
-  options.seed = 11;
-  options.today = DaysFromCivil(2026, 1, 1);
-  return options;
-}
+GenerateOptions Options() { return engine_test::TestOptions(11); }
 
 // The day `years` after `day`, as the rules count it (29 February on to 1 March).
 int64_t YearsAfter(int64_t day, int years) {

@@ -2,7 +2,6 @@
 // long their parent is active inside it (docs/domain-files.md, "Time").
 #include <algorithm>
 #include <atomic>
-#include <functional>
 #include <limits>
 
 #include "generate/engine.h"
@@ -40,18 +39,6 @@ void Generator::Impl::PlanWindow() {
 }
 
 const std::optional<ProviderContext::Window>& Generator::window() const { return impl_->window; }
-
-std::vector<bool> Generator::Impl::StepsMaking(int e, const std::vector<int>& columns) const {
-  const EntityState& state = states[e];
-  std::vector<bool> steps(state.steps.size(), false);
-  std::function<void(int)> need = [&](int s) {
-    if (steps[s]) return;
-    steps[s] = true;
-    for (int n : state.steps[s].needs) need(n);
-  };
-  for (int c : columns) need(state.column_step[c]);
-  return steps;
-}
 
 bool Generator::Impl::DrawsInWindow(int e, int c) const {
   const DomainColumn& col = domain.entities[e].columns[c];

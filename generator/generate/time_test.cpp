@@ -23,12 +23,7 @@ using engine_test::Tables;
 
 Domain Parse(const std::string& text) { return ParseDomain(text, "time.yaml", BuiltinRegistry()); }
 
-GenerateOptions Options() {
-  GenerateOptions options;
-  options.seed = 5;
-  options.today = DaysFromCivil(2026, 1, 1);
-  return options;
-}
+GenerateOptions Options() { return engine_test::TestOptions(5); }
 
 constexpr int64_t kSecond = 1'000'000;
 int64_t Day(int year, unsigned month, unsigned day) { return DaysFromCivil(year, month, day); }
