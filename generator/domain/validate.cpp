@@ -41,6 +41,7 @@ class Validator {
       : registry_(registry), diagnostics_(diagnostics) {}
 
   void Validate(const Domain& domain) {
+    window_ = domain.time ? &*domain.time : nullptr;
     for (const DomainEntity& entity : domain.entities) ValidateProviders(entity);
     for (const DomainEntity& entity : domain.entities) ValidateLinks(domain, entity);
     for (const DomainEntity& entity : domain.entities) ValidateColumnOrder(entity);
@@ -65,6 +66,7 @@ class Validator {
 
   const ProviderRegistry& registry_;
   std::vector<Diagnostic>& diagnostics_;
+  const DomainTime* window_ = nullptr;  // the domain's `time:`, if any
 };
 
 void Validator::ValidateProviders(const DomainEntity& entity) {
@@ -115,6 +117,13 @@ void Validator::ValidateProviders(const DomainEntity& entity) {
       ProviderContext ctx;
       ctx.today = std::chrono::duration_cast<std::chrono::hours>(
                       std::chrono::system_clock::now().time_since_epoch()).count() / 24;
+      // Bounds left to the simulation window take it (a `to` before the
+      // provider's default `from` is fine inside a 2023 window).
+      if (window_) {
+        std::optional<int64_t> from = ParseTimeBound(window_->from, ctx.today, false);
+        std::optional<int64_t> to = ParseTimeBound(window_->to, ctx.today, true);
+        if (from && to && *from <= *to) ctx.window = ProviderContext::Window{*from, *to};
+      }
       // ResolveDomain gave every column of the group the same parameters.
       std::unique_ptr<Provider> provider = spec->make(columns.front()->params, ctx);
       for (const DomainColumn* column : columns) {

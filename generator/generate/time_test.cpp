@@ -87,6 +87,24 @@ TEST(SimulationWindow, OptionsReplaceTheDomainsBounds) {
   }
 }
 
+TEST(SimulationWindow, ABoundOfItsOwnMeetsTheWindowsOther) {
+  // `to` before the provider's default `from` (2024-01-01) is valid inside
+  // a 2023 window, whose `from` the column takes.
+  const Tables t = GenerateAll(Generator(Parse(R"(time: {from: 2023-01-01, to: 2023-12-31}
+entities:
+  events:
+    rows: 1000
+    columns:
+      at: {type: timestamp, not_null: true, provider: timestamp, params: {to: 2023-06-30}}
+)"),
+                                         BuiltinRegistry(), Options()),
+                               8000);
+  for (const auto& v : t[0][0]) {
+    EXPECT_GE(*v, Micros(2023, 1, 1));
+    EXPECT_LE(*v, Micros(2023, 6, 30));
+  }
+}
+
 TEST(SimulationWindow, RelativeBoundsFollowTheReferenceDate) {
   const Tables t =
       GenerateAll(Generator(Parse(Events("time: {from: today-30d, to: today}")), BuiltinRegistry(), Options()), 8000);
