@@ -12,10 +12,11 @@
 #include <map>
 #include <string>
 
-#include "seedforge/calendar.h"
+#include "support/csv_dates.h"
 #include "support/csv_reader.h"
 #include "support/sampling_bounds.h"
 #include "test_util.h"
+#include "validate/people_rules.h"
 
 namespace seedforge {
 namespace {
@@ -23,39 +24,20 @@ namespace {
 namespace fs = std::filesystem;
 using testing::CsvTable;
 
-// Seconds since 1970 of "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS[...]".
-int64_t Seconds(const std::string& text) {
-  const int64_t day = DaysFromCivil(std::stoi(text.substr(0, 4)), static_cast<unsigned>(std::stoi(text.substr(5, 2))),
-                                    static_cast<unsigned>(std::stoi(text.substr(8, 2))));
-  int64_t seconds = day * 86400;
-  if (text.size() >= 19) {
-    seconds += std::stoi(text.substr(11, 2)) * 3600 + std::stoi(text.substr(14, 2)) * 60 + std::stoi(text.substr(17, 2));
-  }
-  return seconds;
-}
-
-// Seconds since 1970 of the day `years` after the date `text` (29 February
-// on to 1 March, as the rules count it).
-int64_t YearsAfter(const std::string& text, int years) {
-  return DaysFromCivil(std::stoi(text.substr(0, 4)) + years, static_cast<unsigned>(std::stoi(text.substr(5, 2))),
-                       static_cast<unsigned>(std::stoi(text.substr(8, 2)))) *
-         86400;
-}
-
-// Rows of `table` by the value of their column `key`.
-std::map<std::string, const std::vector<std::optional<std::string>>*> ByKey(const CsvTable& table,
-                                                                             const std::string& key) {
-  std::map<std::string, const std::vector<std::optional<std::string>>*> rows;
-  const int k = table.Column(key);
-  for (const auto& row : table.rows) rows[*row[k]] = &row;
-  return rows;
-}
+using testing::ByKey;
+using testing::Seconds;
+using testing::YearsAfter;
 
 struct Violations {
   int before_customer = 0, under_18 = 0, closed_not_after_opened = 0;
   int before_opened = 0, after_closed = 0, outside_campaign = 0, event_outside_campaign = 0;
+  int wrong_direction = 0;
   size_t campaign_transactions = 0, transactions = 0;
 };
+
+// The direction each kind of transaction books, where it has only one.
+const std::map<std::string, std::string> kDirectionOfKind = {
+    {"card_payment", "debit"}, {"deposit", "credit"}, {"withdrawal", "debit"}, {"fee", "debit"}};
 
 Violations Check(const fs::path& dir) {
   const CsvTable customers = testing::ReadCsv((dir / "customers.csv").string());
@@ -79,7 +61,10 @@ Violations Check(const fs::path& dir) {
   }
   const int posted = transactions.Column("posted_at"), of_account = transactions.Column("account_id"),
             of_campaign = transactions.Column("campaign_id");
+  const int kind = transactions.Column("kind"), direction = transactions.Column("direction");
   for (const auto& row : transactions.rows) {
+    auto only = kDirectionOfKind.find(*row[kind]);
+    v.wrong_direction += only != kDirectionOfKind.end() && *row[direction] != only->second;
     const int64_t at = Seconds(*row[posted]);
     const auto& a = *account.at(*row[of_account]);
     v.before_opened += at < Seconds(*a[opened]);
@@ -120,6 +105,7 @@ TEST(BankingRules, EveryRowKeepsItsDatesInOrder) {
     EXPECT_EQ(v.after_closed, 0);
     EXPECT_EQ(v.outside_campaign, 0);
     EXPECT_EQ(v.event_outside_campaign, 0);
+    EXPECT_EQ(v.wrong_direction, 0);
     // The checks saw the rows they are about: about 500,000 transactions,
     // 5% tied to a campaign before the rules; those whose account was not
     // open during the campaign lose the link (about 2 in 5).
@@ -194,14 +180,19 @@ TEST(EmployeeRules, NobodyIsHiredBeforeTheir18thBirthdayOrAfterTheReferenceDate)
     const CsvTable employees = testing::ReadCsv((dir / "employees.csv").string());
     const int hired = employees.Column("hired_on"), born = employees.Column("date_of_birth");
     ASSERT_GE(hired, 0);
-    int too_young = 0, after_as_of = 0;
+    // The driver licence has the format of the employee's state (the
+    // validator's formats come from NTSI, not from the provider's table).
+    const int licence = employees.Column("driver_license"), state = employees.Column("state");
+    int too_young = 0, after_as_of = 0, licence_not_of_state = 0;
     for (const auto& row : employees.rows) {
       too_young += Seconds(*row[hired]) < YearsAfter(*row[born], 18);
       after_as_of += Seconds(*row[hired]) > Seconds("2026-06-30");
+      licence_not_of_state += !validate::DriverLicenseMatchesState(row[licence].value_or(""), *row[state]);
     }
     EXPECT_EQ(employees.rows.size(), 10000u);
     EXPECT_EQ(too_young, 0);
     EXPECT_EQ(after_as_of, 0);
+    EXPECT_EQ(licence_not_of_state, 0);
     fs::remove_all(dir);
   }
 }

@@ -25,7 +25,7 @@ using testing::CsvTable;
 
 TEST(BuiltinDomains, AllValidateAndPlan) {
   auto names = BuiltinDomainNames();
-  EXPECT_EQ(names, (std::vector<std::string>{"banking", "employee", "pci"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"automotive", "banking", "employee", "pci"}));
   for (const std::string& name : names) {
     SCOPED_TRACE(name);
     Domain domain = LoadDomain(name, BuiltinRegistry());
@@ -194,6 +194,8 @@ void CheckDomainIntegrity(const std::string& domain_name, const std::string& ext
 TEST(BankingDomain, KeysLinksAndCardinalitiesHold) { CheckDomainIntegrity("banking", ""); }
 
 TEST(BankingDomain, ScaledUpStillHolds) { CheckDomainIntegrity("banking", "--rows customers=5000 --threads 2"); }
+
+TEST(AutomotiveDomain, KeysLinksAndCardinalitiesHold) { CheckDomainIntegrity("automotive", "--scale 2"); }
 
 TEST(BankingDomain, ChecksOfTheDomainFileHold) {
   fs::path dir = testing::MakeTempDir("seedforge-banking");

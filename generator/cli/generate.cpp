@@ -6,8 +6,6 @@
 #include <iostream>
 #include <memory>
 
-#include <fmt/format.h>
-
 #include "cli/app.h"
 #include "cli/common.h"
 #include "seedforge/domain.h"
@@ -71,16 +69,17 @@ void RunValidate(const RunArgs& args) {
   for (int e : generator.order()) {
     const EntityPlan& plan = generator.entities()[e];
     std::cout << "  " << plan.def->name << ": " << plan.rows << " rows";
-    if (plan.grouped_link >= 0) {
-      const DomainLink& link = plan.def->links[plan.grouped_link];
-      std::cout << " (per " << link.parent;
-      if (const auto& rate = link.per_parent->rate) {
-        std::cout << ", " << fmt::format("{:g}", rate->rate) << " a " << rate->per << " of its time from " << rate->from
-                  << " to " << rate->to << " in the window";
-      }
-      std::cout << ")";
-    }
+    if (plan.grouped_link >= 0) std::cout << " (per " << plan.def->links[plan.grouped_link].parent << ")";
     std::cout << "\n";
+    // The story each column keeps, hidden columns included.
+    const DomainEntity& entity = domain.entities[e];
+    for (const DomainColumn& column : entity.columns) {
+      const std::vector<std::string> lines = ExplainColumn(entity, column);
+      for (size_t i = 0; i < lines.size(); ++i) {
+        std::cout << "    " << (i == 0 ? column.name + ":" : std::string(column.name.size() + 1, ' ')) << " " << lines[i]
+                  << "\n";
+      }
+    }
   }
 }
 

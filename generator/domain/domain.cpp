@@ -24,8 +24,9 @@ int IndexOfName(const std::vector<Named>& items, const std::string& name) {
 
 std::string DateRule::Shown() const {
   std::string text = entity.empty() ? column : entity + "." + column;
-  if (years) text += (years > 0 ? " + " : " - ") + std::to_string(std::abs(years)) + " years";
-  if (days) text += (days > 0 ? " + " : " - ") + std::to_string(std::abs(days)) + " days";
+  auto unit = [](int n, const char* one) { return std::to_string(std::abs(n)) + " " + one + (std::abs(n) == 1 ? "" : "s"); };
+  if (years) text += (years > 0 ? " + " : " - ") + unit(years, "year");
+  if (days) text += (days > 0 ? " + " : " - ") + unit(days, "day");
   return text;
 }
 

@@ -10,6 +10,7 @@
 #include <map>
 #include <tuple>
 
+#include "domain/expression.h"
 #include "domain/steps.h"
 #include "seedforge/utf8.h"
 
@@ -54,6 +55,7 @@ class YamlReader {
   void ParseRate(const YAML::Node& node, Cardinality& c);
   bool ParseReference(const YAML::Node& node, DomainLink& link);
   void ParseRules(const YAML::Node& spec, const std::string& where, DomainColumn& column);
+  void ParseCompute(const YAML::Node& node, DomainColumn& column);
   bool ParseBound(const YAML::Node& node, const std::string& key, DateRule::Side side, int default_years,
                   std::vector<DateRule>& rules);
 
@@ -346,7 +348,7 @@ void YamlReader::ParseEntity(const YAML::Node& key, const YAML::Node& node, Doma
     }
     if (column.source == ColumnSource::kNone) {
       Add(column.where, "column '" + entity.name + "." + column.name +
-                            "' needs a source: 'provider', 'derive', 'references', 'ordinal' or 'learned'");
+                            "' needs a source: 'provider', 'derive', 'compute', 'copy', 'references', 'ordinal' or 'learned'");
     }
   }
 }
@@ -376,7 +378,7 @@ void YamlReader::ParseColumn(const YAML::Node& key, const YAML::Node& node, Doma
   CheckKeys(spec, {"type", "not_null", "nullable", "primary_key", "unique", "default", "check",
                    "null_rate", "description", "provider", "group", "params", "derive",
                    "references", "per_parent", "identity", "ordinal", "learned", "hidden",
-                   "after", "before", "between", "min_age_at"},
+                   "after", "before", "between", "min_age_at", "compute", "copy"},
             where);
   bool flag = false;
   if (spec["not_null"] && Bool(spec["not_null"], "'not_null'", &flag)) column.not_null = flag;
@@ -488,8 +490,25 @@ void YamlReader::ParseColumn(const YAML::Node& key, const YAML::Node& node, Doma
     claim(ordinal, ColumnSource::kOrdinal);
     Scalar(ordinal, "'ordinal'", &column.ordinal_of);
   }
+  if (YAML::Node compute = spec["compute"]) {
+    claim(compute, ColumnSource::kComputed);
+    ParseCompute(compute, column);
+  }
+  if (YAML::Node copy = spec["copy"]) {
+    claim(copy, ColumnSource::kCopied);
+    std::string s;
+    if (Scalar(copy, "'copy'", &s)) {
+      const size_t dot = s.find('.');
+      if (dot == std::string::npos || dot == 0 || dot + 1 == s.size()) {
+        Add(copy, "'copy' takes ENTITY.COLUMN: a column of a parent the row reaches through its links");
+      }
+      column.copy.entity = s.substr(0, dot == std::string::npos ? 0 : dot);
+      column.copy.column = dot == std::string::npos ? s : s.substr(dot + 1);
+      column.copy.where = At(copy);
+    }
+  }
   if (sources > 1) {
-    Add(key, where + " has more than one of 'provider', 'derive', 'references', 'ordinal' and 'learned'");
+    Add(key, where + " has more than one of 'provider', 'derive', 'compute', 'copy', 'references', 'ordinal' and 'learned'");
   } else if (sources == 0) {
     column.source = ColumnSource::kNone;  // an entity-level link may fill it
   }
@@ -500,6 +519,20 @@ void YamlReader::ParseColumn(const YAML::Node& key, const YAML::Node& node, Doma
   // their parent column's, during validation.
   column.type_given = static_cast<bool>(spec["type"]);
   entity.columns.push_back(std::move(column));
+}
+
+void YamlReader::ParseCompute(const YAML::Node& node, DomainColumn& column) {
+  if (!Scalar(node, "'compute'", &column.compute)) return;
+  // Messages point inside the expression: past the opening quote of a
+  // quoted scalar (yaml-cpp tags quoted scalars "!", plain ones "?").
+  column.compute_where = At(node);
+  if (node.Tag() == "!") ++column.compute_where.column;
+  Expression::Problem problem;
+  if (!Expression::Parse(column.compute, &problem)) {
+    SourceLocation at = column.compute_where;
+    at.column += static_cast<int>(problem.offset);
+    Add(at, "'compute': " + problem.message);
+  }
 }
 
 void YamlReader::ParseRules(const YAML::Node& spec, const std::string& where, DomainColumn& column) {

@@ -36,6 +36,7 @@ class Resolver {
     TypeUntypedReferences(domain);
     for (size_t e = 0; e < domain.entities.size(); ++e) ResolveRules(domain, static_cast<int>(e));
     for (DomainEntity& entity : domain.entities) ResolveRates(domain, entity);
+    TypeUntypedCopies(domain);
   }
 
  private:
@@ -46,8 +47,16 @@ class Resolver {
   void ResolveProviders(DomainEntity& entity);
   void ResolveLinks(const Domain& domain, DomainEntity& entity);
   void TypeUntypedReferences(Domain& domain);
+  void TypeUntypedCopies(Domain& domain);
   void ResolveRules(Domain& domain, int entity);
   void ResolveRates(const Domain& domain, DomainEntity& entity);
+  // Resolves a column read by a row of entity `e`: COLUMN of the row
+  // itself (`entity_name` empty) or ENTITY.COLUMN of a parent the row
+  // reaches through exactly one chain of links. Reports (at `where`, the
+  // message starting with `what`) and returns false when it cannot.
+  bool ResolveRead(const Domain& domain, int e, const std::string& what, const std::string& entity_name,
+                   const std::string& column, const SourceLocation& where, std::vector<int>& path,
+                   int& target_entity, int& target_column);
 
   const ProviderRegistry& registry_;
   std::vector<Diagnostic>& diagnostics_;
@@ -157,6 +166,24 @@ void Resolver::ResolveLinks(const Domain& domain, DomainEntity& entity) {
   }
 }
 
+void Resolver::TypeUntypedCopies(Domain& domain) {
+  // An untyped copy takes the type of the column it copies, which may be an
+  // untyped copy itself: as for references, copy until nothing changes.
+  for (size_t round = 0; round <= domain.entities.size(); ++round) {
+    bool changed = false;
+    for (DomainEntity& entity : domain.entities) {
+      for (DomainColumn& column : entity.columns) {
+        if (column.source != ColumnSource::kCopied || column.type_given || column.copy.target_entity < 0) continue;
+        const SqlType& type = domain.entities[column.copy.target_entity].columns[column.copy.target_column].type;
+        if (column.type == type) continue;
+        column.type = type;
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+}
+
 void Resolver::TypeUntypedReferences(Domain& domain) {
   // An untyped reference takes its parent column's type. That column may be
   // an untyped reference itself, of an entity further down the file, so
@@ -221,56 +248,70 @@ std::string PathText(const Domain& domain, int from, const std::vector<int>& pat
   return text + domain.entities[from].name;
 }
 
+bool Resolver::ResolveRead(const Domain& domain, int e, const std::string& what, const std::string& entity_name,
+                           const std::string& column, const SourceLocation& where, std::vector<int>& path,
+                           int& target_entity, int& target_column) {
+  const DomainEntity& entity = domain.entities[e];
+  int target = e;
+  if (!entity_name.empty()) {
+    target = domain.FindEntity(entity_name);
+    if (target < 0) {
+      std::vector<std::string> names;
+      for (const DomainEntity& other : domain.entities) names.push_back(other.name);
+      std::string message = what + " names unknown entity '" + entity_name + "'";
+      auto close = ClosestNames(entity_name, names);
+      if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+      Add(where, message);
+      return false;
+    }
+    if (target == e) {
+      Add(where, what + " names '" + entity_name + "', this row's own entity; write '" + column +
+                     "' for a column of the same row");
+      return false;
+    }
+    // A parent row is found by following links; with two chains to the
+    // same entity the file would have to say which one it means.
+    const std::vector<std::vector<int>> paths = LinkPaths(domain, e, target, 2);
+    if (paths.empty()) {
+      Add(where, what + " reads '" + entity_name + "', which '" + entity.name +
+                     "' does not reach through its links (a chain of parents)");
+      return false;
+    }
+    if (paths.size() > 1) {
+      Add(where, what + " reads '" + entity_name + "', which '" + entity.name +
+                     "' reaches through more than one chain of links (" + PathText(domain, e, paths[0]) + ", " +
+                     PathText(domain, e, paths[1]) + "), so its row is not one row");
+      return false;
+    }
+    path = paths.front();
+  }
+  const DomainEntity& owner = domain.entities[target];
+  target_column = owner.FindColumn(column);
+  if (target_column < 0) {
+    std::vector<std::string> names;
+    for (const DomainColumn& c : owner.columns) names.push_back(c.name);
+    std::string message = what + " names unknown column '" + column + "' of '" + owner.name + "'";
+    auto close = ClosestNames(column, names);
+    if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+    Add(where, message);
+    return false;
+  }
+  target_entity = target;
+  return true;
+}
+
 void Resolver::ResolveRules(Domain& domain, int e) {
   DomainEntity& entity = domain.entities[e];
   for (DomainColumn& column : entity.columns) {
+    const std::string name = "column '" + entity.name + "." + column.name + "'";
     for (DateRule& rule : column.rules) {
-      const std::string what = "column '" + entity.name + "." + column.name + "': '" + rule.key + "'";
-      int target = e;
-      if (!rule.entity.empty()) {
-        target = domain.FindEntity(rule.entity);
-        if (target < 0) {
-          std::vector<std::string> names;
-          for (const DomainEntity& other : domain.entities) names.push_back(other.name);
-          std::string message = what + " names unknown entity '" + rule.entity + "'";
-          auto close = ClosestNames(rule.entity, names);
-          if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
-          Add(rule.where, message);
-          continue;
-        }
-        if (target == e) {
-          Add(rule.where, what + " names '" + rule.entity + "', this row's own entity; write '" + rule.column +
-                              "' for a column of the same row");
-          continue;
-        }
-        // A parent row is found by following links; with two chains to the
-        // same entity the file would have to say which one it means.
-        const std::vector<std::vector<int>> paths = LinkPaths(domain, e, target, 2);
-        if (paths.empty()) {
-          Add(rule.where, what + " reads '" + rule.entity + "', which '" + entity.name +
-                              "' does not reach through its links (a chain of parents)");
-          continue;
-        }
-        if (paths.size() > 1) {
-          Add(rule.where, what + " reads '" + rule.entity + "', which '" + entity.name +
-                              "' reaches through more than one chain of links (" + PathText(domain, e, paths[0]) +
-                              ", " + PathText(domain, e, paths[1]) + "), so its row is not one row");
-          continue;
-        }
-        rule.path = paths.front();
-      }
-      const DomainEntity& owner = domain.entities[target];
-      rule.target_column = owner.FindColumn(rule.column);
-      if (rule.target_column < 0) {
-        std::vector<std::string> names;
-        for (const DomainColumn& c : owner.columns) names.push_back(c.name);
-        std::string message = what + " names unknown column '" + rule.column + "' of '" + owner.name + "'";
-        auto close = ClosestNames(rule.column, names);
-        if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
-        Add(rule.where, message);
-        continue;
-      }
-      rule.target_entity = target;
+      ResolveRead(domain, e, name + ": '" + rule.key + "'", rule.entity, rule.column, rule.where, rule.path,
+                  rule.target_entity, rule.target_column);
+    }
+    if (column.source == ColumnSource::kCopied && !column.copy.entity.empty()) {
+      ParentColumn& copy = column.copy;
+      ResolveRead(domain, e, name + ": 'copy'", copy.entity, copy.column, copy.where, copy.path, copy.target_entity,
+                  copy.target_column);
     }
   }
 }

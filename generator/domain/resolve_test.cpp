@@ -160,7 +160,7 @@ TEST(DomainResolve, DateRulesFindTheirRowThroughAChainOfLinks) {
   EXPECT_EQ(rules[1].path, std::vector<int>{0});
   EXPECT_EQ(rules[1].target_entity, 1);
   EXPECT_EQ(rules[1].side, DateRule::Side::kUpper);
-  EXPECT_EQ(rules[2].Shown(), "customers.born + 18 years - 1 days");
+  EXPECT_EQ(rules[2].Shown(), "customers.born + 18 years - 1 day");
   EXPECT_EQ(rules[2].path, (std::vector<int>{0, 0}));  // tx's link 0 (account), then accounts' link 0
   EXPECT_EQ(rules[2].target_entity, 0);
   EXPECT_EQ(rules[2].target_column, 1);

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "domain/derive.h"
+#include "domain/expression.h"
 #include "domain/steps.h"
 
 namespace seedforge {
@@ -46,6 +47,7 @@ class Validator {
     for (const DomainEntity& entity : domain.entities) ValidateLinks(domain, entity);
     for (const DomainEntity& entity : domain.entities) ValidateColumnOrder(entity);
     for (const DomainEntity& entity : domain.entities) ValidateRules(domain, entity);
+    for (const DomainEntity& entity : domain.entities) ValidateConditional(domain, entity);
     ValidateCycles(domain);
     ValidateRuleCycles(domain);
     for (const DomainEntity& entity : domain.entities) ValidateRates(domain, entity);
@@ -63,6 +65,7 @@ class Validator {
   void ValidateRules(const Domain& domain, const DomainEntity& entity);
   void ValidateRuleCycles(const Domain& domain);
   void ValidateRates(const Domain& domain, const DomainEntity& entity);
+  void ValidateConditional(const Domain& domain, const DomainEntity& entity);
 
   const ProviderRegistry& registry_;
   std::vector<Diagnostic>& diagnostics_;
@@ -220,6 +223,19 @@ void Validator::ValidateColumnOrder(const DomainEntity& entity) {
     const DomainColumn& c = entity.columns[i];
     for (const DateRule& rule : c.rules) {
       if (rule.path.empty() && rule.target_column >= 0) reads[i].push_back(rule.target_column);
+    }
+    if (c.source == ColumnSource::kComputed) {
+      if (auto expression = Expression::Parse(c.compute, nullptr)) {
+        for (const std::string& name : expression->Columns()) {
+          const int r = entity.FindColumn(name);
+          if (r >= 0) reads[i].push_back(r);
+        }
+      }
+    } else if (c.source == ColumnSource::kCopied && !c.copy.path.empty()) {
+      for (const std::string& name : entity.links[c.copy.path.front()].columns) {
+        const int r = entity.FindColumn(name);
+        if (r >= 0) reads[i].push_back(r);
+      }
     }
     if (c.source == ColumnSource::kDerived) {
       std::string error;
@@ -411,16 +427,28 @@ void Validator::ValidateRuleCycles(const Domain& domain) {
   // read back (through a cycle of links) would regenerate its child, which
   // regenerates it again, without end.
   const size_t n = domain.entities.size();
-  std::vector<std::vector<std::pair<int, const DateRule*>>> reads(n);
+  // A copy of a parent's column regenerates the parent row the same way.
+  struct Read {
+    int to;
+    const SourceLocation* where;
+    std::string shown;
+  };
+  std::vector<std::vector<Read>> reads(n);
   for (size_t e = 0; e < n; ++e) {
     for (const DomainColumn& column : domain.entities[e].columns) {
       for (const DateRule& rule : column.rules) {
-        if (!rule.path.empty() && rule.target_entity >= 0) reads[e].push_back({rule.target_entity, &rule});
+        if (!rule.path.empty() && rule.target_entity >= 0) {
+          reads[e].push_back({rule.target_entity, &rule.where, rule.key + ": " + rule.Shown()});
+        }
+      }
+      const ParentColumn& copy = column.copy;
+      if (column.source == ColumnSource::kCopied && !copy.path.empty() && copy.target_entity >= 0) {
+        reads[e].push_back({copy.target_entity, &copy.where, "copy: " + copy.entity + "." + copy.column});
       }
     }
   }
   std::vector<int> state(n, 0);  // 0 new, 1 on the path, 2 done
-  std::vector<std::pair<int, const DateRule*>> path;
+  std::vector<std::pair<int, const Read*>> path;
   int cycle_start = -1;
   std::function<bool(int)> visit = [&](int e) {
     if (state[e] == 1) {
@@ -429,9 +457,9 @@ void Validator::ValidateRuleCycles(const Domain& domain) {
     }
     if (state[e] == 2) return false;
     state[e] = 1;
-    for (const auto& [to, rule] : reads[e]) {
-      path.push_back({e, rule});
-      if (visit(to)) return true;
+    for (const Read& read : reads[e]) {
+      path.push_back({e, &read});
+      if (visit(read.to)) return true;
       path.pop_back();
     }
     state[e] = 2;
@@ -442,12 +470,12 @@ void Validator::ValidateRuleCycles(const Domain& domain) {
     if (!visit(static_cast<int>(e))) continue;
     while (path.front().first != cycle_start) path.erase(path.begin());
     std::string chain;
-    for (const auto& [from, rule] : path) {
-      chain += (chain.empty() ? "" : " -> ") + domain.entities[from].name + " (" + rule->key + ": " + rule->Shown() + ")";
+    for (const auto& [from, read] : path) {
+      chain += (chain.empty() ? "" : " -> ") + domain.entities[from].name + " (" + read->shown + ")";
     }
-    Add(path.front().second->where, "rules read each other's rows in a cycle (each row would be made again to make the other, "
-                                        "without end): " + chain +
-                                        " -> " + domain.entities[path.front().first].name);
+    Add(*path.front().second->where, "rules read each other's rows in a cycle (each row would be made again to make the other, "
+                                         "without end): " + chain +
+                                         " -> " + domain.entities[path.front().first].name);
     return;
   }
 }
@@ -476,6 +504,83 @@ void Validator::ValidateRates(const Domain& domain, const DomainEntity& entity) 
     }
     if (rate.from_column >= 0 && rate.from_column == rate.to_column) {
       Add(rate.where, "'per_parent': 'active' names '" + rate.from + "' twice; give [FROM, TO]");
+    }
+  }
+}
+
+// The type an expression sees a column's values as.
+Expression::Type ExpressionType(const SqlType& type) {
+  using F = SqlType::Family;
+  if (type.array) return Expression::Type::kText;
+  if (type.IsInteger() || type.family == F::kNumeric || type.family == F::kReal || type.family == F::kDouble) {
+    return Expression::Type::kNumber;
+  }
+  switch (type.family) {
+    case F::kBoolean: return Expression::Type::kBool;
+    case F::kDate: return Expression::Type::kDate;
+    case F::kTimestamp:
+    case F::kTimestampTz: return Expression::Type::kTimestamp;
+    default: return Expression::Type::kText;
+  }
+}
+
+void Validator::ValidateConditional(const Domain& domain, const DomainEntity& entity) {
+  for (const DomainColumn& column : entity.columns) {
+    const std::string where = "column '" + entity.name + "." + column.name + "'";
+    if (column.source == ColumnSource::kCopied) {
+      if (column.unique || column.primary_key) {
+        Add(column.where, where + " is unique, but 'copy' repeats a parent's value for each of its children");
+      }
+      const ParentColumn& copy = column.copy;
+      if (copy.target_entity < 0) continue;  // reported by ResolveDomain
+      const DomainColumn& source = domain.entities[copy.target_entity].columns[copy.target_column];
+      if (column.type_given && ExpressionType(column.type) != ExpressionType(source.type)) {
+        Add(copy.where, where + " is " + column.type.ToSql() + ", but 'copy' reads '" + copy.entity + "." +
+                            copy.column + "', which is " + source.type.ToSql());
+      }
+      continue;
+    }
+    if (column.source != ColumnSource::kComputed) continue;
+    auto expression = Expression::Parse(column.compute, nullptr);
+    if (!expression) continue;  // reported by ParseDomainYaml
+    if (!column.type_given) {
+      Add(column.where, where + ": give a computed column its 'type' (what the expression's values are stored as)");
+      continue;
+    }
+    if (column.unique || column.primary_key) {
+      Add(column.where, where + ": a computed column cannot be unique by construction");
+    }
+    std::vector<Expression::Type> types;
+    bool known = true;
+    for (const std::string& name : expression->Columns()) {
+      const int c = entity.FindColumn(name);
+      if (c < 0) {
+        std::vector<std::string> names;
+        for (const DomainColumn& other : entity.columns) names.push_back(other.name);
+        std::string message = where + ": 'compute' names unknown column '" + name + "'";
+        auto close = ClosestNames(name, names);
+        if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+        Add(column.compute_where, message);
+        known = false;
+        continue;
+      }
+      types.push_back(ExpressionType(entity.columns[c].type));
+    }
+    if (!known) continue;
+    Expression::Type result;
+    Expression::Problem problem;
+    if (!expression->Check(types, &result, &problem)) {
+      SourceLocation at = column.compute_where;
+      at.column += static_cast<int>(problem.offset);
+      Add(at, where + ": 'compute': " + problem.message);
+      continue;
+    }
+    const Expression::Type want = ExpressionType(column.type);
+    const bool fits = result == want || result == Expression::Type::kNull ||
+                      (result == Expression::Type::kDate && want == Expression::Type::kTimestamp);
+    if (!fits) {
+      Add(column.compute_where, where + " is " + column.type.ToSql() + ", but its 'compute' gives " +
+                                    ExpressionTypeName(result));
     }
   }
 }

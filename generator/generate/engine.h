@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "domain/derive.h"
+#include "domain/expression.h"
 #include "seedforge/calendar.h"
 #include "seedforge/column.h"
 #include "seedforge/domain.h"
@@ -120,7 +121,7 @@ struct RuleStep {
 };
 
 struct Step {
-  enum class Kind { kProvider, kDerived, kLink, kOrdinal, kLearned, kRule };
+  enum class Kind { kProvider, kDerived, kLink, kOrdinal, kLearned, kRule, kComputed, kCopied };
   Kind kind;
   int index;                 // into providers / derived / links
   std::vector<int> columns;  // columns it fills
@@ -146,6 +147,21 @@ struct ColumnBounds {
   std::string source;               // who makes the values, for messages
 };
 
+// A `compute:` column: its expression over the row's other columns.
+struct ComputeStep {
+  int column = -1;
+  std::unique_ptr<Expression> expression;
+  std::vector<int> inputs;  // entity column per Expression::Columns()
+  uint64_t key = 0;         // stream of its draws (uniform, normal...)
+};
+
+// A `copy:` column: a parent's column, read through a chain of links.
+struct CopyStep {
+  int column = -1;
+  RuleSource source;
+  int target_column = -1;
+};
+
 struct EntityState {
   LearnedStep learned;
   std::vector<Step> steps;  // in an order where needs come first
@@ -154,9 +170,15 @@ struct EntityState {
   std::vector<DerivedStep> derived;
   std::vector<LinkStep> links;
   std::vector<RuleStep> rules;
+  std::vector<ComputeStep> computed;
+  std::vector<CopyStep> copies;
   std::vector<uint64_t> null_keys;  // per column
   std::vector<bool> all_steps;
 };
+
+// The kind and decimal scale a `compute:` column of SQL type `type` stores
+// (compute.cpp).
+std::pair<ValueKind, int> ComputedKind(const SqlType& type);
 
 // Division rounding towards minus infinity: the day of a timestamp before 1970.
 inline int64_t FloorDiv(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0) ? 1 : 0); }
@@ -235,14 +257,17 @@ struct Generator::Impl {
   // Whether column c of entity e draws in the simulation window: a
   // provider with `from` and `to` parameters, given neither.
   bool DrawsInWindow(int e, int c) const;
-  // Steps of entity e that make `columns`, with what they need.
-  std::vector<bool> StepsMaking(int e, const std::vector<int>& columns) const;
 
   void PlanCounts();
   void PlanOrder();
   void PlanEntity(int e, const ProviderRegistry& registry);
   void PlanLinks(int e);
   void PlanRules(int e);
+  // The steps of `entity` that make `columns`, with what they need.
+  std::vector<bool> StepsMaking(int entity, const std::vector<int>& columns) const;
+  // Plans the hops of a chain of links from e (source.path) and the steps
+  // of its end entity that make the `read` columns.
+  void PlanSource(int e, RuleSource& source, const std::vector<int>& read) const;
   void PlanRuleRanges(int e);
   void ResolveKinds();
   void CheckUnique();
@@ -285,6 +310,13 @@ struct Generator::Impl {
   // position of the row among its parent's children, when `ordinals` is set.
   void ParentRows(const LinkStep& link, std::span<const uint64_t> rows, std::vector<uint64_t>& parents,
                   std::vector<uint8_t>& null, std::vector<int64_t>* ordinals = nullptr) const;
+  // compute.cpp: steps of `compute:` and `copy:` columns.
+  void PlanComputed(int e);
+  void PlanCopies(int e);
+  void FillComputed(int e, const ComputeStep& step, std::span<const uint64_t> rows,
+                    std::vector<BatchColumn>& columns) const;
+  void FillCopy(int e, const CopyStep& step, std::span<const uint64_t> rows, BatchParents& batch_parents,
+                std::vector<BatchColumn>& columns) const;
 };
 
 }  // namespace seedforge

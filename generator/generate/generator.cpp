@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 #include <optional>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -325,6 +326,7 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
     state.steps.push_back({Step::Kind::kLink, static_cast<int>(l), state.links.back().child_columns, {}});
     for (int c : state.links.back().child_columns) state.column_step[c] = step;
   }
+  PlanComputed(e);
   // Rules: a step after the one that draws the column, which takes the
   // column over (what reads it reads the bounded values). It also takes
   // over the columns of nullable links it reads, which it may drop, so that
@@ -381,6 +383,11 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
       for (int c : state.providers[step.index].input_column) if (c >= 0) reads.push_back(c);
     } else if (step.kind == Step::Kind::kDerived) {
       reads = state.derived[step.index].inputs;
+    } else if (step.kind == Step::Kind::kComputed) {
+      reads = state.computed[step.index].inputs;
+    } else if (step.kind == Step::Kind::kCopied) {
+      const CopyStep& copy = state.copies[step.index];
+      reads = state.links[copy.source.path.front()].child_columns;
     } else if (step.kind == Step::Kind::kRule) {
       const RuleStep& rule = state.rules[step.index];
       step.needs.push_back(rule.draw_step);
@@ -413,18 +420,6 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
   state.all_steps.assign(state.steps.size(), true);
 }
 
-std::vector<bool> Generator::Impl::StepsMaking(int e, const std::vector<int>& columns) const {
-  const EntityState& state = states[e];
-  std::vector<bool> steps(state.steps.size(), false);
-  std::function<void(int)> need = [&](int s) {
-    if (steps[s]) return;
-    steps[s] = true;
-    for (int n : state.steps[s].needs) need(n);
-  };
-  for (int c : columns) need(state.column_step[c]);
-  return steps;
-}
-
 void Generator::Impl::PlanLinks(int e) {
   // Which parent steps make the referenced key columns.
   for (LinkStep& link : states[e].links) link.parent_steps = StepsMaking(link.parent, link.parent_columns);
@@ -442,6 +437,9 @@ void Generator::Impl::ResolveKinds() {
     scales[e].assign(def.columns.size(), 0);
     for (size_t c = 0; c < def.columns.size(); ++c) {
       if (def.columns[c].source == ColumnSource::kOrdinal) kinds[e][c] = ValueKind::kInt;
+      if (def.columns[c].source == ColumnSource::kComputed) {
+        std::tie(kinds[e][c], scales[e][c]) = ComputedKind(def.columns[c].type);
+      }
       int m = states[e].learned.model_column.empty() ? -1 : states[e].learned.model_column[c];
       if (m >= 0) {
         kinds[e][c] = states[e].learned.kind[c];
@@ -458,6 +456,9 @@ void Generator::Impl::ResolveKinds() {
   }
   std::function<std::pair<ValueKind, int>(int, int, int)> resolve = [&](int e, int c, int depth) {
     const DomainColumn& col = domain.entities[e].columns[c];
+    if (col.source == ColumnSource::kCopied && col.copy.target_entity >= 0 && depth <= 64) {
+      return resolve(col.copy.target_entity, col.copy.target_column, depth + 1);
+    }
     if (col.source != ColumnSource::kReference || depth > 64) return std::make_pair(kinds[e][c], scales[e][c]);
     const LinkStep& link = states[e].links[col.link];
     return resolve(link.parent, link.parent_columns[col.link_part], depth + 1);
@@ -582,6 +583,19 @@ ColumnBounds Generator::Impl::Bounds(int e, int c, int depth) const {
       }
       break;
     }
+    case ColumnSource::kCopied:
+      bounds = Bounds(col.copy.target_entity, col.copy.target_column, depth + 1);
+      if (!bounds.source.empty()) bounds.source = "'copy: " + col.copy.entity + "." + col.copy.column + "' (from " + bounds.source + ")";
+      break;
+    case ColumnSource::kComputed:
+      for (const ComputeStep& step : state.computed) {
+        if (step.column != c) continue;
+        std::vector<size_t> lengths;
+        for (int input : step.inputs) lengths.push_back(Bounds(e, input, depth + 1).max_length);
+        bounds.max_length = step.expression->MaxTextLength(lengths);
+        bounds.source = "'compute' (from its text literals and the longest values of the columns it reads)";
+      }
+      break;
     case ColumnSource::kReference: {
       const LinkStep& link = state.links[col.link];
       bounds = Bounds(link.parent, link.parent_columns[col.link_part], depth + 1);
@@ -643,6 +657,7 @@ Generator::Generator(const Domain& domain, const ProviderRegistry& registry, con
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanEntity(static_cast<int>(e), registry);
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanLinks(static_cast<int>(e));
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRules(static_cast<int>(e));
+  for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanCopies(static_cast<int>(e));
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRates(static_cast<int>(e));
   // Kinds and rule ranges first (neither depends on row counts): a rate
   // link's counts make its parents again.
@@ -884,6 +899,12 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
         break;
       case Step::Kind::kRule:
         ApplyRules(e, state.rules[step.index], rows, batch_parents, columns);
+        break;
+      case Step::Kind::kComputed:
+        FillComputed(e, state.computed[step.index], rows, columns);
+        break;
+      case Step::Kind::kCopied:
+        FillCopy(e, state.copies[step.index], rows, batch_parents, columns);
         break;
       case Step::Kind::kLearned: {
         // The model fills all its columns at once; keep the ones asked for.

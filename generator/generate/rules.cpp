@@ -12,31 +12,46 @@
 
 namespace seedforge {
 
+std::vector<bool> Generator::Impl::StepsMaking(int entity, const std::vector<int>& columns) const {
+  const EntityState& state = states[entity];
+  std::vector<bool> steps(state.steps.size(), false);
+  std::function<void(int)> need = [&](int s) {
+    if (steps[s]) return;
+    steps[s] = true;
+    for (int n : state.steps[s].needs) need(n);
+  };
+  for (int c : columns) need(state.column_step[c]);
+  return steps;
+}
+
+void Generator::Impl::PlanSource(int e, RuleSource& source, const std::vector<int>& read) const {
+  // Which steps of each entity the chain of links makes again: the columns
+  // read at its end, and the nullable links' columns on the way.
+  int entity = e;
+  for (int l : source.path) {
+    const DomainEntity& def = domain.entities[entity];
+    RuleHop hop;
+    hop.entity = entity;
+    hop.link = l;
+    hop.nullable = true;
+    for (int c : states[entity].links[l].child_columns) hop.nullable = hop.nullable && !def.columns[c].not_null;
+    if (hop.nullable && entity != e) hop.link_steps = StepsMaking(entity, states[entity].links[l].child_columns);
+    source.hops.push_back(std::move(hop));
+    entity = states[entity].links[l].parent;
+  }
+  source.steps = StepsMaking(source.target, read);
+}
+
 void Generator::Impl::PlanRules(int e) {
-  // Which steps of each entity a rule's chain of links makes again: the
-  // columns read at its end, and the nullable links' columns on the way.
-  auto closure = [&](int entity, const std::vector<int>& columns) { return StepsMaking(entity, columns); };
   for (RuleStep& rule : states[e].rules) {
     for (size_t s = 0; s < rule.sources.size(); ++s) {
       RuleSource& source = rule.sources[s];
       if (source.path.empty()) continue;
-      int entity = e;
-      for (int l : source.path) {
-        const DomainEntity& def = domain.entities[entity];
-        RuleHop hop;
-        hop.entity = entity;
-        hop.link = l;
-        hop.nullable = true;
-        for (int c : states[entity].links[l].child_columns) hop.nullable = hop.nullable && !def.columns[c].not_null;
-        if (hop.nullable && entity != e) hop.link_steps = closure(entity, states[entity].links[l].child_columns);
-        source.hops.push_back(std::move(hop));
-        entity = states[entity].links[l].parent;
-      }
       std::vector<int> read;
       for (const RuleBound& bound : rule.bounds) {
         if (bound.source == static_cast<int>(s)) read.push_back(bound.column);
       }
-      source.steps = closure(source.target, read);
+      PlanSource(e, source, read);
     }
   }
 }

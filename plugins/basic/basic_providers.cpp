@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <vector>
+#include <unordered_map>
 
 #include "seedforge/calendar.h"
 #include "seedforge/json_string.h"
@@ -209,6 +210,46 @@ class CategoryProvider : public Provider {
 
  private:
   WeightedTable table_;
+};
+
+// `category` with `by: COLUMN`: one table of weights per value of another
+// column of the row (a transaction's direction by its kind). A value no
+// table names, or NULL, draws from `otherwise`, else from all the tables'
+// values at once.
+class CategoryByProvider : public Provider {
+ public:
+  CategoryByProvider(std::vector<std::pair<std::string, WeightedTable>> tables, WeightedTable otherwise)
+      : otherwise_(std::move(otherwise)) {
+    for (auto& [value, table] : tables) {
+      longest_ = std::max(longest_, table.MaxLength());
+      index_.emplace(value, tables_.size());
+      tables_.push_back(std::move(table));
+    }
+    longest_ = std::max(longest_, otherwise_.MaxLength());
+  }
+  void Fill(const FillArgs& args) const override {
+    BatchColumn& out = *args.outputs[0];
+    const BatchColumn* by = args.inputs[0];
+    std::string key;
+    for (size_t i = 0; i < args.rows.size(); ++i) {
+      const WeightedTable* table = &otherwise_;
+      if (by && !by->IsNull(i)) {
+        key.clear();
+        by->AppendText(i, key);
+        auto found = index_.find(key);
+        if (found != index_.end()) table = &tables_[found->second];
+      }
+      RandomStream random(args.key, args.rows[i]);
+      out.texts[i] = table->Sample(random);
+    }
+  }
+  size_t MaxLength(size_t) const override { return longest_; }
+
+ private:
+  std::vector<WeightedTable> tables_;
+  std::unordered_map<std::string, size_t> index_;
+  WeightedTable otherwise_;
+  size_t longest_ = 0;
 };
 
 class BooleanProvider : public Provider {
@@ -647,15 +688,52 @@ std::unique_ptr<Provider> MakeFloatProvider(const Params& params, const Provider
   return std::make_unique<FloatProvider>(RealDistribution::From(params, 0, 1, false));
 }
 
-std::unique_ptr<Provider> MakeCategoryProvider(const Params& params, const ProviderContext&) {
-  if (!params.Has("values")) params.Fail("values", "is required (a list or a map of weights)");
+namespace {
+
+WeightedTable TableOf(const std::vector<std::pair<std::string, double>>& weighted) {
   std::vector<std::string> values;
   std::vector<double> weights;
-  for (auto& [value, weight] : params.Weighted("values")) {
+  for (const auto& [value, weight] : weighted) {
     values.push_back(value);
     weights.push_back(weight);
   }
-  return std::make_unique<CategoryProvider>(WeightedTable(std::move(values), std::move(weights)));
+  return WeightedTable(std::move(values), std::move(weights));
+}
+
+// `values` of a category with `by`: {BY_VALUE: {value: weight, ...}, ...}.
+std::unique_ptr<Provider> MakeCategoryByProvider(const Params& params) {
+  const ParamValue* values = params.Find("values");
+  if (values->type != ParamValue::Type::kMap) {
+    params.Fail("values", "with 'by', takes one table per value of the 'by' column: {VALUE: {value: weight, ...}, ...}");
+  }
+  std::vector<std::pair<std::string, WeightedTable>> tables;
+  std::vector<std::pair<std::string, double>> all;
+  for (const auto& [by_value, table] : values->map) {
+    if (table.type == ParamValue::Type::kScalar) {
+      throw InputError(table.where, "parameter 'values': with 'by', '" + by_value +
+                                        "' takes a table of weights ({value: weight, ...}) or a list of values ([a, b])");
+    }
+    // The table, read as its own parameter so that its messages point at it.
+    const Params one({{"values", table}}, table.where);
+    auto weighted = one.Weighted("values");
+    double total = 0;
+    for (const auto& item : weighted) total += item.second;
+    // Every table counts as much in the fallback, whatever its weights add to.
+    for (const auto& [value, weight] : weighted) all.emplace_back(value, weight / total);
+    tables.emplace_back(by_value, TableOf(weighted));
+  }
+  if (tables.empty()) params.Fail("values", "needs at least one table");
+  WeightedTable otherwise = params.Has("otherwise") ? TableOf(params.Weighted("otherwise")) : TableOf(all);
+  return std::make_unique<CategoryByProvider>(std::move(tables), std::move(otherwise));
+}
+
+}  // namespace
+
+std::unique_ptr<Provider> MakeCategoryProvider(const Params& params, const ProviderContext&) {
+  if (!params.Has("values")) params.Fail("values", "is required (a list or a map of weights)");
+  if (params.Has("by")) return MakeCategoryByProvider(params);
+  if (params.Has("otherwise")) params.Fail("otherwise", "belongs with 'by'");
+  return std::make_unique<CategoryProvider>(TableOf(params.Weighted("values")));
 }
 
 std::unique_ptr<Provider> MakeBooleanProvider(const Params& params, const ProviderContext&) {

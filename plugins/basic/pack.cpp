@@ -66,7 +66,9 @@ void RegisterBasicPack(ProviderRegistry& registry) {
                 .version = 1,
                 .summary = "One of a list of values, with optional weights",
                 .fields = {{.name = "value", .kind = ValueKind::kText}},
-                .params = {{"values", "list, or map of value: weight", ""}},
+                .params = {{"values", "list, or map of value: weight; with 'by', one such table per value of the 'by' column", ""},
+                           {"by", "column of the row whose value chooses the table of 'values'", "", true},
+                           {"otherwise", "with 'by': the table for values no table names (default: all tables' values)", ""}},
                 .example = "status: {type: text, provider: category, params: {values: {active: "
                            "0.8, closed: 0.2}}}",
                 .make = &MakeCategoryProvider});

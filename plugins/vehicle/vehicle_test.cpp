@@ -20,7 +20,7 @@ namespace {
 using testing::RunProvider;
 
 constexpr size_t kRows = 100000;
-enum Field { kVin, kMake, kModel, kYear };
+enum Field { kVin, kMake, kModel, kYear, kBody, kClass, kMsrp };
 
 // --- the validators, on VINs worked by hand ------------------------------------
 
@@ -51,22 +51,30 @@ TEST(VehicleRules, YearCodes) {
   EXPECT_FALSE(validate::VinMatchesYear("1HGCM82633A004352", 2033));  // position 7 is a digit
 }
 
+// A row of the model table: the model years, the body and the MSRP range
+// of model year 2025.
+struct ModelInfo {
+  int first_year, last_year;
+  std::string body;
+  double msrp_low, msrp_high;
+  double weight;
+};
+
 // The model table read from the source tree with a parser of its own:
-// (make, model, WMI) -> [first, last] model years.
-std::map<std::tuple<std::string, std::string, std::string>, std::pair<int, int>> ModelTable() {
-  std::map<std::tuple<std::string, std::string, std::string>, std::pair<int, int>> table;
+// (make, model, WMI) -> its row.
+std::map<std::tuple<std::string, std::string, std::string>, ModelInfo> ModelTable() {
+  std::map<std::tuple<std::string, std::string, std::string>, ModelInfo> table;
   std::istringstream in(testing::ReadFile(testing::SourceDir() / "plugins/vehicle/data/models.tsv"));
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty() || line[0] == '#') continue;
     std::istringstream f(line);
-    std::string make, model, wmi, first, last;
-    std::getline(f, make, '\t');
-    std::getline(f, model, '\t');
-    std::getline(f, wmi, '\t');
-    std::getline(f, first, '\t');
-    std::getline(f, last, '\t');
-    table[{make, model, wmi}] = {std::stoi(first), last.empty() ? 9999 : std::stoi(last)};
+    std::string make, model, wmi, first, last, weight, body, low, high;
+    for (std::string* field : {&make, &model, &wmi, &first, &last, &weight, &body, &low, &high}) {
+      std::getline(f, *field, '\t');
+    }
+    table[{make, model, wmi}] = {std::stoi(first), last.empty() ? 9999 : std::stoi(last), body,
+                                 std::stod(low), std::stod(high), std::stod(weight)};
   }
   return table;
 }
@@ -91,11 +99,111 @@ TEST(VehiclePack, VinsFollow49Cfr565) {
     ASSERT_LE(year, 2027);
     auto it = table.find({make, cols[kModel].texts[i], vin.substr(0, 3)});
     ASSERT_NE(it, table.end()) << make << " " << cols[kModel].texts[i] << " " << vin;
-    ASSERT_GE(year, it->second.first);
-    ASSERT_LE(year, it->second.second);
+    ASSERT_GE(year, it->second.first_year);
+    ASSERT_LE(year, it->second.last_year);
     makes.insert(make);
   }
   EXPECT_GT(makes.size(), 25u);  // 28 makes, the rarest (Land Rover) ~150 times
+}
+
+// Model years of `m` in the default range (2006-2027, 21 years back from
+// next year when today is 2026-01-01): 0 when none.
+int YearsInDefaultRange(const ModelInfo& m) {
+  return std::max(0, std::min(m.last_year, 2027) - std::max(m.first_year, 2006) + 1);
+}
+
+bool IsTruck(const std::string& body) { return body == "pickup" || body == "suv" || body == "van"; }
+
+// The MSRP range of a model in model year `year`: the table's 2025 range,
+// 3% less for each year before (more after), whole dollars.
+std::pair<double, double> MsrpRange(const ModelInfo& m, int year) {
+  const double factor = std::pow(1.03, year - 2025);
+  return {std::floor(m.msrp_low * factor), std::ceil(m.msrp_high * factor)};
+}
+
+TEST(VehiclePack, BodyClassAndMsrpFollowTheModelAndYear) {
+  auto cols = RunProvider("vin", {.rows = kRows, .today = DaysFromCivil(2026, 1, 1)});
+  const auto table = ModelTable();
+  // Each class's MSRPs stay inside the hull of its models' ranges over the
+  // run's years (2006-2027); a car priced like a truck, or a price not
+  // following the year, breaks the per-row check below first.
+  std::map<std::string, std::pair<double, double>> class_hull;
+  for (const auto& [key, m] : table) {
+    const int lo = std::max(m.first_year, 2006), hi = std::min(m.last_year, 2027);
+    if (lo > hi) continue;
+    auto& hull = class_hull.try_emplace(IsTruck(m.body) ? "truck" : "car", 1e12, 0).first->second;
+    hull.first = std::min(hull.first, MsrpRange(m, lo).first);
+    hull.second = std::max(hull.second, MsrpRange(m, hi).second);
+  }
+  std::map<std::string, size_t> per_class;
+  for (size_t i = 0; i < kRows; ++i) {
+    const std::string& vin = cols[kVin].texts[i];
+    const int year = static_cast<int>(cols[kYear].ints[i]);
+    const ModelInfo& m = table.at({cols[kMake].texts[i], cols[kModel].texts[i], vin.substr(0, 3)});
+    const std::string& cls = cols[kClass].texts[i];
+    ASSERT_EQ(cols[kBody].texts[i], m.body) << vin;
+    ASSERT_EQ(cls, IsTruck(m.body) ? "truck" : "car") << vin;
+    const auto [low, high] = MsrpRange(m, year);
+    const double msrp = static_cast<double>(cols[kMsrp].ints[i]);
+    ASSERT_GE(msrp, low) << cols[kModel].texts[i] << " " << year;
+    ASSERT_LE(msrp, high) << cols[kModel].texts[i] << " " << year;
+    ASSERT_GE(msrp, class_hull.at(cls).first) << cls;
+    ASSERT_LE(msrp, class_hull.at(cls).second) << cls;
+    ++per_class[cls];
+  }
+  EXPECT_GT(per_class["truck"], 0u);
+  EXPECT_GT(per_class["car"], 0u);
+}
+
+// The share of trucks the table's weights give over the default years.
+double TableTruckShare() {
+  double trucks = 0, total = 0;
+  for (const auto& [key, m] : ModelTable()) {
+    const double w = m.weight * YearsInDefaultRange(m);
+    total += w;
+    if (IsTruck(m.body)) trucks += w;
+  }
+  return trucks / total;
+}
+
+double TruckShareOf(const std::vector<BatchColumn>& cols) {
+  size_t trucks = 0;
+  for (const std::string& c : cols[kClass].texts) trucks += c == "truck";
+  return static_cast<double>(trucks) / static_cast<double>(cols[kClass].texts.size());
+}
+
+TEST(VehiclePack, TruckShareIsTheParameter) {
+  // US light-vehicle sales are about 80% trucks; the table alone gives 62%,
+  // so a provider that ignored the parameter would miss by 18 points against
+  // a bound of 0.4.
+  const double p = 0.8;
+  auto cols = RunProvider("vin", {.params = {{"truck_share", "0.8"}}, .rows = kRows});
+  EXPECT_NEAR(TruckShareOf(cols), p, testing::ShareBound(p, kRows, testing::kOneComparison));
+  // Without it, the table's own mix.
+  const double table_share = TableTruckShare();
+  EXPECT_NEAR(table_share, 0.62, 0.01);
+  cols = RunProvider("vin", {.rows = kRows});
+  EXPECT_NEAR(TruckShareOf(cols), table_share, testing::ShareBound(table_share, kRows, testing::kOneComparison));
+  // The ends: only cars, only trucks.
+  EXPECT_EQ(TruckShareOf(RunProvider("vin", {.params = {{"truck_share", "0"}}, .rows = 2000})), 0);
+  EXPECT_EQ(TruckShareOf(RunProvider("vin", {.params = {{"truck_share", "1"}}, .rows = 2000})), 1);
+}
+
+TEST(VehiclePack, TruckShareKeepsTheModelMixWithinAClass) {
+  // Among trucks, a model's share is its weight among the trucks': the F-150
+  // against every truck in range.
+  const size_t n = kRows;
+  auto cols = RunProvider("vin", {.params = {{"truck_share", "1"}}, .rows = n});
+  double f150 = 0, trucks = 0;
+  for (const auto& [key, m] : ModelTable()) {
+    if (!IsTruck(m.body)) continue;
+    trucks += m.weight * YearsInDefaultRange(m);
+    if (std::get<1>(key) == "F-150") f150 += m.weight * YearsInDefaultRange(m);
+  }
+  size_t hits = 0;
+  for (const std::string& model : cols[kModel].texts) hits += model == "F-150";
+  const double p = f150 / trucks;
+  EXPECT_NEAR(static_cast<double>(hits) / n, p, testing::ShareBound(p, n, testing::kOneComparison));
 }
 
 TEST(VehiclePack, BothYearCyclesUsePosition7) {
@@ -178,6 +286,13 @@ TEST(VehiclePack, BadParametersAreRejected) {
   EXPECT_THROW(RunProvider("vin", {.params = {{"min_year", "1975"}}, .rows = 1}), InputError);
   EXPECT_THROW(RunProvider("vin", {.params = {{"max_year", "2045"}}, .rows = 1}), InputError);
   EXPECT_THROW(RunProvider("vin", {.params = {{"makes", "Trabant"}}, .rows = 1}), InputError);
+  EXPECT_THROW(RunProvider("vin", {.params = {{"truck_share", "1.5"}}, .rows = 1}), InputError);
+  EXPECT_THROW(RunProvider("vin", {.params = {{"truck_share", "-0.1"}}, .rows = 1}), InputError);
+  // Porsche built only the 911 before the Cayenne (2003): no truck to draw.
+  EXPECT_THROW(RunProvider("vin", {.params = {{"makes", "Porsche"}, {"min_year", "1995"}, {"max_year", "2002"},
+                                              {"truck_share", "0.5"}},
+                                   .rows = 1}),
+               InputError);
   // Tesla made no car before 2008.
   EXPECT_THROW(RunProvider("vin", {.params = {{"makes", "Tesla"}, {"min_year", "1990"}, {"max_year", "2000"}},
                                    .rows = 1}),

@@ -116,7 +116,21 @@ struct Cardinality {
 
 // Where a DomainColumn's values come from. kNone only while parsing: a
 // column an entity-level link fills later.
-enum class ColumnSource { kProvider, kDerived, kReference, kOrdinal, kLearned, kNone };
+enum class ColumnSource { kProvider, kDerived, kReference, kOrdinal, kLearned, kComputed, kCopied, kNone };
+
+// A column of a parent reached through an entity's links, at any depth
+// (`copy: customers.credit_score` on a transaction reads the customer of
+// its account).
+struct ParentColumn {
+  std::string entity;  // as written
+  std::string column;
+  // Resolved: one link index per hop from the column's entity, and the
+  // entity and column read at the end.
+  std::vector<int> path;
+  int target_entity = -1;
+  int target_column = -1;
+  SourceLocation where;
+};
 
 // A bound that a date or timestamp column's values keep (`after`, `before`,
 // `between`, `min_age_at` in a domain file): a column of the same row, or of
@@ -173,6 +187,12 @@ struct DomainColumn {
   // kLearned: the column of the entity's trained model it takes its values
   // from (the column's own name unless given).
   std::string learned;
+  // kComputed: an expression of the row's other columns (generator/domain/
+  // expression.h), and where its text starts, to point inside it.
+  std::string compute;
+  SourceLocation compute_where;
+  // kCopied: the value of a parent's column.
+  ParentColumn copy;
   // kOrdinal: 1, 2, 3... among the rows that share a parent through the
   // (per_parent) link of this column: line numbers in composite keys.
   std::string ordinal_of;
@@ -276,6 +296,10 @@ std::optional<int64_t> ParseTimeBound(const std::string& text, int64_t today, bo
 // Length of a `rate`'s `per` unit in days (a month is 365.2425 / 12 days),
 // or nullopt for anything but day, week, month and year.
 std::optional<double> RateUnitDays(std::string_view per);
+// What a column's rules and constructs promise, one short line each, in
+// words ("on or after customers.created_at", "computed: ..."): `validate`
+// lists them under each entity.
+std::vector<std::string> ExplainColumn(const DomainEntity& entity, const DomainColumn& column);
 
 // Parses and validates a domain file's text. Throws InputError carrying
 // every problem found, each as file:line:column: message.

@@ -1,0 +1,61 @@
+// What `validate` says of each column's rules: the story the domain file
+// promises, in words, so that a reader can check it against what they meant.
+#include <fmt/format.h>
+
+#include "seedforge/domain.h"
+
+namespace seedforge {
+
+namespace {
+
+std::string Count(const Cardinality& c) {
+  switch (c.kind) {
+    case Cardinality::Kind::kFixed: return std::to_string(c.min);
+    case Cardinality::Kind::kRange: return std::to_string(c.min) + " to " + std::to_string(c.max);
+    case Cardinality::Kind::kPoisson:
+      if (c.rate) {
+        return fmt::format("Poisson({:g} a {} of {} to {} in the simulation window), {} to {}", c.rate->rate, c.rate->per,
+                           c.rate->from, c.rate->to, c.min, c.max);
+      }
+      return fmt::format("Poisson({:g}), {} to {}", c.lambda, c.min, c.max);
+    case Cardinality::Kind::kLogNormal: return fmt::format("about {:g} (log-normal), {} to {}", c.Mean(), c.min, c.max);
+    case Cardinality::Kind::kWeighted: return fmt::format("{} to {} by weights (mean {:g})", c.min, c.max, c.Mean());
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::vector<std::string> ExplainColumn(const DomainEntity& entity, const DomainColumn& column) {
+  std::vector<std::string> lines;
+  // Date rules: the window every value keeps.
+  for (const DateRule& rule : column.rules) {
+    if (rule.key == "min_age_at") {
+      std::string bound = rule.entity.empty() ? rule.column : rule.entity + "." + rule.column;
+      lines.push_back("at least " + std::to_string(rule.years) + " years after " + bound +
+                      (rule.days ? fmt::format(" {:+} days", rule.days) : ""));
+    } else {
+      lines.push_back(std::string(rule.side == DateRule::Side::kLower ? "on or after " : "on or before ") +
+                      rule.Shown());
+    }
+  }
+  switch (column.source) {
+    case ColumnSource::kReference:
+      if (column.link >= 0) {
+        const DomainLink& link = entity.links[column.link];
+        if (link.per_parent) lines.push_back(Count(*link.per_parent) + " per " + link.parent + " row");
+      }
+      break;
+    case ColumnSource::kComputed: lines.push_back("computed: " + column.compute); break;
+    case ColumnSource::kCopied: lines.push_back("copied from " + column.copy.entity + "." + column.copy.column); break;
+    case ColumnSource::kProvider:
+      if (const ParamValue* by = column.params.Find("by"); by && column.provider == "category") {
+        lines.push_back("drawn from a table of weights per value of " + by->scalar);
+      }
+      break;
+    default: break;
+  }
+  return lines;
+}
+
+}  // namespace seedforge
