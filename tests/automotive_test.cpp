@@ -86,6 +86,7 @@ struct Violations {
   int service_before_delivery = 0, claim_before_service = 0, claim_outside_warranty = 0;
   int telematics_before_delivery = 0, parts_lines_not_numbered = 0, score_out_of_range = 0;
   int apr_for_cash = 0, apr_missing = 0, price_off_msrp = 0;
+  int invoice_not_price = 0, paid_not_summing = 0, open_fully_paid = 0, amount_paid_wrong = 0;
   size_t sold = 0, sold_trucks = 0;
   // Mean APR of financed deals per 50-point band of the customer's score.
   struct Band {
@@ -190,10 +191,25 @@ Violations Check(const Tables& t) {
     const int64_t at = Seconds(*row[issued]), delivered_at = delivery(row[invoice_deal]);
     v.invoice_outside_week += at < delivered_at || at > delivered_at + 7 * kDay;
   }
-  const int payment_invoice = t.Col("payments", "invoice_id"), paid = t.Col("payments", "paid_on");
+  const int payment_invoice = t.Col("payments", "invoice_id"), paid = t.Col("payments", "paid_on"),
+            payment_amount = t.Col("payments", "amount");
+  std::map<std::string, int64_t> paid_cents;  // per invoice
   for (const CsvRow& row : rows("payments")) {
+    paid_cents[*row[payment_invoice]] += std::llround(std::stod(*row[payment_amount]) * 100);
     const CsvRow* invoice = t.Parent("invoices", row[payment_invoice], &v.dangling);
     if (invoice) v.payment_before_invoice += Seconds(*row[paid]) < Seconds(*(*invoice)[issued]);
+  }
+  // A paid invoice's payments add up to its total, the deal's price; an
+  // open one's fall short; amount_paid is their sum.
+  const int invoice_id = t.Col("invoices", "invoice_id"), total = t.Col("invoices", "total"),
+            status = t.Col("invoices", "status"), amount_paid = t.Col("invoices", "amount_paid");
+  for (const CsvRow& row : rows("invoices")) {
+    const int64_t due = std::llround(std::stod(*row[total]) * 100), got = paid_cents[*row[invoice_id]];
+    const CsvRow* deal = t.Parent("deals", row[invoice_deal], &v.dangling);
+    if (deal) v.invoice_not_price += *row[total] != *(*deal)[price];
+    v.paid_not_summing += *row[status] == "paid" && got != due;
+    v.open_fully_paid += *row[status] == "open" && got >= due;
+    v.amount_paid_wrong += std::llround(std::stod(*row[amount_paid]) * 100) != got;
   }
   const int order_deal = t.Col("service_orders", "deal_id"), order_opened = t.Col("service_orders", "opened_on");
   for (const CsvRow& row : rows("service_orders")) {
@@ -260,6 +276,10 @@ TEST(AutomotiveDomain, EveryRowTellsOneStory) {
     EXPECT_EQ(v.apr_for_cash, 0);
     EXPECT_EQ(v.apr_missing, 0);
     EXPECT_EQ(v.price_off_msrp, 0);
+    EXPECT_EQ(v.invoice_not_price, 0);
+    EXPECT_EQ(v.paid_not_summing, 0);
+    EXPECT_EQ(v.open_fully_paid, 0);
+    EXPECT_EQ(v.amount_paid_wrong, 0);
     // The rate falls as the score rises: per 50-point band with enough
     // deals, the mean rate is 5.5 + (780 - mean score) x 0.04 (the formula
     // is linear), give or take the noise (sd 1) and the clamp at 1.9, which

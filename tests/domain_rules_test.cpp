@@ -31,11 +31,23 @@ using testing::YearsAfter;
 struct Violations {
   int before_customer = 0, under_18 = 0, closed_not_after_opened = 0;
   int before_opened = 0, after_closed = 0, outside_campaign = 0, event_outside_campaign = 0;
-  int wrong_direction = 0;
+  int wrong_direction = 0, wrong_balance = 0;
   size_t campaign_transactions = 0, transactions = 0;
 };
 
 // The direction each kind of transaction books, where it has only one.
+// "-12.30" as -1230 cents.
+int64_t Cents(const std::string& text) {
+  const size_t point = text.find('.');
+  const bool negative = text[0] == '-';
+  int64_t cents = std::stoll(text.substr(0, point)) * 100;
+  if (point != std::string::npos) {
+    const int64_t fraction = std::stoll((text.substr(point + 1) + "00").substr(0, 2));
+    cents += negative ? -fraction : fraction;
+  }
+  return cents;
+}
+
 const std::map<std::string, std::string> kDirectionOfKind = {
     {"card_payment", "debit"}, {"deposit", "credit"}, {"withdrawal", "debit"}, {"fee", "debit"}};
 
@@ -61,8 +73,11 @@ Violations Check(const fs::path& dir) {
   }
   const int posted = transactions.Column("posted_at"), of_account = transactions.Column("account_id"),
             of_campaign = transactions.Column("campaign_id");
-  const int kind = transactions.Column("kind"), direction = transactions.Column("direction");
+  const int kind = transactions.Column("kind"), direction = transactions.Column("direction"),
+            amount = transactions.Column("amount");
+  std::map<std::string, int64_t> net;  // per account, in cents
   for (const auto& row : transactions.rows) {
+    net[*row[of_account]] += (*row[direction] == "credit" ? 1 : -1) * Cents(*row[amount]);
     auto only = kDirectionOfKind.find(*row[kind]);
     v.wrong_direction += only != kDirectionOfKind.end() && *row[direction] != only->second;
     const int64_t at = Seconds(*row[posted]);
@@ -76,6 +91,12 @@ Violations Check(const fs::path& dir) {
     }
   }
   v.transactions = transactions.rows.size();
+  // Balance = opening balance + credits - debits, to the cent.
+  const int account_id = accounts.Column("account_id"), opening = accounts.Column("opening_balance"),
+            balance = accounts.Column("balance");
+  for (const auto& row : accounts.rows) {
+    v.wrong_balance += Cents(*row[balance]) != Cents(*row[opening]) + net[*row[account_id]];
+  }
   const int occurred = events.Column("occurred_at"), event_campaign = events.Column("campaign_id");
   for (const auto& row : events.rows) {
     const auto& c = *campaign.at(*row[event_campaign]);
@@ -106,6 +127,7 @@ TEST(BankingRules, EveryRowKeepsItsDatesInOrder) {
     EXPECT_EQ(v.outside_campaign, 0);
     EXPECT_EQ(v.event_outside_campaign, 0);
     EXPECT_EQ(v.wrong_direction, 0);
+    EXPECT_EQ(v.wrong_balance, 0);
     // The checks saw the rows they are about: about 500,000 transactions,
     // 5% tied to a campaign before the rules; those whose account was not
     // open during the campaign lose the link (about 2 in 5).

@@ -30,6 +30,22 @@ std::string DateRule::Shown() const {
   return text;
 }
 
+const char* Aggregate::OpName(Op op) {
+  switch (op) {
+    case Op::kCount: return "count";
+    case Op::kSum: return "sum";
+    case Op::kMin: return "min";
+    case Op::kMax: return "max";
+    case Op::kFirst: return "first";
+    case Op::kLast: return "last";
+  }
+  return "";
+}
+
+std::string Aggregate::Shown() const {
+  return std::string(OpName(op)) + ": " + entity + (column.empty() ? "" : "." + column);
+}
+
 int DomainEntity::FindColumn(const std::string& column) const { return IndexOfName(columns, column); }
 
 std::vector<std::string> DomainEntity::PrimaryKey() const {

@@ -28,7 +28,7 @@ TEST(ParseDomain, StopsAfterAParseProblem) {
       b: {provider: nothing}
 )"),
             (std::vector<std::string>{
-                "test.yaml:4:7: column 't.a' needs a source: 'provider', 'derive', 'compute', 'copy', 'references', 'ordinal' or "
+                "test.yaml:4:7: column 't.a' needs a source: 'provider', 'derive', 'compute', 'copy', 'aggregate', 'references', 'ordinal' or "
                 "'learned'",
                 "test.yaml:4:11: unknown key 'provder' in column 't.a'; did you mean 'provider'?",
             }));

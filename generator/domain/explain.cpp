@@ -48,6 +48,7 @@ std::vector<std::string> ExplainColumn(const DomainEntity& entity, const DomainC
       break;
     case ColumnSource::kComputed: lines.push_back("computed: " + column.compute); break;
     case ColumnSource::kCopied: lines.push_back("copied from " + column.copy.entity + "." + column.copy.column); break;
+    case ColumnSource::kAggregate: lines.push_back("from its children: " + column.aggregate.Shown()); break;
     case ColumnSource::kProvider:
       if (const ParamValue* by = column.params.Find("by"); by && column.provider == "category") {
         lines.push_back("drawn from a table of weights per value of " + by->scalar);

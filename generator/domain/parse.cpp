@@ -58,6 +58,7 @@ class YamlReader {
   void ParseCompute(const YAML::Node& node, DomainColumn& column);
   bool ParseBound(const YAML::Node& node, const std::string& key, DateRule::Side side, int default_years,
                   std::vector<DateRule>& rules);
+  void ParseAggregate(const YAML::Node& node, Aggregate& aggregate);
 
   std::string file_;
   std::vector<Diagnostic>& diagnostics_;
@@ -348,7 +349,7 @@ void YamlReader::ParseEntity(const YAML::Node& key, const YAML::Node& node, Doma
     }
     if (column.source == ColumnSource::kNone) {
       Add(column.where, "column '" + entity.name + "." + column.name +
-                            "' needs a source: 'provider', 'derive', 'compute', 'copy', 'references', 'ordinal' or 'learned'");
+                            "' needs a source: 'provider', 'derive', 'compute', 'copy', 'aggregate', 'references', 'ordinal' or 'learned'");
     }
   }
 }
@@ -378,7 +379,7 @@ void YamlReader::ParseColumn(const YAML::Node& key, const YAML::Node& node, Doma
   CheckKeys(spec, {"type", "not_null", "nullable", "primary_key", "unique", "default", "check",
                    "null_rate", "description", "provider", "group", "params", "derive",
                    "references", "per_parent", "identity", "ordinal", "learned", "hidden",
-                   "after", "before", "between", "min_age_at", "compute", "copy"},
+                   "after", "before", "between", "min_age_at", "compute", "copy", "aggregate"},
             where);
   bool flag = false;
   if (spec["not_null"] && Bool(spec["not_null"], "'not_null'", &flag)) column.not_null = flag;
@@ -507,8 +508,12 @@ void YamlReader::ParseColumn(const YAML::Node& key, const YAML::Node& node, Doma
       column.copy.where = At(copy);
     }
   }
+  if (YAML::Node aggregate = spec["aggregate"]) {
+    claim(aggregate, ColumnSource::kAggregate);
+    ParseAggregate(aggregate, column.aggregate);
+  }
   if (sources > 1) {
-    Add(key, where + " has more than one of 'provider', 'derive', 'compute', 'copy', 'references', 'ordinal' and 'learned'");
+    Add(key, where + " has more than one of 'provider', 'derive', 'compute', 'copy', 'aggregate', 'references', 'ordinal' and 'learned'");
   } else if (sources == 0) {
     column.source = ColumnSource::kNone;  // an entity-level link may fill it
   }
@@ -617,6 +622,42 @@ bool YamlReader::ParseBound(const YAML::Node& node, const std::string& key, Date
   }
   rules.push_back(std::move(rule));
   return true;
+}
+
+void YamlReader::ParseAggregate(const YAML::Node& node, Aggregate& aggregate) {
+  // {OP: ENTITY.COLUMN}, or {count: ENTITY} for the number of child rows.
+  aggregate.where = At(node);
+  const std::string shape = "'aggregate' takes one of {count: ENTITY}, {count|sum|min|max|first|last: ENTITY.COLUMN}";
+  if (!node.IsMap() || node.size() != 1) {
+    Add(node, shape);
+    return;
+  }
+  const YAML::Node key = node.begin()->first, value = node.begin()->second;
+  using Op = Aggregate::Op;
+  std::vector<std::string> names;
+  bool known = false;
+  for (Op op : {Op::kCount, Op::kSum, Op::kMin, Op::kMax, Op::kFirst, Op::kLast}) {
+    names.push_back(Aggregate::OpName(op));
+    if (key.Scalar() == names.back()) {
+      aggregate.op = op;
+      known = true;
+    }
+  }
+  if (!known) {
+    CheckKeys(node, names, "'aggregate'");
+    return;
+  }
+  std::string name;
+  if (!Scalar(value, "'" + key.Scalar() + "'", &name)) return;
+  aggregate.where = At(value);
+  const size_t dot = name.find('.');
+  aggregate.entity = name.substr(0, dot);
+  aggregate.column = dot == std::string::npos ? "" : name.substr(dot + 1);
+  const bool column_needed = aggregate.op != Op::kCount;
+  if (aggregate.entity.empty() || (dot != std::string::npos && aggregate.column.empty()) ||
+      (column_needed && aggregate.column.empty())) {
+    Add(value, shape + ", got '" + key.Scalar() + ": " + name + "'");
+  }
 }
 
 bool YamlReader::ParseReference(const YAML::Node& node, DomainLink& link) {

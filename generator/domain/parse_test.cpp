@@ -84,7 +84,7 @@ TEST(DomainParse, TwoSourcesAreOneProblem) {
 )", diagnostics);
   ASSERT_EQ(diagnostics.size(), 1u);
   EXPECT_EQ(diagnostics[0].ToString(),
-            "test.yaml:4:7: column 't.a' has more than one of 'provider', 'derive', 'compute', 'copy', 'references', 'ordinal' and "
+            "test.yaml:4:7: column 't.a' has more than one of 'provider', 'derive', 'compute', 'copy', 'aggregate', 'references', 'ordinal' and "
             "'learned'");
 }
 

@@ -25,6 +25,17 @@ SqlType NaturalType(const FieldSpec& field) {
   return t;
 }
 
+// `message` about an unknown `name`, with the closest of `known` (entities
+// or columns, by their names) as a suggestion.
+template <typename Named>
+std::string WithSuggestion(std::string message, const std::string& name, const std::vector<Named>& known) {
+  std::vector<std::string> names;
+  for (const Named& item : known) names.push_back(item.name);
+  auto close = ClosestNames(name, names);
+  if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+  return message;
+}
+
 class Resolver {
  public:
   Resolver(const ProviderRegistry& registry, std::vector<Diagnostic>& diagnostics)
@@ -37,6 +48,8 @@ class Resolver {
     for (size_t e = 0; e < domain.entities.size(); ++e) ResolveRules(domain, static_cast<int>(e));
     for (DomainEntity& entity : domain.entities) ResolveRates(domain, entity);
     TypeUntypedCopies(domain);
+    for (size_t e = 0; e < domain.entities.size(); ++e) ResolveAggregates(domain, static_cast<int>(e));
+    TypeUntypedAggregates(domain);
   }
 
  private:
@@ -57,6 +70,8 @@ class Resolver {
   bool ResolveRead(const Domain& domain, int e, const std::string& what, const std::string& entity_name,
                    const std::string& column, const SourceLocation& where, std::vector<int>& path,
                    int& target_entity, int& target_column);
+  void ResolveAggregates(Domain& domain, int entity);
+  void TypeUntypedAggregates(Domain& domain);
 
   const ProviderRegistry& registry_;
   std::vector<Diagnostic>& diagnostics_;
@@ -256,12 +271,7 @@ bool Resolver::ResolveRead(const Domain& domain, int e, const std::string& what,
   if (!entity_name.empty()) {
     target = domain.FindEntity(entity_name);
     if (target < 0) {
-      std::vector<std::string> names;
-      for (const DomainEntity& other : domain.entities) names.push_back(other.name);
-      std::string message = what + " names unknown entity '" + entity_name + "'";
-      auto close = ClosestNames(entity_name, names);
-      if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
-      Add(where, message);
+      Add(where, WithSuggestion(what + " names unknown entity '" + entity_name + "'", entity_name, domain.entities));
       return false;
     }
     if (target == e) {
@@ -288,12 +298,8 @@ bool Resolver::ResolveRead(const Domain& domain, int e, const std::string& what,
   const DomainEntity& owner = domain.entities[target];
   target_column = owner.FindColumn(column);
   if (target_column < 0) {
-    std::vector<std::string> names;
-    for (const DomainColumn& c : owner.columns) names.push_back(c.name);
-    std::string message = what + " names unknown column '" + column + "' of '" + owner.name + "'";
-    auto close = ClosestNames(column, names);
-    if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
-    Add(where, message);
+    Add(where, WithSuggestion(what + " names unknown column '" + column + "' of '" + owner.name + "'", column,
+                              owner.columns));
     return false;
   }
   target_entity = target;
@@ -334,6 +340,77 @@ void Resolver::ResolveRates(const Domain& domain, DomainEntity& entity) {
       auto close = ClosestNames(*name, names);
       if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
       Add(rate.where, message);
+    }
+  }
+}
+
+void Resolver::ResolveAggregates(Domain& domain, int e) {
+  DomainEntity& entity = domain.entities[e];
+  for (DomainColumn& column : entity.columns) {
+    if (column.source != ColumnSource::kAggregate) continue;
+    Aggregate& aggregate = column.aggregate;
+    const std::string what = "column '" + entity.name + "." + column.name + "': 'aggregate'";
+    const int child = domain.FindEntity(aggregate.entity);
+    if (child < 0) {
+      Add(aggregate.where, WithSuggestion(what + " names unknown entity '" + aggregate.entity + "'", aggregate.entity,
+                                          domain.entities));
+      continue;
+    }
+    const DomainEntity& children = domain.entities[child];
+    // The children are found from the counts of the link that groups them
+    // under this entity's rows, never by searching for them.
+    const int link = children.CountingLink();
+    if (link < 0 || domain.FindEntity(children.links[link].parent) != e) {
+      Add(aggregate.where, what + " reads '" + children.name + "', whose rows are not grouped under '" +
+                               entity.name + "' rows: its link to '" + entity.name +
+                               "' needs 'per_parent' (the children of a row are found from their counts)");
+      continue;
+    }
+    if (!aggregate.column.empty()) {
+      aggregate.child_column = children.FindColumn(aggregate.column);
+      if (aggregate.child_column < 0) {
+        Add(aggregate.where, WithSuggestion(what + " names unknown column '" + aggregate.column + "' of '" +
+                                                children.name + "'",
+                                            aggregate.column, children.columns));
+        continue;
+      }
+    }
+    aggregate.child_entity = child;
+    aggregate.link = link;
+  }
+}
+
+void Resolver::TypeUntypedAggregates(Domain& domain) {
+  // An untyped aggregate takes the type its values have: bigint for a
+  // count or a sum of integers, numeric(18, s) for a sum of numeric(p, s),
+  // the child column's own type otherwise. An aggregate may read another
+  // (a customer's total of its accounts' balances): copy until nothing
+  // changes, as TypeUntypedReferences does (a cycle of aggregates, refused
+  // by validation, settles too: each rule above is idempotent; the bound is
+  // a guard).
+  using F = SqlType::Family;
+  bool changed = true;
+  for (int round = 0; changed && round < 64; ++round) {
+    changed = false;
+    for (DomainEntity& entity : domain.entities) {
+      for (DomainColumn& column : entity.columns) {
+        const Aggregate& aggregate = column.aggregate;
+        if (column.source != ColumnSource::kAggregate || column.type_given || aggregate.child_entity < 0) continue;
+        SqlType type = *ParseSqlType("bigint");
+        if (aggregate.op != Aggregate::Op::kCount) {
+          type = domain.entities[aggregate.child_entity].columns[aggregate.child_column].type;
+          if (aggregate.op == Aggregate::Op::kSum && type.IsInteger()) {
+            type = *ParseSqlType("bigint");
+          } else if (aggregate.op == Aggregate::Op::kSum && type.family == F::kNumeric && type.precision > 0) {
+            type.precision = 18;  // what an int64 of 10^-scale units holds
+          } else if (aggregate.op == Aggregate::Op::kSum && type.family == F::kReal) {
+            type.family = F::kDouble;
+          }
+        }
+        if (column.type == type) continue;
+        column.type = type;
+        changed = true;
+      }
     }
   }
 }

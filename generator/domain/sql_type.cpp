@@ -184,6 +184,22 @@ std::string SqlType::NumberLimits() const {
   }
 }
 
+std::pair<ValueKind, int> SqlType::StoredKind() const {
+  using F = Family;
+  if (array) return {ValueKind::kText, 0};
+  if (IsInteger()) return {ValueKind::kInt, 0};
+  switch (family) {
+    case F::kNumeric: return precision > 0 ? std::make_pair(ValueKind::kDecimal, scale) : std::make_pair(ValueKind::kFloat, 0);
+    case F::kReal:
+    case F::kDouble: return {ValueKind::kFloat, 0};
+    case F::kBoolean: return {ValueKind::kBool, 0};
+    case F::kDate: return {ValueKind::kDate, 0};
+    case F::kTimestamp:
+    case F::kTimestampTz: return {ValueKind::kTimestamp, 0};
+    default: return {ValueKind::kText, 0};
+  }
+}
+
 bool SqlType::IsInteger() const {
   return !array && (family == Family::kSmallInt || family == Family::kInteger || family == Family::kBigInt);
 }

@@ -50,6 +50,8 @@ class Validator {
     for (const DomainEntity& entity : domain.entities) ValidateConditional(domain, entity);
     ValidateCycles(domain);
     ValidateRuleCycles(domain);
+    for (const DomainEntity& entity : domain.entities) ValidateAggregates(domain, entity);
+    ValidateAggregateCycles(domain);
     for (const DomainEntity& entity : domain.entities) ValidateRates(domain, entity);
   }
 
@@ -60,7 +62,10 @@ class Validator {
 
   void ValidateProviders(const DomainEntity& entity);
   void ValidateLinks(const Domain& domain, const DomainEntity& entity);
+  std::vector<std::vector<int>> RowReads(const DomainEntity& entity) const;
   void ValidateColumnOrder(const DomainEntity& entity);
+  void ValidateAggregates(const Domain& domain, const DomainEntity& entity);
+  void ValidateAggregateCycles(const Domain& domain);
   void ValidateCycles(const Domain& domain);
   void ValidateRules(const Domain& domain, const DomainEntity& entity);
   void ValidateRuleCycles(const Domain& domain);
@@ -213,9 +218,8 @@ void Validator::ValidateLinks(const Domain& domain, const DomainEntity& entity) 
   }
 }
 
-void Validator::ValidateColumnOrder(const DomainEntity& entity) {
-  // Columns may read other columns of the row (provider inputs, derive);
-  // those reads must not form a cycle.
+std::vector<std::vector<int>> Validator::RowReads(const DomainEntity& entity) const {
+  // Per column, the columns of the same row it reads.
   const size_t n = entity.columns.size();
   std::vector<std::vector<int>> reads(n);
   std::map<std::pair<std::string, std::string>, std::vector<int>> groups;
@@ -261,6 +265,14 @@ void Validator::ValidateColumnOrder(const DomainEntity& entity) {
     for (int m : members) all.insert(all.end(), reads[m].begin(), reads[m].end());
     for (int m : members) reads[m] = all;
   }
+  return reads;
+}
+
+void Validator::ValidateColumnOrder(const DomainEntity& entity) {
+  // Columns may read other columns of the row (provider inputs, derive);
+  // those reads must not form a cycle.
+  const size_t n = entity.columns.size();
+  const std::vector<std::vector<int>> reads = RowReads(entity);
   std::vector<int> state(n, 0);  // 0 new, 1 on stack, 2 done
   std::function<bool(int, std::vector<int>&)> visit = [&](int i, std::vector<int>& path) {
     if (state[i] == 2) return false;
@@ -581,6 +593,122 @@ void Validator::ValidateConditional(const Domain& domain, const DomainEntity& en
     if (!fits) {
       Add(column.compute_where, where + " is " + column.type.ToSql() + ", but its 'compute' gives " +
                                     ExpressionTypeName(result));
+    }
+  }
+}
+
+void Validator::ValidateAggregates(const Domain& domain, const DomainEntity& entity) {
+  for (const DomainColumn& column : entity.columns) {
+    const Aggregate& aggregate = column.aggregate;
+    if (column.source != ColumnSource::kAggregate || aggregate.child_entity < 0) continue;  // reported by ResolveDomain
+    const std::string what = "column '" + entity.name + "." + column.name + "': 'aggregate: " + aggregate.Shown() + "'";
+    if (column.unique || column.primary_key) {
+      Add(aggregate.where, what + " cannot make unique values (two parents can have the same children's total)");
+      continue;
+    }
+    ValueKind kind = ValueKind::kInt;  // a count
+    if (aggregate.op != Aggregate::Op::kCount) {
+      const DomainColumn& read = domain.entities[aggregate.child_entity].columns[aggregate.child_column];
+      kind = read.type.StoredKind().first;
+      if (read.type.array || read.type.family == SqlType::Family::kJson || read.type.family == SqlType::Family::kJsonb) {
+        Add(aggregate.where, what + " reads " + read.type.ToSql() + " values, which do not aggregate");
+        continue;
+      }
+      const bool number = kind == ValueKind::kInt || kind == ValueKind::kDecimal || kind == ValueKind::kFloat;
+      if (aggregate.op == Aggregate::Op::kSum && !number) {
+        Add(aggregate.where, what + " sums '" + aggregate.entity + "." + read.name + "', which is " +
+                                 read.type.ToSql() + "; 'sum' takes a number column");
+        continue;
+      }
+    }
+    // A min, max, first or last of no values is NULL: a NOT NULL column
+    // needs at least one child per row, with a value.
+    const DomainEntity& children = domain.entities[aggregate.child_entity];
+    const bool needs_value = aggregate.op != Aggregate::Op::kCount && aggregate.op != Aggregate::Op::kSum;
+    if (column.not_null && needs_value &&
+        (children.links[aggregate.link].per_parent->min < 1 || !children.columns[aggregate.child_column].not_null)) {
+      Add(aggregate.where, what + " is NULL for a row with no children or only NULL values, so the NOT NULL column "
+                               "needs 'per_parent' with 'min: 1' or more and a NOT NULL '" + children.name + "." +
+                               aggregate.column + "'");
+      continue;
+    }
+    if (!KindFits(kind, column.type)) {
+      Add(aggregate.where, what + " makes " + std::string(ValueKindName(kind)) + " values, which a " +
+                               column.type.ToSql() + " column cannot hold");
+    }
+  }
+}
+
+void Validator::ValidateAggregateCycles(const Domain& domain) {
+  // An aggregate makes its row's children again to read their column. If
+  // that column reads the aggregate back (a rule, a reference, an
+  // aggregate of the child's own children, through any chain of them),
+  // each row would be made again to make the other, without end.
+  struct Node {
+    int entity, column;
+    bool operator==(const Node&) const = default;
+  };
+  const size_t n = domain.entities.size();
+  std::vector<std::vector<std::vector<Node>>> reads(n);
+  for (size_t e = 0; e < n; ++e) {
+    const DomainEntity& entity = domain.entities[e];
+    const std::vector<std::vector<int>> row = RowReads(entity);
+    reads[e].resize(entity.columns.size());
+    for (size_t c = 0; c < entity.columns.size(); ++c) {
+      for (int r : row[c]) reads[e][c].push_back({static_cast<int>(e), r});
+      const DomainColumn& column = entity.columns[c];
+      for (const DateRule& rule : column.rules) {
+        if (rule.path.empty() || rule.target_entity < 0) continue;
+        reads[e][c].push_back({rule.target_entity, rule.target_column});
+        for (const std::string& link_column : entity.links[rule.path.front()].columns) {
+          reads[e][c].push_back({static_cast<int>(e), entity.FindColumn(link_column)});
+        }
+      }
+      if (column.source == ColumnSource::kAggregate && column.aggregate.child_column >= 0) {
+        reads[e][c].push_back({column.aggregate.child_entity, column.aggregate.child_column});
+      }
+      if (column.source == ColumnSource::kCopied && column.copy.target_entity >= 0) {
+        reads[e][c].push_back({column.copy.target_entity, column.copy.target_column});
+      }
+    }
+    for (const DomainLink& link : entity.links) {
+      const int p = domain.FindEntity(link.parent);
+      if (p < 0 || link.parent_columns.size() != link.columns.size()) continue;
+      for (size_t k = 0; k < link.columns.size(); ++k) {
+        const int pc = domain.entities[p].FindColumn(link.parent_columns[k]);
+        if (pc >= 0) reads[e][entity.FindColumn(link.columns[k])].push_back({p, pc});
+      }
+    }
+  }
+  auto name = [&](Node node) {
+    return domain.entities[node.entity].name + "." + domain.entities[node.entity].columns[node.column].name;
+  };
+  for (size_t e = 0; e < n; ++e) {
+    for (size_t c = 0; c < domain.entities[e].columns.size(); ++c) {
+      const DomainColumn& column = domain.entities[e].columns[c];
+      if (column.source != ColumnSource::kAggregate || column.aggregate.child_column < 0) continue;
+      const Node start{static_cast<int>(e), static_cast<int>(c)};
+      // Depth-first from what the aggregate reads, looking for the way back.
+      std::vector<std::vector<bool>> seen(n);
+      for (size_t k = 0; k < n; ++k) seen[k].assign(domain.entities[k].columns.size(), false);
+      std::vector<Node> path{start};
+      std::function<bool(Node)> back = [&](Node at) {
+        for (Node next : reads[at.entity][at.column]) {
+          if (next == start) return true;
+          if (seen[next.entity][next.column]) continue;
+          seen[next.entity][next.column] = true;
+          path.push_back(next);
+          if (back(next)) return true;
+          path.pop_back();
+        }
+        return false;
+      };
+      if (!back(start)) continue;
+      std::string chain;
+      for (Node node : path) chain += name(node) + " -> ";
+      Add(column.aggregate.where, "column '" + name(start) + "': 'aggregate: " + column.aggregate.Shown() +
+                                      "' reads a column that reads it back (each row would be made again to make "
+                                      "the other, without end): " + chain + name(start));
     }
   }
 }

@@ -11,23 +11,6 @@
 
 namespace seedforge {
 
-std::pair<ValueKind, int> ComputedKind(const SqlType& type) {
-  using F = SqlType::Family;
-  if (type.array) return {ValueKind::kText, 0};
-  if (type.IsInteger()) return {ValueKind::kInt, 0};
-  switch (type.family) {
-    case F::kNumeric:
-      return type.precision > 0 ? std::make_pair(ValueKind::kDecimal, type.scale) : std::make_pair(ValueKind::kFloat, 0);
-    case F::kReal:
-    case F::kDouble: return {ValueKind::kFloat, 0};
-    case F::kBoolean: return {ValueKind::kBool, 0};
-    case F::kDate: return {ValueKind::kDate, 0};
-    case F::kTimestamp:
-    case F::kTimestampTz: return {ValueKind::kTimestamp, 0};
-    default: return {ValueKind::kText, 0};
-  }
-}
-
 void Generator::Impl::PlanComputed(int e) {
   const DomainEntity& def = domain.entities[e];
   EntityState& state = states[e];

@@ -59,9 +59,26 @@ struct LinkStep {
   bool grouped = false;   // children come grouped by parent (per_parent)
   Cardinality per_parent;
   uint64_t count_key = 0;
-  std::vector<uint64_t> block_start;  // grouped: first child row of each parent block
+  std::vector<uint64_t> block_start;  // grouped: drawn children before each parent block
   std::vector<bool> parent_steps;     // steps of the parent needed for its key
   std::vector<bool> rate_steps;       // per_parent rate: steps of the parent making its active columns
+  // Grouped: the children the parents drew, and the rows the child entity
+  // has. They differ when --rows sets the child's count: every parent's
+  // count is then scaled (Scaled) so that they total exactly `rows`.
+  uint64_t drawn_total = 0;
+  uint64_t rows = 0;
+
+  // The first child row of the parent before which `drawn` children were
+  // drawn: round(drawn * rows / drawn_total), so parent p has
+  // Scaled(cum(p + 1)) - Scaled(cum(p)) children, computable from any
+  // block start without per-parent storage.
+  uint64_t Scaled(uint64_t drawn) const {
+    if (rows == drawn_total) return drawn;
+    using Wide = unsigned __int128;  // counts are at most 10^15: products fit
+    return static_cast<uint64_t>((Wide{drawn} * rows * 2 + drawn_total) / (Wide{drawn_total} * 2));
+  }
+  // The most children one parent can have: per_parent's max, scaled.
+  uint64_t MaxChildren() const;
 };
 
 // One hop of a rule's chain of links: from rows of `entity` to their parent
@@ -121,11 +138,18 @@ struct RuleStep {
 };
 
 struct Step {
-  enum class Kind { kProvider, kDerived, kLink, kOrdinal, kLearned, kRule, kComputed, kCopied };
+  enum class Kind { kProvider, kDerived, kLink, kOrdinal, kLearned, kRule, kComputed, kCopied, kAggregate };
   Kind kind;
   int index;                 // into providers / derived / links
   std::vector<int> columns;  // columns it fills
   std::vector<int> needs;    // steps it reads from
+};
+
+// A column computed from the row's children (aggregate.cpp): they are made
+// again, group by group, with the steps that make the column read.
+struct AggregateStep {
+  int column = -1;
+  std::vector<bool> child_steps;  // of the child entity; empty for a count of rows
 };
 
 // The learned columns of an entity: one model, sampled once per batch.
@@ -172,13 +196,10 @@ struct EntityState {
   std::vector<RuleStep> rules;
   std::vector<ComputeStep> computed;
   std::vector<CopyStep> copies;
+  std::vector<AggregateStep> aggregates;
   std::vector<uint64_t> null_keys;  // per column
   std::vector<bool> all_steps;
 };
-
-// The kind and decimal scale a `compute:` column of SQL type `type` stores
-// (compute.cpp).
-std::pair<ValueKind, int> ComputedKind(const SqlType& type);
 
 // Division rounding towards minus infinity: the day of a timestamp before 1970.
 inline int64_t FloorDiv(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0) ? 1 : 0); }
@@ -269,10 +290,14 @@ struct Generator::Impl {
   // of its end entity that make the `read` columns.
   void PlanSource(int e, RuleSource& source, const std::vector<int>& read) const;
   void PlanRuleRanges(int e);
+  void PlanGroupedCounts();
+  void AddAggregateSteps(int e);
+  void PlanAggregates(int e);
   void ResolveKinds();
   void CheckUnique();
   void CheckTypes();
   ColumnBounds Bounds(int e, int c, int depth) const;
+  ColumnBounds AggregateBounds(int e, int c, int depth) const;
 
   uint64_t ChildCount(const LinkStep& link, uint64_t parent_row) const {
     if (link.per_parent.rate) return RateChildCount(link, parent_row);
@@ -299,6 +324,8 @@ struct Generator::Impl {
   // index[i].
   void Regenerate(int e, std::span<const uint64_t> rows, const std::vector<bool>& steps,
                   std::vector<BatchColumn>& columns, std::vector<uint32_t>& index) const;
+  void FillAggregate(int e, const AggregateStep& step, std::span<const uint64_t> rows,
+                     std::vector<BatchColumn>& columns) const;
   void ApplyRules(int e, const RuleStep& rule, std::span<const uint64_t> rows, BatchParents& batch_parents,
                   std::vector<BatchColumn>& columns) const;
   // Follows `source`'s links from `rows` of e: for each row that reaches a
@@ -317,6 +344,33 @@ struct Generator::Impl {
                     std::vector<BatchColumn>& columns) const;
   void FillCopy(int e, const CopyStep& step, std::span<const uint64_t> rows, BatchParents& batch_parents,
                 std::vector<BatchColumn>& columns) const;
+  // Per entity: the rows --rows asks for, or that a child's --rows implies
+  // (PlanCounts); nullopt where the domain's counts decide.
+  std::vector<std::optional<uint64_t>> asked_rows;
+
+  // Walks the parents of a grouped link in order: parent `parent` has the
+  // child rows [first, first + count). Positioned from the link's block
+  // index, so a seek costs at most kParentBlock count draws and each step one.
+  class ChildGroups {
+   public:
+    ChildGroups(const Impl& impl, const LinkStep& link) : impl_(impl), link_(link) {}
+    void SeekParent(uint64_t parent);
+    // To the parent whose children hold child row `row`.
+    void SeekChild(uint64_t row);
+    void Next();
+
+    uint64_t parent = 0;
+    uint64_t first = 0;
+    uint64_t count = 0;
+
+   private:
+    void SeekBlock(size_t block);
+    void Load();
+    const Impl& impl_;
+    const LinkStep& link_;
+    uint64_t drawn_ = 0;        // children drawn by the parents before `parent`
+    uint64_t drawn_count_ = 0;  // and by `parent`
+  };
 };
 
 }  // namespace seedforge

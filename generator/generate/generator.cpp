@@ -119,6 +119,35 @@ void Generator::Impl::PlanCounts() {
       throw UsageError(message);
     }
   }
+  // Rows asked for, and those they imply up the counting chain: N children
+  // at a mean of m per parent come from round(N / m) parents (of a parent
+  // given no --rows), so that a parent keeps its natural number of
+  // children. The first child in file order that implies a count sets it.
+  asked_rows.assign(n, std::nullopt);
+  for (size_t i = 0; i < n; ++i) {
+    auto given = options.rows.find(domain.entities[i].name);
+    if (given != options.rows.end()) asked_rows[i] = given->second;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    // Counting links form a forest (validated): the walk up ends.
+    for (size_t child = i; asked_rows[child];) {
+      const DomainEntity& e = domain.entities[child];
+      const int counting = e.CountingLink();
+      if (counting < 0) break;
+      const int parent = domain.FindEntity(e.links[counting].parent);
+      const double mean = e.links[counting].per_parent->Mean();
+      if (asked_rows[parent] || !(mean > 0)) break;
+      const double rows = static_cast<double>(*asked_rows[child]);
+      const double parents = rows > 0 ? std::max(1.0, std::round(rows / mean)) : 0;
+      if (!(parents <= static_cast<double>(kMaxRows))) {
+        throw UsageError("--rows " + e.name + "=" + std::to_string(*asked_rows[child]) + " at " +
+                         fmt::format("{:g}", mean) + " per '" + e.links[counting].parent + "' row would need more than " +
+                         std::to_string(kMaxRows) + " '" + e.links[counting].parent + "' rows");
+      }
+      asked_rows[parent] = static_cast<uint64_t>(parents);
+      child = static_cast<size_t>(parent);
+    }
+  }
   std::vector<bool> done(n, false);
   for (size_t i = 0; i < n; ++i) plans[i].def = &visible.entities[i];
   // Counting links form a forest (validated), so this settles in n rounds.
@@ -126,14 +155,13 @@ void Generator::Impl::PlanCounts() {
     for (size_t i = 0; i < n; ++i) {
       if (done[i]) continue;
       const DomainEntity& e = domain.entities[i];
-      auto given = options.rows.find(e.name);
       int counting = e.CountingLink();
-      if (given != options.rows.end()) {
-        plans[i].rows = given->second;
-      } else if (counting >= 0) {
+      if (counting >= 0) {
         int parent = domain.FindEntity(e.links[counting].parent);
         if (!done[parent]) continue;
-        plans[i].grouped_link = counting;  // rows counted in PlanLinks
+        plans[i].grouped_link = counting;  // rows counted in PlanGroupedCounts
+      } else if (asked_rows[i]) {
+        plans[i].rows = *asked_rows[i];
       } else {
         const double base = static_cast<double>(e.rows.value_or(options.default_rows));
         const double scaled = std::round(base * options.scale);
@@ -145,6 +173,55 @@ void Generator::Impl::PlanCounts() {
         plans[i].rows = static_cast<uint64_t>(scaled);
       }
       done[i] = true;
+    }
+  }
+}
+
+void Generator::Impl::PlanGroupedCounts() {
+  // Grouped entities: count children per parent, in parent order (which
+  // PlanCounts settled, parents first). A child given rows (or implied by
+  // its own child's) keeps the drawn counts' shape, scaled to its total.
+  std::vector<bool> counted(domain.entities.size(), false);
+  for (size_t round = 0; round <= domain.entities.size(); ++round) {
+    for (size_t e = 0; e < domain.entities.size(); ++e) {
+      EntityPlan& plan = plans[e];
+      if (counted[e]) continue;
+      if (plan.grouped_link < 0) {
+        counted[e] = true;
+        continue;
+      }
+      LinkStep& link = states[e].links[plan.grouped_link];
+      if (!counted[link.parent] || (link.per_parent.rate && !RateReady(static_cast<int>(e), counted))) continue;
+      const uint64_t parents = plans[link.parent].rows;
+      if (parents > kMaxGroupedParents) {
+        const DomainLink& def = domain.entities[e].links[plan.grouped_link];
+        throw InputError(def.where, "'" + domain.entities[e].name + "' counts its rows per '" + def.parent +
+                                        "' row ('per_parent'), which the plan does parent by parent: at most " +
+                                        std::to_string(kMaxGroupedParents) + " parents, and '" + def.parent +
+                                        "' has " + std::to_string(parents));
+      }
+      uint64_t total = 0;
+      link.block_start.clear();
+      for (uint64_t p = 0; p < parents; ++p) {
+        if (p % kParentBlock == 0) link.block_start.push_back(total);
+        total += ChildCount(link, p);  // each count is at most kMaxRows: no overflow
+        if (total > kMaxRows) {
+          const DomainLink& def = domain.entities[e].links[plan.grouped_link];
+          throw InputError(def.where, "'" + domain.entities[e].name + "' would get more than " +
+                                          std::to_string(kMaxRows) + " rows from " + std::to_string(parents) +
+                                          " '" + def.parent + "' rows and 'per_parent'");
+        }
+      }
+      link.drawn_total = total;
+      link.rows = asked_rows[e].value_or(total);
+      if (total == 0 && link.rows > 0) {
+        const DomainLink& def = domain.entities[e].links[plan.grouped_link];
+        throw UsageError("--rows " + domain.entities[e].name + "=" + std::to_string(link.rows) + ": '" +
+                         domain.entities[e].name + "' counts its rows per '" + def.parent + "' row ('per_parent'), and its " +
+                         std::to_string(parents) + " '" + def.parent + "' rows drew no children to scale up");
+      }
+      plan.rows = link.rows;
+      counted[e] = true;
     }
   }
 }
@@ -300,6 +377,7 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
     state.column_step[c] = static_cast<int>(state.steps.size());
     state.steps.push_back({Step::Kind::kOrdinal, static_cast<int>(c), {static_cast<int>(c)}, {}});
   }
+  AddAggregateSteps(e);
   for (size_t l = 0; l < def.links.size(); ++l) {
     const DomainLink& link = def.links[l];
     LinkStep s;
@@ -438,7 +516,7 @@ void Generator::Impl::ResolveKinds() {
     for (size_t c = 0; c < def.columns.size(); ++c) {
       if (def.columns[c].source == ColumnSource::kOrdinal) kinds[e][c] = ValueKind::kInt;
       if (def.columns[c].source == ColumnSource::kComputed) {
-        std::tie(kinds[e][c], scales[e][c]) = ComputedKind(def.columns[c].type);
+        std::tie(kinds[e][c], scales[e][c]) = def.columns[c].type.StoredKind();
       }
       int m = states[e].learned.model_column.empty() ? -1 : states[e].learned.model_column[c];
       if (m >= 0) {
@@ -459,6 +537,10 @@ void Generator::Impl::ResolveKinds() {
     if (col.source == ColumnSource::kCopied && col.copy.target_entity >= 0 && depth <= 64) {
       return resolve(col.copy.target_entity, col.copy.target_column, depth + 1);
     }
+    if (col.source == ColumnSource::kAggregate && col.aggregate.op != Aggregate::Op::kCount && depth <= 64) {
+      return resolve(col.aggregate.child_entity, col.aggregate.child_column, depth + 1);  // a sum keeps its kind
+    }
+    if (col.source == ColumnSource::kAggregate) return std::make_pair(ValueKind::kInt, 0);  // a count
     if (col.source != ColumnSource::kReference || depth > 64) return std::make_pair(kinds[e][c], scales[e][c]);
     const LinkStep& link = states[e].links[col.link];
     return resolve(link.parent, link.parent_columns[col.link_part], depth + 1);
@@ -488,13 +570,6 @@ void Generator::Impl::CheckUnique() {
                                              std::to_string(*space) + " distinct values for " +
                                              std::to_string(rows) + " rows"});
         }
-      }
-    }
-    for (const DomainColumn& col : def.columns) {
-      if (col.source == ColumnSource::kOrdinal && !states[e].links[col.link].grouped) {
-        problems.push_back({col.where, "column '" + def.name + "." + col.name + "' counts rows per '" +
-                                           def.links[col.link].parent + "', so '" + def.name +
-                                           "' takes its row count from its parents: do not give --rows " + def.name});
       }
     }
     for (size_t l = 0; l < states[e].links.size(); ++l) {
@@ -568,11 +643,12 @@ ColumnBounds Generator::Impl::Bounds(int e, int c, int depth) const {
       break;
     }
     case ColumnSource::kOrdinal: {
-      const Cardinality& per_parent = state.links[col.link].per_parent;
-      bounds.range = ValueRange{1, static_cast<long double>(std::max<int64_t>(1, per_parent.max))};
-      bounds.source = "'per_parent' (up to " + std::to_string(per_parent.max) + " rows per parent)";
+      const uint64_t most = state.links[col.link].MaxChildren();
+      bounds.range = ValueRange{1, static_cast<long double>(std::max<uint64_t>(1, most))};
+      bounds.source = "'per_parent' (up to " + std::to_string(most) + " rows per parent)";
       break;
     }
+    case ColumnSource::kAggregate: bounds = AggregateBounds(e, c, depth); break;
     case ColumnSource::kDerived: {
       for (const DerivedStep& d : state.derived) {
         if (d.column != c) continue;
@@ -659,47 +735,14 @@ Generator::Generator(const Domain& domain, const ProviderRegistry& registry, con
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRules(static_cast<int>(e));
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanCopies(static_cast<int>(e));
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRates(static_cast<int>(e));
-  // Kinds and rule ranges first (neither depends on row counts): a rate
-  // link's counts make its parents again.
+  // Kinds and rule ranges before the counts too (neither depends on them):
+  // a rate link's counts make its parents again.
   im.ResolveKinds();
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRuleRanges(static_cast<int>(e));
-  // Grouped entities: count children per parent, in parent order (which
-  // PlanCounts settled, parents first).
-  std::vector<bool> counted(domain.entities.size(), false);
-  for (size_t round = 0; round <= domain.entities.size(); ++round) {
-    for (size_t e = 0; e < domain.entities.size(); ++e) {
-      EntityPlan& plan = im.plans[e];
-      if (counted[e]) continue;
-      if (plan.grouped_link < 0) {
-        counted[e] = true;
-        continue;
-      }
-      LinkStep& link = im.states[e].links[plan.grouped_link];
-      if (!counted[link.parent] || (link.per_parent.rate && !im.RateReady(static_cast<int>(e), counted))) continue;
-      const uint64_t parents = im.plans[link.parent].rows;
-      if (parents > kMaxGroupedParents) {
-        const DomainLink& def = domain.entities[e].links[plan.grouped_link];
-        throw InputError(def.where, "'" + domain.entities[e].name + "' counts its rows per '" + def.parent +
-                                        "' row ('per_parent'), which the plan does parent by parent: at most " +
-                                        std::to_string(kMaxGroupedParents) + " parents, and '" + def.parent +
-                                        "' has " + std::to_string(parents));
-      }
-      uint64_t total = 0;
-      link.block_start.clear();
-      for (uint64_t p = 0; p < parents; ++p) {
-        if (p % kParentBlock == 0) link.block_start.push_back(total);
-        total += im.ChildCount(link, p);  // each count is at most kMaxRows: no overflow
-        if (total > kMaxRows) {
-          const DomainLink& def = domain.entities[e].links[plan.grouped_link];
-          throw InputError(def.where, "'" + domain.entities[e].name + "' would get more than " +
-                                          std::to_string(kMaxRows) + " rows from " + std::to_string(parents) +
-                                          " '" + def.parent + "' rows and 'per_parent'");
-        }
-      }
-      plan.rows = total;
-      counted[e] = true;
-    }
-  }
+  im.PlanGroupedCounts();
+  for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanAggregates(static_cast<int>(e));
+  im.ResolveKinds();
+  for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRuleRanges(static_cast<int>(e));
   im.CheckUnique();
   im.CheckTypes();
 }
@@ -752,20 +795,14 @@ void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t>
   if (link.grouped) {
     // Rows ascend within a batch: locate the first row's parent from the
     // block index, then walk forward through consecutive rows.
+    ChildGroups groups(*this, link);
     size_t i = 0;
     while (i < n) {
-      size_t block = std::upper_bound(link.block_start.begin(), link.block_start.end(), rows[i]) -
-                     link.block_start.begin() - 1;
-      uint64_t child = link.block_start[block];  // first child row of parent p
-      uint64_t p = block * kParentBlock;
-      uint64_t c = ChildCount(link, p);
+      groups.SeekChild(rows[i]);
       do {
-        while (child + c <= rows[i]) {
-          child += c;
-          c = ChildCount(link, ++p);
-        }
-        parents[i] = p;
-        if (ordinals) (*ordinals)[i] = static_cast<int64_t>(rows[i] - child) + 1;
+        while (groups.first + groups.count <= rows[i]) groups.Next();
+        parents[i] = groups.parent;
+        if (ordinals) (*ordinals)[i] = static_cast<int64_t>(rows[i] - groups.first) + 1;
         ++i;
       } while (i < n && rows[i] == rows[i - 1] + 1);
     }
@@ -797,6 +834,51 @@ void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t>
     RandomStream random(link.key, rows[i]);
     parents[i] = random.Below(parent_count);
   }
+}
+
+uint64_t LinkStep::MaxChildren() const {
+  // Scaled counts differ from round(c * rows / drawn_total) by less than
+  // one: at most ceil(c * rows / drawn_total) + 1.
+  uint64_t most = static_cast<uint64_t>(std::max<int64_t>(per_parent.max, 0));
+  if (rows > drawn_total && drawn_total > 0) {
+    using Wide = unsigned __int128;
+    const Wide scaled = (Wide{most} * rows + drawn_total - 1) / drawn_total + 1;
+    most = scaled > rows ? rows : static_cast<uint64_t>(scaled);
+  }
+  return std::min(most, rows);
+}
+
+void Generator::Impl::ChildGroups::SeekBlock(size_t block) {
+  parent = block * kParentBlock;
+  drawn_ = link_.block_start[block];
+  first = link_.Scaled(drawn_);
+  Load();
+}
+
+void Generator::Impl::ChildGroups::Load() {
+  drawn_count_ = impl_.ChildCount(link_, parent);
+  count = link_.Scaled(drawn_ + drawn_count_) - first;
+}
+
+void Generator::Impl::ChildGroups::SeekParent(uint64_t p) {
+  SeekBlock(static_cast<size_t>(p / kParentBlock));
+  while (parent < p) Next();
+}
+
+void Generator::Impl::ChildGroups::SeekChild(uint64_t row) {
+  // The last block whose first child is at or before `row` (scaled starts
+  // never decrease); its parents or the following ones have the row.
+  auto after = std::partition_point(link_.block_start.begin(), link_.block_start.end(),
+                                    [&](uint64_t drawn) { return link_.Scaled(drawn) <= row; });
+  SeekBlock(static_cast<size_t>(after - link_.block_start.begin()) - 1);
+  while (first + count <= row) Next();
+}
+
+void Generator::Impl::ChildGroups::Next() {
+  first += count;
+  drawn_ += drawn_count_;
+  ++parent;
+  Load();
 }
 
 void Generator::Impl::Regenerate(int e, std::span<const uint64_t> rows, const std::vector<bool>& steps,
@@ -905,6 +987,9 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
         break;
       case Step::Kind::kCopied:
         FillCopy(e, state.copies[step.index], rows, batch_parents, columns);
+        break;
+      case Step::Kind::kAggregate:
+        FillAggregate(e, state.aggregates[step.index], rows, columns);
         break;
       case Step::Kind::kLearned: {
         // The model fills all its columns at once; keep the ones asked for.

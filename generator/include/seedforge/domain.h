@@ -47,6 +47,11 @@ struct SqlType {
   std::string ToSql() const;
   bool IsInteger() const;
   bool IsText() const;
+  // The kind (and decimal scale) values of this type are kept in when the
+  // engine makes them itself (`compute:`): integers, numeric(p,s) decimals,
+  // doubles (real, double precision, numeric without precision), dates,
+  // timestamps, booleans; text for everything else.
+  std::pair<ValueKind, int> StoredKind() const;
   // Types whose values are written as text in any output (json, enums,
   // arrays): text-producing providers can fill them.
   bool TakesText() const;
@@ -116,7 +121,6 @@ struct Cardinality {
 
 // Where a DomainColumn's values come from. kNone only while parsing: a
 // column an entity-level link fills later.
-enum class ColumnSource { kProvider, kDerived, kReference, kOrdinal, kLearned, kComputed, kCopied, kNone };
 
 // A column of a parent reached through an entity's links, at any depth
 // (`copy: customers.credit_score` on a transaction reads the customer of
@@ -131,6 +135,7 @@ struct ParentColumn {
   int target_column = -1;
   SourceLocation where;
 };
+enum class ColumnSource { kProvider, kDerived, kReference, kOrdinal, kLearned, kComputed, kCopied, kAggregate, kNone };
 
 // A bound that a date or timestamp column's values keep (`after`, `before`,
 // `between`, `min_age_at` in a domain file): a column of the same row, or of
@@ -154,6 +159,28 @@ struct DateRule {
   SourceLocation where;
 
   // "customers.date_of_birth + 18 years", as written, for messages.
+  std::string Shown() const;
+};
+
+// A parent's value computed from its children (`aggregate:` in a domain
+// file): count, sum, min, max, first or last of a column of the child
+// rows grouped under it by a counting (per_parent) link, NULL values
+// skipped as SQL skips them. See docs/domain-files.md, "Values from children".
+struct Aggregate {
+  enum class Op { kCount, kSum, kMin, kMax, kFirst, kLast };
+  Op op = Op::kCount;
+  std::string entity;  // the child entity, as written
+  std::string column;  // its column; empty: count of rows
+  // Resolved (ResolveDomain): the child entity, its column (-1 for a count
+  // of rows) and the child's counting link to this entity.
+  int child_entity = -1;
+  int child_column = -1;
+  int link = -1;
+  SourceLocation where;
+
+  // "count", "sum", ...: the key of `aggregate:` for each Op.
+  static const char* OpName(Op op);
+  // "sum: transactions.amount", as written, for messages.
   std::string Shown() const;
 };
 
@@ -193,6 +220,8 @@ struct DomainColumn {
   SourceLocation compute_where;
   // kCopied: the value of a parent's column.
   ParentColumn copy;
+  // kAggregate
+  Aggregate aggregate;
   // kOrdinal: 1, 2, 3... among the rows that share a parent through the
   // (per_parent) link of this column: line numbers in composite keys.
   std::string ordinal_of;
