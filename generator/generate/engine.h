@@ -275,6 +275,10 @@ struct Generator::Impl {
   // kParentBlock parents are made at once (one Regenerate) and kept per
   // thread, as planning and ParentRows walk parents in order.
   uint64_t RateChildCount(const LinkStep& link, uint64_t parent_row) const;
+  // Children per parent for --rows to imply parents from: a rate's as if
+  // every parent were active through the whole window (its real mean
+  // depends on parents not yet made), else the cardinality's mean.
+  double ImpliedMean(const Cardinality& c) const;
   // Whether column c of entity e draws in the simulation window: a
   // provider with `from` and `to` parameters, given neither.
   bool DrawsInWindow(int e, int c) const;

@@ -135,7 +135,7 @@ void Generator::Impl::PlanCounts() {
       const int counting = e.CountingLink();
       if (counting < 0) break;
       const int parent = domain.FindEntity(e.links[counting].parent);
-      const double mean = e.links[counting].per_parent->Mean();
+      const double mean = ImpliedMean(*e.links[counting].per_parent);
       if (asked_rows[parent] || !(mean > 0)) break;
       const double rows = static_cast<double>(*asked_rows[child]);
       const double parents = rows > 0 ? std::max(1.0, std::round(rows / mean)) : 0;

@@ -40,6 +40,12 @@ void Generator::Impl::PlanWindow() {
 
 const std::optional<ProviderContext::Window>& Generator::window() const { return impl_->window; }
 
+double Generator::Impl::ImpliedMean(const Cardinality& c) const {
+  if (!c.rate || !window) return c.Mean();
+  const double days = static_cast<double>(window->to + 1 - window->from) / static_cast<double>(kMicrosPerDay);
+  return std::min(c.rate->rate * days / c.rate->per_days, static_cast<double>(c.max));
+}
+
 bool Generator::Impl::DrawsInWindow(int e, int c) const {
   const DomainColumn& col = domain.entities[e].columns[c];
   if (!window || col.source != ColumnSource::kProvider) return false;
