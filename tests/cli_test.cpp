@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "seedforge/random.h"
+#include "support/csv_reader.h"
 #include "test_util.h"
 
 namespace seedforge {
@@ -99,6 +100,33 @@ TEST_F(GenerateTest, ReplacesItsOwnFiles) {
   Generate("--domain " + Shop().string() + " --seed 2", dir_ / "out", &status);
   ASSERT_EQ(status, 0);
   EXPECT_NE(ReadFile(dir_ / "out/orders.csv"), first);
+}
+
+TEST_F(GenerateTest, FromAndToSetTheSimulationWindow) {
+  // shop declares no window: --from and --to together give one, which its
+  // undated timestamps then fall in; a bad or reversed bound is a usage
+  // error naming the option, and one bound alone names the other.
+  int status = 0;
+  Generate("--domain " + Shop().string() + " --format csv --from 2021-03-01 --to 2021-03-31", dir_ / "w", &status);
+  ASSERT_EQ(status, 0);
+  const testing::CsvTable orders = testing::ReadCsv((dir_ / "w/orders.csv").string());
+  ASSERT_FALSE(orders.rows.empty());
+  for (const auto& row : orders.rows) EXPECT_EQ(row[orders.Column("placed")]->substr(0, 8), "2021-03-");
+  const struct {
+    const char* args;
+    const char* message;
+  } cases[] = {
+      {"--from 2021-02-30 --to 2021-03-31", "--from expects a date YYYY-MM-DD"},
+      {"--from 2021-03-01 --to soon", "--to expects a date YYYY-MM-DD"},
+      {"--from 2021-04-01 --to 2021-03-31", "--from (2021-04-01) is after --to (2021-03-31)"},
+      {"--from 2021-03-01", "--from needs --to as well"},
+  };
+  for (const auto& c : cases) {
+    const std::string output = Generate("--domain " + Shop().string() + " " + c.args, dir_ / "bad", &status);
+    EXPECT_EQ(status, 2) << c.args << "\n" << output;
+    EXPECT_NE(output.find(c.message), std::string::npos) << c.args << "\n" << output;
+    EXPECT_FALSE(fs::exists(dir_ / "bad"));
+  }
 }
 
 TEST_F(GenerateTest, BadRowsOptionIsAUsageError) {

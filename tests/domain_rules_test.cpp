@@ -6,6 +6,8 @@
 // as SQL compares them, the date at midnight.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -13,6 +15,7 @@
 
 #include "support/csv_dates.h"
 #include "support/csv_reader.h"
+#include "support/sampling_bounds.h"
 #include "test_util.h"
 #include "validate/people_rules.h"
 
@@ -135,6 +138,58 @@ TEST(BankingRules, EveryRowKeepsItsDatesInOrder) {
     // open during the campaign lose the link (about 2 in 5).
     EXPECT_GT(v.transactions, 400000u);
     EXPECT_GT(v.campaign_transactions, v.transactions / 50);
+    fs::remove_all(dir);
+  }
+}
+
+// Banking's transactions over its simulation window (2024): each inside the
+// window and its account's life, counted at 2.8 per month the account is
+// open in the window (docs/domain-files.md, "Time").
+TEST(BankingTime, TransactionsFollowEachAccountsMonthsInTheWindow) {
+  const int64_t window_from = Seconds("2024-01-01"), window_end = Seconds("2025-01-01");
+  for (const char* seed : {"1", "2", "3"}) {
+    SCOPED_TRACE(std::string("seed ") + seed);
+    const fs::path dir = testing::MakeTempDir("seedforge-banking-time");
+    ASSERT_EQ(testing::RunCommand(testing::SeedforgeBinary() + " generate -q --domain banking --scale 10 --seed " +
+                                  seed + " --format csv --out " + dir.string()),
+              0);
+    const CsvTable accounts = testing::ReadCsv((dir / "accounts.csv").string());
+    const CsvTable transactions = testing::ReadCsv((dir / "transactions.csv").string());
+    const auto account = ByKey(accounts, "account_id");
+    const int opened = accounts.Column("opened_on"), closed = accounts.Column("closed_on");
+    const int posted = transactions.Column("posted_at"), of_account = transactions.Column("account_id");
+    int outside_window = 0, outside_life = 0;
+    std::map<std::string, int> per_account;
+    for (const auto& row : transactions.rows) {
+      const int64_t at = Seconds(*row[posted]);
+      const auto& a = *account.at(*row[of_account]);
+      outside_window += at < window_from || at >= window_end;
+      outside_life += at < Seconds(*a[opened]) || (a[closed] && at > Seconds(*a[closed]));
+      ++per_account[*row[of_account]];
+    }
+    EXPECT_EQ(outside_window, 0);
+    EXPECT_EQ(outside_life, 0);
+    // The total is Poisson(2.8 x the accounts' open months in the window):
+    // per month within sqrt(2.8 / months) x z of 2.8 (about 0.008 for some
+    // 180,000 months at p = 1e-3). Counting 25 per account whatever its
+    // dates, as before, gives about 2.77; accounts not open in the window
+    // (4% of them) would get transactions.
+    double months = 0;
+    int idle = 0, idle_with_transactions = 0;
+    for (const auto& row : accounts.rows) {
+      const int64_t start = std::max(Seconds(*row[opened]), window_from);
+      const int64_t end = std::min(row[closed] ? Seconds(*row[closed]) : window_end, window_end);
+      if (end <= start) {
+        ++idle;
+        idle_with_transactions += per_account.count(*row[accounts.Column("account_id")]) > 0;
+        continue;
+      }
+      months += static_cast<double>(end - start) / 86400 / (365.2425 / 12);
+    }
+    const double rate = static_cast<double>(transactions.rows.size()) / months;
+    EXPECT_NEAR(rate, 2.8, testing::MeanBound(std::sqrt(2.8), months, testing::kOneComparison));
+    EXPECT_GT(idle, 100);
+    EXPECT_EQ(idle_with_transactions, 0);
     fs::remove_all(dir);
   }
 }

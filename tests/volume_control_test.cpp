@@ -26,10 +26,12 @@ TEST(VolumeControlCli, BankingTransactionsKeepTheirAccounts) {
   const CsvTable customers = testing::ReadCsv((dir / "customers.csv").string());
   const CsvTable accounts = testing::ReadCsv((dir / "accounts.csv").string());
   const CsvTable transactions = testing::ReadCsv((dir / "transactions.csv").string());
-  // Poisson(25) transactions per account, 1-3 accounts per customer.
+  // 2.8 transactions a month of an account's time in the 2024 window,
+  // implied as 33.67 per account (all 366 days: the real mean depends on
+  // accounts not yet made), 1-3 accounts per customer.
   EXPECT_EQ(transactions.rows.size(), 100000u);
-  EXPECT_EQ(accounts.rows.size(), 4000u);
-  EXPECT_EQ(customers.rows.size(), 2000u);
+  EXPECT_EQ(accounts.rows.size(), 2970u);
+  EXPECT_EQ(customers.rows.size(), 1485u);
   std::set<std::string> account_ids, customer_ids;
   for (const auto& row : customers.rows) customer_ids.insert(*row[customers.Column("customer_id")]);
   for (const auto& row : accounts.rows) {
@@ -47,8 +49,9 @@ TEST(VolumeControlCli, BankingTransactionsKeepTheirAccounts) {
     ASSERT_TRUE(done.insert(id).second) << "account " << id << " has two runs of transactions (row " << i << ")";
     ++runs;
   }
-  // Nearly every account has some (a Poisson(25) count is 0 with e^-25).
-  EXPECT_GT(runs, 3990u);
+  // Nearly every account has some: those not open in 2024 (about 4%) have
+  // none, and the rest a Poisson count of mean about 25, 0 with e^-25.
+  EXPECT_GT(runs, 2750u);
   fs::remove_all(dir);
 }
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <tuple>
 
 #include "seedforge/error.h"
 #include "seedforge/learn_driver.h"
@@ -59,6 +60,12 @@ void AddRunOptions(CLI::App& command, RunArgs& args) {
   command.add_option("--as-of", args.as_of,
                      "Reference date YYYY-MM-DD for ages and expiry dates (default: today, UTC); "
                      "pin it for fixtures that must not change from day to day");
+  command.add_option("--from", args.from,
+                     "Start of the simulation window, YYYY-MM-DD[ HH:MM[:SS]] or today-N(d|m|y): replaces the domain's "
+                     "'time: {from}' (dates and timestamps without their own bounds fall in the window)");
+  command.add_option("--to", args.to,
+                     "End of the simulation window, inclusive (a date covers its whole day): replaces the domain's "
+                     "'time: {to}'; a domain without 'time:' needs both --from and --to");
   command.add_flag("--no-cache", args.no_cache,
                    "Train the domain's ctgan/tvae models from their data even when an earlier run cached them "
                    "(and cache nothing)");
@@ -88,6 +95,18 @@ GenerateOptions MakeGenerateOptions(const RunArgs& args, const Domain& domain, c
   options.today = now_days;
   if (!args.as_of.empty() && !ParseDateSpec(args.as_of, now_days, &options.today)) {
     throw UsageError("--as-of expects a date YYYY-MM-DD, got '" + args.as_of + "'");
+  }
+  for (auto [option, text, out, upper] : {std::tuple{"--from", &args.from, &options.from, false},
+                                           std::tuple{"--to", &args.to, &options.to, true}}) {
+    if (text->empty()) continue;
+    *out = ParseTimeBound(*text, options.today, upper);
+    if (!*out) {
+      throw UsageError(std::string(option) + " expects a date YYYY-MM-DD, a timestamp YYYY-MM-DD HH:MM[:SS] or "
+                       "today[+-]N(d|m|y), got '" + *text + "'");
+    }
+  }
+  if (options.from && options.to && *options.from > *options.to) {
+    throw UsageError("--from (" + args.from + ") is after --to (" + args.to + ")");
   }
   (void)domain;
   options.model_loader = MakeModelLoader(MakeModelLoadOptions(args, messages));  // domains' learned columns

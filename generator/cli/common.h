@@ -1,5 +1,5 @@
 // Options shared by the commands that run a domain (generate, validate,
-// load): domain, row counts, seed, reference date.
+// load): domain, row counts, seed, reference date, simulation window.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -19,6 +19,7 @@ struct RunArgs {
   double scale = 1.0;
   uint64_t seed = 1;
   std::string as_of;  // YYYY-MM-DD; default today (UTC)
+  std::string from, to;  // the simulation window; default the domain's `time:`
   bool no_cache = false;  // neither read nor write the model cache
 };
 
@@ -35,7 +36,7 @@ struct ModelMessages {
 
 // Turns the options into GenerateOptions, whose model loader uses the model
 // cache (model_cache.h) unless --no-cache; throws UsageError naming a bad
-// --rows or --as-of value.
+// --rows, --as-of, --from or --to value.
 GenerateOptions MakeGenerateOptions(const RunArgs& args, const Domain& domain, const ModelMessages& messages = {});
 
 std::string FormatDate(int64_t days);

@@ -60,6 +60,12 @@ void RunValidate(const RunArgs& args) {
   GenerateOptions options = MakeGenerateOptions(args, domain, {.progress = ShowProgress(/*quiet=*/false, /*progress=*/false)});
   Generator generator(domain, BuiltinRegistry(), options);
   std::cout << domain.file << ": ok — domain '" << domain.name << "'\n";
+  if (const auto& window = generator.window()) {
+    std::string from, to;
+    AppendTimestamp(window->from, from);
+    AppendTimestamp(window->to - (window->to % 1000000 + 1000000) % 1000000, to);  // 23:59:59, not .999999
+    std::cout << "  time: " << from << " to " << to << "\n";
+  }
   for (int e : generator.order()) {
     const EntityPlan& plan = generator.entities()[e];
     std::cout << "  " << plan.def->name << ": " << plan.rows << " rows";

@@ -12,7 +12,12 @@ std::string Count(const Cardinality& c) {
   switch (c.kind) {
     case Cardinality::Kind::kFixed: return std::to_string(c.min);
     case Cardinality::Kind::kRange: return std::to_string(c.min) + " to " + std::to_string(c.max);
-    case Cardinality::Kind::kPoisson: return fmt::format("Poisson({:g}), {} to {}", c.lambda, c.min, c.max);
+    case Cardinality::Kind::kPoisson:
+      if (c.rate) {
+        return fmt::format("Poisson({:g} a {} of {} to {} in the simulation window), {} to {}", c.rate->rate, c.rate->per,
+                           c.rate->from, c.rate->to, c.min, c.max);
+      }
+      return fmt::format("Poisson({:g}), {} to {}", c.lambda, c.min, c.max);
     case Cardinality::Kind::kLogNormal: return fmt::format("about {:g} (log-normal), {} to {}", c.Mean(), c.min, c.max);
     case Cardinality::Kind::kWeighted: return fmt::format("{} to {} by weights (mean {:g})", c.min, c.max, c.Mean());
     case Cardinality::Kind::kFunnel: {

@@ -52,6 +52,8 @@ class YamlReader {
   void ParseColumn(const YAML::Node& key, const YAML::Node& node, DomainEntity& entity);
   void ParseLink(const YAML::Node& node, DomainEntity& entity);
   std::optional<Cardinality> ParseCardinality(const YAML::Node& node);
+  void ParseTime(const YAML::Node& node, Domain& domain);
+  void ParseRate(const YAML::Node& node, Cardinality& c);
   bool ParseReference(const YAML::Node& node, DomainLink& link);
   void ParseRules(const YAML::Node& spec, const std::string& where, DomainColumn& column);
   // Ordered histories: `sequence`, and the sources `step_of` and `next_of`.
@@ -187,7 +189,8 @@ Domain YamlReader::Read(const std::string& text) {
   if (!root.IsMap()) {
     throw InputError({file_, 1, 1}, "a domain file is a map with 'domain' and 'entities' keys");
   }
-  CheckKeys(root, {"domain", "description", "version", "enums", "entities"}, "the domain file");
+  CheckKeys(root, {"domain", "description", "version", "enums", "time", "entities"}, "the domain file");
+  if (const YAML::Node time = root["time"]) ParseTime(time, domain);
   if (const YAML::Node enums = root["enums"]) {
     if (!enums.IsMap()) {
       Add(enums, "'enums' is a map of type name to its list of labels");
@@ -790,7 +793,7 @@ std::optional<Cardinality> YamlReader::ParseCardinality(const YAML::Node& node) 
     Add(node, "'per_parent' is a number or a map (min/max, poisson, lognormal, weights)");
     return std::nullopt;
   }
-  CheckKeys(node, {"min", "max", "poisson", "lognormal", "weights", "funnel"}, "'per_parent'");
+  CheckKeys(node, {"min", "max", "poisson", "lognormal", "weights", "funnel", "rate", "per", "active"}, "'per_parent'");
   c.kind = Cardinality::Kind::kRange;
   c.min = 0;
   c.max = 1000000;
@@ -844,7 +847,11 @@ std::optional<Cardinality> YamlReader::ParseCardinality(const YAML::Node& node) 
     if (!has_min) c.min = 0;
     if (!has_max) c.max = static_cast<int64_t>(c.states.size());
   }
-  if (shapes > 1) Add(node, "'per_parent' takes one of poisson, lognormal, weights and funnel");
+  if (node["rate"] || node["per"] || node["active"]) {
+    ++shapes;
+    ParseRate(node, c);
+  }
+  if (shapes > 1) Add(node, "'per_parent' takes one of poisson, lognormal, weights, funnel and rate");
   if (shapes == 0 && (!has_min || !has_max)) {
     Add(node, "'per_parent' as a range needs both 'min' and 'max'");
   }
@@ -970,6 +977,89 @@ bool YamlReader::ParseDelay(const YAML::Node& node, ColumnSequence::Delay& delay
     return false;
   }
   return true;
+}
+
+// `time: {from: DATE, to: DATE}`: the simulation window (docs/domain-files.md,
+// "Time"). Bounds are checked here as far as the file decides them; one
+// relative to the run's date (today-1y) is placed by the plan.
+void YamlReader::ParseTime(const YAML::Node& node, Domain& domain) {
+  const std::string shape = "'time' is the simulation window {from: DATE, to: DATE}, e.g. {from: 2024-01-01, to: 2024-12-31}";
+  if (!node.IsMap()) {
+    Add(node, shape);
+    return;
+  }
+  CheckKeys(node, {"from", "to"}, "'time'");
+  DomainTime time;
+  time.where = At(node);
+  bool ok = true;
+  for (auto [key, text, where] : {std::tuple{"from", &time.from, &time.from_where}, std::tuple{"to", &time.to, &time.to_where}}) {
+    const YAML::Node bound = node[key];
+    if (!bound) {
+      Add(node, shape + "; '" + key + "' is missing");
+      ok = false;
+      continue;
+    }
+    *where = At(bound);
+    if (!Scalar(bound, std::string("'") + key + "'", text)) {
+      ok = false;
+    } else if (!ParseTimeBound(*text, 0, false)) {
+      Add(bound, std::string("'time': '") + key + "' expects a date YYYY-MM-DD, a timestamp YYYY-MM-DD HH:MM[:SS] or "
+                     "today[+-]N(d|m|y), got '" + *text + "'");
+      ok = false;
+    }
+  }
+  if (!ok) return;
+  // Bounds relative to the run's date move together with it; an absolute
+  // and a relative one can only be compared by the plan.
+  const bool relative = time.from.starts_with("today") || time.to.starts_with("today");
+  if (!relative && *ParseTimeBound(time.from, 0, false) > *ParseTimeBound(time.to, 0, true)) {
+    Add(time.from_where, "'time': 'from' (" + time.from + ") is after 'to' (" + time.to + ")");
+    return;
+  }
+  domain.time = std::move(time);
+}
+
+// `per_parent: {rate: R, per: month, active: [FROM, TO], max: N}`: a Poisson
+// count of mean R per unit of the parent's active time in the window.
+void YamlReader::ParseRate(const YAML::Node& node, Cardinality& c) {
+  const std::string shape = "'per_parent' with 'rate' is {rate: R, per: day|week|month|year, active: [FROM_COLUMN, "
+                            "TO_COLUMN]} (columns of the parent; the second may be NULL: still active)";
+  Cardinality::Rate rate;
+  rate.where = At(node);
+  c.kind = Cardinality::Kind::kPoisson;
+  if (!node["max"]) c.max = 1'000'000'000;
+  c.min = 0;
+  if (node["min"]) Add(node["min"], "'per_parent' with 'rate' takes no 'min': a parent active for no time has no children");
+  if (!node["rate"] || !node["per"] || !node["active"]) {
+    Add(node, shape);
+    return;
+  }
+  std::string text;
+  if (Scalar(node["rate"], "'rate'", &text)) {
+    char* end = nullptr;
+    rate.rate = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end || !(rate.rate > 0) || !(rate.rate <= 1e9)) {
+      Add(node["rate"], "'rate' must be a number above 0 and at most 1000000000 (children per '" +
+                            node["per"].as<std::string>("unit") + "'), got '" + text + "'");
+      return;
+    }
+  }
+  if (Scalar(node["per"], "'per'", &rate.per)) {
+    const std::optional<double> days = RateUnitDays(rate.per);
+    if (!days) {
+      Add(node["per"], "'per' is day, week, month or year, got '" + rate.per + "'");
+      return;
+    }
+    rate.per_days = *days;
+  }
+  const YAML::Node active = node["active"];
+  if (!active.IsSequence() || active.size() != 2 || !Scalar(active[0], "'active'", &rate.from) ||
+      !Scalar(active[1], "'active'", &rate.to) || rate.from.empty() || rate.to.empty()) {
+    Add(active, "'active' names two date or timestamp columns of the parent, [FROM, TO]: when each parent "
+                "starts and stops having children (TO may be NULL)");
+    return;
+  }
+  c.rate = std::move(rate);
 }
 
 }  // namespace

@@ -46,6 +46,7 @@ class Resolver {
     for (DomainEntity& entity : domain.entities) ResolveLinks(domain, entity);
     TypeUntypedReferences(domain);
     for (size_t e = 0; e < domain.entities.size(); ++e) ResolveRules(domain, static_cast<int>(e));
+    for (DomainEntity& entity : domain.entities) ResolveRates(domain, entity);
     TypeUntypedCopies(domain);
     for (size_t e = 0; e < domain.entities.size(); ++e) ResolveAggregates(domain, static_cast<int>(e));
     TypeUntypedAggregates(domain);
@@ -63,6 +64,7 @@ class Resolver {
   void TypeUntypedCopies(Domain& domain);
   void ResolveRules(Domain& domain, int entity);
   void ResolveHistories(DomainEntity& entity);
+  void ResolveRates(const Domain& domain, DomainEntity& entity);
   // Resolves a column read by a row of entity `e`: COLUMN of the row
   // itself (`entity_name` empty) or ENTITY.COLUMN of a parent the row
   // reaches through exactly one chain of links. Reports (at `where`, the
@@ -319,6 +321,28 @@ void Resolver::ResolveRules(Domain& domain, int e) {
       ParentColumn& copy = column.copy;
       ResolveRead(domain, e, name + ": 'copy'", copy.entity, copy.column, copy.where, copy.path, copy.target_entity,
                   copy.target_column);
+    }
+  }
+}
+
+// The parent columns a `per_parent` rate reads for each parent's active
+// time (docs/domain-files.md, "Time").
+void Resolver::ResolveRates(const Domain& domain, DomainEntity& entity) {
+  for (DomainLink& link : entity.links) {
+    if (!link.per_parent || !link.per_parent->rate) continue;
+    Cardinality::Rate& rate = *link.per_parent->rate;
+    const int p = domain.FindEntity(link.parent);
+    if (p < 0) continue;  // reported by ResolveLinks
+    const DomainEntity& parent = domain.entities[p];
+    for (auto [name, column] : {std::pair{&rate.from, &rate.from_column}, std::pair{&rate.to, &rate.to_column}}) {
+      *column = parent.FindColumn(*name);
+      if (*column >= 0) continue;
+      std::vector<std::string> names;
+      for (const DomainColumn& c : parent.columns) names.push_back(c.name);
+      std::string message = "'per_parent': 'active' names '" + *name + "', which '" + parent.name + "' does not have";
+      auto close = ClosestNames(*name, names);
+      if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+      Add(rate.where, message);
     }
   }
 }

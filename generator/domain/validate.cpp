@@ -43,6 +43,7 @@ class Validator {
       : registry_(registry), diagnostics_(diagnostics) {}
 
   void Validate(const Domain& domain) {
+    window_ = domain.time ? &*domain.time : nullptr;
     for (const DomainEntity& entity : domain.entities) ValidateProviders(entity);
     for (const DomainEntity& entity : domain.entities) ValidateLinks(domain, entity);
     for (const DomainEntity& entity : domain.entities) ValidateColumnOrder(entity);
@@ -53,6 +54,7 @@ class Validator {
     ValidateRuleCycles(domain);
     for (const DomainEntity& entity : domain.entities) ValidateAggregates(domain, entity);
     ValidateAggregateCycles(domain);
+    for (const DomainEntity& entity : domain.entities) ValidateRates(domain, entity);
   }
 
  private:
@@ -71,10 +73,12 @@ class Validator {
   void ValidateRuleCycles(const Domain& domain);
   void ValidateHistories(const Domain& domain, const DomainEntity& entity);
   void ValidateSequence(const DomainEntity& entity, const DomainColumn& column);
+  void ValidateRates(const Domain& domain, const DomainEntity& entity);
   void ValidateConditional(const Domain& domain, const DomainEntity& entity);
 
   const ProviderRegistry& registry_;
   std::vector<Diagnostic>& diagnostics_;
+  const DomainTime* window_ = nullptr;  // the domain's `time:`, if any
 };
 
 void Validator::ValidateProviders(const DomainEntity& entity) {
@@ -125,6 +129,13 @@ void Validator::ValidateProviders(const DomainEntity& entity) {
       ProviderContext ctx;
       ctx.today = std::chrono::duration_cast<std::chrono::hours>(
                       std::chrono::system_clock::now().time_since_epoch()).count() / 24;
+      // Bounds left to the simulation window take it (a `to` before the
+      // provider's default `from` is fine inside a 2023 window).
+      if (window_) {
+        std::optional<int64_t> from = ParseTimeBound(window_->from, ctx.today, false);
+        std::optional<int64_t> to = ParseTimeBound(window_->to, ctx.today, true);
+        if (from && to && *from <= *to) ctx.window = ProviderContext::Window{*from, *to};
+      }
       // ResolveDomain gave every column of the group the same parameters.
       std::unique_ptr<Provider> provider = spec->make(columns.front()->params, ctx);
       for (const DomainColumn* column : columns) {
@@ -606,6 +617,34 @@ void Validator::ValidateHistories(const Domain& domain, const DomainEntity& enti
           }
         }
       }
+    }
+  }
+}
+
+// A `per_parent` rate counts children over the parent's active time inside
+// the simulation window: it needs the window, and date or timestamp bounds.
+void Validator::ValidateRates(const Domain& domain, const DomainEntity& entity) {
+  for (const DomainLink& link : entity.links) {
+    if (!link.per_parent || !link.per_parent->rate) continue;
+    const Cardinality::Rate& rate = *link.per_parent->rate;
+    if (!domain.time) {
+      Add(rate.where, "'" + entity.name + "': 'per_parent' with 'rate' counts children per " + rate.per +
+                          " of each parent's active time inside the simulation window, and the domain declares none: "
+                          "add 'time: {from: DATE, to: DATE}' at the top of the file");
+    }
+    const int p = domain.FindEntity(link.parent);
+    if (p < 0) continue;
+    const DomainEntity& parent = domain.entities[p];
+    for (int c : {rate.from_column, rate.to_column}) {
+      if (c < 0) continue;  // reported by ResolveDomain
+      const DomainColumn& column = parent.columns[c];
+      if (!IsDateOrTimestamp(column.type)) {
+        Add(rate.where, "'per_parent': 'active' reads '" + parent.name + "." + column.name + "', which is " +
+                            column.type.ToSql() + "; the active time is bounded by date or timestamp columns");
+      }
+    }
+    if (rate.from_column >= 0 && rate.from_column == rate.to_column) {
+      Add(rate.where, "'per_parent': 'active' names '" + rate.from + "' twice; give [FROM, TO]");
     }
   }
 }

@@ -61,6 +61,7 @@ struct LinkStep {
   uint64_t count_key = 0;
   std::vector<uint64_t> block_start;  // grouped: drawn children before each parent block
   std::vector<bool> parent_steps;     // steps of the parent needed for its key
+  std::vector<bool> rate_steps;       // per_parent rate: steps of the parent making its active columns
   // Grouped: the children the parents drew, and the rows the child entity
   // has. They differ when --rows sets the child's count: every parent's
   // count is then scaled (Scaled) so that they total exactly `rows`.
@@ -126,6 +127,14 @@ struct RuleStep {
   // What the provider or model draws, in stored units: a value moved into
   // the window is redrawn inside it where the two meet.
   std::optional<std::pair<int64_t, int64_t>> range;
+  // The provider that draws the column, when a moved value is redrawn its
+  // way (Provider::DrawIn: a seasonality profile).
+  const Provider* drawer = nullptr;
+  size_t drawer_field = 0;
+  // A column drawn in the simulation window stays in it: the window bounds
+  // the rule's too (stored units), and a nullable link whose bounds leave
+  // no room inside it is dropped.
+  std::optional<std::pair<int64_t, int64_t>> binding;
 };
 
 // A column that follows the row's place among its parent's children
@@ -279,6 +288,28 @@ struct Generator::Impl {
     }
   }
 
+  // Time (generate/time.cpp): the simulation window of the run, made
+  // absolute with its reference date; `run` tells this plan's cached child
+  // counts from another's.
+  std::optional<ProviderContext::Window> window;
+  uint64_t run = 0;
+  void PlanWindow();
+  void PlanRates(int e);
+  // Whether entity e, counted by a per_parent rate, may be counted now: its
+  // parents' active columns may read any entity not counted through it.
+  bool RateReady(int e, const std::vector<bool>& counted) const;
+  // A per_parent rate's count for one parent; the counts of its block of
+  // kParentBlock parents are made at once (one Regenerate) and kept per
+  // thread, as planning and ParentRows walk parents in order.
+  uint64_t RateChildCount(const LinkStep& link, uint64_t parent_row) const;
+  // Children per parent for --rows to imply parents from: a rate's as if
+  // every parent were active through the whole window (its real mean
+  // depends on parents not yet made), else the cardinality's mean.
+  double ImpliedMean(const Cardinality& c) const;
+  // Whether column c of entity e draws in the simulation window: a
+  // provider with `from` and `to` parameters, given neither.
+  bool DrawsInWindow(int e, int c) const;
+
   void PlanCounts();
   void PlanOrder();
   void PlanEntity(int e, const ProviderRegistry& registry);
@@ -304,6 +335,7 @@ struct Generator::Impl {
   ColumnBounds AggregateBounds(int e, int c, int depth) const;
 
   uint64_t ChildCount(const LinkStep& link, uint64_t parent_row) const {
+    if (link.per_parent.rate) return RateChildCount(link, parent_row);
     RandomStream random(link.count_key, parent_row);
     return static_cast<uint64_t>(link.per_parent.Sample(random));
   }

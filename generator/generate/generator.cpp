@@ -135,7 +135,7 @@ void Generator::Impl::PlanCounts() {
       const int counting = e.CountingLink();
       if (counting < 0) break;
       const int parent = domain.FindEntity(e.links[counting].parent);
-      const double mean = e.links[counting].per_parent->Mean();
+      const double mean = ImpliedMean(*e.links[counting].per_parent);
       if (asked_rows[parent] || !(mean > 0)) break;
       const double rows = static_cast<double>(*asked_rows[child]);
       const double parents = rows > 0 ? std::max(1.0, std::round(rows / mean)) : 0;
@@ -191,7 +191,7 @@ void Generator::Impl::PlanGroupedCounts() {
         continue;
       }
       LinkStep& link = states[e].links[plan.grouped_link];
-      if (!counted[link.parent]) continue;
+      if (!counted[link.parent] || (link.per_parent.rate && !RateReady(static_cast<int>(e), counted))) continue;
       const uint64_t parents = plans[link.parent].rows;
       if (parents > kMaxGroupedParents) {
         const DomainLink& def = domain.entities[e].links[plan.grouped_link];
@@ -278,6 +278,7 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
 
   ProviderContext ctx;
   ctx.today = options.today;
+  ctx.window = window;
   std::map<std::pair<std::string, std::string>, int> groups;
   for (size_t c = 0; c < n; ++c) {
     const DomainColumn& col = def.columns[c];
@@ -499,18 +500,8 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
 }
 
 void Generator::Impl::PlanLinks(int e) {
-  EntityState& state = states[e];
-  for (LinkStep& link : state.links) {
-    // Which parent steps make the referenced key columns.
-    const EntityState& parent = states[link.parent];
-    link.parent_steps.assign(parent.steps.size(), false);
-    std::function<void(int)> need = [&](int s) {
-      if (link.parent_steps[s]) return;
-      link.parent_steps[s] = true;
-      for (int n : parent.steps[s].needs) need(n);
-    };
-    for (int c : link.parent_columns) need(parent.column_step[c]);
-  }
+  // Which parent steps make the referenced key columns.
+  for (LinkStep& link : states[e].links) link.parent_steps = StepsMaking(link.parent, link.parent_columns);
 }
 
 void Generator::Impl::ResolveKinds() {
@@ -736,6 +727,7 @@ void Generator::Impl::CheckTypes() {
 Generator::Generator(const Domain& domain, const ProviderRegistry& registry, const GenerateOptions& options)
     : impl_(std::make_unique<Impl>(domain, options)) {
   Impl& im = *impl_;
+  im.PlanWindow();
   im.PlanCounts();
   im.PlanOrder();
   im.states.resize(domain.entities.size());
@@ -743,6 +735,11 @@ Generator::Generator(const Domain& domain, const ProviderRegistry& registry, con
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanLinks(static_cast<int>(e));
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRules(static_cast<int>(e));
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanCopies(static_cast<int>(e));
+  for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRates(static_cast<int>(e));
+  // Kinds and rule ranges before the counts too (neither depends on them):
+  // a rate link's counts make its parents again.
+  im.ResolveKinds();
+  for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRuleRanges(static_cast<int>(e));
   im.PlanGroupedCounts();
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanAggregates(static_cast<int>(e));
   im.ResolveKinds();

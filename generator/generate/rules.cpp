@@ -93,8 +93,21 @@ std::optional<std::pair<int64_t, int64_t>> Generator::Impl::DrawnRange(int e, in
 
 void Generator::Impl::PlanRuleRanges(int e) {
   // A value a rule moves is redrawn where the window meets what the
-  // provider or model draws.
-  for (RuleStep& rule : states[e].rules) rule.range = DrawnRange(e, rule.column);
+  // provider or model draws (the provider redraws it, keeping its shape,
+  // when it can); a column drawn in the simulation window stays in it.
+  EntityState& state = states[e];
+  for (RuleStep& rule : state.rules) {
+    const int c = rule.column;
+    rule.range = DrawnRange(e, c);
+    for (const ProviderStep& p : state.providers) {
+      for (size_t f = 0; f < p.field_column.size(); ++f) {
+        if (p.field_column[f] != c) continue;
+        rule.drawer = p.provider.get();
+        rule.drawer_field = f;
+      }
+    }
+    if (rule.range && DrawsInWindow(e, c)) rule.binding = rule.range;
+  }
 }
 
 void Generator::Impl::RuleParents(const RuleSource& source, std::span<const uint64_t> rows,
@@ -183,14 +196,18 @@ constexpr int64_t kNoUpper = std::numeric_limits<int64_t>::max();
 // draws (`range`), else uniform in the window, else (a window open on one
 // side that the range misses) the nearest bound. Timestamps are drawn in
 // whole seconds, as the timestamp provider draws them.
-int64_t Redraw(int64_t value, int64_t lower, int64_t upper, const std::optional<std::pair<int64_t, int64_t>>& range,
-               ValueKind kind, RandomStream& random) {
+int64_t Redraw(int64_t value, int64_t lower, int64_t upper, const RuleStep& rule, ValueKind kind,
+               RandomStream& random) {
+  const std::optional<std::pair<int64_t, int64_t>>& range = rule.range;
   int64_t low = lower, high = upper;
   if (range && std::max(lower, range->first) <= std::min(upper, range->second)) {
     low = std::max(lower, range->first);
     high = std::min(upper, range->second);
   }
   if (low == kNoLower || high == kNoUpper) return std::clamp(value, lower, upper);
+  if (rule.drawer) {
+    if (std::optional<int64_t> drawn = rule.drawer->DrawIn(rule.drawer_field, low, high, random)) return *drawn;
+  }
   if (kind != ValueKind::kTimestamp) return random.Between(low, high);
   constexpr int64_t kMicrosPerSecond = 1'000'000;
   const int64_t first = -FloorDiv(-low, kMicrosPerSecond), last = FloorDiv(high, kMicrosPerSecond);
@@ -208,8 +225,10 @@ void Generator::Impl::RuleWindows(int e, const RuleStep& rule, std::span<const u
   // a row drops a link), and per row those of all sources.
   const size_t sources = rule.sources.size();
   std::vector<int64_t> lower(sources * n, kNoLower), upper(sources * n, kNoUpper);
-  lowest.assign(n, kNoLower);
-  highest.assign(n, kNoUpper);
+  const int64_t first = rule.binding ? rule.binding->first : kNoLower;
+  const int64_t last = rule.binding ? rule.binding->second : kNoUpper;
+  lowest.assign(n, first);
+  highest.assign(n, last);
   std::vector<uint32_t> reached, index;
   std::vector<uint64_t> parents;
   std::vector<BatchColumn> parent_columns;
@@ -259,8 +278,8 @@ void Generator::Impl::RuleWindows(int e, const RuleStep& rule, std::span<const u
       for (size_t d = 0; d < rule.drops.size() && low > high; ++d) {
         for (int s : rule.drops[d].sources) dropped[s] = 1;
         for (int c : states[e].links[rule.drops[d].link].child_columns) columns[c].SetNull(i);
-        low = kNoLower;
-        high = kNoUpper;
+        low = first;
+        high = last;
         for (size_t s = 0; s < sources; ++s) {
           if (dropped[s]) continue;
           low = std::max(low, lower[s * n + i]);
@@ -295,7 +314,7 @@ void Generator::Impl::ApplyRules(int e, const RuleStep& rule, std::span<const ui
       }
     } else if (value < low || value > high) {
       RandomStream random(rule.key, rows[i]);
-      value = Redraw(value, low, high, rule.range, kind, random);
+      value = Redraw(value, low, high, rule, kind, random);
     }
   }
   batch_parents.rule_windows.resize(states[e].rules.size());

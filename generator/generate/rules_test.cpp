@@ -11,46 +11,17 @@
 #include "seedforge/domain.h"
 #include "seedforge/generator.h"
 #include "seedforge/registry.h"
+#include "generate/generated_rows.h"
 
 namespace seedforge {
 namespace {
 
-// Every row of every entity, generated in batches of `batch_rows`: per
-// entity, per column, the values (all integer-backed here: keys, dates,
-// timestamps), nullopt for NULL.
-using Column = std::vector<std::optional<int64_t>>;
-using Tables = std::vector<std::vector<Column>>;
-
-Tables GenerateAll(const Generator& generator, size_t batch_rows) {
-  Tables tables;
-  for (size_t e = 0; e < generator.entities().size(); ++e) {
-    const uint64_t rows = generator.entities()[e].rows;
-    Batch batch;
-    generator.InitBatch(static_cast<int>(e), batch);
-    std::vector<Column> all(batch.columns.size());
-    for (uint64_t first = 0; first < rows; first += batch_rows) {
-      const size_t count = static_cast<size_t>(std::min<uint64_t>(batch_rows, rows - first));
-      generator.Generate(static_cast<int>(e), first, count, batch);
-      for (size_t c = 0; c < all.size(); ++c) {
-        const BatchColumn& in = batch.columns[c];
-        for (size_t i = 0; i < count; ++i) {
-          all[c].push_back(in.IsNull(i) ? std::nullopt : std::optional<int64_t>(in.ints[i]));
-        }
-      }
-    }
-    tables.push_back(std::move(all));
-  }
-  return tables;
-}
+using engine_test::GenerateAll;
+using engine_test::Tables;
 
 Domain Parse(const std::string& text) { return ParseDomain(text, "rules.yaml", BuiltinRegistry()); }
 
-GenerateOptions Options() {
-  GenerateOptions options;
-  options.seed = 11;
-  options.today = DaysFromCivil(2026, 1, 1);
-  return options;
-}
+GenerateOptions Options() { return engine_test::TestOptions(11); }
 
 // The day `years` after `day`, as the rules count it (29 February on to 1 March).
 int64_t YearsAfter(int64_t day, int years) {

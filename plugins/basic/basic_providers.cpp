@@ -2,9 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
+#include <optional>
+#include <string>
+#include <vector>
 #include <unordered_map>
 
+#include "seedforge/calendar.h"
 #include "seedforge/json_string.h"
 #include "seedforge/tables.h"
 
@@ -312,6 +317,151 @@ class InstantProvider : public Provider {
   bool relative_;
 };
 
+// When in the day, week and year a timestamp falls: weights per hour
+// (0-23), weekday (Monday first) and month. A draw is a pure function of
+// the row's stream: a day uniform in the window kept with probability
+// weekday x month weight over the largest such product (rejection), then
+// the hour by its weights, minutes and seconds uniform; a second outside
+// the window (a partial first or last day) starts again.
+class Season {
+ public:
+  Season(std::vector<double> hour, std::vector<double> weekday, std::vector<double> month)
+      : weekday_(std::move(weekday)), month_(std::move(month)) {
+    double total = 0;
+    for (double w : hour) hour_cdf_.push_back(total += w);
+    top_ = *std::max_element(weekday_.begin(), weekday_.end()) * *std::max_element(month_.begin(), month_.end());
+  }
+
+  // A second in [first, last] (seconds since 1970-01-01).
+  int64_t Draw(int64_t first, int64_t last, RandomStream& random) const {
+    constexpr int64_t kDay = 86400;
+    const int64_t first_day = FloorDiv(first, kDay), last_day = FloorDiv(last, kDay);
+    // A window whose days or hours all weigh 0 (weekends of a business
+    // profile) has nothing to keep: after this many tries, uniform.
+    constexpr int kTries = 1000;
+    for (int t = 0; t < kTries; ++t) {
+      const int64_t day = random.Between(first_day, last_day);
+      if (random.Uniform() * top_ >= DayWeight(day)) continue;
+      const double u = random.Uniform() * hour_cdf_.back();
+      const int64_t hour = std::upper_bound(hour_cdf_.begin(), hour_cdf_.end(), u) - hour_cdf_.begin();
+      const int64_t second = day * kDay + std::min<int64_t>(hour, 23) * 3600 + random.Between(0, 3599);
+      if (second >= first && second <= last) return second;
+    }
+    return random.Between(first, last);
+  }
+
+ private:
+  static int64_t FloorDiv(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0) ? 1 : 0); }
+  double DayWeight(int64_t day) const {
+    int year = 0;
+    unsigned month = 0, mday = 0;
+    CivilFromDays(day, year, month, mday);
+    const int64_t monday_first = ((day + 3) % 7 + 7) % 7;  // 1970-01-01 was a Thursday
+    return weekday_[monday_first] * month_[month - 1];
+  }
+
+  std::vector<double> hour_cdf_, weekday_, month_;
+  double top_ = 1;
+};
+
+// The named profiles of `season` (docs/providers.md lists their weights).
+struct SeasonProfile {
+  const char* name;
+  std::vector<double> hour, weekday, month;
+};
+
+const std::vector<SeasonProfile>& SeasonProfiles() {
+  static const std::vector<SeasonProfile> profiles{
+      // Office work: 08:00-17:59 on weekdays, a lunch dip, nothing at night
+      // or at weekends.
+      {"business_hours",
+       {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0.6, 1, 1, 1, 1, 0.8, 0, 0, 0, 0, 0, 0},
+       {1, 1, 1, 1, 1, 0, 0},
+       {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}},
+      // Shopping: quiet nights, a lunch peak and a larger evening one;
+      // busier Fridays and Saturdays, November and December.
+      {"retail",
+       {0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.3, 0.5, 0.8, 1, 1.2, 1.5, 1.4, 1.2, 1.2, 1.3, 1.5, 1.6, 1.4, 1, 0.6, 0.3, 0.2},
+       {0.9, 0.9, 0.95, 1, 1.2, 1.4, 1.1},
+       {0.85, 0.85, 0.95, 0.95, 1, 1, 1, 1.05, 0.95, 1, 1.2, 1.45}},
+  };
+  return profiles;
+}
+
+// `season`: a profile's name, or {hour: [24], weekday: [7], month: [12]}
+// (each optional, uniform when left out).
+std::optional<Season> ParseSeason(const Params& params) {
+  const ParamValue* v = params.Find("season");
+  if (!v) return std::nullopt;
+  std::string names;
+  for (const SeasonProfile& p : SeasonProfiles()) names += std::string(names.empty() ? "" : ", ") + p.name;
+  if (v->type == ParamValue::Type::kScalar) {
+    for (const SeasonProfile& p : SeasonProfiles()) {
+      if (v->scalar == p.name) return Season(p.hour, p.weekday, p.month);
+    }
+    throw InputError(v->where, "parameter 'season': no profile '" + v->scalar + "' (there are: " + names +
+                                   "), or give {hour: [24 weights], weekday: [7 weights, Monday first], month: [12 weights]}");
+  }
+  if (v->type != ParamValue::Type::kMap) {
+    throw InputError(v->where, "parameter 'season' is a profile name (" + names +
+                                   ") or {hour: [24 weights], weekday: [7 weights, Monday first], month: [12 weights]}");
+  }
+  std::vector<double> hour(24, 1), weekday(7, 1), month(12, 1);
+  for (const auto& [key, list] : v->map) {
+    std::vector<double>* out = key == "hour" ? &hour : key == "weekday" ? &weekday : key == "month" ? &month : nullptr;
+    if (!out) throw InputError(list.where, "parameter 'season': unknown key '" + key + "' (hour, weekday, month)");
+    const std::string what = "parameter 'season': '" + key + "' ";
+    if (list.type != ParamValue::Type::kList || list.list.size() != out->size()) {
+      throw InputError(list.where, what + "is a list of " + std::to_string(out->size()) + " weights" +
+                                       (key == "weekday" ? ", Monday first" : ""));
+    }
+    double total = 0;
+    for (size_t i = 0; i < out->size(); ++i) {
+      const ParamValue& w = list.list[i];
+      char* end = nullptr;
+      const double weight = w.type == ParamValue::Type::kScalar ? std::strtod(w.scalar.c_str(), &end) : -1;
+      if (w.type != ParamValue::Type::kScalar || w.scalar.empty() || *end || !(weight >= 0) || std::isinf(weight)) {
+        throw InputError(w.where, what + "weights are finite numbers >= 0, got '" + w.scalar + "'");
+      }
+      (*out)[i] = weight;
+      total += weight;
+    }
+    if (!(total > 0)) throw InputError(list.where, what + "weights are all 0: no value could be drawn");
+  }
+  return Season(std::move(hour), std::move(weekday), std::move(month));
+}
+
+// A timestamp uniform in its window over the days and hours a season
+// weighs: whole seconds, stored in microseconds.
+class SeasonalTimestampProvider : public Provider {
+ public:
+  static constexpr int64_t kMicros = 1000000;
+  SeasonalTimestampProvider(int64_t from, int64_t to, Season season) : from_(from), to_(to), season_(std::move(season)) {}
+
+  void Fill(const FillArgs& args) const override {
+    BatchColumn& out = *args.outputs[0];
+    for (size_t i = 0; i < args.rows.size(); ++i) {
+      RandomStream random(args.key, args.rows[i]);
+      out.ints[i] = season_.Draw(from_, to_, random) * kMicros;
+    }
+  }
+
+  std::optional<ValueRange> Range(size_t, uint64_t) const override {
+    return ValueRange{static_cast<long double>(from_) * kMicros, static_cast<long double>(to_) * kMicros};
+  }
+
+  std::optional<int64_t> DrawIn(size_t, int64_t low, int64_t high, RandomStream& random) const override {
+    const int64_t first = low / kMicros + (low % kMicros > 0 ? 1 : 0);
+    const int64_t last = high / kMicros - (high % kMicros < 0 ? 1 : 0);
+    if (first > last) return std::nullopt;
+    return season_.Draw(first, last, random) * kMicros;
+  }
+
+ private:
+  int64_t from_, to_;
+  Season season_;
+};
+
 class ConstantProvider : public Provider {
  public:
   explicit ConstantProvider(std::string value) : value_(std::move(value)) {}
@@ -592,9 +742,18 @@ std::unique_ptr<Provider> MakeBooleanProvider(const Params& params, const Provid
   return std::make_unique<BooleanProvider>(p);
 }
 
+// The days of the simulation window, when the run has one (its `to` is
+// inclusive to the microsecond, so the last day is whole or partial alike).
+int64_t WindowDay(const ProviderContext& ctx, bool to) {
+  const int64_t micros = to ? ctx.window->to : ctx.window->from;
+  return micros / kMicrosPerDay - (micros % kMicrosPerDay < 0 ? 1 : 0);
+}
+
 std::unique_ptr<Provider> MakeDateProvider(const Params& params, const ProviderContext& ctx) {
-  int64_t from = params.Date("from", "2015-01-01", ctx.today);
-  int64_t to = params.Date("to", "2024-12-31", ctx.today);
+  // Bounds not given: the simulation window's, else the defaults.
+  const bool window = ctx.window.has_value();
+  int64_t from = window && !params.Has("from") ? WindowDay(ctx, false) : params.Date("from", "2015-01-01", ctx.today);
+  int64_t to = window && !params.Has("to") ? WindowDay(ctx, true) : params.Date("to", "2024-12-31", ctx.today);
   if (from > to) params.Fail("to", "must not be before 'from'");
   int64_t max_after = params.Int("max_days_after", 365);
   if (max_after < 0) params.Fail("max_days_after", "must be >= 0");
@@ -603,11 +762,21 @@ std::unique_ptr<Provider> MakeDateProvider(const Params& params, const ProviderC
 
 std::unique_ptr<Provider> MakeTimestampProvider(const Params& params, const ProviderContext& ctx) {
   constexpr int64_t kMicros = 1000000;
-  int64_t from = params.Timestamp("from", "2024-01-01", ctx.today) / kMicros;
-  int64_t to = params.Timestamp("to", "2024-12-31 23:59:59", ctx.today) / kMicros;
+  // Bounds not given: the simulation window's (whole seconds inside it),
+  // else the defaults.
+  const bool window = ctx.window.has_value();
+  int64_t from = window && !params.Has("from")
+                     ? ctx.window->from / kMicros + (ctx.window->from % kMicros > 0 ? 1 : 0)
+                     : params.Timestamp("from", "2024-01-01", ctx.today) / kMicros;
+  int64_t to = window && !params.Has("to") ? ctx.window->to / kMicros - (ctx.window->to % kMicros < 0 ? 1 : 0)
+                                           : params.Timestamp("to", "2024-12-31 23:59:59", ctx.today) / kMicros;
   if (from > to) params.Fail("to", "must not be before 'from'");
   int64_t max_after = params.Int("max_seconds_after", 30 * 86400);
   if (max_after < 0) params.Fail("max_seconds_after", "must be >= 0");
+  if (std::optional<Season> season = ParseSeason(params)) {
+    if (params.Has("after")) params.Fail("season", "does not combine with 'after' (a delay after another column)");
+    return std::make_unique<SeasonalTimestampProvider>(from, to, std::move(*season));
+  }
   // Drawn in whole seconds, stored in microseconds.
   class Seconds : public InstantProvider {
    public:

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "seedforge/calendar.h"
 #include "seedforge/random.h"
 #include "seedforge/registry.h"
 #include "support/sampling_bounds.h"
@@ -47,6 +48,37 @@ TEST(BasicPack, UniqueIntegersFillTheRange) {
   EXPECT_EQ(seen.size(), 500u);
   EXPECT_EQ(*seen.begin(), 10);
   EXPECT_EQ(*seen.rbegin(), 509);
+}
+
+TEST(BasicPack, TimestampSeasonBusinessHours) {
+  // The business_hours profile weighs 08:00-17:59 on Monday to Friday only,
+  // the 12:00 hour 0.6 of the others (and 17:00 0.8): of 50,000 draws none
+  // falls outside, and the noon share is 0.6 / 9.4 within its binomial noise
+  // at p = 1e-3 (0.0036). A uniform draw puts 5 in 7 of the rows outside.
+  auto cols = RunProvider("timestamp", {.params = {{"season", "business_hours"}}, .rows = 50000});
+  size_t outside = 0, noon = 0;
+  for (int64_t micros : cols[0].ints) {
+    const int64_t seconds = micros / 1000000;
+    const int64_t day = seconds / 86400, hour = seconds % 86400 / 3600;
+    outside += (day + 3) % 7 >= 5 || hour < 8 || hour > 17;
+    noon += hour == 12;
+  }
+  const double n = static_cast<double>(cols[0].ints.size());
+  EXPECT_EQ(outside, 0u);
+  EXPECT_NEAR(static_cast<double>(noon) / n, 0.6 / 9.4, testing::ShareBound(0.6 / 9.4, n, testing::kOneComparison));
+}
+
+TEST(BasicPack, TimestampSeasonRetailPeaksInDecember) {
+  // retail weighs December 1.45 against a year's total of 12.25 (weighted
+  // by days: 31 x 1.45 / 373.85 of the 2024 draws); uniform gives 31/366.
+  auto cols = RunProvider("timestamp", {.params = {{"season", "retail"}}, .rows = 50000});
+  size_t december = 0;
+  for (int64_t micros : cols[0].ints) december += micros >= DaysFromCivil(2024, 12, 1) * 86400LL * 1000000;
+  double weighted_days = 0;
+  const double month_weight[] = {0.85, 0.85, 0.95, 0.95, 1, 1, 1, 1.05, 0.95, 1, 1.2, 1.45};
+  for (unsigned m = 1; m <= 12; ++m) weighted_days += DaysInMonth(2024, m) * month_weight[m - 1];
+  const double expected = 31 * 1.45 / weighted_days, n = static_cast<double>(cols[0].ints.size());
+  EXPECT_NEAR(static_cast<double>(december) / n, expected, testing::ShareBound(expected, n, testing::kOneComparison));
 }
 
 TEST(BasicPack, CategoryFollowsWeights) {

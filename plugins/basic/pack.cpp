@@ -85,8 +85,8 @@ void RegisterBasicPack(ProviderRegistry& registry) {
                 .version = 1,
                 .summary = "Date uniform in [from, to], or after another date column",
                 .fields = {{.name = "value", .kind = ValueKind::kDate}},
-                .params = {{"from", "earliest date, YYYY-MM-DD or 'today-Nd'", "2015-01-01"},
-                           {"to", "latest date, YYYY-MM-DD or 'today+Nd'", "2024-12-31"},
+                .params = {{"from", "earliest date, YYYY-MM-DD or 'today-Nd' (default: the simulation window's)", "2015-01-01"},
+                           {"to", "latest date, YYYY-MM-DD or 'today+Nd' (default: the simulation window's)", "2024-12-31"},
                            {"after", "a date column this one follows", "", true},
                            {"max_days_after", "with 'after': at most this many days later", "365"}},
                 .example = "opened_on: {type: date, provider: date, params: {from: 2018-01-01}}",
@@ -94,13 +94,17 @@ void RegisterBasicPack(ProviderRegistry& registry) {
   registry.Add({.name = "timestamp",
                 .pack = "basic",
                 .version = 1,
-                .summary = "Timestamp uniform in a window (second resolution)",
+                .summary = "Timestamp uniform in a window (second resolution), or weighted by hour, weekday and month "
+                           "(season)",
                 .fields = {{.name = "value", .kind = ValueKind::kTimestamp}},
-                .params = {{"from", "start, YYYY-MM-DD[ HH:MM:SS]", "2024-01-01"},
-                           {"to", "end, YYYY-MM-DD[ HH:MM:SS]", "2024-12-31 23:59:59"},
+                .params = {{"from", "start, YYYY-MM-DD[ HH:MM:SS] (default: the simulation window's)", "2024-01-01"},
+                           {"to", "end, YYYY-MM-DD[ HH:MM:SS] (default: the simulation window's)", "2024-12-31 23:59:59"},
                            {"after", "a timestamp column this one follows", "", true},
-                           {"max_seconds_after", "with 'after': at most this much later", "2592000"}},
-                .example = "created_at: {type: timestamptz, provider: timestamp}",
+                           {"max_seconds_after", "with 'after': at most this much later", "2592000"},
+                           {"season", "weights of the hours, weekdays and months: a profile, business_hours or retail "
+                                      "(weights in docs/domain-files.md, \"Time\"), or {hour: [24 weights], "
+                                      "weekday: [7, Monday first], month: [12]}, each optional", ""}},
+                .example = "posted_at: {type: timestamptz, provider: timestamp, params: {season: retail}}",
                 .make = &MakeTimestampProvider});
   registry.Add({.name = "constant",
                 .pack = "basic",

@@ -106,6 +106,19 @@ struct Cardinality {
   // count is the number of states reached. See "Ordered histories".
   std::vector<std::string> states;
   std::vector<double> chances;
+  // A count proportional to the parent's active time in the simulation
+  // window (`rate`, docs/domain-files.md "Time"): kind is kPoisson and
+  // lambda is set per parent (generate/time.cpp).
+  struct Rate {
+    double rate = 0;        // children per `per`
+    std::string per;        // day, week, month or year
+    double per_days = 0;    // its length in days (a month is 365.2425 / 12)
+    std::string from, to;   // the parent's columns bounding its active time
+    int from_column = -1;   // resolved, in the parent
+    int to_column = -1;
+    SourceLocation where;
+  };
+  std::optional<Rate> rate;
 
   int64_t Sample(RandomStream& random) const;
   double Mean() const;  // for planning messages and --scale estimates
@@ -313,16 +326,36 @@ struct DomainEnum {
   std::vector<std::string> labels;
 };
 
+// The simulation window (`time: {from, to}`): what `date` and `timestamp`
+// columns without their own bounds draw in, and what `rate` counts
+// children over. Bounds as written (a date, a timestamp or today[+-]N),
+// made absolute by the plan with the run's reference date; `to` is
+// inclusive (a date `to` is its whole day).
+struct DomainTime {
+  std::string from, to;
+  SourceLocation where, from_where, to_where;
+};
+
 struct Domain {
   std::string name;
   std::string description;
   std::vector<DomainEnum> enums;  // CREATE TYPE ... AS ENUM, in file order
   std::string file;  // as given, for messages
+  std::optional<DomainTime> time;
   std::vector<DomainEntity> entities;
 
   int FindEntity(const std::string& entity) const;  // -1 when absent
 };
 
+// A bound of the simulation window (`time:`, --from, --to) in microseconds
+// since 1970-01-01: YYYY-MM-DD[ HH:MM[:SS]] or today[+-]N(d|m|y). An upper
+// bound written as a date covers its whole day (`to: 2024-12-31` ends at
+// 23:59:59.999999). nullopt when the text does not parse.
+std::optional<int64_t> ParseTimeBound(const std::string& text, int64_t today, bool upper);
+
+// Length of a `rate`'s `per` unit in days (a month is 365.2425 / 12 days),
+// or nullopt for anything but day, week, month and year.
+std::optional<double> RateUnitDays(std::string_view per);
 // What a column's rules and constructs promise, one short line each, in
 // words ("on or after customers.created_at", "computed: ..."): `validate`
 // lists them under each entity.

@@ -66,6 +66,9 @@ struct GenerateOptions {
   std::map<std::string, uint64_t> rows;  // --rows ENTITY=N
   double scale = 1.0;                    // applied to the domain's default counts
   int64_t today = 0;                     // days since 1970-01-01 (see ProviderContext)
+  // --from/--to: the simulation window's bounds in microseconds, each
+  // replacing the domain's `time:` bound (both needed when it has none).
+  std::optional<int64_t> from, to;
   uint64_t default_rows = 100;           // for entities that declare none
   ModelLoader model_loader;              // needed by domains with learned columns
 };
@@ -91,6 +94,9 @@ class Generator {
   const std::vector<EntityPlan>& entities() const;  // in domain order
   // Entity indices, parents before children (cycles broken at nullable links).
   const std::vector<int>& order() const;
+  // The simulation window (microseconds, inclusive), when the domain or
+  // the options give one.
+  const std::optional<ProviderContext::Window>& window() const;
 
   // Prepares a batch for an entity: one BatchColumn per column, typed.
   void InitBatch(int entity, Batch& batch) const;

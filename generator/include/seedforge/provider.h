@@ -85,6 +85,19 @@ class Provider {
     (void)rows;
     return std::nullopt;
   }
+
+  // A value of a date or timestamp field inside [low, high] (stored units),
+  // drawn from `random` the way the provider draws (a timestamp's
+  // seasonality profile): a date rule that moves a value redraws it here so
+  // that the value keeps the profile. nullopt: the provider draws uniformly,
+  // and so does the rule. REQUIRES: low <= high.
+  virtual std::optional<int64_t> DrawIn(size_t field, int64_t low, int64_t high, RandomStream& random) const {
+    (void)field;
+    (void)low;
+    (void)high;
+    (void)random;
+    return std::nullopt;
+  }
 };
 
 }  // namespace seedforge

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,14 @@ struct ProviderContext {
   // Defaults to the day of the run; `--as-of` pins it, so fixtures that
   // depend on it stay byte-identical across days.
   int64_t today = 0;
+  // The simulation window (the domain's `time:`, or --from/--to), in
+  // microseconds since 1970-01-01, both ends inclusive: where `date` and
+  // `timestamp` draw when their parameters give no bounds. Absent: their
+  // own defaults.
+  struct Window {
+    int64_t from = 0, to = 0;
+  };
+  std::optional<Window> window;
 };
 
 using ProviderFactory =
