@@ -15,7 +15,7 @@ std::string Count(const Cardinality& c) {
     case Cardinality::Kind::kPoisson:
       if (c.rate) {
         return fmt::format("Poisson({:g} a {} of {} to {} in the simulation window), {} to {}", c.rate->rate, c.rate->per,
-                           c.rate->from, c.rate->to, c.min, c.max);
+                           c.rate->from, c.rate->to.empty() ? "the window's end" : c.rate->to, c.min, c.max);
       }
       return fmt::format("Poisson({:g}), {} to {}", c.lambda, c.min, c.max);
     case Cardinality::Kind::kLogNormal: return fmt::format("about {:g} (log-normal), {} to {}", c.Mean(), c.min, c.max);

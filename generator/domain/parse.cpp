@@ -1023,7 +1023,7 @@ void YamlReader::ParseTime(const YAML::Node& node, Domain& domain) {
 // count of mean R per unit of the parent's active time in the window.
 void YamlReader::ParseRate(const YAML::Node& node, Cardinality& c) {
   const std::string shape = "'per_parent' with 'rate' is {rate: R, per: day|week|month|year, active: [FROM_COLUMN, "
-                            "TO_COLUMN]} (columns of the parent; the second may be NULL: still active)";
+                            "TO_COLUMN]} (columns of the parent; the second may be NULL or left out: still active)";
   Cardinality::Rate rate;
   rate.where = At(node);
   c.kind = Cardinality::Kind::kPoisson;
@@ -1053,10 +1053,11 @@ void YamlReader::ParseRate(const YAML::Node& node, Cardinality& c) {
     rate.per_days = *days;
   }
   const YAML::Node active = node["active"];
-  if (!active.IsSequence() || active.size() != 2 || !Scalar(active[0], "'active'", &rate.from) ||
-      !Scalar(active[1], "'active'", &rate.to) || rate.from.empty() || rate.to.empty()) {
-    Add(active, "'active' names two date or timestamp columns of the parent, [FROM, TO]: when each parent "
-                "starts and stops having children (TO may be NULL)");
+  if (!active.IsSequence() || active.size() < 1 || active.size() > 2 || !Scalar(active[0], "'active'", &rate.from) ||
+      (active.size() == 2 && !Scalar(active[1], "'active'", &rate.to)) || rate.from.empty() ||
+      (active.size() == 2 && rate.to.empty())) {
+    Add(active, "'active' names the date or timestamp columns of the parent, [FROM, TO] or [FROM], between which "
+                "each parent has children (TO NULL or left out: to the end of the window)");
     return;
   }
   c.rate = std::move(rate);

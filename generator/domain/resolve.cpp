@@ -335,14 +335,12 @@ void Resolver::ResolveRates(const Domain& domain, DomainEntity& entity) {
     if (p < 0) continue;  // reported by ResolveLinks
     const DomainEntity& parent = domain.entities[p];
     for (auto [name, column] : {std::pair{&rate.from, &rate.from_column}, std::pair{&rate.to, &rate.to_column}}) {
+      if (name->empty()) continue;  // [FROM] alone: active to the end of the window
       *column = parent.FindColumn(*name);
       if (*column >= 0) continue;
-      std::vector<std::string> names;
-      for (const DomainColumn& c : parent.columns) names.push_back(c.name);
-      std::string message = "'per_parent': 'active' names '" + *name + "', which '" + parent.name + "' does not have";
-      auto close = ClosestNames(*name, names);
-      if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
-      Add(rate.where, message);
+      Add(rate.where, WithSuggestion("'per_parent': 'active' names '" + *name + "', which '" + parent.name +
+                                         "' does not have",
+                                     *name, parent.columns));
     }
   }
 }

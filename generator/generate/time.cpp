@@ -62,7 +62,9 @@ void Generator::Impl::PlanRates(int e) {
   for (LinkStep& link : states[e].links) {
     if (!link.per_parent.rate) continue;
     const Cardinality::Rate& rate = *link.per_parent.rate;
-    link.rate_steps = StepsMaking(link.parent, {rate.from_column, rate.to_column});
+    std::vector<int> read{rate.from_column};
+    if (rate.to_column >= 0) read.push_back(rate.to_column);
+    link.rate_steps = StepsMaking(link.parent, read);
   }
 }
 
@@ -124,8 +126,10 @@ uint64_t Generator::Impl::RateChildCount(const LinkStep& link, uint64_t parent_r
   Regenerate(link.parent, rows, link.rate_steps, columns, index);
   const Cardinality::Rate& rate = *link.per_parent.rate;
   const BatchColumn& from = columns[rate.from_column];
-  const BatchColumn& to = columns[rate.to_column];
-  const ValueKind from_kind = kinds[link.parent][rate.from_column], to_kind = kinds[link.parent][rate.to_column];
+  // Without a TO column every parent stays active to the end of the window.
+  const BatchColumn* to = rate.to_column >= 0 ? &columns[rate.to_column] : nullptr;
+  const ValueKind from_kind = kinds[link.parent][rate.from_column];
+  const ValueKind to_kind = to ? kinds[link.parent][rate.to_column] : from_kind;
   const double per = rate.per_days * static_cast<double>(kMicrosPerDay);
   Cardinality poisson;
   poisson.kind = Cardinality::Kind::kPoisson;
@@ -137,8 +141,8 @@ uint64_t Generator::Impl::RateChildCount(const LinkStep& link, uint64_t parent_r
     // as far as it meets the window; the window's `to` is inclusive.
     if (from.IsNull(index[i])) continue;
     const int64_t start = std::max(Micros(from.ints[index[i]], from_kind), window->from);
-    const int64_t end = to.IsNull(index[i]) ? window->to + 1
-                                            : std::min(Micros(to.ints[index[i]], to_kind), window->to + 1);
+    const int64_t end = !to || to->IsNull(index[i]) ? window->to + 1
+                                                     : std::min(Micros(to->ints[index[i]], to_kind), window->to + 1);
     if (end <= start) continue;
     poisson.lambda = rate.rate * static_cast<double>(end - start) / per;
     RandomStream random(link.count_key, rows[i]);
