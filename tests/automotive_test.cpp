@@ -87,6 +87,7 @@ struct Violations {
   int telematics_before_delivery = 0, parts_lines_not_numbered = 0, score_out_of_range = 0;
   int chain_not_from_hire = 0, chain_gap_or_overlap = 0, chain_last_not_open = 0, record_inverted = 0;
   int payments_out_of_order = 0, telematics_out_of_order = 0, odometer_went_back = 0;
+  int outside_2025 = 0;  // leads, service orders, claims and telematics outside the simulated year
   int apr_for_cash = 0, apr_missing = 0, price_off_msrp = 0;
   int invoice_not_price = 0, paid_not_summing = 0, open_fully_paid = 0, amount_paid_wrong = 0;
   size_t sold = 0, sold_trucks = 0;
@@ -99,6 +100,8 @@ struct Violations {
   double score_sum = 0;
   size_t scores = 0;
 };
+
+bool InYear2025(const std::string& date) { return date.compare(0, 4, "2025") == 0; }
 
 Violations Check(const Tables& t) {
   Violations v;
@@ -153,6 +156,7 @@ Violations Check(const Tables& t) {
   const int lead_dealer = t.Col("leads", "dealership_id"), lead_customer = t.Col("leads", "customer_id"),
             created = t.Col("leads", "created_at");
   for (const CsvRow& row : rows("leads")) {
+    v.outside_2025 += !InYear2025(*row[created]);
     t.Parent("dealerships", row[lead_dealer], &v.dangling);
     t.Parent("customers", row[lead_customer], &v.dangling);
   }
@@ -233,10 +237,12 @@ Violations Check(const Tables& t) {
   }
   const int order_deal = t.Col("service_orders", "deal_id"), order_opened = t.Col("service_orders", "opened_on");
   for (const CsvRow& row : rows("service_orders")) {
+    v.outside_2025 += !InYear2025(*row[order_opened]);
     v.service_before_delivery += Seconds(*row[order_opened]) <= delivery(row[order_deal]);
   }
   const int claim_order = t.Col("warranty_claims", "service_order_id"), filed = t.Col("warranty_claims", "filed_on");
   for (const CsvRow& row : rows("warranty_claims")) {
+    v.outside_2025 += !InYear2025(*row[filed]);
     const CsvRow* order = t.Parent("service_orders", row[claim_order], &v.dangling);
     if (!order) continue;
     const int64_t at = Seconds(*row[filed]);
@@ -251,6 +257,7 @@ Violations Check(const Tables& t) {
   const CsvRow* previous_event = nullptr;
   for (const CsvRow& row : rows("telematics_events")) {
     v.telematics_before_delivery += Seconds(*row[recorded]) < delivery(row[event_deal]);
+    v.outside_2025 += !InYear2025(*row[recorded]);
     // Per vehicle (deal), in file order: time rises, the odometer never
     // goes back.
     if (previous_event && (*previous_event)[event_deal] == row[event_deal]) {
@@ -298,6 +305,7 @@ TEST(AutomotiveDomain, EveryRowTellsOneStory) {
     EXPECT_EQ(v.payments_out_of_order, 0);
     EXPECT_EQ(v.telematics_out_of_order, 0);
     EXPECT_EQ(v.odometer_went_back, 0);
+    EXPECT_EQ(v.outside_2025, 0);
     EXPECT_EQ(v.delivered_before_lead, 0);
     EXPECT_EQ(v.delivered_after_90_days, 0);
     EXPECT_EQ(v.invoice_outside_week, 0);

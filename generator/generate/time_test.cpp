@@ -171,6 +171,35 @@ TEST(RateCounts, ChildrenFollowTheParentsActiveTimeInTheWindow) {
   EXPECT_EQ(outside_with_children, 0);
 }
 
+TEST(RateCounts, ActiveFromAloneRunsToTheWindowsEnd) {
+  // `active: [opened]`: every account counts from its opening to the end
+  // of the window, whatever `closed` says (the rate reads it no more).
+  std::string text = kAccounts;
+  text.replace(text.find("active: [opened, closed]"), std::string("active: [opened, closed]").size(), "active: [opened]");
+  text.replace(text.find("between: [accounts.opened, accounts.closed]"),
+               std::string("between: [accounts.opened, accounts.closed]").size(), "after: accounts.opened");
+  const Domain domain = Parse(text);
+  const Tables t = GenerateAll(Generator(domain, BuiltinRegistry(), Options()), 8000);
+  const auto& accounts = t[0];
+  const auto& tx = t[1];
+  const int64_t window_from = Day(2023, 1, 1), window_end = Day(2025, 1, 1);
+  std::vector<int64_t> children(accounts[0].size(), 0);
+  for (size_t i = 0; i < tx[0].size(); ++i) ++children[static_cast<size_t>(*tx[1][i] - 1)];
+  double months = 0;
+  int outside_with_children = 0;
+  for (size_t a = 0; a < children.size(); ++a) {
+    const int64_t start = std::max(*accounts[1][a], window_from);
+    if (window_end <= start) {
+      outside_with_children += children[a] > 0;
+      continue;
+    }
+    months += static_cast<double>(window_end - start) / (365.2425 / 12);
+  }
+  const double per_month = static_cast<double>(tx[0].size()) / months;
+  EXPECT_NEAR(per_month, 3.0, testing::MeanBound(std::sqrt(3.0), months, testing::kOneComparison));
+  EXPECT_EQ(outside_with_children, 0);  // opened in 2025, after the window
+}
+
 TEST(RateCounts, SameRowsForAnySplitIntoBatches) {
   // Planning counts each parent block at once; a batch finds its rows'
   // parents by walking the block's counts again: any split agrees.
