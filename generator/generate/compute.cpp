@@ -57,7 +57,7 @@ Expression::Value ValueAt(const BatchColumn& column, size_t i) {
       break;
     case ValueKind::kDecimal:
       v.type = Expression::Type::kNumber;
-      v.number = static_cast<double>(column.ints[i]) / std::pow(10.0, column.scale);
+      v.number = static_cast<double>(column.ints[i]) / Pow10(column.scale);
       break;
     case ValueKind::kFloat:
       v.type = Expression::Type::kNumber;
@@ -96,7 +96,7 @@ void Store(const Expression::Value& v, BatchColumn& out, size_t i) {
   switch (out.kind) {
     case ValueKind::kInt:
     case ValueKind::kDecimal: {
-      const double scaled = v.number * std::pow(10.0, out.kind == ValueKind::kDecimal ? out.scale : 0);
+      const double scaled = v.number * Pow10(out.kind == ValueKind::kDecimal ? out.scale : 0);
       if (!(std::fabs(scaled) < kLimit)) {
         out.SetNull(i);
       } else {

@@ -59,7 +59,7 @@ void ConvertLearned(BatchColumn& column, ValueKind kind, int scale) {
   // The value as a double (numeric kinds), for rounding to the target.
   auto as_double = [&](size_t i) {
     if (from == ValueKind::kFloat) return column.floats[i];
-    if (from == ValueKind::kDecimal) return static_cast<double>(column.ints[i]) / std::pow(10.0, column.scale);
+    if (from == ValueKind::kDecimal) return static_cast<double>(column.ints[i]) / Pow10(column.scale);
     return static_cast<double>(column.ints[i]);
   };
   if (kind == ValueKind::kText) {
@@ -76,7 +76,7 @@ void ConvertLearned(BatchColumn& column, ValueKind kind, int scale) {
     column.floats = std::move(floats);
   } else if (kind == ValueKind::kInt || kind == ValueKind::kDecimal) {
     std::vector<int64_t> ints(n, 0);
-    const double unit = std::pow(10.0, kind == ValueKind::kDecimal ? scale : 0);
+    const double unit = Pow10(kind == ValueKind::kDecimal ? scale : 0);
     // The plan chose the scale so that the model's range fits an int64
     // (LearnedScale); the clamp only keeps a stray value defined.
     constexpr double kLimit = 9.2e18;
