@@ -79,7 +79,10 @@ Tables Read(const fs::path& dir) {
 struct Violations {
   int dangling = 0;  // a foreign key with no parent row
   int invalid_vin = 0, vin_not_of_year = 0, vin_not_of_make = 0, repeated_vin = 0;
-  int lead_in_two_deals = 0, vehicle_in_two_deals = 0;
+  int lead_in_two_deals = 0, vehicle_in_two_deals = 0, deal_without_vehicle = 0;
+  // A deal's salesperson is its lead's, a salesperson, at the lead's
+  // dealership; only salespeople get leads.
+  int salesperson_not_the_leads = 0, seller_not_a_salesperson = 0, seller_of_another_dealership = 0;
   int hired_before_opening = 0, hired_under_18 = 0, record_before_hire = 0;
   int delivered_before_lead = 0, delivered_after_90_days = 0;
   int invoice_outside_week = 0, payment_before_invoice = 0;
@@ -155,23 +158,37 @@ Violations Check(const Tables& t) {
 
   const int lead_dealer = t.Col("leads", "dealership_id"), lead_customer = t.Col("leads", "customer_id"),
             created = t.Col("leads", "created_at");
+  const int lead_salesperson = t.Col("leads", "salesperson_id"), role = t.Col("staff", "role");
   for (const CsvRow& row : rows("leads")) {
     v.outside_2025 += !InYear2025(*row[created]);
     t.Parent("dealerships", row[lead_dealer], &v.dangling);
+    if (const CsvRow* seller = t.Parent("staff", row[lead_salesperson], &v.dangling)) {
+      v.seller_not_a_salesperson += *(*seller)[role] != "salesperson";
+      v.seller_of_another_dealership += (*seller)[staff_dealer] != row[lead_dealer];
+    }
     t.Parent("customers", row[lead_customer], &v.dangling);
   }
 
-  const int deal_lead = t.Col("deals", "lead_id"), deal_vehicle = t.Col("deals", "vehicle_id"),
+  // The vehicle of each deal: vehicles are the ones sold, one per deal.
+  const int vehicle_deal = t.Col("vehicles", "deal_id");
+  std::map<std::string, const CsvRow*> vehicle_of;
+  for (const CsvRow& row : rows("vehicles")) {
+    t.Parent("deals", row[vehicle_deal], &v.dangling);
+    v.vehicle_in_two_deals += !vehicle_of.emplace(row[vehicle_deal].value_or(""), &row).second;
+  }
+  const int deal_id = t.Col("deals", "deal_id"), deal_lead = t.Col("deals", "lead_id"),
             salesperson = t.Col("deals", "salesperson_id"), delivered = t.Col("deals", "delivered_on"),
             financing = t.Col("deals", "financing"), apr = t.Col("deals", "apr"), price = t.Col("deals", "price");
   const int msrp = t.Col("vehicles", "msrp");
-  std::set<std::string> leads_sold, vehicles_sold;
+  std::set<std::string> leads_sold;
   for (const CsvRow& row : rows("deals")) {
     const CsvRow* lead = t.Parent("leads", row[deal_lead], &v.dangling);
-    const CsvRow* vehicle = t.Parent("vehicles", row[deal_vehicle], &v.dangling);
+    auto sold = vehicle_of.find(*row[deal_id]);
+    const CsvRow* vehicle = sold == vehicle_of.end() ? nullptr : sold->second;
+    v.deal_without_vehicle += vehicle == nullptr;
     t.Parent("staff", row[salesperson], &v.dangling);
+    if (lead) v.salesperson_not_the_leads += row[salesperson] != (*lead)[lead_salesperson];
     v.lead_in_two_deals += !leads_sold.insert(row[deal_lead].value_or("")).second;
-    v.vehicle_in_two_deals += !vehicles_sold.insert(row[deal_vehicle].value_or("")).second;
     if (lead) {
       const int64_t at = Seconds(*row[delivered]), lead_at = Seconds(*(*lead)[created]);
       v.delivered_before_lead += at < lead_at;
@@ -295,6 +312,10 @@ TEST(AutomotiveDomain, EveryRowTellsOneStory) {
     EXPECT_EQ(v.repeated_vin, 0);
     EXPECT_EQ(v.lead_in_two_deals, 0);
     EXPECT_EQ(v.vehicle_in_two_deals, 0);
+    EXPECT_EQ(v.deal_without_vehicle, 0);
+    EXPECT_EQ(v.salesperson_not_the_leads, 0);
+    EXPECT_EQ(v.seller_not_a_salesperson, 0);
+    EXPECT_EQ(v.seller_of_another_dealership, 0);
     EXPECT_EQ(v.hired_before_opening, 0);
     EXPECT_EQ(v.hired_under_18, 0);
     EXPECT_EQ(v.record_before_hire, 0);
