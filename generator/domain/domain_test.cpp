@@ -84,6 +84,8 @@ TEST(ExplainColumn, SaysEachRuleInWords) {
                                                              "at least 18 years after customers.born"}));
   EXPECT_EQ(explain("review_on"), (std::vector<std::string>{"computed: opened_on + 365"}));
   EXPECT_TRUE(explain("id").empty());
+  const DomainEntity& customers = domain.entities[0];
+  EXPECT_EQ(ExplainColumn(customers, customers.columns[customers.FindColumn("since")]), std::vector<std::string>{});
 }
 
 }  // namespace

@@ -73,7 +73,12 @@ std::vector<std::string> ExplainColumn(const DomainEntity& entity, const DomainC
       if (const ParamValue* by = column.params.Find("by"); by && column.provider == "category") {
         lines.push_back("drawn from a table of weights per value of " + by->scalar);
       }
+      if (const ParamValue* season = column.params.Find("season"); season && column.provider == "timestamp") {
+        lines.push_back(season->type == ParamValue::Type::kScalar ? "seasonality: " + season->scalar
+                                                                  : std::string("seasonality: weights by hour, weekday or month"));
+      }
       break;
+    case ColumnSource::kOrdinal: lines.push_back("1, 2, 3... among the children of its " + column.ordinal_of); break;
     default: break;
   }
   return lines;
