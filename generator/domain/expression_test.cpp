@@ -19,8 +19,17 @@ Value Text(std::string_view s) { return {Type::kText, 0, 0, s}; }
 Value Date(int y, unsigned m, unsigned d) { return {Type::kDate, 0, DaysFromCivil(y, m, d), {}}; }
 Value Null() { return {}; }
 
+// A Value that owns its text: a result's text may point into the
+// expression's literals, which do not outlive Eval.
+struct Result {
+  Type type = Type::kNull;
+  double number = 0;
+  int64_t instant = 0;
+  std::string text;
+};
+
 // Evaluates `text` with its columns bound, in order of first use, to `inputs`.
-Value Eval(std::string_view text, std::vector<Value> inputs = {}, uint64_t row = 0) {
+Result Eval(std::string_view text, std::vector<Value> inputs = {}, uint64_t row = 0) {
   Expression::Problem problem;
   auto e = Expression::Parse(text, &problem);
   EXPECT_TRUE(e) << text << ": " << problem.message;
@@ -30,7 +39,8 @@ Value Eval(std::string_view text, std::vector<Value> inputs = {}, uint64_t row =
   Type result;
   EXPECT_TRUE(e->Check(types, &result, &problem)) << text << ": " << problem.message;
   RandomStream random(7, row);
-  return e->Evaluate(inputs, random);
+  const Value v = e->Evaluate(inputs, random);
+  return {v.type, v.number, v.instant, std::string(v.text)};
 }
 
 Expression::Problem ParseProblem(std::string_view text) {
@@ -77,12 +87,12 @@ TEST(Expression, ComparesTextAndChoosesBranches) {
 }
 
 TEST(Expression, DatesMoveByDaysAndSubtractToDays) {
-  const Value d = Eval("opened + 365", {Date(2024, 1, 1)});
+  const Result d = Eval("opened + 365", {Date(2024, 1, 1)});
   EXPECT_EQ(d.type, Type::kDate);
   EXPECT_EQ(d.instant, DaysFromCivil(2024, 12, 31));  // 2024 is a leap year
   EXPECT_DOUBLE_EQ(Eval("b - a", {Date(2024, 3, 1), Date(2024, 2, 1)}).number, 29);  // b, a: first use
   EXPECT_EQ(Eval("a < b", {Date(2024, 3, 1), Date(2024, 2, 1)}).number, 0);
-  const Value latest = Eval("max(a, b)", {Date(2024, 3, 1), Date(2024, 2, 1)});
+  const Result latest = Eval("max(a, b)", {Date(2024, 3, 1), Date(2024, 2, 1)});
   EXPECT_EQ(latest.instant, DaysFromCivil(2024, 3, 1));
 }
 
@@ -113,7 +123,7 @@ TEST(Expression, DrawsAreThoseOfTheRowAndInRange) {
   EXPECT_NEAR(std::sqrt(squares / n - (sum / n) * (sum / n)), 2, 0.05);
   // Dates drawn between two dates stay between them, whole days.
   for (int row = 0; row < 1000; ++row) {
-    const Value d = Eval("uniform(a, b)", {Date(2024, 1, 1), Date(2024, 1, 10)}, row);
+    const Result d = Eval("uniform(a, b)", {Date(2024, 1, 1), Date(2024, 1, 10)}, row);
     ASSERT_EQ(d.type, Type::kDate);
     ASSERT_GE(d.instant, DaysFromCivil(2024, 1, 1));
     ASSERT_LE(d.instant, DaysFromCivil(2024, 1, 10));
