@@ -28,10 +28,11 @@ TEST(VolumeControlCli, BankingTransactionsKeepTheirAccounts) {
   const CsvTable transactions = testing::ReadCsv((dir / "transactions.csv").string());
   // 2.8 transactions a month of an account's time in the 2024 window,
   // implied as 33.67 per account (all 366 days: the real mean depends on
-  // accounts not yet made), 1-3 accounts per customer.
+  // accounts not yet made); 1-3 accounts per customer, so the fewest
+  // customers whose drawn accounts reach 2,970: about 1,485 (within 3%).
   EXPECT_EQ(transactions.rows.size(), 100000u);
   EXPECT_EQ(accounts.rows.size(), 2970u);
-  EXPECT_EQ(customers.rows.size(), 1485u);
+  EXPECT_NEAR(static_cast<double>(customers.rows.size()), 1485, 45);
   std::set<std::string> account_ids, customer_ids;
   for (const auto& row : customers.rows) customer_ids.insert(*row[customers.Column("customer_id")]);
   for (const auto& row : accounts.rows) {
@@ -49,9 +50,10 @@ TEST(VolumeControlCli, BankingTransactionsKeepTheirAccounts) {
     ASSERT_TRUE(done.insert(id).second) << "account " << id << " has two runs of transactions (row " << i << ")";
     ++runs;
   }
-  // Nearly every account has some: those not open in 2024 (about 4%) have
-  // none, and the rest a Poisson count of mean about 25, 0 with e^-25.
-  EXPECT_GT(runs, 2750u);
+  // Nearly every account has some: those not open in 2024 (4 to 8% of the
+  // learned dates) have none, and the rest a Poisson count of mean about 25,
+  // 0 with e^-25.
+  EXPECT_GT(runs, 2970u * 9 / 10);
   fs::remove_all(dir);
 }
 

@@ -135,10 +135,26 @@ void Generator::Impl::PlanCounts() {
       const int counting = e.CountingLink();
       if (counting < 0) break;
       const int parent = domain.FindEntity(e.links[counting].parent);
-      const double mean = ImpliedMean(*e.links[counting].per_parent);
+      const Cardinality& per_parent = *e.links[counting].per_parent;
+      const double mean = ImpliedMean(per_parent);
       if (asked_rows[parent] || !(mean > 0)) break;
       const double rows = static_cast<double>(*asked_rows[child]);
-      const double parents = rows > 0 ? std::max(1.0, std::round(rows / mean)) : 0;
+      double parents = rows > 0 ? std::max(1.0, std::round(rows / mean)) : 0;
+      // A count drawn from the parent row alone: the fewest parents whose
+      // drawn children reach N, so that the counts are only ever scaled
+      // down (never past a funnel's states, a 0-or-1 link, a max) and each
+      // parent keeps its natural share. The plan draws these counts again.
+      if (!per_parent.rate && rows > 0 && rows / mean < static_cast<double>(kMaxGroupedParents)) {
+        const uint64_t key = DeriveKey(options.seed, e.name, "count:" + std::to_string(counting) + ":" +
+                                                                 e.links[counting].parent);
+        uint64_t drawn = 0, p = 0;
+        const uint64_t wanted = *asked_rows[child];
+        for (; drawn < wanted && p < kMaxGroupedParents; ++p) {
+          RandomStream random(key, p);
+          drawn += static_cast<uint64_t>(per_parent.Sample(random));
+        }
+        parents = static_cast<double>(std::max<uint64_t>(1, p));
+      }
       if (!(parents <= static_cast<double>(kMaxRows))) {
         throw UsageError("--rows " + e.name + "=" + std::to_string(*asked_rows[child]) + " at " +
                          fmt::format("{:g}", mean) + " per '" + e.links[counting].parent + "' row would need more than " +
@@ -219,6 +235,17 @@ void Generator::Impl::PlanGroupedCounts() {
         throw UsageError("--rows " + domain.entities[e].name + "=" + std::to_string(link.rows) + ": '" +
                          domain.entities[e].name + "' counts its rows per '" + def.parent + "' row ('per_parent'), and its " +
                          std::to_string(parents) + " '" + def.parent + "' rows drew no children to scale up");
+      }
+      // Scaling up could give a parent more children than its 'per_parent'
+      // allows (a funnel's states, a 0-or-1 link); refuse it.
+      if (link.rows > total && link.per_parent.kind != Cardinality::Kind::kPoisson &&
+          link.per_parent.kind != Cardinality::Kind::kLogNormal) {
+        const DomainLink& def = domain.entities[e].links[plan.grouped_link];
+        throw UsageError("--rows " + domain.entities[e].name + "=" + std::to_string(link.rows) + ": the " +
+                         std::to_string(parents) + " '" + def.parent + "' rows have " + std::to_string(total) + " '" +
+                         domain.entities[e].name + "' rows between them, and each has at most " +
+                         std::to_string(link.per_parent.max) + "; ask for fewer, or for more '" + def.parent +
+                         "' rows (or leave their count out: it then follows)");
       }
       plan.rows = link.rows;
       counted[e] = true;

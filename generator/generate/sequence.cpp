@@ -220,12 +220,22 @@ void Generator::Impl::FillSequence(int e, const HistoryStep& history, std::span<
   }
   const int64_t unit = history.unit;
   std::vector<long double> at_ordinal;  // per row of the run: S_k, or the delays' sum up to k
+  // Each parent's number of children as the plan counts it (scaled when
+  // --rows names this entity): a cursor walks them once per batch, as
+  // parents ascend with the rows.
+  ChildGroups groups(*this, link);
+  bool positioned = false;
   for (size_t i = 0; i < n;) {
     // One run of siblings: rows [i, j) share parent p.
     size_t j = i + 1;
     while (j < n && parents[j] == parents[i]) ++j;
     const uint64_t p = parents[i];
-    const int64_t children = static_cast<int64_t>(ChildCount(link, p));
+    if (!positioned || p < groups.parent || p / kParentBlock != groups.parent / kParentBlock) {
+      groups.SeekParent(p);
+      positioned = true;
+    }
+    while (groups.parent < p) groups.Next();
+    const int64_t children = static_cast<int64_t>(groups.count);
     const int64_t first_ordinal = ordinals[i], last_ordinal = ordinals[j - 1];
     at_ordinal.assign(static_cast<size_t>(last_ordinal - first_ordinal + 1), 0);
     long double total = 0;
