@@ -56,6 +56,20 @@ struct Expression::Node {
   size_t offset = 0;
 };
 
+Expression::Type ExpressionTypeOf(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::kInt:
+    case ValueKind::kDecimal:
+    case ValueKind::kFloat: return Type::kNumber;
+    case ValueKind::kBool: return Type::kBool;
+    case ValueKind::kDate: return Type::kDate;
+    case ValueKind::kTimestamp: return Type::kTimestamp;
+    case ValueKind::kText:
+    case ValueKind::kUuid: return Type::kText;
+  }
+  return Type::kText;
+}
+
 const char* ExpressionTypeName(Expression::Type type) {
   switch (type) {
     case Type::kNull: return "null";

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "seedforge/column.h"
 #include "seedforge/random.h"
 
 namespace seedforge {
@@ -76,5 +77,8 @@ class Expression {
 };
 
 const char* ExpressionTypeName(Expression::Type type);
+
+// The type an expression sees values of `kind` as (text for uuids).
+Expression::Type ExpressionTypeOf(ValueKind kind);
 
 }  // namespace seedforge

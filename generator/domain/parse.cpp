@@ -541,7 +541,8 @@ void YamlReader::ParseCompute(const YAML::Node& node, DomainColumn& column) {
   column.compute_where = At(node);
   if (node.Tag() == "!") ++column.compute_where.column;
   Expression::Problem problem;
-  if (!Expression::Parse(column.compute, &problem)) {
+  column.expression = Expression::Parse(column.compute, &problem);
+  if (!column.expression) {
     SourceLocation at = column.compute_where;
     at.column += static_cast<int>(problem.offset);
     Add(at, "'compute': " + problem.message);

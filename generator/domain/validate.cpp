@@ -233,8 +233,8 @@ std::vector<std::vector<int>> Validator::RowReads(const DomainEntity& entity) co
       if (rule.path.empty() && rule.target_column >= 0) reads[i].push_back(rule.target_column);
     }
     if (c.source == ColumnSource::kComputed) {
-      if (auto expression = Expression::Parse(c.compute, nullptr)) {
-        for (const std::string& name : expression->Columns()) {
+      if (c.expression) {
+        for (const std::string& name : c.expression->Columns()) {
           const int r = entity.FindColumn(name);
           if (r >= 0) reads[i].push_back(r);
         }
@@ -649,21 +649,9 @@ void Validator::ValidateRates(const Domain& domain, const DomainEntity& entity) 
   }
 }
 
-// The type an expression sees a column's values as.
-Expression::Type ExpressionType(const SqlType& type) {
-  using F = SqlType::Family;
-  if (type.array) return Expression::Type::kText;
-  if (type.IsInteger() || type.family == F::kNumeric || type.family == F::kReal || type.family == F::kDouble) {
-    return Expression::Type::kNumber;
-  }
-  switch (type.family) {
-    case F::kBoolean: return Expression::Type::kBool;
-    case F::kDate: return Expression::Type::kDate;
-    case F::kTimestamp:
-    case F::kTimestampTz: return Expression::Type::kTimestamp;
-    default: return Expression::Type::kText;
-  }
-}
+// The type an expression sees a column's values as: those of the kind the
+// engine keeps its type in.
+Expression::Type ExpressionType(const SqlType& type) { return ExpressionTypeOf(type.StoredKind().first); }
 
 void Validator::ValidateConditional(const Domain& domain, const DomainEntity& entity) {
   for (const DomainColumn& column : entity.columns) {
@@ -682,7 +670,7 @@ void Validator::ValidateConditional(const Domain& domain, const DomainEntity& en
       continue;
     }
     if (column.source != ColumnSource::kComputed) continue;
-    auto expression = Expression::Parse(column.compute, nullptr);
+    const Expression* expression = column.expression.get();
     if (!expression) continue;  // reported by ParseDomainYaml
     if (!column.type_given) {
       Add(column.where, where + ": give a computed column its 'type' (what the expression's values are stored as)");

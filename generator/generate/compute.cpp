@@ -19,7 +19,7 @@ void Generator::Impl::PlanComputed(int e) {
     if (col.source == ColumnSource::kComputed) {
       ComputeStep step;
       step.column = static_cast<int>(c);
-      step.expression = Expression::Parse(col.compute, nullptr);  // parsed before: validated
+      step.expression = col.expression;  // parsed with the file: validated
       for (const std::string& name : step.expression->Columns()) step.inputs.push_back(def.FindColumn(name));
       step.key = DeriveKey(options.seed, def.name, "compute:" + col.name);
       state.computed.push_back(std::move(step));
@@ -50,36 +50,16 @@ namespace {
 Expression::Value ValueAt(const BatchColumn& column, size_t i) {
   Expression::Value v;
   if (column.IsNull(i)) return v;
+  v.type = ExpressionTypeOf(column.kind);
   switch (column.kind) {
+    case ValueKind::kDecimal: v.number = static_cast<double>(column.ints[i]) / Pow10(column.scale); break;
+    case ValueKind::kFloat: v.number = column.floats[i]; break;
     case ValueKind::kInt:
-      v.type = Expression::Type::kNumber;
-      v.number = static_cast<double>(column.ints[i]);
-      break;
-    case ValueKind::kDecimal:
-      v.type = Expression::Type::kNumber;
-      v.number = static_cast<double>(column.ints[i]) / Pow10(column.scale);
-      break;
-    case ValueKind::kFloat:
-      v.type = Expression::Type::kNumber;
-      v.number = column.floats[i];
-      break;
-    case ValueKind::kBool:
-      v.type = Expression::Type::kBool;
-      v.number = column.ints[i] != 0;
-      break;
+    case ValueKind::kBool: v.number = static_cast<double>(column.ints[i]); break;
     case ValueKind::kDate:
-      v.type = Expression::Type::kDate;
-      v.instant = column.ints[i];
-      break;
-    case ValueKind::kTimestamp:
-      v.type = Expression::Type::kTimestamp;
-      v.instant = column.ints[i];
-      break;
+    case ValueKind::kTimestamp: v.instant = column.ints[i]; break;
     case ValueKind::kText:
-    case ValueKind::kUuid:
-      v.type = Expression::Type::kText;
-      v.text = column.texts[i];
-      break;
+    case ValueKind::kUuid: v.text = column.texts[i]; break;
   }
   return v;
 }

@@ -168,13 +168,19 @@ TEST(ComputeTest, CategoryByFollowsItsTables) {
     const Column& channel = bank("transactions", "channel");
     size_t transfers = 0, transfer_debits = 0, retail = 0, retail_app = 0;
     for (size_t t = 0; t < kind.size(); ++t) {
-      if (*kind[t] == "deposit") ASSERT_EQ(*direction[t], "credit");
-      if (*kind[t] == "fee") ASSERT_EQ(*direction[t], "debit");
+      if (*kind[t] == "deposit") {
+        ASSERT_EQ(*direction[t], "credit");
+      }
+      if (*kind[t] == "fee") {
+        ASSERT_EQ(*direction[t], "debit");
+      }
       if (*kind[t] == "transfer") {
         ++transfers;
         transfer_debits += *direction[t] == "debit";
       }
-      if (*segment[t] == "private") ASSERT_EQ(*channel[t], "banker");
+      if (*segment[t] == "private") {
+        ASSERT_EQ(*channel[t], "banker");
+      }
       if (*segment[t] == "retail") {
         ++retail;
         retail_app += *channel[t] == "app";

@@ -201,7 +201,7 @@ struct ColumnBounds {
 // A `compute:` column: its expression over the row's other columns.
 struct ComputeStep {
   int column = -1;
-  std::unique_ptr<Expression> expression;
+  std::shared_ptr<const Expression> expression;
   std::vector<int> inputs;  // entity column per Expression::Columns()
   uint64_t key = 0;         // stream of its draws (uniform, normal...)
 };
@@ -228,6 +228,12 @@ struct EntityState {
   std::vector<uint64_t> null_keys;  // per column
   std::vector<bool> all_steps;
 };
+
+// The stream key of the child counts along link `link` of `entity`: the
+// plan's ChildCount and PlanCounts' walk for implied parents must agree.
+inline uint64_t CountKey(uint64_t seed, const DomainEntity& entity, int link) {
+  return DeriveKey(seed, entity.name, "count:" + std::to_string(link) + ":" + entity.links[link].parent);
+}
 
 // 10^scale for a decimal's scale, from a table: std::pow per value was a
 // tenth of banking's generation time.

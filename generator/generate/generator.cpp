@@ -145,8 +145,7 @@ void Generator::Impl::PlanCounts() {
       // down (never past a funnel's states, a 0-or-1 link, a max) and each
       // parent keeps its natural share. The plan draws these counts again.
       if (!per_parent.rate && rows > 0 && rows / mean < static_cast<double>(kMaxGroupedParents)) {
-        const uint64_t key = DeriveKey(options.seed, e.name, "count:" + std::to_string(counting) + ":" +
-                                                                 e.links[counting].parent);
+        const uint64_t key = CountKey(options.seed, e, counting);
         uint64_t drawn = 0, p = 0;
         const uint64_t wanted = *asked_rows[child];
         for (; drawn < wanted && p < kMaxGroupedParents; ++p) {
@@ -424,7 +423,7 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
     s.grouped = plans[e].grouped_link == static_cast<int>(l);
     if (link.per_parent) {
       s.per_parent = *link.per_parent;
-      s.count_key = DeriveKey(seed, def.name, "count:" + std::to_string(l) + ":" + link.parent);
+      s.count_key = CountKey(seed, def, static_cast<int>(l));
     }
     state.links.push_back(std::move(s));
     int step = static_cast<int>(state.steps.size());

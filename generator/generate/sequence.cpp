@@ -76,11 +76,6 @@ void Generator::Impl::FinishHistories(int e) {
     HistoryStep& history = state.histories[state.steps[s].index];
     const int c = history.column;
     const DomainColumn& col = def.columns[c];
-    if (!state.links[history.link].grouped) {
-      throw InputError(col.where, "column '" + def.name + "." + col.name + "' follows the order of each '" +
-                                      def.links[history.link].parent + "''s children, so '" + def.name +
-                                      "' takes its row count from its parents: do not give --rows " + def.name);
-    }
     // The steps that make what this one reads, for rows made again.
     history.before.assign(state.steps.size(), false);
     std::function<void(int)> need = [&](int n) {

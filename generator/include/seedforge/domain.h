@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,8 @@
 #include "seedforge/registry.h"
 
 namespace seedforge {
+
+class Expression;  // generator/domain/expression.h
 
 // The longest name (entity, column, enum type, enum label, domain) in bytes:
 // PostgreSQL's NAMEDATALEN - 1. The server would cut a longer identifier
@@ -238,9 +241,11 @@ struct DomainColumn {
   // from (the column's own name unless given).
   std::string learned;
   // kComputed: an expression of the row's other columns (generator/domain/
-  // expression.h), and where its text starts, to point inside it.
+  // expression.h), where its text starts (to point inside it), and the
+  // expression parsed once (null when it does not parse: reported).
   std::string compute;
   SourceLocation compute_where;
+  std::shared_ptr<const Expression> expression;
   // kCopied: the value of a parent's column.
   ParentColumn copy;
   // kAggregate
