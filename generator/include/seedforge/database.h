@@ -1,0 +1,93 @@
+// Learning a whole database: a schema with its rows in, a domain file with
+// the models it names out (docs/learn-database.md).
+//
+// Two readers make a DatabaseSample: ReadPostgresDatabase (seedforge_pg: the
+// catalog through introspection, the rows from one read-only REPEATABLE READ
+// snapshot, optionally an FK-closed sample) and ReadCsvDatabase (a folder of
+// <table>.csv files, with the links of a domain file or inferred from key
+// names and value containment). LearnDatabase fits one model per table and
+// one child-count model per link, and writes a domain that `generate`,
+// `load`, `validate` and `report --domain` take like any other.
+//
+// Real rows are never written anywhere: the domain and model files hold
+// distributions, category labels and correlations only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "seedforge/domain.h"
+#include "seedforge/registry.h"
+#include "seedforge/table.h"
+
+namespace seedforge {
+
+// A database to learn from.
+struct DatabaseSample {
+  // Where it came from, for messages and the written domain's header; a
+  // connection string here never holds a password.
+  std::string source;
+  // The schema as domain YAML (introspected, given with --domain, or
+  // inferred from CSV files) and parsed. Every entity with rows has a table.
+  std::string schema_text;
+  Domain schema;
+  // Per entity name: its rows, columns named as in the schema.
+  std::map<std::string, Table> tables;
+  // Per entity: rows in the whole database (catalog statistics or a count);
+  // the tables above may hold a sample of them. Missing = the table's rows.
+  std::map<std::string, uint64_t> full_rows;
+  // Links found by inference rather than declared, one line each
+  // ("invoice.customer_id -> customer.customer_id: 100% of 412 values found"),
+  // written as comments the user can confirm.
+  std::vector<std::string> inferred_links;
+};
+
+struct ReadDatabaseOptions {
+  std::string uri;                  // libpq URI or connection string
+  std::string schema = "public";
+  std::vector<std::string> tables;  // empty = every table of the schema
+  uint64_t sample_rows = 0;         // 0 = every row; else about this many rows per root table, FK-closed
+  uint64_t seed = 1;                // which sample
+  std::function<void(std::string_view)> progress;  // one line per step; may be empty
+};
+
+// Reads the schema and rows of a live PostgreSQL database in one read-only
+// REPEATABLE READ transaction. Throws Error on connection or query failure
+// (the message never shows a password).
+DatabaseSample ReadPostgresDatabase(const ReadDatabaseOptions& options, const ProviderRegistry& registry);
+
+struct ReadCsvDatabaseOptions {
+  std::string dir;          // a folder of <table>.csv
+  std::string domain_file;  // optional: the schema and links; else inferred
+  std::string null_marker;  // besides the empty unquoted field (--null NA)
+};
+
+// Reads a folder of CSV files as a database. Throws InputError naming the
+// file and line of malformed input, or a domain entity without its file.
+DatabaseSample ReadCsvDatabase(const ReadCsvDatabaseOptions& options, const ProviderRegistry& registry);
+
+struct LearnDatabaseOptions {
+  std::string out_dir;                  // gets domain.yaml and models/
+  std::string synthesizer = "copula";   // per table: copula, ctgan or tvae
+  int epochs = 0, batch_size = 0;       // neural synthesizers; 0 = defaults
+  uint64_t seed = 1;
+  int threads = 0;                      // 0 = every core
+  std::function<void(std::string_view)> progress;  // one line per step; may be empty
+};
+
+struct LearnDatabaseResult {
+  std::string domain_file;               // out_dir/domain.yaml
+  std::vector<std::string> model_files;  // as written
+  std::vector<std::string> notes;        // what was found, one line each (copied columns, inferred links, ...)
+};
+
+// Fits the database's models and writes the domain and model files, each
+// whole or not at all. Throws InputError or UsageError for input it cannot
+// learn from, naming the table and column.
+LearnDatabaseResult LearnDatabase(const DatabaseSample& sample, const LearnDatabaseOptions& options);
+
+}  // namespace seedforge
