@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Makes the banking sample data (customers.csv, accounts.csv) that the
-banking domain's learned columns are fitted on. Standard library only;
-the fixed seed makes the files reproducible byte for byte:
+banking domain's learned columns are fitted on, and that `seedforge learn
+--from seeds/banking` learns as a two-table database. Standard library only;
+the fixed seeds make the files reproducible byte for byte:
 
     python3 seeds/banking/make_seeds.py seeds/banking
 
@@ -10,6 +11,12 @@ run 300-850 with a US mean near 715 and rise with age and income (FICO,
 "Average U.S. FICO Score", 2023); personal incomes are log-normal with a
 median near 50,000 USD (US Census Bureau, CPS ASEC 2023); bank segments
 follow income (students young and poor, private banking the top 2%).
+
+The keys (customer_id, accounts.account_id and accounts.customer_id) come
+from a second random stream, so the other columns are the same with or
+without them. Richer customers hold more accounts (1 + Poisson with a mean
+rising with the square root of income) and larger balances of each type: a
+parent attribute that drives the child count and the children's values.
 """
 import math
 import random
@@ -64,16 +71,58 @@ def accounts(rng, n):
     return rows
 
 
+def poisson(rng, lam):
+    # Knuth's method: fine for the small means used here
+    limit, k, p = math.exp(-lam), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def owners(rng, custs, accts):
+    """The customer (1-based) of each account: counts by income, and within
+    each account type the larger balances to the richer customers."""
+    incomes = [float(c[2]) for c in custs]
+    median = sorted(incomes)[len(incomes) // 2]
+    lam = [0.5 * math.sqrt(i / median) for i in incomes]
+    counts = [1 + poisson(rng, l) for l in lam]
+    while sum(counts) > len(accts):  # exactly one slot per account
+        c = rng.randrange(len(counts))
+        if counts[c] > 1:
+            counts[c] -= 1
+    while sum(counts) < len(accts):
+        counts[rng.choices(range(len(counts)), lam)[0]] += 1
+    by_income = sorted(range(len(custs)), key=lambda c: incomes[c])
+    slots = [c for c in by_income for _ in range(counts[c])]
+    rank = {}  # account -> quantile of its balance within its type
+    for kind in ("checking", "savings", "credit"):
+        ids = sorted((a for a in range(len(accts)) if accts[a][0] == kind), key=lambda a: float(accts[a][1]))
+        if kind == "credit":
+            ids.reverse()  # the largest debts to the richest
+        for q, a in enumerate(ids):
+            rank[a] = q / max(1, len(ids) - 1)
+    order = sorted(range(len(accts)), key=lambda a: rank[a] + rng.gauss(0, 0.25))
+    owner = [0] * len(accts)
+    for slot, a in enumerate(order):
+        owner[a] = slots[slot] + 1
+    return owner
+
+
 def main(out_dir):
     rng = random.Random(20240611)
+    custs = customers(rng, 2000)
+    accts = accounts(rng, 3000)
+    owner = owners(random.Random(20261207), custs, accts)
     with open(f"{out_dir}/customers.csv", "w", newline="") as f:
-        f.write("age,credit_score,annual_income,segment\n")
-        for r in customers(rng, 2000):
-            f.write(",".join(str(v) for v in r) + "\n")
+        f.write("customer_id,age,credit_score,annual_income,segment\n")
+        for i, r in enumerate(custs):
+            f.write(",".join(str(v) for v in (i + 1,) + r) + "\n")
     with open(f"{out_dir}/accounts.csv", "w", newline="") as f:
-        f.write("account_type,balance,opened_on,closed_on\n")
-        for r in accounts(rng, 3000):
-            f.write(",".join(str(v) for v in r) + "\n")
+        f.write("account_id,customer_id,account_type,balance,opened_on,closed_on\n")
+        for i, r in enumerate(accts):
+            f.write(",".join(str(v) for v in (i + 1, owner[i]) + r) + "\n")
 
 
 if __name__ == "__main__":
