@@ -119,15 +119,21 @@ struct TableState {
   std::string qualified;     // "schema"."table" AS t
   std::string select_list;   // t."a", t."b", ...
   std::string order_key;     // the primary key, or the whole row
+  std::string key_text;      // the same as one text, for the sample's hash
   std::vector<std::string> sql_types;  // per schema column, for casts
+  std::vector<int> field;    // per schema column: its place in the rows read (-1: hidden, not read)
   std::unique_ptr<TableBuilder> builder;
   uint64_t rows = 0;
   bool whole = false;        // every row of the table was read
   // Sampling only:
   int counting_link = -1;
   std::vector<KeySet> keys;                 // keys[0] tells rows apart
+  std::vector<std::vector<int>> link_fields;  // per link: the places of its columns
   std::vector<std::vector<Tuple>> pending;  // per link: values not yet looked up
   uint64_t sampled_rows = 0;                // rows of steps 1 and 2
+
+  // The place of a (stored) column in the rows read.
+  int Field(const std::string& column) const { return field[static_cast<size_t>(entity->FindColumn(column))]; }
 };
 
 class DatabaseReader {
@@ -148,11 +154,18 @@ class DatabaseReader {
       TableOptions table_options;
       table_options.lenient = true;  // 'infinity', BC dates: NULL, counted
       for (const DomainColumn& column : entity.columns) {
+        // A hidden column is made by the generator, never stored.
+        if (column.hidden) {
+          t.field.push_back(-1);
+          continue;
+        }
+        t.field.push_back(static_cast<int>(names.size()));
         names.push_back(column.name);
         t.select_list += (t.select_list.empty() ? "t." : ", t.") + QuoteIdent(column.name);
         table_options.types[column.name] = SpecOf(column, keys.count(column.name) || column.unique);
       }
       for (const std::string& k : primary) t.order_key += (t.order_key.empty() ? "t." : ", t.") + QuoteIdent(k);
+      t.key_text = t.order_key.empty() ? "t::text" : "ROW(" + t.order_key + ")::text";
       if (t.order_key.empty()) t.order_key = "t::text";
       t.builder = std::make_unique<TableBuilder>(SourceLocation{source + " table " + table, 0}, std::move(names),
                                                  std::move(table_options));
@@ -186,9 +199,9 @@ class DatabaseReader {
         // A hash of the key and the seed orders the rows: the same sample of
         // the same rows whatever their physical order, and another per seed.
         const uint64_t got = session_.Copy(
-            fmt::format("SELECT {} FROM {} ORDER BY hashtextextended(({})::text, {}), {} LIMIT {}", t.select_list,
-                        t.qualified, t.order_key == "t::text" ? "t" : "ROW(" + t.order_key + ")",
-                        static_cast<int64_t>(options_.seed), t.order_key, options_.sample_rows),
+            fmt::format("SELECT {} FROM {} ORDER BY hashtextextended({}, {}), {} LIMIT {}", t.select_list,
+                        t.qualified, t.key_text, static_cast<int64_t>(options_.seed), t.order_key,
+                        options_.sample_rows),
             [&](PgReadSession::Fields fields) { Add(t, fields); });
         t.whole = got < options_.sample_rows;
       } else {
@@ -253,6 +266,10 @@ class DatabaseReader {
         }
       }
       t.pending.resize(e.links.size());
+      for (const DomainLink& link : e.links) {
+        std::vector<int>& fields = t.link_fields.emplace_back();
+        for (const std::string& c : link.columns) fields.push_back(t.Field(c));
+      }
     }
     for (TableState& t : tables_) {
       for (const DomainLink& link : t.entity->links) Keys(tables_[static_cast<size_t>(schema_.FindEntity(link.parent))],
@@ -267,7 +284,7 @@ class DatabaseReader {
     }
     KeySet& k = t.keys.emplace_back();
     k.names = names;
-    for (const std::string& n : names) k.columns.push_back(t.entity->FindColumn(n));
+    for (const std::string& n : names) k.columns.push_back(t.Field(n));
     return k;
   }
 
@@ -315,11 +332,8 @@ class DatabaseReader {
         if (!closing_) k.added.push_back(std::move(*key));
       }
     }
-    const DomainEntity& e = *t.entity;
-    for (size_t l = 0; l < e.links.size(); ++l) {
-      std::vector<int> columns;
-      for (const std::string& c : e.links[l].columns) columns.push_back(e.FindColumn(c));
-      if (std::optional<Tuple> refers = TupleOf(fields, columns)) t.pending[l].push_back(std::move(*refers));
+    for (size_t l = 0; l < t.link_fields.size(); ++l) {
+      if (std::optional<Tuple> refers = TupleOf(fields, t.link_fields[l])) t.pending[l].push_back(std::move(*refers));
     }
   }
 
