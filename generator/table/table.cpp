@@ -296,6 +296,9 @@ Table TableBuilder::Finish() && {
     }
     if (declared == options_.types.end()) {
       Infer(column, evidence, rows);
+    } else if (declared->second.any_text) {
+      evidence.integers = evidence.decimals = evidence.booleans = evidence.dates = false;
+      Infer(column, evidence, rows);
     } else {
       column.type = declared->second.type;
       column.reason = "declared";

@@ -202,6 +202,22 @@ TEST(TableInference, DeclaredTypesAndFormats) {
   EXPECT_EQ(Col(t, "d").reason, "declared");
 }
 
+// A column declared as any text keeps digits as text and still tells a
+// category from an id; undeclared, the same values would be integers.
+TEST(TableInference, DeclaredAnyTextChoosesAmongTextKinds) {
+  TableOptions options;
+  options.types["zip"] = {.any_text = true};
+  options.types["code"] = {.any_text = true};
+  const Table t = ParseTable("zip,code,n\n02139,7,7\n10001,7,8\n02139,8,9\n", "t.csv", options);
+  EXPECT_EQ(Col(t, "zip").type, ColumnType::kCategory);
+  EXPECT_EQ(Col(t, "zip").Text(0), "02139");
+  EXPECT_EQ(Col(t, "code").type, ColumnType::kCategory);
+  EXPECT_EQ(Col(t, "n").type, ColumnType::kInteger);
+  TableOptions key;
+  key.types["zip_id"] = {.any_text = true};
+  EXPECT_EQ(Col(ParseTable("zip_id\n1\n", "t.csv", key), "zip_id").type, ColumnType::kId);
+}
+
 TEST(TableInference, BadDeclaredValueNamesFileAndLineUnlessLenient) {
   TableOptions options;
   options.types["n"] = {ColumnType::kInteger, std::nullopt};

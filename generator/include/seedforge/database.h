@@ -40,6 +40,14 @@ struct DatabaseSample {
   // Per entity: rows in the whole database (catalog statistics or a count);
   // the tables above may hold a sample of them. Missing = the table's rows.
   std::map<std::string, uint64_t> full_rows;
+  // Per entity, when the tables hold an FK-closed sample (--sample-rows):
+  // how many of its first rows are the sample proper, i.e. roots drawn by
+  // the seed and every child of a sampled parent along the child's counting
+  // link (its first NOT NULL foreign key). The rows after them are there
+  // only because a sampled row refers to them: their own children are not
+  // all in the sample, so count children per parent over the first rows
+  // only. Missing = every row.
+  std::map<std::string, uint64_t> sampled_rows;
   // Links found by inference rather than declared, one line each
   // ("invoice.customer_id -> customer.customer_id: 100% of 412 values found"),
   // written as comments the user can confirm.
@@ -49,15 +57,19 @@ struct DatabaseSample {
 struct ReadDatabaseOptions {
   std::string uri;                  // libpq URI or connection string
   std::string schema = "public";
-  std::vector<std::string> tables;  // empty = every table of the schema
+  std::vector<std::string> tables;  // empty = every table; links to tables left out are dropped
   uint64_t sample_rows = 0;         // 0 = every row; else about this many rows per root table, FK-closed
   uint64_t seed = 1;                // which sample
   std::function<void(std::string_view)> progress;  // one line per step; may be empty
 };
 
-// Reads the schema and rows of a live PostgreSQL database in one read-only
-// REPEATABLE READ transaction. Throws Error on connection or query failure
-// (the message never shows a password).
+// Reads a live PostgreSQL database: the schema by introspection (its own
+// connection), then every table's rows in one REPEATABLE READ READ ONLY
+// transaction, so SELECT privileges suffice; with sample_rows an FK-closed
+// sample (docs/postgres.md, "Learning from a database"). One progress line
+// per table (rows, seconds). Throws UsageError for a name in `tables` that
+// the schema lacks, Error on connection or query failure (no message ever
+// shows a password).
 DatabaseSample ReadPostgresDatabase(const ReadDatabaseOptions& options, const ProviderRegistry& registry);
 
 struct ReadCsvDatabaseOptions {

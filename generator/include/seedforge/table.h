@@ -157,6 +157,10 @@ struct Table {
 struct ColumnSpec {
   ColumnType type = ColumnType::kCategory;
   std::optional<DateFormat> format;
+  // Known to be text (a SQL text column): `type` is ignored, and the values
+  // choose category, id or free text as inference does, so that text made
+  // of digits ("02139") stays text.
+  bool any_text = false;
 };
 
 struct TableOptions {
