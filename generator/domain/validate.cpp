@@ -20,10 +20,11 @@ bool KindFits(ValueKind kind, const SqlType& type) {
   using F = SqlType::Family;
   switch (kind) {
     case ValueKind::kInt: return type.IsInteger() || type.family == F::kNumeric ||
-                                 type.family == F::kReal || type.family == F::kDouble || type.IsText();
+                                 type.family == F::kReal || type.family == F::kDouble || type.family == F::kMoney ||
+                                 type.IsText();
     case ValueKind::kDecimal:
       return type.family == F::kNumeric || type.family == F::kReal || type.family == F::kDouble ||
-             type.IsText();
+             type.family == F::kMoney || type.IsText();
     case ValueKind::kFloat: return type.family == F::kReal || type.family == F::kDouble ||
                                    type.family == F::kNumeric;
     case ValueKind::kText: return type.IsText() || type.TakesText();

@@ -37,6 +37,9 @@ struct SqlType {
     kText, kVarchar, kChar, kBoolean, kDate, kTimestamp, kTimestampTz, kUuid,
     kJson, kJsonb,
     kEnum,  // a type declared under `enums:` in the domain file
+    // PostgreSQL types whose values providers write as text.
+    kBytea, kInet, kCidr, kInterval, kMoney, kTime, kCitext, kTsvector,
+    kInt4Range, kInt8Range, kNumRange, kDateRange, kTsRange, kTstzRange,
   };
   Family family = Family::kText;
   int length = 0;     // varchar(n), char(n); 0 = unbounded
