@@ -730,7 +730,10 @@ std::string Introspector::TableText(const PgTable& table, const std::map<uint32_
   } else if (distinct_key && ordinal_of.empty()) {
     per_parent[*pk.begin()] = "{min: 1, max: 5}";
   }
-  if (distinct_key && !per_parent.count(*pk.begin())) distinct_key = 0;
+  // Picks need to be told apart only when a parent can have two children.
+  const bool at_most_one = table.counting_key == *pk.begin() && !table.children_per_parent.empty() &&
+                           table.children_per_parent.rbegin()->first <= 1;
+  if (distinct_key && (!per_parent.count(*pk.begin()) || at_most_one)) distinct_key = 0;
   const bool counted = !ordinal_of.empty() || std::any_of(per_parent.begin(), per_parent.end(), [&](const auto& p) {
     return references.count(p.first) != 0;
   });
