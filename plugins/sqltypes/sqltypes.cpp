@@ -92,9 +92,12 @@ class IpProvider : public Provider {
   }
 };
 
-class IntervalProvider : public Provider {
+// A number of seconds uniform in [min, max], written as an interval
+// ('3 days 04:05:06') or as a time of day ('04:05:06').
+class SecondsProvider : public Provider {
  public:
-  IntervalProvider(int64_t min, int64_t max) : min_(min), max_(max) {}
+  enum class Form { kInterval, kTimeOfDay };
+  SecondsProvider(int64_t min, int64_t max, Form form) : min_(min), max_(max), form_(form) {}
 
   void Fill(const FillArgs& args) const override {
     BatchColumn& out = *args.outputs[0];
@@ -108,7 +111,7 @@ class IntervalProvider : public Provider {
         s += " seconds";
         continue;
       }
-      if (seconds >= kSecondsPerDay) {
+      if (form_ == Form::kInterval && seconds >= kSecondsPerDay) {
         AppendInt(seconds / kSecondsPerDay, s);
         s += " days ";
       }
@@ -118,23 +121,7 @@ class IntervalProvider : public Provider {
 
  private:
   int64_t min_, max_;
-};
-
-class TimeOfDayProvider : public Provider {
- public:
-  TimeOfDayProvider(int64_t from, int64_t to) : from_(from), to_(to) {}
-
-  void Fill(const FillArgs& args) const override {
-    BatchColumn& out = *args.outputs[0];
-    for (size_t i = 0; i < args.rows.size(); ++i) {
-      RandomStream random(args.key, args.rows[i]);
-      out.texts[i].clear();
-      AppendClock(random.Between(from_, to_), out.texts[i]);
-    }
-  }
-
- private:
-  int64_t from_, to_;
+  Form form_;
 };
 
 enum class RangeOf { kInteger, kNumeric, kDate, kTimestamp, kTimestampTz };
@@ -261,13 +248,13 @@ std::unique_ptr<Provider> MakeIpProvider(const Params&, const ProviderContext&) 
 std::unique_ptr<Provider> MakeIntervalProvider(const Params& params, const ProviderContext&) {
   const int64_t min = params.Int("min", 0), max = params.Int("max", 30 * kSecondsPerDay);
   if (max < min) params.Fail("max", "must be >= min");
-  return std::make_unique<IntervalProvider>(min, max);
+  return std::make_unique<SecondsProvider>(min, max, SecondsProvider::Form::kInterval);
 }
 
 std::unique_ptr<Provider> MakeTimeOfDayProvider(const Params& params, const ProviderContext&) {
   const int64_t from = ClockParam(params, "from", "00:00:00"), to = ClockParam(params, "to", "23:59:59");
   if (to < from) params.Fail("to", "must not be before 'from'");
-  return std::make_unique<TimeOfDayProvider>(from, to);
+  return std::make_unique<SecondsProvider>(from, to, SecondsProvider::Form::kTimeOfDay);
 }
 
 std::unique_ptr<Provider> MakeRangeProvider(const Params& params, const ProviderContext& ctx) {
