@@ -41,6 +41,8 @@ constexpr int kCountedParents = 10000;
 // Tables up to this many rows are counted exactly (so the domain does not
 // depend on when autovacuum last ran); larger ones take pg_class.reltuples.
 constexpr int64_t kExactCountLimit = 1000000;
+// Fewest parents in the data for a link to count their children.
+constexpr uint64_t kMinCountingParents = 20;
 // Row count of a table without rows, when --rows is not given.
 constexpr uint64_t kDefaultRows = 1000;
 
@@ -516,6 +518,20 @@ const PgConstraint* CountingLink(const PgTable& table) {
   return best;
 }
 
+// A junction table: a primary key of exactly two single-column foreign
+// keys (playlist_track(playlist_id, track_id)). The first counts the
+// children of each parent; the second, returned here, picks distinct
+// parents for them. 0 for any other table.
+int JunctionPickKey(const PgTable& table) {
+  std::set<int> pk, single_fk;
+  for (const PgConstraint& k : table.constraints) {
+    if (k.type == 'p') pk.insert(k.keys.begin(), k.keys.end());
+    if (k.type == 'f' && k.keys.size() == 1) single_fk.insert(k.keys[0]);
+  }
+  if (pk.size() != 2 || !std::all_of(pk.begin(), pk.end(), [&](int key) { return single_fk.count(key); })) return 0;
+  return *pk.rbegin();
+}
+
 void Introspector::ReadData(pqxx::transaction_base& tx) {
   std::map<uint32_t, const PgTable*> by_oid;
   for (const PgTable& t : tables_) by_oid[t.oid] = &t;
@@ -543,7 +559,12 @@ void Introspector::ReadData(pqxx::transaction_base& tx) {
     const PgConstraint* link = CountingLink(table);
     if (!link || !by_oid.count(link->ref_table)) continue;
     const PgTable& parent = *by_oid[link->ref_table];
-    if (parent.rows == 0) continue;
+    // A handful of parents (5 media types, 2 stores) says little about the
+    // children of a parent, and a few draws from it would make the child's
+    // total swing: such a child keeps its own row count and picks its
+    // parents uniformly. Junction tables keep their counts whatever the
+    // number of parents.
+    if (parent.rows == 0 || (parent.rows < kMinCountingParents && !JunctionPickKey(table))) continue;
     const std::string fk = QuoteIdent(table.Column(link->keys[0])->name);
     const std::string pk = QuoteIdent(parent.Column(link->ref_keys[0])->name);
     pqxx::result counts = tx.exec(fmt::format(
@@ -632,13 +653,7 @@ std::string Introspector::TableText(const PgTable& table, const std::map<uint32_
     if (k.type == 'p') pk.insert(k.keys.begin(), k.keys.end());
     if (k.type == 'f') fk_columns.insert(k.keys.begin(), k.keys.end());
   }
-  // A junction table: a primary key of exactly two single-column foreign
-  // keys (playlist_track(playlist_id, track_id)). The first counts the
-  // children of each parent; the second picks distinct parents for them.
-  int distinct_key = 0;
-  if (pk.size() == 2 && std::all_of(pk.begin(), pk.end(), [&](int key) { return fk_columns.count(key); })) {
-    distinct_key = *pk.rbegin();
-  }
+  int distinct_key = JunctionPickKey(table);
   for (const PgConstraint& k : table.constraints) {
     if (k.type == 'u' && k.keys.size() == 1) unique.insert(k.keys[0]);
     if (k.type == 'u' && k.keys.size() > 1) {
@@ -726,7 +741,19 @@ std::string Introspector::TableText(const PgTable& table, const std::map<uint32_
   }
   // Children per parent as the data has them, along the counting link.
   if (ordinal_of.empty() && table.counting_key && !table.children_per_parent.empty()) {
-    per_parent[table.counting_key] = PerParentFromCounts(table.children_per_parent);
+    std::map<int64_t, uint64_t> counts = table.children_per_parent;
+    // One parent's children pick distinct parents on the other link: no
+    // more of them than that table has rows (when no link counts them).
+    const PgConstraint* pick_link = nullptr;
+    for (const PgConstraint& k : table.constraints) {
+      if (distinct_key && k.type == 'f' && k.keys == std::vector<int>{distinct_key}) pick_link = &k;
+    }
+    const auto picked = pick_link ? by_oid.find(pick_link->ref_table) : by_oid.end();
+    if (picked != by_oid.end() && picked->second->children_per_parent.empty() && picked->second->rows > 0) {
+      const int64_t most = static_cast<int64_t>(options_.rows ? *options_.rows : picked->second->rows);
+      for (auto it = counts.upper_bound(most); it != counts.end(); it = counts.erase(it)) counts[most] += it->second;
+    }
+    per_parent[table.counting_key] = PerParentFromCounts(counts);
   } else if (distinct_key && ordinal_of.empty()) {
     per_parent[*pk.begin()] = "{min: 1, max: 5}";
   }
