@@ -18,7 +18,7 @@ struct IntrospectArgs {
   std::string db;
   std::string schema = "public";
   std::string out;
-  uint64_t rows = 1000;
+  std::optional<uint64_t> rows;
 };
 
 void RunIntrospect(const IntrospectArgs& args) {
@@ -48,12 +48,14 @@ void SetupIntrospectCommand(CLI::App& app) {
   CLI::App* sub = AddCommand(app, "introspect", "Write a domain file from an existing PostgreSQL schema",
                              {"seedforge introspect --db postgresql://localhost/app --out app.yaml",
                               "seedforge load --domain app.yaml --db postgresql://localhost/app_test"},
-                             "Reads tables, types, keys, foreign keys, NOT NULL, defaults, enums and simple CHECKs;\n"
-                             "providers are chosen from column names and types. Only catalogs are read.");
+                             "Reads tables, types, keys, foreign keys, NOT NULL, defaults, enums, domains, partitions,\n"
+                             "triggers and simple CHECKs, then row counts and a sample of the values (read only);\n"
+                             "providers are chosen from column names, types and values.");
   sub->add_option("--db", args->db, "libpq URI or connection string (default: $DATABASE_URL, then PG* variables)");
   sub->add_option("--schema", args->schema, "Schema to read")->default_str("public");
   sub->add_option("-o,--out", args->out, "Domain file to write (default: standard output)");
-  sub->add_option("--rows", args->rows, "Row count written for every table")->default_str("1000");
+  sub->add_option("--rows", args->rows,
+                  "Row count of every table that no link counts (default: the table's own, 1000 when empty)");
   sub->callback([args] { RunIntrospect(*args); });
 }
 

@@ -43,6 +43,11 @@ std::optional<SqlType> ParseSqlType(const std::string& text, const std::vector<s
       {"timestamp", F::kTimestamp}, {"timestamp without time zone", F::kTimestamp},
       {"timestamptz", F::kTimestampTz}, {"timestamp with time zone", F::kTimestampTz},
       {"uuid", F::kUuid}, {"json", F::kJson}, {"jsonb", F::kJsonb},
+      {"bytea", F::kBytea}, {"inet", F::kInet}, {"cidr", F::kCidr}, {"interval", F::kInterval},
+      {"money", F::kMoney}, {"time", F::kTime}, {"time without time zone", F::kTime},
+      {"citext", F::kCitext}, {"tsvector", F::kTsvector},
+      {"int4range", F::kInt4Range}, {"int8range", F::kInt8Range}, {"numrange", F::kNumRange},
+      {"daterange", F::kDateRange}, {"tsrange", F::kTsRange}, {"tstzrange", F::kTstzRange},
   };
   std::string t = Normalise(text);
   bool array = false;
@@ -144,12 +149,29 @@ std::string SqlType::ToSql() const {
     case F::kJson: return "json";
     case F::kJsonb: return "jsonb";
     case F::kEnum: return QuoteIdent(enum_name);
+    case F::kBytea: return "bytea";
+    case F::kInet: return "inet";
+    case F::kCidr: return "cidr";
+    case F::kInterval: return "interval";
+    case F::kMoney: return "money";
+    case F::kTime: return "time";
+    case F::kCitext: return "citext";
+    case F::kTsvector: return "tsvector";
+    case F::kInt4Range: return "int4range";
+    case F::kInt8Range: return "int8range";
+    case F::kNumRange: return "numrange";
+    case F::kDateRange: return "daterange";
+    case F::kTsRange: return "tsrange";
+    case F::kTstzRange: return "tstzrange";
   }
   return "text";
 }
 
 bool SqlType::TakesText() const {
-  return array || family == Family::kJson || family == Family::kJsonb || family == Family::kEnum;
+  // Every family from kBytea on is written as its text form (bytea as
+  // \x hex, ranges as [lo,hi), ...).
+  return array || family == Family::kJson || family == Family::kJsonb || family == Family::kEnum ||
+         family >= Family::kBytea;
 }
 
 bool SqlType::HoldsNumbers(const ValueRange& range) const {
@@ -205,7 +227,8 @@ bool SqlType::IsInteger() const {
 }
 
 bool SqlType::IsText() const {
-  return !array && (family == Family::kText || family == Family::kVarchar || family == Family::kChar);
+  return !array && (family == Family::kText || family == Family::kVarchar || family == Family::kChar ||
+                    family == Family::kCitext);
 }
 
 std::string SqlExpressionProblem(std::string_view text) {
@@ -328,6 +351,7 @@ int64_t Cardinality::Sample(RandomStream& random) const {
     case Kind::kFunnel:
       while (n < static_cast<int64_t>(chances.size()) && random.Chance(chances[n])) ++n;
       break;
+    case Kind::kColumn: break;  // read from the parent by the plan
   }
   return std::clamp(n, min, max);
 }
@@ -352,6 +376,7 @@ double Cardinality::Mean() const {
       for (double chance : chances) sum += reached *= chance;
       return sum;
     }
+    case Kind::kColumn: return 0;  // known only once the parents are made
   }
   return 0;
 }

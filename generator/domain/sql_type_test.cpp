@@ -2,6 +2,7 @@
 // quoted, and nothing that ends the statement it sits in.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "seedforge/domain.h"
@@ -45,6 +46,24 @@ TEST(SqlExpression, WhatCouldEndTheStatementIsRefused) {
       {"qty > 0\x1e", "it contains a control character"},
   };
   for (const auto& b : bad) EXPECT_EQ(SqlExpressionProblem(b.text), b.problem) << b.text;
+}
+
+
+// The PostgreSQL types introspection meets in real schemas: each parses,
+// prints back as the server names it, and takes its values as text.
+TEST(SqlType, PostgresTypesWrittenAsText) {
+  for (const char* name : {"bytea", "inet", "cidr", "interval", "money", "time", "citext", "tsvector",
+                           "int4range", "int8range", "numrange", "daterange", "tsrange", "tstzrange"}) {
+    std::optional<SqlType> type = ParseSqlType(name);
+    ASSERT_TRUE(type) << name;
+    EXPECT_EQ(type->ToSql(), name);
+    EXPECT_TRUE(type->TakesText()) << name;
+    EXPECT_FALSE(type->IsInteger()) << name;
+  }
+  EXPECT_EQ(ParseSqlType("time without time zone")->ToSql(), "time");
+  EXPECT_TRUE(ParseSqlType("citext")->IsText());   // a name or an e-mail provider may fill it
+  EXPECT_FALSE(ParseSqlType("bytea")->IsText());   // but not a bytea
+  EXPECT_EQ(ParseSqlType("inet[]")->ToSql(), "inet[]");
 }
 
 }  // namespace

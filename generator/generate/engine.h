@@ -6,7 +6,9 @@
 
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -50,6 +52,45 @@ struct DerivedStep {
   std::vector<int> inputs;
 };
 
+// The parents a `pick` chooses among (pick.cpp), made once per run from
+// every parent row: grouped by their match value, each group's cumulative
+// weights. 8 bytes a parent per list kept; nothing per child.
+struct PickTable {
+  uint64_t parents = 0;
+  std::vector<uint64_t> order;     // match: parent rows by group; empty: row r is entry r
+  std::vector<double> cumulative;  // weight: running sum over the entries; empty: uniform
+  struct Group {
+    uint64_t key = 0;
+    uint64_t begin = 0, end = 0;  // entries
+  };
+  std::vector<Group> groups;  // match: sorted by key
+
+  // The entries [begin, end) of the parents whose match value hashes to
+  // `key`, or all of them (no match, no such parent).
+  std::pair<uint64_t, uint64_t> Range(const std::optional<uint64_t>& key) const;
+  uint64_t Parent(uint64_t entry) const { return order.empty() ? entry : order[entry]; }
+  // An entry of [range.first, range.second), by weight (uniform when the
+  // range weighs nothing).
+  uint64_t Draw(std::pair<uint64_t, uint64_t> range, RandomStream& random) const;
+};
+
+// How the child of a link with `pick` chooses its parent (pick.cpp).
+struct PickPlan {
+  const LinkPick* def = nullptr;
+  int entity = -1;                 // the child entity
+  std::vector<int> child_match;    // per match: the child's column
+  std::vector<int> parent_match;   // and the parent's
+  std::vector<bool> child_steps;   // of the child: making its match columns
+  std::vector<bool> parent_steps;  // of the parent: making its weight and match columns
+  int other_link = -1;             // distinct_from: the row's other reference
+  int counting_link = -1;          // distinct: the child's counting link
+  uint64_t distinct_key = 0;       // distinct: the stream of a counting parent's sequence
+  // Made on first use (planning counts may need it before the plan ends),
+  // once, whatever thread asks first: the table is the same on any.
+  std::once_flag built;
+  PickTable table;
+};
+
 struct LinkStep {
   int parent = -1;
   std::vector<int> child_columns;
@@ -62,12 +103,16 @@ struct LinkStep {
   uint64_t count_key = 0;
   std::vector<uint64_t> block_start;  // grouped: drawn children before each parent block
   std::vector<bool> parent_steps;     // steps of the parent needed for its key
-  std::vector<bool> rate_steps;       // per_parent rate: steps of the parent making its active columns
+  // per_parent rate or column: steps of the parent making the columns the
+  // count reads (active columns, count column)
+  std::vector<bool> count_steps;
   // Grouped: the children the parents drew, and the rows the child entity
   // has. They differ when --rows sets the child's count: every parent's
   // count is then scaled (Scaled) so that they total exactly `rows`.
   uint64_t drawn_total = 0;
   uint64_t rows = 0;
+  uint64_t most_drawn = 0;  // grouped: the most children one parent drew
+  std::unique_ptr<PickPlan> pick;  // a link with `pick`
 
   // The first child row of the parent before which `drawn` children were
   // drawn: round(drawn * rows / drawn_total), so parent p has
@@ -313,10 +358,15 @@ struct Generator::Impl {
   // Whether entity e, counted by a per_parent rate, may be counted now: its
   // parents' active columns may read any entity not counted through it.
   bool RateReady(int e, const std::vector<bool>& counted) const;
-  // A per_parent rate's count for one parent; the counts of its block of
-  // kParentBlock parents are made at once (one Regenerate) and kept per
-  // thread, as planning and ParentRows walk parents in order.
-  uint64_t RateChildCount(const LinkStep& link, uint64_t parent_row) const;
+  // A per_parent rate's or column's count for one parent; the counts of its
+  // block of kParentBlock parents are made at once (one Regenerate) and kept
+  // per thread, as planning and ParentRows walk parents in order.
+  uint64_t ParentChildCount(const LinkStep& link, uint64_t parent_row) const;
+  // The counts of a block of parents made again (`columns`, row i at index[i]).
+  void RateCounts(const LinkStep& link, const std::vector<uint64_t>& rows, const std::vector<BatchColumn>& columns,
+                  const std::vector<uint32_t>& index, std::vector<uint64_t>& counts) const;
+  void ColumnCounts(const LinkStep& link, const std::vector<BatchColumn>& columns, const std::vector<uint32_t>& index,
+                    std::vector<uint64_t>& counts) const;
   // Children per parent for --rows to imply parents from: a rate's as if
   // every parent were active through the whole window (its real mean
   // depends on parents not yet made), else the cardinality's mean.
@@ -325,7 +375,17 @@ struct Generator::Impl {
   // provider with `from` and `to` parameters, given neither.
   bool DrawsInWindow(int e, int c) const;
 
+  // Every step of the plan, in order (the constructor's work).
+  void Plan(const ProviderRegistry& registry);
   void PlanCounts();
+  // --rows on a child counted by a parent's column (`per_parent: {column}`):
+  // the children per parent are known only once parents are made. A first
+  // plan gives such parents at most kProbeParents rows and lists the child
+  // in `probed`; the plan made again takes the mean each probe measured
+  // (`column_means`, per child entity) to imply the parents' rows.
+  static constexpr uint64_t kProbeParents = 4 * kParentBlock;
+  std::vector<int> probed;
+  std::map<int, double> column_means;
   void PlanOrder();
   void PlanEntity(int e, const ProviderRegistry& registry);
   void PlanLinks(int e);
@@ -350,7 +410,7 @@ struct Generator::Impl {
   ColumnBounds AggregateBounds(int e, int c, int depth) const;
 
   uint64_t ChildCount(const LinkStep& link, uint64_t parent_row) const {
-    if (link.per_parent.rate) return RateChildCount(link, parent_row);
+    if (link.per_parent.ReadsParent()) return ParentChildCount(link, parent_row);
     RandomStream random(link.count_key, parent_row);
     return static_cast<uint64_t>(link.per_parent.Sample(random));
   }
@@ -370,7 +430,8 @@ struct Generator::Impl {
     // row), which a sequence of the same column spreads its values over.
     std::vector<std::pair<std::vector<int64_t>, std::vector<int64_t>>> rule_windows;
   };
-  void FindParents(const EntityState& state, int link, std::span<const uint64_t> rows, BatchParents& parents) const;
+  void FindParents(const EntityState& state, int link, std::span<const uint64_t> rows, BatchParents& parents,
+                   const std::vector<BatchColumn>* columns = nullptr) const;
   void FillLink(const LinkStep& link, const std::vector<uint64_t>& parents, const std::vector<uint8_t>& null,
                 std::vector<BatchColumn>& columns) const;
   // Makes the `steps` of entity e for `rows` into `columns`, once per run of
@@ -403,8 +464,19 @@ struct Generator::Impl {
                    std::vector<uint64_t>& parents) const;
   // Parent row of each row along `link`; for grouped links also the 1-based
   // position of the row among its parent's children, when `ordinals` is set.
+  // `columns`: the rows' columns made so far, where a pick reads its match
+  // columns and other reference (null: made again).
   void ParentRows(const LinkStep& link, std::span<const uint64_t> rows, std::vector<uint64_t>& parents,
-                  std::vector<uint8_t>& null, std::vector<int64_t>* ordinals = nullptr) const;
+                  std::vector<uint8_t>& null, std::vector<int64_t>* ordinals = nullptr,
+                  const std::vector<BatchColumn>* columns = nullptr) const;
+  // pick.cpp: a link's pick (planned once every entity's steps are),
+  // its table made on first use, the parents it picks, and the plan-time
+  // check of `distinct` groups against the parents available.
+  void PlanPick(int e, int l);
+  const PickTable& PickTableOf(const LinkStep& link) const;
+  void PickParents(const LinkStep& link, std::span<const uint64_t> rows, const std::vector<BatchColumn>* columns,
+                   std::vector<uint64_t>& parents) const;
+  void CheckPicks();
   // compute.cpp: steps of `compute:` and `copy:` columns.
   void PlanComputed(int e);
   void PlanCopies(int e);

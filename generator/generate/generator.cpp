@@ -136,15 +136,27 @@ void Generator::Impl::PlanCounts() {
       if (counting < 0) break;
       const int parent = domain.FindEntity(e.links[counting].parent);
       const Cardinality& per_parent = *e.links[counting].per_parent;
-      const double mean = ImpliedMean(per_parent);
-      if (asked_rows[parent] || !(mean > 0)) break;
+      if (asked_rows[parent]) break;
+      // A count read from the parents is known only once they are made: a
+      // first plan probes a few parents (Generator's constructor), the
+      // second divides by the mean they had.
+      const bool from_column = per_parent.kind == Cardinality::Kind::kColumn;
+      const auto measured = column_means.find(static_cast<int>(child));
+      if (from_column && measured == column_means.end()) {
+        asked_rows[parent] = std::min<uint64_t>(*asked_rows[child], kProbeParents);
+        probed.push_back(static_cast<int>(child));
+        child = static_cast<size_t>(parent);
+        continue;
+      }
+      const double mean = from_column ? measured->second : ImpliedMean(per_parent);
+      if (!(mean > 0)) break;
       const double rows = static_cast<double>(*asked_rows[child]);
       double parents = rows > 0 ? std::max(1.0, std::round(rows / mean)) : 0;
       // A count drawn from the parent row alone: the fewest parents whose
       // drawn children reach N, so that the counts are only ever scaled
       // down (never past a funnel's states, a 0-or-1 link, a max) and each
       // parent keeps its natural share. The plan draws these counts again.
-      if (!per_parent.rate && rows > 0 && rows / mean < static_cast<double>(kMaxGroupedParents)) {
+      if (!per_parent.ReadsParent() && rows > 0 && rows / mean < static_cast<double>(kMaxGroupedParents)) {
         const uint64_t key = CountKey(options.seed, e, counting);
         uint64_t drawn = 0, p = 0;
         const uint64_t wanted = *asked_rows[child];
@@ -206,7 +218,7 @@ void Generator::Impl::PlanGroupedCounts() {
         continue;
       }
       LinkStep& link = states[e].links[plan.grouped_link];
-      if (!counted[link.parent] || (link.per_parent.rate && !RateReady(static_cast<int>(e), counted))) continue;
+      if (!counted[link.parent] || (link.per_parent.ReadsParent() && !RateReady(static_cast<int>(e), counted))) continue;
       const uint64_t parents = plans[link.parent].rows;
       if (parents > kMaxGroupedParents) {
         const DomainLink& def = domain.entities[e].links[plan.grouped_link];
@@ -217,9 +229,12 @@ void Generator::Impl::PlanGroupedCounts() {
       }
       uint64_t total = 0;
       link.block_start.clear();
+      link.most_drawn = 0;
       for (uint64_t p = 0; p < parents; ++p) {
         if (p % kParentBlock == 0) link.block_start.push_back(total);
-        total += ChildCount(link, p);  // each count is at most kMaxRows: no overflow
+        const uint64_t count = ChildCount(link, p);
+        link.most_drawn = std::max(link.most_drawn, count);
+        total += count;  // each count is at most kMaxRows: no overflow
         if (total > kMaxRows) {
           const DomainLink& def = domain.entities[e].links[plan.grouped_link];
           throw InputError(def.where, "'" + domain.entities[e].name + "' would get more than " +
@@ -238,7 +253,7 @@ void Generator::Impl::PlanGroupedCounts() {
       // Scaling up could give a parent more children than its 'per_parent'
       // allows (a funnel's states, a 0-or-1 link); refuse it.
       if (link.rows > total && link.per_parent.kind != Cardinality::Kind::kPoisson &&
-          link.per_parent.kind != Cardinality::Kind::kLogNormal) {
+          link.per_parent.kind != Cardinality::Kind::kLogNormal && link.per_parent.kind != Cardinality::Kind::kColumn) {
         const DomainLink& def = domain.entities[e].links[plan.grouped_link];
         throw UsageError("--rows " + domain.entities[e].name + "=" + std::to_string(link.rows) + ": the " +
                          std::to_string(parents) + " '" + def.parent + "' rows have " + std::to_string(total) + " '" +
@@ -490,6 +505,14 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
       reads = state.derived[step.index].inputs;
     } else if (step.kind == Step::Kind::kComputed) {
       reads = state.computed[step.index].inputs;
+    } else if (step.kind == Step::Kind::kLink && def.links[step.index].pick) {
+      // A pick reads the row's match columns and its other reference.
+      const LinkPick& pick = *def.links[step.index].pick;
+      for (const LinkPick::Match& m : pick.match) reads.push_back(m.child_column);
+      if (pick.distinct_from_link >= 0) {
+        const std::vector<int>& other = state.links[pick.distinct_from_link].child_columns;
+        reads.insert(reads.end(), other.begin(), other.end());
+      }
     } else if (step.kind == Step::Kind::kCopied) {
       const CopyStep& copy = state.copies[step.index];
       reads = state.links[copy.source.path.front()].child_columns;
@@ -752,13 +775,34 @@ void Generator::Impl::CheckTypes() {
 
 Generator::Generator(const Domain& domain, const ProviderRegistry& registry, const GenerateOptions& options)
     : impl_(std::make_unique<Impl>(domain, options)) {
-  Impl& im = *impl_;
+  impl_->Plan(registry);
+  if (impl_->probed.empty()) return;
+  // --rows on children counted by a parent's column: the probe measured the
+  // children per parent; plan again with the parents that mean implies.
+  std::map<int, double> means;
+  for (int child : impl_->probed) {
+    const LinkStep& link = impl_->states[child].links[impl_->plans[child].grouped_link];
+    const uint64_t parents = impl_->plans[link.parent].rows;
+    means[child] = parents > 0 ? static_cast<double>(link.drawn_total) / static_cast<double>(parents) : 0;
+  }
+  impl_ = std::make_unique<Impl>(domain, options);
+  impl_->column_means = std::move(means);
+  impl_->Plan(registry);
+}
+
+void Generator::Impl::Plan(const ProviderRegistry& registry) {
+  Impl& im = *this;
   im.PlanWindow();
   im.PlanCounts();
   im.PlanOrder();
   im.states.resize(domain.entities.size());
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanEntity(static_cast<int>(e), registry);
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanLinks(static_cast<int>(e));
+  for (size_t e = 0; e < domain.entities.size(); ++e) {
+    for (size_t l = 0; l < domain.entities[e].links.size(); ++l) {
+      if (domain.entities[e].links[l].pick) im.PlanPick(static_cast<int>(e), static_cast<int>(l));
+    }
+  }
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRules(static_cast<int>(e));
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanCopies(static_cast<int>(e));
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRates(static_cast<int>(e));
@@ -773,6 +817,7 @@ Generator::Generator(const Domain& domain, const ProviderRegistry& registry, con
   for (size_t e = 0; e < domain.entities.size(); ++e) im.FinishHistories(static_cast<int>(e));
   im.CheckUnique();
   im.CheckTypes();
+  im.CheckPicks();
 }
 
 Generator::~Generator() = default;
@@ -814,7 +859,7 @@ void Generator::Generate(int entity, uint64_t first_row, size_t count, Batch& ba
 
 void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t> rows,
                                  std::vector<uint64_t>& parents, std::vector<uint8_t>& null,
-                                 std::vector<int64_t>* ordinals) const {
+                                 std::vector<int64_t>* ordinals, const std::vector<BatchColumn>* columns) const {
   const size_t n = rows.size();
   parents.resize(n);
   null.assign(n, 0);
@@ -859,6 +904,10 @@ void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t>
   if (parent_count == 0) {
     null.assign(n, 1);
     parents.assign(n, 0);
+    return;
+  }
+  if (link.pick) {
+    PickParents(link, rows, columns, parents);
     return;
   }
   if (link.unique) {
@@ -944,14 +993,14 @@ void Generator::Impl::Regenerate(int e, std::span<const uint64_t> rows, const st
 }
 
 void Generator::Impl::FindParents(const EntityState& state, int link, std::span<const uint64_t> rows,
-                                  BatchParents& parents) const {
+                                  BatchParents& parents, const std::vector<BatchColumn>* columns) const {
   if (parents.found.empty()) {
     parents.rows.resize(state.links.size());
     parents.null.resize(state.links.size());
     parents.found.assign(state.links.size(), false);
   }
   if (parents.found[link]) return;
-  ParentRows(state.links[link], rows, parents.rows[link], parents.null[link]);
+  ParentRows(state.links[link], rows, parents.rows[link], parents.null[link], nullptr, columns);
   parents.found[link] = true;
 }
 
@@ -1012,7 +1061,7 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
         break;
       }
       case Step::Kind::kLink:
-        FindParents(state, step.index, rows, batch_parents);
+        FindParents(state, step.index, rows, batch_parents, &columns);
         FillLink(state.links[step.index], batch_parents.rows[step.index], batch_parents.null[step.index], columns);
         break;
       case Step::Kind::kRule:

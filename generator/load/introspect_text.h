@@ -10,23 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "domain/column_guess.h"
+
 namespace seedforge::internal {
 
 // The numbers of an int2vector or int2[] ("1 2", "{1,2}"). Throws Error for
 // text the catalogs never hold ("{-}", a number beyond int).
 std::vector<int> ParseIntArray(const std::string& text);
 
-// `s` as a YAML scalar: bare when unambiguous, else quoted, such that a YAML
-// parser reads back exactly `s`.
-std::string Yaml(const std::string& s);
-
-// What a CHECK constraint says about one column, when it is simple enough.
-struct CheckFacts {
-  std::optional<double> min, max;
-  bool min_exclusive = false, max_exclusive = false;
-  std::vector<std::string> in_list;
-  std::string after;  // this column >= that column
-};
+using seedforge::CheckFacts;
 
 // Parses pg_get_constraintdef() output such as
 //   CHECK (((qty >= 1) AND (qty <= 100)))

@@ -37,6 +37,9 @@ struct SqlType {
     kText, kVarchar, kChar, kBoolean, kDate, kTimestamp, kTimestampTz, kUuid,
     kJson, kJsonb,
     kEnum,  // a type declared under `enums:` in the domain file
+    // PostgreSQL types whose values providers write as text.
+    kBytea, kInet, kCidr, kInterval, kMoney, kTime, kCitext, kTsvector,
+    kInt4Range, kInt8Range, kNumRange, kDateRange, kTsRange, kTstzRange,
   };
   Family family = Family::kText;
   int length = 0;     // varchar(n), char(n); 0 = unbounded
@@ -96,7 +99,7 @@ std::optional<uint64_t> ParseRowCount(std::string_view text);
 
 // How many children each parent has, along a link.
 struct Cardinality {
-  enum class Kind { kFixed, kRange, kPoisson, kLogNormal, kWeighted, kFunnel };
+  enum class Kind { kFixed, kRange, kPoisson, kLogNormal, kWeighted, kFunnel, kColumn };
   Kind kind = Kind::kFixed;
   int64_t min = 0;  // every kind is clamped to [min, max]
   int64_t max = 0;
@@ -122,7 +125,17 @@ struct Cardinality {
     SourceLocation where;
   };
   std::optional<Rate> rate;
+  // kColumn: each parent's count is the value of its column `column`
+  // (`per_parent: {column: COL}`; NULL or negative: 0; clamped to max), read
+  // by making the parent row again (generate/time.cpp). Sample and Mean know
+  // nothing of it: the plan reads the parents.
+  std::string column;
+  int column_index = -1;  // resolved, in the parent
+  SourceLocation column_where;
 
+  // Whether the count depends on the parent row's columns (a rate or a
+  // column), not only on the parent's stream.
+  bool ReadsParent() const { return rate.has_value() || kind == Kind::kColumn; }
   int64_t Sample(RandomStream& random) const;
   double Mean() const;  // for planning messages and --scale estimates
 };
@@ -271,6 +284,34 @@ struct DomainColumn {
   SourceLocation where;
 };
 
+// How a child picks its parent along a link that does not count it
+// (`pick:` next to `references:`; docs/domain-files.md, "Picking parents").
+// Without it, every parent is equally likely.
+struct LinkPick {
+  // `weight: PARENT_COL`: chance proportional to the parent's value
+  // (NULL or negative: 0; all 0: uniform).
+  std::string weight;
+  int weight_column = -1;  // resolved, in the parent
+  SourceLocation weight_where;
+  // `match: {CHILD_COL: PARENT_COL}`: only parents whose PARENT_COL equals
+  // the row's CHILD_COL (any parent when none does).
+  struct Match {
+    std::string child, parent;
+    int child_column = -1, parent_column = -1;  // resolved
+    SourceLocation where;
+  };
+  std::vector<Match> match;
+  // `distinct_from: COL`: never the parent that the row's other reference
+  // COL (to the same entity) names, unless only one parent exists.
+  std::string distinct_from;
+  int distinct_from_link = -1;  // resolved: the link COL belongs to
+  SourceLocation distinct_from_where;
+  // `distinct: true`: the children of one counting parent pick distinct
+  // parents (junction tables keyed by both links).
+  bool distinct = false;
+  SourceLocation where;
+};
+
 // A foreign key from some columns of an entity to a key of another (or the same).
 struct DomainLink {
   std::vector<std::string> columns;         // child columns
@@ -280,6 +321,7 @@ struct DomainLink {
   // explicitly), it defines the entity's row count and children come
   // grouped by parent; otherwise each child picks a parent uniformly.
   std::optional<Cardinality> per_parent;
+  std::optional<LinkPick> pick;
   SourceLocation where;
 };
 
