@@ -253,7 +253,10 @@ std::vector<std::vector<int>> Validator::RowReads(const DomainEntity& entity) co
     if (c.source == ColumnSource::kLearned && entity.model) {
       // The model's columns are drawn given these, row by row.
       for (const ModelRef::Given& given : entity.model->given) {
-        if (given.entity_column >= 0) reads[i].push_back(given.entity_column);
+        // A learned given column is refused by ValidateGiven, not as a cycle.
+        if (given.entity_column >= 0 && entity.columns[given.entity_column].source != ColumnSource::kLearned) {
+          reads[i].push_back(given.entity_column);
+        }
       }
     }
     if (c.source == ColumnSource::kReference && c.link >= 0 && entity.links[c.link].pick) {
