@@ -43,15 +43,7 @@ std::optional<uint64_t> MatchKey(const std::vector<BatchColumn>& columns, const 
 
 // A value as a weight: NULL, negatives and NaN weigh nothing.
 double Weight(const BatchColumn& column, size_t i) {
-  if (column.IsNull(i)) return 0;
-  double value = 0;
-  switch (column.kind) {
-    case ValueKind::kFloat: value = column.floats[i]; break;
-    case ValueKind::kDecimal: value = static_cast<double>(column.ints[i]) / Pow10(column.scale); break;
-    case ValueKind::kText:
-    case ValueKind::kUuid: value = std::strtod(column.texts[i].c_str(), nullptr); break;
-    default: value = static_cast<double>(column.ints[i]); break;
-  }
+  const double value = column.IsNull(i) ? 0 : NumberAt(column, i);
   return value > 0 ? value : 0;
 }
 
