@@ -400,6 +400,7 @@ struct Generator::Impl {
   static constexpr uint64_t kProbeParents = 4 * kParentBlock;
   std::vector<int> probed;
   std::map<int, double> column_means;
+  std::vector<std::unique_ptr<LearnedSource>> loaded_sources;  // per entity: the probe's models, taken over
   void PlanOrder();
   void PlanEntity(int e, const ProviderRegistry& registry);
   void PlanLinks(int e);

@@ -375,7 +375,8 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
     for (const DomainColumn& col : def.columns) {
       if (col.source == ColumnSource::kLearned && col.not_null) ref.constraints.emplace_back(col.learned + " IS NOT NULL", col.where);
     }
-    learned.source = options.model_loader(ref, domain.file);
+    const bool loaded = static_cast<size_t>(e) < loaded_sources.size() && loaded_sources[e];
+    learned.source = loaded ? std::move(loaded_sources[e]) : options.model_loader(ref, domain.file);
     learned.key = DeriveKey(seed, def.name, "learned");
     learned.model_column.assign(n, -1);
     learned.kind.assign(n, ValueKind::kText);
@@ -788,8 +789,13 @@ Generator::Generator(const Domain& domain, const ProviderRegistry& registry, con
     const uint64_t parents = impl_->plans[link.parent].rows;
     means[child] = parents > 0 ? static_cast<double>(link.drawn_total) / static_cast<double>(parents) : 0;
   }
+  // The models are the same: keep them (a neural model fitted from data
+  // without the cache would otherwise train twice).
+  std::vector<std::unique_ptr<LearnedSource>> sources;
+  for (EntityState& state : impl_->states) sources.push_back(std::move(state.learned.source));
   impl_ = std::make_unique<Impl>(domain, options);
   impl_->column_means = std::move(means);
+  impl_->loaded_sources = std::move(sources);
   impl_->Plan(registry);
 }
 

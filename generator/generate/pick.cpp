@@ -170,14 +170,16 @@ void Generator::Impl::PickParents(const LinkStep& link, std::span<const uint64_t
   std::vector<BatchColumn> own;
   std::vector<uint32_t> index(n);
   for (size_t i = 0; i < n; ++i) index[i] = static_cast<uint32_t>(i);
-  if (!plan.child_match.empty() && !columns) {
-    Regenerate(plan.entity, rows, plan.child_steps, own, index);
-    columns = &own;
-  }
+  // The other reference reads what the caller made (the link step needs
+  // it), or makes its own columns again: `own` holds only this link's.
   std::vector<uint64_t> other;
   std::vector<uint8_t> other_null;
   if (plan.other_link >= 0) {
     ParentRows(states[plan.entity].links[plan.other_link], rows, other, other_null, nullptr, columns);
+  }
+  if (!plan.child_match.empty() && !columns) {
+    Regenerate(plan.entity, rows, plan.child_steps, own, index);
+    columns = &own;
   }
   std::vector<uint64_t> group_parent;
   std::vector<uint8_t> group_null;
