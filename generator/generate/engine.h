@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -229,6 +230,7 @@ struct LearnedStep {
   std::unique_ptr<LearnedSource> source;
   uint64_t key = 0;
   std::vector<int> model_column;  // per entity column: index in the model's columns, or -1
+  std::vector<int> given;         // entity columns conditioning the model row by row (ModelRef::given)
   // Per entity column: the kind (and decimal scale) its SQL type asks for;
   // a model's floats become numeric(p,s) decimals, integers, text...
   std::vector<ValueKind> kind;
@@ -286,6 +288,18 @@ inline double Pow10(int scale) {
   static constexpr double kTable[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
                                       1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
   return scale >= 0 && scale <= 18 ? kTable[scale] : std::pow(10.0, scale);
+}
+
+// A value as a number (a count or a weight read from a column): decimals
+// scaled, text parsed (0 when it is no number). REQUIRES: !IsNull(i).
+inline double NumberAt(const BatchColumn& column, size_t i) {
+  switch (column.kind) {
+    case ValueKind::kFloat: return column.floats[i];
+    case ValueKind::kDecimal: return static_cast<double>(column.ints[i]) / Pow10(column.scale);
+    case ValueKind::kText:
+    case ValueKind::kUuid: return std::strtod(column.texts[i].c_str(), nullptr);
+    default: return static_cast<double>(column.ints[i]);
+  }
 }
 
 // Division rounding towards minus infinity: the day of a timestamp before 1970.
@@ -386,6 +400,7 @@ struct Generator::Impl {
   static constexpr uint64_t kProbeParents = 4 * kParentBlock;
   std::vector<int> probed;
   std::map<int, double> column_means;
+  std::vector<std::unique_ptr<LearnedSource>> loaded_sources;  // per entity: the probe's models, taken over
   void PlanOrder();
   void PlanEntity(int e, const ProviderRegistry& registry);
   void PlanLinks(int e);

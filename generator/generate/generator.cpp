@@ -375,7 +375,8 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
     for (const DomainColumn& col : def.columns) {
       if (col.source == ColumnSource::kLearned && col.not_null) ref.constraints.emplace_back(col.learned + " IS NOT NULL", col.where);
     }
-    learned.source = options.model_loader(ref, domain.file);
+    const bool loaded = static_cast<size_t>(e) < loaded_sources.size() && loaded_sources[e];
+    learned.source = loaded ? std::move(loaded_sources[e]) : options.model_loader(ref, domain.file);
     learned.key = DeriveKey(seed, def.name, "learned");
     learned.model_column.assign(n, -1);
     learned.kind.assign(n, ValueKind::kText);
@@ -410,6 +411,7 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
       state.column_step[c] = static_cast<int>(state.steps.size());
       filled.push_back(static_cast<int>(c));
     }
+    for (const ModelRef::Given& given : def.model->given) learned.given.push_back(given.entity_column);
     if (!problems.empty()) throw InputError(std::move(problems));
     if (!filled.empty()) state.steps.push_back({Step::Kind::kLearned, 0, filled, {}});
   }
@@ -505,6 +507,8 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
       reads = state.derived[step.index].inputs;
     } else if (step.kind == Step::Kind::kComputed) {
       reads = state.computed[step.index].inputs;
+    } else if (step.kind == Step::Kind::kLearned) {
+      reads = state.learned.given;  // made before the model draws given them
     } else if (step.kind == Step::Kind::kLink && def.links[step.index].pick) {
       // A pick reads the row's match columns and its other reference.
       const LinkPick& pick = *def.links[step.index].pick;
@@ -785,8 +789,13 @@ Generator::Generator(const Domain& domain, const ProviderRegistry& registry, con
     const uint64_t parents = impl_->plans[link.parent].rows;
     means[child] = parents > 0 ? static_cast<double>(link.drawn_total) / static_cast<double>(parents) : 0;
   }
+  // The models are the same: keep them (a neural model fitted from data
+  // without the cache would otherwise train twice).
+  std::vector<std::unique_ptr<LearnedSource>> sources;
+  for (EntityState& state : impl_->states) sources.push_back(std::move(state.learned.source));
   impl_ = std::make_unique<Impl>(domain, options);
   impl_->column_means = std::move(means);
+  impl_->loaded_sources = std::move(sources);
   impl_->Plan(registry);
 }
 
@@ -1083,7 +1092,13 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
         // The model fills all its columns at once; keep the ones asked for.
         const LearnedStep& learned = state.learned;
         std::vector<BatchColumn> sampled;
-        learned.source->SampleRows(rows, learned.key, sampled);
+        if (learned.given.empty()) {
+          learned.source->SampleRows(rows, learned.key, sampled);
+        } else {
+          std::vector<const BatchColumn*> given;
+          for (int c : learned.given) given.push_back(&columns[c]);
+          learned.source->SampleRowsGiven(rows, learned.key, given, sampled);
+        }
         for (int c : step.columns) {
           if (!wanted[s]) continue;
           columns[c] = std::move(sampled[learned.model_column[c]]);

@@ -43,15 +43,7 @@ std::optional<uint64_t> MatchKey(const std::vector<BatchColumn>& columns, const 
 
 // A value as a weight: NULL, negatives and NaN weigh nothing.
 double Weight(const BatchColumn& column, size_t i) {
-  if (column.IsNull(i)) return 0;
-  double value = 0;
-  switch (column.kind) {
-    case ValueKind::kFloat: value = column.floats[i]; break;
-    case ValueKind::kDecimal: value = static_cast<double>(column.ints[i]) / Pow10(column.scale); break;
-    case ValueKind::kText:
-    case ValueKind::kUuid: value = std::strtod(column.texts[i].c_str(), nullptr); break;
-    default: value = static_cast<double>(column.ints[i]); break;
-  }
+  const double value = column.IsNull(i) ? 0 : NumberAt(column, i);
   return value > 0 ? value : 0;
 }
 
@@ -178,14 +170,16 @@ void Generator::Impl::PickParents(const LinkStep& link, std::span<const uint64_t
   std::vector<BatchColumn> own;
   std::vector<uint32_t> index(n);
   for (size_t i = 0; i < n; ++i) index[i] = static_cast<uint32_t>(i);
-  if (!plan.child_match.empty() && !columns) {
-    Regenerate(plan.entity, rows, plan.child_steps, own, index);
-    columns = &own;
-  }
+  // The other reference reads what the caller made (the link step needs
+  // it), or makes its own columns again: `own` holds only this link's.
   std::vector<uint64_t> other;
   std::vector<uint8_t> other_null;
   if (plan.other_link >= 0) {
     ParentRows(states[plan.entity].links[plan.other_link], rows, other, other_null, nullptr, columns);
+  }
+  if (!plan.child_match.empty() && !columns) {
+    Regenerate(plan.entity, rows, plan.child_steps, own, index);
+    columns = &own;
   }
   std::vector<uint64_t> group_parent;
   std::vector<uint8_t> group_null;

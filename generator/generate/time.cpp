@@ -4,7 +4,6 @@
 // which reads the parents the same way.
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <atomic>
 #include <limits>
 
@@ -152,14 +151,7 @@ void Generator::Impl::ColumnCounts(const LinkStep& link, const std::vector<Batch
   for (size_t i = 0; i < counts.size(); ++i) {
     const uint32_t j = index[i];
     if (column.IsNull(j)) continue;  // NULL: no children
-    double value = 0;
-    switch (column.kind) {
-      case ValueKind::kFloat: value = column.floats[j]; break;
-      case ValueKind::kDecimal: value = static_cast<double>(column.ints[j]) / Pow10(column.scale); break;
-      case ValueKind::kText:
-      case ValueKind::kUuid: value = std::strtod(column.texts[j].c_str(), nullptr); break;
-      default: value = static_cast<double>(column.ints[j]); break;
-    }
+    const double value = NumberAt(column, j);
     // NaN and negatives: none; a fraction (a float model's draw) rounds.
     counts[i] = value > 0 ? static_cast<uint64_t>(std::llround(std::min(value, most))) : 0;
   }
