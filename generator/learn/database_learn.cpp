@@ -1,5 +1,7 @@
 // LearnDatabase: the plan of database_plan.cpp written as a domain file,
 // one model per table fitted in parallel, every file whole or not at all.
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <ctime>
 #include <mutex>
@@ -84,7 +86,13 @@ std::string SchemaSource(const DomainColumn& column) {
   std::string out;
   switch (column.source) {
     case ColumnSource::kProvider:
-      out = "provider: " + Scalar(column.provider + (column.field.empty() ? "" : "." + column.field));
+      // The parser names a single-field provider's field and gives it its
+      // own group (the column's name); written back as the user would.
+      if (column.group == column.name) {
+        out = "provider: " + Scalar(column.provider);
+      } else {
+        out = "provider: " + Scalar(column.provider + (column.field.empty() ? "" : "." + column.field));
+      }
       if (!column.params.values().empty()) {
         out += ", params: {";
         bool first = true;
@@ -94,7 +102,7 @@ std::string SchemaSource(const DomainColumn& column) {
         }
         out += "}";
       }
-      if (!column.group.empty()) out += ", group: " + Scalar(column.group);
+      if (!column.group.empty() && column.group != column.name) out += ", group: " + Scalar(column.group);
       break;
     case ColumnSource::kDerived: out = "derive: " + Scalar(column.derive); break;
     case ColumnSource::kOrdinal: out = "ordinal: " + Scalar(column.ordinal_of); break;
@@ -202,7 +210,8 @@ std::string DomainText(const DatabaseSample& sample, const DatabasePlan& plan, c
       }
     }
     out << "    columns:\n";
-    std::vector<std::string> composite;
+    // Rows of (comment, name, definition), written with names aligned.
+    std::vector<std::array<std::string, 3>> lines;
     for (size_t c = 0; c < entity.columns.size(); ++c) {
       const DomainColumn& column = entity.columns[c];
       const ColumnPlan& cp = p.columns[c];
@@ -232,8 +241,7 @@ std::string DomainText(const DatabaseSample& sample, const DatabasePlan& plan, c
           if (!cp.why.empty()) comment = "# " + cp.why;
           break;
       }
-      if (!comment.empty()) out << "      " << comment << "\n";
-      out << "      " << Scalar(column.name) << ": " << line << "}\n";
+      lines.push_back({comment, Scalar(column.name), line + "}"});
     }
     for (const AddedColumn& added : p.added) {
       std::string line = "{type: " + Scalar(added.sql_type) + ", hidden: true, ";
@@ -261,7 +269,13 @@ std::string DomainText(const DatabaseSample& sample, const DatabasePlan& plan, c
           break;
         }
       }
-      out << "      " << comment << "\n      " << Scalar(added.name) << ": " << line << "}\n";
+      lines.push_back({comment, Scalar(added.name), line + "}"});
+    }
+    size_t width = 0;
+    for (const auto& l : lines) width = std::max(width, l[1].size());
+    for (const auto& [comment, name, definition] : lines) {
+      if (!comment.empty()) out << "      " << comment << "\n";
+      out << "      " << name << ":" << std::string(width - name.size() + 1, ' ') << definition << "\n";
     }
     bool links_header = false;
     for (size_t l = 0; l < entity.links.size(); ++l) {
@@ -393,10 +407,6 @@ LearnDatabaseResult LearnDatabase(const DatabaseSample& sample, const LearnDatab
                        "another --out");
     }
   }
-  std::error_code ec;
-  fs::create_directories(dir / "models", ec);
-  if (ec) throw Error("cannot create " + (dir / "models").string() + ": " + ec.message());
-
   internal::DomainTextOptions text_options;
   text_options.learned_at = NowText();
   text_options.synthesizer = options.synthesizer;
@@ -405,6 +415,10 @@ LearnDatabaseResult LearnDatabase(const DatabaseSample& sample, const LearnDatab
                                                        : options.regenerate;
   const std::string text = internal::DomainText(sample, plan, text_options);
   if (options.registry) ParseDomain(text, (dir / "domain.yaml").string(), *options.registry);
+  std::error_code ec;
+  fs::create_directories(dir / "models", ec);
+  if (ec) throw Error("cannot create " + (dir / "models").string() + ": " + ec.message());
+
 
   // One model per table, fitted in parallel, each from its own rows: a
   // table's fit uses one thread, so any thread count gives the same models.

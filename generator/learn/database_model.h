@@ -97,6 +97,10 @@ inline constexpr int64_t kNullRow = -1;
 inline constexpr int64_t kOrphanRow = -2;
 std::vector<int64_t> ParentRows(const DatabaseSample& sample, int e, int l);
 
+// A key's value as text for matching references to keys: whole numbers
+// without leading zeros or signs, so "007" in one file finds 7 in another.
+std::string KeyText(const TableColumn& column, size_t row);
+
 struct DomainTextOptions {
   std::string learned_at;    // "2026-12-07 06:40 UTC"
   std::string regenerate;    // the command that makes the file again

@@ -24,13 +24,6 @@ const Table* TableOf(const DatabaseSample& sample, const std::string& entity) {
   return it == sample.tables.end() ? nullptr : &it->second;
 }
 
-// A key value as text, integers without leading zeros or signs so that
-// "007" in one file finds 7 in another.
-std::string KeyText(const TableColumn& column, size_t row) {
-  if (column.type == ColumnType::kInteger) return std::to_string(column.ints[row]);
-  return std::string(column.Text(row));
-}
-
 std::vector<int64_t> ParentRowsOfTables(const Table& child, const Table& parent, const DomainLink& link) {
   std::vector<int> child_cols, parent_cols;
   for (const std::string& name : link.columns) child_cols.push_back(child.Find(name));
@@ -598,6 +591,13 @@ void Planner::PlanContext(int e) {
 }
 
 }  // namespace
+
+std::string KeyText(const TableColumn& column, size_t row) {
+  if (column.type == ColumnType::kInteger) return std::to_string(column.ints[row]);
+  // Keys typed as ids keep their text; whole numbers are compared as numbers.
+  if (auto value = ParseInteger(column.Text(row))) return std::to_string(*value);
+  return std::string(column.Text(row));
+}
 
 std::vector<int64_t> ParentRows(const DatabaseSample& sample, int e, int l) {
   const DomainEntity& entity = sample.schema.entities[e];

@@ -64,16 +64,31 @@ def accounts(rng, n):
     return rows
 
 
+# Accounts per customer rise with the segment: private and affluent
+# customers hold more products, students fewer (relative weights).
+ACCOUNT_WEIGHT = {"student": 0.5, "mass": 1.0, "affluent": 2.5, "private": 4.0}
+
+
+def owners(rng, customer_rows, n):
+    """The customer_id (1-based row) of each of n accounts."""
+    weights = [ACCOUNT_WEIGHT[r[3]] for r in customer_rows]
+    return rng.choices(range(1, len(customer_rows) + 1), weights, k=n)
+
+
 def main(out_dir):
     rng = random.Random(20240611)
+    customer_rows = customers(rng, 2000)
+    account_rows = accounts(rng, 3000)
+    # A separate stream, so the columns above are the same with or without keys.
+    owner = owners(random.Random(20261207), customer_rows, len(account_rows))
     with open(f"{out_dir}/customers.csv", "w", newline="") as f:
-        f.write("age,credit_score,annual_income,segment\n")
-        for r in customers(rng, 2000):
-            f.write(",".join(str(v) for v in r) + "\n")
+        f.write("customer_id,age,credit_score,annual_income,segment\n")
+        for i, r in enumerate(customer_rows, start=1):
+            f.write(",".join(str(v) for v in (i,) + r) + "\n")
     with open(f"{out_dir}/accounts.csv", "w", newline="") as f:
-        f.write("account_type,balance,opened_on,closed_on\n")
-        for r in accounts(rng, 3000):
-            f.write(",".join(str(v) for v in r) + "\n")
+        f.write("account_id,customer_id,account_type,balance,opened_on,closed_on\n")
+        for i, r in enumerate(account_rows, start=1):
+            f.write(",".join(str(v) for v in (100000 + i, owner[i - 1]) + r) + "\n")
 
 
 if __name__ == "__main__":
