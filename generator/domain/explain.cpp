@@ -20,6 +20,9 @@ std::string Count(const Cardinality& c) {
       return fmt::format("Poisson({:g}), {} to {}", c.lambda, c.min, c.max);
     case Cardinality::Kind::kLogNormal: return fmt::format("about {:g} (log-normal), {} to {}", c.Mean(), c.min, c.max);
     case Cardinality::Kind::kWeighted: return fmt::format("{} to {} by weights (mean {:g})", c.min, c.max, c.Mean());
+    case Cardinality::Kind::kColumn:
+      return fmt::format("as many as the parent's {} (NULL or negative: none){}", c.column,
+                         c.max < 1'000'000'000 ? fmt::format(", at most {}", c.max) : std::string());
     case Cardinality::Kind::kFunnel: {
       std::string states;
       for (size_t i = 0; i < c.states.size(); ++i) {

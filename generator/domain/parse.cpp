@@ -794,7 +794,8 @@ std::optional<Cardinality> YamlReader::ParseCardinality(const YAML::Node& node) 
     Add(node, "'per_parent' is a number or a map (min/max, poisson, lognormal, weights)");
     return std::nullopt;
   }
-  CheckKeys(node, {"min", "max", "poisson", "lognormal", "weights", "funnel", "rate", "per", "active"}, "'per_parent'");
+  CheckKeys(node, {"min", "max", "poisson", "lognormal", "weights", "funnel", "rate", "per", "active", "column"},
+            "'per_parent'");
   c.kind = Cardinality::Kind::kRange;
   c.min = 0;
   c.max = 1000000;
@@ -852,7 +853,20 @@ std::optional<Cardinality> YamlReader::ParseCardinality(const YAML::Node& node) 
     ++shapes;
     ParseRate(node, c);
   }
-  if (shapes > 1) Add(node, "'per_parent' takes one of poisson, lognormal, weights, funnel and rate");
+  if (YAML::Node column = node["column"]) {
+    ++shapes;
+    c.kind = Cardinality::Kind::kColumn;
+    c.column_where = At(column);
+    if (Scalar(column, "'column'", &c.column) && c.column.empty()) {
+      Add(column, "'column' names an integer column of the parent: each parent's number of children");
+    }
+    if (node["min"]) {
+      Add(node["min"], "'per_parent' with 'column' takes no 'min': the parent's value is the count (NULL or negative: 0)");
+    }
+    if (!has_max) c.max = static_cast<int64_t>(kMaxCount);
+    c.min = 0;
+  }
+  if (shapes > 1) Add(node, "'per_parent' takes one of poisson, lognormal, weights, funnel, rate and column");
   if (shapes == 0 && (!has_min || !has_max)) {
     Add(node, "'per_parent' as a range needs both 'min' and 'max'");
   }

@@ -326,14 +326,24 @@ void Resolver::ResolveRules(Domain& domain, int e) {
 }
 
 // The parent columns a `per_parent` rate reads for each parent's active
-// time (docs/domain-files.md, "Time").
+// time (docs/domain-files.md, "Time"), or a `per_parent` column its count.
 void Resolver::ResolveRates(const Domain& domain, DomainEntity& entity) {
   for (DomainLink& link : entity.links) {
-    if (!link.per_parent || !link.per_parent->rate) continue;
-    Cardinality::Rate& rate = *link.per_parent->rate;
+    if (!link.per_parent || !link.per_parent->ReadsParent()) continue;
     const int p = domain.FindEntity(link.parent);
     if (p < 0) continue;  // reported by ResolveLinks
     const DomainEntity& parent = domain.entities[p];
+    if (link.per_parent->kind == Cardinality::Kind::kColumn) {
+      Cardinality& count = *link.per_parent;
+      count.column_index = parent.FindColumn(count.column);
+      if (count.column_index < 0) {
+        Add(count.column_where, WithSuggestion("'per_parent': 'column' names '" + count.column + "', which '" +
+                                                   parent.name + "' does not have",
+                                               count.column, parent.columns));
+      }
+      continue;
+    }
+    Cardinality::Rate& rate = *link.per_parent->rate;
     for (auto [name, column] : {std::pair{&rate.from, &rate.from_column}, std::pair{&rate.to, &rate.to_column}}) {
       if (name->empty()) continue;  // [FROM] alone: active to the end of the window
       *column = parent.FindColumn(*name);

@@ -328,6 +328,7 @@ int64_t Cardinality::Sample(RandomStream& random) const {
     case Kind::kFunnel:
       while (n < static_cast<int64_t>(chances.size()) && random.Chance(chances[n])) ++n;
       break;
+    case Kind::kColumn: break;  // read from the parent by the plan
   }
   return std::clamp(n, min, max);
 }
@@ -352,6 +353,7 @@ double Cardinality::Mean() const {
       for (double chance : chances) sum += reached *= chance;
       return sum;
     }
+    case Kind::kColumn: return 0;  // known only once the parents are made
   }
   return 0;
 }

@@ -74,6 +74,7 @@ class Validator {
   void ValidateHistories(const Domain& domain, const DomainEntity& entity);
   void ValidateSequence(const DomainEntity& entity, const DomainColumn& column);
   void ValidateRates(const Domain& domain, const DomainEntity& entity);
+  void ValidateCountColumn(const Domain& domain, const DomainEntity& entity, const DomainLink& link);
   void ValidateConditional(const Domain& domain, const DomainEntity& entity);
 
   const ProviderRegistry& registry_;
@@ -625,6 +626,7 @@ void Validator::ValidateHistories(const Domain& domain, const DomainEntity& enti
 // the simulation window: it needs the window, and date or timestamp bounds.
 void Validator::ValidateRates(const Domain& domain, const DomainEntity& entity) {
   for (const DomainLink& link : entity.links) {
+    if (link.per_parent && link.per_parent->kind == Cardinality::Kind::kColumn) ValidateCountColumn(domain, entity, link);
     if (!link.per_parent || !link.per_parent->rate) continue;
     const Cardinality::Rate& rate = *link.per_parent->rate;
     if (!domain.time) {
@@ -646,6 +648,30 @@ void Validator::ValidateRates(const Domain& domain, const DomainEntity& entity) 
     if (rate.from_column >= 0 && rate.from_column == rate.to_column) {
       Add(rate.where, "'per_parent': 'active' names '" + rate.from + "' twice; give [FROM, TO]");
     }
+  }
+}
+
+// A `per_parent` column is each parent's count: a whole number of the
+// parent (an untyped learned column takes the model's kind, checked when the
+// plan loads it), not made from the children it counts.
+void Validator::ValidateCountColumn(const Domain& domain, const DomainEntity& entity, const DomainLink& link) {
+  const Cardinality& count = *link.per_parent;
+  const int p = domain.FindEntity(link.parent);
+  if (p < 0 || count.column_index < 0) return;  // reported by ResolveDomain
+  const DomainEntity& parent = domain.entities[p];
+  const DomainColumn& column = parent.columns[count.column_index];
+  const std::string what = "'per_parent': 'column' reads '" + parent.name + "." + column.name + "'";
+  if (p == domain.FindEntity(entity.name)) {
+    Add(count.column_where, what + ", a column of the entity it counts: a count reads a parent made before");
+    return;
+  }
+  const bool whole = column.type.IsInteger() || (column.type.family == SqlType::Family::kNumeric && column.type.scale == 0);
+  if (column.type_given && (column.type.array || !whole)) {
+    Add(count.column_where, what + ", which is " + column.type.ToSql() +
+                                "; a count is a whole number (smallint, integer, bigint or numeric(p, 0))");
+  }
+  if (column.source == ColumnSource::kAggregate && column.aggregate.child_entity == domain.FindEntity(entity.name)) {
+    Add(count.column_where, what + ", which is made from the very children it counts ('aggregate')");
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -62,7 +63,9 @@ struct LinkStep {
   uint64_t count_key = 0;
   std::vector<uint64_t> block_start;  // grouped: drawn children before each parent block
   std::vector<bool> parent_steps;     // steps of the parent needed for its key
-  std::vector<bool> rate_steps;       // per_parent rate: steps of the parent making its active columns
+  // per_parent rate or column: steps of the parent making the columns the
+  // count reads (active columns, count column)
+  std::vector<bool> count_steps;
   // Grouped: the children the parents drew, and the rows the child entity
   // has. They differ when --rows sets the child's count: every parent's
   // count is then scaled (Scaled) so that they total exactly `rows`.
@@ -313,10 +316,15 @@ struct Generator::Impl {
   // Whether entity e, counted by a per_parent rate, may be counted now: its
   // parents' active columns may read any entity not counted through it.
   bool RateReady(int e, const std::vector<bool>& counted) const;
-  // A per_parent rate's count for one parent; the counts of its block of
-  // kParentBlock parents are made at once (one Regenerate) and kept per
-  // thread, as planning and ParentRows walk parents in order.
-  uint64_t RateChildCount(const LinkStep& link, uint64_t parent_row) const;
+  // A per_parent rate's or column's count for one parent; the counts of its
+  // block of kParentBlock parents are made at once (one Regenerate) and kept
+  // per thread, as planning and ParentRows walk parents in order.
+  uint64_t ParentChildCount(const LinkStep& link, uint64_t parent_row) const;
+  // The counts of a block of parents made again (`columns`, row i at index[i]).
+  void RateCounts(const LinkStep& link, const std::vector<uint64_t>& rows, const std::vector<BatchColumn>& columns,
+                  const std::vector<uint32_t>& index, std::vector<uint64_t>& counts) const;
+  void ColumnCounts(const LinkStep& link, const std::vector<BatchColumn>& columns, const std::vector<uint32_t>& index,
+                    std::vector<uint64_t>& counts) const;
   // Children per parent for --rows to imply parents from: a rate's as if
   // every parent were active through the whole window (its real mean
   // depends on parents not yet made), else the cardinality's mean.
@@ -325,7 +333,17 @@ struct Generator::Impl {
   // provider with `from` and `to` parameters, given neither.
   bool DrawsInWindow(int e, int c) const;
 
+  // Every step of the plan, in order (the constructor's work).
+  void Plan(const ProviderRegistry& registry);
   void PlanCounts();
+  // --rows on a child counted by a parent's column (`per_parent: {column}`):
+  // the children per parent are known only once parents are made. A first
+  // plan gives such parents at most kProbeParents rows and lists the child
+  // in `probed`; the plan made again takes the mean each probe measured
+  // (`column_means`, per child entity) to imply the parents' rows.
+  static constexpr uint64_t kProbeParents = 4 * kParentBlock;
+  std::vector<int> probed;
+  std::map<int, double> column_means;
   void PlanOrder();
   void PlanEntity(int e, const ProviderRegistry& registry);
   void PlanLinks(int e);
@@ -350,7 +368,7 @@ struct Generator::Impl {
   ColumnBounds AggregateBounds(int e, int c, int depth) const;
 
   uint64_t ChildCount(const LinkStep& link, uint64_t parent_row) const {
-    if (link.per_parent.rate) return RateChildCount(link, parent_row);
+    if (link.per_parent.ReadsParent()) return ParentChildCount(link, parent_row);
     RandomStream random(link.count_key, parent_row);
     return static_cast<uint64_t>(link.per_parent.Sample(random));
   }

@@ -136,15 +136,27 @@ void Generator::Impl::PlanCounts() {
       if (counting < 0) break;
       const int parent = domain.FindEntity(e.links[counting].parent);
       const Cardinality& per_parent = *e.links[counting].per_parent;
-      const double mean = ImpliedMean(per_parent);
-      if (asked_rows[parent] || !(mean > 0)) break;
+      if (asked_rows[parent]) break;
+      // A count read from the parents is known only once they are made: a
+      // first plan probes a few parents (Generator's constructor), the
+      // second divides by the mean they had.
+      const bool from_column = per_parent.kind == Cardinality::Kind::kColumn;
+      const auto measured = column_means.find(static_cast<int>(child));
+      if (from_column && measured == column_means.end()) {
+        asked_rows[parent] = std::min<uint64_t>(*asked_rows[child], kProbeParents);
+        probed.push_back(static_cast<int>(child));
+        child = static_cast<size_t>(parent);
+        continue;
+      }
+      const double mean = from_column ? measured->second : ImpliedMean(per_parent);
+      if (!(mean > 0)) break;
       const double rows = static_cast<double>(*asked_rows[child]);
       double parents = rows > 0 ? std::max(1.0, std::round(rows / mean)) : 0;
       // A count drawn from the parent row alone: the fewest parents whose
       // drawn children reach N, so that the counts are only ever scaled
       // down (never past a funnel's states, a 0-or-1 link, a max) and each
       // parent keeps its natural share. The plan draws these counts again.
-      if (!per_parent.rate && rows > 0 && rows / mean < static_cast<double>(kMaxGroupedParents)) {
+      if (!per_parent.ReadsParent() && rows > 0 && rows / mean < static_cast<double>(kMaxGroupedParents)) {
         const uint64_t key = CountKey(options.seed, e, counting);
         uint64_t drawn = 0, p = 0;
         const uint64_t wanted = *asked_rows[child];
@@ -206,7 +218,7 @@ void Generator::Impl::PlanGroupedCounts() {
         continue;
       }
       LinkStep& link = states[e].links[plan.grouped_link];
-      if (!counted[link.parent] || (link.per_parent.rate && !RateReady(static_cast<int>(e), counted))) continue;
+      if (!counted[link.parent] || (link.per_parent.ReadsParent() && !RateReady(static_cast<int>(e), counted))) continue;
       const uint64_t parents = plans[link.parent].rows;
       if (parents > kMaxGroupedParents) {
         const DomainLink& def = domain.entities[e].links[plan.grouped_link];
@@ -238,7 +250,7 @@ void Generator::Impl::PlanGroupedCounts() {
       // Scaling up could give a parent more children than its 'per_parent'
       // allows (a funnel's states, a 0-or-1 link); refuse it.
       if (link.rows > total && link.per_parent.kind != Cardinality::Kind::kPoisson &&
-          link.per_parent.kind != Cardinality::Kind::kLogNormal) {
+          link.per_parent.kind != Cardinality::Kind::kLogNormal && link.per_parent.kind != Cardinality::Kind::kColumn) {
         const DomainLink& def = domain.entities[e].links[plan.grouped_link];
         throw UsageError("--rows " + domain.entities[e].name + "=" + std::to_string(link.rows) + ": the " +
                          std::to_string(parents) + " '" + def.parent + "' rows have " + std::to_string(total) + " '" +
@@ -752,7 +764,23 @@ void Generator::Impl::CheckTypes() {
 
 Generator::Generator(const Domain& domain, const ProviderRegistry& registry, const GenerateOptions& options)
     : impl_(std::make_unique<Impl>(domain, options)) {
-  Impl& im = *impl_;
+  impl_->Plan(registry);
+  if (impl_->probed.empty()) return;
+  // --rows on children counted by a parent's column: the probe measured the
+  // children per parent; plan again with the parents that mean implies.
+  std::map<int, double> means;
+  for (int child : impl_->probed) {
+    const LinkStep& link = impl_->states[child].links[impl_->plans[child].grouped_link];
+    const uint64_t parents = impl_->plans[link.parent].rows;
+    means[child] = parents > 0 ? static_cast<double>(link.drawn_total) / static_cast<double>(parents) : 0;
+  }
+  impl_ = std::make_unique<Impl>(domain, options);
+  impl_->column_means = std::move(means);
+  impl_->Plan(registry);
+}
+
+void Generator::Impl::Plan(const ProviderRegistry& registry) {
+  Impl& im = *this;
   im.PlanWindow();
   im.PlanCounts();
   im.PlanOrder();

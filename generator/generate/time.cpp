@@ -1,6 +1,10 @@
 // Time: the simulation window, and children counted in proportion to how
-// long their parent is active inside it (docs/domain-files.md, "Time").
+// long their parent is active inside it (docs/domain-files.md, "Time"); also
+// children counted by a column of their parent (`per_parent: {column}`),
+// which reads the parents the same way.
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <atomic>
 #include <limits>
 
@@ -60,24 +64,28 @@ bool Generator::Impl::DrawsInWindow(int e, int c) const {
 
 void Generator::Impl::PlanRates(int e) {
   for (LinkStep& link : states[e].links) {
+    if (link.per_parent.kind == Cardinality::Kind::kColumn) {
+      link.count_steps = StepsMaking(link.parent, {link.per_parent.column_index});
+      continue;
+    }
     if (!link.per_parent.rate) continue;
     const Cardinality::Rate& rate = *link.per_parent.rate;
     std::vector<int> read{rate.from_column};
     if (rate.to_column >= 0) read.push_back(rate.to_column);
-    link.rate_steps = StepsMaking(link.parent, read);
+    link.count_steps = StepsMaking(link.parent, read);
   }
 }
 
 bool Generator::Impl::RateReady(int e, const std::vector<bool>& counted) const {
-  // Entities counted through a rate (e's and others') wait for all the
-  // rest: a parent's active columns may read any entity (through rules and
+  // Entities counted through a rate or a column (e's and others') wait for
+  // all the rest: a parent's active or count columns may read any entity (through rules and
   // links), whose row count must be final when the parent is made again.
   auto through_rate = [&](int x) {
     for (int depth = 0; x >= 0 && depth <= static_cast<int>(plans.size()); ++depth) {
       const int l = plans[x].grouped_link;
       if (l < 0) return false;
       const LinkStep& link = states[x].links[l];
-      if (link.per_parent.rate || x == e) return true;
+      if (link.per_parent.ReadsParent() || x == e) return true;
       x = link.parent;
     }
     return false;
@@ -90,8 +98,8 @@ bool Generator::Impl::RateReady(int e, const std::vector<bool>& counted) const {
 
 namespace {
 
-// One block of a rate link's child counts, as the thread last made it.
-struct RateBlock {
+// One block of a rate or column link's child counts, as the thread last made it.
+struct CountBlock {
   uint64_t run = 0;
   const LinkStep* link = nullptr;
   uint64_t block = 0;
@@ -103,16 +111,16 @@ int64_t Micros(int64_t value, ValueKind kind) { return kind == ValueKind::kDate 
 
 }  // namespace
 
-uint64_t Generator::Impl::RateChildCount(const LinkStep& link, uint64_t parent_row) const {
+uint64_t Generator::Impl::ParentChildCount(const LinkStep& link, uint64_t parent_row) const {
   // Planning and ParentRows walk parents in order from the start of a block,
   // so the block's counts are made at once: one Regenerate of its parents'
-  // active columns instead of one per parent. A few blocks per thread are
+  // count columns instead of one per parent. A few blocks per thread are
   // kept, keyed by plan and link (a new plan may reuse an old one's address).
   constexpr size_t kKept = 16;
-  thread_local std::vector<RateBlock> kept;
+  thread_local std::vector<CountBlock> kept;
   if (parent_row >= plans[link.parent].rows) return 0;
   const uint64_t block = parent_row / kParentBlock;
-  for (const RateBlock& b : kept) {
+  for (const CountBlock& b : kept) {
     if (b.run == run && b.link == &link && b.block == block) return b.counts[parent_row % kParentBlock];
   }
   const uint64_t first = block * kParentBlock;
@@ -121,9 +129,46 @@ uint64_t Generator::Impl::RateChildCount(const LinkStep& link, uint64_t parent_r
   for (uint64_t i = 0; i < parents; ++i) rows[i] = first + i;
   std::vector<BatchColumn> columns;
   std::vector<uint32_t> index;
-  // Makes the parents again (and may fill `kept` for their own rate links):
+  // Makes the parents again (and may fill `kept` for their own count links):
   // nothing of `kept` is held across it.
-  Regenerate(link.parent, rows, link.rate_steps, columns, index);
+  Regenerate(link.parent, rows, link.count_steps, columns, index);
+  CountBlock made{run, &link, block, std::vector<uint64_t>(parents, 0)};
+  if (link.per_parent.rate) {
+    RateCounts(link, rows, columns, index, made.counts);
+  } else {
+    ColumnCounts(link, columns, index, made.counts);
+  }
+  const uint64_t count = made.counts[parent_row % kParentBlock];
+  if (kept.size() >= kKept) kept.erase(kept.begin());
+  kept.push_back(std::move(made));
+  return count;
+}
+
+void Generator::Impl::ColumnCounts(const LinkStep& link, const std::vector<BatchColumn>& columns,
+                                   const std::vector<uint32_t>& index, std::vector<uint64_t>& counts) const {
+  const int c = link.per_parent.column_index;
+  const BatchColumn& column = columns[c];
+  const double most = static_cast<double>(link.per_parent.max);
+  for (size_t i = 0; i < counts.size(); ++i) {
+    const uint32_t j = index[i];
+    if (column.IsNull(j)) continue;  // NULL: no children
+    double value = 0;
+    switch (column.kind) {
+      case ValueKind::kFloat: value = column.floats[j]; break;
+      case ValueKind::kDecimal: value = static_cast<double>(column.ints[j]) / Pow10(column.scale); break;
+      case ValueKind::kText:
+      case ValueKind::kUuid: value = std::strtod(column.texts[j].c_str(), nullptr); break;
+      default: value = static_cast<double>(column.ints[j]); break;
+    }
+    // NaN and negatives: none; a fraction (a float model's draw) rounds.
+    counts[i] = value > 0 ? static_cast<uint64_t>(std::llround(std::min(value, most))) : 0;
+  }
+}
+
+void Generator::Impl::RateCounts(const LinkStep& link, const std::vector<uint64_t>& rows,
+                                 const std::vector<BatchColumn>& columns, const std::vector<uint32_t>& index,
+                                 std::vector<uint64_t>& counts) const {
+  const uint64_t parents = rows.size();
   const Cardinality::Rate& rate = *link.per_parent.rate;
   const BatchColumn& from = columns[rate.from_column];
   // Without a TO column every parent stays active to the end of the window.
@@ -135,7 +180,6 @@ uint64_t Generator::Impl::RateChildCount(const LinkStep& link, uint64_t parent_r
   poisson.kind = Cardinality::Kind::kPoisson;
   poisson.min = 0;
   poisson.max = link.per_parent.max;
-  RateBlock made{run, &link, block, std::vector<uint64_t>(parents, 0)};
   for (uint64_t i = 0; i < parents; ++i) {
     // Active from `from` (NULL: never active) to `to` (NULL: still active),
     // as far as it meets the window; the window's `to` is inclusive.
@@ -146,12 +190,8 @@ uint64_t Generator::Impl::RateChildCount(const LinkStep& link, uint64_t parent_r
     if (end <= start) continue;
     poisson.lambda = rate.rate * static_cast<double>(end - start) / per;
     RandomStream random(link.count_key, rows[i]);
-    made.counts[i] = static_cast<uint64_t>(poisson.Sample(random));
+    counts[i] = static_cast<uint64_t>(poisson.Sample(random));
   }
-  const uint64_t count = made.counts[parent_row % kParentBlock];
-  if (kept.size() >= kKept) kept.erase(kept.begin());
-  kept.push_back(std::move(made));
-  return count;
 }
 
 }  // namespace seedforge

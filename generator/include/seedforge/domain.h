@@ -96,7 +96,7 @@ std::optional<uint64_t> ParseRowCount(std::string_view text);
 
 // How many children each parent has, along a link.
 struct Cardinality {
-  enum class Kind { kFixed, kRange, kPoisson, kLogNormal, kWeighted, kFunnel };
+  enum class Kind { kFixed, kRange, kPoisson, kLogNormal, kWeighted, kFunnel, kColumn };
   Kind kind = Kind::kFixed;
   int64_t min = 0;  // every kind is clamped to [min, max]
   int64_t max = 0;
@@ -122,7 +122,17 @@ struct Cardinality {
     SourceLocation where;
   };
   std::optional<Rate> rate;
+  // kColumn: each parent's count is the value of its column `column`
+  // (`per_parent: {column: COL}`; NULL or negative: 0; clamped to max), read
+  // by making the parent row again (generate/time.cpp). Sample and Mean know
+  // nothing of it: the plan reads the parents.
+  std::string column;
+  int column_index = -1;  // resolved, in the parent
+  SourceLocation column_where;
 
+  // Whether the count depends on the parent row's columns (a rate or a
+  // column), not only on the parent's stream.
+  bool ReadsParent() const { return rate.has_value() || kind == Kind::kColumn; }
   int64_t Sample(RandomStream& random) const;
   double Mean() const;  // for planning messages and --scale estimates
 };
