@@ -8,6 +8,7 @@ namespace seedforge::testing {
 namespace fs = std::filesystem;
 
 void WriteTextFile(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary);
   out << text;
 }
