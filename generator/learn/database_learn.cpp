@@ -172,11 +172,11 @@ std::string DomainText(const DatabaseSample& sample, const DatabasePlan& plan, c
       << "# counts (scale them with --scale or --rows); every other table's rows come\n"
       << "# per parent, from a hidden learned count of the parent (n_<child>), so the\n"
       << "# number of children follows the parent's other columns. Learned columns come\n"
-      << "# from one " << options.synthesizer << " model per table under models/, fitted on that\n"
-      << "# table alone (plus the few parent columns its `given` names); personal data and\n"
-      << "# free text keep providers, so no real value that identifies a row is in a model.\n"
+      << "# from one model per table under models/ (" << options.synthesizer << "), fitted on that table alone\n"
+      << "# (plus the few parent columns its `given` names). Personal data and free text\n"
+      << "# keep providers, so no real value that identifies a row is in a model.\n"
       << "# Every choice below may be edited: a learned column can take a provider, a\n"
-      << "# learned count a per_parent distribution.\n";
+      << "# learned count a per_parent distribution (docs/learn-database.md).\n";
   if (!sample.inferred_links.empty()) {
     out << "#\n# Links inferred from key names and values (confirm them; delete a wrong one):\n";
     for (const std::string& line : sample.inferred_links) out << "#   " << line << "\n";
