@@ -34,6 +34,18 @@ std::string Count(const Cardinality& c) {
   return "?";
 }
 
+std::string Pick(const LinkPick& pick, const std::string& parent) {
+  std::string line = "picks its " + parent + " row";
+  if (!pick.weight.empty()) line += " with chance proportional to its " + pick.weight;
+  for (size_t i = 0; i < pick.match.size(); ++i) {
+    line += (i ? " and " : ", among those whose ") + pick.match[i].parent + " equals this row's " + pick.match[i].child;
+  }
+  if (!pick.match.empty()) line += " (any when none does)";
+  if (!pick.distinct_from.empty()) line += ", never the one " + pick.distinct_from + " names";
+  if (pick.distinct) line += ", a different one for each row of the same counting parent";
+  return line;
+}
+
 }  // namespace
 
 std::vector<std::string> ExplainColumn(const DomainEntity& entity, const DomainColumn& column) {
@@ -59,6 +71,7 @@ std::vector<std::string> ExplainColumn(const DomainEntity& entity, const DomainC
       if (column.link >= 0) {
         const DomainLink& link = entity.links[column.link];
         if (link.per_parent) lines.push_back(Count(*link.per_parent) + " per " + link.parent + " row");
+        if (link.pick && column.link_part == 0) lines.push_back(Pick(*link.pick, link.parent));
       }
       break;
     case ColumnSource::kComputed: lines.push_back("computed: " + column.compute); break;

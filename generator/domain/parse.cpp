@@ -52,6 +52,7 @@ class YamlReader {
   void ParseColumn(const YAML::Node& key, const YAML::Node& node, DomainEntity& entity);
   void ParseLink(const YAML::Node& node, DomainEntity& entity);
   std::optional<Cardinality> ParseCardinality(const YAML::Node& node);
+  std::optional<LinkPick> ParsePick(const YAML::Node& node);
   void ParseTime(const YAML::Node& node, Domain& domain);
   void ParseRate(const YAML::Node& node, Cardinality& c);
   bool ParseReference(const YAML::Node& node, DomainLink& link);
@@ -384,7 +385,7 @@ void YamlReader::ParseColumn(const YAML::Node& key, const YAML::Node& node, Doma
   }
   CheckKeys(spec, {"type", "not_null", "nullable", "primary_key", "unique", "default", "check",
                    "null_rate", "description", "provider", "group", "params", "derive",
-                   "references", "per_parent", "identity", "ordinal", "learned", "hidden",
+                   "references", "per_parent", "pick", "identity", "ordinal", "learned", "hidden",
                    "after", "before", "between", "min_age_at", "compute", "copy", "aggregate", "sequence",
                    "step_of", "next_of"},
             where);
@@ -481,11 +482,13 @@ void YamlReader::ParseColumn(const YAML::Node& key, const YAML::Node& node, Doma
     link.where = At(references);
     if (ParseReference(references, link)) {
       if (YAML::Node per_parent = spec["per_parent"]) link.per_parent = ParseCardinality(per_parent);
+      if (YAML::Node pick = spec["pick"]) link.pick = ParsePick(pick);
       column.link = static_cast<int>(entity.links.size());
       entity.links.push_back(std::move(link));
     }
-  } else if (spec["per_parent"]) {
-    Add(spec["per_parent"], "'per_parent' belongs with 'references'");
+  } else {
+    if (spec["per_parent"]) Add(spec["per_parent"], "'per_parent' belongs with 'references'");
+    if (spec["pick"]) Add(spec["pick"], "'pick' belongs with 'references'");
   }
   if (YAML::Node learned = spec["learned"]) {
     std::string value;
@@ -726,7 +729,7 @@ void YamlReader::ParseLink(const YAML::Node& node, DomainEntity& entity) {
     Add(node, "a link is a map with 'columns' and 'references'");
     return;
   }
-  CheckKeys(node, {"columns", "references", "per_parent"}, "a link");
+  CheckKeys(node, {"columns", "references", "per_parent", "pick"}, "a link");
   DomainLink link;
   link.where = At(node);
   if (YAML::Node columns = node["columns"]; columns && columns.IsSequence()) {
@@ -741,6 +744,7 @@ void YamlReader::ParseLink(const YAML::Node& node, DomainEntity& entity) {
   }
   if (!ParseReference(node["references"], link)) return;
   if (node["per_parent"]) link.per_parent = ParseCardinality(node["per_parent"]);
+  if (node["pick"]) link.pick = ParsePick(node["pick"]);
   int index = static_cast<int>(entity.links.size());
   for (size_t part = 0; part < link.columns.size(); ++part) {
     int c = entity.FindColumn(link.columns[part]);
@@ -872,6 +876,52 @@ std::optional<Cardinality> YamlReader::ParseCardinality(const YAML::Node& node) 
   }
   if (c.min > c.max) Add(node, "'per_parent': min is larger than max");
   return c;
+}
+
+// `pick: {weight: PARENT_COL, match: {CHILD_COL: PARENT_COL}, distinct_from:
+// OTHER_REF_COL, distinct: true}`, any of them.
+std::optional<LinkPick> YamlReader::ParsePick(const YAML::Node& node) {
+  if (!node.IsMap() || node.size() == 0) {
+    Add(node, "'pick' is a map of weight: PARENT_COLUMN, match: {COLUMN: PARENT_COLUMN}, distinct_from: "
+              "OTHER_REFERENCE_COLUMN and distinct: true (any of them)");
+    return std::nullopt;
+  }
+  CheckKeys(node, {"weight", "match", "distinct_from", "distinct"}, "'pick'");
+  LinkPick pick;
+  pick.where = At(node);
+  if (const YAML::Node weight = node["weight"]) {
+    pick.weight_where = At(weight);
+    Scalar(weight, "'weight'", &pick.weight);
+  }
+  if (const YAML::Node match = node["match"]) {
+    if (!match.IsMap() || match.size() == 0) {
+      Add(match, "'match' maps columns of this entity to columns of the parent whose values they equal, "
+                 "e.g. {region: region}");
+    } else {
+      for (auto it = match.begin(); it != match.end(); ++it) {
+        LinkPick::Match m;
+        m.where = At(it->first);
+        if (Scalar(it->first, "a 'match' column", &m.child) && Scalar(it->second, "a 'match' parent column", &m.parent)) {
+          pick.match.push_back(std::move(m));
+        }
+      }
+    }
+  }
+  if (const YAML::Node other = node["distinct_from"]) {
+    pick.distinct_from_where = At(other);
+    Scalar(other, "'distinct_from'", &pick.distinct_from);
+  }
+  if (const YAML::Node distinct = node["distinct"]) {
+    std::string value;
+    if (Scalar(distinct, "'distinct'", &value)) {
+      if (value == "true" || value == "yes") {
+        pick.distinct = true;
+      } else if (value != "false" && value != "no") {
+        Add(distinct, "'distinct' is true or false, got '" + value + "'");
+      }
+    }
+  }
+  return pick;
 }
 
 void YamlReader::ParseFunnel(const YAML::Node& node, Cardinality& c) {

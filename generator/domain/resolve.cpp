@@ -47,6 +47,7 @@ class Resolver {
     TypeUntypedReferences(domain);
     for (size_t e = 0; e < domain.entities.size(); ++e) ResolveRules(domain, static_cast<int>(e));
     for (DomainEntity& entity : domain.entities) ResolveRates(domain, entity);
+    for (DomainEntity& entity : domain.entities) ResolvePicks(domain, entity);
     TypeUntypedCopies(domain);
     for (size_t e = 0; e < domain.entities.size(); ++e) ResolveAggregates(domain, static_cast<int>(e));
     TypeUntypedAggregates(domain);
@@ -65,6 +66,7 @@ class Resolver {
   void ResolveRules(Domain& domain, int entity);
   void ResolveHistories(DomainEntity& entity);
   void ResolveRates(const Domain& domain, DomainEntity& entity);
+  void ResolvePicks(const Domain& domain, DomainEntity& entity);
   // Resolves a column read by a row of entity `e`: COLUMN of the row
   // itself (`entity_name` empty) or ENTITY.COLUMN of a parent the row
   // reaches through exactly one chain of links. Reports (at `where`, the
@@ -351,6 +353,36 @@ void Resolver::ResolveRates(const Domain& domain, DomainEntity& entity) {
       Add(rate.where, WithSuggestion("'per_parent': 'active' names '" + *name + "', which '" + parent.name +
                                          "' does not have",
                                      *name, parent.columns));
+    }
+  }
+}
+
+// The columns a link's `pick` reads: the parent's weight and match
+// columns, this entity's match columns, and the link of its distinct_from.
+void Resolver::ResolvePicks(const Domain& domain, DomainEntity& entity) {
+  for (DomainLink& link : entity.links) {
+    if (!link.pick) continue;
+    LinkPick& pick = *link.pick;
+    const int p = domain.FindEntity(link.parent);
+    if (p < 0) continue;  // reported by ResolveLinks
+    const DomainEntity& parent = domain.entities[p];
+    auto find = [&](const DomainEntity& owner, const std::string& name, const SourceLocation& where,
+                    const std::string& what) {
+      const int c = owner.FindColumn(name);
+      if (c < 0) {
+        Add(where, WithSuggestion("'pick': " + what + " names '" + name + "', which '" + owner.name + "' does not have",
+                                  name, owner.columns));
+      }
+      return c;
+    };
+    if (!pick.weight.empty()) pick.weight_column = find(parent, pick.weight, pick.weight_where, "'weight'");
+    for (LinkPick::Match& m : pick.match) {
+      m.child_column = find(entity, m.child, m.where, "'match'");
+      m.parent_column = find(parent, m.parent, m.where, "'match'");
+    }
+    if (!pick.distinct_from.empty()) {
+      const int c = find(entity, pick.distinct_from, pick.distinct_from_where, "'distinct_from'");
+      if (c >= 0 && entity.columns[c].source == ColumnSource::kReference) pick.distinct_from_link = entity.columns[c].link;
     }
   }
 }

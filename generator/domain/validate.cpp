@@ -55,6 +55,7 @@ class Validator {
     for (const DomainEntity& entity : domain.entities) ValidateAggregates(domain, entity);
     ValidateAggregateCycles(domain);
     for (const DomainEntity& entity : domain.entities) ValidateRates(domain, entity);
+    for (const DomainEntity& entity : domain.entities) ValidatePicks(domain, entity);
   }
 
  private:
@@ -74,6 +75,7 @@ class Validator {
   void ValidateHistories(const Domain& domain, const DomainEntity& entity);
   void ValidateSequence(const DomainEntity& entity, const DomainColumn& column);
   void ValidateRates(const Domain& domain, const DomainEntity& entity);
+  void ValidatePicks(const Domain& domain, const DomainEntity& entity);
   void ValidateCountColumn(const Domain& domain, const DomainEntity& entity, const DomainLink& link);
   void ValidateConditional(const Domain& domain, const DomainEntity& entity);
 
@@ -244,6 +246,19 @@ std::vector<std::vector<int>> Validator::RowReads(const DomainEntity& entity) co
       for (const std::string& name : entity.links[c.copy.path.front()].columns) {
         const int r = entity.FindColumn(name);
         if (r >= 0) reads[i].push_back(r);
+      }
+    }
+    if (c.source == ColumnSource::kReference && c.link >= 0 && entity.links[c.link].pick) {
+      // A pick reads the row's match columns and its other reference.
+      const LinkPick& pick = *entity.links[c.link].pick;
+      for (const LinkPick::Match& m : pick.match) {
+        if (m.child_column >= 0) reads[i].push_back(m.child_column);
+      }
+      if (pick.distinct_from_link >= 0) {
+        for (const std::string& name : entity.links[pick.distinct_from_link].columns) {
+          const int r = entity.FindColumn(name);
+          if (r >= 0) reads[i].push_back(r);
+        }
       }
     }
     if (c.source == ColumnSource::kDerived) {
@@ -672,6 +687,61 @@ void Validator::ValidateCountColumn(const Domain& domain, const DomainEntity& en
   }
   if (column.source == ColumnSource::kAggregate && column.aggregate.child_entity == domain.FindEntity(entity.name)) {
     Add(count.column_where, what + ", which is made from the very children it counts ('aggregate')");
+  }
+}
+
+// A `pick` chooses among parents on a link that does not count its
+// children: the counting link's parent is fixed by the grouping, and a
+// self-reference picks an earlier row.
+void Validator::ValidatePicks(const Domain& domain, const DomainEntity& entity) {
+  const int counting = entity.CountingLink();
+  for (size_t l = 0; l < entity.links.size(); ++l) {
+    const DomainLink& link = entity.links[l];
+    if (!link.pick) continue;
+    const LinkPick& pick = *link.pick;
+    const std::string what = "'" + entity.name + "': 'pick' on the link to '" + link.parent + "'";
+    if (link.per_parent) {
+      Add(pick.where, what + ": the link counts its children ('per_parent'), so each child's parent is the one "
+                             "it is counted under; 'pick' goes on the entity's other links");
+      continue;
+    }
+    if (link.parent == entity.name) {
+      Add(pick.where, what + ": a self-reference points at an earlier row of the same entity, which 'pick' cannot "
+                             "weigh or match; remove 'pick'");
+      continue;
+    }
+    const int p = domain.FindEntity(link.parent);
+    if (p < 0) continue;
+    const DomainEntity& parent = domain.entities[p];
+    if (pick.weight_column >= 0) {
+      const SqlType& type = parent.columns[pick.weight_column].type;
+      const bool number = type.IsInteger() || type.family == SqlType::Family::kNumeric ||
+                          type.family == SqlType::Family::kReal || type.family == SqlType::Family::kDouble;
+      if (parent.columns[pick.weight_column].type_given && (type.array || !number)) {
+        Add(pick.weight_where, what + ": 'weight' reads '" + parent.name + "." + pick.weight + "', which is " +
+                                   type.ToSql() + "; a weight is a number >= 0");
+      }
+    }
+    for (const LinkPick::Match& m : pick.match) {
+      if (m.child_column < 0) continue;
+      if (std::find(link.columns.begin(), link.columns.end(), m.child) != link.columns.end()) {
+        Add(m.where, what + ": 'match' reads '" + m.child + "', a column of the link itself");
+      }
+    }
+    if (!pick.distinct_from.empty() && entity.FindColumn(pick.distinct_from) >= 0) {
+      const int other = pick.distinct_from_link;
+      if (other < 0 || entity.links[other].parent != link.parent || other == static_cast<int>(l)) {
+        Add(pick.distinct_from_where, what + ": 'distinct_from' names '" + pick.distinct_from +
+                                          "', which is not another reference to '" + link.parent + "'");
+      } else if (entity.links[other].pick && !entity.links[other].pick->distinct_from.empty()) {
+        Add(pick.distinct_from_where, what + ": 'distinct_from' names '" + pick.distinct_from +
+                                          "', whose own pick is 'distinct_from' too; give it on one of the two");
+      }
+    }
+    if (pick.distinct && counting < 0) {
+      Add(pick.where, what + ": 'distinct' makes the children of one counting parent pick distinct parents, and '" +
+                          entity.name + "' has no counting link ('per_parent')");
+    }
   }
 }
 

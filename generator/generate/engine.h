@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -51,6 +52,45 @@ struct DerivedStep {
   std::vector<int> inputs;
 };
 
+// The parents a `pick` chooses among (pick.cpp), made once per run from
+// every parent row: grouped by their match value, each group's cumulative
+// weights. 8 bytes a parent per list kept; nothing per child.
+struct PickTable {
+  uint64_t parents = 0;
+  std::vector<uint64_t> order;     // match: parent rows by group; empty: row r is entry r
+  std::vector<double> cumulative;  // weight: running sum over the entries; empty: uniform
+  struct Group {
+    uint64_t key = 0;
+    uint64_t begin = 0, end = 0;  // entries
+  };
+  std::vector<Group> groups;  // match: sorted by key
+
+  // The entries [begin, end) of the parents whose match value hashes to
+  // `key`, or all of them (no match, no such parent).
+  std::pair<uint64_t, uint64_t> Range(const std::optional<uint64_t>& key) const;
+  uint64_t Parent(uint64_t entry) const { return order.empty() ? entry : order[entry]; }
+  // An entry of [range.first, range.second), by weight (uniform when the
+  // range weighs nothing).
+  uint64_t Draw(std::pair<uint64_t, uint64_t> range, RandomStream& random) const;
+};
+
+// How the child of a link with `pick` chooses its parent (pick.cpp).
+struct PickPlan {
+  const LinkPick* def = nullptr;
+  int entity = -1;                 // the child entity
+  std::vector<int> child_match;    // per match: the child's column
+  std::vector<int> parent_match;   // and the parent's
+  std::vector<bool> child_steps;   // of the child: making its match columns
+  std::vector<bool> parent_steps;  // of the parent: making its weight and match columns
+  int other_link = -1;             // distinct_from: the row's other reference
+  int counting_link = -1;          // distinct: the child's counting link
+  uint64_t distinct_key = 0;       // distinct: the stream of a counting parent's sequence
+  // Made on first use (planning counts may need it before the plan ends),
+  // once, whatever thread asks first: the table is the same on any.
+  std::once_flag built;
+  PickTable table;
+};
+
 struct LinkStep {
   int parent = -1;
   std::vector<int> child_columns;
@@ -71,6 +111,8 @@ struct LinkStep {
   // count is then scaled (Scaled) so that they total exactly `rows`.
   uint64_t drawn_total = 0;
   uint64_t rows = 0;
+  uint64_t most_drawn = 0;  // grouped: the most children one parent drew
+  std::unique_ptr<PickPlan> pick;  // a link with `pick`
 
   // The first child row of the parent before which `drawn` children were
   // drawn: round(drawn * rows / drawn_total), so parent p has
@@ -388,7 +430,8 @@ struct Generator::Impl {
     // row), which a sequence of the same column spreads its values over.
     std::vector<std::pair<std::vector<int64_t>, std::vector<int64_t>>> rule_windows;
   };
-  void FindParents(const EntityState& state, int link, std::span<const uint64_t> rows, BatchParents& parents) const;
+  void FindParents(const EntityState& state, int link, std::span<const uint64_t> rows, BatchParents& parents,
+                   const std::vector<BatchColumn>* columns = nullptr) const;
   void FillLink(const LinkStep& link, const std::vector<uint64_t>& parents, const std::vector<uint8_t>& null,
                 std::vector<BatchColumn>& columns) const;
   // Makes the `steps` of entity e for `rows` into `columns`, once per run of
@@ -421,8 +464,19 @@ struct Generator::Impl {
                    std::vector<uint64_t>& parents) const;
   // Parent row of each row along `link`; for grouped links also the 1-based
   // position of the row among its parent's children, when `ordinals` is set.
+  // `columns`: the rows' columns made so far, where a pick reads its match
+  // columns and other reference (null: made again).
   void ParentRows(const LinkStep& link, std::span<const uint64_t> rows, std::vector<uint64_t>& parents,
-                  std::vector<uint8_t>& null, std::vector<int64_t>* ordinals = nullptr) const;
+                  std::vector<uint8_t>& null, std::vector<int64_t>* ordinals = nullptr,
+                  const std::vector<BatchColumn>* columns = nullptr) const;
+  // pick.cpp: a link's pick (planned once every entity's steps are),
+  // its table made on first use, the parents it picks, and the plan-time
+  // check of `distinct` groups against the parents available.
+  void PlanPick(int e, int l);
+  const PickTable& PickTableOf(const LinkStep& link) const;
+  void PickParents(const LinkStep& link, std::span<const uint64_t> rows, const std::vector<BatchColumn>* columns,
+                   std::vector<uint64_t>& parents) const;
+  void CheckPicks();
   // compute.cpp: steps of `compute:` and `copy:` columns.
   void PlanComputed(int e);
   void PlanCopies(int e);

@@ -229,9 +229,12 @@ void Generator::Impl::PlanGroupedCounts() {
       }
       uint64_t total = 0;
       link.block_start.clear();
+      link.most_drawn = 0;
       for (uint64_t p = 0; p < parents; ++p) {
         if (p % kParentBlock == 0) link.block_start.push_back(total);
-        total += ChildCount(link, p);  // each count is at most kMaxRows: no overflow
+        const uint64_t count = ChildCount(link, p);
+        link.most_drawn = std::max(link.most_drawn, count);
+        total += count;  // each count is at most kMaxRows: no overflow
         if (total > kMaxRows) {
           const DomainLink& def = domain.entities[e].links[plan.grouped_link];
           throw InputError(def.where, "'" + domain.entities[e].name + "' would get more than " +
@@ -502,6 +505,14 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
       reads = state.derived[step.index].inputs;
     } else if (step.kind == Step::Kind::kComputed) {
       reads = state.computed[step.index].inputs;
+    } else if (step.kind == Step::Kind::kLink && def.links[step.index].pick) {
+      // A pick reads the row's match columns and its other reference.
+      const LinkPick& pick = *def.links[step.index].pick;
+      for (const LinkPick::Match& m : pick.match) reads.push_back(m.child_column);
+      if (pick.distinct_from_link >= 0) {
+        const std::vector<int>& other = state.links[pick.distinct_from_link].child_columns;
+        reads.insert(reads.end(), other.begin(), other.end());
+      }
     } else if (step.kind == Step::Kind::kCopied) {
       const CopyStep& copy = state.copies[step.index];
       reads = state.links[copy.source.path.front()].child_columns;
@@ -787,6 +798,11 @@ void Generator::Impl::Plan(const ProviderRegistry& registry) {
   im.states.resize(domain.entities.size());
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanEntity(static_cast<int>(e), registry);
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanLinks(static_cast<int>(e));
+  for (size_t e = 0; e < domain.entities.size(); ++e) {
+    for (size_t l = 0; l < domain.entities[e].links.size(); ++l) {
+      if (domain.entities[e].links[l].pick) im.PlanPick(static_cast<int>(e), static_cast<int>(l));
+    }
+  }
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRules(static_cast<int>(e));
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanCopies(static_cast<int>(e));
   for (size_t e = 0; e < domain.entities.size(); ++e) im.PlanRates(static_cast<int>(e));
@@ -801,6 +817,7 @@ void Generator::Impl::Plan(const ProviderRegistry& registry) {
   for (size_t e = 0; e < domain.entities.size(); ++e) im.FinishHistories(static_cast<int>(e));
   im.CheckUnique();
   im.CheckTypes();
+  im.CheckPicks();
 }
 
 Generator::~Generator() = default;
@@ -842,7 +859,7 @@ void Generator::Generate(int entity, uint64_t first_row, size_t count, Batch& ba
 
 void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t> rows,
                                  std::vector<uint64_t>& parents, std::vector<uint8_t>& null,
-                                 std::vector<int64_t>* ordinals) const {
+                                 std::vector<int64_t>* ordinals, const std::vector<BatchColumn>* columns) const {
   const size_t n = rows.size();
   parents.resize(n);
   null.assign(n, 0);
@@ -887,6 +904,10 @@ void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t>
   if (parent_count == 0) {
     null.assign(n, 1);
     parents.assign(n, 0);
+    return;
+  }
+  if (link.pick) {
+    PickParents(link, rows, columns, parents);
     return;
   }
   if (link.unique) {
@@ -972,14 +993,14 @@ void Generator::Impl::Regenerate(int e, std::span<const uint64_t> rows, const st
 }
 
 void Generator::Impl::FindParents(const EntityState& state, int link, std::span<const uint64_t> rows,
-                                  BatchParents& parents) const {
+                                  BatchParents& parents, const std::vector<BatchColumn>* columns) const {
   if (parents.found.empty()) {
     parents.rows.resize(state.links.size());
     parents.null.resize(state.links.size());
     parents.found.assign(state.links.size(), false);
   }
   if (parents.found[link]) return;
-  ParentRows(state.links[link], rows, parents.rows[link], parents.null[link]);
+  ParentRows(state.links[link], rows, parents.rows[link], parents.null[link], nullptr, columns);
   parents.found[link] = true;
 }
 
@@ -1040,7 +1061,7 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
         break;
       }
       case Step::Kind::kLink:
-        FindParents(state, step.index, rows, batch_parents);
+        FindParents(state, step.index, rows, batch_parents, &columns);
         FillLink(state.links[step.index], batch_parents.rows[step.index], batch_parents.null[step.index], columns);
         break;
       case Step::Kind::kRule:

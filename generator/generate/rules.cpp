@@ -146,7 +146,7 @@ void Generator::Impl::RuleParents(const RuleSource& source, std::span<const uint
     const std::vector<uint64_t>* found = &next;
     const std::vector<uint8_t>* found_null = &null;
     if (h == 0) {
-      FindParents(states[hop.entity], hop.link, rows, batch_parents);
+      FindParents(states[hop.entity], hop.link, rows, batch_parents, &columns);
       found = &batch_parents.rows[hop.link];
       found_null = &batch_parents.null[hop.link];
     } else {

@@ -281,6 +281,34 @@ struct DomainColumn {
   SourceLocation where;
 };
 
+// How a child picks its parent along a link that does not count it
+// (`pick:` next to `references:`; docs/domain-files.md, "Picking parents").
+// Without it, every parent is equally likely.
+struct LinkPick {
+  // `weight: PARENT_COL`: chance proportional to the parent's value
+  // (NULL or negative: 0; all 0: uniform).
+  std::string weight;
+  int weight_column = -1;  // resolved, in the parent
+  SourceLocation weight_where;
+  // `match: {CHILD_COL: PARENT_COL}`: only parents whose PARENT_COL equals
+  // the row's CHILD_COL (any parent when none does).
+  struct Match {
+    std::string child, parent;
+    int child_column = -1, parent_column = -1;  // resolved
+    SourceLocation where;
+  };
+  std::vector<Match> match;
+  // `distinct_from: COL`: never the parent that the row's other reference
+  // COL (to the same entity) names, unless only one parent exists.
+  std::string distinct_from;
+  int distinct_from_link = -1;  // resolved: the link COL belongs to
+  SourceLocation distinct_from_where;
+  // `distinct: true`: the children of one counting parent pick distinct
+  // parents (junction tables keyed by both links).
+  bool distinct = false;
+  SourceLocation where;
+};
+
 // A foreign key from some columns of an entity to a key of another (or the same).
 struct DomainLink {
   std::vector<std::string> columns;         // child columns
@@ -290,6 +318,7 @@ struct DomainLink {
   // explicitly), it defines the entity's row count and children come
   // grouped by parent; otherwise each child picks a parent uniformly.
   std::optional<Cardinality> per_parent;
+  std::optional<LinkPick> pick;
   SourceLocation where;
 };
 
