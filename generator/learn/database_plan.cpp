@@ -208,7 +208,8 @@ class Planner {
   void PlanLinks(int e);
   void PlanCopiesAndDates(int e);
   void PlanContext(int e);
-  void PlanSameParentPairs(int e);
+  void PlanMatches(int e);
+  void PlanDistinctPairs(int e);
 
   const std::vector<int64_t>& ParentRowsOf(int e, int l);
   // Whether link l of entity e is its only way to its parent (a copy or a
@@ -244,9 +245,10 @@ DatabasePlan Planner::Run() {
     p.columns.resize(entity.columns.size());
   }
   for (size_t e = 0; e < schema_.entities.size(); ++e) PlanColumns(static_cast<int>(e));
+  for (size_t e = 0; e < schema_.entities.size(); ++e) PlanMatches(static_cast<int>(e));
   for (size_t e = 0; e < schema_.entities.size(); ++e) PlanLinks(static_cast<int>(e));
   for (size_t e = 0; e < schema_.entities.size(); ++e) PlanCopiesAndDates(static_cast<int>(e));
-  for (size_t e = 0; e < schema_.entities.size(); ++e) PlanSameParentPairs(static_cast<int>(e));
+  for (size_t e = 0; e < schema_.entities.size(); ++e) PlanDistinctPairs(static_cast<int>(e));
   for (size_t e = 0; e < schema_.entities.size(); ++e) PlanContext(static_cast<int>(e));
   for (size_t e = 0; e < schema_.entities.size(); ++e) {
     EntityPlan& p = plan_.entities[e];
@@ -308,7 +310,7 @@ void Planner::PlanLinks(int e) {
   for (size_t l = 0; l < entity.links.size(); ++l) {
     const DomainLink& link = entity.links[l];
     const int parent = schema_.FindEntity(link.parent);
-    if (parent < 0 || parent == e || !plan_.entities[parent].has_table) continue;
+    if (parent < 0 || parent == e || !plan_.entities[parent].has_table || !p.links[l].match_child.empty()) continue;
     bool not_null = true;
     size_t position = entity.columns.size();
     for (const std::string& name : link.columns) {
@@ -456,36 +458,25 @@ void Planner::PlanCopiesAndDates(int e) {
   }
 }
 
-// Two links to one parent: never the same parent (distinct_from), and the
-// second parent's category learned with the first one's (match + given).
-void Planner::PlanSameParentPairs(int e) {
+// Two links to one parent whose categories go together (flights between
+// regions): both pick their parent matched on a learned hidden column of
+// the parent's category, so the model keeps the pair's joint, and neither
+// counts (a counted parent is fixed before the row's columns are made).
+void Planner::PlanMatches(int e) {
   const DomainEntity& entity = schema_.entities[e];
   EntityPlan& p = plan_.entities[e];
   if (!p.has_table) return;
   const Table& table = *TableOf(sample_, entity.name);
+  auto pairable = [&](size_t l) {
+    const int parent = schema_.FindEntity(entity.links[l].parent);
+    return entity.links[l].columns.size() == 1 && parent >= 0 && parent != e && plan_.entities[parent].has_table &&
+           p.links[l].match_child.empty();
+  };
   for (size_t b = 0; b < entity.links.size(); ++b) {
-    if (p.links[b].role != LinkPlan::Role::kPicked || entity.links[b].columns.size() != 1) continue;
-    for (size_t a = 0; a < b; ++a) {
-      const LinkPlan::Role role = p.links[a].role;
-      if ((role != LinkPlan::Role::kCounting && role != LinkPlan::Role::kPicked) ||
-          entity.links[a].parent != entity.links[b].parent || entity.links[a].columns.size() != 1) {
-        continue;
-      }
+    for (size_t a = 0; a < b && pairable(b); ++a) {
+      if (!pairable(a) || entity.links[a].parent != entity.links[b].parent) continue;
       const std::vector<int64_t>& rows_a = ParentRowsOf(e, static_cast<int>(a));
       const std::vector<int64_t>& rows_b = ParentRowsOf(e, static_cast<int>(b));
-      size_t both = 0, same = 0;
-      for (size_t r = 0; r < table.rows(); ++r) {
-        if (rows_a[r] < 0 || rows_b[r] < 0) continue;
-        ++both;
-        same += rows_a[r] == rows_b[r];
-      }
-      const std::string& column_a = entity.links[a].columns.front();
-      const std::string& column_b = entity.links[b].columns.front();
-      if (both > 0 && same == 0) {
-        p.links[b].distinct_from = column_a;
-        plan_.notes.push_back(entity.name + "." + column_b + " never equals " + column_a);
-      }
-      // The parent's category most associated across the pair.
       const Table& parent = *TableOf(sample_, entity.links[a].parent);
       const int parent_index = schema_.FindEntity(entity.links[a].parent);
       const DomainEntity& parent_entity = schema_.entities[parent_index];
@@ -510,26 +501,56 @@ void Planner::PlanSameParentPairs(int e) {
       }
       if (best_column < 0) continue;
       const DomainColumn& category = parent_entity.columns[best_column];
-      AddedColumn given;
-      given.kind = AddedColumn::Kind::kContext;
-      given.parent_entity = parent_index;
-      given.parent_column = best_column;
-      given.link = static_cast<int>(a);
-      given.sql_type = category.type.ToSql();
-      given.name = UniqueName(entity, p.added, column_a + "_" + category.name);
-      AddedColumn match = given;
-      match.kind = AddedColumn::Kind::kMatch;
-      match.link = static_cast<int>(b);
-      match.name = UniqueName(entity, p.added, column_b + "_" + category.name);
-      p.added.push_back(given);
-      p.added.push_back(match);
-      p.given.push_back(given.name);
-      p.links[b].match_child = match.name;
-      p.links[b].match_parent = category.name;
+      for (size_t l : {a, b}) {
+        AddedColumn match;
+        match.kind = AddedColumn::Kind::kMatch;
+        match.parent_entity = parent_index;
+        match.parent_column = best_column;
+        match.link = static_cast<int>(l);
+        match.sql_type = category.type.ToSql();
+        match.name = UniqueName(entity, p.added, entity.links[l].columns.front() + "_" + category.name);
+        p.added.push_back(match);
+        p.links[l].match_child = match.name;
+        p.links[l].match_parent = category.name;
+      }
       char v[16];
       std::snprintf(v, sizeof(v), "%.2f", best);
-      plan_.notes.push_back(entity.name + "." + column_b + " matches " + column_a + " on " + parent_entity.name +
-                            "." + category.name + " (Cramér's V " + v + ")");
+      plan_.notes.push_back(entity.name + "." + entity.links[a].columns.front() + " and " +
+                            entity.links[b].columns.front() + " go together on " + parent_entity.name + "." +
+                            category.name + " (Cramér's V " + v + "): both picked, matched on it");
+    }
+  }
+}
+
+// Two links to one parent that never name the same row (a flight's
+// origin and destination): the second never picks the first's parent.
+void Planner::PlanDistinctPairs(int e) {
+  const DomainEntity& entity = schema_.entities[e];
+  EntityPlan& p = plan_.entities[e];
+  if (!p.has_table) return;
+  const Table& table = *TableOf(sample_, entity.name);
+  for (size_t b = 0; b < entity.links.size(); ++b) {
+    if (p.links[b].role != LinkPlan::Role::kPicked || entity.links[b].columns.size() != 1) continue;
+    for (size_t a = 0; a < b; ++a) {
+      const LinkPlan::Role role = p.links[a].role;
+      if ((role != LinkPlan::Role::kCounting && role != LinkPlan::Role::kPicked) ||
+          entity.links[a].parent != entity.links[b].parent || entity.links[a].columns.size() != 1) {
+        continue;
+      }
+      const std::vector<int64_t>& rows_a = ParentRowsOf(e, static_cast<int>(a));
+      const std::vector<int64_t>& rows_b = ParentRowsOf(e, static_cast<int>(b));
+      size_t both = 0, same = 0;
+      for (size_t r = 0; r < table.rows(); ++r) {
+        if (rows_a[r] < 0 || rows_b[r] < 0) continue;
+        ++both;
+        same += rows_a[r] == rows_b[r];
+      }
+      if (both > 0 && same == 0) {
+        p.links[b].distinct_from = entity.links[a].columns.front();
+        plan_.notes.push_back(entity.name + "." + entity.links[b].columns.front() + " never equals " +
+                              entity.links[a].columns.front());
+        break;
+      }
     }
   }
 }
