@@ -94,6 +94,13 @@ std::vector<std::string> ExplainColumn(const DomainEntity& entity, const DomainC
                                                                   : std::string("seasonality: weights by hour, weekday or month"));
       }
       break;
+    case ColumnSource::kLearned:
+      if (entity.model && !entity.model->given.empty()) {
+        std::string given;
+        for (const ModelRef::Given& g : entity.model->given) given += (given.empty() ? "" : ", ") + g.column;
+        lines.push_back("drawn by the model given the row's " + given);
+      }
+      break;
     case ColumnSource::kOrdinal: lines.push_back("1, 2, 3... among the children of its " + column.ordinal_of); break;
     default: break;
   }

@@ -264,7 +264,8 @@ void YamlReader::ParseEntity(const YAML::Node& key, const YAML::Node& node, Doma
       ref.path = model.Scalar();
       entity.model = ref;
     } else if (model.IsMap() && (model["from"] || model["file"])) {
-      CheckKeys(model, {"from", "file", "synthesizer", "constraints", "types", "epochs", "batch_size"}, "'model'");
+      CheckKeys(model, {"from", "file", "synthesizer", "constraints", "types", "epochs", "batch_size", "given"},
+                "'model'");
       if (model["from"] && model["file"]) Add(model, "'model' has either 'from' (sample data) or 'file' (a model file)");
       ref.from_data = static_cast<bool>(model["from"]);
       Scalar(model[ref.from_data ? "from" : "file"], ref.from_data ? "'from'" : "'file'", &ref.path);
@@ -319,9 +320,21 @@ void YamlReader::ParseEntity(const YAML::Node& key, const YAML::Node& node, Doma
           }
         }
       }
+      if (const YAML::Node given = model["given"]) {
+        if (!given.IsSequence() || given.size() == 0) {
+          Add(given, "'given' is a list of this entity's columns that condition the model row by row, e.g. "
+                     "[customer_segment]");
+        } else {
+          for (const YAML::Node& c : given) {
+            ModelRef::Given g;
+            g.where = At(c);
+            if (Scalar(c, "a 'given' column", &g.column)) ref.given.push_back(std::move(g));
+          }
+        }
+      }
       entity.model = ref;
     } else {
-      Add(model, "'model' is a model file (seedforge learn --out), {file: MODEL, constraints: [...]} or "
+      Add(model, "'model' is a model file (seedforge learn --out), {file: MODEL, constraints: [...], given: [...]} or "
                  "{from: DATA.csv, synthesizer: copula, constraints: [...]}");
     }
   }

@@ -48,6 +48,7 @@ class Resolver {
     for (size_t e = 0; e < domain.entities.size(); ++e) ResolveRules(domain, static_cast<int>(e));
     for (DomainEntity& entity : domain.entities) ResolveRates(domain, entity);
     for (DomainEntity& entity : domain.entities) ResolvePicks(domain, entity);
+    for (DomainEntity& entity : domain.entities) ResolveGiven(entity);
     TypeUntypedCopies(domain);
     for (size_t e = 0; e < domain.entities.size(); ++e) ResolveAggregates(domain, static_cast<int>(e));
     TypeUntypedAggregates(domain);
@@ -67,6 +68,7 @@ class Resolver {
   void ResolveHistories(DomainEntity& entity);
   void ResolveRates(const Domain& domain, DomainEntity& entity);
   void ResolvePicks(const Domain& domain, DomainEntity& entity);
+  void ResolveGiven(DomainEntity& entity);
   // Resolves a column read by a row of entity `e`: COLUMN of the row
   // itself (`entity_name` empty) or ENTITY.COLUMN of a parent the row
   // reaches through exactly one chain of links. Reports (at `where`, the
@@ -383,6 +385,19 @@ void Resolver::ResolvePicks(const Domain& domain, DomainEntity& entity) {
     if (!pick.distinct_from.empty()) {
       const int c = find(entity, pick.distinct_from, pick.distinct_from_where, "'distinct_from'");
       if (c >= 0 && entity.columns[c].source == ColumnSource::kReference) pick.distinct_from_link = entity.columns[c].link;
+    }
+  }
+}
+
+// The columns a model is conditioned on, row by row (`model: {given}`).
+void Resolver::ResolveGiven(DomainEntity& entity) {
+  if (!entity.model) return;
+  for (ModelRef::Given& given : entity.model->given) {
+    given.entity_column = entity.FindColumn(given.column);
+    if (given.entity_column < 0) {
+      Add(given.where, WithSuggestion("'model': 'given' names '" + given.column + "', which '" + entity.name +
+                                          "' does not have",
+                                      given.column, entity.columns));
     }
   }
 }

@@ -56,6 +56,7 @@ class Validator {
     ValidateAggregateCycles(domain);
     for (const DomainEntity& entity : domain.entities) ValidateRates(domain, entity);
     for (const DomainEntity& entity : domain.entities) ValidatePicks(domain, entity);
+    for (const DomainEntity& entity : domain.entities) ValidateGiven(entity);
   }
 
  private:
@@ -76,6 +77,7 @@ class Validator {
   void ValidateSequence(const DomainEntity& entity, const DomainColumn& column);
   void ValidateRates(const Domain& domain, const DomainEntity& entity);
   void ValidatePicks(const Domain& domain, const DomainEntity& entity);
+  void ValidateGiven(const DomainEntity& entity);
   void ValidateCountColumn(const Domain& domain, const DomainEntity& entity, const DomainLink& link);
   void ValidateConditional(const Domain& domain, const DomainEntity& entity);
 
@@ -246,6 +248,12 @@ std::vector<std::vector<int>> Validator::RowReads(const DomainEntity& entity) co
       for (const std::string& name : entity.links[c.copy.path.front()].columns) {
         const int r = entity.FindColumn(name);
         if (r >= 0) reads[i].push_back(r);
+      }
+    }
+    if (c.source == ColumnSource::kLearned && entity.model) {
+      // The model's columns are drawn given these, row by row.
+      for (const ModelRef::Given& given : entity.model->given) {
+        if (given.entity_column >= 0) reads[i].push_back(given.entity_column);
       }
     }
     if (c.source == ColumnSource::kReference && c.link >= 0 && entity.links[c.link].pick) {
@@ -741,6 +749,25 @@ void Validator::ValidatePicks(const Domain& domain, const DomainEntity& entity) 
     if (pick.distinct && counting < 0) {
       Add(pick.where, what + ": 'distinct' makes the children of one counting parent pick distinct parents, and '" +
                           entity.name + "' has no counting link ('per_parent')");
+    }
+  }
+}
+
+// A model's `given` columns are made before its learned ones, by anything
+// but the model itself.
+void Validator::ValidateGiven(const DomainEntity& entity) {
+  if (!entity.model) return;
+  std::vector<int> seen;
+  for (const ModelRef::Given& given : entity.model->given) {
+    if (given.entity_column < 0) continue;  // reported by ResolveDomain
+    if (std::find(seen.begin(), seen.end(), given.entity_column) != seen.end()) {
+      Add(given.where, "'model': 'given' names '" + given.column + "' twice");
+    }
+    seen.push_back(given.entity_column);
+    if (entity.columns[given.entity_column].source == ColumnSource::kLearned) {
+      Add(given.where, "'model': 'given' names '" + given.column + "', a learned column of the same model; the "
+                           "given columns condition the model, so another source makes them (a 'copy:' of a "
+                           "parent's column, typically)");
     }
   }
 }

@@ -229,6 +229,7 @@ struct LearnedStep {
   std::unique_ptr<LearnedSource> source;
   uint64_t key = 0;
   std::vector<int> model_column;  // per entity column: index in the model's columns, or -1
+  std::vector<int> given;         // entity columns conditioning the model row by row (ModelRef::given)
   // Per entity column: the kind (and decimal scale) its SQL type asks for;
   // a model's floats become numeric(p,s) decimals, integers, text...
   std::vector<ValueKind> kind;

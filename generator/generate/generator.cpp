@@ -410,6 +410,7 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
       state.column_step[c] = static_cast<int>(state.steps.size());
       filled.push_back(static_cast<int>(c));
     }
+    for (const ModelRef::Given& given : def.model->given) learned.given.push_back(given.entity_column);
     if (!problems.empty()) throw InputError(std::move(problems));
     if (!filled.empty()) state.steps.push_back({Step::Kind::kLearned, 0, filled, {}});
   }
@@ -505,6 +506,8 @@ void Generator::Impl::PlanEntity(int e, const ProviderRegistry& registry) {
       reads = state.derived[step.index].inputs;
     } else if (step.kind == Step::Kind::kComputed) {
       reads = state.computed[step.index].inputs;
+    } else if (step.kind == Step::Kind::kLearned) {
+      reads = state.learned.given;  // made before the model draws given them
     } else if (step.kind == Step::Kind::kLink && def.links[step.index].pick) {
       // A pick reads the row's match columns and its other reference.
       const LinkPick& pick = *def.links[step.index].pick;
@@ -1083,7 +1086,13 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
         // The model fills all its columns at once; keep the ones asked for.
         const LearnedStep& learned = state.learned;
         std::vector<BatchColumn> sampled;
-        learned.source->SampleRows(rows, learned.key, sampled);
+        if (learned.given.empty()) {
+          learned.source->SampleRows(rows, learned.key, sampled);
+        } else {
+          std::vector<const BatchColumn*> given;
+          for (int c : learned.given) given.push_back(&columns[c]);
+          learned.source->SampleRowsGiven(rows, learned.key, given, sampled);
+        }
         for (int c : step.columns) {
           if (!wanted[s]) continue;
           columns[c] = std::move(sampled[learned.model_column[c]]);

@@ -35,6 +35,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <mutex>
 #include <numeric>
 #include <unordered_map>
 
@@ -335,45 +337,20 @@ Eigen::MatrixXd RepairCorrelation(const Eigen::MatrixXd& r) {
   return s.asDiagonal() * fixed * s.asDiagonal();
 }
 
-// Samples the copula under conditions: conditioned scores first (points,
-// then truncated intervals, each given the ones before), then the rest
-// from the conditional Gaussian.
-class CopulaDrawer : public RowDrawer {
+// Which scores are conditioned, and the regression the rest follow: points
+// (fixed scores of continuous values), then intervals (discrete values and
+// NULL indicators, each drawn truncated given the ones before), then the
+// rest from the conditional Gaussian. It depends only on WHICH variables
+// are conditioned; the points and bounds are a row's.
+class Conditioning {
  public:
-  CopulaDrawer(std::shared_ptr<const CopulaModel> model, const std::vector<FixedValue>& fixed)
-      : model_(std::move(model)) {
-    const CopulaModel& m = *model_;
+  Conditioning(const CopulaModel& m, const std::vector<int>& points, const std::vector<int>& intervals)
+      : points_(points.size()), intervals_(intervals.size()) {
     const int p = static_cast<int>(m.variables.size());
-    std::vector<int> points, intervals;
-    std::vector<double> point_z;
-    std::vector<std::pair<double, double>> bounds;
-    std::vector<bool> conditioned(p, false);
-    auto add_interval = [&](int var, size_t slot) {
-      if (conditioned[var]) return;
-      conditioned[var] = true;
-      intervals.push_back(var);
-      bounds.push_back(m.variables[var].marginal.SlotZ(slot));
-    };
-    for (const FixedValue& f : fixed) {
-      const int nv = m.null_var[f.column], vv = m.value_var[f.column];
-      if (f.null) {
-        if (nv >= 0) add_interval(nv, 1);
-        continue;
-      }
-      if (nv >= 0) add_interval(nv, 0);
-      const Marginal& marginal = m.variables[vv].marginal;
-      if (marginal.discrete()) {
-        add_interval(vv, marginal.Slot(f.value));
-      } else if (!conditioned[vv]) {
-        conditioned[vv] = true;
-        points.push_back(vv);
-        point_z.push_back(marginal.ToZ(f.value, nullptr));
-      }
-    }
     cond_ = points;
     cond_.insert(cond_.end(), intervals.begin(), intervals.end());
-    point_z_ = point_z;
-    bounds_ = bounds;
+    std::vector<bool> conditioned(p, false);
+    for (int v : cond_) conditioned[v] = true;
     for (int v = 0; v < p; ++v) {
       if (!conditioned[v]) rest_.push_back(v);
     }
@@ -417,60 +394,174 @@ class CopulaDrawer : public RowDrawer {
     }
   }
 
-  bool ConditionsExact() const override { return true; }
-
-  void Draw(size_t count, RandomStream* streams, double* values, uint8_t* nulls) const override {
-    const CopulaModel& m = *model_;
-    const size_t p = m.variables.size(), d = m.columns.size();
-    const size_t c = cond_.size(), nr = rest_.size(), np = point_z_.size();
-    std::vector<double> z(p), zc(c), eps(nr);
-    for (size_t i = 0; i < count; ++i) {
-      RandomStream& random = streams[i];
-      for (size_t k = 0; k < np; ++k) zc[k] = point_z_[k];
-      for (size_t k = 0; k < bounds_.size(); ++k) {
-        const std::vector<double>& coef = interval_coef_[k];
-        double mean = 0;
-        for (size_t j = 0; j < coef.size(); ++j) mean += coef[j] * zc[j];
-        const double sd = interval_sd_[k];
-        const auto [lo, hi] = bounds_[k];
-        double value;
-        if (sd < 1e-9) {
-          value = std::clamp(mean, lo, hi);
-        } else {
-          const double a = NormalCdf((lo - mean) / sd), b = NormalCdf((hi - mean) / sd);
-          const double u = std::clamp(a + random.Uniform() * (b - a), 1e-300, 1 - 1e-16);
-          value = std::clamp(mean + sd * NormalQuantile(u), lo, hi);
-        }
-        zc[np + k] = value;
+  // One row's scores `z` (one per variable): `point_z` holds the points'
+  // scores, `bounds` the intervals' (in the order given at construction).
+  // `zc` and `eps` are scratch.
+  void Draw(RandomStream& random, const double* point_z, const std::pair<double, double>* bounds,
+            std::vector<double>& zc, std::vector<double>& eps, std::vector<double>& z) const {
+    const size_t c = cond_.size(), nr = rest_.size(), np = points_;
+    zc.resize(c);
+    eps.resize(nr);
+    for (size_t k = 0; k < np; ++k) zc[k] = point_z[k];
+    for (size_t k = 0; k < intervals_; ++k) {
+      const std::vector<double>& coef = interval_coef_[k];
+      double mean = 0;
+      for (size_t j = 0; j < coef.size(); ++j) mean += coef[j] * zc[j];
+      const double sd = interval_sd_[k];
+      const auto [lo, hi] = bounds[k];
+      double value;
+      if (sd < 1e-9) {
+        value = std::clamp(mean, lo, hi);
+      } else {
+        const double a = NormalCdf((lo - mean) / sd), b = NormalCdf((hi - mean) / sd);
+        const double u = std::clamp(a + random.Uniform() * (b - a), 1e-300, 1 - 1e-16);
+        value = std::clamp(mean + sd * NormalQuantile(u), lo, hi);
       }
-      for (size_t k = 0; k < c; ++k) z[cond_[k]] = zc[k];
-      for (size_t k = 0; k < nr; ++k) eps[k] = random.Normal();
-      for (size_t k = 0; k < nr; ++k) {
-        double v = 0;
-        for (size_t j = 0; j < c; ++j) v += regression_(k, j) * zc[j];
-        for (size_t j = 0; j <= k; ++j) v += chol_(k, j) * eps[j];
-        z[rest_[k]] = v;
-      }
-      double* row = values + i * d;
-      uint8_t* row_nulls = nulls + i * d;
-      for (size_t col = 0; col < d; ++col) {
-        const int nv = m.null_var[col];
-        row_nulls[col] = nv >= 0 && m.variables[nv].marginal.ToX(z[nv]) != 0;
-        // The value under a NULL too: a NOT NULL constraint falls back on it.
-        row[col] = m.variables[m.value_var[col]].marginal.ToX(z[m.value_var[col]]);
-      }
+      zc[np + k] = value;
+    }
+    for (size_t k = 0; k < c; ++k) z[cond_[k]] = zc[k];
+    for (size_t k = 0; k < nr; ++k) eps[k] = random.Normal();
+    for (size_t k = 0; k < nr; ++k) {
+      double v = 0;
+      for (size_t j = 0; j < c; ++j) v += regression_(k, j) * zc[j];
+      for (size_t j = 0; j <= k; ++j) v += chol_(k, j) * eps[j];
+      z[rest_[k]] = v;
     }
   }
 
  private:
-  std::shared_ptr<const CopulaModel> model_;
+  size_t points_, intervals_;
   std::vector<int> cond_, rest_;
-  std::vector<double> point_z_;
-  std::vector<std::pair<double, double>> bounds_;
   std::vector<std::vector<double>> interval_coef_;
   std::vector<double> interval_sd_;
   Eigen::MatrixXd regression_;  // rest x cond
   Eigen::MatrixXd chol_;        // rest x rest, lower
+};
+
+// Samples the copula under conditions, fixed for all rows (`fixed`) and
+// given row by row (`given` columns, DrawGiven): exactly, through the
+// Conditioning of the variables they fix.
+class CopulaDrawer : public RowDrawer {
+ public:
+  CopulaDrawer(std::shared_ptr<const CopulaModel> model, const std::vector<FixedValue>& fixed, std::vector<int> given)
+      : model_(std::move(model)), given_(std::move(given)) {
+    const CopulaModel& m = *model_;
+    conditioned_.assign(m.variables.size(), false);
+    for (const FixedValue& f : fixed) {
+      const int nv = m.null_var[f.column], vv = m.value_var[f.column];
+      if (f.null) {
+        if (nv >= 0) AddInterval(nv, m.variables[nv].marginal.SlotZ(1), intervals_, bounds_, conditioned_);
+        continue;
+      }
+      if (nv >= 0) AddInterval(nv, m.variables[nv].marginal.SlotZ(0), intervals_, bounds_, conditioned_);
+      const Marginal& marginal = m.variables[vv].marginal;
+      if (marginal.discrete()) {
+        AddInterval(vv, marginal.SlotZ(marginal.Slot(f.value)), intervals_, bounds_, conditioned_);
+      } else if (!conditioned_[vv]) {
+        conditioned_[vv] = true;
+        points_.push_back(vv);
+        point_z_.push_back(marginal.ToZ(f.value, nullptr));
+      }
+    }
+    fixed_ = std::make_unique<Conditioning>(m, points_, intervals_);
+  }
+
+  bool ConditionsExact() const override { return true; }
+
+  void Draw(size_t count, RandomStream* streams, double* values, uint8_t* nulls) const override {
+    std::vector<double> z(model_->variables.size()), zc, eps;
+    for (size_t i = 0; i < count; ++i) {
+      fixed_->Draw(streams[i], point_z_.data(), bounds_.data(), zc, eps, z);
+      ToValues(z, values + i * model_->columns.size(), nulls + i * model_->columns.size());
+    }
+  }
+
+  void DrawGiven(size_t count, RandomStream* streams, const double* given, const uint8_t* state, double* values,
+                 uint8_t* nulls) const override {
+    const CopulaModel& m = *model_;
+    const size_t k = given_.size(), d = m.columns.size();
+    std::vector<double> z(m.variables.size()), zc, eps, point_z;
+    std::vector<int> points, intervals;
+    std::vector<std::pair<double, double>> bounds;
+    std::vector<bool> conditioned;
+    std::vector<std::pair<uint64_t, const Conditioning*>> seen;  // this call's, by state code
+    for (size_t i = 0; i < count; ++i) {
+      const double* row_given = given + i * k;
+      const uint8_t* row_state = state + i * k;
+      // The row's conditions: the fixed ones, then each given column's.
+      points = points_;
+      point_z = point_z_;
+      intervals = intervals_;
+      bounds = bounds_;
+      conditioned = conditioned_;
+      uint64_t code = 0;
+      for (size_t j = 0; j < k; ++j) {
+        code = code * 3 + row_state[j];
+        const int nv = m.null_var[given_[j]], vv = m.value_var[given_[j]];
+        if (row_state[j] == kGivenFree) continue;
+        if (row_state[j] == kGivenNull) {
+          if (nv >= 0) AddInterval(nv, m.variables[nv].marginal.SlotZ(1), intervals, bounds, conditioned);
+          continue;
+        }
+        if (nv >= 0) AddInterval(nv, m.variables[nv].marginal.SlotZ(0), intervals, bounds, conditioned);
+        const Marginal& marginal = m.variables[vv].marginal;
+        if (marginal.discrete()) {
+          AddInterval(vv, marginal.SlotZ(marginal.Slot(row_given[j])), intervals, bounds, conditioned);
+        } else if (!conditioned[vv]) {
+          conditioned[vv] = true;
+          points.push_back(vv);
+          point_z.push_back(marginal.ToZ(row_given[j], nullptr));
+        }
+      }
+      auto found = std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.first == code; });
+      if (found == seen.end()) {
+        seen.emplace_back(code, &ConditioningFor(code, points, intervals));
+        found = seen.end() - 1;
+      }
+      found->second->Draw(streams[i], point_z.data(), bounds.data(), zc, eps, z);
+      ToValues(z, values + i * d, nulls + i * d);
+    }
+  }
+
+ private:
+  static void AddInterval(int var, std::pair<double, double> bound, std::vector<int>& intervals,
+                          std::vector<std::pair<double, double>>& bounds, std::vector<bool>& conditioned) {
+    if (conditioned[var]) return;
+    conditioned[var] = true;
+    intervals.push_back(var);
+    bounds.push_back(bound);
+  }
+
+  // The Conditioning of a pattern of given states (`code`), made the first
+  // time a row shows it: the regression is per pattern, not per row.
+  const Conditioning& ConditioningFor(uint64_t code, const std::vector<int>& points,
+                                      const std::vector<int>& intervals) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::unique_ptr<Conditioning>& made = by_state_[code];
+    if (!made) made = std::make_unique<Conditioning>(*model_, points, intervals);
+    return *made;
+  }
+
+  void ToValues(const std::vector<double>& z, double* row, uint8_t* row_nulls) const {
+    const CopulaModel& m = *model_;
+    for (size_t col = 0; col < m.columns.size(); ++col) {
+      const int nv = m.null_var[col];
+      row_nulls[col] = nv >= 0 && m.variables[nv].marginal.ToX(z[nv]) != 0;
+      // The value under a NULL too: a NOT NULL constraint falls back on it.
+      row[col] = m.variables[m.value_var[col]].marginal.ToX(z[m.value_var[col]]);
+    }
+  }
+
+  std::shared_ptr<const CopulaModel> model_;
+  std::vector<int> given_;  // model columns
+  // The fixed conditions.
+  std::vector<int> points_, intervals_;
+  std::vector<double> point_z_;
+  std::vector<std::pair<double, double>> bounds_;
+  std::vector<bool> conditioned_;
+  std::unique_ptr<Conditioning> fixed_;
+  mutable std::mutex mutex_;
+  mutable std::map<uint64_t, std::unique_ptr<Conditioning>> by_state_;
 };
 
 class CopulaSynthesizer : public Synthesizer {
@@ -487,8 +578,9 @@ class CopulaSynthesizer : public Synthesizer {
     std::vector<Constraint> all = constraints_;
     all.insert(all.end(), spec.constraints.begin(), spec.constraints.end());
     std::vector<BoundConstraint> bound = ResolveConstraints(model_->columns, all);
-    return MakeRowSampler(model_->columns, std::make_unique<CopulaDrawer>(model_, fixed), fixed, std::move(bound),
-                          spec);
+    std::vector<int> given = ResolveGiven(model_->columns, spec.given);
+    return MakeRowSampler(model_->columns, std::make_unique<CopulaDrawer>(model_, fixed, given), fixed,
+                          std::move(bound), spec, given);
   }
 
   std::string Summary() const override;

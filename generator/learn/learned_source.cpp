@@ -48,6 +48,11 @@ class SynthesizerSource : public LearnedSource {
     sampler_->SampleRows(rows, key, out);
   }
 
+  void SampleRowsGiven(std::span<const uint64_t> rows, uint64_t key, const std::vector<const BatchColumn*>& given,
+                       std::vector<BatchColumn>& out) const override {
+    sampler_->SampleRowsGiven(rows, key, given, out);
+  }
+
  private:
   std::shared_ptr<const Synthesizer> model_;  // the sampler may share its state
   std::unique_ptr<RowSampler> sampler_;
@@ -148,6 +153,7 @@ std::unique_ptr<LearnedSource> LoadModel(const ModelRef& ref, const std::string&
   }
   if (options.loaded) options.loaded(ref, info);
   SampleSpec spec;
+  for (const ModelRef::Given& given : ref.given) spec.given.push_back(given.column);
   for (const auto& [text, where] : ref.constraints) {
     try {
       spec.constraints.push_back(Constraint::Parse(text));
@@ -163,6 +169,9 @@ std::unique_ptr<LearnedSource> LoadModel(const ModelRef& ref, const std::string&
     const std::string message = e.what();
     for (const auto& [text, where] : ref.constraints) {
       if (message.find("'" + text + "'") != std::string::npos) throw InputError(where, message);
+    }
+    for (const ModelRef::Given& given : ref.given) {
+      if (message.find("'given' column '" + given.column + "'") != std::string::npos) throw InputError(given.where, message);
     }
     throw InputError(ref.where, message);
   }

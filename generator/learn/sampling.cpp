@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "learn/values.h"
 #include "seedforge/error.h"
@@ -161,21 +162,95 @@ class ConstrainedSampler : public RowSampler {
  public:
   ConstrainedSampler(const std::vector<ModelColumn>& columns, std::unique_ptr<RowDrawer> drawer,
                      std::vector<FixedValue> fixed, std::vector<BoundConstraint> constraints, int max_tries,
-                     bool dates_as_written)
+                     bool dates_as_written, std::vector<int> given)
       : columns_(columns),
         drawer_(std::move(drawer)),
         fixed_(std::move(fixed)),
         constraints_(std::move(constraints)),
+        given_(std::move(given)),
         max_tries_(std::max(1, max_tries)),
         dates_as_written_(dates_as_written) {
     is_fixed_.assign(columns_.size(), 0);
     for (const FixedValue& f : fixed_) is_fixed_[f.column] = 1;
+    for (int c : given_) {
+      is_fixed_[c] = 1;
+      if (columns_[c].type == DataType::kCategorical) given_labels_.emplace_back(columns_[c].categories);
+    }
   }
 
   const std::vector<ModelColumn>& columns() const override { return columns_; }
 
   void SampleRows(std::span<const uint64_t> rows, uint64_t key, std::vector<BatchColumn>& out) const override {
-    const size_t n = rows.size(), d = columns_.size();
+    Sample(rows, key, nullptr, nullptr, out);
+  }
+
+  void SampleRowsGiven(std::span<const uint64_t> rows, uint64_t key, const std::vector<const BatchColumn*>& given,
+                       std::vector<BatchColumn>& out) const override {
+    if (given_.empty()) return Sample(rows, key, nullptr, nullptr, out);
+    if (given.size() != given_.size()) {
+      throw std::logic_error("SampleRowsGiven: " + std::to_string(given.size()) + " given columns for a sampler of " +
+                             std::to_string(given_.size()));
+    }
+    const size_t n = rows.size(), k = given_.size();
+    std::vector<double> values(n * k, 0);
+    std::vector<uint8_t> states(n * k, kGivenValue);
+    size_t label = 0;
+    std::string text;
+    for (size_t j = 0; j < k; ++j) {
+      const ModelColumn& c = columns_[given_[j]];
+      const BatchColumn& in = *given[j];
+      const CategoryIndex* labels = c.type == DataType::kCategorical ? &given_labels_[label++] : nullptr;
+      for (size_t i = 0; i < n; ++i) {
+        uint8_t& state = states[i * k + j];
+        if (in.IsNull(i)) {
+          state = kGivenNull;
+        } else if (!GivenValue(c, labels, in, i, text, &values[i * k + j])) {
+          state = kGivenFree;
+        }
+      }
+    }
+    Sample(rows, key, values.data(), states.data(), out);
+  }
+
+ private:
+  // Row i's value of a given column in number form; false when the model
+  // cannot hold it (an unknown category, text that is no value of it).
+  static bool GivenValue(const ModelColumn& c, const CategoryIndex* labels, const BatchColumn& in, size_t i,
+                         std::string& text, double* value) {
+    if (labels) {
+      text.clear();
+      in.AppendText(i, text);
+      const int index = labels->Find(text);
+      *value = index;
+      return index >= 0;
+    }
+    switch (in.kind) {
+      case ValueKind::kInt:
+      case ValueKind::kBool:
+        *value = static_cast<double>(in.ints[i]);
+        break;
+      case ValueKind::kDecimal: *value = static_cast<double>(in.ints[i]) / std::pow(10.0, in.scale); break;
+      case ValueKind::kFloat: *value = in.floats[i]; break;
+      case ValueKind::kDate:
+        *value = c.type == DataType::kTimestamp ? static_cast<double>(in.ints[i]) * 86400e6
+                                                : static_cast<double>(in.ints[i]);
+        break;
+      case ValueKind::kTimestamp:
+        *value = c.type == DataType::kDate ? std::floor(static_cast<double>(in.ints[i]) / 86400e6)
+                                           : static_cast<double>(in.ints[i]);
+        break;
+      default:
+        text.clear();
+        in.AppendText(i, text);
+        return ValueFromText(c, text, value);
+    }
+    return std::isfinite(*value);
+  }
+
+  // `given` and `states`: rows x given_ (null without given columns).
+  void Sample(std::span<const uint64_t> rows, uint64_t key, const double* given, const uint8_t* states,
+              std::vector<BatchColumn>& out) const {
+    const size_t n = rows.size(), d = columns_.size(), k = given ? given_.size() : 0;
     std::vector<RandomStream> streams;
     streams.reserve(n);
     for (uint64_t r : rows) streams.emplace_back(key, r);
@@ -186,8 +261,8 @@ class ConstrainedSampler : public RowSampler {
     for (size_t i = 0; i < n; ++i) pending[i] = static_cast<uint32_t>(i);
     std::vector<uint32_t> next;
     std::vector<RandomStream> draw_streams;
-    std::vector<double> draw_values;
-    std::vector<uint8_t> draw_nulls;
+    std::vector<double> draw_values, draw_given;
+    std::vector<uint8_t> draw_nulls, draw_states;
     const bool check_conditions = !drawer_->ConditionsExact();
     for (int attempt = 0; attempt < max_tries_ && !pending.empty(); ++attempt) {
       const size_t m = pending.size();
@@ -195,7 +270,18 @@ class ConstrainedSampler : public RowSampler {
       for (uint32_t i : pending) draw_streams.push_back(streams[i]);
       draw_values.resize(m * d);
       draw_nulls.resize(m * d);
-      drawer_->Draw(m, draw_streams.data(), draw_values.data(), draw_nulls.data());
+      if (k == 0) {
+        drawer_->Draw(m, draw_streams.data(), draw_values.data(), draw_nulls.data());
+      } else {
+        draw_given.resize(m * k);
+        draw_states.resize(m * k);
+        for (size_t j = 0; j < m; ++j) {
+          std::copy_n(given + pending[j] * k, k, &draw_given[j * k]);
+          std::copy_n(states + pending[j] * k, k, &draw_states[j * k]);
+        }
+        drawer_->DrawGiven(m, draw_streams.data(), draw_given.data(), draw_states.data(), draw_values.data(),
+                           draw_nulls.data());
+      }
       next.clear();
       const bool last = attempt + 1 == max_tries_;
       for (size_t j = 0; j < m; ++j) {
@@ -207,7 +293,9 @@ class ConstrainedSampler : public RowSampler {
           if (!nl[c]) v[c] = FinishValue(columns_[c], v[c]);
         }
         bool ok = !check_conditions || ConditionsHold(v, nl);
+        if (k > 0) ok = ok && (!check_conditions || GivenHolds(&draw_given[j * k], &draw_states[j * k], v, nl));
         Impose(v, nl);
+        if (k > 0) ImposeGiven(&draw_given[j * k], &draw_states[j * k], v, nl);
         ok = ok && ConstraintsHold(v, nl);
         if (ok || last) {
           std::copy(v, v + d, &values[i * d]);
@@ -240,7 +328,27 @@ class ConstrainedSampler : public RowSampler {
     }
   }
 
- private:
+  // A row's given values that a drawer can meet by chance, as
+  // ConditionsHold: categories, booleans, NULLs.
+  bool GivenHolds(const double* given, const uint8_t* states, const double* v, const uint8_t* nl) const {
+    for (size_t j = 0; j < given_.size(); ++j) {
+      const int c = given_[j];
+      if (states[j] == kGivenFree) continue;
+      if ((states[j] == kGivenNull) != (nl[c] != 0)) return false;
+      if (states[j] == kGivenValue && !IsOrdered(columns_[c].type) && v[c] != given[j]) return false;
+    }
+    return true;
+  }
+
+  void ImposeGiven(const double* given, const uint8_t* states, double* v, uint8_t* nl) const {
+    for (size_t j = 0; j < given_.size(); ++j) {
+      if (states[j] == kGivenFree) continue;
+      const int c = given_[j];
+      nl[c] = states[j] == kGivenNull;
+      v[c] = nl[c] ? 0 : given[j];
+    }
+  }
+
   // Conditions a drawer can meet by chance: categories, booleans, NULLs.
   // Continuous conditions are imposed without being checked.
   bool ConditionsHold(const double* v, const uint8_t* nl) const {
@@ -303,6 +411,8 @@ class ConstrainedSampler : public RowSampler {
   std::vector<FixedValue> fixed_;
   std::vector<BoundConstraint> constraints_;
   std::vector<uint8_t> is_fixed_;
+  std::vector<int> given_;                  // SampleSpec::given's columns
+  std::vector<CategoryIndex> given_labels_;  // per categorical given column, in order
   int max_tries_;
   bool dates_as_written_;  // SampleSpec::dates_as_written
 };
@@ -371,9 +481,16 @@ std::vector<BoundConstraint> ResolveConstraints(const std::vector<ModelColumn>& 
   return out;
 }
 
+std::vector<int> ResolveGiven(const std::vector<ModelColumn>& columns, const std::vector<std::string>& given) {
+  std::vector<int> out;
+  for (const std::string& name : given) out.push_back(FindColumn(columns, name, "'given' column '" + name + "'"));
+  return out;
+}
+
 std::unique_ptr<RowSampler> MakeRowSampler(const std::vector<ModelColumn>& columns,
                                            std::unique_ptr<RowDrawer> drawer, std::vector<FixedValue> fixed,
-                                           std::vector<BoundConstraint> constraints, const SampleSpec& spec) {
+                                           std::vector<BoundConstraint> constraints, const SampleSpec& spec,
+                                           std::vector<int> given) {
   // Not enforced: the drawer was steered by the conditions; the sampler
   // keeps each row as drawn.
   if (!spec.enforce_conditions) fixed.clear();
@@ -387,8 +504,9 @@ std::unique_ptr<RowSampler> MakeRowSampler(const std::vector<ModelColumn>& colum
       }
     }
   }
+  if (given.empty()) given = ResolveGiven(columns, spec.given);
   return std::make_unique<ConstrainedSampler>(columns, std::move(drawer), std::move(fixed), std::move(constraints),
-                                              spec.max_tries, spec.dates_as_written);
+                                              spec.max_tries, spec.dates_as_written, std::move(given));
 }
 
 }  // namespace internal

@@ -49,6 +49,23 @@ class RowDrawer {
   // True when Draw samples from the distribution conditioned on the fixed
   // values already (the copula), so they are imposed without rejection.
   virtual bool ConditionsExact() const { return false; }
+  // Draw with per-row conditions on the `given` columns (GivenColumns):
+  // given[i * k + j] is row i's value of given column j in number form,
+  // state[i * k + j] a GivenState. Drawers that cannot condition draw as
+  // Draw does (the sampler then redraws and sets the values).
+  virtual void DrawGiven(size_t count, RandomStream* streams, const double* given, const uint8_t* state,
+                         double* values, uint8_t* nulls) const {
+    (void)given;
+    (void)state;
+    Draw(count, streams, values, nulls);
+  }
+};
+
+// What a row gives of a `given` column.
+enum GivenState : uint8_t {
+  kGivenValue = 0,  // a value of the column
+  kGivenNull = 1,   // NULL
+  kGivenFree = 2,   // nothing the model knows (an unseen category): not conditioned
 };
 
 // Throws UsageError naming an unknown column or a value the column cannot
@@ -61,9 +78,16 @@ std::vector<BoundConstraint> ResolveConstraints(const std::vector<ModelColumn>& 
 // `spec` gives the number of tries and whether the conditions are enforced
 // (SampleSpec::enforce_conditions); `fixed` and `constraints` are resolved
 // from it and the model's own constraints.
+// The model columns of SampleSpec::given, in order. Throws UsageError
+// naming an unknown column.
+std::vector<int> ResolveGiven(const std::vector<ModelColumn>& columns, const std::vector<std::string>& given);
+
+// `given`: ResolveGiven's columns, which `drawer` receives with each row's values
+// (DrawGiven).
 std::unique_ptr<RowSampler> MakeRowSampler(const std::vector<ModelColumn>& columns,
                                            std::unique_ptr<RowDrawer> drawer,
                                            std::vector<FixedValue> fixed,
-                                           std::vector<BoundConstraint> constraints, const SampleSpec& spec);
+                                           std::vector<BoundConstraint> constraints, const SampleSpec& spec,
+                                           std::vector<int> given = {});
 
 }  // namespace seedforge::internal

@@ -345,6 +345,16 @@ struct ModelRef {
   // size; 0 = FitOptions' defaults (300, 500).
   int epochs = 0;
   int batch_size = 0;
+  // `given: [COL, ...]`: columns of the entity, made before the learned
+  // ones (a hidden `copy:` of a parent's column, typically), whose values
+  // condition the model row by row. Each is also a column of the model, of
+  // the same name, and comes out equal to the row's value.
+  struct Given {
+    std::string column;
+    int entity_column = -1;  // resolved
+    SourceLocation where;
+  };
+  std::vector<Given> given;
   SourceLocation where;
 };
 

@@ -54,6 +54,16 @@ class LearnedSource {
   // Fills one BatchColumn per Columns() entry with rows.size() values; row r
   // draws only from RandomStream(key, r). Const and thread-safe.
   virtual void SampleRows(std::span<const uint64_t> rows, uint64_t key, std::vector<BatchColumn>& out) const = 0;
+  // SampleRows conditioned row by row (`model: {given}`): given[k] holds,
+  // for each row, the value of the k-th column the source was loaded with
+  // as given (ModelRef::given; a NULL conditions on NULL), and the output's
+  // column of that name equals it. Sources loaded without `given` ignore
+  // `given` (it is then empty).
+  virtual void SampleRowsGiven(std::span<const uint64_t> rows, uint64_t key,
+                               const std::vector<const BatchColumn*>& given, std::vector<BatchColumn>& out) const {
+    (void)given;
+    SampleRows(rows, key, out);
+  }
 };
 
 // Loads or fits the model an entity names. `domain_file` locates relative

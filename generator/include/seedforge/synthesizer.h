@@ -152,6 +152,9 @@ struct SampleSpec {
   // data was written in (ModelColumn::format), for `sample`'s files. False:
   // as kDate and kTimestamp values (a domain's learned columns).
   bool dates_as_written = false;
+  // Columns whose values each row gives (RowSampler::SampleRowsGiven), as
+  // `conditions` are given once for all rows (`model: {given}` in domains).
+  std::vector<std::string> given;
 };
 
 // Samples rows of a fitted model under fixed conditions and constraints.
@@ -168,6 +171,13 @@ class RowSampler {
   // every row. Const and thread-safe.
   virtual void SampleRows(std::span<const uint64_t> rows, uint64_t key,
                           std::vector<BatchColumn>& out) const = 0;
+  // SampleRows with SampleSpec::given's columns fixed row by row: given[k]
+  // holds each row's value of the k-th (any kind the column's values can be
+  // read from: numbers, dates, category labels as text; NULL for NULL). A
+  // row's given values hold in it, as conditions do; a category the model
+  // does not know leaves its column free for that row.
+  virtual void SampleRowsGiven(std::span<const uint64_t> rows, uint64_t key,
+                               const std::vector<const BatchColumn*>& given, std::vector<BatchColumn>& out) const = 0;
 };
 
 struct FitProgress {
