@@ -121,6 +121,40 @@ TEST_F(LearnDatabaseCli, CopiedColumnsEqualTheParentsAfterGeneration) {
   }
 }
 
+TEST_F(LearnDatabaseCli, ChildColumnsFollowTheParentGivenToTheirModel) {
+  testing::WriteStagedVisits(dir_ / "in");
+  ASSERT_NO_FATAL_FAILURE(LearnAndGenerate((dir_ / "in").string()));
+  EXPECT_NE(testing::ReadFile(dir_ / "learned/domain.yaml").find("given: [patients_stage]"), std::string::npos);
+  const CsvTable patients = Output("patients");
+  const CsvTable visits = Output("visits");
+  std::map<std::string, std::string> stage;
+  for (const auto& row : patients.rows) stage[*row[patients.Column("patient_id")]] = *row[patients.Column("stage")];
+  std::map<std::string, double> sum, n;
+  for (const auto& row : visits.rows) {
+    const std::string& s = stage.at(*row[visits.Column("patient_id")]);
+    sum[s] += std::stod(*row[visits.Column("cost")]);
+    ++n[s];
+  }
+  // Costs of N(100 (k + 1), 30^2) by stage: each stage's mean within 30 of
+  // its truth (the model's error; sampling noise is under 5 at these
+  // counts), where ignoring the stage would put every mean near 290.
+  const std::map<std::string, double> truth = {{"I", 100}, {"II", 200}, {"III", 300}, {"IV", 400}};
+  for (const auto& [s, mean] : truth) {
+    ASSERT_GT(n[s], 50) << s;
+    EXPECT_NEAR(sum[s] / n[s], mean, 30) << s;
+  }
+  // And stage IV patients have more visits (up to 8, mean 4) than stage I (0 to 2, mean 1).
+  const std::map<std::string, int> counts = ChildCounts(visits, "patient_id");
+  double visits_i = 0, patients_i = 0, visits_iv = 0, patients_iv = 0;
+  for (const auto& [id, s] : stage) {
+    auto it = counts.find(id);
+    const int k = it == counts.end() ? 0 : it->second;
+    if (s == "I") visits_i += k, ++patients_i;
+    if (s == "IV") visits_iv += k, ++patients_iv;
+  }
+  EXPECT_GT(visits_iv / patients_iv, 2 * visits_i / patients_i);
+}
+
 TEST_F(LearnDatabaseCli, TwoLinksToOneParentNeverTheSameAndMatchedOnRegion) {
   testing::WriteFlights(dir_ / "in");
   ASSERT_NO_FATAL_FAILURE(

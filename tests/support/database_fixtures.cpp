@@ -65,6 +65,26 @@ entities:
       minutes:     {type: integer, not_null: true, provider: integer}
 )";
 
+void WriteStagedVisits(const fs::path& dir) {
+  std::mt19937_64 rng(17);
+  std::normal_distribution<double> noise(0, 30);
+  const char* stages[] = {"I", "II", "III", "IV"};
+  std::string patients = "patient_id,stage,age\n", visits = "visit_id,patient_id,cost,visited_on\n";
+  size_t visit = 0;
+  for (int p = 1; p <= 800; ++p) {
+    const int k = static_cast<int>(rng() % 4);
+    patients += std::to_string(p) + "," + stages[k] + "," + std::to_string(30 + rng() % 50) + "\n";
+    for (int v = static_cast<int>(rng() % (3 + 2 * k)); v > 0; --v) {
+      char line[96];
+      std::snprintf(line, sizeof(line), "%zu,%d,%.2f,2024-%02d-%02d\n", ++visit, p, 100.0 * (k + 1) + noise(rng),
+                    1 + static_cast<int>(rng() % 12), 1 + static_cast<int>(rng() % 28));
+      visits += line;
+    }
+  }
+  WriteTextFile(dir / "patients.csv", patients);
+  WriteTextFile(dir / "visits.csv", visits);
+}
+
 void WriteFlights(const fs::path& dir) {
   std::mt19937_64 rng(9);
   const char* regions[] = {"north", "south", "east"};

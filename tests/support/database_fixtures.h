@@ -21,6 +21,11 @@ void WriteCountsDependOnX(const std::filesystem::path& dir, uint64_t seed, size_
 // and treatment. Returns the visits file's text.
 std::string WritePatientsVisits(const std::filesystem::path& dir);
 
+// patients.csv (patient_id, stage I-IV, age) and visits.csv (visit_id,
+// patient_id, cost, visited_on): stage k (0-3) has 0 to 2 + 2k visits, each
+// costing N(100 (k + 1), 30^2).
+void WriteStagedVisits(const std::filesystem::path& dir);
+
 // airports.csv (airport_id, region: north/south/east by id mod 3, size),
 // flights.csv (flight_id, origin, destination, minutes) and schema.yaml:
 // never to the origin itself, 80% of flights to an airport of the origin's
