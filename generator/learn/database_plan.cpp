@@ -287,14 +287,9 @@ void Planner::PlanColumns(int e) {
     const int t = table ? table->Find(column.name) : -1;
     if (t < 0 || column.primary_key || column.unique || column.hidden) continue;
     if (column.source != ColumnSource::kProvider) continue;  // ordinal, derived, computed: as the schema says
-    if (IsPiiProvider(column.provider)) {
-      out.why = "personal data: made by its provider, never learned";
-      continue;
-    }
-    if (!Learnable(table->columns[t])) {
-      if (IsTextType(table->columns[t].type)) out.why = "free text or ids: made by its provider, never learned";
-      continue;
-    }
+    // Personal data and free text keep their providers (the header says
+    // so once; a comment on each such column would bury the real choices).
+    if (IsPiiProvider(column.provider) || !Learnable(table->columns[t])) continue;
     out.source = ColumnPlan::Source::kLearned;
   }
 }
