@@ -246,6 +246,26 @@ TEST(LearnDatabase, JunctionTablePicksDistinctAndSelfLinkKeepsItsNullRate) {
   EXPECT_NE(text.find("rows: 40"), std::string::npos) << text;
 }
 
+// Each table's fit runs on one thread with a seed of its own: the model
+// files are the same bytes for any thread count.
+TEST(LearnDatabase, ModelsAreTheSameForAnyThreadCount) {
+  TempDir dir, one, three;
+  testing::WriteMusic(dir.path);
+  const DatabaseSample sample = WithSchema(dir.path);
+  LearnDatabaseOptions options;
+  options.out_dir = one.path.string();
+  options.threads = 1;
+  const LearnDatabaseResult first = LearnDatabase(sample, options);
+  options.out_dir = three.path.string();
+  options.threads = 3;
+  const LearnDatabaseResult second = LearnDatabase(sample, options);
+  ASSERT_EQ(first.model_files.size(), 3u);  // employees, playlists and tracks (the junction learns nothing)
+  for (const std::string& file : first.model_files) {
+    const fs::path name = fs::path(file).lexically_relative(one.path);
+    EXPECT_EQ(testing::ReadFile(file), testing::ReadFile(three.path / name)) << name;
+  }
+}
+
 TEST(LearnDatabase, RefusesToReplaceFilesItDidNotWrite) {
   TempDir dir, out;
   const DatabaseSample sample = CountsDependOnX(dir.path, 4, 50);
