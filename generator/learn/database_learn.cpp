@@ -414,7 +414,15 @@ LearnDatabaseResult LearnDatabase(const DatabaseSample& sample, const LearnDatab
                                                              options.out_dir
                                                        : options.regenerate;
   const std::string text = internal::DomainText(sample, plan, text_options);
-  if (options.registry) ParseDomain(text, (dir / "domain.yaml").string(), *options.registry);
+  if (options.registry) {
+    try {
+      ParseDomain(text, (dir / "domain.yaml").string(), *options.registry);
+    } catch (const InputError& e) {
+      // Nothing is written: the messages point into the text that would have been.
+      throw Error(std::string("the learned domain does not validate, so nothing was written (a learner bug; "
+                              "please report it with the source's schema):\n") + e.what());
+    }
+  }
   std::error_code ec;
   fs::create_directories(dir / "models", ec);
   if (ec) throw Error("cannot create " + (dir / "models").string() + ": " + ec.message());
