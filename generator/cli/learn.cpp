@@ -1,13 +1,17 @@
 // seedforge learn: fit a synthesizer (copula, ctgan, tvae) on a CSV file and
-// save it as a model file.
+// save it as a model file; or, with --from naming a folder of CSV files or a
+// PostgreSQL database, learn a whole database into a domain file and the
+// model files it names (docs/learn-database.md).
 // seedforge sample: rows from a model file, under fixed values (--where) and
 // constraints, into a CSV, JSON Lines or JSON file.
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "cli/app.h"
 #include "cli/common.h"
+#include "seedforge/database.h"
 #include "seedforge/error.h"
 #include "seedforge/learn_driver.h"
 #include "seedforge/output.h"
@@ -32,6 +36,12 @@ struct LearnArgs {
   std::string out;
   bool progress = false;
   bool quiet = false;
+  // Whole databases (--from DIR or a PostgreSQL URI).
+  std::string synthesizer;  // --synthesizer: the same as --model
+  std::string schema = "public";
+  std::string tables;       // a,b,c
+  std::string sample_rows = "0";
+  std::string domain;       // the schema and links of a CSV folder
 };
 
 struct SampleArgs {
@@ -47,7 +57,114 @@ struct SampleArgs {
   bool quiet = false;
 };
 
+// A libpq URI or a key=value connection string: a live database.
+bool IsConnectionString(const std::string& from) {
+  return from.rfind("postgresql://", 0) == 0 || from.rfind("postgres://", 0) == 0 ||
+         (from.find('=') != std::string::npos && !std::filesystem::exists(from));
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+// The command that makes the same domain again, for its header.
+std::string RegenerateCommand(const LearnArgs& args, const std::string& synthesizer) {
+  std::string command = "seedforge learn --from " + args.from + " --out " + args.out;
+  if (!args.domain.empty()) command += " --domain " + args.domain;
+  if (args.schema != "public") command += " --schema " + args.schema;
+  if (!args.tables.empty()) command += " --tables " + args.tables;
+  if (args.sample_rows != "0") command += " --sample-rows " + args.sample_rows;
+  if (synthesizer != "copula") command += " --synthesizer " + synthesizer;
+  if (args.seed != 1) command += " --seed " + std::to_string(args.seed);
+  if (!args.null_marker.empty()) command += " --null " + args.null_marker;
+  return command;
+}
+
+void RunLearnDatabase(const LearnArgs& args, const std::string& synthesizer) {
+  const bool quiet = args.quiet;
+  auto say = [quiet](std::string_view line) {
+    if (!quiet) std::fprintf(stderr, "seedforge: %.*s\n", static_cast<int>(line.size()), line.data());
+  };
+  const auto start = std::chrono::steady_clock::now();
+  DatabaseSample sample;
+  if (IsConnectionString(args.from)) {
+    if (!args.domain.empty()) throw UsageError("--domain is for a folder of CSV files; a database has its own schema");
+    ReadDatabaseOptions read;
+    read.uri = args.from;
+    read.schema = args.schema;
+    read.tables = SplitList(args.tables);
+    read.sample_rows = ParseRowsOption("--sample-rows", args.sample_rows);
+    read.seed = args.seed;
+    read.progress = say;
+    sample = ReadPostgresDatabase(read, BuiltinRegistry());
+  } else {
+    if (!args.tables.empty() || args.sample_rows != "0" || args.schema != "public") {
+      throw UsageError("--schema, --tables and --sample-rows are for a PostgreSQL database, not a folder of CSV files");
+    }
+    ReadCsvDatabaseOptions read;
+    read.dir = args.from;
+    read.domain_file = args.domain;
+    read.null_marker = args.null_marker;
+    sample = ReadCsvDatabase(read, BuiltinRegistry());
+  }
+  size_t rows = 0, links = 0;
+  for (const auto& [name, table] : sample.tables) {
+    rows += table.rows();
+    say(name + ": " + std::to_string(table.rows()) + " rows, " + std::to_string(table.columns.size()) +
+        " columns read");
+  }
+  for (const DomainEntity& entity : sample.schema.entities) links += entity.links.size();
+  const double read_seconds = SecondsSince(start);
+
+  LearnDatabaseOptions learn;
+  learn.out_dir = args.out;
+  learn.synthesizer = synthesizer;
+  learn.epochs = args.epochs;
+  learn.batch_size = args.batch_size;
+  learn.seed = args.seed;
+  learn.threads = args.threads;
+  learn.progress = say;
+  learn.regenerate = RegenerateCommand(args, synthesizer);
+  learn.registry = &BuiltinRegistry();
+  const LearnDatabaseResult result = LearnDatabase(sample, learn);
+  if (quiet) return;
+  size_t copies = 0;
+  for (const std::string& note : result.notes) {
+    copies += note.find(" copies ") != std::string::npos;
+    std::fprintf(stderr, "  %s\n", note.c_str());
+  }
+  std::fprintf(stderr,
+               "seedforge: learned %zu tables (%zu rows, %zu links, %zu copied columns) from %s in %.2f s "
+               "(read %.2f s); domain in %s, %zu model files in %s\n",
+               sample.tables.size(), rows, links, copies, sample.source.c_str(), SecondsSince(start), read_seconds,
+               result.domain_file.c_str(), result.model_files.size(),
+               (std::filesystem::path(args.out) / "models").string().c_str());
+  if (!sample.inferred_links.empty()) {
+    std::fprintf(stderr, "  links were inferred from names and values: confirm them in %s\n",
+                 result.domain_file.c_str());
+  }
+}
+
 void RunLearn(const LearnArgs& args) {
+  const std::string synthesizer = args.synthesizer.empty() ? args.model : args.synthesizer;
+  if (IsConnectionString(args.from) || std::filesystem::is_directory(args.from)) {
+    RunLearnDatabase(args, synthesizer);
+    return;
+  }
+  if (!std::filesystem::is_regular_file(args.from)) {
+    throw UsageError("--from: " + args.from + " is no CSV file, folder of CSV files or PostgreSQL database");
+  }
   CsvReadOptions read;
   read.max_rows = ParseRowsOption("--max-rows", args.max_rows);
   read.null_marker = args.null_marker;
@@ -65,19 +182,19 @@ void RunLearn(const LearnArgs& args) {
   fit.seed = args.seed;
   fit.threads = args.threads;
   for (const std::string& text : args.constraints) fit.constraints.push_back(Constraint::Parse(text));
-  std::unique_ptr<Synthesizer> model = MakeSynthesizer(args.model);
+  std::unique_ptr<Synthesizer> model = MakeSynthesizer(synthesizer);
   const bool show = ShowProgress(args.quiet, args.progress);
   if (show) {
     fit.progress = [&](const FitProgress& p) {
       if (p.epochs == 0) return;
-      std::fputs(("\r\033[K" + FitProgressText(args.model, p)).c_str(), stderr);
+      std::fputs(("\r\033[K" + FitProgressText(synthesizer, p)).c_str(), stderr);
       std::fflush(stderr);
     };
   }
   const LearnOutcome outcome = LearnFromCsv(*model, args.from, read, fit, args.out);
   if (show) std::fputs("\r\033[K", stderr);
   if (args.quiet) return;
-  std::fprintf(stderr, "seedforge: %s learned from %s (%zu rows, %zu columns) in %.2f s", args.model.c_str(),
+  std::fprintf(stderr, "seedforge: %s learned from %s (%zu rows, %zu columns) in %.2f s", synthesizer.c_str(),
                args.from.c_str(), outcome.rows, outcome.columns, outcome.fit_seconds);
   if (outcome.epochs > 0) {
     std::fprintf(stderr, " (%d epochs, %.3f s/epoch)", outcome.epochs, outcome.seconds_per_epoch);
@@ -128,13 +245,18 @@ void RunSample(const SampleArgs& args) {
 void SetupLearnCommands(CLI::App& app) {
   auto largs = std::make_shared<LearnArgs>();
   CLI::App* learn = AddCommand(
-      app, "learn", "Fit a synthesizer on a CSV file and save the model",
+      app, "learn", "Fit a synthesizer on a CSV file, or learn a whole database into a domain",
       {"seedforge learn --from customers.csv --model copula --out customers.model",
+       "seedforge learn --from exports/ --out learned/    # a folder of CSV files: learned/domain.yaml",
+       "seedforge learn --from postgresql://me@db/shop --schema public --sample-rows 100000 --out learned/",
        "seedforge learn --from sales.csv --model ctgan --epochs 100 --threads 8 --out sales.model",
        "seedforge learn --from accounts.csv --type branch=categorical --constraint 'closed_at >= opened_at' "
        "--out accounts.model"},
-      "Types are inferred (see docs/synthesizers.md); id-like columns and free text are left out.");
-  learn->add_option("--from", largs->from, "CSV file with a header row")->required()->check(CLI::ExistingFile);
+      "Types are inferred (see docs/synthesizers.md); id-like columns and free text are left out.\n"
+      "A folder or a database gives DIR/domain.yaml and DIR/models/ (docs/learn-database.md).");
+  learn->add_option("--from", largs->from,
+                    "CSV file with a header row; a folder of <table>.csv; or a PostgreSQL URI")
+      ->required();
   learn->add_option("-m,--model", largs->model, "Synthesizer: copula|ctgan|tvae")
       ->check(CLI::IsMember(SynthesizerNames()))
       ->default_str("copula");
@@ -168,7 +290,16 @@ void SetupLearnCommands(CLI::App& app) {
                     "Also read unquoted fields equal to this as NULL (e.g. NA); an empty one always is");
   learn->add_option("-c,--constraint", largs->constraints,
                     "A constraint kept with the model: 'COL >= COL2', 'COL > 0', 'COL is not null' (repeatable)");
-  learn->add_option("-o,--out", largs->out, "Model file to write")->required();
+  learn->add_option("--synthesizer", largs->synthesizer, "The same as --model")
+      ->check(CLI::IsMember(SynthesizerNames()));
+  learn->add_option("--schema", largs->schema, "Database: the schema to learn")->default_str("public");
+  learn->add_option("--tables", largs->tables, "Database: only these tables, a,b,c (with the parents they need)");
+  learn->add_option("--sample-rows", largs->sample_rows,
+                    "Database: learn from about this many rows per root table, FK-closed (default: every row)");
+  learn->add_option("--domain", largs->domain, "Folder of CSV files: the schema and links (else inferred)")
+      ->check(CLI::ExistingFile);
+  learn->add_option("-o,--out", largs->out, "Model file to write; for a folder or database, the output folder")
+      ->required();
   learn->add_flag("--progress", largs->progress, "Show progress on stderr even when it is not a terminal");
   learn->add_flag("-q,--quiet", largs->quiet, "Print nothing but errors");
   learn->callback([largs] { RunLearn(*largs); });

@@ -50,7 +50,9 @@ TableOptions TableOptionsOf(const CsvReadOptions& options) {
   return out;
 }
 
-DataTable ToDataTable(const Table& table) {
+}  // namespace
+
+DataTable DataTableOf(const Table& table) {
   DataTable out;
   out.source = table.source;
   out.rows = table.rows();
@@ -77,8 +79,6 @@ DataTable ToDataTable(const Table& table) {
   return out;
 }
 
-}  // namespace
-
 bool SetColumnType(const std::string& column, std::string_view spec, CsvReadOptions& options) {
   const size_t colon = spec.find(':');
   const std::optional<DataType> type = ParseDataType(spec.substr(0, colon));
@@ -97,11 +97,11 @@ bool SetColumnType(const std::string& column, std::string_view spec, CsvReadOpti
 }
 
 DataTable ParseCsvTable(std::string_view text, const std::string& source, const CsvReadOptions& options) {
-  return ToDataTable(ParseTable(text, source, TableOptionsOf(options)));
+  return DataTableOf(ParseTable(text, source, TableOptionsOf(options)));
 }
 
 DataTable ReadCsvTable(const std::string& path, const CsvReadOptions& options) {
-  return ToDataTable(ReadTable(path, TableOptionsOf(options)));
+  return DataTableOf(ReadTable(path, TableOptionsOf(options)));
 }
 
 }  // namespace seedforge

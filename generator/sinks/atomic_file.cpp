@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <string>
 
 #include "seedforge/error.h"
@@ -199,6 +200,28 @@ void AtomicFile::Abort() noexcept {
   committed_ = true;  // nothing left to clean
   Unregister(live_);
   live_ = nullptr;
+}
+
+namespace {
+constexpr const char* kManifest = ".seedforge-files";
+}  // namespace
+
+std::set<std::string> ReadManifest(const std::filesystem::path& dir) {
+  std::set<std::string> names;
+  std::ifstream in(dir / kManifest);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) names.insert(line);
+  }
+  return names;
+}
+
+void WriteManifest(const std::filesystem::path& dir, const std::set<std::string>& names) {
+  AtomicFile file(dir / kManifest);
+  std::string text;
+  for (const std::string& n : names) text += n + "\n";
+  file.Write(text);
+  file.Commit();
 }
 
 }  // namespace seedforge

@@ -2,7 +2,6 @@
 // threads, written in row order by the calling thread, with a bounded number
 // of batches in flight (memory does not grow with the row count).
 #include <charconv>
-#include <fstream>
 #include <set>
 
 #include "seedforge/atomic_file.h"
@@ -31,28 +30,6 @@ void StreamEntity(const Generator& generator, int entity, const RowEncoder& enco
 namespace {
 
 namespace fs = std::filesystem;
-
-// Files seedforge wrote into an output directory, so that a later run may
-// replace them but never a file the user put there.
-constexpr const char* kManifest = ".seedforge-files";
-
-std::set<std::string> ReadManifest(const fs::path& dir) {
-  std::set<std::string> names;
-  std::ifstream in(dir / kManifest);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) names.insert(line);
-  }
-  return names;
-}
-
-void WriteManifest(const fs::path& dir, std::set<std::string> names) {
-  AtomicFile file(dir / kManifest);
-  std::string text;
-  for (const std::string& n : names) text += n + "\n";
-  file.Write(text);
-  file.Commit();
-}
 
 // Splits a rendered script at its row markers and streams each table's rows
 // in between.

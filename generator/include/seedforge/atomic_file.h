@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <set>
+#include <string>
 #include <string_view>
 
 namespace seedforge {
@@ -59,5 +61,11 @@ class AtomicFile {
 // signal the process ignores stays ignored. Call once, early in main, before
 // other threads start.
 void RemoveTempFilesOnSignal();
+
+// Files seedforge wrote into an output directory (its `.seedforge-files`
+// manifest, paths relative to `dir`), so that a later run may replace them
+// but never a file the user put there. An absent manifest is empty.
+std::set<std::string> ReadManifest(const std::filesystem::path& dir);
+void WriteManifest(const std::filesystem::path& dir, const std::set<std::string>& names);
 
 }  // namespace seedforge

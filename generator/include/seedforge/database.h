@@ -89,6 +89,12 @@ struct LearnDatabaseOptions {
   uint64_t seed = 1;
   int threads = 0;                      // 0 = every core
   std::function<void(std::string_view)> progress;  // one line per step; may be empty
+  // The command the domain's header names to make it again; empty: a plain
+  // `seedforge learn --from SOURCE --out DIR`.
+  std::string regenerate;
+  // When set, the written domain is parsed and validated before any file
+  // is written (a failure is a learner bug, reported as such).
+  const ProviderRegistry* registry = nullptr;
 };
 
 struct LearnDatabaseResult {

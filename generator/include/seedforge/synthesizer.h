@@ -91,6 +91,9 @@ bool SetColumnType(const std::string& column, std::string_view spec, CsvReadOpti
 DataTable ReadCsvTable(const std::string& path, const CsvReadOptions& options = {});
 DataTable ParseCsvTable(std::string_view text, const std::string& source,
                         const CsvReadOptions& options = {});
+// A table of the table layer as the models see it (database learning reads
+// tables from other sources than one CSV file).
+DataTable DataTableOf(const Table& table);
 
 // One column a model produces, as learned from the data.
 struct ModelColumn {
