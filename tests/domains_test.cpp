@@ -82,6 +82,7 @@ double CardinalityVariance(const Cardinality& c) {
       }
       return squares - mean * mean;
     }
+    case Cardinality::Kind::kColumn: return 0;  // read from the parent; no built-in domain uses it
   }
   return 0;
 }
@@ -231,19 +232,6 @@ TEST(BankingDomain, ChecksOfTheDomainFileHold) {
   fs::remove_all(dir);
 }
 
-double Pearson(const std::vector<double>& x, const std::vector<double>& y) {
-  const double n = static_cast<double>(x.size());
-  double mx = 0, my = 0;
-  for (size_t i = 0; i < x.size(); ++i) mx += x[i] / n, my += y[i] / n;
-  double sxy = 0, sxx = 0, syy = 0;
-  for (size_t i = 0; i < x.size(); ++i) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) * (x[i] - mx);
-    syy += (y[i] - my) * (y[i] - my);
-  }
-  return sxy / std::sqrt(sxx * syy);
-}
-
 // Correlations of log income with credit score and with age, the mean
 // score and the share of each segment, over the rows that have them all.
 // The age is the sample's `age` column, or the age on `as_of` of the
@@ -276,8 +264,8 @@ CustomerShape ShapeOf(const CsvTable& table, int64_t as_of) {
   double sum = 0;
   for (double v : scores) sum += v;
   shape.mean_score = sum / static_cast<double>(scores.size());
-  shape.score_log_income_r = Pearson(scores, log_incomes);
-  shape.age_log_income_r = Pearson(ages, log_incomes);
+  shape.score_log_income_r = testing::PearsonR(scores, log_incomes);
+  shape.age_log_income_r = testing::PearsonR(ages, log_incomes);
   for (auto& [name, count] : shape.segment_share) count /= static_cast<double>(scores.size());
   return shape;
 }

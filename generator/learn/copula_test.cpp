@@ -232,7 +232,9 @@ TEST_F(CopulaTest, GivenCategoriesAndNullsHoldRowByRow) {
       ++count[i % 3];
     }
     ASSERT_EQ(c.IsNull(i), i % 2 == 0);
-    if (i % 2 == 1) ASSERT_EQ(c.ints[i], day);
+    if (i % 2 == 1) {
+      ASSERT_EQ(c.ints[i], day);
+    }
   }
   // Each segment's amounts follow its mean (100, 250; sd 15) over 1,000
   // rows: noise 1.6 at p = 0.999 with the table's; 5 as in

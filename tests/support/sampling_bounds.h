@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cmath>
+#include <vector>
 
 namespace seedforge::testing {
 
@@ -49,6 +50,20 @@ inline double MeanBound(double sd, double n, double alpha) {
 // error (1 - rho^2) / sqrt(n) for n in the thousands.
 inline double CorrelationBound(double rho, double n, double alpha) {
   return NormalTwoSided(alpha) * (1 - rho * rho) / std::sqrt(n);
+}
+
+// Pearson's r of paired samples, the statistic CorrelationBound is for.
+inline double PearsonR(const std::vector<double>& x, const std::vector<double>& y) {
+  const double n = static_cast<double>(x.size());
+  double mx = 0, my = 0;
+  for (size_t i = 0; i < x.size(); ++i) mx += x[i] / n, my += y[i] / n;
+  double sxy = 0, sxx = 0, syy = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+    syy += (y[i] - my) * (y[i] - my);
+  }
+  return sxy / std::sqrt(sxx * syy);
 }
 
 // Smirnov's c(alpha): the limiting distribution of the Kolmogorov-Smirnov
