@@ -40,8 +40,10 @@ std::vector<std::string> SplitList(const std::string& list) {
 
 void RunReport(ReportArgs& args) {
   if (!args.domain.empty()) {
-    const std::vector<std::string> links = eval::DomainLinks(LoadDomain(args.domain, BuiltinRegistry()));
+    const Domain domain = LoadDomain(args.domain, BuiltinRegistry());
+    const std::vector<std::string> links = eval::DomainLinks(domain);
     args.options.links.insert(args.options.links.end(), links.begin(), links.end());
+    args.options.declared = eval::DomainDeclaredColumns(domain);
   }
   eval::ReportOptions& options = args.options;
   options.quasi = SplitList(args.quasi);
@@ -102,7 +104,8 @@ void SetupReportCommand(CLI::App& app) {
   sub->add_option("--sensitive", args->options.sensitive, "Sensitive column for l-diversity (needs --quasi)");
   sub->add_option("--domain", args->domain,
                   "Built-in domain, or domain file (with a '/' or a .yaml/.yml suffix), whose links relate the tables "
-                  "of the folders (instead of --link)");
+                  "of the folders (instead of --link); columns it fills with providers of personal data, ids or "
+                  "filler text are not scored");
   sub->add_option("--link", args->options.links,
                   "A link between tables, CHILD.COLUMN=PARENT.COLUMN (repeat for more); without any, links are "
                   "inferred from <parent>_id columns");

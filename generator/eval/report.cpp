@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <set>
+#include <string>
 
 #include "eval/json.h"
 #include "seedforge/atomic_file.h"
@@ -68,7 +70,8 @@ Report BuildReport(const ReportOptions& options) {
   report.options = options;
   report.options.progress = nullptr;
   Say(options, "reading the data");
-  Dataset dataset = LoadDataset(options.real, options.synthetic, options.holdout, options.links, options.null_marker);
+  Dataset dataset = LoadDataset(options.real, options.synthetic, options.holdout, options.links, options.null_marker,
+                                options.declared);
   report.multi_table = dataset.multi_table;
   report.links = dataset.links;
   for (const TableSet& t : dataset.tables) {
@@ -619,6 +622,38 @@ std::vector<std::string> DomainLinks(const Domain& domain) {
     }
   }
   return links;
+}
+
+std::vector<DeclaredColumn> DomainDeclaredColumns(const Domain& domain) {
+  // Providers whose values stand for a person, an identifier or filler
+  // text: what they write is not meant to follow the real column.
+  static const std::set<std::string> kNotStatistical = {
+      "address", "bank_account", "bytes",  "company", "credit_card", "driver_license", "email",
+      "ip",      "pattern",      "person", "phone",   "sequence",    "ssn",            "text",
+      "title",   "tsvector",     "user_id", "username", "uuid",      "vin"};
+  auto filled_by = [&](const DomainColumn& c) -> std::string {
+    return c.source == ColumnSource::kProvider && kNotStatistical.count(c.provider) ? c.provider : "";
+  };
+  std::vector<DeclaredColumn> out;
+  for (const DomainEntity& entity : domain.entities) {
+    for (const DomainLink& link : entity.links) {
+      if (link.parent != entity.name) continue;
+      for (const std::string& column : link.columns) {
+        out.push_back({entity.name, column, ColumnKind::kId, "key of a reference to its own table"});
+      }
+    }
+    for (const DomainColumn& column : entity.columns) {
+      std::string provider = filled_by(column);
+      if (column.source == ColumnSource::kCopied && column.copy.target_entity >= 0 && column.copy.target_column >= 0) {
+        provider = filled_by(domain.entities[column.copy.target_entity].columns[column.copy.target_column]);
+      }
+      if (provider.empty()) continue;
+      out.push_back({entity.name, column.name, ColumnKind::kText,
+                     "filled by the domain's " + provider + " provider, not learned (personal data, identifier or "
+                     "filler text)"});
+    }
+  }
+  return out;
 }
 
 }  // namespace seedforge::eval

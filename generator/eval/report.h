@@ -30,6 +30,7 @@ namespace seedforge::eval {
 struct ReportOptions {
   std::string real, synthetic, holdout;  // CSV files, or folders of per-entity CSV files
   std::vector<std::string> links;        // "child.col=parent.col"
+  std::vector<DeclaredColumn> declared;  // kinds a domain decides (DomainDeclaredColumns)
   std::string null_marker;               // --null: besides the empty unquoted field, read as NULL
   std::string target;                    // "COL" or "TABLE.COL"; empty: no ML utility
   std::vector<std::string> quasi;        // quasi-identifier columns
@@ -90,6 +91,11 @@ void WriteFileAtomically(const std::string& path, std::string_view content);
 // composite link by its first pair of columns: the tables' rows pair up the
 // same way). Self-references relate no two tables and are left out.
 std::vector<std::string> DomainLinks(const Domain& domain);
+
+// The columns whose kind a domain decides (see DeclaredColumn): keys of
+// self-references, and columns filled by providers of personal data,
+// identifiers or filler text, and copies of those.
+std::vector<DeclaredColumn> DomainDeclaredColumns(const Domain& domain);
 
 // --- Wording shared by the renderers ----------------------------------------
 

@@ -78,15 +78,22 @@ void NumericKind(const TableColumn& column, ColumnEncoding& info) {
 
 }  // namespace
 
-std::vector<ColumnEncoding> InferSchema(const Table& real, const std::vector<std::string>& forced_ids) {
+std::vector<ColumnEncoding> InferSchema(const Table& real, const std::vector<std::string>& forced_ids,
+                                        const std::vector<DeclaredColumn>& declared, const std::string& table_name) {
   std::vector<ColumnEncoding> schema;
   for (const TableColumn& column : real.columns) {
     ColumnEncoding info;
     info.name = column.name;
     info.reason = column.reason;
+    auto decided = std::find_if(declared.begin(), declared.end(), [&](const DeclaredColumn& d) {
+      return d.table == table_name && d.column == column.name;
+    });
     if (std::find(forced_ids.begin(), forced_ids.end(), info.name) != forced_ids.end()) {
       info.kind = ColumnKind::kId;
       info.reason = "key of a link between tables";
+    } else if (decided != declared.end()) {
+      info.kind = decided->kind;
+      info.reason = decided->reason;
     } else {
       switch (column.type) {
         case ColumnType::kEmpty: info.kind = ColumnKind::kCategorical; break;
@@ -281,7 +288,8 @@ std::vector<Link> InferLinks(const std::vector<RawSet>& sets) {
 }  // namespace
 
 Dataset LoadDataset(const std::string& real, const std::string& synthetic, const std::string& holdout,
-                    const std::vector<std::string>& link_specs, const std::string& null_marker) {
+                    const std::vector<std::string>& link_specs, const std::string& null_marker,
+                    const std::vector<DeclaredColumn>& declared) {
   bool real_dir = fs::is_directory(real);
   if (!real_dir && !fs::exists(real)) throw InputError({real, 0, 0}, "no such file or folder");
   if (!fs::exists(synthetic)) throw InputError({synthetic, 0, 0}, "no such file or folder");
@@ -329,7 +337,7 @@ Dataset LoadDataset(const std::string& real, const std::string& synthetic, const
     }
     TableSet table;
     table.name = set.name;
-    table.columns = InferSchema(set.real, ids);
+    table.columns = InferSchema(set.real, ids, declared, set.name);
     table.real = Encode(set.real, table.columns);
     for (ColumnEncoding& c : table.columns) c.real_labels = c.labels.size();
     table.synthetic = Encode(set.synthetic, table.columns);

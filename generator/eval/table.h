@@ -113,9 +113,22 @@ struct Dataset {
   int Find(const std::string& table) const;  // -1 when absent
 };
 
+// A column whose kind the domain decides, whatever its values: the key of a
+// self-reference (an id), or a column filled by a provider of personal data,
+// identifiers or filler text (text). SDV's metadata gives such columns PII
+// or id sdtypes, which SDMetrics leaves out of its scores.
+struct DeclaredColumn {
+  std::string table, column;
+  ColumnKind kind = ColumnKind::kText;
+  std::string reason;
+};
+
 // The schema of a real table. `forced_ids` names columns that are link keys
-// and so are ids whatever their values.
-std::vector<ColumnEncoding> InferSchema(const Table& real, const std::vector<std::string>& forced_ids = {});
+// and so are ids whatever their values; `declared` (for any table, matched
+// by `table_name`) sets other columns' kinds.
+std::vector<ColumnEncoding> InferSchema(const Table& real, const std::vector<std::string>& forced_ids = {},
+                                        const std::vector<DeclaredColumn>& declared = {},
+                                        const std::string& table_name = "");
 
 // Encodes a table's values (as written) with the schema, which gains new
 // labels. Columns are matched by name; a schema column missing from `table`
@@ -132,6 +145,7 @@ TableData Encode(const Table& table, std::vector<ColumnEncoding>& schema);
 // `null_marker`: besides the empty unquoted field, what reads as NULL
 // (--null, seedforge/csv.h).
 Dataset LoadDataset(const std::string& real, const std::string& synthetic, const std::string& holdout,
-                    const std::vector<std::string>& link_specs, const std::string& null_marker = "");
+                    const std::vector<std::string>& link_specs, const std::string& null_marker = "",
+                    const std::vector<DeclaredColumn>& declared = {});
 
 }  // namespace seedforge::eval

@@ -316,6 +316,9 @@ DataTable TrainingTable(const DatabaseSample& sample, const DatabasePlan& plan, 
     if (p.columns[c].source != ColumnPlan::Source::kLearned) continue;
     const int t = all.Find(entity.columns[c].name);
     take(all, t, entity.columns[c].name);
+    // Text the planner chose to learn (a reference table's names) is a
+    // category, whatever its share of distinct values.
+    if (out.types.back() == DataType::kId) out.types.back() = DataType::kCategorical;
     out.columns.push_back(all.columns[t]);
   }
   for (const AddedColumn& added : p.added) {
