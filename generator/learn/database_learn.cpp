@@ -203,7 +203,7 @@ std::string DomainText(const DatabaseSample& sample, const DatabasePlan& plan, c
       if (p.given.empty()) {
         out << "    model: " << Scalar(p.model_file) << "\n";
       } else {
-        out << "    # The model is conditioned on the parent's columns it depends on most:\n";
+        out << "    # The model is given, row by row, what it depends on that is made first:\n";
         out << "    model: {file: " << Scalar(p.model_file) << ", given: [";
         for (size_t i = 0; i < p.given.size(); ++i) out << (i ? ", " : "") << Scalar(p.given[i]);
         out << "]}\n";
@@ -236,6 +236,14 @@ std::string DomainText(const DatabaseSample& sample, const DatabasePlan& plan, c
           line += ", copy: " + Scalar(cp.copy_of);
           comment = "# " + cp.why;
           break;
+        case ColumnPlan::Source::kVocabulary: {
+          line += ", provider: category, params: {values: [";
+          for (size_t i = 0; i < cp.vocabulary.size(); ++i) line += (i ? ", " : "") + Scalar(cp.vocabulary[i]);
+          line += "], cycle: true}";
+          comment = "# the source's " + std::to_string(cp.vocabulary.size()) + " " + column.name +
+                    "s, each once in every " + std::to_string(cp.vocabulary.size()) + " rows";
+          break;
+        }
         case ColumnPlan::Source::kSchema:
           line += ", " + SchemaSource(column);
           if (!cp.why.empty()) comment = "# " + cp.why;
@@ -313,7 +321,7 @@ DataTable TrainingTable(const DatabaseSample& sample, const DatabasePlan& plan, 
     out.formats.push_back(from.formats.empty() ? DateFormat{} : from.formats[c]);
   };
   for (size_t c = 0; c < entity.columns.size(); ++c) {
-    if (p.columns[c].source != ColumnPlan::Source::kLearned) continue;
+    if (!p.columns[c].Modelled()) continue;
     const int t = all.Find(entity.columns[c].name);
     take(all, t, entity.columns[c].name);
     // Text the planner chose to learn (a reference table's names) is a
@@ -363,6 +371,7 @@ DataTable TrainingTable(const DatabaseSample& sample, const DatabasePlan& plan, 
       }
     }
     take(parent_table, pc, added.name);
+    if (out.types.back() == DataType::kId) out.types.back() = DataType::kCategorical;  // a learned name, as above
     out.columns.push_back(std::move(values));
   }
   return out;

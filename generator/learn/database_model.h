@@ -59,8 +59,17 @@ struct LinkPlan {
 };
 
 struct ColumnPlan {
-  enum class Source { kSchema, kLearned, kCopied, kReference };
+  enum class Source {
+    kSchema,
+    kLearned,
+    kCopied,
+    kReference,
+    kVocabulary,  // a reference table's names, each once per run of rows; its model is given them
+  };
   Source source = Source::kSchema;
+  // Whether the entity's model holds the column (learned, or given).
+  bool Modelled() const { return source == Source::kLearned || source == Source::kVocabulary; }
+  std::vector<std::string> vocabulary;  // kVocabulary: the values, in the sample's order
   std::string copy_of;  // kCopied: "parent.column"
   std::string after;    // learned dates: "parent.column", never earlier on any row
   std::string why;      // one short phrase for the comment of a choice the user may change
@@ -73,7 +82,7 @@ struct EntityPlan {
   std::vector<LinkPlan> links;      // one per schema link
   std::vector<ColumnPlan> columns;  // one per schema column
   std::vector<AddedColumn> added;   // hidden columns, in the order written
-  std::vector<std::string> given;   // kContext columns the model is conditioned on
+  std::vector<std::string> given;   // kVocabulary and kContext columns the model is conditioned on
   std::string model_file;           // "models/<entity>.model", or "" without learned columns
 };
 

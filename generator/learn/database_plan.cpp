@@ -18,8 +18,8 @@ namespace {
 // value on average, are free text: a label list would carry values that
 // identify rows into the model file.
 constexpr size_t kMaxLearnedCategories = 50;
-// Fewest parents in the sample for a link to count their children, when
-// another link has more (introspect's rule too).
+// Fewest parents in the sample for a link to count their children
+// (introspect's rule too).
 constexpr size_t kMinCountingParents = 20;
 
 const Table* TableOf(const DatabaseSample& sample, const std::string& entity) {
@@ -219,6 +219,7 @@ class Planner {
   void PlanContext(int e);
   void PlanMatches(int e);
   void PlanDistinctPairs(int e);
+  void PlanPickMatches(int e);
 
   const std::vector<int64_t>& ParentRowsOf(int e, int l);
   // Whether link l of entity e is its only way to its parent (a copy or a
@@ -269,6 +270,7 @@ DatabasePlan Planner::Run() {
   for (size_t e = 0; e < schema_.entities.size(); ++e) PlanLinks(static_cast<int>(e));
   for (size_t e = 0; e < schema_.entities.size(); ++e) PlanCopiesAndDates(static_cast<int>(e));
   for (size_t e = 0; e < schema_.entities.size(); ++e) PlanDistinctPairs(static_cast<int>(e));
+  for (size_t e = 0; e < schema_.entities.size(); ++e) PlanPickMatches(static_cast<int>(e));
   for (size_t e = 0; e < schema_.entities.size(); ++e) PlanContext(static_cast<int>(e));
   for (size_t e = 0; e < schema_.entities.size(); ++e) {
     EntityPlan& p = plan_.entities[e];
@@ -311,6 +313,25 @@ void Planner::PlanColumns(int e) {
     // so once; a comment on each such column would bury the real choices).
     if (IsPiiProvider(column.provider) || !Learnable(table->columns[t], IsReferenced(e))) continue;
     out.source = ColumnPlan::Source::kLearned;
+    // A name per row of a reference table (5 media types): drawn from a
+    // model, a copy at the source's size would lose some and repeat others.
+    // Each comes once per run of rows instead, and the model is given it.
+    const TableColumn& values = table->columns[t];
+    if (!IsReferenced(e) || values.type == ColumnType::kInteger || values.type == ColumnType::kDecimal ||
+        values.type == ColumnType::kBoolean || IsDateType(values.type)) {
+      continue;
+    }
+    std::set<std::string_view> seen;
+    std::vector<std::string> vocabulary;
+    for (size_t r = 0; r < values.nulls.size(); ++r) {
+      if (values.IsNull(r) || !seen.insert(values.Text(r)).second) break;
+      vocabulary.emplace_back(values.Text(r));
+    }
+    if (vocabulary.size() == values.nulls.size()) {
+      out.source = ColumnPlan::Source::kVocabulary;
+      out.vocabulary = std::move(vocabulary);
+      p.given.push_back(column.name);
+    }
   }
 }
 
@@ -320,15 +341,17 @@ void Planner::PlanLinks(int e) {
   if (!p.has_table) return;
   const Table& table = *TableOf(sample_, entity.name);
   // The counting link: the first foreign key in column order (designers list
-  // the owner first) to another table with rows, never NULL in the schema or
-  // the sample. A parent with at least kMinCountingParents rows comes first:
-  // the children of 5 media types summed from 5 learned counts swing the
-  // child's total by half, those of 347 albums by a few percent.
-  int best_rank = std::numeric_limits<int>::max();
+  // the owner first) to another table with at least kMinCountingParents
+  // rows, never NULL in the schema or the sample. Fewer parents count badly:
+  // the customers of 8 employees summed from 8 learned counts swing the
+  // table's size by half, so such a child keeps its own row count and picks
+  // its parents by their learned weights.
+  size_t best_position = entity.columns.size();
   for (size_t l = 0; l < entity.links.size(); ++l) {
     const DomainLink& link = entity.links[l];
     const int parent = schema_.FindEntity(link.parent);
     if (parent < 0 || parent == e || !plan_.entities[parent].has_table || !p.links[l].match_child.empty()) continue;
+    if (TableOf(sample_, link.parent)->rows() < kMinCountingParents) continue;
     bool declared_not_null = true;
     size_t position = entity.columns.size();
     for (const std::string& name : link.columns) {
@@ -340,10 +363,8 @@ void Planner::PlanLinks(int e) {
       const std::vector<int64_t>& rows = ParentRowsOf(e, static_cast<int>(l));
       if (rows.empty() || std::count(rows.begin(), rows.end(), kNullRow) > 0) continue;
     }
-    const bool few_parents = TableOf(sample_, link.parent)->rows() < kMinCountingParents;
-    const int rank = static_cast<int>(position) + (few_parents ? static_cast<int>(entity.columns.size()) : 0);
-    if (rank < best_rank) {
-      best_rank = rank;
+    if (position < best_position) {
+      best_position = position;
       p.counting_link = static_cast<int>(l);
     }
   }
@@ -507,7 +528,7 @@ void Planner::PlanMatches(int e) {
       double best = 0;
       int best_column = -1;
       for (size_t pc = 0; pc < parent_entity.columns.size(); ++pc) {
-        if (plan_.entities[parent_index].columns[pc].source != ColumnPlan::Source::kLearned) continue;
+        if (!plan_.entities[parent_index].columns[pc].Modelled()) continue;
         const int t = parent.Find(parent_entity.columns[pc].name);
         if (t < 0 || parent.columns[t].type != ColumnType::kCategory) continue;
         const std::vector<int> codes = BinCodes(parent.columns[t]);
@@ -602,7 +623,7 @@ void Planner::PlanContext(int e) {
   for (const ColumnPlan& c : p.columns) copied.insert(c.copy_of);
   std::vector<std::pair<double, int>> scored;
   for (size_t pc = 0; pc < parent_entity.columns.size(); ++pc) {
-    if (plan_.entities[parent_index].columns[pc].source != ColumnPlan::Source::kLearned ||
+    if (!plan_.entities[parent_index].columns[pc].Modelled() ||
         copied.count(link.parent + "." + parent_entity.columns[pc].name)) {
       continue;
     }
@@ -632,6 +653,76 @@ void Planner::PlanContext(int e) {
     given.name = UniqueName(entity, p.added, link.parent + "_" + column.name);
     p.added.push_back(given);
     p.given.push_back(given.name);
+  }
+}
+
+// A picked parent whose learned category goes with the child's learned
+// columns (a track's media type with its size and price): the child's model
+// learns the category of the parent its row refers to, and the pick keeps to
+// parents of that category. A pick by weight alone would give a video's
+// price to an audio file.
+void Planner::PlanPickMatches(int e) {
+  const DomainEntity& entity = schema_.entities[e];
+  EntityPlan& p = plan_.entities[e];
+  if (!p.has_table) return;
+  const Table& table = *TableOf(sample_, entity.name);
+  std::vector<std::vector<int>> child_codes;
+  for (size_t c = 0; c < entity.columns.size(); ++c) {
+    if (p.columns[c].source == ColumnPlan::Source::kLearned) {
+      child_codes.push_back(BinCodes(table.columns[table.Find(entity.columns[c].name)]));
+    }
+  }
+  if (child_codes.empty()) return;
+  for (size_t l = 0; l < entity.links.size(); ++l) {
+    const DomainLink& link = entity.links[l];
+    const int parent_index = schema_.FindEntity(link.parent);
+    if (p.links[l].role != LinkPlan::Role::kPicked || !p.links[l].match_child.empty() || link.columns.size() != 1 ||
+        parent_index == e) {
+      continue;
+    }
+    const DomainEntity& parent_entity = schema_.entities[parent_index];
+    const Table& parent = *TableOf(sample_, link.parent);
+    const std::vector<int64_t>& rows = ParentRowsOf(e, static_cast<int>(l));
+    double best = 0;
+    int best_column = -1;
+    for (size_t pc = 0; pc < parent_entity.columns.size(); ++pc) {
+      if (!plan_.entities[parent_index].columns[pc].Modelled()) continue;
+      const TableColumn& category = parent.columns[parent.Find(parent_entity.columns[pc].name)];
+      if (category.type != ColumnType::kCategory && category.type != ColumnType::kId &&
+          category.type != ColumnType::kText) {
+        continue;  // numbers are matched badly by equality
+      }
+      const std::vector<int> codes = BinCodes(category);
+      for (const std::vector<int>& child : child_codes) {
+        std::vector<int> left, right;
+        for (size_t r = 0; r < rows.size(); ++r) {
+          if (rows[r] < 0 || category.IsNull(rows[r])) continue;
+          left.push_back(codes[rows[r]]);
+          right.push_back(child[r]);
+        }
+        const Association association = CramersV(left, right);
+        if (association.significant && association.v > best) {
+          best = association.v;
+          best_column = static_cast<int>(pc);
+        }
+      }
+    }
+    if (best_column < 0) continue;
+    const DomainColumn& category = parent_entity.columns[best_column];
+    AddedColumn match;
+    match.kind = AddedColumn::Kind::kMatch;
+    match.parent_entity = parent_index;
+    match.parent_column = best_column;
+    match.link = static_cast<int>(l);
+    match.sql_type = category.type.ToSql();
+    match.name = UniqueName(entity, p.added, link.columns.front() + "_" + category.name);
+    p.added.push_back(match);
+    p.links[l].match_child = match.name;
+    p.links[l].match_parent = category.name;
+    char v[16];
+    std::snprintf(v, sizeof(v), "%.2f", best);
+    plan_.notes.push_back(entity.name + "." + link.columns.front() + " picks by " + parent_entity.name + "." +
+                          category.name + ", which goes with " + entity.name + "'s columns (Cramér's V " + v + ")");
   }
 }
 

@@ -192,9 +192,15 @@ class FloatProvider : public Provider {
 
 class CategoryProvider : public Provider {
  public:
-  explicit CategoryProvider(WeightedTable table) : table_(std::move(table)) {}
+  CategoryProvider(WeightedTable table, bool cycle) : table_(std::move(table)), cycle_(cycle) {}
   void Fill(const FillArgs& args) const override {
     BatchColumn& out = *args.outputs[0];
+    if (cycle_) {
+      // Every value once in each run of size() rows, in one shuffled order.
+      IndexPermutation permute(args.key, table_.size());
+      for (size_t i = 0; i < args.rows.size(); ++i) out.texts[i] = table_.value(permute(args.rows[i] % table_.size()));
+      return;
+    }
     if (args.unique[0]) {
       IndexPermutation permute(args.key, table_.size());
       for (size_t i = 0; i < args.rows.size(); ++i) out.texts[i] = table_.value(permute(args.rows[i]));
@@ -210,6 +216,7 @@ class CategoryProvider : public Provider {
 
  private:
   WeightedTable table_;
+  bool cycle_;
 };
 
 // `category` with `by: COLUMN`: one table of weights per value of another
@@ -733,7 +740,11 @@ std::unique_ptr<Provider> MakeCategoryProvider(const Params& params, const Provi
   if (!params.Has("values")) params.Fail("values", "is required (a list or a map of weights)");
   if (params.Has("by")) return MakeCategoryByProvider(params);
   if (params.Has("otherwise")) params.Fail("otherwise", "belongs with 'by'");
-  return std::make_unique<CategoryProvider>(TableOf(params.Weighted("values")));
+  const bool cycle = params.Bool("cycle", false);
+  if (cycle && params.Find("values")->type == ParamValue::Type::kMap) {
+    params.Fail("cycle", "takes a list of values: every value comes once in each run of as many rows");
+  }
+  return std::make_unique<CategoryProvider>(TableOf(params.Weighted("values")), cycle);
 }
 
 std::unique_ptr<Provider> MakeBooleanProvider(const Params& params, const ProviderContext&) {

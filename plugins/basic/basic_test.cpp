@@ -81,6 +81,16 @@ TEST(BasicPack, TimestampSeasonRetailPeaksInDecember) {
   EXPECT_NEAR(static_cast<double>(december) / n, expected, testing::ShareBound(expected, n, testing::kOneComparison));
 }
 
+TEST(BasicPack, CategoryCycleGivesEveryValueOncePerRun) {
+  // Rows 1-11: the run of rows 4-7 holds every value once, and each row
+  // repeats the value 4 rows before it.
+  auto cols = RunProvider("category", {.params = {{"values", "a,b,c,d"}, {"cycle", "true"}}, .rows = 11, .first_row = 1});
+  const std::vector<std::string>& v = cols[0].texts;
+  ASSERT_EQ(v.size(), 11u);
+  EXPECT_EQ(std::set<std::string>(v.begin() + 3, v.begin() + 7), (std::set<std::string>{"a", "b", "c", "d"}));
+  for (size_t i = 0; i + 4 < v.size(); ++i) EXPECT_EQ(v[i], v[i + 4]);
+}
+
 TEST(BasicPack, CategoryFollowsWeights) {
   // A list gives its values equal weights; a map, its own. Each share of
   // 100,000 draws within its binomial noise at p = 1e-6 (0.0077 at 0.5,

@@ -68,7 +68,8 @@ void RegisterBasicPack(ProviderRegistry& registry) {
                 .fields = {{.name = "value", .kind = ValueKind::kText}},
                 .params = {{"values", "list, or map of value: weight; with 'by', one such table per value of the 'by' column", ""},
                            {"by", "column of the row whose value chooses the table of 'values'", "", true},
-                           {"otherwise", "with 'by': the table for values no table names (default: all tables' values)", ""}},
+                           {"otherwise", "with 'by': the table for values no table names (default: all tables' values)", ""},
+                           {"cycle", "true: each value once in every run of as many rows as values, in a shuffled order (a lookup table's names)", "false"}},
                 .example = "status: {type: text, provider: category, params: {values: {active: "
                            "0.8, closed: 0.2}}}",
                 .make = &MakeCategoryProvider});
