@@ -11,6 +11,7 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "domain/column_guess.h"
 #include "learn/database_model.h"
 #include "seedforge/database.h"
 #include "seedforge/error.h"
@@ -101,48 +102,46 @@ std::string SqlTypeOf(const TableColumn& column) {
   }
 }
 
-// A provider for a text column by its name (the PII and text columns an
-// inferred schema keeps out of models); generic text otherwise. Kept in one
-// place so that the introspection's column guesser can take its place.
-std::string TextProvider(const std::string& column_name, const TableColumn& column,
-                         const ProviderRegistry& registry) {
-  const std::string n = Lower(column_name);
-  auto has = [&](const char* name) { return registry.Find(name) != nullptr; };
-  auto named = [&](std::initializer_list<const char*> words) {
-    return std::any_of(words.begin(), words.end(), [&](const char* w) { return n.find(w) != std::string::npos; });
-  };
-  if (named({"email", "e_mail"}) && has("email")) return "provider: email";
-  if (named({"phone", "mobile", "fax"}) && has("phone")) return "provider: phone";
-  if (named({"first_name", "firstname", "given_name"}) && has("person")) return "provider: person.first_name";
-  if (named({"last_name", "lastname", "surname", "family_name"}) && has("person")) return "provider: person.last_name";
-  if ((n == "name" || named({"full_name", "fullname", "customer_name", "contact_name"})) && has("person")) {
-    return "provider: person.full_name";
+// A provider for a text column (the PII and text columns an inferred schema
+// keeps out of models): the one introspect chooses, from the column's name,
+// its table's and its values; generic text when nothing fits.
+std::string TextProvider(const std::string& table_name, const TableColumn& column, const ProviderRegistry& registry) {
+  constexpr size_t kSampleValues = 1000;
+  ColumnEvidence evidence;
+  evidence.table = table_name;
+  evidence.name = column.name;
+  evidence.type = *ParseSqlType("text");
+  const size_t rows = column.nulls.size();
+  for (size_t i = 0; i < std::min(rows, kSampleValues); ++i) {
+    const size_t r = rows <= kSampleValues ? i : i * rows / kSampleValues;  // spread over the file
+    if (column.IsNull(r)) {
+      evidence.sample.emplace_back(std::nullopt);
+    } else {
+      evidence.sample.emplace_back(std::string(column.Text(r)));
+    }
   }
-  if (named({"city", "town"}) && has("address")) return "provider: address.city";
-  if ((n == "state" || n == "state_code") && has("address")) return "provider: address.state";
-  if (named({"zip", "postal", "postcode"}) && has("address")) return "provider: address.zip";
-  if (named({"street", "address"}) && has("address")) return "provider: address.street";
-  if (named({"company", "employer"}) && has("company")) return "provider: company";
-  if (named({"username", "login"}) && has("username")) return "provider: username";
   size_t longest = 1;
-  for (size_t r = 0; r < column.nulls.size(); ++r) longest = std::max(longest, column.Text(r).size());
+  for (size_t r = 0; r < rows; ++r) longest = std::max(longest, column.Text(r).size());
   if (column.type == ColumnType::kId) {
     return "provider: pattern, params: {pattern: '" + std::string(std::min<size_t>(longest, 12), '*') + "'}";
   }
+  const ColumnGuess guess = GuessColumn(evidence, registry);
+  if (!guess.source.empty()) return guess.source;
   return "provider: text, params: {max_words: " + std::to_string(std::clamp<size_t>(longest / 8, 1, 12)) +
          ", max_length: " + std::to_string(std::max<size_t>(longest, 8)) + "}";
 }
 
 // A stand-in provider for a column the learner will learn: the schema must
 // be a domain of its own, but these sources are replaced.
-std::string PlaceholderProvider(const std::string& name, const TableColumn& column, const ProviderRegistry& registry) {
+std::string PlaceholderProvider(const std::string& table_name, const TableColumn& column,
+                                const ProviderRegistry& registry) {
   switch (column.type) {
     case ColumnType::kInteger: return "provider: integer";
     case ColumnType::kDecimal: return "provider: decimal";
     case ColumnType::kBoolean: return "provider: boolean";
     case ColumnType::kDate: return "provider: date";
     case ColumnType::kTimestamp: return "provider: timestamp";
-    default: return WholeNumbers(column) ? "provider: integer" : TextProvider(name, column, registry);
+    default: return WholeNumbers(column) ? "provider: integer" : TextProvider(table_name, column, registry);
   }
 }
 
@@ -233,7 +232,7 @@ std::string InferSchema(const std::string& domain_name, const std::map<std::stri
       std::string line = "{type: " + SqlTypeOf(column);
       if (static_cast<int>(c) == keys[name]) {
         line += ", primary_key: true, ";
-        line += WholeNumbers(column) ? "provider: sequence" : TextProvider(column.name, column, registry);
+        line += WholeNumbers(column) ? "provider: sequence" : TextProvider(name, column, registry);
         out << "      " << Quoted(column.name) << ": " << line << "}\n";
         continue;
       }
@@ -248,7 +247,7 @@ std::string InferSchema(const std::string& domain_name, const std::map<std::stri
         line += ", null_rate: 1, provider: constant, params: {value: ''}";
       } else {
         if (!HasNull(column)) line += ", not_null: true";
-        line += ", " + PlaceholderProvider(column.name, column, registry);
+        line += ", " + PlaceholderProvider(name, column, registry);
       }
       out << "      " << Quoted(column.name) << ": " << line << "}\n";
     }

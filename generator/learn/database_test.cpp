@@ -246,6 +246,33 @@ TEST(LearnDatabase, JunctionTablePicksDistinctAndSelfLinkKeepsItsNullRate) {
   EXPECT_NE(text.find("rows: 40"), std::string::npos) << text;
 }
 
+TEST(LearnDatabase, ReferenceTableNamesAndPickedCategoryGoWithTheChild) {
+  TempDir dir;
+  testing::WriteCatalogue(dir.path);
+  const DatabaseSample sample = ReadCsvDatabase({.dir = dir.path.string()}, BuiltinRegistry());
+  const DatabasePlan plan = internal::PlanDatabase(sample);
+  const DomainEntity& tracks = sample.schema.entities[sample.schema.FindEntity("tracks")];
+  const internal::EntityPlan& track_plan = plan.entities[sample.schema.FindEntity("tracks")];
+  ASSERT_EQ(tracks.links.size(), 2u);
+  // media_type_id comes first but has 4 parents: the 200 albums count.
+  ASSERT_EQ(tracks.links[0].parent, "media_types");
+  EXPECT_EQ(track_plan.counting_link, 1);
+  EXPECT_EQ(track_plan.links[0].role, LinkPlan::Role::kPicked);
+  EXPECT_EQ(track_plan.links[0].match_child, "media_type_id_name");
+  EXPECT_EQ(track_plan.links[0].match_parent, "name");
+  const int media = sample.schema.FindEntity("media_types");
+  const DomainEntity& media_types = sample.schema.entities[media];
+  const internal::ColumnPlan& name = plan.entities[media].columns[media_types.FindColumn("name")];
+  EXPECT_EQ(name.source, internal::ColumnPlan::Source::kVocabulary);
+  EXPECT_EQ(name.vocabulary.size(), 4u);
+  EXPECT_EQ(plan.entities[media].given, std::vector<std::string>{"name"});
+  const std::string text = internal::DomainText(sample, plan, {});
+  EXPECT_NE(text.find("provider: category, params: {values: [MPEG audio file, AAC audio file, MPEG-4 video file, "
+                      "Lossless audio file], cycle: true}"),
+            std::string::npos)
+      << text;
+}
+
 // Each table's fit runs on one thread with a seed of its own: the model
 // files are the same bytes for any thread count.
 TEST(LearnDatabase, ModelsAreTheSameForAnyThreadCount) {

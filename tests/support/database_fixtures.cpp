@@ -1,5 +1,6 @@
 #include "support/database_fixtures.h"
 
+#include <cstdio>
 #include <fstream>
 #include <random>
 
@@ -156,6 +157,28 @@ void WriteMusic(const fs::path& dir) {
   WriteTextFile(dir / "tracks.csv", tracks);
   WriteTextFile(dir / "playlist_track.csv", pairs);
   WriteTextFile(dir / "schema.yaml", kMusicSchema);
+}
+
+void WriteCatalogue(const fs::path& dir) {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> uniform(0, 1);
+  WriteTextFile(dir / "media_types.csv",
+                "media_type_id,name\n1,MPEG audio file\n2,AAC audio file\n3,MPEG-4 video file\n4,Lossless audio file\n");
+  std::string albums = "album_id,year\n", tracks = "track_id,media_type_id,album_id,megabytes,price\n";
+  int track = 0;
+  for (int a = 1; a <= 200; ++a) {
+    albums += std::to_string(a) + "," + std::to_string(1970 + rng() % 50) + "\n";
+    for (int n = 3 + static_cast<int>(rng() % 15); n > 0; --n) {
+      const double u = uniform(rng);
+      const int type = u < 0.1 ? 3 : u < 0.64 ? 1 : u < 0.82 ? 2 : 4;
+      const double megabytes = type == 3 ? 300 + 200 * uniform(rng) : 5 + 10 * uniform(rng);
+      char line[96];
+      std::snprintf(line, sizeof(line), "%d,%d,%d,%.2f,%s\n", ++track, type, a, megabytes, type == 3 ? "1.99" : "0.99");
+      tracks += line;
+    }
+  }
+  WriteTextFile(dir / "albums.csv", albums);
+  WriteTextFile(dir / "tracks.csv", tracks);
 }
 
 }  // namespace seedforge::testing

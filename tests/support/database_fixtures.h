@@ -37,4 +37,11 @@ void WriteFlights(const std::filesystem::path& dir);
 // junction whose key is both links, no pair twice) and schema.yaml.
 void WriteMusic(const std::filesystem::path& dir);
 
+// media_types.csv (4 named types, one of them video), albums.csv (200, a
+// year each) and tracks.csv (track_id, media_type_id, album_id, megabytes,
+// price; 3 to 17 tracks an album): a video track is 300-500 MB at 1.99, an
+// audio track 5-15 MB at 0.99, and one track in ten is a video. Links are
+// left to be inferred.
+void WriteCatalogue(const std::filesystem::path& dir);
+
 }  // namespace seedforge::testing
