@@ -59,7 +59,13 @@ constexpr size_t kMaxDiscrete = 64;    // distinct values up to which a numeric 
 constexpr size_t kMarginalSample = 100000;  // values a continuous marginal is fitted on
 constexpr size_t kKsSample = 10000;         // values the KS statistics are computed on
 constexpr size_t kMaxCorrelationRows = 1000000;
-constexpr uint32_t kPayloadVersion = 1;
+constexpr uint32_t kPayloadVersion = 2;  // 2: segments
+// A categorical column splits the copula into segments when it explains
+// at least this share of a numeric column's rank variance (eta^2) ...
+constexpr double kMinSegmentEta = 0.5;
+// ... and at least two of its categories have this many rows; each such
+// category gets its own copula.
+constexpr size_t kMinSegmentRows = 50;
 
 enum class Family : uint8_t { kNormal, kTruncatedNormal, kBeta, kGamma, kUniform, kEmpirical, kDiscrete };
 
@@ -316,6 +322,15 @@ struct CopulaModel {
   std::vector<int> value_var;  // per column
   std::vector<int> null_var;   // per column, -1 without NULLs
   Eigen::MatrixXd correlation;
+  // Segments: a categorical column that drives the others (a media type
+  // the size and price of a track) splits the rows, and each large enough
+  // category gets a copula of its own, fitted on its rows. A row is drawn
+  // from this (pooled) copula first, which picks the category under every
+  // condition, then again from its category's copula under the same ones.
+  // One Gaussian copula cannot hold such a step: categories of equal means
+  // interleave in the score, and the correlation that remains is weak.
+  int segment_column = -1;
+  std::vector<std::shared_ptr<const CopulaModel>> segments;  // per category; null: the pooled copula's
 
   void Index() {
     value_var.assign(columns.size(), -1);
@@ -564,6 +579,86 @@ class CopulaDrawer : public RowDrawer {
   mutable std::map<uint64_t, std::unique_ptr<Conditioning>> by_state_;
 };
 
+// A segmented copula (CopulaModel::segments): each row from the pooled
+// copula, then, when its category has a copula, again from that one with
+// the same stream and conditions. A row still depends on its stream only.
+class SegmentedDrawer : public RowDrawer {
+ public:
+  SegmentedDrawer(const std::shared_ptr<const CopulaModel>& model, const std::vector<FixedValue>& fixed,
+                  const std::vector<int>& given)
+      : column_(model->segment_column),
+        width_(model->columns.size()),
+        given_width_(given.size()),
+        pooled_(model, fixed, given) {
+    for (const std::shared_ptr<const CopulaModel>& segment : model->segments) {
+      segments_.push_back(segment ? std::make_unique<CopulaDrawer>(segment, fixed, given) : nullptr);
+    }
+  }
+
+  bool ConditionsExact() const override { return true; }
+
+  void Draw(size_t count, RandomStream* streams, double* values, uint8_t* nulls) const override {
+    pooled_.Draw(count, streams, values, nulls);
+    Redraw(count, streams, values, nulls, [&](const CopulaDrawer& d, size_t n, RandomStream* s, const size_t*,
+                                              double* v, uint8_t* u) { d.Draw(n, s, v, u); });
+  }
+
+  void DrawGiven(size_t count, RandomStream* streams, const double* given, const uint8_t* state, double* values,
+                 uint8_t* nulls) const override {
+    pooled_.DrawGiven(count, streams, given, state, values, nulls);
+    const size_t k = given_width_;
+    std::vector<double> sub_given;
+    std::vector<uint8_t> sub_state;
+    Redraw(count, streams, values, nulls,
+           [&](const CopulaDrawer& d, size_t n, RandomStream* s, const size_t* rows, double* v, uint8_t* u) {
+             sub_given.clear();
+             sub_state.clear();
+             for (size_t i = 0; i < n; ++i) {
+               sub_given.insert(sub_given.end(), given + rows[i] * k, given + rows[i] * k + k);
+               sub_state.insert(sub_state.end(), state + rows[i] * k, state + rows[i] * k + k);
+             }
+             d.DrawGiven(n, s, sub_given.data(), sub_state.data(), v, u);
+           });
+  }
+
+
+ private:
+  // Redraws each row whose category has a copula, grouped by category.
+  template <typename DrawRows>
+  void Redraw(size_t count, RandomStream* streams, double* values, uint8_t* nulls, DrawRows draw_rows) const {
+    std::vector<std::vector<size_t>> rows(segments_.size());
+    for (size_t i = 0; i < count; ++i) {
+      if (nulls[i * width_ + column_]) continue;
+      const size_t k = static_cast<size_t>(std::llround(values[i * width_ + column_]));
+      if (k < segments_.size() && segments_[k]) rows[k].push_back(i);
+    }
+    std::vector<RandomStream> sub_streams;
+    std::vector<double> sub_values;
+    std::vector<uint8_t> sub_nulls;
+    for (size_t k = 0; k < segments_.size(); ++k) {
+      if (rows[k].empty()) continue;
+      const size_t n = rows[k].size();
+      sub_streams.clear();
+      for (size_t i : rows[k]) sub_streams.push_back(streams[i]);
+      sub_values.assign(n * width_, 0.0);
+      sub_nulls.assign(n * width_, 0);
+      draw_rows(*segments_[k], n, sub_streams.data(), rows[k].data(), sub_values.data(), sub_nulls.data());
+      for (size_t j = 0; j < n; ++j) {
+        const size_t i = rows[k][j];
+        streams[i] = sub_streams[j];
+        std::copy_n(sub_values.data() + j * width_, width_, values + i * width_);
+        std::copy_n(sub_nulls.data() + j * width_, width_, nulls + i * width_);
+      }
+    }
+  }
+
+  int column_;
+  size_t width_;
+  size_t given_width_;
+  CopulaDrawer pooled_;
+  std::vector<std::unique_ptr<CopulaDrawer>> segments_;
+};
+
 class CopulaSynthesizer : public Synthesizer {
  public:
   std::string_view Name() const override { return "copula"; }
@@ -579,8 +674,13 @@ class CopulaSynthesizer : public Synthesizer {
     all.insert(all.end(), spec.constraints.begin(), spec.constraints.end());
     std::vector<BoundConstraint> bound = ResolveConstraints(model_->columns, all);
     std::vector<int> given = ResolveGiven(model_->columns, spec.given);
-    return MakeRowSampler(model_->columns, std::make_unique<CopulaDrawer>(model_, fixed, given), fixed,
-                          std::move(bound), spec, given);
+    std::unique_ptr<RowDrawer> drawer;
+    if (model_->segment_column >= 0) {
+      drawer = std::make_unique<SegmentedDrawer>(model_, fixed, given);
+    } else {
+      drawer = std::make_unique<CopulaDrawer>(model_, fixed, given);
+    }
+    return MakeRowSampler(model_->columns, std::move(drawer), fixed, std::move(bound), spec, given);
   }
 
   std::string Summary() const override;
@@ -592,15 +692,17 @@ class CopulaSynthesizer : public Synthesizer {
   std::vector<Constraint> constraints_;
 };
 
-void CopulaSynthesizer::Fit(const DataTable& table, const FitOptions& options) {
+// The copula of `table` for `columns` (their categories, frequencies and
+// NULL shares as the table has them): marginals and the correlation of the
+// normal scores.
+std::shared_ptr<CopulaModel> FitModel(const DataTable& table, std::vector<ModelColumn> columns, uint64_t seed) {
   auto model = std::make_shared<CopulaModel>();
-  model->columns = LearnColumns(table);
-  ResolveConstraints(model->columns, options.constraints);
+  model->columns = std::move(columns);
   const std::vector<int> source = TableColumnsOf(table, model->columns);
   const size_t n = table.rows;
   const size_t m = std::min(n, kMaxCorrelationRows);
   auto row_of = [&](size_t i) { return m == n ? i : static_cast<size_t>((static_cast<unsigned __int128>(i) * n) / m); };
-  const uint64_t key = DeriveKey(options.seed, "copula", "fit");
+  const uint64_t key = DeriveKey(seed, "copula", "fit");
 
   // Variables: the value of every column, then a NULL indicator per column
   // with NULLs. Numeric marginals are fitted now, discrete ones below.
@@ -774,6 +876,143 @@ void CopulaSynthesizer::Fit(const DataTable& table, const FitOptions& options) {
   }
   if (r.llt().info() != Eigen::Success) r = RepairCorrelation(r);
   model->correlation = r;
+  return model;
+}
+
+// The column whose categories explain the numeric columns best (the largest
+// correlation ratio eta^2 of a numeric column's ranks), when it explains
+// one well enough to be worth a copula per category; -1 otherwise.
+int SegmentColumn(const DataTable& table, const std::vector<ModelColumn>& columns, const std::vector<int>& source) {
+  const size_t n = table.rows;
+  int best = -1;
+  double best_eta = kMinSegmentEta;
+  for (size_t c = 0; c < columns.size(); ++c) {
+    if (columns[c].type != DataType::kCategorical || columns[c].categories.size() < 2) continue;
+    const BatchColumn& category = table.columns[source[c]];
+    CategoryIndex index(columns[c].categories);
+    std::vector<int> code(n, -1);
+    std::vector<size_t> size(columns[c].categories.size() + 1, 0);
+    for (size_t r = 0; r < n; ++r) {
+      if (category.IsNull(r)) continue;
+      code[r] = index.Find(category.texts[r]);
+      ++size[code[r]];
+    }
+    if (std::count_if(size.begin(), size.end(), [](size_t k) { return k >= kMinSegmentRows; }) < 2) continue;
+    // Categories too small for a copula of their own stay together (the
+    // last code): the split is scored by what its segments explain.
+    const int rest = static_cast<int>(columns[c].categories.size());
+    for (int& k : code) {
+      if (k >= 0 && size[k] < kMinSegmentRows) k = rest;
+    }
+    for (size_t x = 0; x < columns.size(); ++x) {
+      const DataType type = columns[x].type;
+      if (x == c || type == DataType::kCategorical || type == DataType::kBoolean) continue;
+      const BatchColumn& numeric = table.columns[source[x]];
+      std::vector<std::pair<double, size_t>> values;
+      for (size_t r = 0; r < n; ++r) {
+        if (code[r] >= 0 && !numeric.IsNull(r)) values.push_back({TableValue(table, source[x], r), r});
+      }
+      if (values.size() < 2 * kMinSegmentRows) continue;
+      std::sort(values.begin(), values.end());
+      // Mid-ranks, so that ties explain nothing.
+      std::vector<double> rank(values.size());
+      for (size_t i = 0; i < values.size();) {
+        size_t j = i;
+        while (j < values.size() && values[j].first == values[i].first) ++j;
+        for (size_t k = i; k < j; ++k) rank[k] = (static_cast<double>(i + j) - 1) / 2;
+        i = j;
+      }
+      std::vector<double> sum(size.size(), 0.0), count(size.size(), 0.0);
+      double grand = 0, spread = 0;
+      for (size_t i = 0; i < values.size(); ++i) grand += rank[i];
+      grand /= static_cast<double>(values.size());
+      for (size_t i = 0; i < values.size(); ++i) {
+        sum[code[values[i].second]] += rank[i];
+        ++count[code[values[i].second]];
+        spread += (rank[i] - grand) * (rank[i] - grand);
+      }
+      double between = 0;
+      for (size_t k = 0; k < size.size(); ++k) {
+        if (count[k] > 0) between += count[k] * std::pow(sum[k] / count[k] - grand, 2);
+      }
+      const double eta = spread > 0 ? between / spread : 0;
+      if (eta > best_eta) {
+        best_eta = eta;
+        best = static_cast<int>(c);
+      }
+    }
+  }
+  return best;
+}
+
+// The rows of `table` whose `column` holds `label`, as a table of their own.
+DataTable RowsWhere(const DataTable& table, int column, const std::string& label) {
+  std::vector<size_t> rows;
+  const BatchColumn& category = table.columns[column];
+  for (size_t r = 0; r < table.rows; ++r) {
+    if (!category.IsNull(r) && category.texts[r] == label) rows.push_back(r);
+  }
+  DataTable out;
+  out.source = table.source;
+  out.names = table.names;
+  out.types = table.types;
+  out.digits = table.digits;
+  out.formats = table.formats;
+  out.rows = rows.size();
+  for (const BatchColumn& from : table.columns) {
+    BatchColumn to;
+    to.kind = from.kind;
+    to.Resize(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (from.IsNull(rows[i])) {
+        to.SetNull(i);
+        continue;
+      }
+      switch (from.kind) {
+        case ValueKind::kFloat: to.floats[i] = from.floats[rows[i]]; break;
+        case ValueKind::kText: to.texts[i] = from.texts[rows[i]]; break;
+        default: to.ints[i] = from.ints[rows[i]]; break;
+      }
+    }
+    out.columns.push_back(std::move(to));
+  }
+  return out;
+}
+
+// The pooled columns with a segment's shares: categories keep their
+// indices (a category the segment lacks has share 0), NULL shares are the
+// segment's. Ranges stay the pooled ones.
+std::vector<ModelColumn> SegmentColumns(const std::vector<ModelColumn>& pooled, const DataTable& rows) {
+  std::vector<ModelColumn> out = pooled;
+  const std::vector<ModelColumn> own = LearnColumns(rows);
+  for (size_t c = 0; c < out.size(); ++c) {
+    const ModelColumn& mine = own[c];
+    out[c].null_rate = mine.null_rate;
+    if (out[c].type == DataType::kBoolean) out[c].frequencies = mine.frequencies;
+    if (out[c].type != DataType::kCategorical || mine.categories.empty()) continue;  // all NULL: pooled shares
+    std::fill(out[c].frequencies.begin(), out[c].frequencies.end(), 0.0);
+    CategoryIndex index(out[c].categories);
+    for (size_t k = 0; k < mine.categories.size(); ++k) out[c].frequencies[index.Find(mine.categories[k])] = mine.frequencies[k];
+  }
+  return out;
+}
+
+void CopulaSynthesizer::Fit(const DataTable& table, const FitOptions& options) {
+  std::vector<ModelColumn> columns = LearnColumns(table);
+  ResolveConstraints(columns, options.constraints);
+  std::shared_ptr<CopulaModel> model = FitModel(table, columns, options.seed);
+  const std::vector<int> source = TableColumnsOf(table, model->columns);
+  const int split = SegmentColumn(table, model->columns, source);
+  if (split >= 0) {
+    model->segment_column = split;
+    const ModelColumn& by = model->columns[split];
+    model->segments.resize(by.categories.size());
+    for (size_t k = 0; k < by.categories.size(); ++k) {
+      const DataTable rows = RowsWhere(table, source[split], by.categories[k]);
+      if (rows.rows < kMinSegmentRows) continue;
+      model->segments[k] = FitModel(rows, SegmentColumns(model->columns, rows), options.seed + 1 + k);
+    }
+  }
   model_ = model;
   constraints_ = options.constraints;
   if (options.progress) {
@@ -795,6 +1034,12 @@ std::string CopulaSynthesizer::Summary() const {
   }
   out += "  correlation: " + std::to_string(m.variables.size()) + " x " + std::to_string(m.variables.size()) +
          " normal scores\n";
+  if (m.segment_column >= 0) {
+    const size_t fitted = static_cast<size_t>(
+        std::count_if(m.segments.begin(), m.segments.end(), [](const auto& s) { return s != nullptr; }));
+    out += "  segments: by " + m.columns[m.segment_column].name + ", a copula for each of " + std::to_string(fitted) +
+           " of its " + std::to_string(m.segments.size()) + " categories (the rest share the pooled one)\n";
+  }
   return out;
 }
 
@@ -826,29 +1071,21 @@ Marginal ReadMarginal(ByteReader& in) {
   return m;
 }
 
-std::string CopulaSynthesizer::SavePayload() const {
-  ByteWriter out;
-  out.U32(kPayloadVersion);
-  WriteColumns(out, model_->columns);
-  WriteConstraints(out, constraints_);
-  out.U64(model_->variables.size());
-  for (const CopulaModel::Variable& v : model_->variables) {
+// A copula's variables and correlation (its columns are written apart).
+void WriteModel(ByteWriter& out, const CopulaModel& model) {
+  out.U64(model.variables.size());
+  for (const CopulaModel::Variable& v : model.variables) {
     out.U32(static_cast<uint32_t>(v.column));
     out.U8(v.null_indicator);
     WriteMarginal(out, v.marginal);
   }
-  std::vector<double> r(model_->correlation.data(), model_->correlation.data() + model_->correlation.size());
+  std::vector<double> r(model.correlation.data(), model.correlation.data() + model.correlation.size());
   out.F64s(r);
-  return std::move(out.bytes());
 }
 
-void CopulaSynthesizer::LoadPayload(std::string_view payload, const std::string& file) {
-  ByteReader in(payload, file);
-  const uint32_t version = in.U32();
-  if (version != kPayloadVersion) in.Fail("copula payload version " + std::to_string(version) + " is not supported");
+std::shared_ptr<CopulaModel> ReadModel(ByteReader& in, std::vector<ModelColumn> columns) {
   auto model = std::make_shared<CopulaModel>();
-  model->columns = ReadColumns(in);
-  std::vector<Constraint> constraints = ReadConstraints(in);
+  model->columns = std::move(columns);
   model->variables.resize(in.Count(8));
   for (CopulaModel::Variable& v : model->variables) {
     v.column = static_cast<int>(in.U32());
@@ -865,6 +1102,51 @@ void CopulaSynthesizer::LoadPayload(std::string_view payload, const std::string&
   if (r.size() != p * p) in.Fail("the correlation matrix has the wrong size");
   model->correlation = Eigen::Map<const Eigen::MatrixXd>(r.data(), static_cast<Eigen::Index>(p),
                                                          static_cast<Eigen::Index>(p));
+  return model;
+}
+
+std::string CopulaSynthesizer::SavePayload() const {
+  ByteWriter out;
+  out.U32(kPayloadVersion);
+  WriteColumns(out, model_->columns);
+  WriteConstraints(out, constraints_);
+  WriteModel(out, *model_);
+  out.U32(static_cast<uint32_t>(model_->segment_column + 1));
+  out.U64(model_->segments.size());
+  for (const std::shared_ptr<const CopulaModel>& segment : model_->segments) {
+    out.U8(segment != nullptr);
+    if (!segment) continue;
+    WriteColumns(out, segment->columns);
+    WriteModel(out, *segment);
+  }
+  return std::move(out.bytes());
+}
+
+void CopulaSynthesizer::LoadPayload(std::string_view payload, const std::string& file) {
+  ByteReader in(payload, file);
+  const uint32_t version = in.U32();
+  if (version != 1 && version != kPayloadVersion) {
+    in.Fail("copula payload version " + std::to_string(version) + " is not supported");
+  }
+  std::vector<ModelColumn> columns = ReadColumns(in);
+  std::vector<Constraint> constraints = ReadConstraints(in);
+  std::shared_ptr<CopulaModel> model = ReadModel(in, std::move(columns));
+  if (version >= 2) {  // version 1 has no segments
+    model->segment_column = static_cast<int>(in.U32()) - 1;
+    model->segments.resize(in.Count(1));
+    if (model->segment_column >= static_cast<int>(model->columns.size()) ||
+        (model->segment_column >= 0 &&
+         model->segments.size() != model->columns[model->segment_column].categories.size()) ||
+        (model->segment_column < 0 && !model->segments.empty())) {
+      in.Fail("the copula's segments do not match its columns");
+    }
+    for (std::shared_ptr<const CopulaModel>& segment : model->segments) {
+      if (in.U8() == 0) continue;
+      std::vector<ModelColumn> own = ReadColumns(in);
+      if (own.size() != model->columns.size()) in.Fail("a segment's columns differ from the copula's");
+      segment = ReadModel(in, std::move(own));
+    }
+  }
   if (!in.AtEnd()) in.Fail("trailing bytes after the copula");
   model_ = model;
   constraints_ = std::move(constraints);
