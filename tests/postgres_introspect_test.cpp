@@ -1,11 +1,12 @@
-// `seedforge introspect` + `load` on schemas nobody wrote for seedforge:
+// `seedforge introspect` + `load`, and `seedforge learn --from` + `load`, on
+// schemas nobody wrote for seedforge:
 // Chinook (seeds/chinook) and a schema with Pagila's hard parts
 // (tests/postgres/pagila_like.sql: a DOMAIN, an enum, a trigger-filled
 // tsvector, monthly partitions with their foreign keys on the partitions,
 // a generated column, bytea/inet/cidr/interval/money/time/citext/ranges).
 // Each is read from a filled database and loaded into an empty copy of the
 // same schema: the server checks every constraint, so zero errors means
-// the domain fits it.
+// the domain fits it. Learned copies are also checked for what they learned.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -151,6 +152,79 @@ TEST_F(PostgresIntrospect, ChinookLoadsWithZeroErrors) {
   EXPECT_EQ(Value(target, "SELECT count(*) FROM artist"), 275);
   EXPECT_EQ(Value(target, "SELECT count(*) FROM customer"), 59);
   testing::ExpectForeignKeysHold(target);
+  fs::remove_all(dir);
+}
+
+// learn --from SOURCE --out DIR, then load DIR/domain.yaml at --scale 2
+// into TARGET.
+void LearnAndLoad(const std::string& source, const std::string& target, const fs::path& dir) {
+  std::string output;
+  ASSERT_EQ(RunCommand(SeedforgeBinary() + " learn -q --from " + ShellQuote(source) + " --out " +
+                           ShellQuote((dir / "learned").string()),
+                       &output),
+            0)
+      << output;
+  const std::string domain = (dir / "learned/domain.yaml").string();
+  ASSERT_EQ(RunCommand(SeedforgeBinary() + " load --seed 3 --scale 2 --domain " + ShellQuote(domain) + " --db " +
+                           ShellQuote(target),
+                       &output),
+            0)
+      << output << "\n" << testing::ReadFile(domain);
+}
+
+// A composite foreign key and a self-reference, learned from a live
+// database and loaded into an empty copy of its schema.
+TEST_F(PostgresIntrospect, CompositeAndSelfLinksLearnedFromTheSandboxLoadAtScale2) {
+  const std::string source = CreateDatabase("stores");
+  std::string output;
+  ASSERT_EQ(Psql(source, testing::SourceDir() / "tests/postgres/stores.sql", &output), 0) << output;
+  const std::string target = EmptyCopy(source, "stores_copy");
+  const fs::path dir = testing::MakeTempDir("seedforge-learn-stores");
+  ASSERT_NO_FATAL_FAILURE(LearnAndLoad(source, target, dir));
+  testing::ExpectForeignKeysHold(target);
+  EXPECT_EQ(Value(target, "SELECT count(*) FROM region"), 80);
+  EXPECT_EQ(Value(target, "SELECT count(*) FROM staff"), 120);
+  EXPECT_EQ(Value(target, "SELECT count(*) FROM staff WHERE boss_id >= staff_id"), 0);  // earlier rows only
+  // Stores and sales come per parent from learned counts: twice the
+  // source's (140, 3,436) within 20%, far more than their noise here.
+  EXPECT_NEAR(Value(target, "SELECT count(*) FROM store"), 280, 56);
+  EXPECT_NEAR(Value(target, "SELECT count(*) FROM sale"), 6872, 1374);
+  // Sales per store follow its floor space (correlation 1 in the source).
+  // Counts that ignored the store would give about 0, within 3.29 /
+  // sqrt(280) = 0.2 at p = 0.001.
+  const int64_t r100 = Value(target,
+                             "SELECT round(100 * corr(floor_m2, n)) FROM (SELECT floor_m2, count(sale_id) AS n "
+                             "FROM store LEFT JOIN sale USING (region_id, store_no) "
+                             "GROUP BY store.region_id, store.store_no, floor_m2) AS per_store");
+  EXPECT_GT(r100, 50);
+  fs::remove_all(dir);
+}
+
+// Chinook learned from the sandbox: its copy at --scale 2 loads with zero
+// errors, repeats each line's price from its track, and keeps video tracks
+// (1.99) dozens of times the size of audio ones.
+TEST_F(PostgresIntrospect, ChinookLearnedFromTheSandboxLoadsAtScale2) {
+  std::string output;
+  ASSERT_EQ(Psql(Sandbox().Uri(), testing::SourceDir() / "seeds/chinook/Chinook_PostgreSql.sql", &output), 0)
+      << output.substr(0, 2000);
+  const std::string source = Sandbox().Uri("chinook");
+  const std::string target = EmptyCopy(source, "chinook_learned");
+  const fs::path dir = testing::MakeTempDir("seedforge-learn-chinook");
+  ASSERT_NO_FATAL_FAILURE(LearnAndLoad(source, target, dir));
+  testing::ExpectForeignKeysHold(target);
+  EXPECT_EQ(Value(target, "SELECT count(*) FROM artist"), 550);
+  EXPECT_EQ(Value(target, "SELECT count(*) FROM media_type"), 10);
+  EXPECT_EQ(Value(target, "SELECT count(DISTINCT name) FROM media_type"), 5);
+  EXPECT_EQ(Value(target,
+                  "SELECT count(*) FROM invoice_line l JOIN track t USING (track_id) WHERE l.unit_price <> t.unit_price"),
+            0);
+  // In Chinook video tracks average 50 times the bytes of audio ones; a
+  // track model blind to its media type would give both the same mean.
+  const int64_t ratio = Value(target,
+                              "SELECT round(avg(bytes) FILTER (WHERE m.name LIKE '%video%') / "
+                              "avg(bytes) FILTER (WHERE m.name NOT LIKE '%video%')) "
+                              "FROM track JOIN media_type m USING (media_type_id)");
+  EXPECT_GT(ratio, 10);
   fs::remove_all(dir);
 }
 

@@ -259,8 +259,9 @@ std::string DomainText(const DatabaseSample& sample, const DatabasePlan& plan, c
         case AddedColumn::Kind::kWeight: {
           const DomainEntity& child = schema.entities[added.child_entity];
           line += "learned: true";
-          comment = "# " + child.name + " rows per " + entity.name + " row (by " +
-                    child.links[added.child_link].columns.front() + "), learned";
+          std::string by;
+          for (const std::string& c : child.links[added.child_link].columns) by += (by.empty() ? "" : ", ") + c;
+          comment = "# " + child.name + " rows per " + entity.name + " row (by " + by + "), learned";
           break;
         }
         case AddedColumn::Kind::kContext: {
