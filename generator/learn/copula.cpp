@@ -35,6 +35,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <numeric>
@@ -884,6 +885,26 @@ std::shared_ptr<CopulaModel> FitModel(const DataTable& table, std::vector<ModelC
 // one well enough to be worth a copula per category; -1 otherwise.
 int SegmentColumn(const DataTable& table, const std::vector<ModelColumn>& columns, const std::vector<int>& source) {
   const size_t n = table.rows;
+  // Mid-ranks of each numeric column's values (NaN for NULL), so that ties
+  // explain nothing; computed once for all categorical columns.
+  std::vector<std::vector<double>> ranks(columns.size());
+  for (size_t x = 0; x < columns.size(); ++x) {
+    const DataType type = columns[x].type;
+    if (type == DataType::kCategorical || type == DataType::kBoolean) continue;
+    const BatchColumn& numeric = table.columns[source[x]];
+    std::vector<std::pair<double, size_t>> values;
+    for (size_t r = 0; r < n; ++r) {
+      if (!numeric.IsNull(r)) values.push_back({TableValue(table, source[x], r), r});
+    }
+    std::sort(values.begin(), values.end());
+    ranks[x].assign(n, std::numeric_limits<double>::quiet_NaN());
+    for (size_t i = 0; i < values.size();) {
+      size_t j = i;
+      while (j < values.size() && values[j].first == values[i].first) ++j;
+      for (size_t k = i; k < j; ++k) ranks[x][values[k].second] = (static_cast<double>(i + j) - 1) / 2;
+      i = j;
+    }
+  }
   int best = -1;
   double best_eta = kMinSegmentEta;
   for (size_t c = 0; c < columns.size(); ++c) {
@@ -905,32 +926,21 @@ int SegmentColumn(const DataTable& table, const std::vector<ModelColumn>& column
       if (k >= 0 && size[k] < kMinSegmentRows) k = rest;
     }
     for (size_t x = 0; x < columns.size(); ++x) {
-      const DataType type = columns[x].type;
-      if (x == c || type == DataType::kCategorical || type == DataType::kBoolean) continue;
-      const BatchColumn& numeric = table.columns[source[x]];
-      std::vector<std::pair<double, size_t>> values;
-      for (size_t r = 0; r < n; ++r) {
-        if (code[r] >= 0 && !numeric.IsNull(r)) values.push_back({TableValue(table, source[x], r), r});
-      }
-      if (values.size() < 2 * kMinSegmentRows) continue;
-      std::sort(values.begin(), values.end());
-      // Mid-ranks, so that ties explain nothing.
-      std::vector<double> rank(values.size());
-      for (size_t i = 0; i < values.size();) {
-        size_t j = i;
-        while (j < values.size() && values[j].first == values[i].first) ++j;
-        for (size_t k = i; k < j; ++k) rank[k] = (static_cast<double>(i + j) - 1) / 2;
-        i = j;
-      }
+      if (ranks[x].empty()) continue;
       std::vector<double> sum(size.size(), 0.0), count(size.size(), 0.0);
-      double grand = 0, spread = 0;
-      for (size_t i = 0; i < values.size(); ++i) grand += rank[i];
-      grand /= static_cast<double>(values.size());
-      for (size_t i = 0; i < values.size(); ++i) {
-        sum[code[values[i].second]] += rank[i];
-        ++count[code[values[i].second]];
-        spread += (rank[i] - grand) * (rank[i] - grand);
+      double total = 0, squares = 0, present = 0;
+      for (size_t r = 0; r < n; ++r) {
+        const double rank = ranks[x][r];
+        if (code[r] < 0 || std::isnan(rank)) continue;
+        sum[code[r]] += rank;
+        ++count[code[r]];
+        total += rank;
+        squares += rank * rank;
+        ++present;
       }
+      if (present < 2 * kMinSegmentRows) continue;
+      const double grand = total / present;
+      const double spread = squares - present * grand * grand;
       double between = 0;
       for (size_t k = 0; k < size.size(); ++k) {
         if (count[k] > 0) between += count[k] * std::pow(sum[k] / count[k] - grand, 2);
@@ -1038,7 +1048,8 @@ std::string CopulaSynthesizer::Summary() const {
     const size_t fitted = static_cast<size_t>(
         std::count_if(m.segments.begin(), m.segments.end(), [](const auto& s) { return s != nullptr; }));
     out += "  segments: by " + m.columns[m.segment_column].name + ", a copula for each of " + std::to_string(fitted) +
-           " of its " + std::to_string(m.segments.size()) + " categories (the rest share the pooled one)\n";
+           " of its " + std::to_string(m.segments.size()) + " categories" +
+           (fitted < m.segments.size() ? " (the rest share the pooled one)\n" : "\n");
   }
   return out;
 }
