@@ -9,10 +9,13 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 
 #include "cli/app.h"
 #include "eval/eval_test_util.h"
+#include "seedforge/domain.h"
 #include "seedforge/error.h"
+#include "seedforge/registry.h"
 #include "test_util.h"
 
 
@@ -247,6 +250,53 @@ TEST_F(ReportTest, MultiTableFolders) {
   std::string html = RenderHtml(report);
   EXPECT_NE(html.find("<section id=\"relationships\">"), std::string::npos);
   EXPECT_NE(html.find("orders.customer_id -&gt; customers.id"), std::string::npos);
+}
+
+// --domain: provider-filled personal data, its copies and a self link's key
+// are left out of the scores; a learned column is scored.
+TEST_F(ReportTest, DomainDecidesWhichColumnsAreScored) {
+  const Domain domain = ParseDomain(R"(domain: d
+entities:
+  customers:
+    rows: 4
+    columns:
+      id: {type: integer, primary_key: true, provider: sequence}
+      name: {type: text, provider: person.first_name}
+      referrer: {type: integer, references: customers.id, null_rate: 0.5}
+      segment: {type: text, provider: category, params: {values: [a, b]}}
+  orders:
+    columns:
+      order_id: {type: integer, primary_key: true, provider: sequence}
+      customer_id: {type: integer, references: customers.id, per_parent: 2}
+      name: {type: text, copy: customers.name}
+)",
+                                    "d.yaml", BuiltinRegistry());
+  const std::vector<DeclaredColumn> declared = DomainDeclaredColumns(domain);
+  auto kind_of = [&](const std::string& table, const std::string& column) -> std::string {
+    for (const DeclaredColumn& d : declared) {
+      if (d.table == table && d.column == column) return KindName(d.kind);
+    }
+    return "inferred";
+  };
+  EXPECT_EQ(kind_of("customers", "name"), "text");
+  EXPECT_EQ(kind_of("orders", "name"), "text");
+  EXPECT_EQ(kind_of("customers", "referrer"), "id");
+  EXPECT_EQ(kind_of("customers", "segment"), "inferred");
+
+  for (const char* side : {"dreal", "dsyn"}) {
+    fs::create_directories(dir_ / side);
+    std::ofstream(dir_ / side / "customers.csv") << "id,name,referrer,segment\n1,Ann,,a\n2,Bo,1,b\n3,Cy,1,a\n4,Di,,b\n";
+    std::ofstream(dir_ / side / "orders.csv") << "order_id,customer_id,name\n1,1,Ann\n2,1,Ann\n3,2,Bo\n4,2,Bo\n";
+  }
+  ReportOptions o;
+  o.real = Path("dreal");
+  o.synthetic = Path("dsyn");
+  o.links = DomainLinks(domain);
+  o.declared = declared;
+  Report report = BuildReport(o);
+  std::set<std::string> scored;
+  for (const auto& shape : report.quality.shapes) scored.insert(shape.table + "." + shape.column);
+  EXPECT_EQ(scored, (std::set<std::string>{"customers.segment"}));
 }
 
 }  // namespace
