@@ -148,10 +148,10 @@ std::string LinkComment(const DomainEntity& entity, const DomainLink& link, cons
              std::to_string(plan.max_children) + ", " + Number(plan.mean_children) +
              " on average); or write per_parent: {poisson: " + Number(plan.mean_children) + "}";
     case LinkPlan::Role::kPicked:
-      return std::string("# ") + link.columns.front() + " picks a " + link.parent + " weighted by its learned " +
+      return std::string("# ") + link.columns.front() + " picks a " + link.parent + " row weighted by its learned " +
              plan.count_column + (plan.distinct ? "; distinct within one parent (a composite key)" : "") +
              (plan.distinct_from.empty() ? "" : "; never " + plan.distinct_from + "'s") +
-             (plan.match_child.empty() ? "" : "; of the " + plan.match_parent + " learned in " + plan.match_child);
+             (plan.match_child.empty() ? "" : "; its " + plan.match_parent + " the one learned in " + plan.match_child);
     case LinkPlan::Role::kSelf:
       return "# " + link.columns.front() + " points to an earlier " + entity.name + " row (NULL share learned)";
     case LinkPlan::Role::kPlain:
