@@ -12,11 +12,10 @@ run 300-850 with a US mean near 715 and rise with age and income (FICO,
 median near 50,000 USD (US Census Bureau, CPS ASEC 2023); bank segments
 follow income (students young and poor, private banking the top 2%).
 
-The keys (customer_id, accounts.account_id and accounts.customer_id) come
-from a second random stream, so the other columns are the same with or
-without them. Richer customers hold more accounts (1 + Poisson with a mean
-rising with the square root of income) and larger balances of each type: a
-parent attribute that drives the child count and the children's values.
+The keys come from a second random stream, so the other columns do not
+depend on them. The owner's income sets both the account count (1 +
+Poisson, mean rising with the square root of income) and, within each
+account type, the balance.
 """
 import math
 import random
