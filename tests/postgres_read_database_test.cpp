@@ -14,6 +14,7 @@
 
 #include <pqxx/pqxx>
 
+#include "learn/database_model.h"
 #include "load/conninfo.h"
 #include "load/pg_read_session.h"
 #include "seedforge/database.h"
@@ -256,6 +257,25 @@ TEST_F(PostgresReadDatabase, SampleIsClosedDeterministicAndBounded) {
   }
   EXPECT_NE(drawn, drawn_other);
   ExpectClosed(other);
+}
+
+// Learning from the sample: children are counted along the link the
+// sampler read them by, and only over the sample proper. Every customer
+// has 10 orders; the customers that referred_by pulls in have none in the
+// sample, and counting them would teach 0 as often as 10.
+TEST_F(PostgresReadDatabase, SampleIsLearnedAlongTheLinkItWasReadBy) {
+  const DatabaseSample sample = Read(50, 3);
+  const int customer = sample.schema.FindEntity("customer"), orders = sample.schema.FindEntity("orders");
+  EXPECT_EQ(sample.counting_links.at("orders"), 0);
+  EXPECT_EQ(sample.counting_links.at("customer"), -1);
+  ASSERT_GT(sample.tables.at("customer").rows(), 50u) << "referred_by pulls in customers past the sample proper";
+  const internal::DatabasePlan plan = internal::PlanDatabase(sample);
+  EXPECT_EQ(plan.entities[orders].counting_link, 0);
+  const DataTable training = internal::TrainingTable(sample, plan, customer);
+  ASSERT_EQ(training.rows, 50u);
+  const int n_orders = training.Find("n_orders");
+  ASSERT_GE(n_orders, 0);
+  for (size_t r = 0; r < training.rows; ++r) EXPECT_EQ(training.columns[n_orders].ints[r], kOrdersPerCustomer) << r;
 }
 
 TEST_F(PostgresReadDatabase, TablesSubsetDropsLinksAndRefusesUnknownNames) {

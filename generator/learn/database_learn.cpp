@@ -315,6 +315,20 @@ DataTable TrainingTable(const DatabaseSample& sample, const DatabasePlan& plan, 
   DataTable out;
   out.source = table.source;
   out.rows = all.rows;
+  // Of an FK-closed sample, the sample proper only: the rows read because
+  // a sampled row refers to them do not have all their children read.
+  if (auto sampled = sample.sampled_rows.find(entity.name); sampled != sample.sampled_rows.end()) {
+    out.rows = std::min<size_t>(out.rows, sampled->second);
+  }
+  // The first out.rows values of a column.
+  auto first_rows = [&](const BatchColumn& from) {
+    BatchColumn c = from;
+    std::vector<uint8_t> nulls = std::move(c.nulls);
+    c.nulls.clear();
+    c.Resize(out.rows);
+    if (!nulls.empty()) c.nulls.assign(nulls.begin(), nulls.begin() + static_cast<std::ptrdiff_t>(out.rows));
+    return c;
+  };
   auto take = [&](const DataTable& from, int c, const std::string& name) {
     out.names.push_back(name);
     out.types.push_back(from.types[c]);
@@ -328,7 +342,7 @@ DataTable TrainingTable(const DatabaseSample& sample, const DatabasePlan& plan, 
     // Text the planner chose to learn (a reference table's names) is a
     // category, whatever its share of distinct values.
     if (out.types.back() == DataType::kId) out.types.back() = DataType::kCategorical;
-    out.columns.push_back(all.columns[t]);
+    out.columns.push_back(first_rows(all.columns[t]));
   }
   for (const AddedColumn& added : p.added) {
     if (added.kind == AddedColumn::Kind::kCount || added.kind == AddedColumn::Kind::kWeight) {
@@ -340,7 +354,7 @@ DataTable TrainingTable(const DatabaseSample& sample, const DatabasePlan& plan, 
       counts.kind = ValueKind::kInt;
       counts.ints.assign(out.rows, 0);
       for (int64_t r : rows) {
-        if (r >= 0) ++counts.ints[r];
+        if (r >= 0 && static_cast<size_t>(r) < out.rows) ++counts.ints[r];
       }
       (void)link;
       out.names.push_back(added.name);

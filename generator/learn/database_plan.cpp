@@ -18,9 +18,6 @@ namespace {
 // value on average, are free text: a label list would carry values that
 // identify rows into the model file.
 constexpr size_t kMaxLearnedCategories = 50;
-// Fewest parents in the sample for a link to count their children
-// (introspect's rule too).
-constexpr size_t kMinCountingParents = 20;
 
 const Table* TableOf(const DatabaseSample& sample, const std::string& entity) {
   auto it = sample.tables.find(entity);
@@ -340,33 +337,23 @@ void Planner::PlanLinks(int e) {
   EntityPlan& p = plan_.entities[e];
   if (!p.has_table) return;
   const Table& table = *TableOf(sample_, entity.name);
-  // The counting link: the first foreign key in column order (designers list
-  // the owner first) to another table with at least kMinCountingParents
-  // rows, never NULL in the schema or the sample. Fewer parents count badly:
-  // the customers of 8 employees summed from 8 learned counts swing the
-  // table's size by half, so such a child keeps its own row count and picks
-  // its parents by their learned weights.
-  size_t best_position = entity.columns.size();
-  for (size_t l = 0; l < entity.links.size(); ++l) {
-    const DomainLink& link = entity.links[l];
-    const int parent = schema_.FindEntity(link.parent);
-    if (parent < 0 || parent == e || !plan_.entities[parent].has_table || !p.links[l].match_child.empty()) continue;
-    if (TableOf(sample_, link.parent)->rows() < kMinCountingParents) continue;
-    bool declared_not_null = true;
-    size_t position = entity.columns.size();
-    for (const std::string& name : link.columns) {
-      const int c = entity.FindColumn(name);
-      declared_not_null = declared_not_null && c >= 0 && (entity.columns[c].not_null || entity.columns[c].primary_key);
-      position = std::min(position, static_cast<size_t>(c < 0 ? entity.columns.size() : c));
-    }
-    if (!declared_not_null) {
-      const std::vector<int64_t>& rows = ParentRowsOf(e, static_cast<int>(l));
-      if (rows.empty() || std::count(rows.begin(), rows.end(), kNullRow) > 0) continue;
-    }
-    if (position < best_position) {
-      best_position = position;
-      p.counting_link = static_cast<int>(l);
-    }
+  // The counting link (CountingLink): the sampler's when the tables are an
+  // FK-closed sample, whose children were read along it; else chosen here,
+  // where a nullable reference without NULLs in the data may count too.
+  auto usable = [&](size_t l) -> bool {
+    const int parent = schema_.FindEntity(entity.links[l].parent);
+    return parent >= 0 && parent != e && plan_.entities[parent].has_table && p.links[l].match_child.empty();
+  };
+  if (auto sampled = sample_.counting_links.find(entity.name); sampled != sample_.counting_links.end()) {
+    p.counting_link = sampled->second >= 0 && usable(static_cast<size_t>(sampled->second)) ? sampled->second : -1;
+  } else {
+    p.counting_link = CountingLink(
+        entity,
+        [&](size_t l) -> uint64_t { return usable(l) ? TableOf(sample_, entity.links[l].parent)->rows() : 0; },
+        [&](size_t l) {
+          const std::vector<int64_t>& rows = ParentRowsOf(e, static_cast<int>(l));
+          return !rows.empty() && std::count(rows.begin(), rows.end(), kNullRow) == 0;
+        });
   }
   const std::vector<std::string> key = entity.PrimaryKey();
   auto in_key = [&](const DomainLink& link) {

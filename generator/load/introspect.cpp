@@ -18,6 +18,7 @@
 #include "load/conninfo.h"
 #include "load/introspect_text.h"
 #include "seedforge/calendar.h"
+#include "seedforge/database.h"
 #include "seedforge/column.h"
 #include "seedforge/domain.h"
 #include "seedforge/error.h"
@@ -41,8 +42,6 @@ constexpr int kCountedParents = 10000;
 // Tables up to this many rows are counted exactly (so the domain does not
 // depend on when autovacuum last ran); larger ones take pg_class.reltuples.
 constexpr int64_t kExactCountLimit = 1000000;
-// Fewest parents in the data for a link to count their children.
-constexpr uint64_t kMinCountingParents = 20;
 // Row count of a table without rows, when --rows is not given.
 constexpr uint64_t kDefaultRows = 1000;
 

@@ -27,6 +27,7 @@
 // so a table is never read whole for a sample that needs a part of it.
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 #include <unordered_set>
 
@@ -227,7 +228,10 @@ class DatabaseReader {
     for (TableState& t : tables_) {
       const std::string& name = t.entity->name;
       out.full_rows[name] = t.whole ? t.rows : FullRows(t);
-      if (options_.sample_rows > 0) out.sampled_rows[name] = t.sampled_rows;
+      if (options_.sample_rows > 0) {
+        out.sampled_rows[name] = t.sampled_rows;
+        out.counting_links[name] = t.counting_link;
+      }
       Table table = std::move(*t.builder).Finish();
       for (const TableColumn& column : table.columns) {
         if (column.unparsed == 0) continue;
@@ -247,24 +251,14 @@ class DatabaseReader {
   // another table, by the place of its first column), the keys links refer
   // to, and room for the values rows refer to.
   void PrepareSample() {
+    std::map<std::string, uint64_t> table_rows;  // before any is read: the catalog's
+    for (TableState& t : tables_) table_rows[t.entity->name] = FullRows(t);
     for (TableState& t : tables_) {
       const DomainEntity& e = *t.entity;
-      int first_column = static_cast<int>(e.columns.size());
-      for (size_t l = 0; l < e.links.size(); ++l) {
-        const DomainLink& link = e.links[l];
-        if (link.parent == e.name) continue;
-        bool not_null = true;
-        int position = first_column;
-        for (const std::string& c : link.columns) {
-          const DomainColumn& column = e.columns[static_cast<size_t>(e.FindColumn(c))];
-          not_null = not_null && (column.not_null || column.primary_key);
-          position = std::min(position, e.FindColumn(c));
-        }
-        if (not_null && position < first_column) {
-          first_column = position;
-          t.counting_link = static_cast<int>(l);
-        }
-      }
+      // The learner counts along the same link (DatabaseSample::counting_links);
+      // whether a nullable reference holds NULLs is unknown before reading.
+      t.counting_link = CountingLink(
+          e, [&](size_t l) { return table_rows[e.links[l].parent]; }, [](size_t) { return false; });
       t.pending.resize(e.links.size());
       for (const DomainLink& link : e.links) {
         std::vector<int>& fields = t.link_fields.emplace_back();

@@ -6,8 +6,9 @@
 // snapshot, optionally an FK-closed sample) and ReadCsvDatabase (a folder of
 // <table>.csv files, with the links of a domain file or inferred from key
 // names and value containment). LearnDatabase fits one model per table and
-// one child-count model per link, and writes a domain that `generate`,
-// `load`, `validate` and `report --domain` take like any other.
+// learns each link's children per parent in the parent's model, and writes
+// a domain that `generate`, `load`, `validate` and `report --domain` take
+// like any other.
 //
 // Real rows are never written anywhere: the domain and model files hold
 // distributions, category labels and correlations only.
@@ -40,19 +41,34 @@ struct DatabaseSample {
   // Per entity: rows in the whole database (catalog statistics or a count);
   // the tables above may hold a sample of them. Missing = the table's rows.
   std::map<std::string, uint64_t> full_rows;
-  // Per entity, when the tables hold an FK-closed sample (--sample-rows):
-  // how many of its first rows are the sample proper, i.e. roots drawn by
-  // the seed and every child of a sampled parent along the child's counting
-  // link (its first NOT NULL foreign key). The rows after them are there
-  // only because a sampled row refers to them: their own children are not
-  // all in the sample, so count children per parent over the first rows
-  // only. Missing = every row.
+  // When the tables hold an FK-closed sample (--sample-rows), per entity:
+  // its counting link as the sampler chose it (CountingLink; -1 for a
+  // root), and how many of its first rows are the sample proper (sampled
+  // roots, and all the counting-link children of sampled parents). Rows
+  // after those are there only because a sampled row refers to them; their
+  // children are not all read, so they are not learned from.
+  std::map<std::string, int> counting_links;
   std::map<std::string, uint64_t> sampled_rows;
   // Links found by inference rather than declared, one line each
   // ("invoice.customer_id -> customer.customer_id: 100% of 412 values found"),
   // written as comments the user can confirm.
   std::vector<std::string> inferred_links;
 };
+
+// Fewest rows a parent needs for its children to be counted per parent: the
+// customers of 8 employees, summed from 8 learned counts, would swing the
+// customer table's size by half.
+inline constexpr uint64_t kMinCountingParents = 20;
+
+// The link of `entity` (an index in its links) along which its rows are
+// counted per parent row, or -1 (a root): its first foreign key in column
+// order, not a self-reference, to a parent of at least kMinCountingParents
+// rows (`parent_rows` of each link; 0 rules a link out), whose columns are
+// NOT NULL or that `never_null` says hold no NULL in the data. Designers
+// list the owner first. The FK-closed sample reads children along it and
+// the learner counts along it.
+int CountingLink(const DomainEntity& entity, const std::function<uint64_t(size_t link)>& parent_rows,
+                 const std::function<bool(size_t link)>& never_null);
 
 struct ReadDatabaseOptions {
   std::string uri;                  // libpq URI or connection string
