@@ -226,6 +226,35 @@ class Planner {
     std::vector<bool> on_path(schema_.entities.size(), false);
     return p >= 0 && p != e && ChainsTo(schema_, e, p, on_path) == 1;
   }
+  // Each learned column of entity e, binned (BinCodes), for associations.
+  std::vector<std::vector<int>> LearnedCodes(int e) {
+    const DomainEntity& entity = schema_.entities[e];
+    const Table& table = *TableOf(sample_, entity.name);
+    std::vector<std::vector<int>> codes;
+    for (size_t c = 0; c < entity.columns.size(); ++c) {
+      if (plan_.entities[e].columns[c].source == ColumnPlan::Source::kLearned) {
+        codes.push_back(BinCodes(table.columns[table.Find(entity.columns[c].name)]));
+      }
+    }
+    return codes;
+  }
+  // Link l of entity e picks among parents whose `column` equals a hidden
+  // column the entity's model learns.
+  void AddMatch(int e, size_t l, int parent_index, int column) {
+    const DomainEntity& entity = schema_.entities[e];
+    EntityPlan& p = plan_.entities[e];
+    const DomainColumn& category = schema_.entities[parent_index].columns[column];
+    AddedColumn match;
+    match.kind = AddedColumn::Kind::kMatch;
+    match.parent_entity = parent_index;
+    match.parent_column = column;
+    match.link = static_cast<int>(l);
+    match.sql_type = category.type.ToSql();
+    match.name = UniqueName(entity, p.added, entity.links[l].columns.front() + "_" + category.name);
+    p.added.push_back(match);
+    p.links[l].match_child = match.name;
+    p.links[l].match_parent = category.name;
+  }
   // Whether another entity refers to entity e.
   bool IsReferenced(int e) const {
     const std::string& name = schema_.entities[e].name;
@@ -533,18 +562,7 @@ void Planner::PlanMatches(int e) {
       }
       if (best_column < 0) continue;
       const DomainColumn& category = parent_entity.columns[best_column];
-      for (size_t l : {a, b}) {
-        AddedColumn match;
-        match.kind = AddedColumn::Kind::kMatch;
-        match.parent_entity = parent_index;
-        match.parent_column = best_column;
-        match.link = static_cast<int>(l);
-        match.sql_type = category.type.ToSql();
-        match.name = UniqueName(entity, p.added, entity.links[l].columns.front() + "_" + category.name);
-        p.added.push_back(match);
-        p.links[l].match_child = match.name;
-        p.links[l].match_parent = category.name;
-      }
+      for (size_t l : {a, b}) AddMatch(e, l, parent_index, best_column);
       char v[16];
       std::snprintf(v, sizeof(v), "%.2f", best);
       plan_.notes.push_back(entity.name + "." + entity.links[a].columns.front() + " and " +
@@ -593,13 +611,7 @@ void Planner::PlanContext(int e) {
   const DomainEntity& entity = schema_.entities[e];
   EntityPlan& p = plan_.entities[e];
   if (!p.has_table || p.counting_link < 0 || !OnlyChain(e, p.counting_link)) return;
-  const Table& table = *TableOf(sample_, entity.name);
-  std::vector<std::vector<int>> child_codes;
-  for (size_t c = 0; c < entity.columns.size(); ++c) {
-    if (p.columns[c].source == ColumnPlan::Source::kLearned) {
-      child_codes.push_back(BinCodes(table.columns[table.Find(entity.columns[c].name)]));
-    }
-  }
+  const std::vector<std::vector<int>> child_codes = LearnedCodes(e);
   if (child_codes.empty()) return;
   const DomainLink& link = entity.links[p.counting_link];
   const int parent_index = schema_.FindEntity(link.parent);
@@ -652,13 +664,7 @@ void Planner::PlanPickMatches(int e) {
   const DomainEntity& entity = schema_.entities[e];
   EntityPlan& p = plan_.entities[e];
   if (!p.has_table) return;
-  const Table& table = *TableOf(sample_, entity.name);
-  std::vector<std::vector<int>> child_codes;
-  for (size_t c = 0; c < entity.columns.size(); ++c) {
-    if (p.columns[c].source == ColumnPlan::Source::kLearned) {
-      child_codes.push_back(BinCodes(table.columns[table.Find(entity.columns[c].name)]));
-    }
-  }
+  const std::vector<std::vector<int>> child_codes = LearnedCodes(e);
   if (child_codes.empty()) return;
   for (size_t l = 0; l < entity.links.size(); ++l) {
     const DomainLink& link = entity.links[l];
@@ -696,16 +702,7 @@ void Planner::PlanPickMatches(int e) {
     }
     if (best_column < 0) continue;
     const DomainColumn& category = parent_entity.columns[best_column];
-    AddedColumn match;
-    match.kind = AddedColumn::Kind::kMatch;
-    match.parent_entity = parent_index;
-    match.parent_column = best_column;
-    match.link = static_cast<int>(l);
-    match.sql_type = category.type.ToSql();
-    match.name = UniqueName(entity, p.added, link.columns.front() + "_" + category.name);
-    p.added.push_back(match);
-    p.links[l].match_child = match.name;
-    p.links[l].match_parent = category.name;
+    AddMatch(e, l, parent_index, best_column);
     char v[16];
     std::snprintf(v, sizeof(v), "%.2f", best);
     plan_.notes.push_back(entity.name + "." + link.columns.front() + " picks by " + parent_entity.name + "." +
