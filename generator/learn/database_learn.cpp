@@ -240,8 +240,8 @@ std::string DomainText(const DatabaseSample& sample, const DatabasePlan& plan, c
           line += ", provider: category, params: {values: [";
           for (size_t i = 0; i < cp.vocabulary.size(); ++i) line += (i ? ", " : "") + Scalar(cp.vocabulary[i]);
           line += "], cycle: true}";
-          comment = "# the source's " + std::to_string(cp.vocabulary.size()) + " " + column.name +
-                    "s, each once in every " + std::to_string(cp.vocabulary.size()) + " rows";
+          comment = "# the source's " + std::to_string(cp.vocabulary.size()) + " values, each as often in every " +
+                    std::to_string(cp.vocabulary.size()) + " rows";
           break;
         }
         case ColumnPlan::Source::kSchema:

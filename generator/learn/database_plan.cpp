@@ -339,25 +339,19 @@ void Planner::PlanColumns(int e) {
     // so once; a comment on each such column would bury the real choices).
     if (IsPiiProvider(column.provider) || !Learnable(table->columns[t], IsReferenced(e))) continue;
     out.source = ColumnPlan::Source::kLearned;
-    // A name per row of a reference table (5 media types): drawn from a
-    // model, a copy at the source's size would lose some and repeat others.
-    // Each comes once per run of rows instead, and the model is given it.
+    // A small reference table's text (5 media types, 8 job titles): drawn
+    // from a model, a copy at the source's size would lose some values and
+    // repeat others. The values come as often as in the source in every run
+    // of as many rows instead, and the model is given them.
     const TableColumn& values = table->columns[t];
-    if (!IsReferenced(e) || values.type == ColumnType::kInteger || values.type == ColumnType::kDecimal ||
-        values.type == ColumnType::kBoolean || IsDateType(values.type)) {
+    if (!IsReferenced(e) || values.nulls.size() > kMaxLearnedCategories || values.type == ColumnType::kInteger ||
+        values.type == ColumnType::kDecimal || values.type == ColumnType::kBoolean || IsDateType(values.type) ||
+        std::find(values.nulls.begin(), values.nulls.end(), 1) != values.nulls.end()) {
       continue;
     }
-    std::set<std::string_view> seen;
-    std::vector<std::string> vocabulary;
-    for (size_t r = 0; r < values.nulls.size(); ++r) {
-      if (values.IsNull(r) || !seen.insert(values.Text(r)).second) break;
-      vocabulary.emplace_back(values.Text(r));
-    }
-    if (vocabulary.size() == values.nulls.size()) {
-      out.source = ColumnPlan::Source::kVocabulary;
-      out.vocabulary = std::move(vocabulary);
-      p.given.push_back(column.name);
-    }
+    out.source = ColumnPlan::Source::kVocabulary;
+    for (size_t r = 0; r < values.nulls.size(); ++r) out.vocabulary.emplace_back(values.Text(r));
+    p.given.push_back(column.name);
   }
 }
 
