@@ -106,6 +106,12 @@ TEST_F(LearnDatabaseCli, BankingLinksInferredCountsFollowIncomeAtScale2) {
   const CsvTable seed_customers = testing::ReadCsv((testing::SourceDir() / "seeds/banking/customers.csv").string());
   const CsvTable seed_accounts = testing::ReadCsv((testing::SourceDir() / "seeds/banking/accounts.csv").string());
   const double in_sample = IncomeCountCorrelation(seed_customers, seed_accounts);
+  // The root table's segment comes stratified: at --scale 2 each segment
+  // exactly twice as often as in the sample.
+  std::map<std::string, int> seed_segments, segments;
+  for (const auto& row : seed_customers.rows) seed_segments[*row[seed_customers.Column("segment")]] += 2;
+  for (const auto& row : customers.rows) ++segments[*row[customers.Column("segment")]];
+  EXPECT_EQ(segments, seed_segments);
   ASSERT_GT(in_sample, 0.2);
   EXPECT_GT(IncomeCountCorrelation(customers, accounts), in_sample / 3);
 }

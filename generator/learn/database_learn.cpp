@@ -237,11 +237,16 @@ std::string DomainText(const DatabaseSample& sample, const DatabasePlan& plan, c
           comment = "# " + cp.why;
           break;
         case ColumnPlan::Source::kVocabulary: {
-          line += ", provider: category, params: {values: [";
-          for (size_t i = 0; i < cp.vocabulary.size(); ++i) line += (i ? ", " : "") + Scalar(cp.vocabulary[i]);
-          line += "], cycle: true}";
-          comment = "# the source's " + std::to_string(cp.vocabulary.size()) + " values, each as often in every " +
-                    std::to_string(cp.vocabulary.size()) + " rows";
+          const bool once = std::all_of(cp.counts.begin(), cp.counts.end(), [](const auto& c) { return c.second == 1; });
+          uint64_t rows = 0;
+          line += ", provider: category, params: {values: " + std::string(once ? "[" : "{");
+          for (size_t i = 0; i < cp.counts.size(); ++i) {
+            line += (i ? ", " : "") + Scalar(cp.counts[i].first) + (once ? "" : ": " + std::to_string(cp.counts[i].second));
+            rows += cp.counts[i].second;
+          }
+          line += std::string(once ? "]" : "}") + ", cycle: true}";
+          comment = "# the source's " + std::string(once ? "values, each once" : "counts") + " in every " +
+                    std::to_string(rows) + " rows (its model is given the column)";
           break;
         }
         case ColumnPlan::Source::kSchema:

@@ -64,12 +64,14 @@ struct ColumnPlan {
     kLearned,
     kCopied,
     kReference,
-    kVocabulary,  // a small reference table's text, as often as in the source in each run of rows; given to its model
+    kVocabulary,  // a root table's text, stratified: the source's counts in each run of rows; given to its model
   };
   Source source = Source::kSchema;
   // Whether the entity's model holds the column (learned, or given).
   bool Modelled() const { return source == Source::kLearned || source == Source::kVocabulary; }
-  std::vector<std::string> vocabulary;  // kVocabulary: the values, one per source row, in its order
+  // kVocabulary: each label and how often the source has it, in the order
+  // of first appearance.
+  std::vector<std::pair<std::string, uint64_t>> counts;
   std::string copy_of;  // kCopied: "parent.column"
   std::string after;    // learned dates: "parent.column", never earlier on any row
   std::string why;      // one short phrase for the comment of a choice the user may change

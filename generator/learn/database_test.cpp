@@ -264,7 +264,7 @@ TEST(LearnDatabase, ReferenceTableNamesAndPickedCategoryGoWithTheChild) {
   const DomainEntity& media_types = sample.schema.entities[media];
   const internal::ColumnPlan& name = plan.entities[media].columns[media_types.FindColumn("name")];
   EXPECT_EQ(name.source, internal::ColumnPlan::Source::kVocabulary);
-  EXPECT_EQ(name.vocabulary.size(), 4u);
+  EXPECT_EQ(name.counts.size(), 4u);
   EXPECT_EQ(plan.entities[media].given, std::vector<std::string>{"name"});
   const std::string text = internal::DomainText(sample, plan, {});
   EXPECT_NE(text.find("provider: category, params: {values: [MPEG audio file, AAC audio file, MPEG-4 video file, "

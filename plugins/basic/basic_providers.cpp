@@ -9,6 +9,8 @@
 #include <vector>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
 #include "seedforge/calendar.h"
 #include "seedforge/json_string.h"
 #include "seedforge/tables.h"
@@ -192,13 +194,22 @@ class FloatProvider : public Provider {
 
 class CategoryProvider : public Provider {
  public:
-  CategoryProvider(WeightedTable table, bool cycle) : table_(std::move(table)), cycle_(cycle) {}
+  // `cycle_ends`: empty, or the running totals of the whole-number weights
+  // (cycle: true).
+  CategoryProvider(WeightedTable table, std::vector<uint64_t> cycle_ends)
+      : table_(std::move(table)), cycle_ends_(std::move(cycle_ends)) {}
   void Fill(const FillArgs& args) const override {
     BatchColumn& out = *args.outputs[0];
-    if (cycle_) {
-      // Every value once in each run of size() rows, in one shuffled order.
-      IndexPermutation permute(args.key, table_.size());
-      for (size_t i = 0; i < args.rows.size(); ++i) out.texts[i] = table_.value(permute(args.rows[i] % table_.size()));
+    if (!cycle_ends_.empty()) {
+      // Each run of `total` rows is one shuffled order of the values, each
+      // as often as its weight: a stratified draw, exact shares per run.
+      const uint64_t total = cycle_ends_.back();
+      IndexPermutation permute(args.key, total);
+      for (size_t i = 0; i < args.rows.size(); ++i) {
+        const uint64_t slot = permute(args.rows[i] % total);
+        const size_t k = std::upper_bound(cycle_ends_.begin(), cycle_ends_.end(), slot) - cycle_ends_.begin();
+        out.texts[i] = table_.value(k);
+      }
       return;
     }
     if (args.unique[0]) {
@@ -211,12 +222,15 @@ class CategoryProvider : public Provider {
       out.texts[i] = table_.Sample(random);
     }
   }
-  std::optional<uint64_t> UniqueSpace(size_t) const override { return table_.size(); }
+  std::optional<uint64_t> UniqueSpace(size_t) const override {
+    if (!cycle_ends_.empty()) return std::nullopt;
+    return table_.size();
+  }
   size_t MaxLength(size_t) const override { return table_.MaxLength(); }
 
  private:
   WeightedTable table_;
-  bool cycle_;
+  std::vector<uint64_t> cycle_ends_;
 };
 
 // `category` with `by: COLUMN`: one table of weights per value of another
@@ -740,11 +754,20 @@ std::unique_ptr<Provider> MakeCategoryProvider(const Params& params, const Provi
   if (!params.Has("values")) params.Fail("values", "is required (a list or a map of weights)");
   if (params.Has("by")) return MakeCategoryByProvider(params);
   if (params.Has("otherwise")) params.Fail("otherwise", "belongs with 'by'");
-  const bool cycle = params.Bool("cycle", false);
-  if (cycle && params.Find("values")->type == ParamValue::Type::kMap) {
-    params.Fail("cycle", "takes a list of values: every value comes once in each run of as many rows");
+  const std::vector<std::pair<std::string, double>> weighted = params.Weighted("values");
+  std::vector<uint64_t> cycle_ends;
+  if (params.Bool("cycle", false)) {
+    uint64_t total = 0;
+    for (const auto& [value, weight] : weighted) {
+      if (weight != std::floor(weight) || weight < 1 || weight > 1e12) {
+        params.Fail("values", "with cycle: true, weights are how often each value comes in a run: whole numbers "
+                              "from 1 ('" + value + "' has " + fmt::format("{}", weight) + ")");
+      }
+      total += static_cast<uint64_t>(weight);
+      cycle_ends.push_back(total);
+    }
   }
-  return std::make_unique<CategoryProvider>(TableOf(params.Weighted("values")), cycle);
+  return std::make_unique<CategoryProvider>(TableOf(weighted), std::move(cycle_ends));
 }
 
 std::unique_ptr<Provider> MakeBooleanProvider(const Params& params, const ProviderContext&) {

@@ -1,8 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "seedforge/calendar.h"
+#include "seedforge/error.h"
 #include "seedforge/random.h"
 #include "seedforge/registry.h"
 #include "support/sampling_bounds.h"
@@ -89,6 +91,45 @@ TEST(BasicPack, CategoryCycleGivesEveryValueOncePerRun) {
   ASSERT_EQ(v.size(), 11u);
   EXPECT_EQ(std::set<std::string>(v.begin() + 3, v.begin() + 7), (std::set<std::string>{"a", "b", "c", "d"}));
   for (size_t i = 0; i + 4 < v.size(); ++i) EXPECT_EQ(v[i], v[i + 4]);
+}
+
+TEST(BasicPack, CategoryCycleWithCountsHoldsThemInEveryRun) {
+  const ProviderSpec* spec = BuiltinRegistry().Find("category");
+  ASSERT_NE(spec, nullptr);
+  auto counts = [](std::vector<std::pair<const char*, const char*>> items) {
+    ParamValue map;
+    map.type = ParamValue::Type::kMap;
+    for (const auto& [value, count] : items) {
+      ParamValue w;
+      w.scalar = count;
+      map.map.emplace_back(value, w);
+    }
+    return map;
+  };
+  ParamValue yes;
+  yes.scalar = "true";
+  auto provider = spec->make(Params({{"values", counts({{"a", "3"}, {"b", "1"}, {"c", "2"}})}, {"cycle", yes}}, {}),
+                             ProviderContext{});
+  std::vector<uint64_t> rows(18);
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  BatchColumn column;
+  column.kind = spec->fields[0].kind;
+  column.Resize(rows.size());
+  BatchColumn* outputs[] = {&column};
+  bool unique[] = {false};
+  FillArgs args;
+  args.rows = rows;
+  args.key = 42;
+  args.outputs = outputs;
+  args.unique = unique;
+  provider->Fill(args);
+  for (size_t run = 0; run < 3; ++run) {
+    std::map<std::string, int> seen;
+    for (size_t i = 6 * run; i < 6 * run + 6; ++i) ++seen[column.texts[i]];
+    EXPECT_EQ(seen, (std::map<std::string, int>{{"a", 3}, {"b", 1}, {"c", 2}})) << run;
+  }
+  EXPECT_THROW(spec->make(Params({{"values", counts({{"a", "1.5"}})}, {"cycle", yes}}, {}), ProviderContext{}),
+               InputError);
 }
 
 TEST(BasicPack, CategoryFollowsWeights) {

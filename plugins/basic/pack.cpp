@@ -69,7 +69,7 @@ void RegisterBasicPack(ProviderRegistry& registry) {
                 .params = {{"values", "list, or map of value: weight; with 'by', one such table per value of the 'by' column", ""},
                            {"by", "column of the row whose value chooses the table of 'values'", "", true},
                            {"otherwise", "with 'by': the table for values no table names (default: all tables' values)", ""},
-                           {"cycle", "true: each value once in every run of as many rows as values, in a shuffled order (a lookup table's names)", "false"}},
+                           {"cycle", "true: every run of as many rows as the weights add up to (1 a value in a list) holds each value as often as its weight, in a shuffled order", "false"}},
                 .example = "status: {type: text, provider: category, params: {values: {active: "
                            "0.8, closed: 0.2}}}",
                 .make = &MakeCategoryProvider});
