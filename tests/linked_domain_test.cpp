@@ -1,7 +1,8 @@
 // The constructs that whole-database learning writes, through the seedforge
 // binary (tests/fixtures/linked.yaml): counts read from a hidden parent
 // column, weighted and matched picks, distinct_from, and a model given the
-// row's copies of its parent's columns. The same bytes for 1 and 3 threads,
+// row's copies of its parent's columns, a learned date sorted among
+// siblings. The same bytes for 1 and 3 threads,
 // --rows on the counted child, and the relations each construct promises.
 #include <gtest/gtest.h>
 
@@ -84,6 +85,29 @@ TEST_F(LinkedDomain, EachConstructKeepsItsPromise) {
   const double n = static_cast<double>(orders.rows.size());
   const double r = (sxy - sx * sy / n) / std::sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));
   EXPECT_GT(r, 0.3);
+}
+
+// placed_at is learned with sequence: true: each customer's orders, in id
+// order, have rising dates (the data's are in no order), whatever the
+// batches and threads, and the dates keep the data's year.
+TEST_F(LinkedDomain, LearnedDatesRiseAmongACustomersOrders) {
+  Generate("--seed 5 --threads 3 --rows customers=20000", dir_ / "out");
+  const testing::CsvTable orders = testing::ReadCsv((dir_ / "out" / "orders.csv").string());
+  ASSERT_GT(orders.rows.size(), 20000u);
+  std::map<std::string, std::string> last;  // per customer
+  size_t followers = 0;
+  for (const auto& row : orders.rows) {  // in id order
+    const std::string& customer = *row[orders.Column("customer_id")];
+    const std::string& at = *row[orders.Column("placed_at")];
+    ASSERT_EQ(at.substr(0, 4), "2025");
+    auto it = last.find(customer);
+    if (it != last.end()) {
+      ASSERT_LE(it->second, at) << "customer " << customer;  // ISO timestamps compare as text
+      ++followers;
+    }
+    last[customer] = at;
+  }
+  EXPECT_GT(followers, 10000u);
 }
 
 }  // namespace

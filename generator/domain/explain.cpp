@@ -63,6 +63,8 @@ std::vector<std::string> ExplainColumn(const DomainEntity& entity, const DomainC
   }
   if (column.sequence && column.sequence->gaps) {
     lines.push_back("rising among siblings: the first drawn, each next one a delay after it, inside the window");
+  } else if (column.sequence && column.source == ColumnSource::kLearned) {
+    lines.push_back("rising among siblings: the model's draws for a parent's children, sorted");
   } else if (column.sequence) {
     lines.push_back("rising among siblings, spread over the window");
   }

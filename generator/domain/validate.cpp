@@ -551,8 +551,15 @@ void Validator::ValidateSequence(const DomainEntity& entity, const DomainColumn&
     Add(sequence.where, where + ": 'sequence' orders the children of each parent, but " + ungrouped);
     return;
   }
-  if (column.source != ColumnSource::kProvider) {
-    Add(sequence.where, where + ": 'sequence' takes its window from the column's provider, and this column has none");
+  const bool learned = column.source == ColumnSource::kLearned;
+  if (learned && sequence.gaps) {
+    Add(sequence.where, where + ": a learned column's 'sequence' sorts the model's values among siblings; a gap "
+                            "needs a provider's draw (write 'sequence: true')");
+    return;
+  }
+  if (column.source != ColumnSource::kProvider && !learned) {
+    Add(sequence.where, where + ": 'sequence' takes its window from the column's provider, or sorts a learned "
+                            "column's values among siblings, and this column is neither");
     return;
   }
   if (column.unique || column.primary_key) {

@@ -189,6 +189,7 @@ struct RuleStep {
 struct HistoryStep {
   enum class Kind {
     kSpread,  // sequence: true: order statistics of uniform draws over the window
+    kSorted,  // sequence: true on a learned column: the siblings' model draws, sorted
     kGaps,    // sequence: {gap}: the first child's draw, then delays
     kStep,    // step_of: the funnel state at the row's ordinal
     kNextOf,  // next_of: a column of the next sibling
@@ -466,6 +467,8 @@ struct Generator::Impl {
                    std::vector<BatchColumn>& columns) const;
   void FillSequence(int e, const HistoryStep& history, std::span<const uint64_t> rows, BatchParents& batch_parents,
                     std::vector<BatchColumn>& columns) const;
+  void FillSorted(int e, const HistoryStep& history, std::span<const uint64_t> rows, BatchParents& batch_parents,
+                  std::vector<BatchColumn>& columns) const;
   void FillNextOf(int e, const HistoryStep& history, std::span<const uint64_t> rows, BatchParents& batch_parents,
                   std::vector<BatchColumn>& columns) const;
   // The 1-based place of each row among its parent's children along the

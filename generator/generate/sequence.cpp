@@ -5,6 +5,10 @@
 //                     sums of exponential spacings (Devroye, Non-Uniform
 //                     Random Variate Generation, 1986, V.2), drawn from a
 //                     stream keyed by the parent row;
+//   sequence: true    on a learned column: each child's value drawn by the
+//                     model as usual, then the k-th child takes the k-th
+//                     smallest of its siblings' (made again when the batch
+//                     holds only some of them);
 //   sequence: {gap}   the first child's drawn value, then delays drawn from
 //                     each row's own stream, scaled down to fit the window;
 //   step_of           the funnel state at the row's ordinal;
@@ -41,7 +45,9 @@ void Generator::Impl::PlanHistories(int e) {
     const DomainColumn& col = def.columns[c];
     if (!col.sequence) continue;
     HistoryStep history;
-    history.kind = col.sequence->gaps ? HistoryStep::Kind::kGaps : HistoryStep::Kind::kSpread;
+    history.kind = col.sequence->gaps                       ? HistoryStep::Kind::kGaps
+                   : col.source == ColumnSource::kLearned ? HistoryStep::Kind::kSorted
+                                                          : HistoryStep::Kind::kSpread;
     history.column = static_cast<int>(c);
     history.link = def.CountingLink();
     history.key = DeriveKey(options.seed, def.name, "sequence:" + col.name);
@@ -86,7 +92,8 @@ void Generator::Impl::FinishHistories(int e) {
     for (int n : state.steps[s].needs) need(n);
     const ValueKind kind = kinds[e][c];
     switch (history.kind) {
-      case HistoryStep::Kind::kStep: break;
+      case HistoryStep::Kind::kStep:
+      case HistoryStep::Kind::kSorted: break;
       case HistoryStep::Kind::kNextOf:
         kinds[e][c] = kinds[e][history.source];
         scales[e][c] = scales[e][history.source];
@@ -136,6 +143,7 @@ void Generator::Impl::FillHistory(int e, const HistoryStep& history, std::span<c
   switch (history.kind) {
     case HistoryStep::Kind::kSpread:
     case HistoryStep::Kind::kGaps: FillSequence(e, history, rows, batch_parents, columns); break;
+    case HistoryStep::Kind::kSorted: FillSorted(e, history, rows, batch_parents, columns); break;
     case HistoryStep::Kind::kNextOf: FillNextOf(e, history, rows, batch_parents, columns); break;
     case HistoryStep::Kind::kStep: {
       const std::vector<int64_t>& ordinals = BatchOrdinals(e, history.link, rows, batch_parents);
@@ -287,6 +295,69 @@ void Generator::Impl::FillSequence(int e, const HistoryStep& history, std::span<
                                 ? first + (k - 1) + static_cast<int64_t>(std::floor(u * (width - (children - 1))))
                                 : first + static_cast<int64_t>(std::floor(u * width));
       out.ints[r] = std::min(value, last) * unit;
+    }
+    i = j;
+  }
+}
+
+void Generator::Impl::FillSorted(int e, const HistoryStep& history, std::span<const uint64_t> rows,
+                                 BatchParents& batch_parents, std::vector<BatchColumn>& columns) const {
+  const size_t n = rows.size();
+  const std::vector<int64_t>& ordinals = BatchOrdinals(e, history.link, rows, batch_parents);
+  const std::vector<uint64_t>& parents = batch_parents.rows[history.link];
+  BatchColumn& out = columns[history.column];
+  const bool floats = out.kind == ValueKind::kFloat;
+  struct Drawn {
+    bool null;
+    int64_t number;
+    double real;
+  };
+  auto before = [](const Drawn& a, const Drawn& b) {  // NULLs last
+    if (a.null != b.null) return b.null;
+    return a.number != b.number ? a.number < b.number : a.real < b.real;
+  };
+  auto drawn = [&](const BatchColumn& from, size_t at) {
+    return Drawn{from.IsNull(at), floats ? 0 : from.ints[at], floats ? from.floats[at] : 0.0};
+  };
+  std::vector<Drawn> siblings;
+  ChildGroups groups(*this, states[e].links[history.link]);
+  bool positioned = false;
+  for (size_t i = 0; i < n;) {
+    // One run of siblings: rows [i, j) share parent p.
+    size_t j = i + 1;
+    while (j < n && parents[j] == parents[i]) ++j;
+    const uint64_t p = parents[i];
+    if (!positioned || p < groups.parent || p / kParentBlock != groups.parent / kParentBlock) {
+      groups.SeekParent(p);
+      positioned = true;
+    }
+    while (groups.parent < p) groups.Next();
+    const uint64_t children = groups.count;
+    siblings.clear();
+    if (ordinals[i] == 1 && j - i == children) {
+      for (size_t r = i; r < j; ++r) siblings.push_back(drawn(out, r));
+    } else {
+      // Some siblings lie outside the batch: all of them made again.
+      std::vector<uint64_t> sibling_rows(children);
+      const uint64_t first_row = rows[i] - static_cast<uint64_t>(ordinals[i] - 1);
+      for (uint64_t k = 0; k < children; ++k) sibling_rows[k] = first_row + k;
+      std::vector<BatchColumn> made;
+      std::vector<uint32_t> index;
+      Regenerate(e, sibling_rows, history.before, made, index);
+      for (uint64_t k = 0; k < children; ++k) siblings.push_back(drawn(made[history.column], index[k]));
+    }
+    std::stable_sort(siblings.begin(), siblings.end(), before);
+    for (size_t r = i; r < j; ++r) {
+      const Drawn& v = siblings[static_cast<size_t>(ordinals[r] - 1)];
+      if (v.null) {
+        out.SetNull(r);
+      } else if (floats) {
+        if (!out.nulls.empty()) out.nulls[r] = 0;
+        out.floats[r] = v.real;
+      } else {
+        if (!out.nulls.empty()) out.nulls[r] = 0;
+        out.ints[r] = v.number;
+      }
     }
     i = j;
   }

@@ -230,7 +230,11 @@ std::string DomainText(const DatabaseSample& sample, const DatabasePlan& plan, c
         case ColumnPlan::Source::kLearned:
           line += ", learned: true";
           if (!cp.after.empty()) line += ", after: " + Scalar(cp.after);
+          if (cp.sequence) line += ", sequence: true";
           if (!cp.after.empty()) comment = "# never before " + cp.after + " in the source";
+          if (cp.sequence) {
+            comment += (comment.empty() ? "# " : "; ") + std::string("rising among a parent's children in the source");
+          }
           break;
         case ColumnPlan::Source::kCopied:
           line += ", copy: " + Scalar(cp.copy_of);

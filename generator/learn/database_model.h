@@ -74,6 +74,7 @@ struct ColumnPlan {
   std::vector<std::pair<std::string, uint64_t>> counts;
   std::string copy_of;  // kCopied: "parent.column"
   std::string after;    // learned dates: "parent.column", never earlier on any row
+  bool sequence = false;  // learned dates rising with the key among a parent's children
   std::string why;      // one short phrase for the comment of a choice the user may change
 };
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <set>
 #include <unordered_map>
 
@@ -218,6 +219,7 @@ class Planner {
   void PlanDistinctPairs(int e);
   void PlanPickMatches(int e);
   void PlanStratified(int e);
+  void PlanOrder(int e);
 
   const std::vector<int64_t>& ParentRowsOf(int e, int l);
   // Whether link l of entity e is its only way to its parent (a copy or a
@@ -296,6 +298,7 @@ DatabasePlan Planner::Run() {
   for (size_t e = 0; e < schema_.entities.size(); ++e) PlanMatches(static_cast<int>(e));
   for (size_t e = 0; e < schema_.entities.size(); ++e) PlanLinks(static_cast<int>(e));
   for (size_t e = 0; e < schema_.entities.size(); ++e) PlanCopiesAndDates(static_cast<int>(e));
+  for (size_t e = 0; e < schema_.entities.size(); ++e) PlanOrder(static_cast<int>(e));
   for (size_t e = 0; e < schema_.entities.size(); ++e) PlanDistinctPairs(static_cast<int>(e));
   for (size_t e = 0; e < schema_.entities.size(); ++e) PlanStratified(static_cast<int>(e));
   for (size_t e = 0; e < schema_.entities.size(); ++e) PlanPickMatches(static_cast<int>(e));
@@ -530,6 +533,65 @@ void Planner::PlanCopiesAndDates(int e) {
       }
     }
     if (!out.after.empty()) plan_.notes.push_back(entity.name + "." + column.name + " is on or after " + out.after);
+  }
+}
+
+// A learned date that rises with the key among each parent's children (a
+// customer's invoices, a patient's visits) gets `sequence: true`: the model
+// draws each child's date as before, and a parent's children take them in
+// order. Kept when at least kMinCountingParents parents have two children
+// or more and no more than 5% of them break the order.
+void Planner::PlanOrder(int e) {
+  const DomainEntity& entity = schema_.entities[e];
+  EntityPlan& p = plan_.entities[e];
+  if (!p.has_table || p.counting_link < 0) return;
+  const Table& table = *TableOf(sample_, entity.name);
+  const std::vector<int64_t>& parents = ParentRowsOf(e, p.counting_link);
+  // The children's order: by a whole-number key, else as the rows came.
+  std::vector<size_t> order(table.rows());
+  std::iota(order.begin(), order.end(), 0);
+  const std::vector<std::string> key = entity.PrimaryKey();
+  if (key.size() == 1) {
+    const int k = table.Find(key[0]);
+    if (k >= 0 && table.columns[k].type == ColumnType::kInteger) {
+      const TableColumn& ids = table.columns[k];
+      std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ids.ints[a] < ids.ints[b]; });
+    }
+  }
+  const std::string counting_parent = entity.links[p.counting_link].parent + ".";
+  for (size_t c = 0; c < entity.columns.size(); ++c) {
+    ColumnPlan& out = p.columns[c];
+    const int t = table.Find(entity.columns[c].name);
+    if (out.source != ColumnPlan::Source::kLearned || t < 0 || !IsDateType(table.columns[t].type)) continue;
+    if (!out.after.empty() && out.after.rfind(counting_parent, 0) != 0) continue;  // a bound siblings do not share
+    const TableColumn& dates = table.columns[t];
+    struct Group {
+      int64_t last = 0;
+      size_t children = 0;
+      bool broken = false;
+    };
+    std::unordered_map<int64_t, Group> groups;
+    for (size_t r : order) {
+      if (parents[r] < 0) continue;
+      Group& g = groups[parents[r]];
+      if (dates.IsNull(r)) {
+        g.broken = true;
+      } else {
+        if (g.children > 0 && Micros(dates, r) < g.last) g.broken = true;
+        g.last = Micros(dates, r);
+      }
+      ++g.children;
+    }
+    size_t several = 0, broken = 0;
+    for (const auto& [parent, g] : groups) {
+      if (g.children < 2) continue;
+      ++several;
+      broken += g.broken;
+    }
+    if (several < kMinCountingParents || broken * 20 > several) continue;
+    out.sequence = true;
+    plan_.notes.push_back(entity.name + "." + entity.columns[c].name + " rises among each " +
+                          entity.links[p.counting_link].parent + "'s children");
   }
 }
 

@@ -273,6 +273,35 @@ TEST(LearnDatabase, ReferenceTableNamesAndPickedCategoryGoWithTheChild) {
       << text;
 }
 
+// Visits whose dates rise with the visit id within each patient, and a
+// second date in no order: only the first gets `sequence: true`.
+TEST(LearnDatabase, DatesRisingAmongAParentsChildrenAreSequences) {
+  TempDir dir;
+  std::string patients = "patient_id,age\n", visits = "visit_id,patient_id,seen_on,billed_on\n";
+  int visit = 0;
+  for (int p = 1; p <= 60; ++p) {
+    patients += std::to_string(p) + "," + std::to_string(20 + p % 50) + "\n";
+    int day = p % 28;
+    for (int k = 0; k < 2 + p % 4; ++k) {
+      day += 1 + (p * 7 + k * 3) % 20;
+      const int month = 1 + (day / 28) % 12, billed = 1 + (p * 13 + k * 11) % 28;
+      visits += std::to_string(++visit) + "," + std::to_string(p) + ",2024-" + (month < 10 ? "0" : "") +
+                std::to_string(month) + "-" + (day % 28 + 1 < 10 ? "0" : "") + std::to_string(day % 28 + 1) +
+                ",2025-01-" + (billed < 10 ? "0" : "") + std::to_string(billed) + "\n";
+    }
+  }
+  testing::WriteTextFile(dir.path / "patients.csv", patients);
+  testing::WriteTextFile(dir.path / "visits.csv", visits);
+  const DatabaseSample sample = ReadCsvDatabase({.dir = dir.path.string()}, BuiltinRegistry());
+  const DatabasePlan plan = internal::PlanDatabase(sample);
+  const int v = sample.schema.FindEntity("visits");
+  const DomainEntity& entity = sample.schema.entities[v];
+  EXPECT_TRUE(plan.entities[v].columns[entity.FindColumn("seen_on")].sequence);
+  EXPECT_FALSE(plan.entities[v].columns[entity.FindColumn("billed_on")].sequence);
+  const std::string text = internal::DomainText(sample, plan, {});
+  EXPECT_TRUE(HasColumn(text, "seen_on", "{type: date, not_null: true, learned: true, sequence: true}")) << text;
+}
+
 // Each table's fit runs on one thread with a seed of its own: the model
 // files are the same bytes for any thread count.
 TEST(LearnDatabase, ModelsAreTheSameForAnyThreadCount) {
