@@ -643,10 +643,14 @@ std::vector<DeclaredColumn> DomainDeclaredColumns(const Domain& domain) {
       }
     }
     for (const DomainColumn& column : entity.columns) {
-      std::string provider = filled_by(column);
-      if (column.source == ColumnSource::kCopied && column.copy.target_entity >= 0 && column.copy.target_column >= 0) {
-        provider = filled_by(domain.entities[column.copy.target_entity].columns[column.copy.target_column]);
+      // A copy (of a copy, ...) is what its origin is.
+      const DomainColumn* origin = &column;
+      for (int hops = 0; origin->source == ColumnSource::kCopied && origin->copy.target_entity >= 0 &&
+                         origin->copy.target_column >= 0 && hops < 64;
+           ++hops) {
+        origin = &domain.entities[origin->copy.target_entity].columns[origin->copy.target_column];
       }
+      const std::string provider = filled_by(*origin);
       if (provider.empty()) continue;
       out.push_back({entity.name, column.name, ColumnKind::kText,
                      "filled by the domain's " + provider + " provider, not learned (personal data, identifier or "

@@ -334,7 +334,11 @@ void Generator::Impl::FillSorted(int e, const HistoryStep& history, std::span<co
     while (groups.parent < p) groups.Next();
     const uint64_t children = groups.count;
     siblings.clear();
-    if (ordinals[i] == 1 && j - i == children) {
+    // The batch holds them all when its run is rows first..first+n-1 in order
+    // (a copy's parents made again come in any order, with repeats).
+    bool whole = ordinals[i] == 1 && j - i == children;
+    for (size_t r = i + 1; whole && r < j; ++r) whole = rows[r] == rows[r - 1] + 1 && ordinals[r] == ordinals[r - 1] + 1;
+    if (whole) {
       for (size_t r = i; r < j; ++r) siblings.push_back(drawn(out, r));
     } else {
       // Some siblings lie outside the batch: all of them made again.

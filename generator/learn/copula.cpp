@@ -67,6 +67,8 @@ constexpr double kMinSegmentEta = 0.5;
 // ... and at least two of its categories have this many rows; each such
 // category gets its own copula.
 constexpr size_t kMinSegmentRows = 50;
+// At most this many segments (the model file holds each one's columns).
+constexpr size_t kMaxSegments = 32;
 
 enum class Family : uint8_t { kNormal, kTruncatedNormal, kBeta, kGamma, kUniform, kEmpirical, kDiscrete };
 
@@ -583,16 +585,38 @@ class CopulaDrawer : public RowDrawer {
 // A segmented copula (CopulaModel::segments): each row from the pooled
 // copula, then, when its category has a copula, again from that one with
 // the same stream and conditions. A row still depends on its stream only.
+// Whether copula `m` can hold a condition on `column`: a value (or NULL)
+// its fitted marginals give a positive probability, a continuous value
+// inside the range it was fitted on. A segment can lack what the pooled
+// copula allows (a category absent from it): conditioned on that, its
+// scores would be pinned at an infinite or empty interval.
+bool CanHold(const CopulaModel& m, int column, bool null, double value) {
+  const int nv = m.null_var[column];
+  auto share = [](const Marginal& marginal, size_t k) { return marginal.cum[k] - (k == 0 ? 0.0 : marginal.cum[k - 1]); };
+  if (null) return nv >= 0 && share(m.variables[nv].marginal, 1) > 0;
+  if (nv >= 0 && share(m.variables[nv].marginal, 0) <= 0) return false;
+  const Marginal& marginal = m.variables[m.value_var[column]].marginal;
+  if (marginal.discrete()) return share(marginal, marginal.Slot(value)) > 0;
+  return value >= marginal.table.front() && value <= marginal.table.back();
+}
+
+// A segmented copula (CopulaModel::segments): each row from the pooled
+// copula, then, when its category has a copula that can hold the row's
+// conditions, again from that one with the same stream and conditions. A
+// row still depends on its stream (and given values) only.
 class SegmentedDrawer : public RowDrawer {
  public:
   SegmentedDrawer(const std::shared_ptr<const CopulaModel>& model, const std::vector<FixedValue>& fixed,
                   const std::vector<int>& given)
       : column_(model->segment_column),
         width_(model->columns.size()),
-        given_width_(given.size()),
+        given_(given),
         pooled_(model, fixed, given) {
     for (const std::shared_ptr<const CopulaModel>& segment : model->segments) {
-      segments_.push_back(segment ? std::make_unique<CopulaDrawer>(segment, fixed, given) : nullptr);
+      bool holds = segment != nullptr;
+      for (const FixedValue& f : fixed) holds = holds && CanHold(*segment, f.column, f.null, f.value);
+      segments_.push_back(holds ? std::make_unique<CopulaDrawer>(segment, fixed, given) : nullptr);
+      models_.push_back(segment);
     }
   }
 
@@ -600,17 +624,28 @@ class SegmentedDrawer : public RowDrawer {
 
   void Draw(size_t count, RandomStream* streams, double* values, uint8_t* nulls) const override {
     pooled_.Draw(count, streams, values, nulls);
-    Redraw(count, streams, values, nulls, [&](const CopulaDrawer& d, size_t n, RandomStream* s, const size_t*,
-                                              double* v, uint8_t* u) { d.Draw(n, s, v, u); });
+    Redraw(
+        count, streams, values, nulls, [](size_t, size_t) { return true; },
+        [&](const CopulaDrawer& d, size_t n, RandomStream* s, const size_t*, double* v, uint8_t* u) {
+          d.Draw(n, s, v, u);
+        });
   }
 
   void DrawGiven(size_t count, RandomStream* streams, const double* given, const uint8_t* state, double* values,
                  uint8_t* nulls) const override {
     pooled_.DrawGiven(count, streams, given, state, values, nulls);
-    const size_t k = given_width_;
+    const size_t k = given_.size();
+    auto holds = [&](size_t segment, size_t row) {
+      for (size_t j = 0; j < k; ++j) {
+        const uint8_t st = state[row * k + j];
+        if (st == kGivenFree) continue;
+        if (!CanHold(*models_[segment], given_[j], st == kGivenNull, given[row * k + j])) return false;
+      }
+      return true;
+    };
     std::vector<double> sub_given;
     std::vector<uint8_t> sub_state;
-    Redraw(count, streams, values, nulls,
+    Redraw(count, streams, values, nulls, holds,
            [&](const CopulaDrawer& d, size_t n, RandomStream* s, const size_t* rows, double* v, uint8_t* u) {
              sub_given.clear();
              sub_state.clear();
@@ -622,16 +657,17 @@ class SegmentedDrawer : public RowDrawer {
            });
   }
 
-
  private:
-  // Redraws each row whose category has a copula, grouped by category.
-  template <typename DrawRows>
-  void Redraw(size_t count, RandomStream* streams, double* values, uint8_t* nulls, DrawRows draw_rows) const {
+  // Redraws each row whose category has a copula that `holds` its
+  // conditions, grouped by category.
+  template <typename Holds, typename DrawRows>
+  void Redraw(size_t count, RandomStream* streams, double* values, uint8_t* nulls, Holds holds,
+              DrawRows draw_rows) const {
     std::vector<std::vector<size_t>> rows(segments_.size());
     for (size_t i = 0; i < count; ++i) {
       if (nulls[i * width_ + column_]) continue;
       const size_t k = static_cast<size_t>(std::llround(values[i * width_ + column_]));
-      if (k < segments_.size() && segments_[k]) rows[k].push_back(i);
+      if (k < segments_.size() && segments_[k] && holds(k, i)) rows[k].push_back(i);
     }
     std::vector<RandomStream> sub_streams;
     std::vector<double> sub_values;
@@ -655,9 +691,10 @@ class SegmentedDrawer : public RowDrawer {
 
   int column_;
   size_t width_;
-  size_t given_width_;
+  std::vector<int> given_;  // model columns
   CopulaDrawer pooled_;
-  std::vector<std::unique_ptr<CopulaDrawer>> segments_;
+  std::vector<std::unique_ptr<CopulaDrawer>> segments_;  // null: the pooled draw stands
+  std::vector<std::shared_ptr<const CopulaModel>> models_;
 };
 
 class CopulaSynthesizer : public Synthesizer {
@@ -1017,9 +1054,11 @@ void CopulaSynthesizer::Fit(const DataTable& table, const FitOptions& options) {
     model->segment_column = split;
     const ModelColumn& by = model->columns[split];
     model->segments.resize(by.categories.size());
-    for (size_t k = 0; k < by.categories.size(); ++k) {
+    // Categories come most frequent first: the largest kMaxSegments of
+    // kMinSegmentRows rows or more get a copula each.
+    for (size_t k = 0; k < std::min(by.categories.size(), kMaxSegments); ++k) {
       const DataTable rows = RowsWhere(table, source[split], by.categories[k]);
-      if (rows.rows < kMinSegmentRows) continue;
+      if (rows.rows < kMinSegmentRows) break;
       model->segments[k] = FitModel(rows, SegmentColumns(model->columns, rows), options.seed + 1 + k);
     }
   }
@@ -1143,7 +1182,9 @@ void CopulaSynthesizer::LoadPayload(std::string_view payload, const std::string&
   std::vector<Constraint> constraints = ReadConstraints(in);
   std::shared_ptr<CopulaModel> model = ReadModel(in, std::move(columns));
   if (version >= 2) {  // version 1 has no segments
-    model->segment_column = static_cast<int>(in.U32()) - 1;
+    const uint32_t stored = in.U32();  // column + 1, 0 for none
+    if (stored > model->columns.size()) in.Fail("the copula's segment column is out of range");
+    model->segment_column = static_cast<int>(stored) - 1;
     model->segments.resize(in.Count(1));
     if (model->segment_column >= static_cast<int>(model->columns.size()) ||
         (model->segment_column >= 0 &&

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <map>
+
 #include "learn/test_tables.h"
 #include "seedforge/calendar.h"
 #include "seedforge/error.h"
@@ -440,6 +443,34 @@ TEST(CopulaSegments, SavedModelSamplesTheSameRowsAndGivenKindsHold) {
       EXPECT_LE(mb, 16) << i;
     }
   }
+}
+
+// A condition no segment can hold: size 200 lies between the small kind's
+// 5-15 and the big kind's 300-500. Rows keep the pooled draw, rather than
+// being conditioned at the end of a segment's range, which pinned w (twice
+// the size) at one value: 54 distinct values of 2,000, 979 of them 555.1.
+TEST(CopulaSegments, ConditionsASegmentCannotHoldKeepThePooledDraw) {
+  std::string csv = "kind,size,w\n";
+  for (size_t r = 0; r < 4000; ++r) {
+    RandomStream random(17, r);
+    const bool big = random.Uniform() < 0.5;
+    const double size = big ? 300 + 200 * random.Uniform() : 5 + 10 * random.Uniform();
+    csv += fmt::format("{},{:.2f},{:.2f}\n", big ? "big" : "small", size, 2 * size + (big ? 20 : 3) * random.Normal());
+  }
+  const DataTable table = ParseCsvTable(csv, "nested.csv");
+  auto model = MakeSynthesizer("copula");
+  model->Fit(table, FitOptions{});
+  ASSERT_NE(model->Summary().find("segments: by kind"), std::string::npos) << model->Summary();
+  SampleSpec spec;
+  spec.conditions = {Condition::Parse("size=200")};
+  auto sampler = model->MakeSampler(spec);
+  std::vector<BatchColumn> out = SampleAll(*sampler, 2000, 2);
+  std::map<std::string, int> w;
+  for (size_t i = 0; i < 2000; ++i) ++w[std::string(out[ColumnIndex(*sampler, "w")].Text(i))];
+  int most = 0;
+  for (const auto& [value, n] : w) most = std::max(most, n);
+  EXPECT_GT(w.size(), 1000u);
+  EXPECT_LT(most, 20);
 }
 
 TEST_F(CopulaTest, LeavesOutIdColumnsAndNeedsRows) {

@@ -19,6 +19,9 @@ namespace {
 // value on average, are free text: a label list would carry values that
 // identify rows into the model file.
 constexpr size_t kMaxLearnedCategories = 50;
+// Most children of one parent in the sample for a learned date to be sorted
+// among them (`sequence: true`).
+constexpr int64_t kMaxSortedChildren = 1000;
 
 const Table* TableOf(const DatabaseSample& sample, const std::string& entity) {
   auto it = sample.tables.find(entity);
@@ -358,6 +361,7 @@ void Planner::PlanStratified(int e) {
   EntityPlan& p = plan_.entities[e];
   if (!p.has_table || p.counting_link >= 0) return;
   const Table& table = *TableOf(sample_, entity.name);
+  if (table.rows() == 0) return;
   for (size_t c = 0; c < entity.columns.size(); ++c) {
     ColumnPlan& out = p.columns[c];
     if (out.source != ColumnPlan::Source::kLearned) continue;
@@ -365,7 +369,10 @@ void Planner::PlanStratified(int e) {
     if (values.type != ColumnType::kCategory && values.type != ColumnType::kId && values.type != ColumnType::kText) {
       continue;
     }
-    if (std::find(values.nulls.begin(), values.nulls.end(), 1) != values.nulls.end()) continue;
+    // NULLs, and empty labels (which CSV output writes as NULL), stay with the model.
+    bool empty_label = false;
+    for (size_t r = 0; r < values.nulls.size() && !empty_label; ++r) empty_label = values.Text(r).empty();
+    if (empty_label || std::find(values.nulls.begin(), values.nulls.end(), 1) != values.nulls.end()) continue;
     std::map<std::string_view, size_t> index;
     for (size_t r = 0; r < values.nulls.size(); ++r) {
       auto [it, added] = index.emplace(values.Text(r), out.counts.size());
@@ -386,9 +393,15 @@ void Planner::PlanLinks(int e) {
   // The counting link (CountingLink): the sampler's when the tables are an
   // FK-closed sample, whose children were read along it; else chosen here,
   // where a nullable reference without NULLs in the data may count too.
+  // A parent with rows in the sample: one without keeps a plain reference,
+  // as no learned count or weight can be made for it.
+  auto has_rows = [&](int parent) {
+    return parent >= 0 && plan_.entities[parent].has_table &&
+           TableOf(sample_, schema_.entities[parent].name)->rows() > 0;
+  };
   auto usable = [&](size_t l) -> bool {
     const int parent = schema_.FindEntity(entity.links[l].parent);
-    return parent >= 0 && parent != e && plan_.entities[parent].has_table && p.links[l].match_child.empty();
+    return parent != e && has_rows(parent) && p.links[l].match_child.empty();
   };
   if (auto sampled = sample_.counting_links.find(entity.name); sampled != sample_.counting_links.end()) {
     p.counting_link = sampled->second >= 0 && usable(static_cast<size_t>(sampled->second)) ? sampled->second : -1;
@@ -413,7 +426,7 @@ void Planner::PlanLinks(int e) {
     const std::vector<int64_t>* rows = nullptr;
     if (parent == e) {
       out.role = LinkPlan::Role::kSelf;
-    } else if (parent >= 0 && plan_.entities[parent].has_table) {
+    } else if (has_rows(parent)) {
       rows = &ParentRowsOf(e, static_cast<int>(l));
       out.role = static_cast<int>(l) == p.counting_link ? LinkPlan::Role::kCounting : LinkPlan::Role::kPicked;
     }
@@ -540,7 +553,8 @@ void Planner::PlanCopiesAndDates(int e) {
 // customer's invoices, a patient's visits) gets `sequence: true`: the model
 // draws each child's date as before, and a parent's children take them in
 // order. Kept when at least kMinCountingParents parents have two children
-// or more and no more than 5% of them break the order.
+// or more, no more than 5% of them break the order, and no parent has more
+// than kMaxSortedChildren.
 void Planner::PlanOrder(int e) {
   const DomainEntity& entity = schema_.entities[e];
   EntityPlan& p = plan_.entities[e];
@@ -588,7 +602,12 @@ void Planner::PlanOrder(int e) {
       ++several;
       broken += g.broken;
     }
-    if (several < kMinCountingParents || broken * 20 > several) continue;
+    // Sorting makes a parent's children again for each batch that holds only
+    // some of them: kept to families of at most kMaxSortedChildren.
+    if (several < kMinCountingParents || broken * 20 > several ||
+        p.links[p.counting_link].max_children > kMaxSortedChildren) {
+      continue;
+    }
     out.sequence = true;
     plan_.notes.push_back(entity.name + "." + entity.columns[c].name + " rises among each " +
                           entity.links[p.counting_link].parent + "'s children");

@@ -203,10 +203,16 @@ class CategoryProvider : public Provider {
     if (!cycle_ends_.empty()) {
       // Each run of `total` rows is one shuffled order of the values, each
       // as often as its weight: a stratified draw, exact shares per run.
+      // Each run its own order: rows a run apart do not repeat each other.
       const uint64_t total = cycle_ends_.back();
-      IndexPermutation permute(args.key, total);
+      std::optional<IndexPermutation> permute;
+      uint64_t run = UINT64_MAX;
       for (size_t i = 0; i < args.rows.size(); ++i) {
-        const uint64_t slot = permute(args.rows[i] % total);
+        if (args.rows[i] / total != run) {
+          run = args.rows[i] / total;
+          permute.emplace(Mix64(args.key ^ Mix64(run + 1)), total);
+        }
+        const uint64_t slot = (*permute)(args.rows[i] % total);
         const size_t k = std::upper_bound(cycle_ends_.begin(), cycle_ends_.end(), slot) - cycle_ends_.begin();
         out.texts[i] = table_.value(k);
       }
@@ -752,7 +758,10 @@ std::unique_ptr<Provider> MakeCategoryByProvider(const Params& params) {
 
 std::unique_ptr<Provider> MakeCategoryProvider(const Params& params, const ProviderContext&) {
   if (!params.Has("values")) params.Fail("values", "is required (a list or a map of weights)");
-  if (params.Has("by")) return MakeCategoryByProvider(params);
+  if (params.Has("by")) {
+    if (params.Has("cycle")) params.Fail("cycle", "does not go with 'by' (each run holds one table's counts)");
+    return MakeCategoryByProvider(params);
+  }
   if (params.Has("otherwise")) params.Fail("otherwise", "belongs with 'by'");
   const std::vector<std::pair<std::string, double>> weighted = params.Weighted("values");
   std::vector<uint64_t> cycle_ends;

@@ -84,13 +84,13 @@ TEST(BasicPack, TimestampSeasonRetailPeaksInDecember) {
 }
 
 TEST(BasicPack, CategoryCycleGivesEveryValueOncePerRun) {
-  // Rows 1-11: the run of rows 4-7 holds every value once, and each row
-  // repeats the value 4 rows before it.
-  auto cols = RunProvider("category", {.params = {{"values", "a,b,c,d"}, {"cycle", "true"}}, .rows = 11, .first_row = 1});
+  // Rows 1-12: the runs of rows 4-7 and 8-11 each hold every value once.
+  auto cols = RunProvider("category", {.params = {{"values", "a,b,c,d"}, {"cycle", "true"}}, .rows = 12, .first_row = 1});
   const std::vector<std::string>& v = cols[0].texts;
-  ASSERT_EQ(v.size(), 11u);
-  EXPECT_EQ(std::set<std::string>(v.begin() + 3, v.begin() + 7), (std::set<std::string>{"a", "b", "c", "d"}));
-  for (size_t i = 0; i + 4 < v.size(); ++i) EXPECT_EQ(v[i], v[i + 4]);
+  ASSERT_EQ(v.size(), 12u);
+  const std::set<std::string> all = {"a", "b", "c", "d"};
+  EXPECT_EQ(std::set<std::string>(v.begin() + 3, v.begin() + 7), all);
+  EXPECT_EQ(std::set<std::string>(v.begin() + 7, v.begin() + 11), all);
 }
 
 TEST(BasicPack, CategoryCycleWithCountsHoldsThemInEveryRun) {
