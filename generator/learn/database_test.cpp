@@ -322,6 +322,38 @@ TEST(LearnDatabase, ModelsAreTheSameForAnyThreadCount) {
   }
 }
 
+// Tables without rows (an unused lookup table, an empty root): links to
+// them stay plain references and nothing is stratified, so the learned
+// domain validates (LearnDatabase checks it before writing).
+TEST(LearnDatabase, EmptyTablesGiveAValidDomain) {
+  TempDir dir, out;
+  testing::WriteTextFile(dir.path / "schema.yaml", R"(domain: empty
+entities:
+  kinds:
+    columns:
+      kind_id: {type: integer, primary_key: true, provider: sequence}
+      label:   {type: text, not_null: true, provider: category, params: {values: [a, b]}}
+  items:
+    columns:
+      item_id: {type: integer, primary_key: true, provider: sequence}
+      kind_id: {type: integer, references: kinds}
+      size:    {type: integer, not_null: true, provider: integer}
+)");
+  testing::WriteTextFile(dir.path / "kinds.csv", "kind_id,label\n");
+  std::string items = "item_id,kind_id,size\n";
+  for (int i = 1; i <= 40; ++i) items += std::to_string(i) + ",," + std::to_string(i % 7) + "\n";
+  testing::WriteTextFile(dir.path / "items.csv", items);
+  const DatabaseSample sample = WithSchema(dir.path);
+  const DatabasePlan plan = internal::PlanDatabase(sample);
+  const int items_entity = sample.schema.FindEntity("items");
+  EXPECT_EQ(plan.entities[items_entity].links[0].role, LinkPlan::Role::kPlain);
+  LearnDatabaseOptions options;
+  options.out_dir = out.path.string();
+  options.registry = &BuiltinRegistry();
+  EXPECT_NO_THROW(LearnDatabase(sample, options));
+  EXPECT_TRUE(fs::exists(out.path / "domain.yaml"));
+}
+
 TEST(LearnDatabase, RefusesToReplaceFilesItDidNotWrite) {
   TempDir dir, out;
   const DatabaseSample sample = CountsDependOnX(dir.path, 4, 50);
