@@ -369,12 +369,17 @@ void Planner::PlanStratified(int e) {
     if (values.type != ColumnType::kCategory && values.type != ColumnType::kId && values.type != ColumnType::kText) {
       continue;
     }
+    // Of an FK-closed sample, the sample proper (what the model learns from).
+    size_t rows = values.nulls.size();
+    if (auto sampled = sample_.sampled_rows.find(entity.name); sampled != sample_.sampled_rows.end()) {
+      rows = std::min<size_t>(rows, sampled->second);
+    }
     // NULLs, and empty labels (which CSV output writes as NULL), stay with the model.
-    bool empty_label = false;
-    for (size_t r = 0; r < values.nulls.size() && !empty_label; ++r) empty_label = values.Text(r).empty();
-    if (empty_label || std::find(values.nulls.begin(), values.nulls.end(), 1) != values.nulls.end()) continue;
+    bool stays = rows == 0;
+    for (size_t r = 0; r < rows && !stays; ++r) stays = values.IsNull(r) || values.Text(r).empty();
+    if (stays) continue;
     std::map<std::string_view, size_t> index;
-    for (size_t r = 0; r < values.nulls.size(); ++r) {
+    for (size_t r = 0; r < rows; ++r) {
       auto [it, added] = index.emplace(values.Text(r), out.counts.size());
       if (added) out.counts.emplace_back(std::string(values.Text(r)), 0);
       ++out.counts[it->second].second;
