@@ -469,6 +469,11 @@ struct Generator::Impl {
                     std::vector<BatchColumn>& columns) const;
   void FillSorted(int e, const HistoryStep& history, std::span<const uint64_t> rows, BatchParents& batch_parents,
                   std::vector<BatchColumn>& columns) const;
+  // Calls run(i, j, children) for each run of rows [i, j) of one parent
+  // (`parents`, ascending), with that parent's number of children as the
+  // plan counts it: a cursor walks them once per batch (sequence.cpp).
+  template <typename Run>
+  void ForEachSiblingRun(const LinkStep& link, const std::vector<uint64_t>& parents, Run run) const;
   void FillNextOf(int e, const HistoryStep& history, std::span<const uint64_t> rows, BatchParents& batch_parents,
                   std::vector<BatchColumn>& columns) const;
   // The 1-based place of each row among its parent's children along the

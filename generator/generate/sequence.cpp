@@ -168,6 +168,24 @@ int64_t CeilDiv(int64_t a, int64_t b) { return -FloorDiv(-a, b); }
 
 }  // namespace
 
+template <typename Run>
+void Generator::Impl::ForEachSiblingRun(const LinkStep& link, const std::vector<uint64_t>& parents, Run run) const {
+  ChildGroups groups(*this, link);
+  bool positioned = false;
+  for (size_t i = 0; i < parents.size();) {
+    size_t j = i + 1;
+    while (j < parents.size() && parents[j] == parents[i]) ++j;
+    const uint64_t p = parents[i];
+    if (!positioned || p < groups.parent || p / kParentBlock != groups.parent / kParentBlock) {
+      groups.SeekParent(p);
+      positioned = true;
+    }
+    while (groups.parent < p) groups.Next();
+    run(i, j, groups.count);
+    i = j;
+  }
+}
+
 void Generator::Impl::FillSequence(int e, const HistoryStep& history, std::span<const uint64_t> rows,
                                    BatchParents& batch_parents, std::vector<BatchColumn>& columns) const {
   const EntityState& state = states[e];
@@ -224,21 +242,10 @@ void Generator::Impl::FillSequence(int e, const HistoryStep& history, std::span<
   const int64_t unit = history.unit;
   std::vector<long double> at_ordinal;  // per row of the run: S_k, or the delays' sum up to k
   // Each parent's number of children as the plan counts it (scaled when
-  // --rows names this entity): a cursor walks them once per batch, as
-  // parents ascend with the rows.
-  ChildGroups groups(*this, link);
-  bool positioned = false;
-  for (size_t i = 0; i < n;) {
-    // One run of siblings: rows [i, j) share parent p.
-    size_t j = i + 1;
-    while (j < n && parents[j] == parents[i]) ++j;
+  // --rows names this entity).
+  ForEachSiblingRun(link, parents, [&](size_t i, size_t j, uint64_t count) {
     const uint64_t p = parents[i];
-    if (!positioned || p < groups.parent || p / kParentBlock != groups.parent / kParentBlock) {
-      groups.SeekParent(p);
-      positioned = true;
-    }
-    while (groups.parent < p) groups.Next();
-    const int64_t children = static_cast<int64_t>(groups.count);
+    const int64_t children = static_cast<int64_t>(count);
     const int64_t first_ordinal = ordinals[i], last_ordinal = ordinals[j - 1];
     at_ordinal.assign(static_cast<size_t>(last_ordinal - first_ordinal + 1), 0);
     long double total = 0;
@@ -296,13 +303,11 @@ void Generator::Impl::FillSequence(int e, const HistoryStep& history, std::span<
                                 : first + static_cast<int64_t>(std::floor(u * width));
       out.ints[r] = std::min(value, last) * unit;
     }
-    i = j;
-  }
+  });
 }
 
 void Generator::Impl::FillSorted(int e, const HistoryStep& history, std::span<const uint64_t> rows,
                                  BatchParents& batch_parents, std::vector<BatchColumn>& columns) const {
-  const size_t n = rows.size();
   const std::vector<int64_t>& ordinals = BatchOrdinals(e, history.link, rows, batch_parents);
   const std::vector<uint64_t>& parents = batch_parents.rows[history.link];
   BatchColumn& out = columns[history.column];
@@ -320,19 +325,7 @@ void Generator::Impl::FillSorted(int e, const HistoryStep& history, std::span<co
     return Drawn{from.IsNull(at), floats ? 0 : from.ints[at], floats ? from.floats[at] : 0.0};
   };
   std::vector<Drawn> siblings;
-  ChildGroups groups(*this, states[e].links[history.link]);
-  bool positioned = false;
-  for (size_t i = 0; i < n;) {
-    // One run of siblings: rows [i, j) share parent p.
-    size_t j = i + 1;
-    while (j < n && parents[j] == parents[i]) ++j;
-    const uint64_t p = parents[i];
-    if (!positioned || p < groups.parent || p / kParentBlock != groups.parent / kParentBlock) {
-      groups.SeekParent(p);
-      positioned = true;
-    }
-    while (groups.parent < p) groups.Next();
-    const uint64_t children = groups.count;
+  ForEachSiblingRun(states[e].links[history.link], parents, [&](size_t i, size_t j, uint64_t children) {
     siblings.clear();
     // The batch holds them all when its run is rows first..first+n-1 in order
     // (a copy's parents made again come in any order, with repeats).
@@ -363,8 +356,7 @@ void Generator::Impl::FillSorted(int e, const HistoryStep& history, std::span<co
         out.ints[r] = v.number;
       }
     }
-    i = j;
-  }
+  });
 }
 
 void Generator::Impl::FillNextOf(int e, const HistoryStep& history, std::span<const uint64_t> rows,

@@ -395,9 +395,6 @@ void Planner::PlanLinks(int e) {
   EntityPlan& p = plan_.entities[e];
   if (!p.has_table) return;
   const Table& table = *TableOf(sample_, entity.name);
-  // The counting link (CountingLink): the sampler's when the tables are an
-  // FK-closed sample, whose children were read along it; else chosen here,
-  // where a nullable reference without NULLs in the data may count too.
   // A parent with rows in the sample: one without keeps a plain reference,
   // as no learned count or weight can be made for it.
   auto has_rows = [&](int parent) {
@@ -408,6 +405,9 @@ void Planner::PlanLinks(int e) {
     const int parent = schema_.FindEntity(entity.links[l].parent);
     return parent != e && has_rows(parent) && p.links[l].match_child.empty();
   };
+  // The counting link (CountingLink): the sampler's when the tables are an
+  // FK-closed sample, whose children were read along it; else chosen here,
+  // where a nullable reference without NULLs in the data may count too.
   if (auto sampled = sample_.counting_links.find(entity.name); sampled != sample_.counting_links.end()) {
     p.counting_link = sampled->second >= 0 && usable(static_cast<size_t>(sampled->second)) ? sampled->second : -1;
   } else {
