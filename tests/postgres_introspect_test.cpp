@@ -200,6 +200,23 @@ TEST_F(PostgresIntrospect, CompositeAndSelfLinksLearnedFromTheSandboxLoadAtScale
   fs::remove_all(dir);
 }
 
+// The Pagila-like schema learned whole: arrays, tsvector, bytea, ranges and
+// the other types no model makes keep providers, the rest is learned, and
+// the copy at --scale 2 loads into the partitioned, DOMAIN-typed schema.
+TEST_F(PostgresIntrospect, PagilaLikeLearnedFromTheSandboxLoadsAtScale2) {
+  const std::string source = CreateDatabase("pagila_learned_source");
+  std::string output;
+  ASSERT_EQ(Psql(source, testing::SourceDir() / "tests/postgres/pagila_like.sql", &output), 0) << output;
+  const std::string target = EmptyCopy(source, "pagila_learned");
+  const fs::path dir = testing::MakeTempDir("seedforge-learn-pagila");
+  ASSERT_NO_FATAL_FAILURE(LearnAndLoad(source, target, dir));
+  testing::ExpectForeignKeysHold(target);
+  EXPECT_EQ(Value(target, "SELECT count(*) FROM category"), 32);
+  EXPECT_EQ(Value(target, "SELECT count(*) FROM ONLY payment"), 0);  // every payment in a partition
+  EXPECT_GT(Value(target, "SELECT count(*) FROM rental"), 0);
+  fs::remove_all(dir);
+}
+
 // Chinook learned from the sandbox: its copy at --scale 2 loads with zero
 // errors, repeats each line's price from its track, and keeps video tracks
 // (1.99) dozens of times the size of audio ones.

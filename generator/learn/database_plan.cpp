@@ -151,6 +151,32 @@ bool IsPiiProvider(const std::string& provider) {
   return kPii.count(provider) != 0;
 }
 
+// SQL types whose values a model makes: numbers, booleans, dates and
+// timestamps, and text (enums included). Arrays, JSON, ranges, bytea,
+// addresses, intervals, times, text-search vectors keep their providers.
+bool ModelsHold(const SqlType& type) {
+  using F = SqlType::Family;
+  if (type.array) return false;
+  switch (type.family) {
+    case F::kSmallInt:
+    case F::kInteger:
+    case F::kBigInt:
+    case F::kNumeric:
+    case F::kReal:
+    case F::kDouble:
+    case F::kBoolean:
+    case F::kDate:
+    case F::kTimestamp:
+    case F::kTimestampTz:
+    case F::kText:
+    case F::kVarchar:
+    case F::kChar:
+    case F::kCitext:
+    case F::kEnum: return true;
+    default: return false;
+  }
+}
+
 // Whether a column's values may go into a model: a type the models learn,
 // and for text a short list of labels that each come back. In reference
 // data (a table other tables refer to) a label may appear once: the 25
@@ -345,7 +371,10 @@ void Planner::PlanColumns(int e) {
     if (column.source != ColumnSource::kProvider) continue;  // ordinal, derived, computed: as the schema says
     // Personal data and free text keep their providers (the header says
     // so once; a comment on each such column would bury the real choices).
-    if (IsPiiProvider(column.provider) || !Learnable(table->columns[t], IsReferenced(e))) continue;
+    if (IsPiiProvider(column.provider) || !ModelsHold(column.type) ||
+        !Learnable(table->columns[t], IsReferenced(e))) {
+      continue;
+    }
     out.source = ColumnPlan::Source::kLearned;
   }
 }
