@@ -3,6 +3,7 @@
 // table layer, keys from names and uniqueness, links from key names
 // confirmed by value containment).
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -84,6 +85,22 @@ bool WholeNumbers(const TableColumn& column) {
   return true;
 }
 
+// Whether every value is a UUID written 8-4-4-4-12 in hex.
+bool AllUuids(const TableColumn& column) {
+  size_t seen = 0;
+  for (size_t r = 0; r < column.nulls.size(); ++r) {
+    if (column.IsNull(r)) continue;
+    const std::string_view v = column.Text(r);
+    if (v.size() != 36) return false;
+    for (size_t i = 0; i < v.size(); ++i) {
+      const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+      if (dash ? v[i] != '-' : !std::isxdigit(static_cast<unsigned char>(v[i]))) return false;
+    }
+    ++seen;
+  }
+  return seen > 0;
+}
+
 std::string SqlTypeOf(const TableColumn& column) {
   if (WholeNumbers(column)) {
     bool small = true;
@@ -98,19 +115,20 @@ std::string SqlTypeOf(const TableColumn& column) {
     case ColumnType::kBoolean: return "boolean";
     case ColumnType::kDate: return "date";
     case ColumnType::kTimestamp: return column.format.zone == DateFormat::Zone::kNone ? "timestamp" : "timestamptz";
-    default: return "text";
+    default: return AllUuids(column) ? "uuid" : "text";
   }
 }
 
 // A provider for a text column (the PII and text columns an inferred schema
 // keeps out of models): the one introspect chooses, from the column's name,
 // its table's and its values; generic text when nothing fits.
-std::string TextProvider(const std::string& table_name, const TableColumn& column, const ProviderRegistry& registry) {
+std::string TextProvider(const std::string& table_name, const TableColumn& column, const ProviderRegistry& registry,
+                         bool key = false) {
   constexpr size_t kSampleValues = 1000;
   ColumnEvidence evidence;
   evidence.table = table_name;
   evidence.name = column.name;
-  evidence.type = *ParseSqlType("text");
+  evidence.type = *ParseSqlType(SqlTypeOf(column));
   const size_t rows = column.nulls.size();
   for (size_t i = 0; i < std::min(rows, kSampleValues); ++i) {
     const size_t r = rows <= kSampleValues ? i : i * rows / kSampleValues;  // spread over the file
@@ -122,11 +140,13 @@ std::string TextProvider(const std::string& table_name, const TableColumn& colum
   }
   size_t longest = 1;
   for (size_t r = 0; r < rows; ++r) longest = std::max(longest, column.Text(r).size());
-  if (column.type == ColumnType::kId) {
-    return "provider: pattern, params: {pattern: '" + std::string(std::min<size_t>(longest, 12), '*') + "'}";
-  }
+  evidence.primary_key = key;
+  evidence.not_null = key;
   const ColumnGuess guess = GuessColumn(evidence, registry);
   if (!guess.source.empty()) return guess.source;
+  if (key || column.type == ColumnType::kId) {
+    return "provider: pattern, params: {pattern: '" + std::string(std::min<size_t>(longest, 12), '*') + "'}";
+  }
   return "provider: text, params: {max_words: " + std::to_string(std::clamp<size_t>(longest / 8, 1, 12)) +
          ", max_length: " + std::to_string(std::max<size_t>(longest, 8)) + "}";
 }
@@ -232,7 +252,7 @@ std::string InferSchema(const std::string& domain_name, const std::map<std::stri
       std::string line = "{type: " + SqlTypeOf(column);
       if (static_cast<int>(c) == keys[name]) {
         line += ", primary_key: true, ";
-        line += WholeNumbers(column) ? "provider: sequence" : TextProvider(name, column, registry);
+        line += WholeNumbers(column) ? "provider: sequence" : TextProvider(name, column, registry, /*key=*/true);
         out << "      " << Quoted(column.name) << ": " << line << "}\n";
         continue;
       }

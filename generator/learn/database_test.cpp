@@ -2,6 +2,7 @@
 // with a known ground truth: counting links and learned counts, copied
 // columns, two links to one parent, junction tables and self links, and the
 // CSV folder reader's inferred schema.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -320,6 +321,25 @@ TEST(LearnDatabase, ModelsAreTheSameForAnyThreadCount) {
     const fs::path name = fs::path(file).lexically_relative(one.path);
     EXPECT_EQ(testing::ReadFile(file), testing::ReadFile(three.path / name)) << name;
   }
+}
+
+// UUID keys read from CSV are uuid columns made by the uuid provider, and
+// the link to them is still found; a log line's free text gets filler text.
+TEST(LearnDatabase, UuidKeysAndFreeTextGetTheirProviders) {
+  TempDir dir;
+  std::string users = "user_id,plan\n", orders = "order_id,user_id,note\n";
+  for (int u = 0; u < 30; ++u) {
+    const std::string id = fmt::format("{:08x}-0000-4000-8000-{:012x}", 0x1000 + u * 7919, u * 104729);
+    users += id + "," + (u % 3 ? "pro" : "free") + "\n";
+    for (int k = 0; k < 1 + u % 3; ++k) orders += fmt::format("{},{},done item {}\n", u * 10 + k, id, u * 10 + k);
+  }
+  testing::WriteTextFile(dir.path / "users.csv", users);
+  testing::WriteTextFile(dir.path / "orders.csv", orders);
+  const DatabaseSample sample = ReadCsvDatabase({.dir = dir.path.string()}, BuiltinRegistry());
+  const std::string text = internal::DomainText(sample, internal::PlanDatabase(sample), {});
+  EXPECT_TRUE(HasColumn(text, "user_id", "{type: uuid, primary_key: true, provider: uuid}")) << text;
+  EXPECT_NE(text.find("references: users.user_id"), std::string::npos) << text;
+  EXPECT_NE(text.find("note:     {type: text, not_null: true, provider: text"), std::string::npos) << text;
 }
 
 // Tables without rows (an unused lookup table, an empty root): links to
