@@ -196,6 +196,43 @@ struct CtganOptions {
   int pac = 10;                   // rows the discriminator judges together (PacGAN)
 };
 
+// Differential privacy for Fit (learn --dp; docs/privacy.md). What the user
+// or the domain declares about a column is public and costs no budget;
+// anything else the model needs from the data (bounds, category lists) is
+// paid for from epsilon or refused.
+struct PublicColumn {
+  std::optional<double> min, max;       // numeric; dates as days, timestamps as µs since 1970
+  std::vector<std::string> categories;  // categorical: every value it can take
+};
+
+struct DpOptions {
+  double epsilon = 0;  // the budget; 0 = not private
+  double delta = 0;    // 0 = the default: 1 / (10 × rows), at most 1e-5
+  double max_grad_norm = 1.0;  // DP-SGD: the per-example gradient clipping bound
+  std::map<std::string, PublicColumn> public_columns;
+  // Share of epsilon spent on data-derived bounds and category lists of
+  // columns not in public_columns; 0 refuses such columns.
+  double preprocessing_share = 0;
+
+  bool enabled() const { return epsilon > 0; }
+};
+
+// What a private Fit spent, kept in the model file and shown on the model
+// card. Empty `mechanism` = not private.
+struct DpAccount {
+  std::string mechanism;   // "dp-sgd", "noisy-copula"
+  std::string accountant;  // "rdp" (seedforge/rdp_accountant.h)
+  double target_epsilon = 0;
+  double epsilon = 0;      // spent in all: training plus preprocessing
+  double delta = 0;
+  double preprocessing_epsilon = 0;
+  double sample_rate = 0;  // DP-SGD: Poisson sampling rate q
+  double noise_multiplier = 0;
+  double max_grad_norm = 0;
+  int64_t steps = 0;       // DP-SGD steps that touched real data
+  std::vector<std::string> public_columns;  // what was taken as public, with its source
+};
+
 struct FitOptions {
   int epochs = 300;       // neural models
   int batch_size = 500;   // neural models; CTGAN rounds it up to a multiple of ctgan.pac
@@ -204,6 +241,7 @@ struct FitOptions {
   CtganOptions ctgan;
   std::vector<Constraint> constraints;  // stored with the model
   std::function<void(const FitProgress&)> progress;  // may be empty
+  DpOptions dp;           // differential privacy; off by default
 };
 
 class Synthesizer {
@@ -222,6 +260,11 @@ class Synthesizer {
   virtual const std::vector<ModelColumn>& columns() const = 0;
   // The constraints given at Fit, kept with the model.
   virtual const std::vector<Constraint>& constraints() const = 0;
+  // What a private Fit spent (mechanism empty when the model is not private).
+  virtual const DpAccount& privacy() const {
+    static const DpAccount kNone;
+    return kNone;
+  }
 
   // What was learned, for people: one line per column (type, marginal or
   // encoding, NULL rate) and the model's size.
