@@ -57,12 +57,6 @@ struct SampleArgs {
   bool quiet = false;
 };
 
-// A libpq URI or a key=value connection string: a live database.
-bool IsConnectionString(const std::string& from) {
-  return from.rfind("postgresql://", 0) == 0 || from.rfind("postgres://", 0) == 0 ||
-         (from.find('=') != std::string::npos && !std::filesystem::exists(from));
-}
-
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
