@@ -380,7 +380,7 @@ std::vector<std::string_view> Words(std::string_view v) {
 }
 
 // One word found in a dictionary; `chance` is how often other capitalised
-// words are (measured on the titles pack's words, docs/profile.md).
+// words are found in it (docs/profile.md).
 Score WordScore(PiiKind kind, const std::vector<std::string_view>& values, const std::unordered_set<std::string>& dict,
                 double chance, double strength) {
   Score s = ShapeAndRule(
@@ -436,7 +436,7 @@ Score CityScore(const std::vector<std::string_view>& values) {
       [&](std::string_view v) { return d.cities.count(Lower(v)) > 0; });
   s.dictionary = s.checksum;
   s.checksum = -1;
-  s.chance = 0.2;
+  s.chance = 0.35;  // 32% of the titles pack's words are US place names
   s.strength = 0.7;
   return s;
 }
@@ -579,8 +579,9 @@ PiiFinding DetectPii(const TableColumn& column, std::string_view table) {
 
   std::vector<Score> scores;
   scores.push_back(FullNameScore(values));
-  // First names and surnames share many words (James, Lee): the other
-  // table's hit rate on the same words is the chance of each.
+  // Many English words are names too: of the titles pack's words
+  // ("Sunset", "Hunter", "Rose"), 23% are first names and 42% surnames, so
+  // the chance of each table is set above that.
   scores.push_back(WordScore(PiiKind::kFirstName, values, d.first, 0.35, 0.8));
   scores.push_back(WordScore(PiiKind::kLastName, values, d.last, 0.45, 0.8));
   scores.push_back(EmailScore(values));
