@@ -1,17 +1,18 @@
 // The PII detector (seedforge/pii.h). Every kind is scored the same way:
 //
-//   s        the share of the values that pass all of the kind's rules
-//            (shape, then checksum or dictionary)
-//   r        how often a look-alike of the same shape passes those rules
-//            by chance (1/10 for Luhn, 1/97 for mod 97, 0.889 for the SSA
+//   f        the share of the values with the kind's shape
+//   p        of those, the share that pass the kind's checksum, validity
+//            rule or dictionary
+//   r        how often a look-alike of the same shape passes that rule by
+//            chance (1/10 for Luhn, 1/97 for mod 97, 0.889 for the SSA
 //            rules on nine digits, the share of 5-digit numbers that are
 //            ZIP Codes, ...)
-//   above    (s - r) / (1 - r), clamped to [0, 1]: how far the column is
+//   above    (p - r) / (1 - r), clamped to [0, 1]: how far the column is
 //            above what chance gives, so a column of order numbers that
 //            pass Luhn one time in ten scores 0, not 0.1
-//   value    above * strength, the kind's strength saying how much the
-//            values alone can tell (a dashed SSN a lot, nine bare digits
-//            little, a date nothing about a birth)
+//   value    f * above * strength, the kind's strength saying how much
+//            the values alone can tell (a dashed SSN a lot, nine bare
+//            digits little, a date nothing about a birth)
 //   confidence = min(1, value + 0.35 if the header names the kind)
 //
 // The kind with the highest confidence wins if it reaches 0.5. Only when
@@ -161,13 +162,35 @@ struct Score {
   bool header = false;
   std::string detail;
 
+  // The chance applies to the shaped values: junk among the values ("n/a")
+  // lowers the format share, not the rule's margin over chance.
   double Confidence() const {
-    const double above = chance < 1 ? std::clamp((pass - chance) / (1 - chance), 0.0, 1.0) : 0.0;
-    return std::min(1.0, above * strength + (header ? kHeaderBoost : 0.0));
+    const double rule = format > 0 ? pass / format : 0;
+    const double above = chance < 1 ? std::clamp((rule - chance) / (1 - chance), 0.0, 1.0) : 0.0;
+    return std::min(1.0, format * above * strength + (header ? kHeaderBoost : 0.0));
   }
 };
 
 double Share(size_t hits, size_t of) { return of ? static_cast<double>(hits) / static_cast<double>(of) : 0; }
+
+// Names and places from a dictionary need variety: a few distinct
+// values that happen to be surnames (Brown, Green, White) or cities are a
+// category (colours, offices), not people. Below kMinDistinctWords
+// distinct hits the strength falls in proportion.
+constexpr size_t kMinDistinctWords = 10;
+
+template <typename Rule>
+auto CountingDistinct(std::set<std::string>& hits, Rule rule) {
+  return [&hits, rule](std::string_view v) {
+    const bool in = rule(v);
+    if (in && hits.size() < kMinDistinctWords) hits.insert(std::string(v));
+    return in;
+  };
+}
+
+double Variety(const std::set<std::string>& hits) {
+  return std::min(1.0, static_cast<double>(hits.size()) / static_cast<double>(kMinDistinctWords));
+}
 
 // A kind checked as shape, then a rule on the shaped values.
 template <typename Shape, typename Rule>
@@ -383,19 +406,20 @@ std::vector<std::string_view> Words(std::string_view v) {
 // words are found in it (docs/profile.md).
 Score WordScore(PiiKind kind, const std::vector<std::string_view>& values, const std::unordered_set<std::string>& dict,
                 double chance, double strength) {
-  Score s = ShapeAndRule(
-      kind, values, [](std::string_view v) { return IsNameWord(v); },
-      [&](std::string_view v) { return dict.count(Lower(v)) > 0; });
+  std::set<std::string> hits;
+  Score s = ShapeAndRule(kind, values, [](std::string_view v) { return IsNameWord(v); },
+                         CountingDistinct(hits, [&](std::string_view v) { return dict.count(Lower(v)) > 0; }));
   s.dictionary = s.checksum;
   s.checksum = -1;
   s.chance = chance;
-  s.strength = strength;
+  s.strength = strength * Variety(hits);
   return s;
 }
 
 // Two to four words: a first name first, a surname last.
 Score FullNameScore(const std::vector<std::string_view>& values) {
   const Dictionaries& d = Dictionaries::Get();
+  std::set<std::string> hits;
   Score s = ShapeAndRule(
       PiiKind::kFullName, values,
       [](std::string_view v) {
@@ -406,7 +430,7 @@ Score FullNameScore(const std::vector<std::string_view>& values) {
                  return IsNameWord(w);
                });
       },
-      [&](std::string_view v) {
+      CountingDistinct(hits, [&](std::string_view v) {
         auto words = Words(v);
         std::string first = Lower(words.front()), last = Lower(words.back());
         while (!last.empty() && (last.back() == '.' || last.back() == ',')) last.pop_back();
@@ -416,16 +440,17 @@ Score FullNameScore(const std::vector<std::string_view>& values) {
         if (kSuffixes.count(last) && words.size() > 2) last = Lower(words[words.size() - 2]);
         while (!first.empty() && first.back() == ',') first.pop_back();
         return d.first.count(first) > 0 && d.last.count(last) > 0;
-      });
+      }));
   s.dictionary = s.checksum;
   s.checksum = -1;
   s.chance = 0.05;
-  s.strength = 0.9;
+  s.strength = 0.9 * Variety(hits);
   return s;
 }
 
 Score CityScore(const std::vector<std::string_view>& values) {
   const Dictionaries& d = Dictionaries::Get();
+  std::set<std::string> hits;
   Score s = ShapeAndRule(
       PiiKind::kCity, values,
       [](std::string_view v) {
@@ -433,11 +458,11 @@ Score CityScore(const std::vector<std::string_view>& values) {
         return !words.empty() && words.size() <= 4 &&
                std::all_of(words.begin(), words.end(), [](std::string_view w) { return IsNameWord(w) || w == "St."; });
       },
-      [&](std::string_view v) { return d.cities.count(Lower(v)) > 0; });
+      CountingDistinct(hits, [&](std::string_view v) { return d.cities.count(Lower(v)) > 0; }));
   s.dictionary = s.checksum;
   s.checksum = -1;
   s.chance = 0.35;  // 32% of the titles pack's words are US place names
-  s.strength = 0.7;
+  s.strength = 0.7 * Variety(hits);
   return s;
 }
 

@@ -101,12 +101,21 @@ TEST(Pii, PhonesNanpAndE164) {
 }
 
 TEST(Pii, NamesByDictionary) {
-  const std::vector<std::string> first = {"Mary", "James", "Jennifer", "Robert", "Linda", "Michael"};
-  EXPECT_EQ(DetectPii(ColumnOf("c1", Repeat(first, 4))).kind, PiiKind::kFirstName);
-  const std::vector<std::string> full = {"Mary Smith", "James Johnson", "Jennifer Williams", "Robert Brown"};
-  PiiFinding f = DetectPii(ColumnOf("c1", Repeat(full, 5)));
+  const std::vector<std::string> first = {"Mary", "James", "Jennifer", "Robert", "Linda",
+                                          "Michael", "Susan", "David", "Karen", "Thomas"};
+  EXPECT_EQ(DetectPii(ColumnOf("c1", Repeat(first, 3))).kind, PiiKind::kFirstName);
+  const std::vector<std::string> full = {"Mary Smith",  "James Johnson", "Jennifer Williams", "Robert Brown",
+                                         "Linda Jones", "Michael Davis", "Susan Miller",      "David Wilson",
+                                         "Karen Moore", "Thomas Taylor"};
+  PiiFinding f = DetectPii(ColumnOf("c1", Repeat(full, 3)));
   EXPECT_EQ(f.kind, PiiKind::kFullName);
   EXPECT_DOUBLE_EQ(f.evidence.dictionary, 1.0);
+  // Five names over and over are a category (colours that are surnames):
+  // not enough variety for the values alone.
+  EXPECT_EQ(DetectPii(ColumnOf("colour", Repeat({"Brown", "Green", "White", "Black", "Gray"}, 6))).kind,
+            PiiKind::kNone);
+  EXPECT_EQ(DetectPii(ColumnOf("surname", Repeat({"Brown", "Green", "White", "Black", "Gray"}, 6))).kind,
+            PiiKind::kLastName);
   // A bare "name" is a person's in a table of people only.
   f = DetectPii(ColumnOf("name", Repeat(full, 5)), "customers");
   EXPECT_TRUE(f.evidence.header);

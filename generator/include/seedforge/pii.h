@@ -69,10 +69,11 @@ struct PiiEvidence {
 
 struct PiiFinding {
   PiiKind kind = PiiKind::kNone;
-  // 0 to 1. From the share of values that pass every rule of the kind, s,
-  // and the kind's value strength (how rarely a look-alike passes those
-  // rules): s * strength, plus 0.35 when the header names the kind, at
-  // most 1 (Presidio's context boost). A kind is reported at 0.5 or more.
+  // 0 to 1: format share f times how far the check share p stands above
+  // the share r that look-alikes pass by chance, (p - r) / (1 - r), times
+  // the kind's strength (how much its values alone tell), plus 0.35 when
+  // the header names the kind (Presidio's context boost), at most 1. A
+  // kind is reported at 0.5 or more (docs/profile.md).
   double confidence = 0;
   PiiEvidence evidence;
 
