@@ -98,6 +98,21 @@ TEST_F(ProfileCli, CsvFileGivesTypesSummariesAndPii) {
   }
 }
 
+TEST_F(ProfileCli, SameJsonForAnyThreadCount) {
+  int status = 0;
+  std::string json[2];
+  const char* threads[] = {"1", "3"};
+  for (int i = 0; i < 2; ++i) {
+    const fs::path file = dir_ / (std::string("t") + threads[i] + ".json");
+    const std::string out = Seedforge("profile -q -j " + std::string(threads[i]) + " --from " +
+                                          (dir_ / "data/corpus.csv").string() + " --json " + file.string(),
+                                      &status);
+    ASSERT_EQ(status, 0) << out;
+    json[i] = ReadFile(file);
+  }
+  EXPECT_EQ(json[0], json[1]);
+}
+
 TEST_F(ProfileCli, FolderOfCsvFilesNullsAndTables) {
   const fs::path folder = dir_ / "shop";
   fs::create_directories(folder);

@@ -20,6 +20,7 @@
 #include "seedforge/database.h"
 #include "seedforge/error.h"
 #include "seedforge/registry.h"
+#include "seedforge/worker_threads.h"
 
 namespace seedforge {
 
@@ -235,7 +236,7 @@ void RunProfile(const ProfileArgs& args) {
   for (const DomainEntity& entity : sample.schema.entities) {
     auto table = sample.tables.find(entity.name);
     if (table == sample.tables.end()) continue;
-    std::vector<ColumnProfile> profiles = profile::ProfileTable(table->second, entity.name);
+    std::vector<ColumnProfile> profiles = profile::ProfileTable(table->second, entity.name, ThreadsOrCores(args.threads));
     columns.insert(columns.end(), std::make_move_iterator(profiles.begin()), std::make_move_iterator(profiles.end()));
   }
   if (!args.json.empty()) eval::WriteFileAtomically(args.json, RenderJson(sample.source, columns));
@@ -293,7 +294,7 @@ void SetupProfileCommand(CLI::App& app) {
   sub->add_option("--sample-rows", args->sample_rows,
                   "Database: about this many rows per root table, FK-closed (default: every row)");
   sub->add_option("-s,--seed", args->seed, "Which sample (--sample-rows) and the seed of the learned models");
-  AddThreadsOption(*sub, args->threads, "Worker threads for --domain-out's models (default: all cores)");
+  AddThreadsOption(*sub, args->threads, "Worker threads, for columns and --domain-out's models (default: all cores)");
   sub->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");
   sub->callback([args]() { RunProfile(*args); });
 }

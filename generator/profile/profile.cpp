@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "seedforge/pipeline.h"
+
 namespace seedforge::profile {
 
 namespace {
@@ -52,6 +54,7 @@ void Summarize(const TableColumn& column, ColumnProfile& p) {
   }
   if (column.type == ColumnType::kBoolean || IsTextType(column.type)) {
     std::unordered_map<std::string_view, size_t> counts;
+    counts.reserve(column.nulls.size());
     for (size_t r = 0; r < column.nulls.size(); ++r) {
       if (!column.IsNull(r)) ++counts[column.Text(r)];
     }
@@ -66,10 +69,12 @@ void Summarize(const TableColumn& column, ColumnProfile& p) {
 
 }  // namespace
 
-std::vector<ColumnProfile> ProfileTable(const Table& table, const std::string& table_name) {
-  std::vector<ColumnProfile> out;
-  for (const TableColumn& column : table.columns) {
-    ColumnProfile p;
+std::vector<ColumnProfile> ProfileTable(const Table& table, const std::string& table_name, int threads) {
+  std::vector<ColumnProfile> out(table.columns.size());
+  // Columns are independent: each goes to its own slot.
+  ParallelFor(table.columns.size(), threads, [&](size_t c) {
+    const TableColumn& column = table.columns[c];
+    ColumnProfile& p = out[c];
     p.table = table_name;
     p.name = column.name;
     p.type = column.type;
@@ -79,6 +84,7 @@ std::vector<ColumnProfile> ProfileTable(const Table& table, const std::string& t
     }
     p.rows = column.nulls.size();
     std::unordered_set<std::string_view> distinct;
+    distinct.reserve(p.rows);
     bool first = true;
     for (size_t r = 0; r < p.rows; ++r) {
       if (column.IsNull(r)) {
@@ -95,8 +101,7 @@ std::vector<ColumnProfile> ProfileTable(const Table& table, const std::string& t
     p.pii = DetectPii(column, table_name);
     // A personal column's values stay out of the profile.
     if (p.pii.kind == PiiKind::kNone) Summarize(column, p);
-    out.push_back(std::move(p));
-  }
+  });
   return out;
 }
 

@@ -51,8 +51,9 @@ struct ColumnProfile {
 
 inline constexpr size_t kTopValues = 5;
 
-// Profiles every column of `table` (named `table_name`).
-std::vector<ColumnProfile> ProfileTable(const Table& table, const std::string& table_name);
+// Profiles every column of `table` (named `table_name`), columns on up to
+// `threads` threads; the result does not depend on the count.
+std::vector<ColumnProfile> ProfileTable(const Table& table, const std::string& table_name, int threads = 1);
 
 // The provider a kind is filled by ("provider: email", "provider:
 // person.first_name", "provider: phone, params: {format: '###-###-####'}"),
