@@ -63,6 +63,13 @@ std::string_view PiiKindName(PiiKind kind) {
   return "none";
 }
 
+std::optional<PiiKind> ParsePiiKind(std::string_view name) {
+  for (int k = 0; k <= static_cast<int>(PiiKind::kFreeText); ++k) {
+    if (PiiKindName(static_cast<PiiKind>(k)) == name) return static_cast<PiiKind>(k);
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 // Presidio's context boost: a header naming the kind adds this much.

@@ -141,6 +141,14 @@ TEST(Pii, FreeTextWithEmailsGivesTheShareOfRows) {
   EXPECT_EQ(DetectPii(ColumnOf("notes", plain)).kind, PiiKind::kNone);
 }
 
+TEST(Pii, KindNamesRoundTrip) {
+  for (int k = 0; k <= static_cast<int>(PiiKind::kFreeText); ++k) {
+    const PiiKind kind = static_cast<PiiKind>(k);
+    EXPECT_EQ(ParsePiiKind(PiiKindName(kind)), kind);
+  }
+  EXPECT_EQ(ParsePiiKind("passport"), std::nullopt);
+}
+
 TEST(Pii, EmptyColumnIsNone) {
   const PiiFinding f = DetectPii(ColumnOf("email", {"", "", ""}));
   EXPECT_EQ(f.kind, PiiKind::kNone);

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,8 @@ enum class PiiKind : uint8_t {
 // "card", "iban", "street_address", "zip", "city", "state", "date_of_birth",
 // "ip_address", "vin", "free_text".
 std::string_view PiiKindName(PiiKind kind);
+// The inverse of PiiKindName (for rules files); nullopt for another word.
+std::optional<PiiKind> ParsePiiKind(std::string_view name);
 
 // What the detector saw. Shares are of the non-NULL values it read; a
 // share that does not apply to the kind is -1.
