@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "seedforge/error.h"
+#include "seedforge/identifiers.h"
 #include "seedforge/registry.h"
 #include "support/sampling_bounds.h"
 #include "test_util.h"
@@ -80,6 +81,9 @@ TEST(FinancePack, CardsFollowIssuerRules) {
     const std::string& issuer = cols[kProvider].texts[i];
     ASSERT_TRUE(validate::IsLuhnValid(number)) << number;
     ASSERT_TRUE(validate::CardMatchesIssuer(number, issuer)) << number << " " << issuer;
+    // The shared rule (identifiers.h) agrees, and names the same network.
+    ASSERT_TRUE(identifiers::CardNumberValid(number)) << number;
+    ASSERT_EQ(identifiers::FindCardScheme(number)->name, issuer) << number;
     ASSERT_TRUE(validate::CvvMatchesIssuer(cols[kCvv].texts[i], issuer)) << cols[kCvv].texts[i];
     const int64_t expiry = cols[kExpiration].ints[i];
     ASSERT_GT(expiry, today);
@@ -195,6 +199,7 @@ TEST(FinancePack, RoutingNumbersAreValidAba) {
   std::set<std::string> districts;
   for (size_t i = 0; i < kRows; ++i) {
     ASSERT_TRUE(validate::IsValidAbaRouting(cols[kRoutingNumber].texts[i])) << cols[kRoutingNumber].texts[i];
+    ASSERT_TRUE(identifiers::AbaRoutingValid(cols[kRoutingNumber].texts[i])) << cols[kRoutingNumber].texts[i];
     districts.insert(cols[kRoutingNumber].texts[i].substr(0, 2));
     ASSERT_EQ(cols[kAccountNumber].texts[i].size(), 10u);
     const std::string& type = cols[kAccountType].texts[i];
