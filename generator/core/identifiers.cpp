@@ -135,7 +135,7 @@ constexpr int kVinWeights[17] = {8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3
 // (RFC 5322 atext).
 bool IsEmailLocalChar(char c) {
   if (IsAlpha(c) || IsDigit(c)) return true;
-  return std::strchr(".!#$%&'*+/=?^_`{|}~-", c) != nullptr && c != '\0';
+  return c != '\0' && std::strchr(".!#$%&'*+/=?^_`{|}~-", c) != nullptr;
 }
 
 // inet_pton on a copy of `text` (it needs a terminating NUL); longer text
