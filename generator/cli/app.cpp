@@ -54,6 +54,7 @@ int RunCli(int argc, char** argv) {
   SetupListCommand(app);
   SetupReportCommand(app);
   SetupProfileCommand(app);
+  SetupPrivacyCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -46,5 +46,6 @@ void SetupSandboxCommand(CLI::App& app);  // sandbox up|down|status
 void SetupReportCommand(CLI::App& app);  // report: fidelity, ML utility, privacy
 void SetupLearnCommands(CLI::App& app);  // learn and sample
 void SetupProfileCommand(CLI::App& app);  // profile: types, distributions, PII
+void SetupPrivacyCommand(CLI::App& app);  // privacy epsilon|noise: the RDP accountant
 
 }  // namespace seedforge
