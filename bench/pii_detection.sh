@@ -24,7 +24,7 @@ trap 'rm -rf "$work"' EXIT
 "$SEEDFORGE" generate -q --as-of 2026-01-01 -d tests/fixtures/pii_corpus.yaml --rows corpus="$ROWS" --out "$work"
 bytes=$(stat -c %s "$work/corpus.csv")
 echo
-echo "== seedforge profile on $ROWS rows x 37 columns ($((bytes / 1000000)) MB), median of $REPEATS =="
+echo "== seedforge profile on $ROWS rows x 42 columns ($((bytes / 1000000)) MB), median of $REPEATS =="
 times=()
 for _ in $(seq "$REPEATS"); do
   start=$(date +%s.%N)

@@ -87,6 +87,9 @@ std::vector<Labelled> Corpus(const Table& t, uint64_t seed) {
   add("state", K::kState, {"state", "col_n", "region_code"}, col("state"));
   add("ip4", K::kIpAddress, {"client_ip", "col_o", "origin"}, col("ip4"));
   add("vin", K::kVin, {"vin", "col_p", "vehicle"}, col("vin"));
+  add("iban", K::kIban, {"iban", "col_p2", "account"}, col("iban"));
+  add("iban printed", K::kIban, {"payee_iban", "col_p3", "bank_account"}, col("iban_print"));
+  add("ip6", K::kIpAddress, {"ip_address", "col_p4", "peer"}, col("ip6"));
   // Real columns hold junk too: 1 value in 12 of each kind above made
   // "n/a", "unknown", "?" or "-", under a neutral header.
   const size_t clean = out.size();
@@ -153,6 +156,8 @@ std::vector<Labelled> Corpus(const Table& t, uint64_t seed) {
   add("job titles", K::kNone, {"job_title", "col_z"}, col("job"));
   add("uuids", K::kNone, {"token", "id"}, col("token"));
   add("booleans", K::kNone, {"flag", "email_opt_in"}, col("flag"));
+  add("DE and 20 digits (mod 97 1 in 97)", K::kNone, {"bank_ref", "iban"}, col("bank_ref"));
+  add("MAC-like addresses", K::kNone, {"device", "col_mac"}, col("mac"));
   // Version strings are valid IPv4 addresses.
   std::mt19937_64 random(seed);
   std::vector<std::string> versions;

@@ -144,13 +144,23 @@ ProviderChoice ProviderFor(const PiiFinding& finding, const TableColumn& column)
       if (finding.evidence.detail == "digits") c.params.emplace_back("dashes", "false");
       break;
     case PiiKind::kCard: c.provider = "credit_card", c.field = "number"; break;
-    case PiiKind::kIban: c.provider = "iban"; break;
+    case PiiKind::kIban: {
+      // The printed form (groups of four) when the values have spaces.
+      bool spaced = false;
+      for (size_t r = 0; r < column.nulls.size() && !spaced; ++r) {
+        spaced = !column.IsNull(r) && column.Text(r).find(' ') != std::string_view::npos;
+      }
+      c.provider = "iban", c.field = spaced ? "printed" : "iban";
+      break;
+    }
     case PiiKind::kStreetAddress: c.provider = "address", c.field = "street"; break;
     case PiiKind::kZip: c.provider = "address", c.field = "zip"; break;
     case PiiKind::kCity: c.provider = "address", c.field = "city"; break;
     case PiiKind::kState: c.provider = "address", c.field = "state"; break;
     case PiiKind::kDateOfBirth: c.provider = "date_of_birth", c.text = false; break;
-    case PiiKind::kIpAddress: c.provider = "ip", c.field = "inet"; break;
+    case PiiKind::kIpAddress:
+      c.provider = finding.evidence.detail == "ipv6" ? "ipv6" : "ip", c.field = "inet";
+      break;
     case PiiKind::kVin: c.provider = "vin"; break;
     case PiiKind::kFreeText: {
       size_t longest = 8;
