@@ -398,11 +398,12 @@ bool IsNameWord(std::string_view w) {
          std::all_of(w.begin(), w.end(), [](unsigned char c) { return std::isalpha(c) || c == '\'' || c == '-'; });
 }
 
+// The words of `v`, split at spaces, tabs and line breaks.
 std::vector<std::string_view> Words(std::string_view v) {
   std::vector<std::string_view> out;
   size_t start = 0;
   while (start < v.size()) {
-    const size_t space = std::min(v.find(' ', start), v.size());
+    const size_t space = std::min(v.find_first_of(" \t\r\n", start), v.size());
     if (space > start) out.push_back(v.substr(start, space - start));
     start = space + 1;
   }
@@ -494,10 +495,9 @@ Score StateScore(const std::vector<std::string_view>& values) {
   return s;
 }
 
-// A date says nothing about a birth by itself: only the header does, and
-// the values must be dates not in the future of the data's own latest
-// year (checked loosely: a parsed date or timestamp column).
-Score DateOfBirthScore(const TableColumn& column, const std::vector<std::string_view>& values) {
+// A date says nothing about a birth by itself: only the header does, on a
+// column the table layer reads as dates or timestamps.
+Score DateOfBirthScore(const TableColumn& column) {
   Score s;
   s.kind = PiiKind::kDateOfBirth;
   if (column.type != ColumnType::kDate && column.type != ColumnType::kTimestamp) return s;
@@ -518,6 +518,10 @@ struct FreeTextScan {
 FreeTextScan ScanFreeText(const std::vector<std::string_view>& values) {
   static const std::regex kPhone(R"((\+\d{1,3}[ -]?)?(\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ]\d{4}|\+\d[\d -]{7,17}\d)");
   static const std::regex kSsn(R"(\b\d{3}-\d{2}-\d{4}\b)");
+  // Cards and IBANs written in groups ("4111 1111 1111 1111", "DE89 3704
+  // 0044 0532 0130 00"), which the split into words cuts apart.
+  static const std::regex kGroupedCard(R"(\b\d{4}([ -]\d{4}){2,3}\b|\b\d{4}[ -]\d{6}[ -]\d{5}\b)");
+  static const std::regex kGroupedIban(R"(\b[A-Z]{2}\d{2}( [A-Z0-9]{4}){2,7}( [A-Z0-9]{1,4})?\b)");
   const Dictionaries& d = Dictionaries::Get();
   FreeTextScan scan;
   for (std::string_view v : values) {
@@ -538,6 +542,12 @@ FreeTextScan ScanFreeText(const std::vector<std::string_view>& values) {
     const std::string text(v);
     for (auto it = std::sregex_iterator(text.begin(), text.end(), kSsn); it != std::sregex_iterator(); ++it) {
       if (ids::SsnValid(it->str())) found(PiiKind::kSsn);
+    }
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), kGroupedCard); it != std::sregex_iterator(); ++it) {
+      if (ids::CardNumberValid(it->str())) found(PiiKind::kCard);
+    }
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), kGroupedIban); it != std::sregex_iterator(); ++it) {
+      if (ids::IbanValid(it->str())) found(PiiKind::kIban);
     }
     for (auto it = std::sregex_iterator(text.begin(), text.end(), kPhone); it != std::sregex_iterator(); ++it) {
       const std::string m = it->str();
@@ -625,7 +635,7 @@ PiiFinding DetectPii(const TableColumn& column, std::string_view table) {
   scores.push_back(ZipScore(values));
   scores.push_back(CityScore(values));
   scores.push_back(StateScore(values));
-  scores.push_back(DateOfBirthScore(column, values));
+  scores.push_back(DateOfBirthScore(column));
   scores.push_back(IpScore(values));
   scores.push_back(VinScore(values));
   const Score* best = nullptr;
@@ -650,7 +660,7 @@ PiiFinding DetectPii(const TableColumn& column, std::string_view table) {
   }
   // Free text: values of several words.
   size_t multiword = 0;
-  for (std::string_view v : values) multiword += v.find(' ') != std::string_view::npos;
+  for (std::string_view v : values) multiword += Words(v).size() > 1;
   if (multiword * 2 < values.size()) return finding;
   const FreeTextScan scan = ScanFreeText(values);
   if (scan.rows == 0) return finding;

@@ -137,6 +137,16 @@ TEST(Pii, FreeTextWithEmailsGivesTheShareOfRows) {
   EXPECT_DOUBLE_EQ(f.evidence.rows_affected, 0.25);
   ASSERT_EQ(f.evidence.inside.size(), 1u);
   EXPECT_EQ(f.evidence.inside[0], PiiKind::kEmail);
+  // Cards and IBANs in groups of four, across lines.
+  std::vector<std::string> grouped;
+  for (int i = 0; i < 10; ++i) {
+    grouped.push_back(i == 2 ? "\"paid with 4111 1111 1111 1111\nthanks\""
+                      : i == 7 ? "refund to DE89 3704 0044 0532 0130 00 please" : "no numbers at all here");
+  }
+  const PiiFinding g = DetectPii(ColumnOf("notes", grouped));
+  EXPECT_EQ(g.kind, PiiKind::kFreeText);
+  EXPECT_DOUBLE_EQ(g.evidence.rows_affected, 0.2);
+  EXPECT_EQ(g.evidence.inside, (std::vector<PiiKind>{PiiKind::kCard, PiiKind::kIban}));
   std::vector<std::string> plain(20, "nothing to see here today; version 1.2.3.4");
   EXPECT_EQ(DetectPii(ColumnOf("notes", plain)).kind, PiiKind::kNone);
 }
