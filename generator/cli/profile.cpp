@@ -277,7 +277,7 @@ void SetupProfileCommand(CLI::App& app) {
       {"seedforge profile --from customers.csv",
        "seedforge profile --from exports/ --json profile.json --out profile.html",
        "seedforge profile --from postgresql://me@db/shop --sample-rows 10000 --domain-out proposed/domain.yaml",
-       "seedforge learn --from exports/ --domain proposed/domain.yaml --out learned/   # learn without identifiers"},
+       "seedforge generate --domain proposed/domain.yaml --out synth/   # no real identifier in it"},
       "Types come from the same reader and inference as learn and report. Personal data is detected from\n"
       "the values (formats, checksums, name tables) and the header (docs/profile.md); the summary of a\n"
       "personal column never shows its values. --domain-out writes a domain (and its models beside it) in\n"

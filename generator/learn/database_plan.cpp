@@ -146,8 +146,9 @@ int64_t Micros(const TableColumn& column, size_t row) {
 }
 
 bool IsPiiProvider(const std::string& provider) {
-  static const std::set<std::string> kPii = {"email", "phone", "person", "address", "credit_card", "ssn",
-                                              "username", "vin", "iban", "company"};
+  static const std::set<std::string> kPii = {"email",    "phone", "person", "address", "credit_card",
+                                              "ssn",      "username", "vin", "iban", "company",
+                                              "date_of_birth", "ip", "ipv6"};
   return kPii.count(provider) != 0;
 }
 
