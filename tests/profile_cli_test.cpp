@@ -89,12 +89,13 @@ TEST_F(ProfileCli, CsvFileGivesTypesSummariesAndPii) {
   EXPECT_EQ(columns["mail"]["nulls"], 0);
   const std::string page = ReadFile(html);
   EXPECT_NE(page.find("<tr class=\"pii\"><td>mail</td>"), std::string::npos);
-  // No e-mail address of the data on the page or in the JSON.
+  // No e-mail address of the data on the page, in the JSON or on the terminal.
   const int mail = table.Find("mail");
   for (size_t r = 0; r < table.rows(); ++r) {
     const std::string value(table.columns[mail].Text(r));
     ASSERT_EQ(page.find(value), std::string::npos) << value;
     ASSERT_EQ(ReadFile(json).find(value), std::string::npos) << value;
+    ASSERT_EQ(out.find(value), std::string::npos) << value;
   }
 }
 

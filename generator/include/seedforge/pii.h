@@ -13,6 +13,8 @@
 //   header    whether the name says so (seedforge/personal_names.h)
 // and the confidence combines them (PiiFinding::confidence below).
 //
+// Link the CMake target seedforge_profile (core and table only).
+//
 // Thread safety: pure functions; the tables are loaded once, thread-safely.
 #pragma once
 
