@@ -7,17 +7,18 @@
 # the rest is reading, typing and summarizing).
 #
 # Usage: bench/pii_detection.sh
-#   BUILD=build   ROWS=200000   REPEATS=3
+#   BUILD=build   ROWS=200000   REPEATS=3   SEEDS=3 (corpus seeds 1-SEEDS; the test runs 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 ROWS=${ROWS:-200000}
 REPEATS=${REPEATS:-3}
+SEEDS=${SEEDS:-3}
 TESTS=$BUILD/seedforge_tests
 SEEDFORGE=$BUILD/seedforge
 
-echo "== precision and recall per kind (labelled corpus) =="
-"$TESTS" --gtest_filter='PiiCorpus.*' 2>&1 | sed -n '/^kind /,/^all: /p;/miss:/p'
+echo "== precision and recall per kind (labelled corpus, seeds 1-$SEEDS) =="
+SEEDFORGE_PII_SEEDS=$SEEDS "$TESTS" --gtest_filter='PiiCorpus.*' 2>&1 | sed -n '/^kind /,/^all: /p;/miss:/p'
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

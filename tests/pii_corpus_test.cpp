@@ -1,12 +1,18 @@
 // Precision and recall of the PII detector on a labelled corpus: columns
-// made by seedforge's own providers (tests/fixtures/pii_corpus.yaml, three
-// seeds fixed before the detector was tuned) plus look-alikes built here,
+// made by seedforge's own providers (tests/fixtures/pii_corpus.yaml, seeds
+// 1-3, fixed before the detector was tuned) plus look-alikes built here,
 // each under helpful, neutral and misleading headers. The per-kind figures
-// are printed; bench/pii_detection.sh shows them.
+// are printed; bench/pii_detection.sh shows them. Over seeds 1-30 (4,230
+// columns, 2,610 personal) every column was right: the least confidence of
+// a personal column was 0.55, the most of another 0.41, against the
+// threshold of 0.5. A detector without the margin over chance (scoring the
+// raw pass share) reports the Visa-prefixed order numbers under
+// `card_number` (0.1 + 0.35) and the 5-digit numbers under `zip`.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -179,7 +185,11 @@ TEST(PiiCorpus, PrecisionAndRecallAtLeast98Percent) {
   Counts all;
   size_t columns = 0;
   std::vector<std::string> errors;
-  for (uint64_t seed : {1, 2, 3}) {
+  // Seeds 1-3 by default; SEEDFORGE_PII_SEEDS=N runs seeds 1-N
+  // (bench/pii_detection.sh SEEDS=30).
+  const char* seeds_env = std::getenv("SEEDFORGE_PII_SEEDS");
+  const uint64_t seeds = seeds_env ? std::max<uint64_t>(1, std::strtoull(seeds_env, nullptr, 10)) : 3;
+  for (uint64_t seed = 1; seed <= seeds; ++seed) {
     const auto out = dir / std::to_string(seed);
     std::string output;
     ASSERT_EQ(RunCommand(SeedforgeBinary() + " generate -q --as-of 2026-01-01 --seed " + std::to_string(seed) +
@@ -220,9 +230,9 @@ TEST(PiiCorpus, PrecisionAndRecallAtLeast98Percent) {
                            all.truth, all.predicted, precision, recall);
   for (const std::string& e : errors) std::cout << "  miss: " << e << "\n";
   // The corpus is big enough for the bound to mean something: at 0.98,
-  // recall allows 2 misses in 120 personal columns.
-  EXPECT_GE(all.truth, 120u);
-  EXPECT_GE(columns, 250u);
+  // recall allows 5 misses in 261 personal columns (3 seeds).
+  EXPECT_GE(all.truth, 250u);
+  EXPECT_GE(columns, 400u);
   EXPECT_GE(precision, 0.98);
   EXPECT_GE(recall, 0.98);
 }

@@ -182,21 +182,25 @@ double Share(size_t hits, size_t of) { return of ? static_cast<double>(hits) / s
 
 // Names and places from a dictionary need variety: a few distinct
 // values that happen to be surnames (Brown, Green, White) or cities are a
-// category (colours, offices), not people. Below kMinDistinctWords
-// distinct hits the strength falls in proportion.
+// category (colours, offices), not people. A category's labels stop
+// coming while people's names keep coming, so below max(10, sqrt(values))
+// distinct hits the strength falls in proportion (7 flower names over 300
+// rows are a category; 12 first names among 15 staff are names).
 constexpr size_t kMinDistinctWords = 10;
+constexpr size_t kMostDistinctNeeded = 100;  // sqrt(kPiiSampleValues) is 71
 
 template <typename Rule>
 auto CountingDistinct(std::set<std::string>& hits, Rule rule) {
   return [&hits, rule](std::string_view v) {
     const bool in = rule(v);
-    if (in && hits.size() < kMinDistinctWords) hits.insert(std::string(v));
+    if (in && hits.size() < kMostDistinctNeeded) hits.insert(std::string(v));
     return in;
   };
 }
 
-double Variety(const std::set<std::string>& hits) {
-  return std::min(1.0, static_cast<double>(hits.size()) / static_cast<double>(kMinDistinctWords));
+double Variety(const std::set<std::string>& hits, size_t values) {
+  const double needed = std::max(static_cast<double>(kMinDistinctWords), std::sqrt(static_cast<double>(values)));
+  return std::min(1.0, static_cast<double>(hits.size()) / needed);
 }
 
 // A kind checked as shape, then a rule on the shaped values.
@@ -420,7 +424,7 @@ Score WordScore(PiiKind kind, const std::vector<std::string_view>& values, const
   s.dictionary = s.checksum;
   s.checksum = -1;
   s.chance = chance;
-  s.strength = strength * Variety(hits);
+  s.strength = strength * Variety(hits, values.size());
   return s;
 }
 
@@ -452,7 +456,7 @@ Score FullNameScore(const std::vector<std::string_view>& values) {
   s.dictionary = s.checksum;
   s.checksum = -1;
   s.chance = 0.05;
-  s.strength = 0.9 * Variety(hits);
+  s.strength = 0.9 * Variety(hits, values.size());
   return s;
 }
 
@@ -470,7 +474,7 @@ Score CityScore(const std::vector<std::string_view>& values) {
   s.dictionary = s.checksum;
   s.checksum = -1;
   s.chance = 0.35;  // 32% of the titles pack's words are US place names
-  s.strength = 0.7 * Variety(hits);
+  s.strength = 0.7 * Variety(hits, values.size());
   return s;
 }
 
