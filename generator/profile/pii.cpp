@@ -21,7 +21,6 @@
 #include "seedforge/pii.h"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cmath>
 #include <regex>

@@ -1,3 +1,6 @@
+// Column profiles (profile/profile.h): one pass per column for NULLs,
+// distinct values and lengths, the PII finding, then a summary for the
+// columns that are not personal; and the providers --domain-out proposes.
 #include "profile/profile.h"
 
 #include <algorithm>
