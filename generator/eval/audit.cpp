@@ -508,15 +508,19 @@ AuditResult EvaluateAudit(const Dataset& dataset, const std::vector<PrivacyResul
                                            "could not run."));
 
   std::map<std::string, std::vector<std::string>> by_handling;
-  std::vector<std::string> leaks, clean;
+  std::vector<std::string> leaks, coincidences, clean;
   for (const AuditColumn& a : audit.identifiers) {
     if (a.handled.pii_kind == "record_id" || a.handled.pii_kind == "date") continue;  // told in the checklist
     by_handling[a.handled.handling].push_back(Where(a) + " (" + WordsOf(a.handled.pii_kind) + ")");
     if (!SinglesOut(a.handled.pii_kind) || !a.in_output) continue;
-    (a.reproduced > 0 ? leaks : clean)
-        .push_back(Where(a) + (a.reproduced > 0 ? " (" + std::to_string(a.reproduced) + " of " +
-                                                     std::to_string(a.synthetic_values) + " values)"
-                                               : std::string()));
+    if (a.reproduced == 0) {
+      clean.push_back(Where(a));
+      continue;
+    }
+    const std::string figure =
+        Where(a) + " (" + std::to_string(a.reproduced) + " of " + std::to_string(a.synthetic_values) + " values)";
+    const bool made = a.handled.handling == "provider" || a.handled.handling == "generated";
+    (made ? coincidences : leaks).push_back(figure);
   }
   if (by_handling.empty()) {
     audit.narrative.push_back("Identifiers: no column was recognised as a direct identifier (" + audit.detection +
@@ -534,6 +538,13 @@ AuditResult EvaluateAudit(const Dataset& dataset, const std::vector<PrivacyResul
       audit.narrative.push_back("Real values in the output: synthetic values of " + JoinWords(leaks) +
                                 " also occur in the real data. For these kinds a match can point at a real person; "
                                 "check them before release.");
+    }
+    if (!coincidences.empty()) {
+      audit.narrative.push_back(
+          "Coincidences: synthetic values of " + JoinWords(coincidences) +
+          " also occur in the real data. These columns are made by providers, which draw from finite lists and "
+          "formats, so a match is a coincidence of value, not a copy of the real row; it is worth a look only if "
+          "the real data was made from the same lists.");
     }
     if (!clean.empty()) {
       audit.narrative.push_back("No synthetic value of " + JoinWords(clean) + " occurs in the real column.");
