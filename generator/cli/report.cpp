@@ -133,7 +133,7 @@ void SetupReportCommand(CLI::App& app) {
       "  seedforge report --real train.csv --synthetic synth.csv --target price --json report.json\n"
       "  seedforge report --real real/ --synthetic synth/ --link orders.customer_id=customers.id\n"
       "  seedforge report --real a.csv --synthetic b.csv --quasi-identifiers age,zip --sensitive diagnosis\n"
-      "  seedforge report --real a.csv --synthetic b.csv --holdout h.csv --model m.sfm --out report.html\n"
+      "  seedforge report --real a.csv --synthetic b.csv --holdout h.csv --model customers.model --out report.html\n"
       "  seedforge report --real a.csv --synthetic b.csv --model-card card.md --model-info synthesizer=copula");
   sub->add_option("--real", args->options.real, "Real data the synthesizer learned from: CSV file or folder")
       ->required();

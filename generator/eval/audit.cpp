@@ -222,7 +222,7 @@ AuditColumn Measure(const TableSet& table, size_t c, HandledColumn handled) {
   return a;
 }
 
-std::string Where(const AuditColumn& a) { return a.handled.table + "." + a.handled.column; }
+std::string Where(const AuditColumn& a) { return a.name; }
 
 // --- Safe Harbor -------------------------------------------------------------
 
@@ -288,7 +288,7 @@ std::vector<SafeHarborItem> SafeHarbor(const std::vector<AuditColumn>& identifie
     std::vector<std::string> notes;
     std::vector<std::string> reproduced;
     size_t over_89 = 0;
-    bool dates = false;
+    bool dates = false, keys_match = false, only_plain_dates = true;
     for (const AuditColumn& a : identifiers) {
       if (LetterOf(a.handled.pii_kind) != rule.letter) continue;
       const std::string status = StatusOf(a);
@@ -300,6 +300,8 @@ std::vector<SafeHarborItem> SafeHarbor(const std::vector<AuditColumn>& identifie
       }
       over_89 += a.over_89;
       dates = dates || a.handled.pii_kind == "date" || a.handled.pii_kind == "date_of_birth";
+      keys_match = keys_match || (a.handled.pii_kind == "record_id" && a.reproduced > 0 && status == "replaced");
+      if (status == "present" && a.handled.pii_kind != "date") only_plain_dates = false;
     }
     if (item.columns.empty()) {
       if (rule.letter == 'P' || rule.letter == 'Q') {
@@ -317,13 +319,21 @@ std::vector<SafeHarborItem> SafeHarbor(const std::vector<AuditColumn>& identifie
       notes.push_back("Masked values are keyed tokens derived from the real ones; Safe Harbor does not accept a code "
                       "derived from the identifier (45 CFR 164.514(c)), so this item is not met by masking alone.");
     }
-    if (item.status == "present") notes.push_back("The output holds values learned from, or of unknown relation to, the real column: this item is not met.");
+    if (item.status == "present") {
+      notes.push_back(std::string("The output holds values learned from, or of unknown relation to, the real column: ") +
+                      (only_plain_dates ? "this item is not met for any of these dates that relates to a person."
+                                        : "this item is not met."));
+    }
     if (!reproduced.empty()) {
       notes.push_back("Share of synthetic values that also occur in the real column: " + JoinWords(reproduced) + ".");
     }
     if (dates) {
       notes.push_back("Date columns in the output carry month and day; Safe Harbor requires reducing dates related to a "
                       "person to the year. The report cannot tell which dates relate to a person.");
+    }
+    if (keys_match) {
+      notes.push_back("Keys numbered the same way as the real ones coincide with them by construction; a key singles "
+                      "out a person only together with the rest of that person's row.");
     }
     if (over_89 > 0) notes.push_back(Plural(over_89, "synthetic age is", "synthetic ages are") + " above 89 and would have to be grouped as 90 or older.");
     for (const std::string& n : notes) item.note += (item.note.empty() ? "" : " ") + n;
@@ -479,6 +489,7 @@ AuditResult EvaluateAudit(const Dataset& dataset, const std::vector<PrivacyResul
       }
       if (h.pii_kind.empty()) continue;
       audit.identifiers.push_back(Measure(table, c, std::move(h)));
+      audit.identifiers.back().name = dataset.multi_table ? table.name + "." + encoding.name : encoding.name;
     }
   }
   // Columns the inputs name that the output does not have (dropped).
@@ -490,6 +501,7 @@ AuditResult EvaluateAudit(const Dataset& dataset, const std::vector<PrivacyResul
     HandledColumn dropped = h;
     if (dropped.handling != "dropped") dropped.evidence += "; not in the output";
     audit.identifiers.push_back(NotInOutput(std::move(dropped)));
+    audit.identifiers.back().name = dataset.multi_table ? h.table + "." + h.column : h.column;
   }
   audit.safe_harbor = SafeHarbor(audit.identifiers, "searched by " + sources);
 

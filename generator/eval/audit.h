@@ -64,6 +64,7 @@ struct AuditInputs {
 // One identifier column with what the synthetic data shows of it.
 struct AuditColumn {
   HandledColumn handled;
+  std::string name;            // as shown: the column, or table.column when there are several tables
   std::string kind;            // the report's column kind (KindName)
   bool in_output = false;      // the synthetic table has at least one value in it
   size_t synthetic_values = 0; // non-missing

@@ -249,7 +249,7 @@ std::string AuditSection(const AuditResult& audit) {
       for (const IdentifierKind& k : IdentifierKinds()) {
         if (c.handled.pii_kind == k.key) words = k.words;
       }
-      h += "<tr><td>" + Escape(c.handled.table + "." + c.handled.column) + "</td><td>" + Escape(words) + "</td><td>" +
+      h += "<tr><td>" + Escape(c.name) + "</td><td>" + Escape(words) + "</td><td>" +
            Escape(c.handled.handling) + "</td><td>" + Escape(c.handled.evidence) + "</td><td>" +
            (c.in_output ? "yes" : "no") + "</td><td class=\"num\">" +
            (c.in_output ? std::to_string(c.reproduced) + " of " + std::to_string(c.synthetic_values) + " (" +

@@ -143,7 +143,7 @@ void AddAudit(mst::data& data, const AuditResult& audit) {
       if (c.handled.pii_kind == k.key) words = k.words;
     }
     mst::data row;
-    row.set("column", Cell(c.handled.table + "." + c.handled.column));
+    row.set("column", Cell(c.name));
     row.set("kind", Cell(words));
     row.set("handling", Cell(c.handled.handling));
     row.set("evidence", Cell(c.handled.evidence));

@@ -74,7 +74,8 @@ class ReportTest : public ::testing::Test {
 TEST_F(ReportTest, HtmlHasEveryPartAndNoNetworkReferences) {
   Report report = BuildReport(Options());
   std::string html = RenderHtml(report);
-  for (const char* id : {"summary", "shapes", "distributions", "pairs", "utility", "privacy", "data", "method"}) {
+  for (const char* id :
+       {"summary", "shapes", "distributions", "pairs", "utility", "privacy", "audit", "data", "method"}) {
     EXPECT_NE(html.find(std::string("<section id=\"") + id + "\">"), std::string::npos) << id;
   }
   EXPECT_EQ(Count(html, "<section"), Count(html, "</section>"));
@@ -94,7 +95,8 @@ TEST_F(ReportTest, HtmlHasEveryPartAndNoNetworkReferences) {
        {ExplainOverall(report), ExplainColumnShapes(report.quality.column_shapes),
         ExplainPairTrends(report.quality.column_pair_trends), ExplainUtility(report.utility[0]),
         ExplainDcr(report.privacy[0]), ExplainNndr(report.privacy[0]), ExplainCopies(report.privacy[0]),
-        ExplainAttack(report.privacy[0]), ExplainAnonymity(report.privacy[0])}) {
+        ExplainAttack(report.privacy[0]), ExplainAnonymity(report.privacy[0]),
+        ExplainAttributeInference(report.privacy[0])}) {
     std::string escaped = std::regex_replace(sentence, std::regex("'"), "&#39;");
     EXPECT_NE(html.find(escaped), std::string::npos) << sentence;
   }
@@ -153,6 +155,16 @@ TEST_F(ReportTest, JsonHasEveryFigure) {
   EXPECT_EQ(p["anonymity"]["k_synthetic"].get<size_t>(), report.privacy[0].anonymity.k_synthetic);
   EXPECT_TRUE(p["anonymity"]["l_synthetic"].is_number());
   EXPECT_NEAR(p["membership_inference"]["auc"].get<double>(), report.privacy[0].mia_auc, 1e-9);
+  const AttributeInferenceResult& ai = report.privacy[0].attribute_inference;
+  ASSERT_TRUE(ai.computed);
+  EXPECT_EQ(p["attribute_inference"]["sensitive"], "label");
+  EXPECT_EQ(p["attribute_inference"]["targets"].get<size_t>(), ai.targets);
+  for (const char* k : {"accuracy", "baseline", "lift", "exact_match_share", "holdout_accuracy", "holdout_baseline"}) {
+    EXPECT_TRUE(p["attribute_inference"][k].is_number()) << k;
+  }
+  for (const char* k : {"data_in", "detection", "identifiers", "dp_budget", "safe_harbor", "narrative", "gdpr"}) {
+    EXPECT_TRUE(j["audit"].contains(k)) << k;
+  }
   EXPECT_TRUE(j["seconds"]["total"].is_number());
 }
 
@@ -388,7 +400,7 @@ TEST_F(ReportTest, AuditFromHandledColumnsAndFigures) {
   for (const std::string& p : a.narrative) narrative += p + "\n";
   for (const std::string& p : a.gdpr) gdpr += p + "\n";
   EXPECT_NE(narrative.find("1 table, areal (4 real rows, 4 synthetic, 4 columns)"), std::string::npos) << narrative;
-  EXPECT_NE(narrative.find("areal.patient_email (2 of 4 values)"), std::string::npos) << narrative;
+  EXPECT_NE(narrative.find("patient_email (2 of 4 values)"), std::string::npos) << narrative;
   EXPECT_NE(narrative.find("dp-sgd (rdp accountant), ε = 1, δ = 1e-05"), std::string::npos) << narrative;
   EXPECT_NE(narrative.find("need --holdout"), std::string::npos) << narrative;
   EXPECT_NE(gdpr.find("1 column of this output is masked"), std::string::npos) << gdpr;
@@ -408,7 +420,7 @@ TEST_F(ReportTest, AuditFromHandledColumnsAndFigures) {
   const std::string card = RenderModelCard(report, {});
   EXPECT_NE(card.find("## Audit and compliance"), std::string::npos);
   EXPECT_NE(card.find("| (F) | E-mail addresses | pseudonymised |"), std::string::npos);
-  EXPECT_NE(card.find("| areal.patient_email | e-mail address | masked | mask rule hmac | yes | 2 of 4 (50.0%) |"),
+  EXPECT_NE(card.find("| patient_email | e-mail address | masked | mask rule hmac | yes | 2 of 4 (50.0%) |"),
             std::string::npos)
       << card;
   EXPECT_EQ(card.find("\n\n\n"), std::string::npos);
