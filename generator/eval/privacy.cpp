@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <memory>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <unordered_map>
 #include <unordered_set>
@@ -104,9 +104,12 @@ GroupStats Groups(const TableData& data, const std::vector<size_t>& quasi, int s
 }
 
 // The attribute-inference attacker's knowledge: the synthetic rows grouped
-// by their quasi-identifier values, one guess per group (cell).
+// by their quasi-identifier values, one guess per group (cell). Not copied:
+// the index refers to the space.
 class CellAttacker {
  public:
+  CellAttacker(const CellAttacker&) = delete;
+  CellAttacker& operator=(const CellAttacker&) = delete;
   CellAttacker(const TableSet& table, const std::vector<size_t>& quasi, size_t sensitive, double tolerance,
                uint64_t seed)
       : space_(table, quasi), sensitive_(sensitive), tolerance_(tolerance) {
@@ -119,6 +122,8 @@ class CellAttacker {
     std::vector<size_t> first_row;
     std::vector<std::vector<double>> values;             // numeric
     std::vector<std::unordered_map<int32_t, size_t>> counts;  // categorical
+    std::vector<double> marginal_values;
+    std::unordered_map<int32_t, size_t> marginal_counts;
     for (size_t r = 0; r < syn.rows; ++r) {
       if (s.IsMissing(r)) continue;
       auto [it, added] = cell_of.emplace(RowHash(syn, quasi, r), first_row.size());
@@ -129,10 +134,10 @@ class CellAttacker {
       }
       if (numeric_) {
         values[it->second].push_back(s.values[r]);
-        marginal_values_.push_back(s.values[r]);
+        marginal_values.push_back(s.values[r]);
       } else {
         ++counts[it->second][s.codes[r]];
-        ++marginal_counts_[s.codes[r]];
+        ++marginal_counts[s.codes[r]];
       }
     }
     guesses_.resize(first_row.size());
@@ -145,9 +150,9 @@ class CellAttacker {
       }
     }
     if (numeric_) {
-      baseline_ = DensestWindow(marginal_values_);
-    } else if (!marginal_counts_.empty()) {
-      baseline_ = Mode(marginal_counts_);
+      baseline_ = DensestWindow(std::move(marginal_values));
+    } else if (!marginal_counts.empty()) {
+      baseline_ = Mode(marginal_counts);
     }
     index_ = std::make_unique<NeighbourIndex>(space_, space_.Encode(syn, first_row), seed);
   }
@@ -228,8 +233,6 @@ class CellAttacker {
   double tolerance_;
   bool numeric_ = false;
   std::vector<double> guesses_;  // per cell: a code, or a value
-  std::vector<double> marginal_values_;
-  std::unordered_map<int32_t, size_t> marginal_counts_;
   double baseline_ = kNaN;
   std::unique_ptr<NeighbourIndex> index_;
 };
