@@ -2,10 +2,10 @@
 // the binary: --quasi-identifiers/--sensitive (attribute inference), --model
 // (the privacy budget read from a model file) and their errors.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "test_util.h"
@@ -48,14 +48,17 @@ TEST_F(ReportCli, AttributeInferenceAndModelBudget) {
   }
   const std::string real = Path("real.csv");
   int status = 0;
-  std::string out = Run("learn -q --from " + real + " --model copula --out " + Path("m.model"), &status);
+  std::string out =
+      Run("learn -q --from " + real + " --model copula --out " + Path("m.model"), &status);
   ASSERT_EQ(status, 0) << out;
-  out = Run("sample -q --model " + Path("m.model") + " --rows 500 --seed 3 --out " + Path("s.csv"), &status);
+  out = Run("sample -q --model " + Path("m.model") + " --rows 500 --seed 3 --out " + Path("s.csv"),
+            &status);
   ASSERT_EQ(status, 0) << out;
 
-  out = Run("report -q --real " + real + " --synthetic " + Path("s.csv") + " --model " + Path("m.model") +
-                " --quasi-identifiers age,credit_score --sensitive segment --json " + Path("r.json") + " --out " +
-                Path("r.html"),
+  out = Run("report -q --real " + real + " --synthetic " + Path("s.csv") + " --model " +
+                Path("m.model") +
+                " --quasi-identifiers age,credit_score --sensitive segment --json " +
+                Path("r.json") + " --out " + Path("r.html"),
             &status);
   ASSERT_EQ(status, 0) << out;
   nlohmann::json j = nlohmann::json::parse(ReadFile(dir_ / "r.json"));
@@ -75,7 +78,8 @@ TEST_F(ReportCli, AttributeInferenceAndModelBudget) {
   EXPECT_NE(html.find("no differential privacy"), std::string::npos);
 
   out = Run("report -q --real " + real + " --synthetic " + real +
-                " --quasi-identifiers age,credit_score,annual_income --sensitive segment --json " + Path("c.json"),
+                " --quasi-identifiers age,credit_score,annual_income --sensitive segment --json " +
+                Path("c.json"),
             &status);
   ASSERT_EQ(status, 0) << out;
   j = nlohmann::json::parse(ReadFile(dir_ / "c.json"));
@@ -86,7 +90,8 @@ TEST_F(ReportCli, AttributeInferenceAndModelBudget) {
 
 TEST_F(ReportCli, BadPrivacyOptionsAreUsageErrors) {
   const std::string real = (SourceDir() / "seeds/banking/customers.csv").string();
-  const std::string base = "report -q --real " + real + " --synthetic " + real + " --json " + Path("r.json");
+  const std::string base =
+      "report -q --real " + real + " --synthetic " + real + " --json " + Path("r.json");
   int status = 0;
   std::string out = Run(base + " --quasi-identifiers age,segment --sensitive segment", &status);
   EXPECT_EQ(status, 2) << out;

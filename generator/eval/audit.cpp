@@ -54,7 +54,8 @@ std::vector<std::string> Words(const std::string& name) {
       continue;
     }
     if (std::isupper(c) && !word.empty() && i > 0 &&
-        (std::islower(static_cast<unsigned char>(name[i - 1])) || std::isdigit(static_cast<unsigned char>(name[i - 1])))) {
+        (std::islower(static_cast<unsigned char>(name[i - 1])) ||
+         std::isdigit(static_cast<unsigned char>(name[i - 1])))) {
       words.push_back(std::move(word));
       word.clear();
     }
@@ -83,12 +84,13 @@ const std::vector<NameRule>& NameRules() {
       {"date_of_birth", {"dob", "birth date", "birthdate", "date of birth", "birthday", "born on"}},
       {"age", {"age"}},
       {"person_name",
-       {"first name", "firstname", "last name", "lastname", "surname", "full name", "fullname", "given name",
-        "family name", "middle name", "maiden name", "patient name", "customer name", "person name",
-        "contact name"}},
+       {"first name", "firstname", "last name", "lastname", "surname", "full name", "fullname",
+        "given name", "family name", "middle name", "maiden name", "patient name", "customer name",
+        "person name", "contact name"}},
       {"payment_card", {"card number", "credit card", "cc number", "card no"}},
       {"iban", {"iban"}},
-      {"account_number", {"account number", "account no", "acct number", "acct no", "bank account"}},
+      {"account_number",
+       {"account number", "account no", "acct number", "acct no", "bank account"}},
       {"license_plate", {"license plate", "licence plate", "plate number", "number plate"}},
       {"license_number",
        {"driver license", "drivers license", "driving licence", "license number", "licence number",
@@ -143,10 +145,25 @@ std::string WordsOf(const std::string& kind) {
 // equal to a real one is worth a look; names, places, dates, ages and record
 // keys come from small sets and coincide by nature.
 bool SinglesOut(const std::string& kind) {
-  static const std::unordered_set<std::string> kSingle = {
-      "email", "url", "ip_address", "device_id", "ssn", "fax", "phone", "payment_card", "iban", "account_number",
-      "license_plate", "license_number", "vin", "medical_record", "health_plan", "username", "street_address",
-      "biometric", "photo"};
+  static const std::unordered_set<std::string> kSingle = {"email",
+                                                          "url",
+                                                          "ip_address",
+                                                          "device_id",
+                                                          "ssn",
+                                                          "fax",
+                                                          "phone",
+                                                          "payment_card",
+                                                          "iban",
+                                                          "account_number",
+                                                          "license_plate",
+                                                          "license_number",
+                                                          "vin",
+                                                          "medical_record",
+                                                          "health_plan",
+                                                          "username",
+                                                          "street_address",
+                                                          "biometric",
+                                                          "photo"};
   return kSingle.count(kind) > 0;
 }
 
@@ -163,13 +180,16 @@ std::string ProviderKind(const std::string& provider, const std::string& field) 
     return "street_address";
   }
   if (provider == "credit_card") return field.empty() || field == "number" ? "payment_card" : "";
-  if (provider == "bank_account") return field.empty() || field == "account_number" ? "account_number" : "";
+  if (provider == "bank_account")
+    return field.empty() || field == "account_number" ? "account_number" : "";
   if (provider == "vin") return field.empty() || field == "vin" ? "vin" : "";
   static const std::map<std::string, std::string> kByProvider = {
-      {"email", "email"},          {"phone", "phone"},   {"ssn", "ssn"},
-      {"date_of_birth", "date_of_birth"}, {"age", "age"}, {"driver_license", "license_number"},
-      {"ip", "ip_address"},        {"username", "username"}, {"user_id", "username"},
-      {"uuid", "record_id"},       {"sequence", "record_id"}};
+      {"email", "email"},       {"phone", "phone"},
+      {"ssn", "ssn"},           {"date_of_birth", "date_of_birth"},
+      {"age", "age"},           {"driver_license", "license_number"},
+      {"ip", "ip_address"},     {"username", "username"},
+      {"user_id", "username"},  {"uuid", "record_id"},
+      {"sequence", "record_id"}};
   auto it = kByProvider.find(provider);
   return it == kByProvider.end() ? "" : it->second;
 }
@@ -218,7 +238,8 @@ AuditColumn Measure(const TableSet& table, size_t c, HandledColumn handled) {
     a.distinct_reproduced = seen.size();
   }
   a.in_output = a.synthetic_values > 0;
-  a.reproduced_share = a.synthetic_values ? static_cast<double>(a.reproduced) / a.synthetic_values : kNaN;
+  a.reproduced_share =
+      a.synthetic_values ? static_cast<double>(a.reproduced) / a.synthetic_values : kNaN;
   return a;
 }
 
@@ -232,10 +253,15 @@ struct HarborRule {
 };
 constexpr HarborRule kHarbor[] = {
     {'A', "Names"},
-    {'B', "Geographic subdivisions smaller than a state (street address, city, county, precinct, ZIP code, "
-          "geocodes; the first three ZIP digits may stay where that area holds more than 20,000 people)"},
-    {'C', "All elements of dates (except the year) directly related to a person (birth, admission, discharge, "
-          "death), and ages over 89"},
+    {'B',
+     "Geographic subdivisions smaller than a state (street address, city, county, precinct, ZIP "
+     "code, "
+     "geocodes; the first three ZIP digits may stay where that area holds more than 20,000 "
+     "people)"},
+    {'C',
+     "All elements of dates (except the year) directly related to a person (birth, admission, "
+     "discharge, "
+     "death), and ages over 89"},
     {'D', "Telephone numbers"},
     {'E', "Fax numbers"},
     {'F', "E-mail addresses"},
@@ -278,7 +304,8 @@ std::string HandlingWords(const std::string& handling) {
   return "handling unknown";
 }
 
-std::vector<SafeHarborItem> SafeHarbor(const std::vector<AuditColumn>& identifiers, const std::string& detection) {
+std::vector<SafeHarborItem> SafeHarbor(const std::vector<AuditColumn>& identifiers,
+                                       const std::string& detection) {
   std::vector<SafeHarborItem> items;
   for (const HarborRule& rule : kHarbor) {
     SafeHarborItem item;
@@ -292,7 +319,8 @@ std::vector<SafeHarborItem> SafeHarbor(const std::vector<AuditColumn>& identifie
     for (const AuditColumn& a : identifiers) {
       if (LetterOf(a.handled.pii_kind) != rule.letter) continue;
       const std::string status = StatusOf(a);
-      item.columns.push_back(Where(a) + " (" + WordsOf(a.handled.pii_kind) + ", " + HandlingWords(a.handled.handling) +
+      item.columns.push_back(Where(a) + " (" + WordsOf(a.handled.pii_kind) + ", " +
+                             HandlingWords(a.handled.handling) +
                              (a.in_output ? "" : ", not in the output") + ")");
       if (item.status == "not found" || Rank(status) > Rank(item.status)) item.status = status;
       if (a.in_output && a.reproduced > 0 && status != "removed") {
@@ -300,13 +328,16 @@ std::vector<SafeHarborItem> SafeHarbor(const std::vector<AuditColumn>& identifie
       }
       over_89 += a.over_89;
       dates = dates || a.handled.pii_kind == "date" || a.handled.pii_kind == "date_of_birth";
-      keys_match = keys_match || (a.handled.pii_kind == "record_id" && a.reproduced > 0 && status == "replaced");
+      keys_match = keys_match ||
+                   (a.handled.pii_kind == "record_id" && a.reproduced > 0 && status == "replaced");
       if (status == "present" && a.handled.pii_kind != "date") only_plain_dates = false;
     }
     if (item.columns.empty()) {
       if (rule.letter == 'P' || rule.letter == 'Q') {
         item.status = "not checked";
-        item.note = "No column is named like one; the report cannot recognise biometric data or images in values.";
+        item.note =
+            "No column is named like one; the report cannot recognise biometric data or images in "
+            "values.";
       } else {
         item.note = "No column found (" + detection + ").";
       }
@@ -314,28 +345,42 @@ std::vector<SafeHarborItem> SafeHarbor(const std::vector<AuditColumn>& identifie
       continue;
     }
     if (item.status == "removed") notes.push_back("Not in the synthetic output.");
-    if (item.status == "replaced") notes.push_back("Values in the output were made by seedforge, not copied from the real data.");
+    if (item.status == "replaced")
+      notes.push_back(
+          "Values in the output were made by seedforge, not copied from the real data.");
     if (item.status == "pseudonymised") {
-      notes.push_back("Masked values are keyed tokens derived from the real ones; Safe Harbor does not accept a code "
-                      "derived from the identifier (45 CFR 164.514(c)), so this item is not met by masking alone.");
+      notes.push_back(
+          "Masked values are keyed tokens derived from the real ones; Safe Harbor does not accept "
+          "a code "
+          "derived from the identifier (45 CFR 164.514(c)), so this item is not met by masking "
+          "alone.");
     }
     if (item.status == "present") {
-      notes.push_back(std::string("The output holds values learned from, or of unknown relation to, the real column: ") +
-                      (only_plain_dates ? "this item is not met for any of these dates that relates to a person."
-                                        : "this item is not met."));
+      notes.push_back(std::string("The output holds values learned from, or of unknown relation "
+                                  "to, the real column: ") +
+                      (only_plain_dates
+                           ? "this item is not met for any of these dates that relates to a person."
+                           : "this item is not met."));
     }
     if (!reproduced.empty()) {
-      notes.push_back("Share of synthetic values that also occur in the real column: " + JoinWords(reproduced) + ".");
+      notes.push_back("Share of synthetic values that also occur in the real column: " +
+                      JoinWords(reproduced) + ".");
     }
     if (dates) {
-      notes.push_back("Date columns in the output carry month and day; Safe Harbor requires reducing dates related to a "
-                      "person to the year. The report cannot tell which dates relate to a person.");
+      notes.push_back(
+          "Date columns in the output carry month and day; Safe Harbor requires reducing dates "
+          "related to a "
+          "person to the year. The report cannot tell which dates relate to a person.");
     }
     if (keys_match) {
-      notes.push_back("Keys numbered the same way as the real ones coincide with them by construction; a key singles "
-                      "out a person only together with the rest of that person's row.");
+      notes.push_back(
+          "Keys numbered the same way as the real ones coincide with them by construction; a key "
+          "singles "
+          "out a person only together with the rest of that person's row.");
     }
-    if (over_89 > 0) notes.push_back(Plural(over_89, "synthetic age is", "synthetic ages are") + " above 89 and would have to be grouped as 90 or older.");
+    if (over_89 > 0)
+      notes.push_back(Plural(over_89, "synthetic age is", "synthetic ages are") +
+                      " above 89 and would have to be grouped as 90 or older.");
     for (const std::string& n : notes) item.note += (item.note.empty() ? "" : " ") + n;
     items.push_back(std::move(item));
   }
@@ -396,8 +441,9 @@ std::vector<HandledColumn> DomainHandledColumns(const Domain& domain) {
       // A copy (of a copy, ...) is handled as its origin is.
       const DomainColumn* origin = &column;
       std::string via;
-      for (int hops = 0; origin->source == ColumnSource::kCopied && origin->copy.target_entity >= 0 &&
-                         origin->copy.target_column >= 0 && hops < 64;
+      for (int hops = 0;
+           origin->source == ColumnSource::kCopied && origin->copy.target_entity >= 0 &&
+           origin->copy.target_column >= 0 && hops < 64;
            ++hops) {
         const DomainEntity& parent = domain.entities[origin->copy.target_entity];
         origin = &parent.columns[origin->copy.target_column];
@@ -408,7 +454,8 @@ std::vector<HandledColumn> DomainHandledColumns(const Domain& domain) {
         case ColumnSource::kProvider:
           h.handling = "provider";
           h.pii_kind = ProviderKind(origin->provider, origin->field);
-          h.evidence = "domain: provider " + origin->provider + (origin->field.empty() ? "" : "." + origin->field);
+          h.evidence = "domain: provider " + origin->provider +
+                       (origin->field.empty() ? "" : "." + origin->field);
           break;
         case ColumnSource::kDerived:
           h.handling = "provider";
@@ -441,14 +488,16 @@ AuditResult EvaluateAudit(const Dataset& dataset, const std::vector<PrivacyResul
   }
   const std::string sources = std::string(from_tools ? "the profile or mask rules given, " : "") +
                               (from_domain ? "the domain's providers, " : "") + "column names";
-  audit.detection = "found by " + sources +
-                    ", id columns and date columns; values are not scanned, so an identifier in an unremarkable "
-                    "column or inside free text is not found here";
+  audit.detection =
+      "found by " + sources +
+      ", id columns and date columns; values are not scanned, so an identifier in an unremarkable "
+      "column or inside free text is not found here";
 
   // What the inputs say about a column: by table and column; in a one-table
   // report also by column alone when only one entry has that name (a CSV
   // file need not be named after its entity).
-  auto handled_for = [&](const std::string& table, const std::string& column) -> const HandledColumn* {
+  auto handled_for = [&](const std::string& table,
+                         const std::string& column) -> const HandledColumn* {
     const HandledColumn* by_name = nullptr;
     size_t by_name_count = 0;
     for (const HandledColumn& h : inputs.handled) {
@@ -477,7 +526,8 @@ AuditResult EvaluateAudit(const Dataset& dataset, const std::vector<PrivacyResul
       }
       if (h.pii_kind.empty()) {
         h.pii_kind = IdentifierKindFromName(encoding.name);
-        if (!h.pii_kind.empty()) h.evidence += (h.evidence.empty() ? "" : "; ") + std::string("column name");
+        if (!h.pii_kind.empty())
+          h.evidence += (h.evidence.empty() ? "" : "; ") + std::string("column name");
       }
       if (h.pii_kind.empty() && encoding.kind == ColumnKind::kId) {
         h.pii_kind = "record_id";
@@ -489,7 +539,8 @@ AuditResult EvaluateAudit(const Dataset& dataset, const std::vector<PrivacyResul
       }
       if (h.pii_kind.empty()) continue;
       audit.identifiers.push_back(Measure(table, c, std::move(h)));
-      audit.identifiers.back().name = dataset.multi_table ? table.name + "." + encoding.name : encoding.name;
+      audit.identifiers.back().name =
+          dataset.multi_table ? table.name + "." + encoding.name : encoding.name;
     }
   }
   // Columns the inputs name that the output does not have (dropped).
@@ -508,38 +559,42 @@ AuditResult EvaluateAudit(const Dataset& dataset, const std::vector<PrivacyResul
   // --- Narrative -------------------------------------------------------------
   std::vector<std::string> tables;
   for (const TableSet& t : dataset.tables) {
-    tables.push_back(t.name + " (" + Plural(t.real.rows, "real row", "real rows") + ", " +
-                     std::to_string(t.synthetic.rows) + " synthetic" +
-                     (t.holdout ? ", " + std::to_string(t.holdout->rows) + " holdout" : std::string()) + ", " +
-                     Plural(t.columns.size(), "column", "columns") + ")");
+    tables.push_back(
+        t.name + " (" + Plural(t.real.rows, "real row", "real rows") + ", " +
+        std::to_string(t.synthetic.rows) + " synthetic" +
+        (t.holdout ? ", " + std::to_string(t.holdout->rows) + " holdout" : std::string()) + ", " +
+        Plural(t.columns.size(), "column", "columns") + ")");
   }
-  audit.narrative.push_back("Data in: " + Plural(audit.tables, "table", "tables") + ", " + JoinWords(tables) + ". " +
-                            (has_holdout ? "Holdout rows are real rows the synthesizer never saw; the attacks use them "
-                                           "as the baseline."
-                                         : "No holdout rows were given, so the membership attack and the DCR baseline "
-                                           "could not run."));
+  audit.narrative.push_back(
+      "Data in: " + Plural(audit.tables, "table", "tables") + ", " + JoinWords(tables) + ". " +
+      (has_holdout ? "Holdout rows are real rows the synthesizer never saw; the attacks use them "
+                     "as the baseline."
+                   : "No holdout rows were given, so the membership attack and the DCR baseline "
+                     "could not run."));
 
   std::map<std::string, std::vector<std::string>> by_handling;
   std::vector<std::string> leaks, coincidences, clean;
   for (const AuditColumn& a : audit.identifiers) {
-    if (a.handled.pii_kind == "record_id" || a.handled.pii_kind == "date") continue;  // told in the checklist
+    if (a.handled.pii_kind == "record_id" || a.handled.pii_kind == "date")
+      continue;  // told in the checklist
     by_handling[a.handled.handling].push_back(Where(a) + " (" + WordsOf(a.handled.pii_kind) + ")");
     if (!SinglesOut(a.handled.pii_kind) || !a.in_output) continue;
     if (a.reproduced == 0) {
       clean.push_back(Where(a));
       continue;
     }
-    const std::string figure =
-        Where(a) + " (" + std::to_string(a.reproduced) + " of " + std::to_string(a.synthetic_values) + " values)";
+    const std::string figure = Where(a) + " (" + std::to_string(a.reproduced) + " of " +
+                               std::to_string(a.synthetic_values) + " values)";
     const bool made = a.handled.handling == "provider" || a.handled.handling == "generated";
     (made ? coincidences : leaks).push_back(figure);
   }
   if (by_handling.empty()) {
-    audit.narrative.push_back("Identifiers: no column was recognised as a direct identifier (" + audit.detection +
-                              "). That is not proof that none is present.");
+    audit.narrative.push_back("Identifiers: no column was recognised as a direct identifier (" +
+                              audit.detection + "). That is not proof that none is present.");
   } else {
     std::string s = "Identifiers recognised (" + audit.detection + "):";
-    for (const char* handling : {"provider", "generated", "masked", "learned", "dropped", "unknown"}) {
+    for (const char* handling :
+         {"provider", "generated", "masked", "learned", "dropped", "unknown"}) {
       auto it = by_handling.find(handling);
       if (it == by_handling.end()) continue;
       s += " " + HandlingWords(handling) + ": " + JoinWords(it->second) + ";";
@@ -547,19 +602,22 @@ AuditResult EvaluateAudit(const Dataset& dataset, const std::vector<PrivacyResul
     s.back() = '.';
     audit.narrative.push_back(s);
     if (!leaks.empty()) {
-      audit.narrative.push_back("Real values in the output: synthetic values of " + JoinWords(leaks) +
-                                " also occur in the real data. For these kinds a match can point at a real person; "
-                                "check them before release.");
+      audit.narrative.push_back(
+          "Real values in the output: synthetic values of " + JoinWords(leaks) +
+          " also occur in the real data. For these kinds a match can point at a real person; "
+          "check them before release.");
     }
     if (!coincidences.empty()) {
-      audit.narrative.push_back(
-          "Coincidences: synthetic values of " + JoinWords(coincidences) +
-          " also occur in the real data. These columns are made by providers, which draw from finite lists and "
-          "formats, so a match is a coincidence of value, not a copy of the real row; it is worth a look only if "
-          "the real data was made from the same lists.");
+      audit.narrative.push_back("Coincidences: synthetic values of " + JoinWords(coincidences) +
+                                " also occur in the real data. These columns are made by "
+                                "providers, which draw from finite lists and "
+                                "formats, so a match is a coincidence of value, not a copy of the "
+                                "real row; it is worth a look only if "
+                                "the real data was made from the same lists.");
     }
     if (!clean.empty()) {
-      audit.narrative.push_back("No synthetic value of " + JoinWords(clean) + " occurs in the real column.");
+      audit.narrative.push_back("No synthetic value of " + JoinWords(clean) +
+                                " occurs in the real column.");
     }
   }
 
@@ -571,34 +629,41 @@ AuditResult EvaluateAudit(const Dataset& dataset, const std::vector<PrivacyResul
       continue;
     }
     (b.mechanism == "declared" ? any_declared : any_private) = true;
-    std::string s = b.model + ": " + b.mechanism + (b.accountant.empty() ? "" : " (" + b.accountant + " accountant)") +
+    std::string s = b.model + ": " + b.mechanism +
+                    (b.accountant.empty() ? "" : " (" + b.accountant + " accountant)") +
                     ", ε = " + Num(b.epsilon) + (b.delta > 0 ? ", δ = " + Num(b.delta) : "");
-    if (b.mechanism == "declared") s += ", as declared with --model-info and not checked against a model file";
+    if (b.mechanism == "declared")
+      s += ", as declared with --model-info and not checked against a model file";
     if (b.steps > 0) {
-      s += ", " + std::to_string(b.steps) + " steps at sampling rate " + Num(b.sample_rate) + " with noise multiplier " +
-           Num(b.noise_multiplier);
+      s += ", " + std::to_string(b.steps) + " steps at sampling rate " + Num(b.sample_rate) +
+           " with noise multiplier " + Num(b.noise_multiplier);
     }
-    if (b.preprocessing_epsilon > 0) s += ", of which ε = " + Num(b.preprocessing_epsilon) + " on preprocessing";
+    if (b.preprocessing_epsilon > 0)
+      s += ", of which ε = " + Num(b.preprocessing_epsilon) + " on preprocessing";
     if (!b.public_columns.empty()) s += "; taken as public: " + JoinWords(b.public_columns);
     budgets.push_back(s);
   }
   if (budgets.empty()) {
-    audit.narrative.push_back("Privacy budget: none. No model file was given (--model), so the report can state no "
-                              "differential-privacy guarantee; the attack figures below are the only evidence.");
+    audit.narrative.push_back(
+        "Privacy budget: none. No model file was given (--model), so the report can state no "
+        "differential-privacy guarantee; the attack figures below are the only evidence.");
   } else {
-    audit.narrative.push_back("Privacy budget: " + JoinWords(budgets) + "." +
-                              (any_private ? " The guarantee covers the training of the model, whatever rows it makes."
-                               : any_declared ? " A declared budget is a statement, not a figure this report checked."
-                                              : " Without differential privacy the attack figures below are the only "
-                                                "evidence."));
+    audit.narrative.push_back(
+        "Privacy budget: " + JoinWords(budgets) + "." +
+        (any_private    ? " The guarantee covers the training of the model, whatever rows it makes."
+         : any_declared ? " A declared budget is a statement, not a figure this report checked."
+                        : " Without differential privacy the attack figures below are the only "
+                          "evidence."));
   }
 
   for (const PrivacyResult& p : privacy) {
-    std::string s = (dataset.multi_table ? "Attacks on " + p.table + ": " : std::string("Attacks: ")) +
-                    std::to_string(p.exact_copies) + " synthetic rows copy a training row";
+    std::string s =
+        (dataset.multi_table ? "Attacks on " + p.table + ": " : std::string("Attacks: ")) +
+        std::to_string(p.exact_copies) + " synthetic rows copy a training row";
     if (p.has_holdout) {
       s += " (new real rows match by chance at " + Share(p.holdout_copy_rate) + ")";
-      s += "; " + Share(p.dcr_share_below) + " of synthetic rows are closer to a training row than 95% of new real rows "
+      s += "; " + Share(p.dcr_share_below) +
+           " of synthetic rows are closer to a training row than 95% of new real rows "
            "(about 5% expected)";
       s += "; the membership attack reaches ROC AUC " + Fixed3(p.mia_auc) + " (0.5 is a coin toss)";
     } else {
@@ -606,15 +671,17 @@ AuditResult EvaluateAudit(const Dataset& dataset, const std::vector<PrivacyResul
     }
     const AttributeInferenceResult& a = p.attribute_inference;
     if (a.computed) {
-      s += "; knowing " + JoinWords(a.quasi) + ", an attacker holding the synthetic data guesses " + a.sensitive +
-           (a.numeric ? " within ±" + Num(a.tolerance) : std::string()) + " for " + Share(a.accuracy) +
-           " of training rows, against " + Share(a.baseline) + " from the column's distribution alone (lift " +
-           Fixed3(a.lift) + ")";
+      s += "; knowing " + JoinWords(a.quasi) + ", an attacker holding the synthetic data guesses " +
+           a.sensitive + (a.numeric ? " within ±" + Num(a.tolerance) : std::string()) + " for " +
+           Share(a.accuracy) + " of training rows, against " + Share(a.baseline) +
+           " from the column's distribution alone (lift " + Fixed3(a.lift) + ")";
       if (!std::isnan(a.holdout_accuracy)) {
         s += " and " + Share(a.holdout_accuracy) + " for new real rows";
         const double gap = a.accuracy - a.holdout_accuracy;
-        s += gap > 0.05 ? ", so the synthetic data reveals more about the people it was trained on than about others"
-                        : ", so what it reveals holds for people in general rather than for the training rows";
+        s += gap > 0.05 ? ", so the synthetic data reveals more about the people it was trained on "
+                          "than about others"
+                        : ", so what it reveals holds for people in general rather than for the "
+                          "training rows";
       }
     } else {
       s += "; attribute inference was not run (name --quasi-identifiers and --sensitive)";
@@ -633,49 +700,73 @@ AuditResult EvaluateAudit(const Dataset& dataset, const std::vector<PrivacyResul
     if (a.handled.handling == "unknown") unknown_direct.push_back(Where(a));
   }
   audit.gdpr.push_back(
-      "Pseudonymisation is not anonymisation. Data whose identifiers are replaced by keyed tokens (seedforge mask) is "
-      "pseudonymised (Art. 4(5) GDPR): whoever holds the key, or enough other data, can link it back, so it stays "
+      "Pseudonymisation is not anonymisation. Data whose identifiers are replaced by keyed tokens "
+      "(seedforge mask) is "
+      "pseudonymised (Art. 4(5) GDPR): whoever holds the key, or enough other data, can link it "
+      "back, so it stays "
       "personal data. " +
       (masked > 0 ? Plural(masked, "column of this output is", "columns of this output are") +
                         " masked, so this output is at best pseudonymised."
                   : std::string("No column of this output is marked as masked.")));
   audit.gdpr.push_back(
-      "Recital 26 leaves anonymous information outside the GDPR when a person can no longer be identified by any "
-      "means reasonably likely to be used. Whether synthetic data meets that is a legal judgement about the whole "
+      "Recital 26 leaves anonymous information outside the GDPR when a person can no longer be "
+      "identified by any "
+      "means reasonably likely to be used. Whether synthetic data meets that is a legal judgement "
+      "about the whole "
       "release; the figures of this report are evidence for it, not a verdict.");
   std::vector<std::string> support, against;
   for (const PrivacyResult& p : privacy) {
     const std::string where = dataset.multi_table ? " in " + p.table : "";
     if (p.exact_copies == 0) support.push_back("no synthetic row copies a training row" + where);
-    if (p.exact_copies > 0) against.push_back(std::to_string(p.exact_copies) + " synthetic rows copy training rows" + where);
-    if (p.has_holdout && p.mia_auc <= 0.55) support.push_back("the membership attack is close to a coin toss" + where);
-    if (p.has_holdout && p.mia_auc > 0.55) against.push_back("the membership attack has signal (AUC " + Fixed3(p.mia_auc) + ")" + where);
-    if (p.has_holdout && p.dcr_share_below > 0.07) against.push_back("synthetic rows sit closer to training rows than new data" + where);
+    if (p.exact_copies > 0)
+      against.push_back(std::to_string(p.exact_copies) + " synthetic rows copy training rows" +
+                        where);
+    if (p.has_holdout && p.mia_auc <= 0.55)
+      support.push_back("the membership attack is close to a coin toss" + where);
+    if (p.has_holdout && p.mia_auc > 0.55)
+      against.push_back("the membership attack has signal (AUC " + Fixed3(p.mia_auc) + ")" + where);
+    if (p.has_holdout && p.dcr_share_below > 0.07)
+      against.push_back("synthetic rows sit closer to training rows than new data" + where);
     const AttributeInferenceResult& a = p.attribute_inference;
     if (a.computed && !std::isnan(a.holdout_accuracy)) {
       (a.accuracy - a.holdout_accuracy > 0.05 ? against : support)
-          .push_back(a.accuracy - a.holdout_accuracy > 0.05
-                         ? "the sensitive column is easier to guess for training rows than for new rows" + where
-                         : "guessing the sensitive column works no better for training rows than for new rows" + where);
+          .push_back(
+              a.accuracy - a.holdout_accuracy > 0.05
+                  ? "the sensitive column is easier to guess for training rows than for new rows" +
+                        where
+                  : "guessing the sensitive column works no better for training rows than for new "
+                    "rows" +
+                        where);
     }
   }
   if (!leaks.empty()) against.push_back("real identifier values appear in the output");
   if (!learned_direct.empty()) {
-    against.push_back("direct identifiers learned from the real values (" + JoinWords(learned_direct) + ")");
+    against.push_back("direct identifiers learned from the real values (" +
+                      JoinWords(learned_direct) + ")");
   }
   if (!unknown_direct.empty()) {
-    against.push_back("direct identifiers whose origin the report cannot see (" + JoinWords(unknown_direct) +
+    against.push_back("direct identifiers whose origin the report cannot see (" +
+                      JoinWords(unknown_direct) +
                       "; --domain tells which columns providers filled)");
   }
-  if (any_private) support.push_back("a differential-privacy budget bounds what the model can reveal about any one training row");
-  std::string figures = "What the figures here support: " + (support.empty() ? std::string("nothing in favour") : JoinWords(support)) + ".";
+  if (any_private)
+    support.push_back(
+        "a differential-privacy budget bounds what the model can reveal about any one training "
+        "row");
+  std::string figures = "What the figures here support: " +
+                        (support.empty() ? std::string("nothing in favour") : JoinWords(support)) +
+                        ".";
   if (!against.empty()) figures += " What weighs against: " + JoinWords(against) + ".";
   audit.gdpr.push_back(figures);
   audit.gdpr.push_back(
-      "What this report does not claim: the attacks are particular attackers run on samples, so passing them bounds no "
+      "What this report does not claim: the attacks are particular attackers run on samples, so "
+      "passing them bounds no "
       "other attack; " +
-      std::string(any_private ? "" : "without a differential-privacy budget there is no formal guarantee; ") +
-      "linkage with data outside this report, identifiers in columns not recognised here and the legal basis for "
+      std::string(any_private
+                      ? ""
+                      : "without a differential-privacy budget there is no formal guarantee; ") +
+      "linkage with data outside this report, identifiers in columns not recognised here and the "
+      "legal basis for "
       "processing the real data are not assessed.");
   return audit;
 }

@@ -64,11 +64,11 @@ struct AuditInputs {
 // One identifier column with what the synthetic data shows of it.
 struct AuditColumn {
   HandledColumn handled;
-  std::string name;            // as shown: the column, or table.column when there are several tables
-  std::string kind;            // the report's column kind (KindName)
-  bool in_output = false;      // the synthetic table has at least one value in it
-  size_t synthetic_values = 0; // non-missing
-  size_t reproduced = 0;       // synthetic values equal to a value of the real training column
+  std::string name;        // as shown: the column, or table.column when there are several tables
+  std::string kind;        // the report's column kind (KindName)
+  bool in_output = false;  // the synthetic table has at least one value in it
+  size_t synthetic_values = 0;     // non-missing
+  size_t reproduced = 0;           // synthetic values equal to a value of the real training column
   size_t distinct_reproduced = 0;  // distinct real values that appear in the synthetic column
   double reproduced_share = 0;     // reproduced / synthetic_values; NaN without values
   // age columns: synthetic values above 89 (Safe Harbor aggregates them into "90 or older").
@@ -77,28 +77,28 @@ struct AuditColumn {
 
 // One of the 18 identifiers of 45 CFR 164.514(b)(2)(i).
 struct SafeHarborItem {
-  char letter = 'A';       // (A) to (R) as the rule numbers them
-  std::string identifier;  // "Names", ...
-  std::string status;      // "not found", "replaced", "present", "not checked"
+  char letter = 'A';                 // (A) to (R) as the rule numbers them
+  std::string identifier;            // "Names", ...
+  std::string status;                // "not found", "replaced", "present", "not checked"
   std::vector<std::string> columns;  // "table.column (handling)"
-  std::string note;        // a sentence from the figures
+  std::string note;                  // a sentence from the figures
 };
 
 struct AuditResult {
   size_t tables = 0, columns = 0, real_rows = 0, synthetic_rows = 0, holdout_rows = 0;
-  std::string detection;   // how identifiers were found, and what that cannot see
+  std::string detection;  // how identifiers were found, and what that cannot see
   std::vector<AuditColumn> identifiers;
   std::vector<PrivacyBudget> budgets;
   std::vector<std::string> narrative;  // the audit narrative, paragraph by paragraph
   std::vector<SafeHarborItem> safe_harbor;
-  std::vector<std::string> gdpr;       // GDPR notes, paragraph by paragraph
+  std::vector<std::string> gdpr;  // GDPR notes, paragraph by paragraph
 };
 
 // The identifier kinds the audit knows, each with its Safe Harbor letter.
 struct IdentifierKind {
-  const char* key;   // "person_name", "email", ...
-  char letter;       // 'A' to 'R'
-  const char* words; // "person name"
+  const char* key;    // "person_name", "email", ...
+  char letter;        // 'A' to 'R'
+  const char* words;  // "person name"
 };
 const std::vector<IdentifierKind>& IdentifierKinds();
 
