@@ -118,7 +118,7 @@ Report BuildReport(const ReportOptions& options) {
   std::pair<int, std::string> target = {-1, ""};
   if (!options.target.empty()) target = ResolveTarget(dataset, options.target);
   if (!options.sensitive.empty() && options.quasi.empty()) {
-    throw UsageError("--sensitive needs --quasi (l-diversity is over quasi-identifier groups)");
+    throw UsageError("--sensitive needs --quasi-identifiers (l-diversity and attribute inference work over quasi-identifier groups)");
   }
   if (!options.sensitive.empty() &&
       std::find(options.quasi.begin(), options.quasi.end(), options.sensitive) != options.quasi.end()) {
