@@ -1062,11 +1062,11 @@ std::vector<ModelColumn> SegmentColumns(const std::vector<ModelColumn>& pooled, 
 // 1. Preprocessing, only for columns the user or the domain did not
 //    describe: a share s of epsilon and of delta (DpOptions::
 //    preprocessing_share), split evenly over those columns. Bounds are the
-//    0.5% and 99.5% quantiles, each chosen by the exponential mechanism
-//    (pure epsilon-DP; McSherry and Talwar 2007) in two stages: over
-//    signed powers of 2^(1/4), then over 1,024 even steps inside the first
-//    stage's bracket. A category list is the labels whose Laplace-noised
-//    count clears 1 + ln(1 / (2 delta)) / epsilon (the stability histogram,
+//    0.5% and 99.5% quantiles of two noisy histograms (pure epsilon-DP;
+//    DpBounds): one over powers of two for the magnitude, then one of even
+//    cells inside the bracket it finds. A category list is the labels
+//    whose Laplace-noised count clears 1 + ln(1 / (2 delta)) / epsilon (the
+//    stability histogram,
 //    (epsilon, delta)-DP: a label only one row holds is released with
 //    probability at most delta).
 // 2. The rest, (1 - s) epsilon at (1 - s) delta, for two Gaussian
@@ -1093,7 +1093,6 @@ std::vector<ModelColumn> SegmentColumns(const std::vector<ModelColumn>& pooled, 
 constexpr int kDpBins = 32;                   // histogram bins of a continuous marginal
 constexpr double kDpLowQuantile = 0.005;      // data-derived bounds: these quantiles
 constexpr double kDpHighQuantile = 0.995;
-constexpr int kDpLinearCandidates = 1024;     // second-stage bound candidates
 constexpr double kDpMarginalWeight = 0.5;     // of the Gaussian part's RDP; the correlation has the rest
 
 // RDP orders for the Gaussian mechanisms: Opacus's, then larger ones, which
@@ -1148,47 +1147,75 @@ class DpNoise {
   RandomStream stream_;
 };
 
-// Exponential mechanism for the q-quantile of sorted `x` over sorted
-// `candidates`: utility -|#{x <= t} - q n|, sensitivity 1, drawn by the
-// Gumbel-max trick. Returns an index into `candidates`.
-size_t DpQuantile(const std::vector<double>& x, double q, const std::vector<double>& candidates, double epsilon,
-                  DpNoise& noise) {
-  const double target = q * static_cast<double>(x.size());
-  size_t best = 0;
-  double best_score = -INFINITY;
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    const double below = static_cast<double>(std::upper_bound(x.begin(), x.end(), candidates[i]) - x.begin());
-    const double score = -epsilon * std::fabs(below - target) / 2 + noise.Gumbel();
-    if (score > best_score) {
-      best_score = score;
-      best = i;
-    }
-  }
-  return best;
-}
-
-// Data-derived bounds of a numeric column (sorted non-NULL values `x`),
-// keeping a public side when one is given. `epsilon` is the column's share.
+// Data-derived bounds of a numeric column (non-NULL values `x`), keeping a
+// public side when one is given; pure epsilon-DP, half of `epsilon` per
+// stage. Both stages are histograms with Laplace noise on every cell of a
+// fixed grid (a row sits in one cell: L1 sensitivity 1), so the noise never
+// depends on where the data is.
+// 1. Magnitude: cells by sign and floor(log2 |x|) (2^-20 .. 2^63, and 0).
+//    The cells whose noisy count clears ln(cells / 0.02) / epsilon (an
+//    empty cell does so with probability 1% over all of them) span the
+//    bracket; with none, the fullest cell.
+// 2. Within the bracket: 64 even cells; the bounds are the cell edges where
+//    the noisy cumulative count reaches the 0.5% and 99.5% quantiles.
 std::pair<double, double> DpBounds(const std::vector<double>& x, std::optional<double> lo, std::optional<double> hi,
                                    double epsilon, DpNoise& noise) {
-  const int draws = 2 * (!lo.has_value() + !hi.has_value());
-  const double each = epsilon / draws;
-  std::vector<double> grid;  // -2^63 .. -2^-20, 0, 2^-20 .. 2^63
-  for (int j = 252; j >= -80; --j) grid.push_back(-std::exp2(j / 4.0));
-  grid.push_back(0);
-  for (int j = -80; j <= 252; ++j) grid.push_back(std::exp2(j / 4.0));
-  size_t i_lo = 0, i_hi = grid.size() - 1;
-  if (!lo) i_lo = DpQuantile(x, kDpLowQuantile, grid, each, noise);
-  if (!hi) i_hi = DpQuantile(x, kDpHighQuantile, grid, each, noise);
-  if (i_lo > i_hi) std::swap(i_lo, i_hi);
-  double a = lo ? *lo : grid[i_lo == 0 ? 0 : i_lo - 1];
-  double b = hi ? *hi : grid[std::min(i_hi + 1, grid.size() - 1)];
+  const double each = epsilon / 2;
+  constexpr int kMinExp = -20, kMaxExp = 63;
+  constexpr int kSide = kMaxExp - kMinExp + 1;
+  // Cell k: 0 .. kSide-1 negative (largest magnitude first), kSide zero,
+  // then positive by magnitude.
+  auto cell_of = [&](double v) {
+    if (v == 0 || std::fabs(v) < std::exp2(kMinExp)) return kSide;
+    const int e = std::clamp(static_cast<int>(std::floor(std::log2(std::fabs(v)))), kMinExp, kMaxExp);
+    return v > 0 ? kSide + 1 + (e - kMinExp) : kMaxExp - e;
+  };
+  auto lower_edge = [&](int k) {
+    if (k == kSide) return 0.0;
+    return k > kSide ? std::exp2(k - kSide - 1 + kMinExp) : -std::exp2(kMaxExp - k + 1);
+  };
+  auto upper_edge = [&](int k) {
+    if (k == kSide) return 0.0;
+    return k > kSide ? std::exp2(k - kSide + kMinExp) : -std::exp2(kMaxExp - k);
+  };
+  std::vector<double> coarse(2 * kSide + 1, 0.0);
+  for (double v : x) coarse[cell_of(v)] += 1;
+  for (double& c : coarse) c += noise.Laplace(1 / each);
+  const double threshold = std::log(static_cast<double>(coarse.size()) / 0.02) / each;
+  int first = -1, last = -1;
+  for (int k = 0; k < static_cast<int>(coarse.size()); ++k) {
+    if (coarse[k] <= threshold) continue;
+    if (first < 0) first = k;
+    last = k;
+  }
+  if (first < 0) first = last = static_cast<int>(std::max_element(coarse.begin(), coarse.end()) - coarse.begin());
+  double a = lo ? *lo : lower_edge(first);
+  double b = hi ? *hi : upper_edge(last);
   if (!(b > a)) b = a + 1;
-  std::vector<double> linear(kDpLinearCandidates);
-  for (int k = 0; k < kDpLinearCandidates; ++k) linear[k] = a + (b - a) * k / (kDpLinearCandidates - 1);
-  double out_lo = lo ? *lo : linear[DpQuantile(x, kDpLowQuantile, linear, each, noise)];
-  double out_hi = hi ? *hi : linear[DpQuantile(x, kDpHighQuantile, linear, each, noise)];
-  if (out_lo > out_hi) std::swap(out_lo, out_hi);
+
+  constexpr int kFine = 64;
+  std::vector<double> fine(kFine, 0.0);
+  for (double v : x) {
+    fine[std::clamp(static_cast<int>((v - a) / (b - a) * kFine), 0, kFine - 1)] += 1;
+  }
+  for (double& c : fine) c = std::max(0.0, c + noise.Laplace(1 / each));
+  const double total = std::accumulate(fine.begin(), fine.end(), 0.0);
+  const double width = (b - a) / kFine;
+  double out_lo = a, out_hi = b;
+  if (total > 0) {
+    double cum = 0;
+    int k_lo = -1, k_hi = kFine - 1;
+    for (int k = 0; k < kFine; ++k) {
+      cum += fine[k];
+      if (k_lo < 0 && cum >= kDpLowQuantile * total) k_lo = k;
+      if (cum >= kDpHighQuantile * total) {
+        k_hi = k;
+        break;
+      }
+    }
+    if (!lo) out_lo = a + width * std::max(k_lo, 0);
+    if (!hi) out_hi = a + width * (k_hi + 1);
+  }
   return {out_lo, out_hi};
 }
 
@@ -1339,7 +1366,6 @@ std::shared_ptr<CopulaModel> FitPrivate(const DataTable& table, const FitOptions
       for (size_t i = 0; i < n; ++i) {
         if (!tc.IsNull(i)) x.push_back(TableValue(table, source[c], i));
       }
-      std::sort(x.begin(), x.end());
       auto [lo, hi] = DpBounds(x, plan.lo, plan.hi, col_epsilon, noise);
       if (col.type != DataType::kContinuous) {
         lo = std::floor(lo);
@@ -1348,7 +1374,7 @@ std::shared_ptr<CopulaModel> FitPrivate(const DataTable& table, const FitOptions
       if (!(hi > lo)) hi = lo + 1;
       plan.lo = lo;
       plan.hi = hi;
-      plan.source = fmt::format("DP-estimated quantiles {:g}% and {:g}%, epsilon {:g}", kDpLowQuantile * 100,
+      plan.source = fmt::format("DP-estimated {:g}% and {:g}% quantiles, epsilon {:g}", kDpLowQuantile * 100,
                                 kDpHighQuantile * 100, col_epsilon);
     }
   }
