@@ -169,8 +169,9 @@ void DomainPublicColumns(const std::string& domain_path, const std::string& csv,
                             fmt::format("{}", params.Double("max", 0)), source});
     } else if ((column.provider == "date" || column.provider == "timestamp") && params.Has("from") &&
                params.Has("to")) {
-      out.bounds.push_back({column.name, iso(params.Date("from", "", today)), iso(params.Date("to", "", today) + 1),
-                            source});
+      // A timestamp provider's `to` day is included whole.
+      const int64_t last = params.Date("to", "", today) + (column.provider == "timestamp" ? 1 : 0);
+      out.bounds.push_back({column.name, iso(params.Date("from", "", today)), iso(last), source});
     } else if (column.provider == "category" && params.Has("values") && !params.Has("by")) {
       PublicCategoriesText categories{column.name, {}, source};
       for (const auto& [value, weight] : params.Weighted("values")) categories.categories.push_back(value);
@@ -207,12 +208,11 @@ void CommandLinePublicColumns(const LearnArgs& args, PublicColumnsText& out) {
 
 // The privacy lines of learn's closing report and of the model card.
 void PrintPrivacy(const DpAccount& a) {
+  // The summary's own line gives epsilon, delta and the mechanism.
   std::fprintf(stderr,
-               "  privacy: (%.4g, %.3g)-differentially private (%s, %s accountant; target epsilon %g, "
-               "%.4g of it on preprocessing)\n",
-               a.epsilon, a.delta, a.mechanism.c_str(), a.accountant.c_str(), a.target_epsilon,
-               a.preprocessing_epsilon);
-  std::fprintf(stderr, "    sample rate %g, noise multiplier %.4g, steps %lld", a.sample_rate, a.noise_multiplier,
+               "    target epsilon %g (%.4g of it on bounds and categories); sample rate %g, noise multiplier %.4g, "
+               "steps %lld",
+               a.target_epsilon, a.preprocessing_epsilon, a.sample_rate, a.noise_multiplier,
                static_cast<long long>(a.steps));
   if (a.max_grad_norm > 0) std::fprintf(stderr, ", clipping norm %g", a.max_grad_norm);
   std::fputs("\n    public:\n", stderr);

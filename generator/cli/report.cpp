@@ -1,5 +1,7 @@
 // seedforge report: fidelity, ML utility and privacy of synthetic data
 // against the real data, as a terminal summary, JSON, HTML and a model card.
+#include <fmt/format.h>
+
 #include <iostream>
 #include <memory>
 
@@ -8,6 +10,7 @@
 #include "seedforge/domain.h"
 #include "seedforge/error.h"
 #include "seedforge/registry.h"
+#include "seedforge/synthesizer.h"
 #include "seedforge/worker_threads.h"
 
 namespace seedforge {
@@ -19,6 +22,7 @@ struct ReportArgs {
   std::string domain;
   std::string quasi;
   std::string out_html, out_json, model_card;
+  std::string model;  // a model file whose synthesizer and privacy record go on the model card
   std::vector<std::string> model_info;
   int threads = 0;
   bool quiet = false;
@@ -53,6 +57,28 @@ void RunReport(ReportArgs& args) {
     size_t eq = pair.find('=');
     if (eq == std::string::npos || eq == 0) throw UsageError("--model-info " + pair + ": expected KEY=VALUE");
     model_info.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
+  }
+  if (!args.model.empty()) {
+    // What the model file records: its synthesizer and, when private, what
+    // it spent and what it took as public (docs/privacy.md).
+    const std::unique_ptr<Synthesizer> model = LoadSynthesizer(args.model);
+    model_info.insert(model_info.begin(), {"synthesizer", std::string(model->Name())});
+    const DpAccount& dp = model->privacy();
+    if (!dp.mechanism.empty()) {
+      auto number = [](double v) { return fmt::format("{:.4g}", v); };
+      model_info.emplace_back("epsilon", number(dp.epsilon));
+      model_info.emplace_back("delta", number(dp.delta));
+      model_info.emplace_back("dp_mechanism", dp.mechanism);
+      model_info.emplace_back("dp_accountant", dp.accountant == "rdp" ? "RDP (Opacus's orders and conversion)"
+                                                                       : dp.accountant);
+      model_info.emplace_back("dp_target_epsilon", number(dp.target_epsilon));
+      model_info.emplace_back("dp_preprocessing_epsilon", number(dp.preprocessing_epsilon));
+      model_info.emplace_back("dp_sample_rate", number(dp.sample_rate));
+      model_info.emplace_back("dp_noise_multiplier", number(dp.noise_multiplier));
+      model_info.emplace_back("dp_steps", std::to_string(dp.steps));
+      if (dp.max_grad_norm > 0) model_info.emplace_back("dp_clipping_norm", number(dp.max_grad_norm));
+      for (const std::string& line : dp.public_columns) model_info.emplace_back("dp_public", line);
+    }
   }
   const bool show = ShowProgress(args.quiet, args.progress);
   if (show) options.progress = [](const std::string& stage) { std::cerr << "seedforge report: " << stage << "...\n"; };
@@ -112,6 +138,10 @@ void SetupReportCommand(CLI::App& app) {
   sub->add_option("--out", args->out_html, "Write the report as one self-contained HTML file");
   sub->add_option("--json", args->out_json, "Write every figure as JSON");
   sub->add_option("--model-card", args->model_card, "Write a Markdown model card");
+  sub->add_option("--model", args->model,
+                  "The model file the synthetic data came from: its synthesizer and, for a private model (learn "
+                  "--dp), epsilon, delta, the accountant, q, sigma, steps and what was public go on the model card")
+      ->check(CLI::ExistingFile);
   sub->add_option("--model-info", args->model_info,
                   "KEY=VALUE for the model card (repeat): synthesizer and settings; epsilon and delta are the "
                   "privacy budget; intended_use and limitation add lines");

@@ -47,6 +47,7 @@
 #include "learn/sampling.h"
 #include "learn/serialize.h"
 #include "learn/values.h"
+#include "seedforge/calendar.h"
 #include "seedforge/error.h"
 #include "seedforge/random.h"
 #include "seedforge/rdp_accountant.h"
@@ -1248,6 +1249,13 @@ struct DpColumnPlan {
 };
 
 std::string FormatBound(const ModelColumn& c, double v) {
+  if (c.type == DataType::kDate || c.type == DataType::kTimestamp) {
+    const double days = c.type == DataType::kDate ? v : std::floor(v / 86400e6);
+    int year;
+    unsigned month, day;
+    CivilFromDays(static_cast<int64_t>(days), year, month, day);
+    return fmt::format("{:04d}-{:02d}-{:02d}", year, month, day);
+  }
   return c.type == DataType::kContinuous ? fmt::format("{:g}", v) : fmt::format("{:.0f}", v);
 }
 
