@@ -86,11 +86,20 @@ for ds in $DATASETS; do
   fi
   for eps in $EPSILONS; do
     : >"$work/runs"
+    refused=""
     for ((k = 0; k < REPEATS; k++)); do
-      "$SEEDFORGE" learn -q --from "$work/train.csv" --dp --epsilon "$eps" --bounds-budget "$budget" \
-        ${public[@]+"${public[@]}"} --out "$work/m.model" 2> >(grep -v 'warning: epsilon' >&2)
+      # A budget too small for a column's bounds or labels is refused: say so.
+      if ! "$SEEDFORGE" learn -q --from "$work/train.csv" --dp --epsilon "$eps" --bounds-budget "$budget" \
+           ${public[@]+"${public[@]}"} --out "$work/m.model" 2>"$work/err"; then
+        refused=$(grep -v 'warning: epsilon' "$work/err" | head -n1)
+        break
+      fi
       score "$work/m.model" "$work/train.csv" "$work/holdout.csv" >>"$work/runs"
     done
+    if [[ -n "$refused" ]]; then
+      printf '%-12s %-14s refused: %s\n' "$ds" "epsilon=$eps" "$refused"
+      continue
+    fi
     python3 - "$ds" "epsilon=$eps" "$work/runs" <<'PY'
 import sys
 rows = [list(map(float, l.split())) for l in open(sys.argv[3]) if l.strip()]

@@ -1079,8 +1079,9 @@ std::vector<ModelColumn> SegmentColumns(const std::vector<ModelColumn>& pooled, 
 //       outside the list count as NULL.
 //    b. correlation: S = sum over rows of z z^T, z being the row's normal
 //       scores under the released marginals (a function of the row alone:
-//       categories are placed at random inside their interval, never by
-//       rank among other rows), each z clipped to L2 norm C, so S has L2
+//       categories are placed at random inside their interval, by the
+//       secret stream, never by rank among other rows), each z clipped to
+//       L2 norm C, so S has L2
 //       sensitivity C^2. The correlation is S scaled to a unit diagonal and
 //       projected onto the nearest correlation matrix (Higham 2002).
 //    Each gets noise sd = sensitivity x sigma0 / sqrt(w), w = 1/2 each, so
@@ -1137,7 +1138,10 @@ class DpNoise {
     const double u = Open() - 0.5;
     return -scale * (u < 0 ? -1.0 : 1.0) * std::log(1 - 2 * std::fabs(u));
   }
-  double Gumbel() { return -std::log(-std::log(Open())); }
+  // A secret key for per-row streams (the scores' draws inside a
+  // discrete value's interval): the privacy proof couples the draws of a
+  // table with one row fewer, which holds only if nobody can recompute them.
+  uint64_t Key() { return stream_.Next(); }
 
  private:
   static uint64_t SecretKey() {
@@ -1495,7 +1499,7 @@ std::shared_ptr<CopulaModel> FitPrivate(const DataTable& table, const FitOptions
   model->correlation = Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(p), static_cast<Eigen::Index>(p));
   const double clip_sq = static_cast<double>(p) + 3 * std::sqrt(2.0 * static_cast<double>(p));
   if (d >= 2) {
-    const uint64_t key = DeriveKey(options.seed, "copula", "fit");
+    const uint64_t key = noise.Key();
     std::vector<std::unique_ptr<CategoryIndex>> indexes(d);
     for (size_t c = 0; c < d; ++c) {
       if (model->columns[c].type == DataType::kCategorical) {
