@@ -19,6 +19,7 @@
 #   DATASETS="diamonds birdstrikes penguins"   EPSILONS="1 10"
 #   BOUNDS_BUDGET=0.2             share of epsilon for undeclared bounds and categories
 #   REPEATS=3                     private fits per setting
+#   SPLIT_SEED=7                  seed of the 80/20 shuffle
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,16 +29,17 @@ DATASETS=${DATASETS:-"diamonds birdstrikes penguins"}
 EPSILONS=${EPSILONS:-"1 10"}
 BOUNDS_BUDGET=${BOUNDS_BUDGET:-0.2}
 REPEATS=${REPEATS:-3}
+SPLIT_SEED=${SPLIT_SEED:-7}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # split REAL TRAIN HOLDOUT: a seeded 80/20 split of the rows.
 split() {
-  python3 - "$1" "$2" "$3" <<'PY'
+  python3 - "$1" "$2" "$3" "$SPLIT_SEED" <<'PY'
 import random, sys
 lines = open(sys.argv[1], newline="").read().splitlines(keepends=True)
 head, rows = lines[0], lines[1:]
-random.Random(7).shuffle(rows)
+random.Random(int(sys.argv[4])).shuffle(rows)
 cut = len(rows) * 4 // 5
 open(sys.argv[2], "w", newline="").writelines([head] + rows[:cut])
 open(sys.argv[3], "w", newline="").writelines([head] + rows[cut:])
