@@ -88,6 +88,79 @@ TEST_F(ReportCli, AttributeInferenceAndModelBudget) {
   EXPECT_TRUE(j["audit"]["dp_budget"].is_null());  // no --model
 }
 
+// The audit finds identifiers from the real values, as `seedforge profile`
+// does: SSNs under the neutral header "ref" are item G of Safe Harbor. A
+// synthetic file that is the real one is reported as copying them; SSNs the
+// ssn provider made (another seed) as replacing them, and with --domain as
+// made by that provider. No SSN reaches the terminal or a file.
+TEST_F(ReportCli, AuditFindsSsnsByTheirValues) {
+  std::ofstream(dir_ / "people.yaml") << R"(domain: people
+entities:
+  people:
+    rows: 80
+    columns:
+      ref: {type: text, provider: ssn}
+      segment: {type: text, provider: category, params: {values: [a, b, c]}}
+)";
+  int status = 0;
+  for (const char* seed : {"5", "6"}) {
+    std::string out = Run("generate -q --format csv --seed " + std::string(seed) + " --domain " +
+                              Path("people.yaml") + " --out " + Path(std::string("g") + seed),
+                          &status);
+    ASSERT_EQ(status, 0) << out;
+  }
+  const std::string real = Path("g5/people.csv"), made = Path("g6/people.csv");
+  std::vector<std::string> ssns;
+  {
+    std::istringstream in(ReadFile(real));
+    std::string line;
+    std::getline(in, line);
+    ASSERT_EQ(line, "ref,segment");
+    while (std::getline(in, line)) ssns.push_back(line.substr(0, line.find(',')));
+    ASSERT_EQ(ssns.size(), 80u);
+  }
+  auto audit = [&](const std::string& synthetic, const std::string& extra) {
+    std::string out = Run("report --real " + real + " --synthetic " + synthetic + extra + " --json " +
+                              Path("r.json") + " --out " + Path("r.html") + " --model-card " + Path("r.md"),
+                          &status);
+    EXPECT_EQ(status, 0) << out;
+    for (const std::string& text :
+         {out, ReadFile(dir_ / "r.json"), ReadFile(dir_ / "r.html"), ReadFile(dir_ / "r.md")}) {
+      for (const std::string& ssn : ssns) EXPECT_EQ(text.find(ssn), std::string::npos) << ssn;
+    }
+    nlohmann::json j = nlohmann::json::parse(ReadFile(dir_ / "r.json"));
+    nlohmann::json ref, g;
+    for (const auto& c : j["audit"]["identifiers"]) {
+      if (c["column"] == "ref") ref = c;
+    }
+    for (const auto& item : j["audit"]["safe_harbor"]) {
+      if (item["item"] == "G") g = item;
+    }
+    return std::make_pair(ref, g);
+  };
+
+  auto [ref, g] = audit(real, "");
+  ASSERT_FALSE(ref.is_null());
+  EXPECT_EQ(ref["pii_kind"], "ssn");
+  EXPECT_EQ(ref["handling"], "copied");
+  EXPECT_NE(ref["evidence"].get<std::string>().find("values: ssn"), std::string::npos) << ref;
+  EXPECT_EQ(g["status"], "present");
+
+  std::tie(ref, g) = audit(made, "");
+  ASSERT_FALSE(ref.is_null());
+  EXPECT_EQ(ref["pii_kind"], "ssn");
+  EXPECT_EQ(ref["handling"], "replaced");
+  EXPECT_EQ(g["status"], "replaced");
+
+  std::tie(ref, g) = audit(made, " --domain " + Path("people.yaml"));
+  ASSERT_FALSE(ref.is_null());
+  EXPECT_EQ(ref["handling"], "provider");
+  const std::string evidence = ref["evidence"].get<std::string>();
+  EXPECT_NE(evidence.find("domain: provider ssn"), std::string::npos) << evidence;
+  EXPECT_NE(evidence.find("values: ssn"), std::string::npos) << evidence;
+  EXPECT_EQ(g["status"], "replaced");
+}
+
 TEST_F(ReportCli, BadPrivacyOptionsAreUsageErrors) {
   const std::string real = (SourceDir() / "seeds/banking/customers.csv").string();
   const std::string base =

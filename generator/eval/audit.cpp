@@ -9,6 +9,8 @@
 #include <map>
 #include <unordered_set>
 
+#include "seedforge/pii.h"
+
 namespace seedforge::eval {
 
 namespace {
@@ -194,6 +196,31 @@ std::string ProviderKind(const std::string& provider, const std::string& field) 
   return it == kByProvider.end() ? "" : it->second;
 }
 
+// The audit's kind for what the PII detector found ("" for none, and for a
+// state, which Safe Harbor leaves in).
+std::string KindOfFinding(PiiKind kind) {
+  switch (kind) {
+    case PiiKind::kFirstName:
+    case PiiKind::kLastName:
+    case PiiKind::kFullName: return "person_name";
+    case PiiKind::kEmail: return "email";
+    case PiiKind::kPhone: return "phone";
+    case PiiKind::kSsn: return "ssn";
+    case PiiKind::kCard: return "payment_card";
+    case PiiKind::kIban: return "iban";
+    case PiiKind::kStreetAddress: return "street_address";
+    case PiiKind::kZip: return "zip";
+    case PiiKind::kCity: return "city";
+    case PiiKind::kDateOfBirth: return "date_of_birth";
+    case PiiKind::kIpAddress: return "ip_address";
+    case PiiKind::kVin: return "vin";
+    case PiiKind::kFreeText: return "free_text";
+    case PiiKind::kState:
+    case PiiKind::kNone: return "";
+  }
+  return "";
+}
+
 // --- Figures per identifier column -------------------------------------------
 
 AuditColumn NotInOutput(HandledColumn handled) {
@@ -245,6 +272,32 @@ AuditColumn Measure(const TableSet& table, size_t c, HandledColumn handled) {
 
 std::string Where(const AuditColumn& a) { return a.name; }
 
+// The handling of a column no input declares, from what the synthetic
+// column shows: no real value in it is "replaced"; real values of a kind
+// that points at one person are "copied"; for names, places, dates, ages
+// and keys, which coincide by nature, an overlap cannot tell a copy from a
+// new value, so the handling stays "unknown". Counts only, never values.
+void HandlingFromSynthetic(AuditColumn& a) {
+  HandledColumn& h = a.handled;
+  if (!h.evidence.empty()) h.evidence += "; ";
+  const std::string counts = std::to_string(a.reproduced) + " of " +
+                             Plural(a.synthetic_values, "synthetic value", "synthetic values");
+  if (!a.in_output) {
+    h.handling = "dropped";
+    h.evidence += "synthetic data: no value in the column";
+  } else if (a.reproduced == 0) {
+    h.handling = "replaced";
+    h.evidence += "synthetic data: " + counts + " occur in the real column";
+  } else if (SinglesOut(h.pii_kind)) {
+    h.handling = "copied";
+    h.evidence += "synthetic data: " + counts + " occur verbatim in the real column";
+  } else {
+    h.handling = "unknown";
+    h.evidence += "synthetic data: " + counts +
+                  " occur in the real column, as values of this kind do by chance";
+  }
+}
+
 // --- Safe Harbor -------------------------------------------------------------
 
 struct HarborRule {
@@ -290,9 +343,9 @@ int Rank(const std::string& status) {
 std::string StatusOf(const AuditColumn& a) {
   const std::string& h = a.handled.handling;
   if (!a.in_output || h == "dropped") return "removed";
-  if (h == "provider" || h == "generated") return "replaced";
+  if (h == "provider" || h == "generated" || h == "replaced") return "replaced";
   if (h == "masked") return "pseudonymised";
-  return "present";  // learned, unknown
+  return "present";  // learned, copied, unknown
 }
 
 std::string HandlingWords(const std::string& handling) {
@@ -301,6 +354,8 @@ std::string HandlingWords(const std::string& handling) {
   if (handling == "learned") return "learned from the real column";
   if (handling == "masked") return "masked with a keyed transform";
   if (handling == "dropped") return "dropped";
+  if (handling == "copied") return "real values copied into the output";
+  if (handling == "replaced") return "no real value in the output";
   return "handling unknown";
 }
 
@@ -315,7 +370,7 @@ std::vector<SafeHarborItem> SafeHarbor(const std::vector<AuditColumn>& identifie
     std::vector<std::string> notes;
     std::vector<std::string> reproduced;
     size_t over_89 = 0;
-    bool dates = false, keys_match = false, only_plain_dates = true;
+    bool dates = false, keys_match = false, only_plain_dates = true, all_made = true;
     for (const AuditColumn& a : identifiers) {
       if (LetterOf(a.handled.pii_kind) != rule.letter) continue;
       const std::string status = StatusOf(a);
@@ -323,6 +378,7 @@ std::vector<SafeHarborItem> SafeHarbor(const std::vector<AuditColumn>& identifie
                              HandlingWords(a.handled.handling) +
                              (a.in_output ? "" : ", not in the output") + ")");
       if (item.status == "not found" || Rank(status) > Rank(item.status)) item.status = status;
+      if (status == "replaced" && a.handled.handling == "replaced") all_made = false;
       if (a.in_output && a.reproduced > 0 && status != "removed") {
         reproduced.push_back(Where(a) + " " + Share(a.reproduced_share));
       }
@@ -336,8 +392,8 @@ std::vector<SafeHarborItem> SafeHarbor(const std::vector<AuditColumn>& identifie
       if (rule.letter == 'P' || rule.letter == 'Q') {
         item.status = "not checked";
         item.note =
-            "No column is named like one; the report cannot recognise biometric data or images in "
-            "values.";
+            "No column is named like one; the PII detector has no rule for biometric data or images, "
+            "so values are not checked for them.";
       } else {
         item.note = "No column found (" + detection + ").";
       }
@@ -345,9 +401,12 @@ std::vector<SafeHarborItem> SafeHarbor(const std::vector<AuditColumn>& identifie
       continue;
     }
     if (item.status == "removed") notes.push_back("Not in the synthetic output.");
-    if (item.status == "replaced")
-      notes.push_back(
-          "Values in the output were made by seedforge, not copied from the real data.");
+    if (item.status == "replaced") {
+      notes.push_back(all_made
+                          ? "Values in the output were made by seedforge, not copied from the real data."
+                          : "No value in the output occurs in the real column (compared value by value; "
+                            "how the values were made is known only with --domain).");
+    }
     if (item.status == "pseudonymised") {
       notes.push_back(
           "Masked values are keyed tokens derived from the real ones; Safe Harbor does not accept "
@@ -486,12 +545,15 @@ AuditResult EvaluateAudit(const Dataset& dataset, const std::vector<PrivacyResul
   for (const HandledColumn& h : inputs.handled) {
     (h.evidence.rfind("domain", 0) == 0 ? from_domain : from_tools) = true;
   }
-  const std::string sources = std::string(from_tools ? "the profile or mask rules given, " : "") +
-                              (from_domain ? "the domain's providers, " : "") + "column names";
+  const std::string sources =
+      std::string("the values of the real columns (the PII detector of seedforge profile), ") +
+      (from_tools ? "the profile or mask rules given, " : "") +
+      (from_domain ? "the domain's providers, " : "") + "column names where the values show no kind";
   audit.detection =
       "found by " + sources +
-      ", id columns and date columns; values are not scanned, so an identifier in an unremarkable "
-      "column or inside free text is not found here";
+      ", id columns and date columns; the detector has no rule for fax, medical record, health "
+      "plan, account, licence, device or plate numbers, URLs, user names, ages, coordinates, "
+      "biometrics or photographs, so those are found by column name only";
 
   // What the inputs say about a column: by table and column; in a one-table
   // report also by column alone when only one entry has that name (a CSV
@@ -517,28 +579,45 @@ AuditResult EvaluateAudit(const Dataset& dataset, const std::vector<PrivacyResul
     if (table.holdout) audit.holdout_rows += table.holdout->rows;
     for (size_t c = 0; c < table.columns.size(); ++c) {
       const ColumnEncoding& encoding = table.columns[c];
-      HandledColumn h{table.name, encoding.name, "", "unknown", ""};
+      HandledColumn h{table.name, encoding.name, "", "", ""};
+      auto add_evidence = [&h](const std::string& e) {
+        h.evidence += (h.evidence.empty() ? "" : "; ") + e;
+      };
       if (const HandledColumn* given = handled_for(table.name, encoding.name)) {
         used.push_back(given);
         h.pii_kind = given->pii_kind;
         h.handling = given->handling;
         h.evidence = given->evidence;
       }
+      // The real values, read by the detector `seedforge profile` uses; a
+      // kind the inputs state stays (a provider's field says what it made),
+      // the finding is kept as evidence either way. Only shares are written.
+      const std::string from_values = KindOfFinding(encoding.pii.kind);
+      if (!from_values.empty()) {
+        add_evidence("values: " + std::string(PiiKindName(encoding.pii.kind)) + ", " +
+                     encoding.pii.Explain());
+        if (h.pii_kind.empty()) h.pii_kind = from_values;
+        // A fax number has a phone number's format; only the name tells them apart.
+        if (h.pii_kind == "phone" && IdentifierKindFromName(encoding.name) == "fax")
+          h.pii_kind = "fax";
+      }
       if (h.pii_kind.empty()) {
         h.pii_kind = IdentifierKindFromName(encoding.name);
-        if (!h.pii_kind.empty())
-          h.evidence += (h.evidence.empty() ? "" : "; ") + std::string("column name");
+        if (!h.pii_kind.empty()) add_evidence("column name (the values show no kind the detector knows)");
       }
       if (h.pii_kind.empty() && encoding.kind == ColumnKind::kId) {
         h.pii_kind = "record_id";
-        h.evidence += (h.evidence.empty() ? "" : "; ") + std::string("id column");
+        add_evidence("id column");
       }
       if (h.pii_kind.empty() && encoding.kind == ColumnKind::kDatetime) {
         h.pii_kind = "date";
-        h.evidence += (h.evidence.empty() ? "" : "; ") + std::string("date column");
+        add_evidence("date column");
       }
       if (h.pii_kind.empty()) continue;
+      const bool declared = !h.handling.empty();
       audit.identifiers.push_back(Measure(table, c, std::move(h)));
+      AuditColumn& a = audit.identifiers.back();
+      if (!declared) HandlingFromSynthetic(a);
       audit.identifiers.back().name =
           dataset.multi_table ? table.name + "." + encoding.name : encoding.name;
     }
@@ -594,7 +673,7 @@ AuditResult EvaluateAudit(const Dataset& dataset, const std::vector<PrivacyResul
   } else {
     std::string s = "Identifiers recognised (" + audit.detection + "):";
     for (const char* handling :
-         {"provider", "generated", "masked", "learned", "dropped", "unknown"}) {
+         {"provider", "generated", "replaced", "masked", "learned", "copied", "dropped", "unknown"}) {
       auto it = by_handling.find(handling);
       if (it == by_handling.end()) continue;
       s += " " + HandlingWords(handling) + ": " + JoinWords(it->second) + ";";

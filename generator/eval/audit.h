@@ -4,15 +4,23 @@
 // report's figures here, once; the HTML page, the model card and the JSON
 // only format the finished AuditResult.
 //
-// Where the handling of a column comes from, first match wins:
-//   1. ReportOptions::audit.handled: what other tools decided (a profile's
-//      detections, a mask's rules) or the domain (DomainHandledColumns:
-//      provider, learned, generated);
-//   2. the column's name (IdentifierKindFromName), handling "unknown": the
-//      report sees the synthetic values but not how they were made;
-//   3. its kind: id columns are record keys, datetime columns are dates.
-// The values are never scanned for identifier formats here (that is the
-// profile's job); the audit says so in its detection sentence.
+// A column's identifier kind, first match wins:
+//   1. ReportOptions::audit.handled: what other tools decided (a mask's
+//      rules) or the domain (DomainHandledColumns: a provider's field);
+//   2. the real values, read by the PII detector `seedforge profile` uses
+//      (seedforge/pii.h; ColumnEncoding::pii, found when the data is read),
+//      so one detector serves both commands; its finding is also kept as
+//      evidence where 1 decided;
+//   3. the column's name (IdentifierKindFromName), for the kinds the
+//      detector has no rule for, or where the values show nothing;
+//   4. its kind: id columns are record keys, datetime columns are dates.
+// Its handling: what ReportOptions::audit.handled says (the domain's
+// provider, learned, generated; a mask's masked, dropped), else what the
+// synthetic column shows (HandlingFromSynthetic in audit.cpp): "replaced"
+// when no real value occurs in it, "copied" when real values of a kind that
+// points at one person do, "unknown" when values of a kind that coincides
+// by nature (names, places, dates, keys) overlap. The evidence says which
+// of these decided. Only counts and shares are written, never a value.
 //
 // Thread safety: values; EvaluateAudit only reads the dataset.
 #pragma once
@@ -35,7 +43,9 @@ namespace seedforge::eval {
 //   "masked"     real values replaced by a keyed transform (seedforge mask)
 //   "dropped"    not in the output
 //   "generated"  made by another domain rule (a key, a sequence, a formula)
-//   "unknown"    the report cannot tell (no domain, no mask rules)
+//   "replaced"   no input says; no value of the real column is in the output
+//   "copied"     no input says; real values are in the output verbatim
+//   "unknown"    the report cannot tell (an overlap of names, places, dates)
 struct HandledColumn {
   std::string table, column;
   std::string pii_kind;

@@ -3,6 +3,7 @@
 #include "eval/report.h"
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -358,8 +359,9 @@ entities:
 }
 
 // Known figures: 2 of the 4 synthetic e-mails are real ones; the e-mail
-// column is masked, zip learned, ssn dropped (as a mask or profile would
-// report them), the visit date found by its kind.
+// column is masked, zip learned, ssn dropped (as a mask or domain would
+// report them), the visit date found by its kind; the detector's findings
+// join the evidence.
 TEST_F(ReportTest, AuditFromHandledColumnsAndFigures) {
   Write("areal.csv", "patient_email,zip,visit_date,diagnosis\na@x.org,10001,2024-01-02,flu\nb@x.org,10002,2024-02-03,"
                      "cold\nc@x.org,10001,2024-03-04,flu\nd@x.org,10003,2024-04-05,none\n");
@@ -381,7 +383,9 @@ TEST_F(ReportTest, AuditFromHandledColumnsAndFigures) {
   ASSERT_EQ(by.size(), 4u);
   EXPECT_EQ(by["patient_email"]->reproduced, 2u);
   EXPECT_DOUBLE_EQ(by["patient_email"]->reproduced_share, 0.5);
-  EXPECT_EQ(by["zip"]->handled.pii_kind, "zip");  // the name, where the input says nothing
+  EXPECT_EQ(by["zip"]->handled.pii_kind, "zip");  // the values, where the input says nothing
+  EXPECT_EQ(by["zip"]->handled.evidence.rfind("domain: learned; values: zip", 0), 0u) << by["zip"]->handled.evidence;
+  EXPECT_EQ(by["visit_date"]->handled.handling, "unknown");  // dates coincide by nature
   EXPECT_EQ(by["zip"]->reproduced, 3u);           // 10001, 10002, 10003; 10009 is new
   EXPECT_EQ(by["zip"]->distinct_reproduced, 3u);
   EXPECT_EQ(by["visit_date"]->handled.pii_kind, "date");
@@ -420,10 +424,118 @@ TEST_F(ReportTest, AuditFromHandledColumnsAndFigures) {
   const std::string card = RenderModelCard(report, {});
   EXPECT_NE(card.find("## Audit and compliance"), std::string::npos);
   EXPECT_NE(card.find("| (F) | E-mail addresses | pseudonymised |"), std::string::npos);
-  EXPECT_NE(card.find("| patient_email | e-mail address | masked | mask rule hmac | yes | 2 of 4 (50.0%) |"),
+  EXPECT_NE(card.find("| patient_email | e-mail address | masked | mask rule hmac; values: email, format 100%, check "
+                      "100%, header (of 4 values) | yes | 2 of 4 (50.0%) |"),
             std::string::npos)
       << card;
   EXPECT_EQ(card.find("\n\n\n"), std::string::npos);
+}
+
+// Identifiers found from the real values, with the detector `seedforge
+// profile` uses: dashed SSNs under the neutral header "ref" are SSNs. Without
+// a declaration the synthetic column decides the handling: the same SSNs
+// shuffled are copied (item G present), other valid SSNs replace them (item
+// G replaced). A declared handling (learned) keeps its word and takes the
+// kind from the values. No SSN is written in any output.
+TEST_F(ReportTest, AuditDetectsIdentifiersFromValues) {
+  // 40 distinct SSNs passing the SSA rules (area 101-140, group 11-50,
+  // serial 1001-1040), and 40 others (area 201-240).
+  auto ssn = [](int area, int i) { return fmt::format("{:03d}-{:02d}-{:04d}", area + i, 11 + i, 1001 + i); };
+  std::string real = "ref,segment\n", copied = real, replaced = real;
+  std::vector<std::string> values;
+  for (int i = 0; i < 40; ++i) {
+    values.push_back(ssn(101, i));
+    real += values.back() + (i % 2 ? ",a\n" : ",b\n");
+    copied += ssn(101, 39 - i) + (i % 3 ? ",a\n" : ",b\n");
+    replaced += ssn(201, i) + (i % 3 ? ",a\n" : ",b\n");
+  }
+  Write("sreal.csv", real);
+  Write("scopied.csv", copied);
+  Write("sreplaced.csv", replaced);
+
+  auto audit_of = [&](const std::string& synthetic, const std::vector<HandledColumn>& handled) {
+    ReportOptions o;
+    o.real = Path("sreal.csv");
+    o.synthetic = Path(synthetic);
+    o.audit.handled = handled;
+    Report report = BuildReport(o);
+    for (const std::string& text : {RenderJson(report), RenderHtml(report), RenderModelCard(report, {})}) {
+      for (const std::string& v : values) EXPECT_EQ(text.find(v), std::string::npos) << v;
+    }
+    return report.audit;
+  };
+  auto find = [](const AuditResult& a, const std::string& column) -> const AuditColumn* {
+    for (const AuditColumn& c : a.identifiers) {
+      if (c.handled.column == column) return &c;
+    }
+    return nullptr;
+  };
+  auto item = [](const AuditResult& a, char letter) {
+    for (const SafeHarborItem& i : a.safe_harbor) {
+      if (i.letter == letter) return i;
+    }
+    return SafeHarborItem{};
+  };
+
+  AuditResult a = audit_of("scopied.csv", {});
+  const AuditColumn* ref = find(a, "ref");
+  ASSERT_NE(ref, nullptr);
+  EXPECT_EQ(ref->handled.pii_kind, "ssn");
+  EXPECT_EQ(ref->handled.handling, "copied");
+  EXPECT_EQ(ref->reproduced, 40u);
+  EXPECT_NE(ref->handled.evidence.find("values: ssn, format 100%"), std::string::npos) << ref->handled.evidence;
+  EXPECT_NE(ref->handled.evidence.find("40 of 40 synthetic values occur verbatim"), std::string::npos)
+      << ref->handled.evidence;
+  EXPECT_EQ(find(a, "segment"), nullptr);
+  EXPECT_EQ(item(a, 'G').status, "present");
+  ASSERT_EQ(item(a, 'G').columns.size(), 1u);
+  EXPECT_EQ(item(a, 'G').columns[0], "ref (Social Security number, real values copied into the output)");
+  EXPECT_NE(a.detection.find("PII detector"), std::string::npos) << a.detection;
+  EXPECT_EQ(a.detection.find("not scanned"), std::string::npos) << a.detection;
+
+  a = audit_of("sreplaced.csv", {});
+  ref = find(a, "ref");
+  ASSERT_NE(ref, nullptr);
+  EXPECT_EQ(ref->handled.pii_kind, "ssn");
+  EXPECT_EQ(ref->handled.handling, "replaced");
+  EXPECT_EQ(ref->reproduced, 0u);
+  EXPECT_EQ(item(a, 'G').status, "replaced");
+  EXPECT_NE(item(a, 'G').note.find("known only with --domain"), std::string::npos) << item(a, 'G').note;
+
+  // A declared handling stays; the kind comes from the values.
+  a = audit_of("sreplaced.csv", {{"people", "ref", "", "learned", "domain: learned"}});
+  ref = find(a, "ref");
+  ASSERT_NE(ref, nullptr);
+  EXPECT_EQ(ref->handled.pii_kind, "ssn");
+  EXPECT_EQ(ref->handled.handling, "learned");
+  EXPECT_EQ(ref->handled.evidence.rfind("domain: learned; values: ssn", 0), 0u) << ref->handled.evidence;
+  EXPECT_EQ(item(a, 'G').status, "present");
+}
+
+// The name is the fallback, and says so: values no detector rule matches
+// under an identifier's name; and a phone number's format under a fax
+// header is a fax number.
+TEST_F(ReportTest, AuditNameIsTheFallback) {
+  std::string real = "customer_email,fax\n", synthetic = real;
+  for (int i = 0; i < 30; ++i) {
+    real += fmt::format("k{},(212) 555-{:04d}\n", i, 1000 + 17 * i);
+    synthetic += fmt::format("k{},(212) 555-{:04d}\n", 100 + i, 2000 + 17 * i);
+  }
+  Write("freal.csv", real);
+  Write("fsyn.csv", synthetic);
+  ReportOptions o;
+  o.real = Path("freal.csv");
+  o.synthetic = Path("fsyn.csv");
+  Report report = BuildReport(o);
+  std::map<std::string, const AuditColumn*> by;
+  for (const AuditColumn& c : report.audit.identifiers) by[c.handled.column] = &c;
+  ASSERT_TRUE(by.count("customer_email") && by.count("fax"));
+  EXPECT_EQ(by["customer_email"]->handled.pii_kind, "email");
+  EXPECT_NE(by["customer_email"]->handled.evidence.find("column name (the values show no kind"), std::string::npos)
+      << by["customer_email"]->handled.evidence;
+  EXPECT_EQ(by["customer_email"]->handled.handling, "replaced");
+  EXPECT_EQ(by["fax"]->handled.pii_kind, "fax");
+  EXPECT_NE(by["fax"]->handled.evidence.find("values: phone"), std::string::npos) << by["fax"]->handled.evidence;
 }
 
 // Without a domain, a model or the attack options the audit says what it

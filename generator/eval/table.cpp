@@ -85,6 +85,7 @@ std::vector<ColumnEncoding> InferSchema(const Table& real, const std::vector<std
     ColumnEncoding info;
     info.name = column.name;
     info.reason = column.reason;
+    info.pii = DetectPii(column, table_name);
     auto decided = std::find_if(declared.begin(), declared.end(), [&](const DeclaredColumn& d) {
       return d.table == table_name && d.column == column.name;
     });

@@ -30,6 +30,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "seedforge/pii.h"
 #include "seedforge/table.h"
 
 namespace seedforge::eval {
@@ -64,6 +65,9 @@ struct ColumnEncoding {
   std::vector<std::string> labels;
   size_t real_labels = 0;
   std::unordered_map<std::string, int32_t> index;  // label -> code
+  // What the PII detector (seedforge/pii.h, the one `seedforge profile`
+  // uses) finds in the real values; the audit reads it. Shares only, no value.
+  PiiFinding pii;
 
   int32_t Code(const std::string& label);  // adds the label when new
 };
@@ -125,7 +129,8 @@ struct DeclaredColumn {
 
 // The schema of a real table. `forced_ids` names columns that are link keys
 // and so are ids whatever their values; `declared` (for any table, matched
-// by `table_name`) sets other columns' kinds.
+// by `table_name`) sets other columns' kinds. Each column's PII finding is
+// made here, from the real values (`table_name` helps it read a bare "name").
 std::vector<ColumnEncoding> InferSchema(const Table& real, const std::vector<std::string>& forced_ids = {},
                                         const std::vector<DeclaredColumn>& declared = {},
                                         const std::string& table_name = "");
