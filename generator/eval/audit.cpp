@@ -354,7 +354,7 @@ std::string HandlingWords(const std::string& handling) {
   if (handling == "learned") return "learned from the real column";
   if (handling == "masked") return "masked with a keyed transform";
   if (handling == "dropped") return "dropped";
-  if (handling == "copied") return "real values copied into the output";
+  if (handling == "copied") return "real values found in the output";
   if (handling == "replaced") return "no real value in the output";
   return "handling unknown";
 }

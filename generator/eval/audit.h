@@ -44,7 +44,8 @@ namespace seedforge::eval {
 //   "dropped"    not in the output
 //   "generated"  made by another domain rule (a key, a sequence, a formula)
 //   "replaced"   no input says; no value of the real column is in the output
-//   "copied"     no input says; real values are in the output verbatim
+//   "copied"     no input says; real values are in the output verbatim (copied
+//                or drawn alike: the report sees only that they are there)
 //   "unknown"    the report cannot tell (an overlap of names, places, dates)
 struct HandledColumn {
   std::string table, column;

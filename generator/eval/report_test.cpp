@@ -489,7 +489,7 @@ TEST_F(ReportTest, AuditDetectsIdentifiersFromValues) {
   EXPECT_EQ(find(a, "segment"), nullptr);
   EXPECT_EQ(item(a, 'G').status, "present");
   ASSERT_EQ(item(a, 'G').columns.size(), 1u);
-  EXPECT_EQ(item(a, 'G').columns[0], "ref (Social Security number, real values copied into the output)");
+  EXPECT_EQ(item(a, 'G').columns[0], "ref (Social Security number, real values found in the output)");
   EXPECT_NE(a.detection.find("PII detector"), std::string::npos) << a.detection;
   EXPECT_EQ(a.detection.find("not scanned"), std::string::npos) << a.detection;
 
