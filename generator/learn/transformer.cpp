@@ -72,6 +72,28 @@ void DataTransformer::Fit(const DataTable& table, const std::vector<ModelColumn>
   Index();
 }
 
+void DataTransformer::FitPublic(const std::vector<ModelColumn>& columns) {
+  columns_ = columns;
+  parts_.clear();
+  for (const ModelColumn& column : columns) {
+    Part part;
+    part.has_null = true;
+    if (IsNumeric(column.type)) {
+      // One mode: alpha = (x - mid) / (4 std) reaches the clip at +-0.99
+      // exactly at the bounds.
+      const double mid = column.min / 2 + column.max / 2;
+      const double std = std::max((column.max - column.min) / (2 * kStdMultiplier * 0.99), 1e-12);
+      part.fill = mid;
+      part.means = {mid};
+      part.stds = {std};
+      part.log_const = {0};
+      part.precisions = {1 / (std * std)};
+    }
+    parts_.push_back(std::move(part));
+  }
+  Index();
+}
+
 void DataTransformer::Index() {
   spans_.clear();
   dim_ = 0;
