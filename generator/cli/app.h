@@ -41,5 +41,6 @@ void SetupIntrospectCommand(CLI::App& app);
 void SetupSandboxCommand(CLI::App& app);  // sandbox up|down|status
 void SetupReportCommand(CLI::App& app);  // report: fidelity, ML utility, privacy
 void SetupLearnCommands(CLI::App& app);  // learn and sample
+void SetupPrivacyCommand(CLI::App& app);  // privacy epsilon|noise: the RDP accountant
 
 }  // namespace seedforge
