@@ -1,0 +1,175 @@
+// CTGAN and TVAE under differential privacy (FitOptions::dp; DP-SGD,
+// docs/privacy-neural.md): what a private fit spends, what it refuses, that
+// it still learns, and that its account survives the model file.
+// learn/per_example_test.cpp (seedforge_neural_tests) checks the clipping
+// itself against per-example autograd.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "learn/test_tables.h"
+#include "seedforge/error.h"
+#include "seedforge/rdp_accountant.h"
+#include "seedforge/synthesizer.h"
+
+namespace seedforge {
+namespace {
+
+using testing::GroundTruthTable;
+using testing::Median;
+
+// x with public bounds wide of its data (mean 50, sd 10) and segment with
+// its public categories: what a domain declares.
+DpOptions PublicXAndSegment(double epsilon) {
+  DpOptions dp;
+  dp.epsilon = epsilon;
+  dp.public_columns["x"].min = 0;
+  dp.public_columns["x"].max = 100;
+  dp.public_columns["segment"].categories = {"A", "B", "C"};
+  return dp;
+}
+
+std::unique_ptr<Synthesizer> FitPrivate(const std::string& name, const DataTable& table, const DpOptions& dp,
+                                        int epochs, int batch, uint64_t seed) {
+  auto model = MakeSynthesizer(name);
+  FitOptions options;
+  options.epochs = epochs;
+  options.batch_size = batch;
+  options.seed = seed;
+  options.threads = 1;
+  options.dp = dp;
+  model->Fit(table, options);
+  return model;
+}
+
+// The account against the plan: q = batch / rows, steps = epochs / q (TVAE;
+// CTGAN's discriminator steps, one per generator step by default), delta
+// 1 / (10 rows) capped at 1e-5, and the accountant's epsilon for exactly
+// those steps at the recorded noise: at most the budget and within the
+// solver's tolerance (0.01) of it, so the planned epochs spend it all.
+TEST(DpNeuralTest, SpendsTheBudgetAndNoMore) {
+  const DataTable table = testing::SelectColumns(GroundTruthTable(1000), {"x", "segment"});
+  for (const char* name : {"tvae", "ctgan"}) {
+    for (double epsilon : {1.0, 10.0}) {
+      SCOPED_TRACE(std::string(name) + " at epsilon " + std::to_string(epsilon));
+      auto model = FitPrivate(name, table, PublicXAndSegment(epsilon), 2, 100, 1);
+      const DpAccount& a = model->privacy();
+      EXPECT_EQ(a.mechanism, "dp-sgd");
+      EXPECT_EQ(a.accountant, "rdp");
+      EXPECT_DOUBLE_EQ(a.sample_rate, 0.1);
+      EXPECT_EQ(a.steps, 20);
+      EXPECT_DOUBLE_EQ(a.delta, 1e-5);
+      EXPECT_DOUBLE_EQ(a.target_epsilon, epsilon);
+      EXPECT_DOUBLE_EQ(a.max_grad_norm, 1.0);
+      EXPECT_GT(a.noise_multiplier, 0);
+      dp::RdpAccountant accountant;
+      accountant.Add(a.sample_rate, a.noise_multiplier, a.steps);
+      const double spent = accountant.EpsilonSpent(a.delta).epsilon;
+      EXPECT_DOUBLE_EQ(a.epsilon, spent);
+      EXPECT_LE(spent, epsilon);
+      EXPECT_GE(spent, epsilon - 0.01);
+      EXPECT_EQ(a.public_columns, (std::vector<std::string>{"x: [0, 100]", "segment: 3 categories"}));
+      // The model keeps only public bounds: its range is the declared one.
+      EXPECT_EQ(model->columns()[0].min, 0);
+      EXPECT_EQ(model->columns()[0].max, 100);
+    }
+  }
+}
+
+TEST(DpNeuralTest, CtganCountsDiscriminatorSteps) {
+  const DataTable table = testing::SelectColumns(GroundTruthTable(1000), {"x", "segment"});
+  auto model = MakeSynthesizer("ctgan");
+  FitOptions options;
+  options.epochs = 2;
+  options.batch_size = 300;
+  options.threads = 1;
+  options.ctgan.discriminator_steps = 5;
+  options.dp = PublicXAndSegment(3);
+  model->Fit(table, options);
+  // q = 0.3: 2 / 0.3 = 6.67 steps, rounded up to whole generator steps of 5.
+  EXPECT_EQ(model->privacy().steps, 10);
+  EXPECT_DOUBLE_EQ(model->privacy().sample_rate, 0.3);
+}
+
+TEST(DpNeuralTest, RefusesWhatWouldLeakOrMeanNothing) {
+  const DataTable table = testing::SelectColumns(GroundTruthTable(200), {"x", "segment"});
+  for (const char* name : {"tvae", "ctgan"}) {
+    SCOPED_TRACE(name);
+    DpOptions no_bounds = PublicXAndSegment(1);
+    no_bounds.public_columns.erase("x");
+    EXPECT_THROW(FitPrivate(name, table, no_bounds, 1, 50, 1), UsageError);
+    DpOptions no_categories = PublicXAndSegment(1);
+    no_categories.public_columns.erase("segment");
+    EXPECT_THROW(FitPrivate(name, table, no_categories, 1, 50, 1), UsageError);
+    DpOptions half_bounds = PublicXAndSegment(1);
+    half_bounds.public_columns["x"].max.reset();
+    EXPECT_THROW(FitPrivate(name, table, half_bounds, 1, 50, 1), UsageError);
+    DpOptions unknown = PublicXAndSegment(1);
+    unknown.public_columns["nope"].min = 0;
+    EXPECT_THROW(FitPrivate(name, table, unknown, 1, 50, 1), UsageError);
+    DpOptions missing_category = PublicXAndSegment(1);
+    missing_category.public_columns["segment"].categories = {"A", "B"};  // the data has C
+    EXPECT_THROW(FitPrivate(name, table, missing_category, 1, 50, 1), InputError);
+    EXPECT_THROW(FitPrivate(name, table, PublicXAndSegment(0.001), 1, 50, 1), UsageError);
+    EXPECT_THROW(FitPrivate(name, table, PublicXAndSegment(1000), 1, 50, 1), UsageError);
+  }
+}
+
+TEST(DpNeuralTest, AccountSurvivesTheModelFile) {
+  const DataTable table = testing::SelectColumns(GroundTruthTable(300), {"x", "segment"});
+  for (const char* name : {"tvae", "ctgan"}) {
+    SCOPED_TRACE(name);
+    auto model = FitPrivate(name, table, PublicXAndSegment(2), 1, 100, 1);
+    auto loaded = MakeSynthesizer(name);
+    loaded->LoadPayload(model->SavePayload(), "model");
+    const DpAccount& a = model->privacy();
+    const DpAccount& b = loaded->privacy();
+    EXPECT_EQ(a.mechanism, b.mechanism);
+    EXPECT_EQ(a.epsilon, b.epsilon);
+    EXPECT_EQ(a.delta, b.delta);
+    EXPECT_EQ(a.noise_multiplier, b.noise_multiplier);
+    EXPECT_EQ(a.sample_rate, b.sample_rate);
+    EXPECT_EQ(a.steps, b.steps);
+    EXPECT_EQ(a.public_columns, b.public_columns);
+    EXPECT_EQ(model->SavePayload(), loaded->SavePayload());
+    EXPECT_NE(loaded->Summary().find("private: dp-sgd"), std::string::npos);
+    // A private CTGAN samples unconditionally, and still takes a condition.
+    SampleSpec spec;
+    spec.conditions = {Condition::Parse("segment=C")};
+    std::vector<BatchColumn> out = testing::SampleAll(*loaded->MakeSampler(spec), 200, 3);
+    EXPECT_EQ(testing::Share(out[1], "C"), 1.0);
+  }
+}
+
+// A model saved before DP existed (payload version 1: no account) loads as
+// not private. The version-1 payload is today's, without the account of a
+// model that is not private (88 zero bytes after the epochs) and with
+// version 1.
+TEST(DpNeuralTest, VersionOnePayloadsStillLoad) {
+  const DataTable table = testing::SelectColumns(GroundTruthTable(200), {"x", "segment"});
+  for (const char* name : {"tvae", "ctgan"}) {
+    SCOPED_TRACE(name);
+    auto model = MakeSynthesizer(name);
+    FitOptions options;
+    options.epochs = 3;
+    options.batch_size = 100;
+    options.threads = 1;
+    model->Fit(table, options);
+    std::string payload = model->SavePayload();
+    ASSERT_EQ(payload.substr(0, 4), std::string("\x02\0\0\0", 4));
+    // epochs (3), the empty account, the embedding size (128)
+    const std::string marker = std::string("\x03\0\0\0", 4) + std::string(88, '\0') + std::string("\x80\0\0\0", 4);
+    const size_t at = payload.find(marker);
+    ASSERT_NE(at, std::string::npos);
+    ASSERT_EQ(payload.find(marker, at + 1), std::string::npos);
+    std::string v1 = std::string("\x01\0\0\0", 4) + payload.substr(4, at) + payload.substr(at + 4 + 88);
+    auto loaded = MakeSynthesizer(name);
+    loaded->LoadPayload(v1, "old-model");
+    EXPECT_TRUE(loaded->privacy().mechanism.empty());
+    EXPECT_EQ(loaded->SavePayload(), payload);
+  }
+}
+
+}  // namespace
+}  // namespace seedforge
