@@ -175,6 +175,18 @@ TEST(DpNeuralTest, AccountSurvivesTheModelFile) {
   }
 }
 
+// The noise, the Poisson batches and every other draw come from the seed:
+// the same private fit twice gives the same model, and another seed another.
+TEST(DpNeuralTest, SameSeedSameModel) {
+  const DataTable table = testing::SelectColumns(GroundTruthTable(300), {"x", "segment"});
+  for (const char* name : {"tvae", "ctgan"}) {
+    SCOPED_TRACE(name);
+    const std::string a = FitPrivate(name, table, PublicXAndSegment(3), 2, 100, 5)->SavePayload();
+    EXPECT_EQ(a, FitPrivate(name, table, PublicXAndSegment(3), 2, 100, 5)->SavePayload());
+    EXPECT_NE(a, FitPrivate(name, table, PublicXAndSegment(3), 2, 100, 6)->SavePayload());
+  }
+}
+
 // A model saved before DP existed (payload version 1: no account) loads as
 // not private. The version-1 payload is today's, without the account of a
 // model that is not private (88 zero bytes after the epochs) and with
