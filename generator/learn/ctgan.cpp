@@ -41,6 +41,7 @@
 // After training, the batch-norm statistics are recomputed as exact
 // averages over 50 batches, so sampling can use them (learn/neural.cpp);
 // the reference samples with each batch's own statistics.
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <dlfcn.h>
@@ -699,7 +700,8 @@ CtganNetwork TrainCtgan(const EncodedData& data, const CtganConfig& config, cons
       const double expected = dp.sample_rate * data.rows;
       const int64_t per_epoch =
           std::max<int64_t>(1, std::llround(1 / dp.sample_rate / config.discriminator_steps));
-      const uint64_t batch_key = DeriveKey(options.seed, "ctgan", "dp-batches");
+      const uint64_t batch_key = DeriveKey(dp.secret, "ctgan", "dp-batches");
+      torch::Generator noise = at::detail::createCPUGenerator(DeriveKey(dp.secret, "ctgan", "dp-noise"));
       double sum_g = 0, sum_d = 0;
       int64_t taken = 0, iterations = 0, d_steps = 0;
       while (taken < dp.steps) {
@@ -732,7 +734,7 @@ CtganNetwork TrainCtgan(const EncodedData& data, const CtganConfig& config, cons
             sum_d += loss.item<double>() / static_cast<double>(b);
             ++d_steps;
           }
-          tap.ClipAndNoise(b, dp.max_grad_norm, dp.noise_multiplier, expected);
+          tap.ClipAndNoise(b, dp.max_grad_norm, dp.noise_multiplier, expected, noise);
           optimizer_d.Step();
           ++taken;
         }

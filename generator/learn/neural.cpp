@@ -37,6 +37,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <random>
 
 #include "learn/dense.h"
 #include "learn/models.h"
@@ -160,6 +161,8 @@ DpSgdOptions PlanDpSgd(const DpOptions& dp, int rows, int batch, int epochs, int
   plan.steps = static_cast<int64_t>(generator_steps) * steps_multiple;
   plan.max_grad_norm = dp.max_grad_norm;
   plan.noise_multiplier = dp::SolveNoiseMultiplier(dp.epsilon, *delta, plan.sample_rate, plan.steps);
+  std::random_device os;  // the OS's (or the CPU's) random source, not a seeded generator
+  plan.secret = (static_cast<uint64_t>(os()) << 32) ^ os();
   return plan;
 }
 

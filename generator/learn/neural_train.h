@@ -42,6 +42,11 @@ struct DpSgdOptions {
   double noise_multiplier = 0;
   double max_grad_norm = 1;
   int64_t steps = 0;
+  // Seeds the Poisson sampling and the noise, and nothing else: drawn from
+  // the operating system's random source for each fit and never stored.
+  // Were they drawn from TrainOptions::seed, which is a public setting,
+  // anyone could recompute the noise and subtract it.
+  uint64_t secret = 0;
 };
 
 struct TrainOptions {

@@ -115,8 +115,10 @@ class PerExampleGradients {
   //   (sum_i min(1, C / |g_i|) g_i + N(0, sigma^2 C^2 I)) / expected_batch
   // from the uses a backward pass of the batch's summed per-example losses
   // recorded (none for an empty batch: then the gradient is the noise).
-  // The noise comes from torch's generator (seeded by the trainer).
-  void ClipAndNoise(int64_t batch, double max_norm, double noise_multiplier, double expected_batch) {
+  // The noise comes from `noise`, a generator seeded with a secret
+  // (DpSgdOptions::secret).
+  void ClipAndNoise(int64_t batch, double max_norm, double noise_multiplier, double expected_batch,
+                    torch::Generator& noise) {
     torch::NoGradGuard no_grad;
     torch::Tensor scale;
     if (batch > 0) {
@@ -128,7 +130,7 @@ class PerExampleGradients {
       torch::Tensor sum = torch::zeros(param.dim() == 1 ? std::vector<int64_t>{1, param.size(0)} : param.sizes().vec());
       for (const auto& [left, right] : uses_[p]) sum.addmm_((scale * left).t(), right);
       sum = sum.view(param.sizes());
-      if (noise_multiplier > 0) sum.add_(torch::randn(param.sizes()), noise_multiplier * max_norm);
+      if (noise_multiplier > 0) sum.add_(torch::randn(param.sizes(), noise), noise_multiplier * max_norm);
       sum.div_(expected_batch);
       torch::Tensor& grad = const_cast<torch::Tensor&>(param).mutable_grad();
       if (grad.defined()) {

@@ -16,6 +16,8 @@ namespace {
 
 namespace nn = torch::nn;
 
+torch::Generator noise = at::detail::createCPUGenerator(99);
+
 // A network of the shapes DP-SGD meets: two linear layers, then the first
 // layer's weight used again through a product (as the penalty's chain does)
 // and a 1-D parameter broadcast per example (as TVAE's sigma).
@@ -96,7 +98,7 @@ TEST(PerExampleGradients, ClippedSumMatchesAutogradPerRow) {
 
   PerExampleGradients tap(net.params());
   net.Losses(x, &tap).sum().backward();
-  tap.ClipAndNoise(n, clip, /*noise_multiplier=*/0, expected_batch);
+  tap.ClipAndNoise(n, clip, /*noise_multiplier=*/0, expected_batch, noise);
   const torch::Tensor got = FlatGrads(net.params());
   EXPECT_LT((got - expected).abs().max().item<double>(), 1e-5 * expected.abs().max().item<double>());
 }
@@ -113,7 +115,7 @@ TEST(PerExampleGradients, OneExampleMovesTheSumByAtMostTheClip) {
   auto clipped_sum = [&](const torch::Tensor& batch) {
     PerExampleGradients tap(net.params());
     net.Losses(batch, &tap).sum().backward();
-    tap.ClipAndNoise(batch.size(0), clip, 0, expected_batch);
+    tap.ClipAndNoise(batch.size(0), clip, 0, expected_batch, noise);
     return FlatGrads(net.params()).clone();
   };
   const torch::Tensor without = clipped_sum(x);
@@ -135,7 +137,7 @@ TEST(PerExampleGradients, EmptyBatchGivesTheNoiseAlone) {
   Tiny net;
   PerExampleGradients tap(net.params());
   const double sigma = 2, clip = 1.5, expected_batch = 10;
-  tap.ClipAndNoise(0, clip, sigma, expected_batch);
+  tap.ClipAndNoise(0, clip, sigma, expected_batch, noise);
   const torch::Tensor g = FlatGrads(net.params()) * expected_batch / (sigma * clip);
   ASSERT_EQ(g.numel(), 27);
   const double ratio = g.pow(2).mean().item<double>();

@@ -34,8 +34,8 @@ std::vector<ModelColumn> PublicModelColumns(const DataTable& table, const DpOpti
         if (!pub || pub->categories.empty()) {
           throw UsageError(fmt::format(
               "{} --dp: column '{}' has no public category list: a list read from the data would reveal its rare "
-              "values (give every value it can take, from the domain or the user)",
-              model, c.name));
+              "values (give every value it can take, from the domain or the user{})",
+              model, c.name, dp.preprocessing_share > 0 ? "; ctgan and tvae spend no budget on categories" : ""));
         }
         c.categories = pub->categories;
         const std::set<std::string> known(c.categories.begin(), c.categories.end());
@@ -60,8 +60,8 @@ std::vector<ModelColumn> PublicModelColumns(const DataTable& table, const DpOpti
         if (!pub || !pub->min || !pub->max) {
           throw UsageError(fmt::format(
               "{} --dp: column '{}' has no public bounds: the range of the data would reveal its extreme rows "
-              "(give its min and max, from the domain or the user)",
-              model, c.name));
+              "(give its min and max, from the domain or the user{})",
+              model, c.name, dp.preprocessing_share > 0 ? "; ctgan and tvae spend no budget on bounds" : ""));
         }
         if (!std::isfinite(*pub->min) || !std::isfinite(*pub->max) || *pub->min > *pub->max) {
           throw UsageError(fmt::format("{} --dp: the public bounds of column '{}' are not a range", model, c.name));

@@ -16,6 +16,7 @@
 // expected batch. Neither network has batch norm, so nothing else mixes
 // the examples of a batch; Adam's moments and the weight decay are
 // post-processing of the noisy gradients.
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <chrono>
@@ -156,7 +157,8 @@ TvaeNetwork TrainTvae(const EncodedData& data, const TvaeConfig& config, const T
       PerExampleGradients tap(parameters);
       const double expected = dp.sample_rate * data.rows;
       const int64_t per_epoch = std::max<int64_t>(1, std::llround(1 / dp.sample_rate));
-      const uint64_t key = DeriveKey(options.seed, "tvae", "dp-batches");
+      const uint64_t key = DeriveKey(dp.secret, "tvae", "dp-batches");
+      torch::Generator noise = at::detail::createCPUGenerator(DeriveKey(dp.secret, "tvae", "dp-noise"));
       double sum_rec = 0, sum_kl = 0;
       int64_t batches = 0;
       for (int64_t step = 0; step < dp.steps; ++step) {
@@ -178,7 +180,7 @@ TvaeNetwork TrainTvae(const EncodedData& data, const TvaeConfig& config, const T
           sum_kl += loss_kl.item<double>() / static_cast<double>(n);
           ++batches;
         }
-        tap.ClipAndNoise(n, dp.max_grad_norm, dp.noise_multiplier, expected);
+        tap.ClipAndNoise(n, dp.max_grad_norm, dp.noise_multiplier, expected, noise);
         optimizer.step();
         {
           torch::NoGradGuard no_grad;
