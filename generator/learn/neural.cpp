@@ -151,8 +151,8 @@ DpSgdOptions PlanDpSgd(const DpOptions& dp, int rows, int batch, int epochs, int
   if (!(dp.max_grad_norm > 0) || !std::isfinite(dp.max_grad_norm)) {
     throw UsageError(fmt::format("{} --dp: the clipping bound must be positive", model));
   }
+  if (!(dp.delta >= 0 && dp.delta < 1)) throw UsageError(fmt::format("{} --dp: delta must be in [0, 1)", model));
   *delta = dp.delta > 0 ? dp.delta : std::min(1e-5, 1 / (10.0 * rows));
-  if (!(*delta < 1)) throw UsageError(fmt::format("{} --dp: delta must be below 1", model));
   if (epochs < 1) throw UsageError(fmt::format("{} --dp: at least one epoch", model));
   DpSgdOptions plan;
   plan.enabled = true;
