@@ -41,6 +41,11 @@
 // After training, the batch-norm statistics are recomputed as exact
 // averages over 50 batches, so sampling can use them (learn/neural.cpp);
 // the reference samples with each batch's own statistics.
+// Under DP (TrainOptions::dp; docs/privacy-neural.md) the discriminator, the
+// only network that sees real rows, trains by DP-SGD (learn/per_example.h)
+// with pac 1, and the conditional vector is drawn without the data's
+// frequencies or its rows per category (ConditionSampler::SampleUniform,
+// OwnConditions); the generator learns from the discriminator alone.
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
