@@ -147,6 +147,9 @@ TEST(DpNeuralTest, TvaeAtEpsilonTenStillLearnsAMarginal) {
     a.push_back(testing::Share(out[1], "A"));
     c.push_back(testing::Share(out[1], "C"));
     nulls.push_back(testing::NullShare(out[1]));
+    // The model's column statistics are its own samples' (10,000 other
+    // rows): the share of A within 0.025 (4 sd of the difference).
+    EXPECT_NEAR(model->columns()[1].frequencies[0], a.back() / (1 - nulls.back()), 0.025);
     std::printf("seed %llu: share of A %.4f (data %.4f), C %.4f (data %.4f), NULL %.4f\n",
                 static_cast<unsigned long long>(seed), a.back(), data_a, c.back(), data_c, nulls.back());
   }

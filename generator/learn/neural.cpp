@@ -432,7 +432,49 @@ class NeuralSynthesizer : public Synthesizer {
     const EncodedData data = EncodeTable(table, model->transformer, DeriveKey(options.seed, Name(), "encode"));
     model->network = train(data, train_options);
     model->epochs = options.epochs;
-    Install(std::move(model), options.constraints);
+    Install(model, options.constraints);
+    if (options.dp.enabled()) EstimateColumnStatistics(*model, DeriveKey(options.seed, Name(), "dp-statistics"));
+  }
+
+  // A private model's columns know no NULL rate or frequency of the data;
+  // they get those of kStatisticsRows rows sampled from the model itself
+  // (post-processing: no privacy spent), for the summary and model card.
+  void EstimateColumnStatistics(Model& model, uint64_t key) {
+    constexpr size_t kStatisticsRows = 10000;
+    std::vector<uint64_t> rows(kStatisticsRows);
+    for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+    std::vector<BatchColumn> out;
+    MakeSampler(SampleSpec{})->SampleRows(rows, key, out);
+    const std::vector<ModelColumn>& columns = model.transformer.columns();
+    std::vector<double> null_rates(columns.size());
+    std::vector<std::vector<double>> frequencies(columns.size());
+    for (size_t c = 0; c < columns.size(); ++c) {
+      const BatchColumn& col = out[c];
+      const size_t k = columns[c].type == DataType::kCategorical ? columns[c].categories.size()
+                       : columns[c].type == DataType::kBoolean   ? 2
+                                                                 : 0;
+      std::vector<double> counts(k, 0.0);
+      size_t nulls = 0, present = 0;
+      for (size_t i = 0; i < col.size(); ++i) {
+        if (col.IsNull(i)) {
+          ++nulls;
+          continue;
+        }
+        ++present;
+        if (columns[c].type == DataType::kBoolean) {
+          counts[col.ints[i] != 0] += 1;
+        } else if (k > 0) {
+          const auto at = std::find(columns[c].categories.begin(), columns[c].categories.end(), col.texts[i]);
+          if (at != columns[c].categories.end()) counts[at - columns[c].categories.begin()] += 1;
+        }
+      }
+      null_rates[c] = static_cast<double>(nulls) / static_cast<double>(col.size());
+      if (k > 0 && present > 0) {
+        for (double& n : counts) n /= static_cast<double>(present);
+        frequencies[c] = std::move(counts);
+      }
+    }
+    model.transformer.SetColumnStatistics(null_rates, frequencies);
   }
 
   void Install(std::shared_ptr<Model> model, std::vector<Constraint> constraints) {

@@ -19,7 +19,8 @@ namespace seedforge::internal {
 // Per learned column of `table` (LearnColumns' columns: the same names,
 // types, decimals and date formats): min and max from the public bounds
 // (numbers, dates, timestamps), the categories in the order of the public
-// list (categorical), uniform frequencies, NULL rate 0 (unknown). `model`
+// list (categorical), uniform frequencies, NULL rate 0 (unknown; a private
+// neural model replaces both with estimates from its own samples). `model`
 // names the synthesizer in messages.
 // Throws UsageError naming the column when a numeric column has no public
 // bounds or a categorical one no public categories (data-derived bounds

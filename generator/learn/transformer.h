@@ -54,6 +54,14 @@ class DataTransformer {
   // encoded at the middle of the range.
   void FitPublic(const std::vector<ModelColumn>& columns);
   const std::vector<ModelColumn>& columns() const { return columns_; }
+  // Replaces the NULL rates and category frequencies of the columns (a
+  // private model's, estimated from its own samples), nothing else.
+  void SetColumnStatistics(const std::vector<double>& null_rates, const std::vector<std::vector<double>>& frequencies) {
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      columns_[c].null_rate = null_rates[c];
+      if (!frequencies[c].empty()) columns_[c].frequencies = frequencies[c];
+    }
+  }
 
   int dim() const { return dim_; }
   const std::vector<Span>& spans() const { return spans_; }
