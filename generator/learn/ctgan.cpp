@@ -681,7 +681,15 @@ CtganNetwork TrainCtgan(const EncodedData& data, const CtganConfig& config, cons
     FlatAdam optimizer_g(generator->parameters(), config.generator_lr, 0.5, 0.9, config.generator_decay);
     FlatAdam optimizer_d(discriminator->parameters(), config.discriminator_lr, 0.5, 0.9, config.discriminator_decay);
 
-    const uint64_t key = DeriveKey(options.seed, "ctgan", "train");
+    // Under DP every draw of training (the row sampling and the noise, but
+    // also the latent vectors, dropout masks, conditions, Gumbel noise and
+    // interpolations) comes from the secret, not the public seed: a draw an
+    // attacker could compute would let a row's presence (which shifts every
+    // later position in the streams) show through unnoised. The initial
+    // weights, drawn above, may stay public.
+    const uint64_t key = options.dp.enabled ? DeriveKey(options.dp.secret, "ctgan", "train")
+                                            : DeriveKey(options.seed, "ctgan", "train");
+    if (options.dp.enabled) torch::manual_seed(DeriveKey(options.dp.secret, "ctgan", "torch"));
     const int steps = std::max(data.rows / batch, 1);
     const auto start = std::chrono::steady_clock::now();
     uint64_t step_index = 0;

@@ -42,10 +42,12 @@ struct DpSgdOptions {
   double noise_multiplier = 0;
   double max_grad_norm = 1;
   int64_t steps = 0;
-  // Seeds the Poisson sampling and the noise, and nothing else: drawn from
-  // the operating system's random source for each fit and never stored.
-  // Were they drawn from TrainOptions::seed, which is a public setting,
-  // anyone could recompute the noise and subtract it.
+  // Seeds every draw of the training steps (the Poisson sampling, the
+  // noise, and the draws inside each step): drawn from the operating
+  // system's random source for each fit and never stored. Were they drawn
+  // from TrainOptions::seed, which is a public setting, anyone could
+  // recompute the noise and subtract it. The seed still draws the initial
+  // weights.
   uint64_t secret = 0;
 };
 

@@ -157,6 +157,9 @@ TvaeNetwork TrainTvae(const EncodedData& data, const TvaeConfig& config, const T
       PerExampleGradients tap(parameters);
       const double expected = dp.sample_rate * data.rows;
       const int64_t per_epoch = std::max<int64_t>(1, std::llround(1 / dp.sample_rate));
+      // Every draw of training from the secret, the reparameterisation's
+      // too (see ctgan.cpp); the initial weights above may stay public.
+      torch::manual_seed(DeriveKey(dp.secret, "tvae", "torch"));
       const uint64_t key = DeriveKey(dp.secret, "tvae", "dp-batches");
       torch::Generator noise = at::detail::createCPUGenerator(DeriveKey(dp.secret, "tvae", "dp-noise"));
       double sum_rec = 0, sum_kl = 0;
