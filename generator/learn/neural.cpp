@@ -132,9 +132,8 @@ DpAccount ReadDpAccount(ByteReader& in) {
   return a;
 }
 
-// The smallest epsilon and the bounds of delta a private Fit accepts
-// (issue 14's safety checks: outside 0.01-100 the figure is either
-// meaningless or no protection).
+// The budgets a private Fit accepts (issue 14's safety checks: below 0.01
+// no model learns anything, above 100 the figure protects no one).
 constexpr double kMinEpsilon = 0.01, kMaxEpsilon = 100;
 
 // DP-SGD's plan for a table of `rows` rows: Poisson sampling at q = batch /
