@@ -1,5 +1,5 @@
 // Fits CTGAN or TVAE with or without differential privacy through the C++
-// API (FitOptions::dp) and saves the model, for bench/dp_bench.sh. `learn
+// API (FitOptions::dp) and saves the model, for bench/dp_neural_bench.sh. `learn
 // --dp` is the command users run; this driver gives the benchmark the
 // public bounds of its datasets without depending on that command's flags.
 //

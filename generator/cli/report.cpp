@@ -1,5 +1,7 @@
 // seedforge report: fidelity, ML utility and privacy of synthetic data
 // against the real data, as a terminal summary, JSON, HTML and a model card.
+#include <fmt/format.h>
+
 #include <iostream>
 #include <memory>
 
@@ -99,6 +101,28 @@ void RunReport(ReportArgs& args) {
     }
     options.audit.budgets.push_back(declared);
   }
+  for (const std::string& path : args.models) {
+    // What the model file records: its synthesizer and, when private, what
+    // it spent and what it took as public (docs/privacy.md).
+    const std::unique_ptr<Synthesizer> model = LoadSynthesizer(path);
+    model_info.emplace_back("synthesizer", std::string(model->Name()));
+    const DpAccount& dp = model->privacy();
+    if (!dp.mechanism.empty()) {
+      auto number = [](double v) { return fmt::format("{:.4g}", v); };
+      model_info.emplace_back("epsilon", number(dp.epsilon));
+      model_info.emplace_back("delta", number(dp.delta));
+      model_info.emplace_back("dp_mechanism", dp.mechanism);
+      model_info.emplace_back("dp_accountant", dp.accountant == "rdp" ? "RDP (Opacus's orders and conversion)"
+                                                                       : dp.accountant);
+      model_info.emplace_back("dp_target_epsilon", number(dp.target_epsilon));
+      model_info.emplace_back("dp_preprocessing_epsilon", number(dp.preprocessing_epsilon));
+      model_info.emplace_back("dp_sample_rate", number(dp.sample_rate));
+      model_info.emplace_back("dp_noise_multiplier", number(dp.noise_multiplier));
+      model_info.emplace_back("dp_steps", std::to_string(dp.steps));
+      if (dp.max_grad_norm > 0) model_info.emplace_back("dp_clipping_norm", number(dp.max_grad_norm));
+      for (const std::string& line : dp.public_columns) model_info.emplace_back("dp_public", line);
+    }
+  }
   const bool show = ShowProgress(args.quiet, args.progress);
   if (show) options.progress = [](const std::string& stage) { std::cerr << "seedforge report: " << stage << "...\n"; };
 
@@ -151,8 +175,10 @@ void SetupReportCommand(CLI::App& app) {
   sub->add_option("--sensitive", args->options.sensitive,
                   "Sensitive column for l-diversity and the attribute-inference attack (needs --quasi)");
   sub->add_option("--model", args->models,
-                  "Model file the synthetic data came from (repeat for several): its differential-privacy budget, "
-                  "or its lack of one, goes into the audit");
+                  "Model file the synthetic data came from (repeat for several): its synthesizer and its "
+                  "differential-privacy record (learn --dp: epsilon, delta, the accountant, q, sigma, steps, what "
+                  "was public), or the lack of one, go into the audit and the model card")
+      ->check(CLI::ExistingFile);
   sub->add_option("--domain", args->domain,
                   "Built-in domain, or domain file (with a '/' or a .yaml/.yml suffix), whose links relate the tables "
                   "of the folders (instead of --link); columns it fills with providers of personal data, ids or "

@@ -590,4 +590,6 @@ std::string RenderHtml(const Report& report) {
   return h;
 }
 
+std::string HtmlEscape(std::string_view s) { return Escape(s); }
+
 }  // namespace seedforge::eval

@@ -192,7 +192,7 @@ std::string RenderModelCard(const Report& report, const std::vector<std::pair<st
   mst::list info;
   std::vector<std::string> intended;
   for (const auto& [k, v] : model_info) {
-    if (k == "epsilon" || k == "delta" || k == "limitation" || k == "name") continue;
+    if (k == "epsilon" || k == "delta" || k == "limitation" || k == "name" || k.rfind("dp_", 0) == 0) continue;
     if (k == "intended_use") {
       intended.push_back(v);
       continue;
@@ -208,6 +208,33 @@ std::string RenderModelCard(const Report& report, const std::vector<std::pair<st
   data.set("has_budget", !epsilon.empty());
   if (!epsilon.empty()) data.set("epsilon", epsilon);
   if (!delta.empty()) data.set("delta", delta);
+  // The accounting of a private model (report --model, DpAccount): dp_KEY
+  // pairs, each public column a dp_public line.
+  static const std::pair<const char*, const char*> kDpKeys[] = {
+      {"dp_mechanism", "mechanism"},
+      {"dp_accountant", "accountant"},
+      {"dp_target_epsilon", "target ε"},
+      {"dp_preprocessing_epsilon", "ε spent on bounds and categories"},
+      {"dp_sample_rate", "sampling rate q"},
+      {"dp_noise_multiplier", "noise multiplier σ"},
+      {"dp_steps", "steps"},
+      {"dp_clipping_norm", "clipping norm"}};
+  mst::list dp_details, dp_public;
+  for (const auto& [key, label] : kDpKeys) {
+    const std::string value = Find(model_info, key);
+    if (value.empty()) continue;
+    mst::data row;
+    row.set("key", std::string(label));
+    row.set("value", value);
+    dp_details.push_back(row);
+  }
+  for (const auto& [k, v] : model_info) {
+    if (k == "dp_public") dp_public.push_back(mst::data(v));
+  }
+  data.set("has_dp_details", !dp_details.empty());
+  data.set("dp_details", dp_details);
+  data.set("has_dp_public", !dp_public.empty());
+  data.set("dp_public", dp_public);
 
   if (intended.empty()) {
     intended = {"Test, staging and demo databases that need realistic rows without real people's records.",

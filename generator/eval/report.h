@@ -89,6 +89,9 @@ std::string RenderModelCard(const Report& report, const std::vector<std::pair<st
 // Writes `content` to a temporary file in the target's folder and renames it
 // into place; the temporary file is removed on failure. Throws Error.
 void WriteFileAtomically(const std::string& path, std::string_view content);
+// `s` with the characters HTML reads as markup as entities (text and
+// attribute values in either quote); `profile` writes its page with it too.
+std::string HtmlEscape(std::string_view s);
 
 // A domain's links as ReportOptions::links, "child.col=parent.col" (a
 // composite link by its first pair of columns: the tables' rows pair up the
