@@ -100,38 +100,6 @@ EncodedData EncodeTable(const DataTable& table, const DataTransformer& transform
   return data;
 }
 
-void WriteDpAccount(ByteWriter& out, const DpAccount& a) {
-  out.Str(a.mechanism);
-  out.Str(a.accountant);
-  out.F64(a.target_epsilon);
-  out.F64(a.epsilon);
-  out.F64(a.delta);
-  out.F64(a.preprocessing_epsilon);
-  out.F64(a.sample_rate);
-  out.F64(a.noise_multiplier);
-  out.F64(a.max_grad_norm);
-  out.I64(a.steps);
-  out.U64(a.public_columns.size());
-  for (const std::string& c : a.public_columns) out.Str(c);
-}
-
-DpAccount ReadDpAccount(ByteReader& in) {
-  DpAccount a;
-  a.mechanism = in.Str();
-  a.accountant = in.Str();
-  a.target_epsilon = in.F64();
-  a.epsilon = in.F64();
-  a.delta = in.F64();
-  a.preprocessing_epsilon = in.F64();
-  a.sample_rate = in.F64();
-  a.noise_multiplier = in.F64();
-  a.max_grad_norm = in.F64();
-  a.steps = in.I64();
-  a.public_columns.resize(in.Count(8));
-  for (std::string& c : a.public_columns) c = in.Str();
-  return a;
-}
-
 // The budgets a private Fit accepts (issue 14's safety checks: below 0.01
 // no model learns anything, above 100 the figure protects no one).
 constexpr double kMinEpsilon = 0.01, kMaxEpsilon = 100;

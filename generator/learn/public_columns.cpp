@@ -42,15 +42,6 @@ std::vector<ModelColumn> PublicModelColumns(const DataTable& table, const DpOpti
         if (known.size() != c.categories.size()) {
           throw UsageError(fmt::format("{} --dp: the public categories of column '{}' repeat a value", model, c.name));
         }
-        const int source = table.Find(c.name);
-        const BatchColumn& col = table.columns[source];
-        for (size_t r = 0; r < table.rows; ++r) {
-          if (!col.IsNull(r) && !known.count(col.texts[r])) {
-            throw InputError({table.source}, fmt::format("row {}, column '{}': the value is not among its public "
-                                                         "categories",
-                                                         r + 1, c.name));
-          }
-        }
         c.frequencies.assign(c.categories.size(), 1.0 / static_cast<double>(c.categories.size()));
         c.min = 0;
         c.max = static_cast<double>(c.categories.size() - 1);

@@ -25,9 +25,9 @@ namespace seedforge::internal {
 // Throws UsageError naming the column when a numeric column has no public
 // bounds or a categorical one no public categories (data-derived bounds
 // need budget, which `model` does not spend), when bounds are inverted or
-// not finite, or when public_columns names no learned column; InputError
-// naming the source and row when a categorical value is not in its public
-// list.
+// not finite, or when public_columns names no learned column. A value
+// outside its public category list is encoded as NULL (the transformer's
+// rule), as the private copula counts it.
 std::vector<ModelColumn> PublicModelColumns(const DataTable& table, const DpOptions& dp, const std::string& model);
 
 // "name: [min, max]", "name: 3 categories", "name: boolean" per column,

@@ -133,7 +133,9 @@ std::vector<float> DataTransformer::Encode(const DataTable& table, uint64_t key)
     for (size_t c = 0; c < parts_.size(); ++c) {
       const Part& part = parts_[c];
       const BatchColumn& col = table.columns[source[c]];
-      const bool null = col.IsNull(r);
+      // A label outside the column's list (only a public list, under DP,
+      // can miss one) counts as NULL, as the private copula counts it.
+      const bool null = col.IsNull(r) || (indexes[c] && part.null_span >= 0 && indexes[c]->Find(col.texts[r]) < 0);
       if (part.null_span >= 0) row[spans_[part.null_span].offset + (null ? 1 : 0)] = 1;
       if (part.alpha_span >= 0) {
         // rdt's ClusterBasedNormalizer: the mode is drawn from the posterior
