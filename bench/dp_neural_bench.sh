@@ -7,15 +7,14 @@
 # the issue asks <= 0.55 at epsilon <= 10) against held-out rows.
 #
 # Data: a seeded sample of TRAIN rows of diamonds (53,940 rows) to train on
-# and HOLDOUT other rows the models never see. The public bounds are what a
-# domain would declare for diamonds (carat 0-5, price 0-20,000, the GIA
-# grades of cut, colour and clarity, ...), not read from the data: values
-# beyond them are clipped under DP.
+# and HOLDOUT other rows the models never see. The public bounds and
+# categories are bench/dp_public/diamonds.args (what a domain would declare:
+# carat 0-6, price 0-20,000, the GIA grades, ...), not read from the data.
 #
 # Usage: bench/dp_neural_bench.sh
 #   SEEDFORGE=path/to/seedforge  DATA=dir (default ../shared/data)
 #   SYNTHS="tvae ctgan"  EPSILONS="0 10 1" (0 = not private)  EPOCHS=20  BATCH=500
-#   TRAIN=10000  HOLDOUT=5000  THREADS=1 (training threads; the figures below used 1)
+#   TRAIN=10000  HOLDOUT=5000  THREADS=1 (training threads; docs/privacy-neural.md used 1)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,8 +28,6 @@ BATCH=${BATCH:-500}
 TRAIN=${TRAIN:-10000}
 HOLDOUT=${HOLDOUT:-5000}
 export THREADS=${THREADS:-1}
-cmake --build "$build" --target seedforge_dp_fit >/dev/null
-FIT=$build/seedforge_dp_fit
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -41,14 +38,16 @@ tail -n +2 "$DATA/diamonds.csv" | awk 'BEGIN { srand(7) } { print rand() "\t" $0
   | awk -v t="$TRAIN" -v h="$HOLDOUT" -v dir="$work" \
       'NR <= t { print >> (dir "/train.csv") } NR > t && NR <= t + h { print >> (dir "/holdout.csv") }'
 
-public=(carat=0:5 "cut=Fair|Good|Very Good|Premium|Ideal" "color=D|E|F|G|H|I|J"
-        "clarity=I1|SI2|SI1|VS2|VS1|VVS2|VVS1|IF" depth=40:80 table=40:100 price=0:20000 x=0:11 y=0:11 z=0:7)
+mapfile -t public <"$here/bench/dp_public/diamonds.args"
 
 printf '%-6s %-8s %7s %8s %6s %7s %7s %7s %8s\n' model epsilon fit_s sigma steps shapes pairs quality mia_auc
 for model in $SYNTHS; do
   for eps in $EPSILONS; do
     out="$work/$model.$eps"
-    fit=$("$FIT" "$work/train.csv" "$model" "$EPOCHS" "$BATCH" "$eps" "$out.model" "${public[@]}")
+    private=()
+    [[ $eps != 0 ]] && private=(--dp --epsilon "$eps" "${public[@]}")
+    fit=$("$SEEDFORGE" learn --from "$work/train.csv" --model "$model" --epochs "$EPOCHS" --batch-size "$BATCH" \
+            --threads "$THREADS" ${private[@]+"${private[@]}"} --out "$out.model" 2>&1)
     "$SEEDFORGE" sample --model "$out.model" --rows "$TRAIN" --seed 2 --out "$out.csv" -q
     "$SEEDFORGE" report --real "$work/train.csv" --synthetic "$out.csv" --holdout "$work/holdout.csv" \
       --json "$out.json" -q
@@ -66,9 +65,9 @@ auc = r["privacy"][0]["membership_inference"]["auc"]
 print(f"{get('column_shapes'):.3f} {get('column_pair_trends'):.3f} {q['overall']:.3f} {auc:.3f}")
 PY
 )
-    sigma=$(sed -nE 's/.*sigma ([0-9.]+).*/\1/p' <<<"$fit"); sigma=${sigma:--}
-    steps=$(sed -nE 's/.*steps ([0-9]+).*/\1/p' <<<"$fit"); steps=${steps:--}
-    secs=$(sed -nE 's/^fit ([0-9.]+) s.*/\1/p' <<<"$fit")
+    sigma=$(sed -nE 's/.*noise multiplier ([0-9.]+).*/\1/p' <<<"$fit" | head -n1); sigma=${sigma:--}
+    steps=$(sed -nE 's/.*, steps ([0-9]+).*/\1/p' <<<"$fit" | head -n1); steps=${steps:--}
+    secs=$(sed -nE 's/.* in ([0-9.]+) s .*/\1/p' <<<"$fit" | head -n1)
     printf '%-6s %-8s %7s %8s %6s %7s %7s %7s %8s\n' "$model" "$([[ $eps == 0 ]] && echo none || echo "$eps")" \
       "$secs" "$sigma" "$steps" "$shapes" "$pairs" "$overall" "$auc"
   done
