@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 [[ -x build/seedforge_tests ]] || { echo "test-kernels: no build/seedforge_tests; run scripts/test.sh first" >&2; exit 2; }
 which=${1:-avx2}
 [[ $# -gt 0 ]] && shift
-learn_tests='Copula|ModelCache|Tvae|Ctgan|Synth|Learn|Transform|Banking'
+learn_tests='Copula|ModelCache|Tvae|Ctgan|Synth|Learn|Transform|Banking|DpNeural|PerExample'
 
 run() {
   echo "test-kernels: $1" >&2

@@ -41,6 +41,12 @@
 // After training, the batch-norm statistics are recomputed as exact
 // averages over 50 batches, so sampling can use them (learn/neural.cpp);
 // the reference samples with each batch's own statistics.
+// Under DP (TrainOptions::dp; docs/privacy-neural.md) the discriminator, the
+// only network that sees real rows, trains by DP-SGD (learn/per_example.h)
+// with pac 1, and the conditional vector is drawn without the data's
+// frequencies or its rows per category (ConditionSampler::SampleUniform,
+// OwnConditions); the generator learns from the discriminator alone.
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <dlfcn.h>
@@ -53,6 +59,7 @@
 #endif
 
 #include "learn/neural_train.h"
+#include "learn/per_example.h"
 #include "learn/torch_export.h"
 #include "seedforge/error.h"
 #include "seedforge/random.h"
@@ -323,6 +330,36 @@ struct DiscriminatorImpl : nn::Module {
     return (gradients.norm(2, 1) - 1).pow(2).mean() * kGradientPenalty;
   }
 
+  // DP-SGD's versions (pac 1: a row is an example): the same computations
+  // with every use of a weight tapped for per-example gradients, the
+  // penalty summed over examples rather than averaged.
+  torch::Tensor forward(const torch::Tensor& x, RandomStream& random, PerExampleGradients& tap) {
+    const std::vector<torch::Tensor> masks = Masks(x.size(0), random);
+    torch::Tensor h = x;
+    for (size_t i = 0; i < hidden.size(); ++i) h = torch::leaky_relu(tap.Linear(*hidden[i], h), 0.2) * masks[i];
+    return tap.Linear(*output, h);
+  }
+  torch::Tensor GradientPenaltySum(const torch::Tensor& real, const torch::Tensor& fake, RandomStream& random,
+                                   PerExampleGradients& tap) {
+    const int64_t n = real.size(0);
+    const std::vector<torch::Tensor> masks = Masks(n, random);
+    std::vector<torch::Tensor> slopes;
+    {
+      torch::NoGradGuard no_grad;
+      torch::Tensor h = torch::lerp(fake, real, torch::rand({n, 1}));
+      for (size_t i = 0; i < hidden.size(); ++i) {
+        torch::Tensor a = Linear(hidden[i], h);
+        slopes.push_back(torch::leaky_relu_backward(masks[i], a, 0.2, /*self_is_result=*/false));
+        if (i + 1 < hidden.size()) h = torch::leaky_relu(a, 0.2) * masks[i];
+      }
+    }
+    // hidden is never empty (CtganConfig's discriminator_dims).
+    torch::Tensor u = tap.Product(torch::ones({n, 1}), output->weight) * slopes.back();
+    for (size_t i = hidden.size() - 1; i > 0; --i) u = tap.Product(u, hidden[i]->weight) * slopes[i - 1];
+    const torch::Tensor gradients = tap.Product(u, hidden[0]->weight);
+    return (gradients.norm(2, 1) - 1).pow(2).sum() * kGradientPenalty;
+  }
+
   int64_t pacdim;
   std::vector<nn::Linear> hidden;
   nn::Linear output{nullptr};
@@ -489,6 +526,52 @@ class ConditionSampler {
     return rows;
   }
 
+  // Under DP nothing may come from the data's frequencies or its rows per
+  // category. Conditions are drawn without the data: each row is
+  // unconditional (a zero vector, with probability 1/2: the mode a private
+  // model samples in) or names a discrete column chosen uniformly and one
+  // of its categories chosen uniformly (what the generator's own steps
+  // train on; the public category list is all they know).
+  Batch SampleUniform(int batch, RandomStream& random) const {
+    Batch b;
+    b.cond = torch::zeros({batch, cond_dim_});
+    b.mask = torch::zeros({batch, static_cast<int64_t>(columns_.size())});
+    b.targets = torch::zeros({batch, static_cast<int64_t>(columns_.size())}, torch::kLong);
+    float* c = b.cond.data_ptr<float>();
+    float* m = b.mask.data_ptr<float>();
+    int64_t* t = b.targets.data_ptr<int64_t>();
+    for (int i = 0; i < batch; ++i) {
+      if (random.Chance(0.5)) continue;
+      const size_t col = random.Below(columns_.size());
+      const CategorySpan& column = columns_[col];
+      const size_t k = random.Below(column.rows.size());
+      c[static_cast<size_t>(i) * cond_dim_ + column.cond_offset + k] = 1;
+      m[static_cast<size_t>(i) * columns_.size() + col] = 1;
+      t[static_cast<size_t>(i) * columns_.size() + col] = static_cast<int64_t>(k);
+    }
+    return b;
+  }
+  // The conditions of real rows under DP, each a function of its own row
+  // and of draws independent of the data: unconditional with probability
+  // 1/2, else a discrete column chosen uniformly and the row's own category
+  // in it. A fake row paired with the real one gets the same condition, so
+  // the discriminator compares like with like.
+  torch::Tensor OwnConditions(const torch::Tensor& real, RandomStream& random) const {
+    const int64_t n = real.size(0), dim = real.size(1);
+    torch::Tensor cond = torch::zeros({n, cond_dim_});
+    float* c = cond.data_ptr<float>();
+    const torch::Tensor rows = real.contiguous();
+    const float* x = rows.data_ptr<float>();
+    for (int64_t i = 0; i < n; ++i) {
+      if (random.Chance(0.5)) continue;
+      const CategorySpan& column = columns_[random.Below(columns_.size())];
+      const float* v = x + i * dim + column.offset;
+      const int64_t k = std::max_element(v, v + column.rows.size()) - v;
+      c[i * cond_dim_ + column.cond_offset + k] = 1;
+    }
+    return cond;
+  }
+
   // Conditional vectors from the data's own frequencies (for sampling and
   // for the final batch-norm statistics).
   torch::Tensor SampleOriginal(int batch, RandomStream& random) const {
@@ -598,7 +681,15 @@ CtganNetwork TrainCtgan(const EncodedData& data, const CtganConfig& config, cons
     FlatAdam optimizer_g(generator->parameters(), config.generator_lr, 0.5, 0.9, config.generator_decay);
     FlatAdam optimizer_d(discriminator->parameters(), config.discriminator_lr, 0.5, 0.9, config.discriminator_decay);
 
-    const uint64_t key = DeriveKey(options.seed, "ctgan", "train");
+    // Under DP every draw of training (the row sampling and the noise, but
+    // also the latent vectors, dropout masks, conditions, Gumbel noise and
+    // interpolations) comes from the secret, not the public seed: a draw an
+    // attacker could compute would let a row's presence (which shifts every
+    // later position in the streams) show through unnoised. The initial
+    // weights, drawn above, may stay public.
+    const uint64_t key = options.dp.enabled ? DeriveKey(options.dp.secret, "ctgan", "train")
+                                            : DeriveKey(options.seed, "ctgan", "train");
+    if (options.dp.enabled) torch::manual_seed(DeriveKey(options.dp.secret, "ctgan", "torch"));
     const int steps = std::max(data.rows / batch, 1);
     const auto start = std::chrono::steady_clock::now();
     uint64_t step_index = 0;
@@ -607,7 +698,86 @@ CtganNetwork TrainCtgan(const EncodedData& data, const CtganConfig& config, cons
       torch::Tensor z = torch::randn({batch, config.embedding_dim});
       return conditions ? torch::cat({z, conditions->cond}, 1) : z;
     };
-    for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+    if (options.dp.enabled) {
+      // DP-SGD on the discriminator, the only network that sees real rows;
+      // the generator learns from the discriminator alone (post-processing).
+      // Each discriminator step: a Poisson batch of real rows, each with its
+      // own condition (OwnConditions), each paired with a fake row made for
+      // that condition by the generator in evaluation mode (its batch norm
+      // uses statistics from the generator's own steps, never a batch whose
+      // size depends on the data); the loss is a sum of per-pair terms
+      // D(fake_i) - D(real_i) + penalty_i, each pair's gradient clipped.
+      const DpSgdOptions& dp = options.dp;
+      if (pac != 1) throw Error("ctgan: DP-SGD needs pac 1 (a pack would mix the rows of a Poisson batch)");
+      PerExampleGradients tap(optimizer_d.params());
+      const double expected = dp.sample_rate * data.rows;
+      const int64_t per_epoch =
+          std::max<int64_t>(1, std::llround(1 / dp.sample_rate / config.discriminator_steps));
+      const uint64_t batch_key = DeriveKey(dp.secret, "ctgan", "dp-batches");
+      torch::Generator noise = at::detail::createCPUGenerator(DeriveKey(dp.secret, "ctgan", "dp-noise"));
+      double sum_g = 0, sum_d = 0;
+      int64_t taken = 0, iterations = 0, d_steps = 0;
+      while (taken < dp.steps) {
+        RandomStream random(key, step_index++);
+        for (int n = 0; n < config.discriminator_steps && taken < dp.steps; ++n) {
+          RandomStream batch_random(batch_key, static_cast<uint64_t>(taken));
+          const torch::Tensor rows = PoissonBatch(data.rows, dp.sample_rate, batch_random);
+          const int64_t b = rows.size(0);
+          optimizer_d.ZeroGrad();
+          if (b > 0) {
+            torch::Tensor real_cat = table.index_select(0, rows), fake_cat;
+            {
+              torch::NoGradGuard no_grad;
+              generator->eval();
+              torch::Tensor z = torch::randn({b, config.embedding_dim});
+              if (conditions.empty()) {
+                fake_cat = ApplyActivate(generator->forward(z), data.spans, random);
+              } else {
+                const torch::Tensor cond = conditions.OwnConditions(real_cat, random);
+                fake_cat = torch::cat({ApplyActivate(generator->forward(torch::cat({z, cond}, 1)), data.spans, random), cond}, 1);
+                real_cat = torch::cat({real_cat, cond}, 1);
+              }
+              generator->train();
+            }
+            torch::Tensor y_fake = discriminator->forward(fake_cat, random, tap);
+            torch::Tensor y_real = discriminator->forward(real_cat, random, tap);
+            torch::Tensor penalty = discriminator->GradientPenaltySum(real_cat, fake_cat, random, tap);
+            torch::Tensor loss = y_fake.sum() - y_real.sum();
+            (loss + penalty).backward({}, /*retain_graph=*/false, /*create_graph=*/false, optimizer_d.params());
+            sum_d += loss.item<double>() / static_cast<double>(b);
+            ++d_steps;
+          }
+          tap.ClipAndNoise(b, dp.max_grad_norm, dp.noise_multiplier, expected, noise);
+          optimizer_d.Step();
+          ++taken;
+        }
+        torch::Tensor loss_g;
+        if (conditions.empty()) {
+          torch::Tensor fake_act = ApplyActivate(generator->forward(latent(nullptr)), data.spans, random);
+          loss_g = -torch::mean(discriminator->forward(fake_act, random));
+        } else {
+          const ConditionSampler::Batch c = conditions.SampleUniform(batch, random);
+          torch::Tensor fake = generator->forward(latent(&c));
+          torch::Tensor fake_cat = torch::cat({ApplyActivate(fake, data.spans, random), c.cond}, 1);
+          loss_g = -torch::mean(discriminator->forward(fake_cat, random)) +
+                   ConditionLoss(fake, c.targets, c.mask, data.spans);
+        }
+        optimizer_g.ZeroGrad();
+        loss_g.backward({}, /*retain_graph=*/false, /*create_graph=*/false, optimizer_g.params());
+        optimizer_g.Step();
+        sum_g += loss_g.item<double>();
+        ++iterations;
+        if (options.progress && (iterations % per_epoch == 0 || taken == dp.steps)) {
+          const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          const int64_t in_epoch = (iterations - 1) % per_epoch + 1;
+          options.progress(static_cast<int>((iterations + per_epoch - 1) / per_epoch),
+                           {{"G", sum_g / in_epoch}, {"D", d_steps ? sum_d / d_steps : 0}}, seconds);
+          sum_g = sum_d = 0;
+          d_steps = 0;
+        }
+      }
+    }
+    for (int epoch = 1; epoch <= (options.dp.enabled ? 0 : options.epochs); ++epoch) {
       double sum_g = 0, sum_d = 0;
       for (int step = 0; step < steps; ++step) {
         RandomStream random(key, step_index++);
@@ -672,7 +842,12 @@ CtganNetwork TrainCtgan(const EncodedData& data, const CtganConfig& config, cons
       RandomStream random(DeriveKey(options.seed, "ctgan", "batchnorm"), 0);
       for (int i = 0; i < kBatchNormBatches; ++i) {
         torch::Tensor fakez = torch::randn({batch, config.embedding_dim});
-        if (!conditions.empty()) fakez = torch::cat({fakez, conditions.SampleOriginal(batch, random)}, 1);
+        // A private model samples unconditionally (a zero vector): the data's
+        // frequencies are not its to use.
+        if (!conditions.empty()) {
+          fakez = torch::cat({fakez, options.dp.enabled ? torch::zeros({batch, cond_dim})
+                                                        : conditions.SampleOriginal(batch, random)}, 1);
+        }
         generator->forward(fakez);
       }
       generator->eval();
@@ -683,7 +858,7 @@ CtganNetwork TrainCtgan(const EncodedData& data, const CtganConfig& config, cons
     network.cond_dim = cond_dim;
     for (Residual& r : generator->residuals) network.residual.push_back(ExportLinear(r->fc, &r->bn));
     network.output = ExportLinear(generator->output, nullptr);
-    network.cond_frequencies = conditions.Frequencies();
+    if (!options.dp.enabled) network.cond_frequencies = conditions.Frequencies();
     return network;
   } catch (const c10::Error& e) {
     throw Error(std::string("ctgan: training failed in LibTorch: ") + e.what_without_backtrace());

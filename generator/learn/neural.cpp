@@ -9,6 +9,14 @@
 // the one-hot outputs, TVAE's output noise) comes from the row's
 // own stream, so a row is a pure function of (model, key, row).
 //
+// Under differential privacy (FitOptions::dp, docs/privacy-neural.md) Fit
+// takes the columns from what is public (learn/public_columns.h), encodes
+// with min-max scaling to the public bounds (DataTransformer::FitPublic),
+// plans DP-SGD (the sampling rate q = batch / rows, the steps the planned
+// epochs take at that rate, the noise multiplier at which those steps spend
+// exactly epsilon by the RDP accountant) and records what was spent in the
+// model (DpAccount, saved from payload version 2 on).
+//
 // Sampling follows ctgan's sample(): CTGAN draws z ~ N(0, I) and a
 // conditional vector from the data's category frequencies
 // (sample_original_condvec), or fixes it when a --where names a categorical
@@ -28,23 +36,29 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <random>
 
 #include "learn/dense.h"
 #include "learn/models.h"
 #include "learn/neural_module.h"
 #include "learn/numeric.h"
+#include "learn/public_columns.h"
 #include "learn/sampling.h"
 #include "learn/serialize.h"
 #include "learn/transformer.h"
 #include "learn/values.h"
 #include "seedforge/error.h"
 #include "seedforge/random.h"
+#include "seedforge/rdp_accountant.h"
 
 namespace seedforge::internal {
 
 namespace {
 
-constexpr uint32_t kPayloadVersion = 1;
+// 2: the DP account follows the epochs (version 1 models load as not
+// private).
+constexpr uint32_t kPayloadVersion = 2;
 constexpr size_t kBlockRows = 96;  // rows pushed through the network together (a multiple of the tiles' 12 and 6)
 
 void WriteLinear(ByteWriter& out, const LinearWeights& l) {
@@ -84,6 +98,39 @@ EncodedData EncodeTable(const DataTable& table, const DataTransformer& transform
   data.spans = transformer.spans();
   data.data = transformer.Encode(table, key);
   return data;
+}
+
+// The budgets a private Fit accepts (issue 14's safety checks: below 0.01
+// no model learns anything, above 100 the figure protects no one).
+constexpr double kMinEpsilon = 0.01, kMaxEpsilon = 100;
+
+// DP-SGD's plan for a table of `rows` rows: Poisson sampling at q = batch /
+// rows; steps = epochs / q (as Opacus counts them), rounded up to a
+// multiple of `steps_multiple` (CTGAN's discriminator steps per generator
+// step); sigma solved so that those steps spend exactly epsilon.
+// Throws UsageError for a budget out of range.
+DpSgdOptions PlanDpSgd(const DpOptions& dp, int rows, int batch, int epochs, int steps_multiple,
+                       const std::string& model, double* delta) {
+  if (!(dp.epsilon >= kMinEpsilon && dp.epsilon <= kMaxEpsilon)) {
+    throw UsageError(fmt::format("{} --dp: epsilon must be between {} and {} (got {})", model, kMinEpsilon, kMaxEpsilon,
+                                 dp.epsilon));
+  }
+  if (!(dp.max_grad_norm > 0) || !std::isfinite(dp.max_grad_norm)) {
+    throw UsageError(fmt::format("{} --dp: the clipping bound must be positive", model));
+  }
+  if (!(dp.delta >= 0 && dp.delta < 1)) throw UsageError(fmt::format("{} --dp: delta must be in [0, 1)", model));
+  *delta = dp.delta > 0 ? dp.delta : std::min(1e-5, 1 / (10.0 * rows));
+  if (epochs < 1) throw UsageError(fmt::format("{} --dp: at least one epoch", model));
+  DpSgdOptions plan;
+  plan.enabled = true;
+  plan.sample_rate = std::min(1.0, static_cast<double>(std::max(1, batch)) / rows);
+  const double generator_steps = std::ceil(epochs / plan.sample_rate / steps_multiple - 1e-9);
+  plan.steps = static_cast<int64_t>(generator_steps) * steps_multiple;
+  plan.max_grad_norm = dp.max_grad_norm;
+  plan.noise_multiplier = dp::SolveNoiseMultiplier(dp.epsilon, *delta, plan.sample_rate, plan.steps);
+  std::random_device os;  // the OS's (or the CPU's) random source, not a seeded generator
+  plan.secret = (static_cast<uint64_t>(os()) << 32) ^ os();
+  return plan;
 }
 
 TrainOptions MakeTrainOptions(const FitOptions& options) {
@@ -145,6 +192,15 @@ std::string ColumnsSummary(const DataTransformer& transformer) {
   return out;
 }
 
+// The privacy line of a summary; empty for a model that is not private.
+std::string PrivacySummary(const DpAccount& a) {
+  if (a.mechanism.empty()) return "";
+  return fmt::format("  private: {} (accountant {}): epsilon {:.4g} of {:.4g}, delta {:.3g}; q {:.4g}, noise {:.4g}, "
+                     "clip {:.4g}, {} steps\n",
+                     a.mechanism, a.accountant, a.epsilon, a.target_epsilon, a.delta, a.sample_rate,
+                     a.noise_multiplier, a.max_grad_norm, a.steps);
+}
+
 // State shared by a neural synthesizer and its samplers.
 struct CtganModel {
   DataTransformer transformer;
@@ -154,6 +210,7 @@ struct CtganModel {
   std::vector<std::vector<double>> cond_cumulative;  // per conditional span
   std::vector<int> cond_offsets;                     // per conditional span, in the conditional vector
   int epochs = 0;
+  DpAccount privacy;
 
   void Prepare() {
     residual.clear();
@@ -236,6 +293,7 @@ struct TvaeModel {
   std::vector<DenseLayer> hidden;
   DenseLayer output;
   int epochs = 0;
+  DpAccount privacy;
 
   void Prepare() {
     hidden.clear();
@@ -288,20 +346,102 @@ class NeuralSynthesizer : public Synthesizer {
  public:
   const std::vector<ModelColumn>& columns() const override { return model_->transformer.columns(); }
   const std::vector<Constraint>& constraints() const override { return constraints_; }
+  const DpAccount& privacy() const override { return model_->privacy; }
 
  protected:
   // Fits the transformer, encodes the table and trains the network with
-  // `train(encoded data)`; the streams are keyed by the synthesizer's name.
+  // `train(encoded data, training options)`; the streams are keyed by the
+  // synthesizer's name. Under DP the columns and the encoding come from
+  // public bounds only, and DP-SGD is planned for `batch` rows a step and
+  // `steps_multiple` (see PlanDpSgd), then accounted.
   template <typename Train>
-  void FitNetwork(const DataTable& table, const FitOptions& options, Train&& train) {
+  void FitNetwork(const DataTable& table, const FitOptions& options, int batch, int steps_multiple, Train&& train) {
     auto model = std::make_shared<Model>();
-    std::vector<ModelColumn> columns = LearnColumns(table);
-    ResolveConstraints(columns, options.constraints);
-    model->transformer.Fit(table, columns, DeriveKey(options.seed, Name(), "modes"));
+    const std::string name(Name());
+    TrainOptions train_options = MakeTrainOptions(options);
+    std::vector<ModelColumn> columns;
+    if (options.dp.enabled()) {
+      columns = PublicModelColumns(table, options.dp, name);
+      ResolveConstraints(columns, options.constraints);
+      if (table.rows > static_cast<size_t>(std::numeric_limits<int>::max())) {
+        throw InputError({table.source}, "too many rows for " + name);
+      }
+      double delta = 0;
+      train_options.dp = PlanDpSgd(options.dp, static_cast<int>(table.rows), batch, options.epochs, steps_multiple,
+                                   name, &delta);
+      model->transformer.FitPublic(columns);
+      // The accountant's figure for the steps the trainer takes: checked
+      // before training as well as recorded (the solver promises at most
+      // epsilon; a run that would spend more is refused, not trained).
+      dp::RdpAccountant accountant;
+      accountant.Add(train_options.dp.sample_rate, train_options.dp.noise_multiplier, train_options.dp.steps);
+      const double spent = accountant.EpsilonSpent(delta).epsilon;
+      if (!(spent <= options.dp.epsilon * (1 + 1e-9))) {
+        throw Error(fmt::format("{} --dp: the planned training would spend epsilon {} over the budget {}", name, spent,
+                                options.dp.epsilon));
+      }
+      DpAccount& account = model->privacy;
+      account.mechanism = "dp-sgd";
+      account.accountant = "rdp";
+      account.target_epsilon = options.dp.epsilon;
+      account.epsilon = spent;
+      account.delta = delta;
+      account.sample_rate = train_options.dp.sample_rate;
+      account.noise_multiplier = train_options.dp.noise_multiplier;
+      account.max_grad_norm = train_options.dp.max_grad_norm;
+      account.steps = train_options.dp.steps;
+      account.public_columns = DescribePublicColumns(columns);
+    } else {
+      columns = LearnColumns(table);
+      ResolveConstraints(columns, options.constraints);
+      model->transformer.Fit(table, columns, DeriveKey(options.seed, Name(), "modes"));
+    }
     const EncodedData data = EncodeTable(table, model->transformer, DeriveKey(options.seed, Name(), "encode"));
-    model->network = train(data);
+    model->network = train(data, train_options);
     model->epochs = options.epochs;
-    Install(std::move(model), options.constraints);
+    Install(model, options.constraints);
+    if (options.dp.enabled()) EstimateColumnStatistics(*model, DeriveKey(options.seed, Name(), "dp-statistics"));
+  }
+
+  // A private model's columns know no NULL rate or frequency of the data;
+  // they get those of kStatisticsRows rows sampled from the model itself
+  // (post-processing: no privacy spent), for the summary and model card.
+  void EstimateColumnStatistics(Model& model, uint64_t key) {
+    constexpr size_t kStatisticsRows = 10000;
+    std::vector<uint64_t> rows(kStatisticsRows);
+    for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+    std::vector<BatchColumn> out;
+    MakeSampler(SampleSpec{})->SampleRows(rows, key, out);
+    const std::vector<ModelColumn>& columns = model.transformer.columns();
+    std::vector<double> null_rates(columns.size());
+    std::vector<std::vector<double>> frequencies(columns.size());
+    for (size_t c = 0; c < columns.size(); ++c) {
+      const BatchColumn& col = out[c];
+      const size_t k = columns[c].type == DataType::kCategorical ? columns[c].categories.size()
+                       : columns[c].type == DataType::kBoolean   ? 2
+                                                                 : 0;
+      std::vector<double> counts(k, 0.0);
+      size_t nulls = 0, present = 0;
+      for (size_t i = 0; i < col.size(); ++i) {
+        if (col.IsNull(i)) {
+          ++nulls;
+          continue;
+        }
+        ++present;
+        if (columns[c].type == DataType::kBoolean) {
+          counts[col.ints[i] != 0] += 1;
+        } else if (k > 0) {
+          const auto at = std::find(columns[c].categories.begin(), columns[c].categories.end(), col.texts[i]);
+          if (at != columns[c].categories.end()) counts[at - columns[c].categories.begin()] += 1;
+        }
+      }
+      null_rates[c] = static_cast<double>(nulls) / static_cast<double>(col.size());
+      if (k > 0 && present > 0) {
+        for (double& n : counts) n /= static_cast<double>(present);
+        frequencies[c] = std::move(counts);
+      }
+    }
+    model.transformer.SetColumnStatistics(null_rates, frequencies);
   }
 
   void Install(std::shared_ptr<Model> model, std::vector<Constraint> constraints) {
@@ -318,14 +458,17 @@ class NeuralSynthesizer : public Synthesizer {
     model_->transformer.Save(out);
     WriteConstraints(out, constraints_);
     out.U32(static_cast<uint32_t>(model_->epochs));
+    WriteDpAccount(out, model_->privacy);
     return out;
   }
   std::shared_ptr<Model> BeginLoad(ByteReader& in, std::vector<Constraint>& constraints) const {
-    if (in.U32() != kPayloadVersion) in.Fail(fmt::format("unsupported {} payload version", Name()));
+    const uint32_t version = in.U32();
+    if (version < 1 || version > kPayloadVersion) in.Fail(fmt::format("unsupported {} payload version", Name()));
     auto model = std::make_shared<Model>();
     model->transformer.Load(in);
     constraints = ReadConstraints(in);
     model->epochs = static_cast<int>(in.U32());
+    if (version >= 2) model->privacy = ReadDpAccount(in);
     return model;
   }
 
@@ -345,9 +488,13 @@ class CtganSynthesizer : public NeuralSynthesizer<CtganModel> {
   std::string_view Name() const override { return "ctgan"; }
 
   void Fit(const DataTable& table, const FitOptions& options) override {
-    const CtganConfig config = MakeCtganConfig(options.ctgan);  // checked before any work
-    FitNetwork(table, options, [&](const EncodedData& data) {
-      return LoadNeuralTrainers().train_ctgan(data, config, MakeTrainOptions(options));
+    CtganConfig config = MakeCtganConfig(options.ctgan);  // checked before any work
+    // Under DP a row is an example: packs would mix the rows of a Poisson
+    // batch, so that one row's presence moved every pack after it.
+    if (options.dp.enabled()) config.pac = 1;
+    const int batch = std::max(config.pac, (options.batch_size + config.pac - 1) / config.pac * config.pac);
+    FitNetwork(table, options, batch, config.discriminator_steps, [&](const EncodedData& data, const TrainOptions& train) {
+      return LoadNeuralTrainers().train_ctgan(data, config, train);
     });
   }
 
@@ -357,7 +504,8 @@ class CtganSynthesizer : public NeuralSynthesizer<CtganModel> {
     for (const LinearWeights& l : n.residual) layers += (layers.empty() ? "" : ", ") + std::to_string(l.out);
     return ColumnsSummary(model_->transformer) +
            fmt::format("  generator: z {} + conditional {} -> residual ({}) -> {} outputs; {} epochs\n",
-                       n.embedding_dim, n.cond_dim, layers, n.output.out, model_->epochs);
+                       n.embedding_dim, n.cond_dim, layers, n.output.out, model_->epochs) +
+           PrivacySummary(model_->privacy);
   }
 
   std::unique_ptr<RowSampler> MakeSampler(const SampleSpec& spec) const override {
@@ -410,7 +558,10 @@ class CtganSynthesizer : public NeuralSynthesizer<CtganModel> {
       f = in.F64s();
       cond += static_cast<int>(f.size());
     }
-    if (cond != n.cond_dim) in.Fail("the conditional vector does not fit");
+    // No frequencies: a private model, sampled with a zero conditional vector.
+    if (cond != n.cond_dim && !(n.cond_frequencies.empty() && !model->privacy.mechanism.empty())) {
+      in.Fail("the conditional vector does not fit");
+    }
     if (!in.AtEnd()) in.Fail("trailing bytes after the ctgan model");
     Install(std::move(model), std::move(constraints));
   }
@@ -421,8 +572,8 @@ class TvaeSynthesizer : public NeuralSynthesizer<TvaeModel> {
   std::string_view Name() const override { return "tvae"; }
 
   void Fit(const DataTable& table, const FitOptions& options) override {
-    FitNetwork(table, options, [&](const EncodedData& data) {
-      return LoadNeuralTrainers().train_tvae(data, TvaeConfig{}, MakeTrainOptions(options));
+    FitNetwork(table, options, options.batch_size, 1, [&](const EncodedData& data, const TrainOptions& train) {
+      return LoadNeuralTrainers().train_tvae(data, TvaeConfig{}, train);
     });
   }
 
@@ -432,7 +583,8 @@ class TvaeSynthesizer : public NeuralSynthesizer<TvaeModel> {
     for (const LinearWeights& l : n.hidden) layers += (layers.empty() ? "" : ", ") + std::to_string(l.out);
     return ColumnsSummary(model_->transformer) +
            fmt::format("  decoder: z {} -> ({}) -> {} outputs; {} epochs\n", n.embedding_dim, layers,
-                       n.output.out, model_->epochs);
+                       n.output.out, model_->epochs) +
+           PrivacySummary(model_->privacy);
   }
 
   std::unique_ptr<RowSampler> MakeSampler(const SampleSpec& spec) const override {

@@ -18,7 +18,7 @@ namespace seedforge::internal {
 
 // Bumped whenever the types of neural_train.h change: a module built from
 // other sources is refused instead of crashing.
-constexpr int kNeuralApiVersion = 1;
+constexpr int kNeuralApiVersion = 2;
 
 struct NeuralTrainers {
   int api_version = kNeuralApiVersion;

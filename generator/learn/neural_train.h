@@ -11,6 +11,7 @@
 // global thread count and seed).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <utility>
@@ -28,12 +29,35 @@ struct EncodedData {
   std::vector<Span> spans;
 };
 
+// DP-SGD (docs/privacy.md), set by learn/neural.cpp when FitOptions::dp is
+// on: each step draws its batch by Poisson sampling (every row with
+// probability sample_rate), clips each example's gradient to max_grad_norm,
+// adds N(0, noise_multiplier^2 max_grad_norm^2) to the sum and divides by
+// the expected batch. Training stops after `steps` such steps, the number
+// the accountant was given: CTGAN counts its discriminator's steps (the
+// only network that sees real rows), TVAE its encoder-decoder steps.
+struct DpSgdOptions {
+  bool enabled = false;
+  double sample_rate = 0;
+  double noise_multiplier = 0;
+  double max_grad_norm = 1;
+  int64_t steps = 0;
+  // Seeds every draw of the training steps (the Poisson sampling, the
+  // noise, and the draws inside each step): drawn from the operating
+  // system's random source for each fit and never stored. Were they drawn
+  // from TrainOptions::seed, which is a public setting, anyone could
+  // recompute the noise and subtract it. The seed still draws the initial
+  // weights.
+  uint64_t secret = 0;
+};
+
 struct TrainOptions {
   int epochs = 300;
   int batch_size = 500;
   uint64_t seed = 1;
   int threads = 0;  // 0 = every core
-  // Called after each epoch with (epoch, losses by name, seconds so far).
+  DpSgdOptions dp;
+  // Called after each epoch (under DP: after each 1 / sample_rate steps) with (epoch, losses by name, seconds so far).
   std::function<void(int, const std::vector<std::pair<std::string, double>>&, double)> progress;
 };
 
@@ -52,7 +76,9 @@ struct CtganNetwork {
   std::vector<LinearWeights> residual;
   LinearWeights output;
   // Per conditional span: category frequencies in the data (sampling the
-  // conditional vector as ctgan's sample_original_condvec does).
+  // conditional vector as ctgan's sample_original_condvec does). Empty for
+  // a model trained under DP: it samples with a zero conditional vector,
+  // the unconditional mode it was trained with (learn/ctgan.cpp).
   std::vector<std::vector<double>> cond_frequencies;
 };
 

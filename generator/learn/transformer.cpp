@@ -72,6 +72,28 @@ void DataTransformer::Fit(const DataTable& table, const std::vector<ModelColumn>
   Index();
 }
 
+void DataTransformer::FitPublic(const std::vector<ModelColumn>& columns) {
+  columns_ = columns;
+  parts_.clear();
+  for (const ModelColumn& column : columns) {
+    Part part;
+    part.has_null = true;
+    if (IsNumeric(column.type)) {
+      // One mode: alpha = (x - mid) / (4 std) reaches the clip at +-0.99
+      // exactly at the bounds.
+      const double mid = column.min / 2 + column.max / 2;
+      const double std = std::max((column.max - column.min) / (2 * kStdMultiplier * 0.99), 1e-12);
+      part.fill = mid;
+      part.means = {mid};
+      part.stds = {std};
+      part.log_const = {0};
+      part.precisions = {1 / (std * std)};
+    }
+    parts_.push_back(std::move(part));
+  }
+  Index();
+}
+
 void DataTransformer::Index() {
   spans_.clear();
   dim_ = 0;
@@ -111,7 +133,9 @@ std::vector<float> DataTransformer::Encode(const DataTable& table, uint64_t key)
     for (size_t c = 0; c < parts_.size(); ++c) {
       const Part& part = parts_[c];
       const BatchColumn& col = table.columns[source[c]];
-      const bool null = col.IsNull(r);
+      // A label outside the column's list (only a public list, under DP,
+      // can miss one) counts as NULL, as the private copula counts it.
+      const bool null = col.IsNull(r) || (indexes[c] && part.null_span >= 0 && indexes[c]->Find(col.texts[r]) < 0);
       if (part.null_span >= 0) row[spans_[part.null_span].offset + (null ? 1 : 0)] = 1;
       if (part.alpha_span >= 0) {
         // rdt's ClusterBasedNormalizer: the mode is drawn from the posterior

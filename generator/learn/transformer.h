@@ -16,6 +16,8 @@
 //        a NULL numeric value is encoded as the column mean.
 // Decoding inverts each part: the mode and the category are the argmax of
 // their spans, x = alpha * 4 sigma_k + mu_k with alpha clipped to [-1, 1].
+// Under differential privacy (FitPublic) the mixture is replaced by min-max
+// scaling to public bounds.
 //
 // Thread safety: immutable after Fit or Load; Decode is const.
 #pragma once
@@ -42,7 +44,24 @@ class DataTransformer {
  public:
   // Learns the encoding of `columns` (see LearnColumns) from `table`.
   void Fit(const DataTable& table, const std::vector<ModelColumn>& columns, uint64_t seed);
+  // The encoding of a model trained under differential privacy, from the
+  // columns alone (learn/public_columns.h: public bounds and categories),
+  // not from any value: each numeric column is one "mode" spanning its
+  // public [min, max] (min-max scaling: alpha = 0.99 at either bound, values
+  // beyond them clipped), in place of the mixture fitted to the data; every
+  // column gets a NULL flag, since whether a column has NULLs is itself read
+  // from the data (the model learns the rate, privately); NULL numbers are
+  // encoded at the middle of the range.
+  void FitPublic(const std::vector<ModelColumn>& columns);
   const std::vector<ModelColumn>& columns() const { return columns_; }
+  // Replaces the NULL rates and category frequencies of the columns (a
+  // private model's, estimated from its own samples), nothing else.
+  void SetColumnStatistics(const std::vector<double>& null_rates, const std::vector<std::vector<double>>& frequencies) {
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      columns_[c].null_rate = null_rates[c];
+      if (!frequencies[c].empty()) columns_[c].frequencies = frequencies[c];
+    }
+  }
 
   int dim() const { return dim_; }
   const std::vector<Span>& spans() const { return spans_; }

@@ -8,13 +8,24 @@
 //                  + sum over one-hot parts of cross-entropy(x^, argmax x) ]
 //   + KL(N(mu, sigma_z) || N(0, I)) / n,
 // with the decoder's output noise sigma learned and clamped to [0.01, 1].
+//
+// Under DP (TrainOptions::dp) both networks see real rows, so both train by
+// DP-SGD (learn/per_example.h): Poisson-sampled batches, the loss a sum of
+// per-example losses (the same terms, without the division by n), each
+// example's gradient clipped, Gaussian noise added, the sum divided by the
+// expected batch. Neither network has batch norm, so nothing else mixes
+// the examples of a batch; Adam's moments and the weight decay are
+// post-processing of the noisy gradients.
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <chrono>
 
 #include "learn/neural_train.h"
+#include "learn/per_example.h"
 #include "learn/torch_export.h"
 #include "seedforge/error.h"
+#include "seedforge/random.h"
 #include "seedforge/worker_threads.h"
 
 namespace seedforge::internal {
@@ -56,6 +67,20 @@ struct EncoderImpl : nn::Module {
     return {mu, torch::exp(0.5 * logvar), logvar};
   }
 
+  // forward with every linear layer tapped for per-example gradients.
+  std::tuple<torch::Tensor, torch::Tensor, torch::Tensor> forward(const torch::Tensor& x, PerExampleGradients& tap) {
+    torch::Tensor h = x;
+    for (const auto& module : seq->children()) {
+      if (const auto* linear = module->as<nn::LinearImpl>()) {
+        h = tap.Linear(*linear, h);
+      } else {
+        h = torch::relu(h);
+      }
+    }
+    torch::Tensor mu = tap.Linear(*fc1, h), logvar = tap.Linear(*fc2, h);
+    return {mu, torch::exp(0.5 * logvar), logvar};
+  }
+
   nn::Sequential seq{nullptr};
   nn::Linear fc1{nullptr}, fc2{nullptr};
 };
@@ -76,6 +101,10 @@ struct DecoderImpl : nn::Module {
   torch::Tensor forward(torch::Tensor z) {
     for (nn::Linear& layer : hidden) z = torch::relu(layer(z));
     return output(z);
+  }
+  torch::Tensor forward(torch::Tensor z, PerExampleGradients& tap) {
+    for (nn::Linear& layer : hidden) z = torch::relu(tap.Linear(*layer, z));
+    return tap.Linear(*output, z);
   }
 
   std::vector<nn::Linear> hidden;
@@ -105,7 +134,72 @@ TvaeNetwork TrainTvae(const EncodedData& data, const TvaeConfig& config, const T
     torch::Tensor alpha_index = torch::tensor(alphas, torch::kLong);
     const int batch = std::max(1, options.batch_size);
     const auto start = std::chrono::steady_clock::now();
-    for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+    // The summed loss of a batch's examples: reconstruction times the loss
+    // factor, and KL (the DP path; the other divides both by the batch).
+    auto batch_loss = [&](const torch::Tensor& real, const torch::Tensor& rec, const torch::Tensor& sig,
+                          const torch::Tensor& mu, const torch::Tensor& logvar) {
+      torch::Tensor loss = torch::zeros({});
+      if (!alphas.empty()) {
+        torch::Tensor eq = real.index_select(1, alpha_index) - torch::tanh(rec.index_select(1, alpha_index));
+        loss = loss + (eq.pow(2) / 2 / sig.pow(2)).sum() + torch::log(sig).sum();
+      }
+      for (const Span& s : data.spans) {
+        if (!s.softmax) continue;
+        loss = loss + nn::functional::cross_entropy(
+                          rec.slice(1, s.offset, s.offset + s.dim), real.slice(1, s.offset, s.offset + s.dim).argmax(1),
+                          nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+      }
+      return std::pair{loss * config.loss_factor, -0.5 * torch::sum(1 + logvar - mu.pow(2) - logvar.exp())};
+    };
+    if (options.dp.enabled) {
+      // DP-SGD: steps of Poisson-sampled batches; progress every 1/q steps.
+      const DpSgdOptions& dp = options.dp;
+      PerExampleGradients tap(parameters);
+      const double expected = dp.sample_rate * data.rows;
+      const int64_t per_epoch = std::max<int64_t>(1, std::llround(1 / dp.sample_rate));
+      // Every draw of training from the secret, the reparameterisation's
+      // too (see ctgan.cpp); the initial weights above may stay public.
+      torch::manual_seed(DeriveKey(dp.secret, "tvae", "torch"));
+      const uint64_t key = DeriveKey(dp.secret, "tvae", "dp-batches");
+      torch::Generator noise = at::detail::createCPUGenerator(DeriveKey(dp.secret, "tvae", "dp-noise"));
+      double sum_rec = 0, sum_kl = 0;
+      int64_t batches = 0;
+      for (int64_t step = 0; step < dp.steps; ++step) {
+        RandomStream random(key, static_cast<uint64_t>(step));
+        const torch::Tensor rows = PoissonBatch(data.rows, dp.sample_rate, random);
+        const int64_t n = rows.size(0);
+        optimizer.zero_grad();
+        if (n > 0) {
+          torch::Tensor real = table.index_select(0, rows);
+          auto [mu, std, logvar] = encoder->forward(real, tap);
+          torch::Tensor emb = torch::randn_like(std) * std + mu;
+          torch::Tensor rec = decoder->forward(emb, tap);
+          // sigma per example (one row of the product per example), so its
+          // per-example gradient is tapped like a weight's.
+          torch::Tensor sig = tap.Product(torch::ones({n, 1}), decoder->sigma).index_select(1, alpha_index);
+          auto [loss_rec, loss_kl] = batch_loss(real, rec, sig, mu, logvar);
+          (loss_rec + loss_kl).backward();
+          sum_rec += loss_rec.item<double>() / static_cast<double>(n);
+          sum_kl += loss_kl.item<double>() / static_cast<double>(n);
+          ++batches;
+        }
+        tap.ClipAndNoise(n, dp.max_grad_norm, dp.noise_multiplier, expected, noise);
+        optimizer.step();
+        {
+          torch::NoGradGuard no_grad;
+          decoder->sigma.clamp_(0.01, 1.0);
+        }
+        if (options.progress && ((step + 1) % per_epoch == 0 || step + 1 == dp.steps)) {
+          const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          const int epoch = static_cast<int>((step + per_epoch) / per_epoch);
+          options.progress(epoch, {{"rec", batches ? sum_rec / batches : 0}, {"KL", batches ? sum_kl / batches : 0}},
+                           seconds);
+          sum_rec = sum_kl = 0;
+          batches = 0;
+        }
+      }
+    }
+    for (int epoch = 1; epoch <= (options.dp.enabled ? 0 : options.epochs); ++epoch) {
       torch::Tensor order = torch::randperm(data.rows, torch::kLong);
       double sum_rec = 0, sum_kl = 0;
       int batches = 0;
