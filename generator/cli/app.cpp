@@ -47,6 +47,7 @@ int RunCli(int argc, char** argv) {
   SetupLearnCommands(app);
   SetupListCommand(app);
   SetupReportCommand(app);
+  SetupMaskCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

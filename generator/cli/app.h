@@ -41,5 +41,6 @@ void SetupIntrospectCommand(CLI::App& app);
 void SetupSandboxCommand(CLI::App& app);  // sandbox up|down|status
 void SetupReportCommand(CLI::App& app);  // report: fidelity, ML utility, privacy
 void SetupLearnCommands(CLI::App& app);  // learn and sample
+void SetupMaskCommand(CLI::App& app);    // mask: keyed masking of CSV folders
 
 }  // namespace seedforge

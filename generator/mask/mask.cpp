@@ -1,0 +1,390 @@
+#include "mask/mask.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include "seedforge/atomic_file.h"
+#include "seedforge/csv.h"
+#include "seedforge/table.h"
+
+namespace seedforge::mask {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+SourceLocation At(const std::string& source, const YAML::Node& node) {
+  const YAML::Mark m = node.Mark();
+  return {source, m.line + 1, m.column + 1};
+}
+
+std::string LowerName(std::string_view s) {
+  std::string out;
+  for (char c : s) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Fields needing quotes in RFC 4180, and the empty string (which unquoted
+// would read back as NULL).
+bool NeedsQuotes(std::string_view v) { return v.empty() || v.find_first_of(",\"\r\n") != std::string_view::npos; }
+
+void AppendField(std::string_view v, bool quote, std::string& out) {
+  if (!quote) {
+    out.append(v);
+    return;
+  }
+  out += '"';
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// One masked column of one table while it streams.
+struct ColumnPlan {
+  const MaskRule* rule = nullptr;
+  std::unique_ptr<Transform> transform;
+  int key_column = -1;  // date_shift: the column holding the entity key
+  // Masked values by value, for transforms that depend on nothing else:
+  // a repeated value (a customer's e-mail in every order) costs one lookup.
+  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> memo;
+  uint64_t values = 0;
+};
+
+constexpr size_t kMemoLimit = 1 << 20;  // entries per column
+constexpr size_t kFlushBytes = 1 << 20;
+
+// The column of `header` that holds the key of `entity` ("customers.id"):
+// the key itself in the entity's own table, else `customer_id`,
+// `customers_id` or `customers.id`'s column name prefixed by the singular.
+int FindEntityKey(const MaskRule& rule, const std::vector<std::string>& header) {
+  const auto entity_it = rule.spec.options.find("entity");
+  const auto key_it = rule.spec.options.find("key");
+  auto find = [&](const std::string& name) {
+    auto it = std::find(header.begin(), header.end(), name);
+    return it == header.end() ? -1 : static_cast<int>(it - header.begin());
+  };
+  if (key_it != rule.spec.options.end()) {
+    const int at = find(key_it->second);
+    if (at < 0) throw InputError(rule.where, "date_shift key '" + key_it->second + "' is no column of " + rule.table);
+    return at;
+  }
+  if (entity_it == rule.spec.options.end()) return -1;
+  const std::string& entity = entity_it->second;
+  const size_t dot = entity.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == entity.size()) {
+    throw InputError(rule.where, "date_shift entity is TABLE.KEY (e.g. customers.id), not '" + entity + "'");
+  }
+  const std::string table = entity.substr(0, dot), column = entity.substr(dot + 1);
+  if (table == rule.table) {
+    if (const int at = find(column); at >= 0) return at;
+  }
+  std::string singular = table;
+  if (singular.size() > 3 && singular.ends_with("ies")) {
+    singular = singular.substr(0, singular.size() - 3) + "y";
+  } else if (singular.size() > 1 && singular.ends_with('s')) {
+    singular.pop_back();
+  }
+  for (const std::string& name : {singular + "_" + column, table + "_" + column}) {
+    if (const int at = find(name); at >= 0) return at;
+  }
+  throw InputError(rule.where, "date_shift on " + rule.table + "." + rule.column + ": no column of " + rule.table +
+                                   " holds " + entity + " (name it with key: COLUMN)");
+}
+
+struct SourceTable {
+  std::string name;
+  fs::path path;
+  std::vector<std::string> header;
+};
+
+}  // namespace
+
+std::vector<MaskRule> ParseRules(const std::string& text, const std::string& source) {
+  YAML::Node loaded;
+  try {
+    loaded = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw InputError({source, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+  }
+  const YAML::Node root = loaded.IsMap() && loaded.size() == 1 && loaded["rules"] ? loaded["rules"] : loaded;
+  if (root.IsNull()) return {};
+  if (!root.IsMap()) throw InputError({source, 1, 1}, "a rules file maps TABLE.COLUMN to a transform");
+  std::vector<MaskRule> rules;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    MaskRule rule;
+    const YAML::Node key = it->first;
+    const YAML::Node value = it->second;
+    rule.where = At(source, key);
+    const std::string name = key.Scalar();
+    const size_t dot = name.find('.');
+    if (!key.IsScalar() || dot == std::string::npos || dot == 0 || dot + 1 == name.size()) {
+      throw InputError(rule.where, "a rule's key is TABLE.COLUMN, not '" + name + "'");
+    }
+    rule.table = name.substr(0, dot);
+    rule.column = name.substr(dot + 1);
+    if (!seen.insert({rule.table, rule.column}).second) {
+      throw InputError(rule.where, "a second rule for " + name);
+    }
+    if (value.IsScalar()) {
+      rule.spec.name = value.Scalar();
+    } else if (value.IsMap() && value.size() == 1) {
+      const auto only = value.begin();
+      const YAML::Node transform = only->first, options = only->second;
+      rule.spec.name = transform.Scalar();
+      if (options.IsMap()) {
+        for (auto o = options.begin(); o != options.end(); ++o) {
+          const YAML::Node option = o->first, option_value = o->second;
+          if (!option_value.IsScalar()) {
+            throw InputError(At(source, option_value), "option '" + option.Scalar() + "' of " + name +
+                                                           " takes one value");
+          }
+          rule.spec.options[option.Scalar()] = option_value.Scalar();
+        }
+      } else if (!options.IsNull()) {
+        throw InputError(At(source, options), "the options of " + name + " are a map, e.g. {days: 30}");
+      }
+    } else {
+      throw InputError(At(source, value), name + ": a transform name (ssn) or one with options ({ssn: {}})");
+    }
+    const auto& names = TransformNames();
+    if (std::find(names.begin(), names.end(), rule.spec.name) == names.end()) {
+      std::string list;
+      for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+      throw InputError(At(source, value), "unknown transform '" + rule.spec.name + "' (known: " + list + ")");
+    }
+    rules.push_back(std::move(rule));
+  }
+  return rules;
+}
+
+std::vector<MaskRule> ReadRules(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError({path}, "cannot read the rules file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseRules(text.str(), path);
+}
+
+std::vector<MaskRule> DefaultRules(const std::string& table, const std::vector<std::string>& header) {
+  static const std::vector<std::pair<std::vector<std::string>, std::string>> kByName = {
+      {{"ssn", "social_security_number", "socialsecuritynumber"}, "ssn"},
+      {{"email", "e_mail", "email_address", "emailaddress"}, "email"},
+      {{"phone", "phone_number", "phonenumber", "mobile", "cell", "telephone", "fax"}, "phone"},
+      {{"card_number", "credit_card", "credit_card_number", "cc_number", "pan"}, "card"},
+      {{"first_name", "firstname", "given_name"}, "first_name"},
+      {{"last_name", "lastname", "surname", "family_name"}, "last_name"},
+      {{"full_name", "fullname"}, "full_name"},
+      {{"street", "street_address", "address", "address1", "address_line1"}, "street_address"},
+      {{"city"}, "city"},
+      {{"zip", "zip_code", "zipcode", "postal_code", "postcode"}, "zip"},
+      {{"iban", "account_number", "accountnumber", "bank_account"}, "digits"},
+  };
+  std::vector<MaskRule> rules;
+  for (const std::string& column : header) {
+    const std::string name = LowerName(column);
+    MaskRule rule;
+    rule.table = table;
+    rule.column = column;
+    rule.where = {"default rules"};
+    for (const auto& [names, transform] : kByName) {
+      if (std::find(names.begin(), names.end(), name) != names.end()) rule.spec.name = transform;
+    }
+    if (name == "dob" || name == "date_of_birth" || name == "birth_date" || name == "birthdate") {
+      rule.spec.name = "date_shift";
+      rule.spec.options["days"] = "30";
+    }
+    if (!rule.spec.name.empty()) rules.push_back(std::move(rule));
+  }
+  return rules;
+}
+
+MaskSummary MaskCsvFolder(const FolderMaskOptions& options, const MaskKey& key) {
+  std::error_code ec;
+  if (!fs::is_directory(options.from, ec)) throw UsageError("--from " + options.from.string() + " is not a folder");
+  if (fs::exists(options.to, ec) && fs::equivalent(options.from, options.to, ec)) {
+    throw UsageError("--to is the --from folder; masking in place would overwrite the source");
+  }
+
+  // The tables, and every header, before anything is written.
+  std::vector<SourceTable> tables;
+  for (const auto& entry : fs::directory_iterator(options.from)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".csv") {
+      tables.push_back({entry.path().stem().string(), entry.path(), {}});
+    }
+  }
+  std::sort(tables.begin(), tables.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  if (tables.empty()) throw UsageError("--from " + options.from.string() + " holds no .csv file");
+  for (SourceTable& table : tables) table.header = CsvReader::Open(table.path.string())->header();
+
+  std::vector<MaskRule> rules = options.rules;
+  if (options.default_rules) {
+    for (const SourceTable& table : tables) {
+      for (MaskRule& rule : DefaultRules(table.name, table.header)) rules.push_back(std::move(rule));
+    }
+  }
+  for (const MaskRule& rule : rules) {
+    auto table = std::find_if(tables.begin(), tables.end(), [&](const auto& t) { return t.name == rule.table; });
+    if (table == tables.end()) {
+      throw InputError(rule.where, "no table '" + rule.table + "': " + options.from.string() + " has no " +
+                                       rule.table + ".csv");
+    }
+    if (std::find(table->header.begin(), table->header.end(), rule.column) == table->header.end()) {
+      throw InputError(rule.where, rule.table + ".csv has no column '" + rule.column + "'");
+    }
+  }
+
+  // The output folder, as `generate --out` treats it.
+  const bool created_dir = !fs::exists(options.to, ec);
+  fs::create_directories(options.to, ec);
+  if (ec || !fs::is_directory(options.to)) {
+    throw Error("cannot create output folder " + options.to.string() + ": " +
+                (ec ? ec.message() : "a file of that name exists"));
+  }
+  std::set<std::string> ours = ReadManifest(options.to);
+  for (const SourceTable& table : tables) {
+    const fs::path target = options.to / table.path.filename();
+    if (fs::exists(target) && !ours.count(target.filename().string())) {
+      throw Error(target.string() + " exists and was not written by seedforge; remove it or choose another --to");
+    }
+  }
+
+  MaskSummary summary;
+  std::vector<std::unique_ptr<AtomicFile>> files;
+  try {
+    for (const SourceTable& table : tables) {
+      const size_t width = table.header.size();
+      std::vector<ColumnPlan> plans(width);
+      std::vector<int> date_columns;
+      for (const MaskRule& rule : rules) {
+        if (rule.table != table.name) continue;
+        const int at = static_cast<int>(std::find(table.header.begin(), table.header.end(), rule.column) -
+                                        table.header.begin());
+        plans[at].rule = &rule;
+        if (rule.spec.name == "date_shift") {
+          date_columns.push_back(at);
+          plans[at].key_column = FindEntityKey(rule, table.header);
+        }
+      }
+      // Dates are typed by the table layer first, so that they are written
+      // back in their own format.
+      std::map<int, std::pair<DateFormat, bool>> formats;
+      if (!date_columns.empty()) {
+        std::vector<std::string> names;
+        for (int c : date_columns) names.push_back(table.header[c]);
+        auto reader = CsvReader::Open(table.path.string());
+        TableBuilder builder({table.path.string(), reader->header_line()}, names, {});
+        std::vector<std::optional<std::string_view>> fields(date_columns.size());
+        while (reader->Next()) {
+          for (size_t k = 0; k < date_columns.size(); ++k) fields[k] = reader->fields()[date_columns[k]];
+          builder.AddRow(fields, reader->line());
+        }
+        Table typed = std::move(builder).Finish();
+        for (size_t k = 0; k < date_columns.size(); ++k) {
+          const TableColumn& column = typed.columns[k];
+          if (column.type != ColumnType::kDate && column.type != ColumnType::kTimestamp &&
+              column.type != ColumnType::kEmpty) {
+            throw InputError(plans[date_columns[k]].rule->where,
+                             "date_shift on " + table.name + "." + column.name + ": the column holds " +
+                                 std::string(ColumnTypeName(column.type)) + " (" + column.reason + "), not dates");
+          }
+          formats[date_columns[k]] = {column.format, column.type == ColumnType::kTimestamp};
+        }
+      }
+      for (size_t c = 0; c < width; ++c) {
+        if (!plans[c].rule) continue;
+        TransformSpec spec = plans[c].rule->spec;
+        if (auto it = formats.find(static_cast<int>(c)); it != formats.end()) {
+          spec.date_format = it->second.first;
+          spec.timestamp = it->second.second;
+        }
+        try {
+          plans[c].transform = MakeTransform(spec, key);
+        } catch (const UsageError& e) {
+          throw InputError(plans[c].rule->where, e.what());
+        }
+      }
+
+      files.push_back(std::make_unique<AtomicFile>(options.to / table.path.filename()));
+      AtomicFile& file = *files.back();
+      auto reader = CsvReader::Open(table.path.string());
+      std::string out;
+      if (reader->bom()) out += "\xEF\xBB\xBF";
+      for (size_t c = 0; c < width; ++c) {
+        if (c) out += ',';
+        AppendField(reader->header()[c], reader->header_quoted(c), out);
+      }
+      out.append(reader->header_line_end());
+      std::string masked;
+      while (reader->Next()) {
+        const auto& fields = reader->fields();
+        for (size_t c = 0; c < width; ++c) {
+          if (c) out += ',';
+          const std::optional<std::string_view>& field = fields[c];
+          if (!field) continue;  // NULL: the empty unquoted field, as it came
+          ColumnPlan& plan = plans[c];
+          if (!plan.transform) {
+            AppendField(*field, reader->quoted(c), out);
+            continue;
+          }
+          ++plan.values;
+          const bool quoted = reader->quoted(c);
+          if (!plan.transform->UsesEntity()) {
+            if (auto hit = plan.memo.find(*field); hit != plan.memo.end()) {
+              AppendField(hit->second, quoted || NeedsQuotes(hit->second), out);
+              continue;
+            }
+          }
+          masked.clear();
+          std::string_view entity;
+          if (plan.key_column >= 0 && fields[plan.key_column]) entity = *fields[plan.key_column];
+          plan.transform->Apply(*field, entity, masked);
+          AppendField(masked, quoted || NeedsQuotes(masked), out);
+          if (!plan.transform->UsesEntity() && plan.memo.size() < kMemoLimit) {
+            plan.memo.emplace(std::string(*field), masked);
+          }
+        }
+        out.append(reader->line_end());
+        ++summary.rows;
+        if (out.size() >= kFlushBytes) {
+          file.Write(out);
+          out.clear();
+        }
+      }
+      file.Write(out);
+      file.Finish();
+      for (size_t c = 0; c < width; ++c) {
+        if (!plans[c].transform) continue;
+        summary.columns.push_back({table.name, table.header[c], plans[c].rule->spec.name, plans[c].values,
+                                   plans[c].transform->fallbacks()});
+      }
+    }
+    for (auto& file : files) {
+      file->Commit();
+      summary.files.push_back(file->target());
+      ours.insert(file->target().filename().string());
+    }
+    WriteManifest(options.to, ours);
+  } catch (...) {
+    files.clear();  // removes every temporary file
+    if (created_dir) fs::remove(options.to, ec);  // only if empty
+    throw;
+  }
+  return summary;
+}
+
+}  // namespace seedforge::mask

@@ -1,0 +1,71 @@
+// `seedforge mask` over CSV folders: every CSV file of one folder written to
+// another with the columns named by the rules masked (transforms.h) and all
+// else kept byte for byte: the header, each field's quoting, NULLs (empty
+// unquoted fields), line breaks and the byte-order mark.
+//
+// Rules map "table.column" to a transform, from a YAML file:
+//   customers.ssn: ssn
+//   customers.email: {email: {}}
+//   orders.ordered_at: {date_shift: {days: 30, entity: customers.id, key: customer_id}}
+// A table is a file TABLE.csv of the source folder. Without a rules file,
+// DefaultRules proposes them from column names (a hook that the PII
+// detector, seedforge/pii.h, is meant to replace).
+//
+// Files are read through the table layer's CSV reader (csv.h); date_shift
+// columns are typed first by its type inference (TableBuilder), so dates are
+// written back in the format they came in. Output files are AtomicFiles,
+// renamed into place only once every table has been masked; an existing
+// file that seedforge did not write is never replaced (as `generate --out`).
+//
+// Thread safety: one call per thread.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "mask/key.h"
+#include "mask/transforms.h"
+#include "seedforge/error.h"
+
+namespace seedforge::mask {
+
+struct MaskRule {
+  std::string table, column;
+  TransformSpec spec;
+  SourceLocation where;  // in the rules file; the file alone for defaults
+};
+
+// Throws InputError naming file:line:column for a malformed rule.
+std::vector<MaskRule> ParseRules(const std::string& text, const std::string& source);
+std::vector<MaskRule> ReadRules(const std::string& path);
+
+// The hook for default rules: today from column names alone (ssn, email,
+// phone, card_number, first_name, last_name, full_name, street/address,
+// city, zip/postal_code, date_of_birth/dob, iban/account_number).
+// TODO(issue 14): take the profile's PII detection (seedforge/pii.h) when
+// it lands, keeping these names as its header evidence.
+std::vector<MaskRule> DefaultRules(const std::string& table, const std::vector<std::string>& header);
+
+struct FolderMaskOptions {
+  std::filesystem::path from, to;
+  std::vector<MaskRule> rules;
+  bool default_rules = false;  // rules from DefaultRules (no --rules given)
+};
+
+struct MaskedColumn {
+  std::string table, column, transform;
+  uint64_t values = 0;     // non-NULL values masked
+  uint64_t fallbacks = 0;  // of which not of the transform's form
+};
+
+struct MaskSummary {
+  std::vector<std::filesystem::path> files;
+  uint64_t rows = 0;
+  std::vector<MaskedColumn> columns;
+};
+
+MaskSummary MaskCsvFolder(const FolderMaskOptions& options, const MaskKey& key);
+
+}  // namespace seedforge::mask
