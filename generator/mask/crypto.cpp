@@ -135,8 +135,10 @@ Ff1::~Ff1() {
 std::unique_ptr<Ff1> Ff1::Clone() const { return std::make_unique<Ff1>(key_, radix_, tweak_); }
 
 void Ff1::Aes(const uint8_t in[16], uint8_t out[16]) {
-  int len = 0;
-  if (EVP_EncryptUpdate(ctx_, out, &len, in, 16) != 1 || len != 16) throw Error("AES failed");
+  // EVP_Cipher skips EVP_EncryptUpdate's buffering checks (the input is
+  // always one whole block, padding off): the same result, less overhead
+  // per call, which matters at ten calls per value.
+  if (EVP_Cipher(ctx_, out, in, 16) <= 0) throw Error("AES failed");
 }
 
 void Ff1::Encrypt(std::span<uint8_t> numerals) { Run(numerals, false); }

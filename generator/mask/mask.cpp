@@ -8,7 +8,6 @@
 #include <memory>
 #include <set>
 #include <sstream>
-#include <unordered_map>
 
 #include "seedforge/atomic_file.h"
 #include "seedforge/csv.h"
@@ -48,9 +47,47 @@ void AppendField(std::string_view v, bool quote, std::string& out) {
   out += '"';
 }
 
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+// Masked values by value, for transforms that depend on nothing else: a
+// repeated value (a customer's e-mail in each of their orders) costs one
+// probe. Direct-mapped, so memory stays fixed and a slot's strings keep
+// their capacity (no allocation once warm); a collision only evicts. A
+// column whose values hardly repeat (under 1 in 8 over its first 16,384)
+// turns it off: there the table's cache misses cost more than they save.
+class Memo {
+ public:
+  bool on() const { return on_; }
+  const std::string* Find(std::string_view value) {
+    if (slots_.empty()) return nullptr;
+    if (++probes_ == kTrial && hits_ * 8 < kTrial) {
+      on_ = false;
+      slots_ = {};
+      return nullptr;
+    }
+    const Slot& slot = slots_[Index(value)];
+    if (!slot.used || slot.value != value) return nullptr;
+    ++hits_;
+    return &slot.masked;
+  }
+  void Put(std::string_view value, std::string_view masked) {
+    if (!on_) return;
+    if (slots_.empty()) slots_.resize(kSlots);
+    Slot& slot = slots_[Index(value)];
+    slot.value.assign(value);
+    slot.masked.assign(masked);
+    slot.used = true;
+  }
+
+ private:
+  static constexpr size_t kSlots = 1 << 16;
+  static constexpr uint64_t kTrial = 1 << 14;
+  bool on_ = true;
+  uint64_t probes_ = 0, hits_ = 0;
+  size_t Index(std::string_view value) const { return std::hash<std::string_view>{}(value) & (kSlots - 1); }
+  struct Slot {
+    std::string value, masked;
+    bool used = false;
+  };
+  std::vector<Slot> slots_;
 };
 
 // One masked column of one table while it streams.
@@ -58,13 +95,10 @@ struct ColumnPlan {
   const MaskRule* rule = nullptr;
   std::unique_ptr<Transform> transform;
   int key_column = -1;  // date_shift: the column holding the entity key
-  // Masked values by value, for transforms that depend on nothing else:
-  // a repeated value (a customer's e-mail in every order) costs one lookup.
-  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> memo;
+  Memo memo;  // when the transform depends on the value alone
   uint64_t values = 0;
 };
 
-constexpr size_t kMemoLimit = 1 << 20;  // entries per column
 constexpr size_t kFlushBytes = 1 << 20;
 
 // The column of `header` that holds the key of `entity` ("customers.id"):
@@ -343,9 +377,9 @@ MaskSummary MaskCsvFolder(const FolderMaskOptions& options, const MaskKey& key) 
           }
           ++plan.values;
           const bool quoted = reader->quoted(c);
-          if (!plan.transform->UsesEntity()) {
-            if (auto hit = plan.memo.find(*field); hit != plan.memo.end()) {
-              AppendField(hit->second, quoted || NeedsQuotes(hit->second), out);
+          if (!plan.transform->UsesEntity() && plan.memo.on()) {
+            if (const std::string* hit = plan.memo.Find(*field)) {
+              AppendField(*hit, quoted || NeedsQuotes(*hit), out);
               continue;
             }
           }
@@ -354,9 +388,7 @@ MaskSummary MaskCsvFolder(const FolderMaskOptions& options, const MaskKey& key) 
           if (plan.key_column >= 0 && fields[plan.key_column]) entity = *fields[plan.key_column];
           plan.transform->Apply(*field, entity, masked);
           AppendField(masked, quoted || NeedsQuotes(masked), out);
-          if (!plan.transform->UsesEntity() && plan.memo.size() < kMemoLimit) {
-            plan.memo.emplace(std::string(*field), masked);
-          }
+          if (!plan.transform->UsesEntity()) plan.memo.Put(*field, masked);
         }
         out.append(reader->line_end());
         ++summary.rows;
