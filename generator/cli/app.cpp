@@ -48,6 +48,7 @@ int RunCli(int argc, char** argv) {
   SetupListCommand(app);
   SetupReportCommand(app);
   SetupMaskCommand(app);
+  SetupPrivacyCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include "seedforge/identifiers.h"
+
 namespace seedforge {
 
 namespace {
@@ -56,18 +58,6 @@ double ShareMatching(const std::vector<std::string>& values, const std::regex& p
   size_t n = 0;
   for (const std::string& v : values) n += std::regex_match(v, pattern);
   return static_cast<double>(n) / static_cast<double>(values.size());
-}
-
-// ISO/IEC 7812-1 Annex B (Luhn) over the digits of `text`.
-bool LuhnValid(const std::string& text) {
-  int sum = 0, digits = 0;
-  for (auto it = text.rbegin(); it != text.rend(); ++it) {
-    if (!std::isdigit(static_cast<unsigned char>(*it))) continue;
-    int d = *it - '0';
-    if (digits++ % 2 == 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return digits >= 13 && digits <= 19 && sum % 10 == 0;
 }
 
 std::optional<double> ParseNumber(std::string text) {
@@ -350,12 +340,17 @@ std::string Guesser::Personal() const {
 // Personal data by the shape of the values, whatever the column is called.
 std::string Guesser::ByPattern() const {
   if (values_.empty()) return "";
-  static const std::regex kEmail(R"([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})");
   static const std::regex kPhone(R"(\+?[0-9][0-9 ().-]{6,19})");
   static const std::regex kZip(R"(\d{5}(-\d{4})?)");
-  if (ShareMatching(values_, kEmail) >= kPatternShare && Fits("email", "", 60)) return "provider: email";
-  size_t cards = 0;
-  for (const std::string& v : values_) cards += LuhnValid(v) && v.size() <= 23;
+  // E-mail addresses and card numbers by the rules the providers write them
+  // by (identifiers.h): a card needs its network's prefix and length as well
+  // as Luhn, which a tenth of any digit strings pass.
+  size_t emails = 0, cards = 0;
+  for (const std::string& v : values_) {
+    emails += identifiers::EmailValid(v);
+    cards += identifiers::CardNumberValid(v) && v.size() <= 23;
+  }
+  if (emails >= kPatternShare * values_.size() && Fits("email", "", 60)) return "provider: email";
   if (cards >= kPatternShare * values_.size() && Has("credit_card", "number") && (limit_ == 0 || limit_ >= 19)) {
     return "provider: credit_card.number";
   }

@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "seedforge/error.h"
+#include "seedforge/identifiers.h"
 #include "support/sampling_bounds.h"
 #include "test_util.h"
 #include "validate/people_rules.h"
@@ -36,6 +37,7 @@ TEST(ContactPack, PhonesAreValidNanpNumbers) {
   for (const std::string& phone : cols[0].texts) {
     ASSERT_TRUE(std::regex_match(phone, layout)) << phone;
     ASSERT_TRUE(validate::IsValidNanpPhone(phone)) << phone;
+    ASSERT_TRUE(identifiers::NanpNumberValid(phone)) << phone;
     // 555 is avoided as an exchange (directory assistance, fictional 01XX).
     ASSERT_NE(phone.substr(6, 3), "555") << phone;
     area_codes.insert(validate::NanpAreaCode(phone));
@@ -181,6 +183,7 @@ TEST(ContactPack, EmailsDeriveFromNamesAtReservedDomains) {
   for (size_t i = 0; i < kRows; ++i) {
     const std::string& email = cols[0].texts[i];
     ASSERT_TRUE(validate::IsValidEmail(email)) << email;
+    ASSERT_TRUE(identifiers::EmailValid(email)) << email;
     auto [stem, domain] = SplitEmail(email);
     ASSERT_TRUE(validate::IsReservedExampleDomain(domain)) << email;
     domains.insert(domain);

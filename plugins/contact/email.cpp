@@ -8,6 +8,7 @@
 
 #include "contact/contact_providers.h"
 #include "person/name_text.h"
+#include "seedforge/identifiers.h"
 #include "seedforge/tables.h"
 
 namespace seedforge {
@@ -29,25 +30,6 @@ AliasSampler ShapeSampler() {
   std::vector<double> weights;
   for (const auto& [shape, weight] : kShapes) weights.push_back(weight);
   return AliasSampler(weights);
-}
-
-// A host name of letter-digit-hyphen labels (RFC 1035 section 2.3.1, RFC
-// 1123 section 2.1), at least two of them.
-bool IsHostName(const std::string& domain) {
-  if (domain.empty() || domain.size() > 253) return false;
-  size_t labels = 0, start = 0;
-  while (true) {
-    size_t dot = domain.find('.', start);
-    std::string label = domain.substr(start, dot == std::string::npos ? dot : dot - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
-      return false;
-    for (char c : label) {
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
-    }
-    ++labels;
-    if (dot == std::string::npos) return labels >= 2;
-    start = dot + 1;
-  }
 }
 
 class EmailProvider : public Provider {
@@ -108,7 +90,10 @@ std::unique_ptr<Provider> MakeEmailProvider(const Params& params, const Provider
       for (char& c : lower) {
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
       }
-      if (!IsHostName(lower)) params.Fail("domains", "'" + domain + "' is not a host name");
+      // An address needs a dot in its domain (identifiers::EmailValid).
+      if (!identifiers::HostNameValid(lower) || lower.find('.') == std::string::npos) {
+        params.Fail("domains", "'" + domain + "' is not a host name");
+      }
       if (!(weight >= 0)) params.Fail("domains", "weights must be >= 0");
       domains.push_back(lower);
       weights.push_back(weight);

@@ -8,6 +8,7 @@
 
 #include "contact/contact_providers.h"
 #include "seedforge/error.h"
+#include "seedforge/identifiers.h"
 #include "seedforge/resources.h"
 #include "seedforge/tables.h"
 
@@ -29,9 +30,8 @@ int StateSlot(std::string_view code) {
   return slot;
 }
 
-// Central office codes (NXX) a generated number may use. ATIS-0300051,
-// "Central Office Code (NXX) Assignment Guidelines", section 2: the first
-// digit is 2-9 and N11 codes are service codes (411, 911). We also leave
+// Central office codes (NXX) a generated number may use: the valid ones
+// (identifiers::NanpExchangeValid: 2-9 first, no N11 service code). We also leave
 // out codes that are assignable but not ordinary subscriber numbers, so no
 // generated number dials a service: 555 (directory assistance 555-1212 and
 // the fictional 555-0100..0199), 950 (carrier access), 958 and 959 (plant
@@ -39,20 +39,11 @@ int StateSlot(std::string_view code) {
 std::vector<uint16_t> Exchanges() {
   std::vector<uint16_t> exchanges;
   for (uint16_t nxx = 200; nxx <= 999; ++nxx) {
-    if (nxx % 100 == 11) continue;
+    if (!identifiers::NanpExchangeValid(nxx)) continue;
     if (nxx == 555 || nxx == 950 || nxx == 958 || nxx == 959 || nxx == 976) continue;
     exchanges.push_back(nxx);
   }
   return exchanges;
-}
-
-// A real area code of the plan: first digit 2-9, not N11, not N9X
-// (reserved for expansion), not 37X or 96X (reserved by the INC). The table
-// only holds codes in service, so this guards against a bad data edit.
-bool IsGeographicNpa(int npa) {
-  const int n = npa / 100, middle = npa / 10 % 10, last = npa % 10;
-  return n >= 2 && n <= 9 && !(middle == 1 && last == 1) && middle != 9 && npa / 10 != 37 &&
-         npa / 10 != 96;
 }
 
 class PhoneProvider : public Provider {
@@ -160,7 +151,9 @@ std::unique_ptr<Provider> MakePhoneProvider(const Params& params, const Provider
   for (const auto& row : ParseTsv(Resource(kTable))) {
     const int slot = row.size() >= 2 ? StateSlot(row[0]) : -1;
     const int npa = row.size() >= 2 && row[1].size() == 3 ? std::stoi(std::string(row[1])) : -1;
-    if (slot < 0 || !IsGeographicNpa(npa)) {
+    // The table only holds codes in service, so the plan's rule for a
+    // geographic area code guards against a bad data edit.
+    if (slot < 0 || !identifiers::NanpAreaCodeValid(npa)) {
       throw Error("data table " + std::string(kTable) + ": bad row '" + std::string(row[0]) + "'");
     }
     int16_t& state = state_of_slot[static_cast<size_t>(slot)];

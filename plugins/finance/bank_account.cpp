@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "finance/finance_providers.h"
+#include "seedforge/identifiers.h"
 #include "seedforge/tables.h"
 
 namespace seedforge {
@@ -48,23 +49,17 @@ class BankAccountProvider : public Provider {
       uint64_t number = random.Below(space_);
       const size_t type_index = types_.SampleIndex(random);
       if (routing) {
-        int d[9];
-        d[0] = static_cast<int>(district / 10);
-        d[1] = static_cast<int>(district % 10);
-        d[2] = static_cast<int>(center);
-        uint64_t r = rest;
-        for (int k = 7; k >= 3; --k) {
-          d[k] = static_cast<int>(r % 10);
-          r /= 10;
-        }
-        // ABA check digit: 3*(d1+d4+d7) + 7*(d2+d5+d8) + (d3+d6+d9) must
-        // be a multiple of 10 (ABA Routing Number Policy; Federal Reserve
-        // Regulation CC, 12 CFR 229).
-        const int partial = 3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5]);
-        d[8] = (10 - partial % 10) % 10;
         std::string& s = routing->texts[i];
         s.resize(9);
-        for (int k = 0; k < 9; ++k) s[static_cast<size_t>(k)] = static_cast<char>('0' + d[k]);
+        s[0] = static_cast<char>('0' + district / 10);
+        s[1] = static_cast<char>('0' + district % 10);
+        s[2] = static_cast<char>('0' + center);
+        uint64_t r = rest;
+        for (size_t k = 8; k-- > 3;) {
+          s[k] = static_cast<char>('0' + r % 10);
+          r /= 10;
+        }
+        s[8] = identifiers::AbaCheckDigit(s);
       }
       if (account) {
         if (unique) number = (*permute)(args.rows[i] % space_);

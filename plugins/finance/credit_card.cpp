@@ -19,6 +19,7 @@
 
 #include "finance/finance_providers.h"
 #include "seedforge/calendar.h"
+#include "seedforge/identifiers.h"
 #include "seedforge/tables.h"
 
 namespace seedforge {
@@ -52,7 +53,9 @@ struct Issuer {
 };
 
 // Prefixes and lengths per ISO/IEC 7812-1 and the networks' published IIN
-// ranges. Visa: 4, 16 digits (Visa Core Rules; 13- and 19-digit Visa
+// ranges: the subset of identifiers::FindCardScheme's ranges this provider
+// writes (finance_test checks that every number it writes passes
+// identifiers::CardNumberValid as the issuer it names). Visa: 4, 16 digits (Visa Core Rules; 13- and 19-digit Visa
 // numbers exist but are rare). Mastercard: 51-55 and, since 2017, the
 // 2-series 2221-2720, 16 digits (Mastercard Rules; the 2-series is still a
 // minority of cards in use). American Express: 34 and 37, 15 digits, a
@@ -99,24 +102,6 @@ void PutDigits(uint64_t value, int count, char* out) {
     out[i] = static_cast<char>('0' + value % 10);
     value /= 10;
   }
-}
-
-// The Luhn check digit (ISO/IEC 7812-1, Annex B) of the payload digits:
-// doubling starts with the payload's rightmost digit, the one next to
-// where the check digit goes.
-char LuhnCheckDigit(const char* payload, int n) {
-  int sum = 0;
-  bool twice = true;
-  for (int i = n - 1; i >= 0; --i) {
-    int d = payload[i] - '0';
-    if (twice) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    twice = !twice;
-  }
-  return static_cast<char>('0' + (10 - sum % 10) % 10);
 }
 
 struct ExpiryMonth {
@@ -167,7 +152,8 @@ class CreditCardProvider : public Provider {
         PutDigits(prefix, range->digits, digits);
         PutDigits(filler, filler_digits, digits + range->digits);
         PutDigits(account, kAccountDigits, digits + range->digits + filler_digits);
-        digits[issuer.length - 1] = LuhnCheckDigit(digits, issuer.length - 1);
+        digits[issuer.length - 1] =
+            identifiers::LuhnCheckDigit(std::string_view(digits, static_cast<size_t>(issuer.length - 1)));
         number->texts[i].assign(digits, static_cast<size_t>(issuer.length));
       }
       if (provider) provider->texts[i].assign(issuer.name);

@@ -11,5 +11,6 @@ namespace seedforge {
 
 std::unique_ptr<Provider> MakeCreditCardProvider(const Params& params, const ProviderContext& ctx);
 std::unique_ptr<Provider> MakeBankAccountProvider(const Params& params, const ProviderContext& ctx);
+std::unique_ptr<Provider> MakeIbanProvider(const Params& params, const ProviderContext& ctx);
 
 }  // namespace seedforge

@@ -1,13 +1,16 @@
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "seedforge/error.h"
+#include "seedforge/identifiers.h"
 #include "seedforge/registry.h"
 #include "support/sampling_bounds.h"
 #include "test_util.h"
@@ -80,6 +83,9 @@ TEST(FinancePack, CardsFollowIssuerRules) {
     const std::string& issuer = cols[kProvider].texts[i];
     ASSERT_TRUE(validate::IsLuhnValid(number)) << number;
     ASSERT_TRUE(validate::CardMatchesIssuer(number, issuer)) << number << " " << issuer;
+    // The shared rule (identifiers.h) agrees, and names the same network.
+    ASSERT_TRUE(identifiers::CardNumberValid(number)) << number;
+    ASSERT_EQ(identifiers::FindCardScheme(number)->name, issuer) << number;
     ASSERT_TRUE(validate::CvvMatchesIssuer(cols[kCvv].texts[i], issuer)) << cols[kCvv].texts[i];
     const int64_t expiry = cols[kExpiration].ints[i];
     ASSERT_GT(expiry, today);
@@ -195,6 +201,7 @@ TEST(FinancePack, RoutingNumbersAreValidAba) {
   std::set<std::string> districts;
   for (size_t i = 0; i < kRows; ++i) {
     ASSERT_TRUE(validate::IsValidAbaRouting(cols[kRoutingNumber].texts[i])) << cols[kRoutingNumber].texts[i];
+    ASSERT_TRUE(identifiers::AbaRoutingValid(cols[kRoutingNumber].texts[i])) << cols[kRoutingNumber].texts[i];
     districts.insert(cols[kRoutingNumber].texts[i].substr(0, 2));
     ASSERT_EQ(cols[kAccountNumber].texts[i].size(), 10u);
     const std::string& type = cols[kAccountType].texts[i];
@@ -212,6 +219,95 @@ TEST(FinancePack, UniqueAccountNumbersAreDistinct) {
   std::unordered_set<std::string> seen(cols[kAccountNumber].texts.begin(), cols[kAccountNumber].texts.end());
   EXPECT_EQ(seen.size(), n);
   EXPECT_EQ(cols[kAccountNumber].texts[0].size(), 8u);
+}
+
+// --- iban --------------------------------------------------------------------
+
+enum IbanField { kIban, kPrinted, kCountry };
+
+// Every value is a valid IBAN of its country (identifiers.h), printed in
+// groups of four, with the BBAN's letters where the country's bank code is
+// letters.
+void ExpectValidIbans(const std::vector<BatchColumn>& cols) {
+  for (size_t i = 0; i < cols[kIban].texts.size(); ++i) {
+    const std::string& iban = cols[kIban].texts[i];
+    const std::string& country = cols[kCountry].texts[i];
+    ASSERT_TRUE(identifiers::IbanValid(iban)) << iban;
+    ASSERT_EQ(iban.substr(0, 2), country) << iban;
+    ASSERT_EQ(static_cast<int>(iban.size()), identifiers::IbanLength(country)) << iban;
+    const std::string& printed = cols[kPrinted].texts[i];
+    ASSERT_TRUE(identifiers::IbanValid(printed)) << printed;
+    std::string joined;
+    for (size_t p = 0; p < printed.size(); ++p) {
+      if (p % 5 == 4) {
+        ASSERT_EQ(printed[p], ' ') << printed;
+      } else {
+        joined += printed[p];
+      }
+    }
+    ASSERT_EQ(joined, iban);
+    const bool letters = country == "GB" || country == "IE" || country == "NL";
+    for (size_t p = 4; p < iban.size(); ++p) {
+      const bool letter = (letters && p < 8) || (country == "IT" && p == 4);
+      ASSERT_TRUE(letter ? std::isupper(static_cast<unsigned char>(iban[p])) != 0
+                         : std::isdigit(static_cast<unsigned char>(iban[p])) != 0)
+          << iban << " at " << p;
+    }
+  }
+}
+
+TEST(FinancePack, IbansAreValidAndFollowTheDefaultCountries) {
+  auto cols = RunProvider("iban", {.rows = kRows});
+  ExpectValidIbans(cols);
+  std::map<std::string, size_t> counts;
+  for (const std::string& c : cols[kCountry].texts) ++counts[c];
+  const std::map<std::string, double> weights = {{"DE", 84}, {"GB", 68}, {"FR", 68},
+                                                 {"IT", 59}, {"ES", 48}, {"NL", 18}};
+  EXPECT_EQ(counts.size(), weights.size());
+  for (const auto& [country, w] : weights) {
+    const double p = w / 345;
+    EXPECT_NEAR(static_cast<double>(counts[country]) / kRows, p,
+                testing::ShareBound(p, kRows, testing::kManyComparisons))
+        << country;
+  }
+}
+
+TEST(FinancePack, IbansOfEveryCountryAreValid) {
+  for (const char* country : {"AT", "BE", "CH", "DE", "DK", "ES", "FI", "FR", "GB", "IE", "IT", "NL", "NO", "PL",
+                              "PT", "SE"}) {
+    auto cols = RunProvider("iban", {.params = {{"country", country}}, .rows = 2000});
+    ExpectValidIbans(cols);
+    for (const std::string& c : cols[kCountry].texts) ASSERT_EQ(c, country);
+  }
+  // Lower case is read as the country's code.
+  auto cols = RunProvider("iban", {.params = {{"country", "gb"}}, .rows = 10});
+  EXPECT_EQ(cols[kCountry].texts[0], "GB");
+}
+
+TEST(FinancePack, IbansAreDeterministic) {
+  auto first = RunProvider("iban", {.rows = 500});
+  auto again = RunProvider("iban", {.rows = 500});
+  EXPECT_EQ(first[kIban].texts, again[kIban].texts);
+  // A row's number does not depend on the batch it is made in.
+  auto tail = RunProvider("iban", {.rows = 10, .first_row = 490});
+  for (size_t i = 0; i < 10; ++i) EXPECT_EQ(first[kIban].texts[490 + i], tail[kIban].texts[i]);
+  // Another key, other numbers.
+  auto other = RunProvider("iban", {.rows = 500, .key = 43});
+  EXPECT_NE(first[kIban].texts, other[kIban].texts);
+}
+
+TEST(FinancePack, UniqueIbansAreDistinct) {
+  const size_t n = 200000;
+  // One country, so that only the account part keeps them apart.
+  auto cols = RunProvider("iban", {.params = {{"country", "NL"}}, .rows = n, .unique = {true}});
+  std::unordered_set<std::string> seen(cols[kIban].texts.begin(), cols[kIban].texts.end());
+  EXPECT_EQ(seen.size(), n);
+  for (size_t i = 0; i < n; i += 97) ASSERT_TRUE(identifiers::IbanValid(cols[kIban].texts[i]));
+}
+
+TEST(FinancePack, BadIbanParametersAreRejected) {
+  EXPECT_THROW(RunProvider("iban", {.params = {{"country", "DE,US"}}, .rows = 1}), InputError);
+  EXPECT_THROW(RunProvider("iban", {.params = {{"country", ""}}, .rows = 1}), InputError);
 }
 
 }  // namespace

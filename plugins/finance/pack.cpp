@@ -1,6 +1,6 @@
 // The finance pack: payment cards (issuer prefix and length, Luhn check
-// digit, security code, expiry) and US bank accounts (ABA routing numbers
-// with their check digit). Money amounts are basic's `decimal`.
+// digit, security code, expiry), US bank accounts (ABA routing numbers
+// with their check digit) and IBANs. Money amounts are basic's `decimal`.
 #include "finance/finance_providers.h"
 #include "seedforge/registry.h"
 
@@ -64,6 +64,33 @@ void RegisterFinancePack(ProviderRegistry& registry) {
        .example = "account_number: {type: varchar(17), unique: true, provider: "
                   "bank_account.account_number, params: {account_digits: 12}}",
        .make = &MakeBankAccountProvider});
+  registry.Add(
+      {.name = "iban",
+       .pack = "finance",
+       .version = 1,
+       .summary = "IBAN of a European account: the country's length and BBAN format, valid "
+                  "ISO 13616 check digits (unique on demand); national check digits inside "
+                  "the BBAN are not computed",
+       .fields = {{.name = "iban",
+                   .kind = ValueKind::kText,
+                   .max_length = 28,
+                   .description = "electronic form, no spaces: DE89370400440532013000; unique: "
+                                  "10^10 numbers"},
+                  {.name = "printed",
+                   .kind = ValueKind::kText,
+                   .max_length = 34,
+                   .description = "groups of four: DE89 3704 0044 0532 0130 00"},
+                  {.name = "country",
+                   .kind = ValueKind::kText,
+                   .max_length = 2,
+                   .description = "ISO 3166 country code: DE"}},
+       .params = {{"country",
+                   "a country code, a list, or a map of country: weight (AT, BE, CH, DE, DK, ES, "
+                   "FI, FR, GB, IE, IT, NL, NO, PL, PT, SE)",
+                   "DE: 84, GB: 68, FR: 68, IT: 59, ES: 48, NL: 18"}},
+       .example = "iban: {type: varchar(34), unique: true, provider: iban, params: {country: "
+                  "{DE: 3, FR: 1}}}",
+       .make = &MakeIbanProvider});
 }
 
 }  // namespace seedforge

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "seedforge/error.h"
+#include "seedforge/identifiers.h"
 #include "seedforge/registry.h"
 #include "support/sampling_bounds.h"
 #include "test_util.h"
@@ -43,6 +44,10 @@ TEST(IdentityPack, SsnsFollowSsaRules) {
   std::set<int64_t> areas;
   for (const std::string& ssn : cols[0].texts) {
     ASSERT_TRUE(validate::IsValidSsn(ssn)) << ssn;
+    ASSERT_TRUE(identifiers::SsnPartsValid(static_cast<int>(validate::DigitsAt(ssn, 0, 3)),
+                                           static_cast<int>(validate::DigitsAt(ssn, 4, 2)),
+                                           static_cast<int>(validate::DigitsAt(ssn, 7, 4))))
+        << ssn;
     areas.insert(validate::DigitsAt(ssn, 0, 3));
   }
   // Uniform over 898 areas: all turn up in 100,000 draws (each is missed

@@ -3,10 +3,12 @@
 // Since the SSA's randomisation of 25 June 2011 ("Social Security Number
 // Randomization", SSA, 2011) an SSN AAA-GG-SSSS may have any area number
 // except 000, 666 and 900-999; the group number is never 00 and the serial
-// number never 0000 (the same page's list of numbers never issued).
-// The valid numbers are therefore the product 898 areas x 99 groups x 9999
-// serials, and an index in [0, that product) decodes to exactly one of them:
-// a uniform draw is a uniform index, a unique column a permuted row index.
+// number never 0000 (the same page's list of numbers never issued;
+// identifiers::SsnPartsValid, which identity_test holds every generated
+// number to). The valid numbers are therefore the product 898 areas x 99
+// groups x 9999 serials, and an index in [0, that product) decodes to
+// exactly one of them: a uniform draw is a uniform index, a unique column a
+// permuted row index.
 #include <optional>
 #include <string>
 

@@ -27,6 +27,18 @@ void RegisterSqltypesPack(ProviderRegistry& registry) {
                 .params = {},
                 .example = "client_ip: {type: inet, provider: ip.inet}",
                 .make = &MakeIpProvider});
+  registry.Add({.name = "ipv6",
+                .pack = "sqltypes",
+                .version = 1,
+                .summary = "Public-looking IPv6 host address (regional registries' global unicast blocks, "
+                           "RFC 5952 form), and a network with its host bits zero",
+                .fields = {{.name = "inet", .kind = ValueKind::kText, .max_length = 39,
+                            .description = "a host address: 2a00:1450:4001:82b::25 or all eight groups"},
+                           {.name = "cidr", .kind = ValueKind::kText, .max_length = 43,
+                            .description = "a network: 2a00:1450::/32 (prefix 32 to 64)"}},
+                .params = {},
+                .example = "client_ip: {type: inet, provider: ipv6.inet}",
+                .make = &MakeIpv6Provider});
   registry.Add({.name = "interval",
                 .pack = "sqltypes",
                 .version = 1,

@@ -92,6 +92,87 @@ class IpProvider : public Provider {
   }
 };
 
+// IPv6 host addresses in the five regional registries' /12 blocks of
+// global unicast space (IANA "IPv6 Global Unicast Address Assignments":
+// 2400::/12 APNIC, 2600::/12 ARIN, 2800::/12 LACNIC, 2a00::/12 RIPE NCC,
+// 2c00::/12 AFRINIC), so that they look like public hosts and none falls in
+// a documentation or special-purpose range. A /64 subnet is random; the
+// interface identifier is random 64 bits for half the hosts (SLAAC with
+// temporary addresses, RFC 8981) and a small number 1-65535 for the other
+// half (numbered by hand or DHCPv6, "2a01:4f8:1c1c:7e4b::25"), so both the
+// full and the "::" forms turn up. Written in RFC 5952's canonical form,
+// which PostgreSQL's inet output also uses.
+class Ipv6Provider : public Provider {
+ public:
+  void Fill(const FillArgs& args) const override {
+    static constexpr uint64_t kBlocks[] = {0x240, 0x260, 0x280, 0x2a0, 0x2c0};
+    for (size_t i = 0; i < args.rows.size(); ++i) {
+      RandomStream random(args.key, args.rows[i]);
+      const uint64_t block = kBlocks[random.Below(std::size(kBlocks))];
+      const uint64_t subnet = block << 52 | (random.Next() >> 12);
+      const bool random_id = random.Chance(0.5);
+      const uint64_t random_bits = random.Next();
+      const uint64_t small_id = static_cast<uint64_t>(random.Between(1, 0xffff));
+      const uint64_t interface_id = random_id ? random_bits : small_id;
+      // A network: an allocation (/32), a site (/48), a subnet (/64) or a
+      // prefix length between them.
+      const int prefix = static_cast<int>(random.Between(32, 64));
+      if (args.outputs[0]) Append(subnet, interface_id, -1, args.outputs[0]->texts[i]);
+      if (args.outputs.size() > 1 && args.outputs[1]) {
+        // cidr refuses a value with bits set right of the mask.
+        Append(subnet & ~((uint64_t{1} << (64 - prefix)) - 1), 0, prefix, args.outputs[1]->texts[i]);
+      }
+    }
+  }
+
+ private:
+  // RFC 5952 section 4: groups in lower-case hex without leading zeros;
+  // the longest run of two or more zero groups (the first of equal runs)
+  // written "::".
+  static void Append(uint64_t high, uint64_t low, int prefix, std::string& out) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    uint16_t groups[8];
+    for (int g = 0; g < 4; ++g) {
+      groups[g] = static_cast<uint16_t>(high >> (48 - 16 * g));
+      groups[4 + g] = static_cast<uint16_t>(low >> (48 - 16 * g));
+    }
+    int best = -1, best_length = 1;
+    for (int g = 0; g < 8;) {
+      if (groups[g] != 0) {
+        ++g;
+        continue;
+      }
+      int end = g;
+      while (end < 8 && groups[end] == 0) ++end;
+      if (end - g > best_length) {
+        best = g;
+        best_length = end - g;
+      }
+      g = end;
+    }
+    out.clear();
+    for (int g = 0; g < 8; ++g) {
+      if (g == best) {
+        out += "::";
+        g += best_length - 1;
+        continue;
+      }
+      if (!out.empty() && out.back() != ':') out += ':';
+      bool leading = true;
+      for (int shift = 12; shift >= 0; shift -= 4) {
+        const int digit = groups[g] >> shift & 15;
+        if (digit == 0 && leading && shift > 0) continue;
+        leading = false;
+        out += kHex[digit];
+      }
+    }
+    if (prefix >= 0) {
+      out += '/';
+      AppendInt(prefix, out);
+    }
+  }
+};
+
 // A number of seconds uniform in [min, max], written as an interval
 // ('3 days 04:05:06') or as a time of day ('04:05:06').
 class SecondsProvider : public Provider {
@@ -243,6 +324,10 @@ std::unique_ptr<Provider> MakeBytesProvider(const Params& params, const Provider
 
 std::unique_ptr<Provider> MakeIpProvider(const Params&, const ProviderContext&) {
   return std::make_unique<IpProvider>();
+}
+
+std::unique_ptr<Provider> MakeIpv6Provider(const Params&, const ProviderContext&) {
+  return std::make_unique<Ipv6Provider>();
 }
 
 std::unique_ptr<Provider> MakeIntervalProvider(const Params& params, const ProviderContext&) {

@@ -10,6 +10,7 @@ namespace seedforge {
 
 std::unique_ptr<Provider> MakeBytesProvider(const Params& params, const ProviderContext& ctx);
 std::unique_ptr<Provider> MakeIpProvider(const Params& params, const ProviderContext& ctx);
+std::unique_ptr<Provider> MakeIpv6Provider(const Params& params, const ProviderContext& ctx);
 std::unique_ptr<Provider> MakeIntervalProvider(const Params& params, const ProviderContext& ctx);
 std::unique_ptr<Provider> MakeTimeOfDayProvider(const Params& params, const ProviderContext& ctx);
 std::unique_ptr<Provider> MakeRangeProvider(const Params& params, const ProviderContext& ctx);

@@ -1,11 +1,14 @@
 // The sqltypes pack writes what PostgreSQL's input functions read; the
 // PostgreSQL tests (tests/postgres_introspect_test.cpp) load these values
 // into real columns of each type.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 
 #include <regex>
 #include <string>
 
+#include "seedforge/identifiers.h"
+#include "support/sampling_bounds.h"
 #include "test_util.h"
 
 namespace seedforge {
@@ -35,6 +38,55 @@ TEST(SqltypesPack, CidrHasNoHostBits) {
     ASSERT_LE(prefix, 30);
     EXPECT_EQ(address & ((1u << (32 - prefix)) - 1), 0u) << cols[1].texts[i];
   }
+}
+
+// Every address is valid (identifiers.h), in a registry's global unicast
+// block, and in RFC 5952's canonical form (the C library's inet_ntop writes
+// that form; glibc and musl do), and both the full and the "::" forms occur.
+TEST(SqltypesPack, Ipv6AddressesAreValidAndCanonical) {
+  const size_t rows = 5000;
+  auto cols = RunProvider("ipv6", {.rows = rows});
+  size_t compressed = 0;
+  for (size_t i = 0; i < rows; ++i) {
+    const std::string& inet = cols[0].texts[i];
+    ASSERT_TRUE(identifiers::Ipv6Valid(inet)) << inet;
+    unsigned char bytes[16];
+    ASSERT_EQ(inet_pton(AF_INET6, inet.c_str(), bytes), 1) << inet;
+    char canonical[INET6_ADDRSTRLEN];
+    ASSERT_NE(inet_ntop(AF_INET6, bytes, canonical, sizeof canonical), nullptr);
+    ASSERT_EQ(inet, canonical);
+    const int block = bytes[0] << 4 | bytes[1] >> 4;  // the first 12 bits
+    ASSERT_TRUE(block == 0x240 || block == 0x260 || block == 0x280 || block == 0x2a0 || block == 0x2c0) << inet;
+    compressed += inet.find("::") != std::string::npos;
+
+    const std::string& cidr = cols[1].texts[i];
+    const size_t slash = cidr.find('/');
+    ASSERT_NE(slash, std::string::npos) << cidr;
+    const std::string network = cidr.substr(0, slash);
+    ASSERT_TRUE(identifiers::Ipv6Valid(network)) << cidr;
+    ASSERT_EQ(inet_pton(AF_INET6, network.c_str(), bytes), 1);
+    ASSERT_NE(inet_ntop(AF_INET6, bytes, canonical, sizeof canonical), nullptr);
+    ASSERT_EQ(network, canonical);
+    const int prefix = std::stoi(cidr.substr(slash + 1));
+    ASSERT_GE(prefix, 32);
+    ASSERT_LE(prefix, 64);
+    for (int bit = prefix; bit < 128; ++bit) ASSERT_EQ(bytes[bit / 8] >> (7 - bit % 8) & 1, 0) << cidr;
+  }
+  // Half the hosts have a small interface identifier, hence "::"; a random
+  // one has two zero groups side by side with probability about 3 / 2^32.
+  EXPECT_NEAR(static_cast<double>(compressed) / rows, 0.5,
+              testing::ShareBound(0.5, rows, testing::kOneComparison));
+}
+
+TEST(SqltypesPack, Ipv6IsDeterministic) {
+  auto first = RunProvider("ipv6", {.rows = 300});
+  auto again = RunProvider("ipv6", {.rows = 300});
+  EXPECT_EQ(first[0].texts, again[0].texts);
+  EXPECT_EQ(first[1].texts, again[1].texts);
+  auto tail = RunProvider("ipv6", {.rows = 10, .first_row = 290});
+  for (size_t i = 0; i < 10; ++i) EXPECT_EQ(first[0].texts[290 + i], tail[0].texts[i]);
+  auto other = RunProvider("ipv6", {.rows = 300, .key = 43});
+  EXPECT_NE(first[0].texts, other[0].texts);
 }
 
 TEST(SqltypesPack, IntervalsAndTimesInTheirBounds) {

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "seedforge/error.h"
+#include "seedforge/identifiers.h"
 #include "support/sampling_bounds.h"
 #include "test_util.h"
 #include "validate/finance_rules.h"
@@ -88,6 +89,7 @@ TEST(VehiclePack, VinsFollow49Cfr565) {
     const std::string& make = cols[kMake].texts[i];
     const int year = static_cast<int>(cols[kYear].ints[i]);
     ASSERT_TRUE(validate::IsValidVin(vin)) << vin;
+    ASSERT_TRUE(identifiers::VinValid(vin)) << vin;
     ASSERT_TRUE(validate::VinMatchesYear(vin, year)) << vin << " " << year;
     ASSERT_TRUE(validate::VinWmiMatchesMake(vin, make)) << vin << " " << make;
     // Position 10 never holds U, Z or 0 (565.15(d)).

@@ -7,7 +7,7 @@
 //   1-3  World Manufacturer Identifier, from the table
 //   4-8  vehicle descriptor: random; 7 is a digit for model years up to
 //        2009 and a letter from 2010 (73 FR 23367, 30 April 2008)
-//   9    check digit
+//   9    check digit (identifiers::VinCheckDigit)
 //   10   model-year code
 //   11   plant code: random
 //   12-17 sequential number: six digits
@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "seedforge/error.h"
+#include "seedforge/identifiers.h"
 #include "seedforge/resources.h"
 #include "seedforge/tables.h"
 #include "vehicle/vehicle_providers.h"
@@ -63,23 +64,6 @@ constexpr uint64_t kSerialSpace = 1'000'000;  // positions 12-17
 constexpr int kPriceYear = 2025;
 constexpr double kYearlyPriceChange = 1.03;
 constexpr uint64_t kUniqueSpace = 33 * 33 * kSerialSpace;
-
-// Transliteration of 565.15(c) Table IV: the check-digit value of each
-// character ('A'..'Z'; I, O and Q never occur).
-constexpr int kLetterValues[26] = {1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 2, 3, 4,
-                                   5, 0, 7, 0, 9, 2, 3, 4, 5, 6, 7, 8, 9};
-// Position weights of 565.15(c) Table V; position 9 (the check digit)
-// weighs nothing.
-constexpr int kWeights[17] = {8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2};
-
-int CharValue(char c) { return c <= '9' ? c - '0' : kLetterValues[c - 'A']; }
-
-char CheckDigit(const char* vin) {
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) sum += CharValue(vin[i]) * kWeights[i];
-  const int r = sum % 11;
-  return r == 10 ? 'X' : static_cast<char>('0' + r);
-}
 
 struct ModelRow {
   std::string make;
@@ -183,7 +167,7 @@ class VinProvider : public Provider {
           v[p] = static_cast<char>('0' + s % 10);
           s /= 10;
         }
-        v[8] = CheckDigit(v);
+        v[8] = identifiers::VinCheckDigit(std::string_view(v, 17));
         vin_out->texts[i].assign(v, 17);
       }
       if (make_out) make_out->texts[i].assign(m.make);

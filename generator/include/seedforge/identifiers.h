@@ -96,5 +96,8 @@ bool Ipv4Valid(std::string_view text);
 bool Ipv6Valid(std::string_view text);
 // An ABA routing number: 9 digits whose weighted sum 3-7-1 is a multiple of 10.
 bool AbaRoutingValid(std::string_view digits);
+// The ninth digit that makes the first eight of `payload` an ABA routing
+// number. REQUIRES: payload holds at least 8 digits.
+char AbaCheckDigit(std::string_view payload);
 
 }  // namespace seedforge::identifiers
