@@ -1,4 +1,4 @@
-// seedforge mask: a copy of a CSV folder with its personal data replaced by
+// seedforge mask: a copy of a CSV folder or a database with its personal data replaced by
 // keyed, consistent, format-preserving values (generator/mask/, docs/mask.md).
 #include <chrono>
 #include <cstdio>
@@ -25,21 +25,23 @@ bool IsDatabase(const std::string& where) {
 }
 
 void RunMask(const MaskArgs& args) {
-  if (IsDatabase(args.from) || IsDatabase(args.to)) {
-    throw UsageError("mask reads and writes CSV folders only so far; PostgreSQL to PostgreSQL is not built yet");
+  const bool from_db = IsDatabase(args.from), to_db = IsDatabase(args.to);
+  if (from_db != to_db) {
+    throw UsageError("mask goes from a CSV folder to a CSV folder, or from a database to a database");
   }
+  if (from_db && args.from == args.to) throw UsageError("--to is the --from database; mask never writes its source");
   // The key first: a run without one is refused before anything is read.
   const mask::MaskKey key = mask::MaskKey::Load(args.key_file);
-  mask::FolderMaskOptions options;
-  options.from = args.from;
-  options.to = args.to;
-  if (!args.rules.empty()) {
-    options.rules = mask::ReadRules(args.rules);
-  } else {
-    options.default_rules = true;
-  }
+  std::vector<mask::MaskRule> rules;
+  if (!args.rules.empty()) rules = mask::ReadRules(args.rules);
+  const bool default_rules = args.rules.empty();
   const auto start = std::chrono::steady_clock::now();
-  const mask::MaskSummary summary = mask::MaskCsvFolder(options, key);
+  mask::MaskSummary summary;
+  if (from_db) {
+    summary = mask::MaskDatabase({args.from, args.to, rules, default_rules}, key);
+  } else {
+    summary = mask::MaskCsvFolder({args.from, args.to, rules, default_rules}, key);
+  }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (args.quiet) return;
   for (const mask::MaskedColumn& column : summary.columns) {
@@ -53,11 +55,11 @@ void RunMask(const MaskArgs& args) {
   }
   if (summary.columns.empty()) {
     std::fprintf(stderr, "seedforge: warning: no column was masked (%s)\n",
-                 options.default_rules ? "no column name looks personal; give --rules" : "the rules name none");
+                 default_rules ? "no column name looks personal; give --rules" : "the rules name none");
   }
-  std::fprintf(stderr, "seedforge: masked %zu column(s), %llu rows in %zu file(s) into %s with key %s (id %s), %.2f s\n",
-               summary.columns.size(), static_cast<unsigned long long>(summary.rows), summary.files.size(),
-               args.to.c_str(), key.origin().c_str(), key.Id().c_str(), seconds);
+  std::fprintf(stderr, "seedforge: masked %zu column(s), %llu rows into %s with key %s (id %s), %.2f s\n",
+               summary.columns.size(), static_cast<unsigned long long>(summary.rows),
+               from_db ? "the target database" : args.to.c_str(), key.origin().c_str(), key.Id().c_str(), seconds);
 }
 
 }  // namespace
@@ -67,11 +69,12 @@ void SetupMaskCommand(CLI::App& app) {
   CLI::App* sub = AddCommand(
       app, "mask", "Copy a CSV folder with personal data masked: keyed, consistent, format-preserving",
       {"seedforge mask --from data --to masked --key-file mask.key --rules rules.yaml",
+       "seedforge mask --from postgresql://localhost/prod --to postgresql://localhost/masked --key-file mask.key",
        "SEEDFORGE_MASK_KEY=$(cat mask.key) seedforge mask --from data --to masked"},
       "The same key masks a value the same way in every table and run, so joins survive. Without --rules,\n"
       "columns are chosen by name (ssn, email, phone, ...). Transforms and rules: docs/mask.md.");
-  sub->add_option("--from", args->from, "Source folder of TABLE.csv files")->required();
-  sub->add_option("--to", args->to, "Output folder (created if missing; files seedforge did not write are kept)")
+  sub->add_option("--from", args->from, "Source folder of TABLE.csv files, or a postgresql:// database")->required();
+  sub->add_option("--to", args->to, "Output folder (created if missing; files seedforge did not write are kept), or a database whose tables exist and are empty")
       ->required();
   sub->add_option("--key-file", args->key_file,
                   "File holding the mask key (at least 16 bytes); else $SEEDFORGE_MASK_KEY. Never printed");

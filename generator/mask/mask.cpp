@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "mask/column_plan.h"
 #include "seedforge/atomic_file.h"
 #include "seedforge/csv.h"
 #include "seedforge/table.h"
@@ -47,97 +48,7 @@ void AppendField(std::string_view v, bool quote, std::string& out) {
   out += '"';
 }
 
-// Masked values by value, for transforms that depend on nothing else: a
-// repeated value (a customer's e-mail in each of their orders) costs one
-// probe. Direct-mapped, so memory stays fixed and a slot's strings keep
-// their capacity (no allocation once warm); a collision only evicts. A
-// column whose values hardly repeat (under 1 in 8 over its first 16,384)
-// turns it off: there the table's cache misses cost more than they save.
-class Memo {
- public:
-  bool on() const { return on_; }
-  const std::string* Find(std::string_view value) {
-    if (slots_.empty()) return nullptr;
-    if (++probes_ == kTrial && hits_ * 8 < kTrial) {
-      on_ = false;
-      slots_ = {};
-      return nullptr;
-    }
-    const Slot& slot = slots_[Index(value)];
-    if (!slot.used || slot.value != value) return nullptr;
-    ++hits_;
-    return &slot.masked;
-  }
-  void Put(std::string_view value, std::string_view masked) {
-    if (!on_) return;
-    if (slots_.empty()) slots_.resize(kSlots);
-    Slot& slot = slots_[Index(value)];
-    slot.value.assign(value);
-    slot.masked.assign(masked);
-    slot.used = true;
-  }
-
- private:
-  static constexpr size_t kSlots = 1 << 16;
-  static constexpr uint64_t kTrial = 1 << 14;
-  bool on_ = true;
-  uint64_t probes_ = 0, hits_ = 0;
-  size_t Index(std::string_view value) const { return std::hash<std::string_view>{}(value) & (kSlots - 1); }
-  struct Slot {
-    std::string value, masked;
-    bool used = false;
-  };
-  std::vector<Slot> slots_;
-};
-
-// One masked column of one table while it streams.
-struct ColumnPlan {
-  const MaskRule* rule = nullptr;
-  std::unique_ptr<Transform> transform;
-  int key_column = -1;  // date_shift: the column holding the entity key
-  Memo memo;  // when the transform depends on the value alone
-  uint64_t values = 0;
-};
-
 constexpr size_t kFlushBytes = 1 << 20;
-
-// The column of `header` that holds the key of `entity` ("customers.id"):
-// the key itself in the entity's own table, else `customer_id`,
-// `customers_id` or `customers.id`'s column name prefixed by the singular.
-int FindEntityKey(const MaskRule& rule, const std::vector<std::string>& header) {
-  const auto entity_it = rule.spec.options.find("entity");
-  const auto key_it = rule.spec.options.find("key");
-  auto find = [&](const std::string& name) {
-    auto it = std::find(header.begin(), header.end(), name);
-    return it == header.end() ? -1 : static_cast<int>(it - header.begin());
-  };
-  if (key_it != rule.spec.options.end()) {
-    const int at = find(key_it->second);
-    if (at < 0) throw InputError(rule.where, "date_shift key '" + key_it->second + "' is no column of " + rule.table);
-    return at;
-  }
-  if (entity_it == rule.spec.options.end()) return -1;
-  const std::string& entity = entity_it->second;
-  const size_t dot = entity.find('.');
-  if (dot == std::string::npos || dot == 0 || dot + 1 == entity.size()) {
-    throw InputError(rule.where, "date_shift entity is TABLE.KEY (e.g. customers.id), not '" + entity + "'");
-  }
-  const std::string table = entity.substr(0, dot), column = entity.substr(dot + 1);
-  if (table == rule.table) {
-    if (const int at = find(column); at >= 0) return at;
-  }
-  std::string singular = table;
-  if (singular.size() > 3 && singular.ends_with("ies")) {
-    singular = singular.substr(0, singular.size() - 3) + "y";
-  } else if (singular.size() > 1 && singular.ends_with('s')) {
-    singular.pop_back();
-  }
-  for (const std::string& name : {singular + "_" + column, table + "_" + column}) {
-    if (const int at = find(name); at >= 0) return at;
-  }
-  throw InputError(rule.where, "date_shift on " + rule.table + "." + rule.column + ": no column of " + rule.table +
-                                   " holds " + entity + " (name it with key: COLUMN)");
-}
 
 struct SourceTable {
   std::string name;
@@ -363,7 +274,6 @@ MaskSummary MaskCsvFolder(const FolderMaskOptions& options, const MaskKey& key) 
         AppendField(reader->header()[c], reader->header_quoted(c), out);
       }
       out.append(reader->header_line_end());
-      std::string masked;
       while (reader->Next()) {
         const auto& fields = reader->fields();
         for (size_t c = 0; c < width; ++c) {
@@ -375,20 +285,8 @@ MaskSummary MaskCsvFolder(const FolderMaskOptions& options, const MaskKey& key) 
             AppendField(*field, reader->quoted(c), out);
             continue;
           }
-          ++plan.values;
-          const bool quoted = reader->quoted(c);
-          if (!plan.transform->UsesEntity() && plan.memo.on()) {
-            if (const std::string* hit = plan.memo.Find(*field)) {
-              AppendField(*hit, quoted || NeedsQuotes(*hit), out);
-              continue;
-            }
-          }
-          masked.clear();
-          std::string_view entity;
-          if (plan.key_column >= 0 && fields[plan.key_column]) entity = *fields[plan.key_column];
-          plan.transform->Apply(*field, entity, masked);
-          AppendField(masked, quoted || NeedsQuotes(masked), out);
-          if (!plan.transform->UsesEntity()) plan.memo.Put(*field, masked);
+          const std::string& masked = plan.Mask(*field, fields);
+          AppendField(masked, reader->quoted(c) || NeedsQuotes(masked), out);
         }
         out.append(reader->line_end());
         ++summary.rows;

@@ -68,4 +68,17 @@ struct MaskSummary {
 
 MaskSummary MaskCsvFolder(const FolderMaskOptions& options, const MaskKey& key);
 
+// PostgreSQL to PostgreSQL: every table of schema public of `from` (one
+// read-only snapshot, COPY out) into the table of the same name in `to`
+// (COPY in, parents before children, in one transaction: all or nothing).
+// The target's tables must exist with the same columns and be empty; a
+// table with rows is refused, never truncated. Date and timestamp columns
+// are known by their SQL type.
+struct DatabaseMaskOptions {
+  std::string from, to;  // connection strings
+  std::vector<MaskRule> rules;
+  bool default_rules = false;
+};
+MaskSummary MaskDatabase(const DatabaseMaskOptions& options, const MaskKey& key);
+
 }  // namespace seedforge::mask
