@@ -57,7 +57,7 @@ YAML
 run() {  # label, command...
   local label=$1; shift
   /usr/bin/time -o "$work/time" -f '%e %U %S' "$@"
-  python3 -c "import sys; e,u,s=map(float,open(sys.argv[1]).read().split()); c=u+s; n=int(sys.argv[3]); print(f'{sys.argv[2]:<44} wall {e:6.2f} s  cpu {c:6.2f} s  {n/max(c,1e-9):>12,.0f} rows per cpu-second')" "$work/time" "$label" "$rows"
+  python3 -c "import sys; e,u,s=map(float,open(sys.argv[1]).read().split()); c=u+s; n=int(sys.argv[3]); r=f'{n/c:>12,.0f} rows per cpu-second' if c >= 0.05 else '   (too short to rate)'; print(f'{sys.argv[2]:<44} wall {e:6.2f} s  cpu {c:6.2f} s  {r}')" "$work/time" "$label" "$rows"
 }
 for input in unique repeated; do
   run "$input: cp" cp "$work/$input/t.csv" "$work/cp.csv"

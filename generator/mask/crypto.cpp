@@ -38,6 +38,14 @@ u128 Num(const uint8_t* numerals, int count, int radix) {
 }
 
 void Str(u128 x, int radix, uint8_t* numerals, int count) {
+  if (x >> 64 == 0) {  // 64-bit division is one instruction; 128-bit is a libgcc call
+    uint64_t y = static_cast<uint64_t>(x);
+    for (int i = count - 1; i >= 0; --i) {
+      numerals[i] = static_cast<uint8_t>(y % static_cast<unsigned>(radix));
+      y /= static_cast<unsigned>(radix);
+    }
+    return;
+  }
   for (int i = count - 1; i >= 0; --i) {
     numerals[i] = static_cast<uint8_t>(x % static_cast<unsigned>(radix));
     x /= static_cast<unsigned>(radix);
@@ -56,7 +64,7 @@ u128 ModBytes(const uint8_t* s, int d, u128 m) {
     while (pos < d) {
       uint64_t chunk = 0;
       for (int k = 0; k < take; ++k) chunk = chunk << 8 | s[pos + k];
-      acc = static_cast<uint64_t>(((static_cast<u128>(acc) << (8 * take)) | chunk) % m64);
+      acc = pos == 0 ? chunk % m64 : static_cast<uint64_t>(((static_cast<u128>(acc) << (8 * take)) | chunk) % m64);
       pos += take;
       take = 8;
     }
@@ -176,12 +184,14 @@ void Ff1::Run(std::span<uint8_t> x, bool decrypt) {
     }
     const u128 m = i % 2 == 0 ? L.pow_u : L.pow_v;
     const u128 y = ModBytes(s, L.d, m);
+    // a, b and y are below m, so one comparison replaces the modulo.
     if (!decrypt) {
-      const u128 c = (a + y) % m;
+      u128 c = a + y;
+      if (c >= m) c -= m;
       a = b;
       b = c;
     } else {
-      const u128 c = (b + m - y) % m;
+      const u128 c = b >= y ? b - y : b + m - y;
       b = a;
       a = c;
     }
