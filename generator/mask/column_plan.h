@@ -4,12 +4,14 @@
 // Thread safety: one thread.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "mask/mask.h"
@@ -26,6 +28,8 @@ namespace seedforge::mask {
 class Memo {
  public:
   bool on() const { return on_; }
+  // A repeat the caller caught itself (within a batch) counts as a hit.
+  void Hit() { ++hits_; }
   const std::string* Find(std::string_view value) {
     if (slots_.empty()) return nullptr;
     if (++probes_ == kTrial && hits_ * 8 < kTrial) {
@@ -84,6 +88,55 @@ struct ColumnPlan {
     if (by_value) memo.Put(value, scratch);
     return scratch;
   }
+
+  // Mask() of each non-NULL value of `values` into out[k] (NULLs leave
+  // out[k] alone), the values not in the memo through the transform's
+  // ApplyBatch. `entities` holds each row's entity key (or is empty).
+  void MaskBatch(std::span<const std::optional<std::string_view>> values, std::span<const std::string_view> entities,
+                 std::vector<std::string>& out) {
+    out.resize(std::max(out.size(), values.size()));
+    const bool by_value = !transform->UsesEntity();
+    todo_values_.clear();
+    todo_entities_.clear();
+    todo_at_.clear();
+    for (size_t k = 0; k < values.size(); ++k) {
+      if (!values[k]) continue;
+      ++this->values;
+      if (by_value && memo.on()) {
+        if (const std::string* hit = memo.Find(*values[k])) {
+          out[k] = *hit;
+          continue;
+        }
+      }
+      if (by_value && memo.on()) {  // a value repeated within the batch is masked once
+        const auto [it, fresh] = pending_.emplace(*values[k], todo_values_.size());
+        if (!fresh) {
+          memo.Hit();
+          copies_.push_back({k, it->second});
+          continue;
+        }
+      }
+      todo_values_.push_back(*values[k]);
+      todo_entities_.push_back(entities.empty() ? std::string_view() : entities[k]);
+      todo_at_.push_back(k);
+    }
+    todo_out_.resize(std::max(todo_out_.size(), todo_values_.size()));
+    transform->ApplyBatch(todo_values_, todo_entities_, todo_out_);
+    for (size_t t = 0; t < todo_at_.size(); ++t) {
+      out[todo_at_[t]].swap(todo_out_[t]);
+      if (by_value) memo.Put(todo_values_[t], out[todo_at_[t]]);
+    }
+    for (const auto& [k, t] : copies_) out[k] = out[todo_at_[t]];
+    pending_.clear();
+    copies_.clear();
+  }
+
+ private:
+  std::vector<std::string_view> todo_values_, todo_entities_;
+  std::vector<size_t> todo_at_;
+  std::vector<std::string> todo_out_;
+  std::unordered_map<std::string_view, size_t> pending_;  // value -> its index in todo_
+  std::vector<std::pair<size_t, size_t>> copies_;        // out index, todo index
 };
 
 // The column of `header` that holds the key of a date_shift rule's entity

@@ -142,62 +142,90 @@ Ff1::~Ff1() {
 
 std::unique_ptr<Ff1> Ff1::Clone() const { return std::make_unique<Ff1>(key_, radix_, tweak_); }
 
-void Ff1::Aes(const uint8_t in[16], uint8_t out[16]) {
+void Ff1::Aes(const uint8_t* in, uint8_t* out, size_t blocks) {
   // EVP_Cipher skips EVP_EncryptUpdate's buffering checks (the input is
-  // always one whole block, padding off): the same result, less overhead
-  // per call, which matters at ten calls per value.
-  if (EVP_Cipher(ctx_, out, in, 16) <= 0) throw Error("AES failed");
+  // whole blocks, padding off): the same result, less overhead per call,
+  // which matters at ten calls per value.
+  if (EVP_Cipher(ctx_, out, in, static_cast<unsigned>(16 * blocks)) <= 0) throw Error("AES failed");
 }
 
 void Ff1::Encrypt(std::span<uint8_t> numerals) { Run(numerals, false); }
 void Ff1::Decrypt(std::span<uint8_t> numerals) { Run(numerals, true); }
 
 void Ff1::Run(std::span<uint8_t> x, bool decrypt) {
-  const int n = static_cast<int>(x.size());
+  const std::span<uint8_t> one[1] = {x};
+  RunLanes(one, decrypt);
+}
+
+void Ff1::EncryptBatch(std::span<const std::span<uint8_t>> values) {
+  for (size_t start = 0; start < values.size(); start += kLanes) {
+    RunLanes(values.subspan(start, std::min(kLanes, values.size() - start)), false);
+  }
+}
+
+// Up to kLanes values of one length through the ten rounds side by side:
+// each round's blocks go to AES in one call.
+void Ff1::RunLanes(std::span<const std::span<uint8_t>> lanes, bool decrypt) {
+  const size_t count = lanes.size();
+  if (count == 0) return;
+  const int n = static_cast<int>(lanes[0].size());
   if (n < min_length_ || n > max_length_) {
     throw Error("FF1 over " + std::to_string(n) + " numerals in radix " + std::to_string(radix_) +
                 ": the length must be " + std::to_string(min_length_) + " to " + std::to_string(max_length_) +
                 " (a domain of at least 1,000,000 values)");
   }
-  for (uint8_t c : x) {
-    if (c >= radix_) throw Error("FF1 numeral out of range for radix " + std::to_string(radix_));
-  }
   const Length& L = lengths_[n];
-  u128 a = Num(x.data(), L.u, radix_);
-  u128 b = Num(x.data() + L.u, L.v, radix_);
-  uint8_t block[16], s[32];
-  for (int r = 0; r < 10; ++r) {
-    const int i = decrypt ? 9 - r : r;
-    u128 source = decrypt ? a : b;
-    std::memcpy(block, L.last, 16);
-    block[15 - L.b] = static_cast<uint8_t>(i);
-    for (int k = 15; k >= 16 - L.b; --k) {
-      block[k] = static_cast<uint8_t>(source);
-      source >>= 8;
+  u128 a[kLanes], b[kLanes];
+  for (size_t j = 0; j < count; ++j) {
+    if (static_cast<int>(lanes[j].size()) != n) throw Error("FF1 batch values must all have the same length");
+    for (uint8_t c : lanes[j]) {
+      if (c >= radix_) throw Error("FF1 numeral out of range for radix " + std::to_string(radix_));
     }
-    for (int k = 0; k < 16; ++k) block[k] ^= L.state[k];
-    Aes(block, s);  // R
+    a[j] = Num(lanes[j].data(), L.u, radix_);
+    b[j] = Num(lanes[j].data() + L.u, L.v, radix_);
+  }
+  uint8_t blocks[kLanes * 16], r[kLanes * 16], r2[kLanes * 16], s[32];
+  for (int round = 0; round < 10; ++round) {
+    const int i = decrypt ? 9 - round : round;
+    for (size_t j = 0; j < count; ++j) {
+      uint8_t* block = blocks + 16 * j;
+      u128 source = decrypt ? a[j] : b[j];
+      std::memcpy(block, L.last, 16);
+      block[15 - L.b] = static_cast<uint8_t>(i);
+      for (int k = 15; k >= 16 - L.b; --k) {
+        block[k] = static_cast<uint8_t>(source);
+        source >>= 8;
+      }
+      for (int k = 0; k < 16; ++k) block[k] ^= L.state[k];
+    }
+    Aes(blocks, r, count);  // R of each lane
     if (L.d > 16) {
-      std::memcpy(block, s, 16);
-      block[15] ^= 1;
-      Aes(block, s + 16);
+      std::memcpy(blocks, r, 16 * count);
+      for (size_t j = 0; j < count; ++j) blocks[16 * j + 15] ^= 1;
+      Aes(blocks, r2, count);
     }
     const u128 m = i % 2 == 0 ? L.pow_u : L.pow_v;
-    const u128 y = ModBytes(s, L.d, m);
-    // a, b and y are below m, so one comparison replaces the modulo.
-    if (!decrypt) {
-      u128 c = a + y;
-      if (c >= m) c -= m;
-      a = b;
-      b = c;
-    } else {
-      const u128 c = b >= y ? b - y : b + m - y;
-      b = a;
-      a = c;
+    for (size_t j = 0; j < count; ++j) {
+      std::memcpy(s, r + 16 * j, 16);
+      if (L.d > 16) std::memcpy(s + 16, r2 + 16 * j, 16);
+      const u128 y = ModBytes(s, L.d, m);
+      // a, b and y are below m, so one comparison replaces the modulo.
+      if (!decrypt) {
+        u128 c = a[j] + y;
+        if (c >= m) c -= m;
+        a[j] = b[j];
+        b[j] = c;
+      } else {
+        const u128 c = b[j] >= y ? b[j] - y : b[j] + m - y;
+        b[j] = a[j];
+        a[j] = c;
+      }
     }
   }
-  Str(a, radix_, x.data(), L.u);
-  Str(b, radix_, x.data() + L.u, L.v);
+  for (size_t j = 0; j < count; ++j) {
+    Str(a[j], radix_, lanes[j].data(), L.u);
+    Str(b[j], radix_, lanes[j].data() + L.u, L.v);
+  }
 }
 
 std::string Ff1::EncryptText(std::string_view text) {

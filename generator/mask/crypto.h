@@ -59,6 +59,11 @@ class Ff1 {
   // max_length() (Error otherwise).
   void Encrypt(std::span<uint8_t> numerals);
   void Decrypt(std::span<uint8_t> numerals);
+  // Encrypt() of each value, all of one length, run side by side: a round's
+  // AES blocks for up to kLanes values go to OpenSSL in one call, which
+  // costs about a sixth of a call per block.
+  static constexpr size_t kLanes = 16;
+  void EncryptBatch(std::span<const std::span<uint8_t>> values);
 
   // The same over text in the alphabet 0-9a-z (its first `radix` symbols,
   // the NIST samples' alphabet). Throws Error for a symbol outside it.
@@ -68,7 +73,8 @@ class Ff1 {
  private:
   struct Length;  // per-length constants (crypto.cpp)
   void Run(std::span<uint8_t> numerals, bool decrypt);
-  void Aes(const uint8_t in[16], uint8_t out[16]);
+  void RunLanes(std::span<const std::span<uint8_t>> lanes, bool decrypt);
+  void Aes(const uint8_t* in, uint8_t* out, size_t blocks = 1);
 
   std::vector<uint8_t> key_;
   std::vector<uint8_t> tweak_;

@@ -136,6 +136,28 @@ TEST(Ff1, PermutesTheWholeSmallestDomain) {
   }
 }
 
+// Lockstep encryption gives what one value at a time gives, for batches
+// below, at and above the lane count, and with two AES calls per round.
+TEST(Ff1, BatchEqualsOneByOne) {
+  std::mt19937_64 random(5);
+  Ff1 ff1(Hex(kK256), 10, Bytes("batch"));
+  for (int n : {6, 9, 16, 64}) {
+    for (size_t count : {size_t{1}, size_t{15}, size_t{16}, size_t{17}, size_t{40}}) {
+      std::vector<std::vector<uint8_t>> values(count, std::vector<uint8_t>(n));
+      for (auto& v : values) {
+        for (auto& d : v) d = static_cast<uint8_t>(random() % 10);
+      }
+      std::vector<std::vector<uint8_t>> batch = values;
+      std::vector<std::span<uint8_t>> spans(batch.begin(), batch.end());
+      ff1.EncryptBatch(spans);
+      for (size_t k = 0; k < count; ++k) {
+        ff1.Encrypt(values[k]);
+        ASSERT_EQ(batch[k], values[k]) << "n " << n << " count " << count << " value " << k;
+      }
+    }
+  }
+}
+
 TEST(Ff1, CloneEncryptsTheSame) {
   Ff1 ff1(Hex(kK192), 36, Bytes("t"));
   auto copy = ff1.Clone();

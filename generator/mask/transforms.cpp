@@ -113,6 +113,37 @@ class DigitPermutation {
     while (in_class(d) != want);
   }
 
+  // Walk() of each item; those of one FF1 length step side by side.
+  template <class Pred>
+  void WalkBatch(std::vector<std::span<uint8_t>>& items, Pred in_class) {
+    std::map<size_t, std::vector<std::span<uint8_t>>> by_length;
+    std::map<size_t, std::vector<bool>> wants;
+    for (std::span<uint8_t> d : items) {
+      if (d.size() < 6) {
+        Walk(d, in_class);
+        continue;
+      }
+      by_length[d.size()].push_back(d);
+      wants[d.size()].push_back(in_class(d));
+    }
+    for (auto& [length, pending] : by_length) {
+      std::vector<bool> want = std::move(wants[length]);
+      while (!pending.empty()) {
+        ff1_.EncryptBatch(pending);
+        size_t kept = 0;
+        for (size_t k = 0; k < pending.size(); ++k) {
+          if (in_class(pending[k]) != want[k]) {
+            pending[kept] = pending[k];
+            want[kept] = want[k];
+            ++kept;
+          }
+        }
+        pending.resize(kept);
+        want.resize(kept);
+      }
+    }
+  }
+
  private:
   const std::vector<uint32_t>& Cycle(int n) {
     std::vector<uint32_t>& next = cycles_[n];
@@ -212,16 +243,33 @@ class Base : public Transform {
 class SsnTransform : public Base {
  public:
   SsnTransform(const MaskKey& key, const std::string& kind) : Base(key, kind), perm_(key, kind) {}
-  void Apply(std::string_view value, std::string_view, std::string& out) override {
-    Digits digits(value);
-    const bool shaped = digits.d.size() == 9 && value.find_first_not_of("0123456789- ") == std::string_view::npos;
-    if (!shaped) return Fallback(value, out);
-    perm_.Walk(digits.d, [](std::span<const uint8_t> d) {
+  void Apply(std::string_view value, std::string_view entity, std::string& out) override {
+    ApplyBatch({&value, 1}, {&entity, 1}, {&out, 1});
+  }
+  void ApplyBatch(std::span<const std::string_view> values, std::span<const std::string_view>,
+                  std::span<std::string> out) override {
+    std::vector<Digits> digits;
+    std::vector<std::span<uint8_t>> items;
+    std::vector<size_t> at;
+    digits.reserve(values.size());
+    for (size_t k = 0; k < values.size(); ++k) {
+      out[k].clear();
+      digits.emplace_back(values[k]);
+      const bool shaped = digits[k].d.size() == 9 &&
+                          values[k].find_first_not_of("0123456789- ") == std::string_view::npos;
+      if (!shaped) {
+        Fallback(values[k], out[k]);
+        continue;
+      }
+      items.push_back(digits[k].d);
+      at.push_back(k);
+    }
+    perm_.WalkBatch(items, [](std::span<const uint8_t> d) {
       char text[9];
       for (int k = 0; k < 9; ++k) text[k] = static_cast<char>('0' + d[k]);
       return ids::SsnValid(std::string_view(text, 9));
     });
-    digits.Write(value, out);
+    for (size_t k : at) digits[k].Write(values[k], out[k]);
   }
 
  private:
@@ -236,16 +284,34 @@ class SsnTransform : public Base {
 class CardTransform : public Base {
  public:
   CardTransform(const MaskKey& key, const std::string& kind) : Base(key, kind), perm_(key, kind) {}
-  void Apply(std::string_view value, std::string_view, std::string& out) override {
-    Digits digits(value);
-    const size_t n = digits.d.size();
-    if (n < 12 || n > 19 || value.find_first_not_of("0123456789- ") != std::string_view::npos) {
-      return Fallback(value, out);
+  void Apply(std::string_view value, std::string_view entity, std::string& out) override {
+    ApplyBatch({&value, 1}, {&entity, 1}, {&out, 1});
+  }
+  void ApplyBatch(std::span<const std::string_view> values, std::span<const std::string_view>,
+                  std::span<std::string> out) override {
+    std::vector<Digits> digits;
+    std::vector<std::span<uint8_t>> items;
+    std::vector<std::pair<size_t, int>> at;  // value, its Luhn error
+    digits.reserve(values.size());
+    for (size_t k = 0; k < values.size(); ++k) {
+      out[k].clear();
+      digits.emplace_back(values[k]);
+      Digits& d = digits[k];
+      const size_t n = d.d.size();
+      if (n < 12 || n > 19 || values[k].find_first_not_of("0123456789- ") != std::string_view::npos) {
+        Fallback(values[k], out[k]);
+        continue;
+      }
+      at.push_back({k, (d.d[n - 1] - (ids::LuhnCheckDigit(d.Text(0, n - 1)) - '0') + 10) % 10});
+      items.push_back(std::span<uint8_t>(d.d).subspan(6, n - 7));
     }
-    const int error = (digits.d[n - 1] - (ids::LuhnCheckDigit(digits.Text(0, n - 1)) - '0') + 10) % 10;
-    perm_.Step(std::span<uint8_t>(digits.d).subspan(6, n - 7));
-    digits.d[n - 1] = static_cast<uint8_t>((ids::LuhnCheckDigit(digits.Text(0, n - 1)) - '0' + error) % 10);
-    digits.Write(value, out);
+    perm_.WalkBatch(items, [](std::span<const uint8_t>) { return true; });  // one step each
+    for (const auto& [k, error] : at) {
+      Digits& d = digits[k];
+      const size_t n = d.d.size();
+      d.d[n - 1] = static_cast<uint8_t>((ids::LuhnCheckDigit(d.Text(0, n - 1)) - '0' + error) % 10);
+      d.Write(values[k], out[k]);
+    }
   }
 
  private:
@@ -284,6 +350,30 @@ class PhoneTransform : public Base {
     }
     digits.Write(value, out);
   }
+  // The common case, a NANP number with its area code kept, side by side;
+  // the rest one by one.
+  void ApplyBatch(std::span<const std::string_view> values, std::span<const std::string_view> entities,
+                  std::span<std::string> out) override {
+    std::vector<Digits> digits;
+    std::vector<std::span<uint8_t>> items;
+    std::vector<size_t> at;
+    digits.reserve(values.size());
+    for (size_t k = 0; k < values.size(); ++k) {
+      out[k].clear();
+      digits.emplace_back(values[k]);
+      const size_t n = digits[k].d.size();
+      const bool nanp = (n == 10 || (n == 11 && digits[k].d[0] == 1)) &&
+                        values[k].find_first_not_of("0123456789+-.() ") == std::string_view::npos;
+      if (!nanp || !keep_area_code_) {
+        Apply(values[k], entities[k], out[k]);
+        continue;
+      }
+      items.push_back(std::span<uint8_t>(digits[k].d).subspan(n - 7));
+      at.push_back(k);
+    }
+    perm_.WalkBatch(items, [](std::span<const uint8_t> x) { return ids::NanpExchangeValid(Number(x.subspan(0, 3))); });
+    for (size_t k : at) digits[k].Write(values[k], out[k]);
+  }
 
  private:
   DigitPermutation perm_;
@@ -297,13 +387,27 @@ class PhoneTransform : public Base {
 class DigitsTransform : public Base {
  public:
   DigitsTransform(const MaskKey& key, const std::string& kind) : Base(key, kind), perm_(key, kind) {}
-  void Apply(std::string_view value, std::string_view, std::string& out) override {
-    Digits digits(value);
-    if (digits.d.empty() || digits.d.size() > static_cast<size_t>(perm_.max_length())) {
-      return Fallback(value, out);
+  void Apply(std::string_view value, std::string_view entity, std::string& out) override {
+    ApplyBatch({&value, 1}, {&entity, 1}, {&out, 1});
+  }
+  void ApplyBatch(std::span<const std::string_view> values, std::span<const std::string_view>,
+                  std::span<std::string> out) override {
+    std::vector<Digits> digits;
+    std::vector<std::span<uint8_t>> items;
+    std::vector<size_t> at;
+    digits.reserve(values.size());
+    for (size_t k = 0; k < values.size(); ++k) {
+      out[k].clear();
+      digits.emplace_back(values[k]);
+      if (digits[k].d.empty() || digits[k].d.size() > static_cast<size_t>(perm_.max_length())) {
+        Fallback(values[k], out[k]);
+        continue;
+      }
+      items.push_back(digits[k].d);
+      at.push_back(k);
     }
-    perm_.Walk(digits.d, [](std::span<const uint8_t> x) { return x.size() > 1 && x[0] == 0; });
-    digits.Write(value, out);
+    perm_.WalkBatch(items, [](std::span<const uint8_t> x) { return x.size() > 1 && x[0] == 0; });
+    for (size_t k : at) digits[k].Write(values[k], out[k]);
   }
 
  private:
@@ -669,6 +773,14 @@ class NumberTransform : public Base {
 };
 
 }  // namespace
+
+void Transform::ApplyBatch(std::span<const std::string_view> values, std::span<const std::string_view> entities,
+                           std::span<std::string> out) {
+  for (size_t k = 0; k < values.size(); ++k) {
+    out[k].clear();
+    Apply(values[k], entities[k], out[k]);
+  }
+}
 
 const std::vector<std::string>& TransformNames() {
   static const std::vector<std::string> names = {"ssn",        "card",      "phone",          "digits", "token",

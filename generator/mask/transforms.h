@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +57,11 @@ class Transform {
   // Appends the masked form of `value` (never NULL) to `out`. `entity` is
   // the key of the row's entity for date_shift (empty: none).
   virtual void Apply(std::string_view value, std::string_view entity, std::string& out) = 0;
+  // Apply() of each value into out[k] (cleared first), in one go: the FF1
+  // transforms encrypt the values side by side (Ff1::EncryptBatch).
+  // REQUIRES: entities.size() == values.size() <= out.size().
+  virtual void ApplyBatch(std::span<const std::string_view> values, std::span<const std::string_view> entities,
+                          std::span<std::string> out);
   // Whether the output depends on `entity` (so a cache must not key on the
   // value alone).
   virtual bool UsesEntity() const { return false; }
