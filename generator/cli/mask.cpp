@@ -67,7 +67,7 @@ void RunMask(const MaskArgs& args) {
 void SetupMaskCommand(CLI::App& app) {
   auto args = std::make_shared<MaskArgs>();
   CLI::App* sub = AddCommand(
-      app, "mask", "Copy a CSV folder with personal data masked: keyed, consistent, format-preserving",
+      app, "mask", "Copy a CSV folder or a database with personal data masked: keyed, consistent, format-preserving",
       {"seedforge mask --from data --to masked --key-file mask.key --rules rules.yaml",
        "seedforge mask --from postgresql://localhost/prod --to postgresql://localhost/masked --key-file mask.key",
        "SEEDFORGE_MASK_KEY=$(cat mask.key) seedforge mask --from data --to masked"},
