@@ -12,7 +12,8 @@
 # the same distribution as the real ones, like the output of a perfect
 # synthesizer that memorises nothing: fidelity should be high, about 5% of
 # synthetic rows should fall below the holdout's 5th-percentile DCR, and the
-# attack AUC should be near 0.5.
+# attack AUC should be near 0.5, and the attribute-inference attack should do
+# no better on training rows than on holdout rows.
 #
 # Usage: bench/report_bench.sh            (SEEDFORGE=path/to/seedforge to choose
 #        the binary, DATA=path/to/diamonds.csv, THREADS=N, SIZES="50000 500000")
@@ -96,6 +97,10 @@ for n in $SIZES; do
     "$(field "$work/r.json" "'%.3f / %.3f' % (r['ml_utility']['train_real_test_real']['r2'], r['ml_utility']['train_synthetic_test_real']['r2'])")" \
     "$(field "$work/r.json" "'%.1f%%' % (100 * r['privacy'][0]['dcr']['share_below_threshold'])")" \
     "$(field "$work/r.json" "'%.3f' % r['privacy'][0]['membership_inference']['auc']")"
+  printf '    attribute inference of clarity from (cut, color): training rows %s, marginal baseline %s, holdout %s\n' \
+    "$(field "$work/r.json" "'%.3f' % r['privacy'][0]['attribute_inference']['accuracy']")" \
+    "$(field "$work/r.json" "'%.3f' % r['privacy'][0]['attribute_inference']['baseline']")" \
+    "$(field "$work/r.json" "'%.3f' % r['privacy'][0]['attribute_inference']['holdout_accuracy']")"
 done
 
 # Sanity: diamonds against itself with every column shuffled on its own.

@@ -165,6 +165,28 @@ TEST(MaskCli, NoSourceValueLeftInTheOutput) {
   EXPECT_EQ(fields, 1000u * 6 + 3000u * 5);
 }
 
+// Without --rules, the PII detector (seedforge/pii.h) chooses the columns:
+// the e-mails, SSNs, phones and cards are all masked, the keys are not.
+TEST(MaskCli, DefaultRulesComeFromTheDetector) {
+  Fixture f;
+  std::string output;
+  ASSERT_EQ(RunCommand(SeedforgeBinary() + " mask --from " + f.src.string() + " --to " + (f.dir / "d").string() +
+                           " --key-file " + f.key.string(),
+                       &output),
+            0)
+      << output;
+  for (const char* column : {"customers.email", "customers.ssn", "customers.phone", "customers.card", "orders.email"}) {
+    EXPECT_NE(output.find(std::string(column) + ":"), std::string::npos) << column << " not masked:\n" << output;
+  }
+  std::set<std::string> secrets;
+  for (const auto& [column, values] : f.masked_values) secrets.insert(values.begin(), values.end());
+  for (const char* file : {"customers.csv", "orders.csv"}) {
+    const std::string text = ReadFile(f.dir / "d" / file);
+    for (const std::string& secret : secrets) ASSERT_EQ(text.find(secret), std::string::npos) << secret;
+  }
+  EXPECT_EQ(ReadRows(f.dir / "d" / "orders.csv", nullptr)[0][1], ReadRows(f.src / "orders.csv", nullptr)[0][1]);
+}
+
 TEST(MaskCli, OtherKeyOtherOutput) {
   Fixture f;
   std::string output;

@@ -3,6 +3,8 @@
 // arguments out of range.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <regex>
 #include <string>
 
@@ -11,6 +13,8 @@
 namespace seedforge {
 namespace {
 
+namespace fs = std::filesystem;
+using testing::ReadFile;
 using testing::RunCommand;
 using testing::SeedforgeBinary;
 
@@ -102,6 +106,145 @@ TEST(PrivacyCli, WarnsWhenTheBestOrderIsAtTheEdge) {
   const std::string out = RunPrivacy("epsilon --sample-rate 0.001 --noise-multiplier 4 --steps 1000 --delta 1e-5", &status);
   ASSERT_EQ(status, 0) << out;
   EXPECT_NE(out.find("best RDP order is 63, the largest"), std::string::npos) << out;
+}
+
+
+// learn --dp: the safety checks before training, the public bounds from
+// the command line and from a domain, and the record after it.
+class LearnDpTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::MakeTempDir("seedforge-dp");
+    std::ofstream csv(dir_ / "people.csv");
+    csv << "age,income,city,joined\n";
+    for (int i = 0; i < 2000; ++i) {
+      csv << 18 + (i * 37) % 73 << "," << 20000 + (i * 7919) % 60000 << "," << (i % 3 == 0 ? "Paris" : "Lyon")
+          << ",2021-" << (1 + i % 12 < 10 ? "0" : "") << 1 + i % 12 << "-15\n";
+    }
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string Learn(const std::string& args, int* status) {
+    std::string output;
+    *status = RunCommand(SeedforgeBinary() + " learn --from " + (dir_ / "people.csv").string() + " --out " +
+                             (dir_ / "m.model").string() + " " + args,
+                         &output);
+    return output;
+  }
+  static constexpr const char* kPublic =
+      "--public-bounds age=18:90 --public-bounds income=0:100000 --public-bounds joined=2021-01-01:2021-12-31 "
+      "--public-categories city=Paris,Lyon,Nice";
+  fs::path dir_;
+};
+
+TEST_F(LearnDpTest, RefusesOutOfRangeBudgetsAndDataDerivedBounds) {
+  struct Case {
+    std::string args, message;
+  };
+  const Case cases[] = {
+      {"--dp", "--dp needs a budget"},
+      {"--dp --epsilon 0.001", "outside [0.01, 100]"},
+      {"--dp --epsilon 101", "outside [0.01, 100]"},
+      {"--epsilon 1", "need --dp"},
+      {"--dp --epsilon 1 --delta 0.5", "--delta must be in (0, 0.01)"},
+      {"--dp --epsilon 1 --bounds-budget 1", "--bounds-budget is a share"},
+      {"--dp --epsilon 1", "none for: age (bounds), income (bounds), city (categories), joined (bounds)"},
+      {"--dp --epsilon 1 --public-bounds age=18:90", "none for: income (bounds)"},
+      {"--dp --epsilon 1 --public-bounds age=90:18 --bounds-budget 0.1", "need MIN below MAX"},
+      {"--dp --epsilon 1 --public-bounds nosuch=1:2 --bounds-budget 0.1", "'nosuch' is no column"},
+      {"--dp --epsilon 1 --public-bounds age=1 --bounds-budget 0.1", "expects COL=MIN:MAX"},
+      {"--dp --epsilon 1 --public-categories age=1,2 --bounds-budget 0.1", "not categorical"},
+      {"--dp --epsilon 1 --public-bounds joined=yesterday:2021-12-31 --bounds-budget 0.1", "not a value of date"},
+  };
+  for (const Case& c : cases) {
+    int status = 0;
+    const std::string out = Learn(c.args, &status);
+    EXPECT_EQ(status, 2) << c.args << "\n" << out;
+    EXPECT_NE(out.find(c.message), std::string::npos) << c.args << "\n" << out;
+    EXPECT_FALSE(fs::exists(dir_ / "m.model")) << c.args;
+  }
+  // A folder is refused: learning a database copies columns.
+  int status = 0;
+  std::string output;
+  status = RunCommand(SeedforgeBinary() + " learn --dp --epsilon 1 --from " + dir_.string() + " --out " +
+                          (dir_ / "out").string(),
+                      &output);
+  EXPECT_EQ(status, 2) << output;
+  EXPECT_NE(output.find("a folder or database is not supported"), std::string::npos) << output;
+}
+
+TEST_F(LearnDpTest, LearnsWithPublicBoundsAndRecordsTheBudget) {
+  int status = 0;
+  std::string out = Learn(std::string("--dp --epsilon 20 --delta 1e-6 ") + kPublic, &status);
+  ASSERT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("warning: epsilon 20 is above 10"), std::string::npos) << out;
+  EXPECT_NE(out.find("differentially private (noisy-copula, rdp accountant"), std::string::npos) << out;
+  EXPECT_NE(out.find("age: bounds [18, 90] (--public-bounds)"), std::string::npos) << out;
+  EXPECT_NE(out.find("joined: bounds [2021-01-01, 2021-12-31] (--public-bounds)"), std::string::npos) << out;
+  ASSERT_TRUE(fs::exists(dir_ / "m.model"));
+
+  // Sampled rows stay inside the public bounds and lists.
+  const fs::path sample = dir_ / "s.csv";
+  ASSERT_EQ(RunCommand(SeedforgeBinary() + " sample -q --model " + (dir_ / "m.model").string() +
+                           " --rows 2000 --out " + sample.string(),
+                       &out),
+            0)
+      << out;
+  std::ifstream in(sample);
+  std::string line;
+  std::getline(in, line);
+  int rows = 0;
+  while (std::getline(in, line)) {
+    ++rows;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(line, m, std::regex(R"((\d*),([\d.]*),(Paris|Lyon|Nice|),(2021-\d\d-\d\d|))")))
+        << line;
+    if (m[1].length()) {
+      EXPECT_GE(std::stoi(m[1]), 18);
+      EXPECT_LE(std::stoi(m[1]), 90);
+    }
+    if (m[2].length()) EXPECT_LE(std::stod(m[2]), 100000);
+  }
+  EXPECT_EQ(rows, 2000);
+
+  // The model card shows the budget, the accounting and what was public.
+  const fs::path card = dir_ / "card.md";
+  ASSERT_EQ(RunCommand(SeedforgeBinary() + " report -q --real " + (dir_ / "people.csv").string() + " --synthetic " +
+                           sample.string() + " --model " + (dir_ / "m.model").string() + " --model-card " +
+                           card.string(),
+                       &out),
+            0)
+      << out;
+  const std::string text = ReadFile(card);
+  for (const char* expected : {"Trained with differential privacy: ε = ", "δ = 1e-06", "| mechanism | noisy-copula |",
+                               "| accountant | RDP (Opacus's orders and conversion) |", "| target ε | 20 |",
+                               "| sampling rate q | 1 |", "| noise multiplier σ |", "| steps | 1 |",
+                               "- city: 3 categories (--public-categories)"}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
+  }
+}
+
+TEST_F(LearnDpTest, TakesPublicBoundsFromADomain) {
+  std::ofstream(dir_ / "people.yaml") << R"(domain: people
+entities:
+  people:
+    columns:
+      age: {type: integer, provider: integer, params: {min: 18, max: 90}}
+      income: {type: integer, provider: integer, params: {min: 0, max: 100000}}
+      city: {type: text, provider: category, params: {values: [Paris, Lyon, Nice]}}
+      joined: {type: date, provider: date, params: {from: 2021-01-01, to: 2021-12-31}}
+)";
+  int status = 0;
+  std::string out = Learn("--dp --epsilon 2 --domain " + (dir_ / "people.yaml").string(), &status);
+  ASSERT_EQ(status, 0) << out;
+  const std::string source = "(domain " + (dir_ / "people.yaml").string() + ")";
+  EXPECT_NE(out.find("age: bounds [18, 90] " + source), std::string::npos) << out;
+  EXPECT_NE(out.find("city: 3 categories " + source), std::string::npos) << out;
+  EXPECT_NE(out.find("joined: bounds [2021-01-01, 2021-12-31] " + source), std::string::npos) << out;
+  // The command line overrides the domain.
+  out = Learn("--dp --epsilon 2 --public-bounds age=0:120 --domain " + (dir_ / "people.yaml").string(), &status);
+  ASSERT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("age: bounds [0, 120] (--public-bounds)"), std::string::npos) << out;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "seedforge/atomic_file.h"
@@ -31,6 +32,11 @@ std::string DatabaseUri(const std::string& db) {
   return env ? env : "";
 }
 
+bool IsConnectionString(const std::string& from) {
+  return from.rfind("postgresql://", 0) == 0 || from.rfind("postgres://", 0) == 0 ||
+         (from.find('=') != std::string::npos && !std::filesystem::exists(from));
+}
+
 int RunCli(int argc, char** argv) {
   // Ctrl-C, kill or a closed terminal must not leave half-written
   // .NAME.tmp-PID files behind.
@@ -48,6 +54,7 @@ int RunCli(int argc, char** argv) {
   SetupListCommand(app);
   SetupReportCommand(app);
   SetupMaskCommand(app);
+  SetupProfileCommand(app);
   SetupPrivacyCommand(app);
   try {
     app.parse(argc, argv);

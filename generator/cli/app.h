@@ -33,6 +33,10 @@ bool ShowProgress(bool quiet, bool progress);
 // back to its PG* variables).
 std::string DatabaseUri(const std::string& db);
 
+// A libpq URI or a key=value connection string (a live database), as
+// `learn --from` and `profile --from` take it, rather than a file or folder.
+bool IsConnectionString(const std::string& from);
+
 // Each subcommand file provides one Setup function; main wires them up.
 void SetupGenerateCommand(CLI::App& app);  // generate and validate
 void SetupListCommand(CLI::App& app);
@@ -42,6 +46,7 @@ void SetupSandboxCommand(CLI::App& app);  // sandbox up|down|status
 void SetupReportCommand(CLI::App& app);  // report: fidelity, ML utility, privacy
 void SetupLearnCommands(CLI::App& app);  // learn and sample
 void SetupMaskCommand(CLI::App& app);    // mask: keyed masking of CSV folders
+void SetupProfileCommand(CLI::App& app);  // profile: types, distributions, PII
 void SetupPrivacyCommand(CLI::App& app);  // privacy epsilon|noise: the RDP accountant
 
 }  // namespace seedforge

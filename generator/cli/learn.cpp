@@ -4,6 +4,8 @@
 // model files it names (docs/learn-database.md).
 // seedforge sample: rows from a model file, under fixed values (--where) and
 // constraints, into a CSV, JSON Lines or JSON file.
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -11,10 +13,13 @@
 
 #include "cli/app.h"
 #include "cli/common.h"
+#include "seedforge/calendar.h"
 #include "seedforge/database.h"
+#include "seedforge/domain.h"
 #include "seedforge/error.h"
 #include "seedforge/learn_driver.h"
 #include "seedforge/output.h"
+#include "seedforge/registry.h"
 #include "seedforge/synthesizer.h"
 
 namespace seedforge {
@@ -41,7 +46,12 @@ struct LearnArgs {
   std::string schema = "public";
   std::string tables;       // a,b,c
   std::string sample_rows = "0";
-  std::string domain;       // the schema and links of a CSV folder
+  std::string domain;       // the schema and links of a CSV folder; with --dp, public bounds
+  // Differential privacy (docs/privacy.md).
+  bool dp = false;
+  double epsilon = 0, delta = 0, bounds_budget = 0, max_grad_norm = 1.0;
+  std::vector<std::string> public_bounds;      // COL=MIN:MAX
+  std::vector<std::string> public_categories;  // COL=a,b,c
 };
 
 struct SampleArgs {
@@ -56,12 +66,6 @@ struct SampleArgs {
   int max_tries = 100;
   bool quiet = false;
 };
-
-// A libpq URI or a key=value connection string: a live database.
-bool IsConnectionString(const std::string& from) {
-  return from.rfind("postgresql://", 0) == 0 || from.rfind("postgres://", 0) == 0 ||
-         (from.find('=') != std::string::npos && !std::filesystem::exists(from));
-}
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -89,6 +93,124 @@ std::string RegenerateCommand(const LearnArgs& args, const std::string& synthesi
   if (args.seed != 1) command += " --seed " + std::to_string(args.seed);
   if (!args.null_marker.empty()) command += " --null " + args.null_marker;
   return command;
+}
+
+
+// The safety checks before a private fit (docs/privacy.md): the budget in
+// [0.01, 100], a warning above 10, a delta below 1, a budget share in
+// [0, 1). Data-derived bounds without a share for them are refused by Fit,
+// which knows the columns, before it touches the data.
+DpOptions PrivacyOptions(const LearnArgs& args) {
+  if (!args.dp) {
+    if (args.epsilon != 0 || args.delta != 0 || args.bounds_budget != 0 || !args.public_bounds.empty() ||
+        !args.public_categories.empty()) {
+      throw UsageError("--epsilon, --delta, --bounds-budget, --public-bounds and --public-categories need --dp");
+    }
+    return {};
+  }
+  if (args.epsilon == 0) throw UsageError("--dp needs a budget: --epsilon E (from 0.01 to 100; 1 to 10 is usual)");
+  if (!(args.epsilon >= 0.01 && args.epsilon <= 100)) {
+    throw UsageError(fmt::format("--epsilon {:g} is outside [0.01, 100]: below, nothing useful can be learned; above, "
+                                 "the guarantee means nothing",
+                                 args.epsilon));
+  }
+  if (args.epsilon > 10) {
+    std::fprintf(stderr,
+                 "seedforge: warning: epsilon %g is above 10: the guarantee is weak (an attacker's odds of telling "
+                 "whether a row was in the data can grow by a factor up to e^%g)\n",
+                 args.epsilon, args.epsilon);
+  }
+  if (args.delta != 0 && !(args.delta > 0 && args.delta < 1e-2)) {
+    throw UsageError(fmt::format("--delta must be in (0, 0.01), usually below 1 / rows; got {:g}", args.delta));
+  }
+  if (!(args.bounds_budget >= 0 && args.bounds_budget < 1)) {
+    throw UsageError(fmt::format("--bounds-budget is a share of epsilon in [0, 1), got {:g}", args.bounds_budget));
+  }
+  if (!(args.max_grad_norm > 0)) throw UsageError("--max-grad-norm must be > 0");
+  DpOptions dp;
+  dp.epsilon = args.epsilon;
+  dp.delta = args.delta;
+  dp.preprocessing_share = args.bounds_budget;
+  dp.max_grad_norm = args.max_grad_norm;
+  return dp;
+}
+
+// A domain's declared bounds and category lists of the entity learned from
+// `csv` (the entity named as the file, or the domain's only one): numeric
+// providers' min and max, date and timestamp providers' from and to, a
+// category provider's values.
+void DomainPublicColumns(const std::string& domain_path, const std::string& csv, PublicColumnsText& out) {
+  const Domain domain = LoadDomain(domain_path, BuiltinRegistry());
+  const std::string stem = std::filesystem::path(csv).stem().string();
+  int e = domain.FindEntity(stem);
+  if (e < 0 && domain.entities.size() == 1) e = 0;
+  if (e < 0) throw UsageError("--domain " + domain_path + " has no entity '" + stem + "' for " + csv);
+  const std::string source = "domain " + domain_path;
+  int year;
+  unsigned month, day;
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const int64_t today = std::chrono::duration_cast<std::chrono::hours>(now).count() / 24;
+  auto iso = [&](int64_t days) {
+    CivilFromDays(days, year, month, day);
+    return fmt::format("{:04d}-{:02d}-{:02d}", year, month, day);
+  };
+  for (const DomainColumn& column : domain.entities[e].columns) {
+    if (column.source != ColumnSource::kProvider) continue;
+    const Params& params = column.params;
+    if ((column.provider == "integer" || column.provider == "decimal" || column.provider == "float") &&
+        params.Has("min") && params.Has("max")) {
+      out.bounds.push_back({column.name, fmt::format("{}", params.Double("min", 0)),
+                            fmt::format("{}", params.Double("max", 0)), source});
+    } else if ((column.provider == "date" || column.provider == "timestamp") && params.Has("from") &&
+               params.Has("to")) {
+      // A timestamp provider's `to` day is included whole.
+      const int64_t last = params.Date("to", "", today) + (column.provider == "timestamp" ? 1 : 0);
+      out.bounds.push_back({column.name, iso(params.Date("from", "", today)), iso(last), source});
+    } else if (column.provider == "category" && params.Has("values") && !params.Has("by")) {
+      PublicCategoriesText categories{column.name, {}, source};
+      for (const auto& [value, weight] : params.Weighted("values")) categories.categories.push_back(value);
+      out.categories.push_back(std::move(categories));
+    }
+  }
+}
+
+// --public-bounds COL=MIN:MAX (COL=MIN..MAX when the values hold a colon)
+// and --public-categories COL=a,b,c; they override the domain's.
+void CommandLinePublicColumns(const LearnArgs& args, PublicColumnsText& out) {
+  for (const std::string& spec : args.public_bounds) {
+    const size_t eq = spec.find('=');
+    std::string range = eq == std::string::npos ? "" : spec.substr(eq + 1);
+    size_t cut = range.find("..");
+    size_t width = 2;
+    if (cut == std::string::npos && std::count(range.begin(), range.end(), ':') == 1) {
+      cut = range.find(':');
+      width = 1;
+    }
+    if (eq == std::string::npos || eq == 0 || cut == std::string::npos || cut == 0 || cut + width >= range.size()) {
+      throw UsageError("--public-bounds expects COL=MIN:MAX (or COL=MIN..MAX for timestamps), got '" + spec + "'");
+    }
+    out.bounds.push_back({spec.substr(0, eq), range.substr(0, cut), range.substr(cut + width), "--public-bounds"});
+  }
+  for (const std::string& spec : args.public_categories) {
+    const size_t eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 >= spec.size()) {
+      throw UsageError("--public-categories expects COL=a,b,c, got '" + spec + "'");
+    }
+    out.categories.push_back({spec.substr(0, eq), SplitList(spec.substr(eq + 1)), "--public-categories"});
+  }
+}
+
+// The privacy lines of learn's closing report and of the model card.
+void PrintPrivacy(const DpAccount& a) {
+  // The summary's own line gives epsilon, delta and the mechanism.
+  std::fprintf(stderr,
+               "    target epsilon %g (%.4g of it on bounds and categories); sample rate %g, noise multiplier %.4g, "
+               "steps %lld",
+               a.target_epsilon, a.preprocessing_epsilon, a.sample_rate, a.noise_multiplier,
+               static_cast<long long>(a.steps));
+  if (a.max_grad_norm > 0) std::fprintf(stderr, ", clipping norm %g", a.max_grad_norm);
+  std::fputs("\n    public:\n", stderr);
+  for (const std::string& line : a.public_columns) std::fprintf(stderr, "      %s\n", line.c_str());
 }
 
 void RunLearnDatabase(const LearnArgs& args, const std::string& synthesizer) {
@@ -158,7 +280,12 @@ void RunLearnDatabase(const LearnArgs& args, const std::string& synthesizer) {
 
 void RunLearn(const LearnArgs& args) {
   const std::string synthesizer = args.synthesizer.empty() ? args.model : args.synthesizer;
+  const DpOptions dp = PrivacyOptions(args);
   if (IsConnectionString(args.from) || std::filesystem::is_directory(args.from)) {
+    if (dp.enabled()) {
+      throw UsageError("--dp learns one table from a CSV file; a folder or database is not supported (learning a "
+                       "database copies some columns' values and keeps the links between real rows)");
+    }
     RunLearnDatabase(args, synthesizer);
     return;
   }
@@ -181,6 +308,14 @@ void RunLearn(const LearnArgs& args) {
   fit.ctgan = args.ctgan;
   fit.seed = args.seed;
   fit.threads = args.threads;
+  fit.dp = dp;
+  PublicColumnsText public_text;
+  if (dp.enabled()) {
+    if (!args.domain.empty()) DomainPublicColumns(args.domain, args.from, public_text);
+    CommandLinePublicColumns(args, public_text);
+  } else if (!args.domain.empty()) {
+    throw UsageError("--domain is for a folder of CSV files, or with --dp for the public bounds of one");
+  }
   for (const std::string& text : args.constraints) fit.constraints.push_back(Constraint::Parse(text));
   std::unique_ptr<Synthesizer> model = MakeSynthesizer(synthesizer);
   const bool show = ShowProgress(args.quiet, args.progress);
@@ -191,7 +326,7 @@ void RunLearn(const LearnArgs& args) {
       std::fflush(stderr);
     };
   }
-  const LearnOutcome outcome = LearnFromCsv(*model, args.from, read, fit, args.out);
+  const LearnOutcome outcome = LearnFromCsv(*model, args.from, read, fit, args.out, public_text);
   if (show) std::fputs("\r\033[K", stderr);
   if (args.quiet) return;
   std::fprintf(stderr, "seedforge: %s learned from %s (%zu rows, %zu columns) in %.2f s", synthesizer.c_str(),
@@ -201,6 +336,7 @@ void RunLearn(const LearnArgs& args) {
   }
   std::fprintf(stderr, "; read %.2f s; model in %s\n", outcome.read_seconds, args.out.c_str());
   std::fputs(outcome.summary.c_str(), stderr);
+  if (!outcome.privacy.mechanism.empty()) PrintPrivacy(outcome.privacy);
   if (!outcome.left_out.empty()) {
     std::string names;
     for (const std::string& name : outcome.left_out) names += (names.empty() ? "" : ", ") + name;
@@ -296,8 +432,24 @@ void SetupLearnCommands(CLI::App& app) {
   learn->add_option("--tables", largs->tables, "Database: only these tables, a,b,c (with the parents they need)");
   learn->add_option("--sample-rows", largs->sample_rows,
                     "Database: learn from about this many rows per root table, FK-closed (default: every row)");
-  learn->add_option("--domain", largs->domain, "Folder of CSV files: the schema and links (else inferred)")
+  learn->add_option("--domain", largs->domain,
+                    "Folder of CSV files: the schema and links (else inferred); with --dp and a CSV file: the "
+                    "entity's declared bounds and categories are public")
       ->check(CLI::ExistingFile);
+  learn->add_flag("--dp", largs->dp,
+                  "Differential privacy (docs/privacy.md): copula (noisy marginals and correlation); ctgan, tvae "
+                  "(DP-SGD). Needs --epsilon");
+  learn->add_option("--epsilon", largs->epsilon, "--dp: the privacy budget, 0.01 to 100 (warned above 10)");
+  learn->add_option("--delta", largs->delta, "--dp: delta (default 1 / (10 x rows), at most 1e-5)");
+  learn->add_option("--public-bounds", largs->public_bounds,
+                    "--dp: public bounds COL=MIN:MAX (dates YYYY-MM-DD; COL=MIN..MAX for timestamps) (repeatable)");
+  learn->add_option("--public-categories", largs->public_categories,
+                    "--dp: every value a column can take, COL=a,b,c; other values count as NULL (repeatable)");
+  learn->add_option("--bounds-budget", largs->bounds_budget,
+                    "--dp: share of epsilon spent estimating the bounds and categories not declared public "
+                    "(default 0: refuse such columns)");
+  learn->add_option("--max-grad-norm", largs->max_grad_norm, "--dp, ctgan and tvae: per-row gradient clipping norm")
+      ->default_str("1");
   learn->add_option("-o,--out", largs->out, "Model file to write; for a folder or database, the output folder")
       ->required();
   learn->add_flag("--progress", largs->progress, "Show progress on stderr even when it is not a terminal");

@@ -1,5 +1,7 @@
 // seedforge report: fidelity, ML utility and privacy of synthetic data
 // against the real data, as a terminal summary, JSON, HTML and a model card.
+#include <fmt/format.h>
+
 #include <iostream>
 #include <memory>
 
@@ -8,6 +10,7 @@
 #include "seedforge/domain.h"
 #include "seedforge/error.h"
 #include "seedforge/registry.h"
+#include "seedforge/synthesizer.h"
 #include "seedforge/worker_threads.h"
 
 namespace seedforge {
@@ -20,6 +23,7 @@ struct ReportArgs {
   std::string quasi;
   std::string out_html, out_json, model_card;
   std::vector<std::string> model_info;
+  std::vector<std::string> models;
   int threads = 0;
   bool quiet = false;
   bool progress = false;
@@ -38,13 +42,36 @@ std::vector<std::string> SplitList(const std::string& list) {
   return out;
 }
 
+// What a model file says about its privacy budget (Synthesizer::privacy()),
+// for the audit; eval itself does not read model files.
+eval::PrivacyBudget BudgetOf(const std::string& path) {
+  const std::unique_ptr<Synthesizer> model = LoadSynthesizer(path);
+  const DpAccount& dp = model->privacy();
+  eval::PrivacyBudget b;
+  b.model = path;
+  b.mechanism = dp.mechanism;
+  b.accountant = dp.accountant;
+  b.epsilon = dp.epsilon;
+  b.delta = dp.delta;
+  b.target_epsilon = dp.target_epsilon;
+  b.preprocessing_epsilon = dp.preprocessing_epsilon;
+  b.sample_rate = dp.sample_rate;
+  b.noise_multiplier = dp.noise_multiplier;
+  b.max_grad_norm = dp.max_grad_norm;
+  b.steps = dp.steps;
+  b.public_columns = dp.public_columns;
+  return b;
+}
+
 void RunReport(ReportArgs& args) {
   if (!args.domain.empty()) {
     const Domain domain = LoadDomain(args.domain, BuiltinRegistry());
     const std::vector<std::string> links = eval::DomainLinks(domain);
     args.options.links.insert(args.options.links.end(), links.begin(), links.end());
     args.options.declared = eval::DomainDeclaredColumns(domain);
+    args.options.audit.handled = eval::DomainHandledColumns(domain);
   }
+  for (const std::string& path : args.models) args.options.audit.budgets.push_back(BudgetOf(path));
   eval::ReportOptions& options = args.options;
   options.quasi = SplitList(args.quasi);
   options.threads = ThreadsOrCores(args.threads);
@@ -53,6 +80,48 @@ void RunReport(ReportArgs& args) {
     size_t eq = pair.find('=');
     if (eq == std::string::npos || eq == 0) throw UsageError("--model-info " + pair + ": expected KEY=VALUE");
     model_info.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
+  }
+  // A budget stated with --model-info and no model file to read it from: shown
+  // as declared, not as checked.
+  std::string epsilon, delta;
+  for (const auto& [key, value] : model_info) {
+    if (key == "epsilon") epsilon = value;
+    if (key == "delta") delta = value;
+  }
+  if (!epsilon.empty() && args.models.empty()) {
+    eval::PrivacyBudget declared;
+    declared.model = "--model-info";
+    declared.mechanism = "declared";
+    try {
+      declared.epsilon = std::stod(epsilon);
+      declared.delta = delta.empty() ? 0 : std::stod(delta);
+    } catch (const std::exception&) {
+      throw UsageError("--model-info epsilon=" + epsilon + (delta.empty() ? "" : " delta=" + delta) +
+                       ": expected numbers");
+    }
+    options.audit.budgets.push_back(declared);
+  }
+  for (const std::string& path : args.models) {
+    // What the model file records: its synthesizer and, when private, what
+    // it spent and what it took as public (docs/privacy.md).
+    const std::unique_ptr<Synthesizer> model = LoadSynthesizer(path);
+    model_info.emplace_back("synthesizer", std::string(model->Name()));
+    const DpAccount& dp = model->privacy();
+    if (!dp.mechanism.empty()) {
+      auto number = [](double v) { return fmt::format("{:.4g}", v); };
+      model_info.emplace_back("epsilon", number(dp.epsilon));
+      model_info.emplace_back("delta", number(dp.delta));
+      model_info.emplace_back("dp_mechanism", dp.mechanism);
+      model_info.emplace_back("dp_accountant", dp.accountant == "rdp" ? "RDP (Opacus's orders and conversion)"
+                                                                       : dp.accountant);
+      model_info.emplace_back("dp_target_epsilon", number(dp.target_epsilon));
+      model_info.emplace_back("dp_preprocessing_epsilon", number(dp.preprocessing_epsilon));
+      model_info.emplace_back("dp_sample_rate", number(dp.sample_rate));
+      model_info.emplace_back("dp_noise_multiplier", number(dp.noise_multiplier));
+      model_info.emplace_back("dp_steps", std::to_string(dp.steps));
+      if (dp.max_grad_norm > 0) model_info.emplace_back("dp_clipping_norm", number(dp.max_grad_norm));
+      for (const std::string& line : dp.public_columns) model_info.emplace_back("dp_public", line);
+    }
   }
   const bool show = ShowProgress(args.quiet, args.progress);
   if (show) options.progress = [](const std::string& stage) { std::cerr << "seedforge report: " << stage << "...\n"; };
@@ -87,7 +156,8 @@ void SetupReportCommand(CLI::App& app) {
       "  seedforge report --real train.csv --synthetic synth.csv --holdout test.csv --out report.html\n"
       "  seedforge report --real train.csv --synthetic synth.csv --target price --json report.json\n"
       "  seedforge report --real real/ --synthetic synth/ --link orders.customer_id=customers.id\n"
-      "  seedforge report --real a.csv --synthetic b.csv --quasi age,zip --sensitive diagnosis\n"
+      "  seedforge report --real a.csv --synthetic b.csv --quasi-identifiers age,zip --sensitive diagnosis\n"
+      "  seedforge report --real a.csv --synthetic b.csv --holdout h.csv --model customers.model --out report.html\n"
       "  seedforge report --real a.csv --synthetic b.csv --model-card card.md --model-info synthesizer=copula");
   sub->add_option("--real", args->options.real, "Real data the synthesizer learned from: CSV file or folder")
       ->required();
@@ -100,8 +170,15 @@ void SetupReportCommand(CLI::App& app) {
   sub->add_option("--target", args->options.target,
                   "Column to predict for ML utility (TABLE.COLUMN when several tables have it): classification "
                   "for categories, regression for numbers");
-  sub->add_option("--quasi", args->quasi, "Quasi-identifier columns for k-anonymity, comma-separated (e.g. age,zip)");
-  sub->add_option("--sensitive", args->options.sensitive, "Sensitive column for l-diversity (needs --quasi)");
+  sub->add_option("--quasi,--quasi-identifiers", args->quasi,
+                  "Quasi-identifier columns for k-anonymity and attribute inference, comma-separated (e.g. age,zip)");
+  sub->add_option("--sensitive", args->options.sensitive,
+                  "Sensitive column for l-diversity and the attribute-inference attack (needs --quasi)");
+  sub->add_option("--model", args->models,
+                  "Model file the synthetic data came from (repeat for several): its synthesizer and its "
+                  "differential-privacy record (learn --dp: epsilon, delta, the accountant, q, sigma, steps, what "
+                  "was public), or the lack of one, go into the audit and the model card")
+      ->check(CLI::ExistingFile);
   sub->add_option("--domain", args->domain,
                   "Built-in domain, or domain file (with a '/' or a .yaml/.yml suffix), whose links relate the tables "
                   "of the folders (instead of --link); columns it fills with providers of personal data, ids or "

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "seedforge/identifiers.h"
+#include "seedforge/personal_names.h"
 
 namespace seedforge {
 
@@ -291,7 +292,7 @@ std::string Guesser::Decimal() const {
 std::string Guesser::Temporal() const {
   const bool date = e_.type.family == SqlType::Family::kDate;
   const char* provider = date ? "date" : "timestamp";
-  if (NameIs(R"((date_of_)?birth(_?date)?|dob|birthday)") && date && Has("date_of_birth")) {
+  if (PersonalColumnName(e_.name) == PersonalName::kDateOfBirth && date && Has("date_of_birth")) {
     return "provider: date_of_birth";
   }
   if (e_.check && !e_.check->after.empty()) {
@@ -304,37 +305,27 @@ std::string Guesser::Temporal() const {
   return std::string("provider: ") + provider;
 }
 
-// Personal data by name: these keep their format-aware provider whatever
-// the values look like.
+// Personal data by name (seedforge/personal_names.h, the rules the PII
+// detector reads headers by): these keep their format-aware provider
+// whatever the values look like.
 std::string Guesser::Personal() const {
-  static const std::regex kPersonTable(
-      R"(.*(customer|person|people|employee|staff|user|member|patient|client|contact|author|actor|student|teacher|driver).*)");
-  if (NameIs(R"(.*e_?mail.*)") && Fits("email", "", 60)) return "provider: email";
-  if (NameIs(R"(.*(phone|mobile|fax).*)") && Fits("phone", "", 14)) return "provider: phone";
-  if (NameIs(R"(ssn|social_security.*)") && Fits("ssn", "", 11)) return "provider: ssn";
-  if (NameIs(R"((first|given)_?name)") && Fits("person", "first_name", 20)) return "provider: person.first_name";
-  if (NameIs(R"((last|family|sur)_?name)") && Fits("person", "last_name", 20)) return "provider: person.last_name";
-  const bool person_table = std::regex_match(Lower(e_.table), kPersonTable);
-  if ((NameIs(R"(full_?name|customer_name|card_holder(_name)?|holder_name|contact_name)") ||
-       (name_ == "name" && person_table)) &&
-      !Keyed() && Fits("person", "full_name", 40)) {
-    return "provider: person.full_name";
+  switch (PersonalColumnName(e_.name, e_.table)) {
+    case PersonalName::kEmail: return Fits("email", "", 60) ? "provider: email" : "";
+    case PersonalName::kPhone: return Fits("phone", "", 14) ? "provider: phone" : "";
+    case PersonalName::kSsn: return Fits("ssn", "", 11) ? "provider: ssn" : "";
+    case PersonalName::kFirstName: return Fits("person", "first_name", 20) ? "provider: person.first_name" : "";
+    case PersonalName::kLastName: return Fits("person", "last_name", 20) ? "provider: person.last_name" : "";
+    case PersonalName::kFullName:
+      return !Keyed() && Fits("person", "full_name", 40) ? "provider: person.full_name" : "";
+    case PersonalName::kStreet: return Fits("address", "street", 40) ? "provider: address.street" : "";
+    case PersonalName::kCard:
+      return Has("credit_card", "number") && (limit_ == 0 || limit_ >= 19) ? "provider: credit_card.number" : "";
+    case PersonalName::kCvv:
+      return Has("credit_card", "cvv") && (limit_ == 0 || limit_ >= 4) ? "provider: credit_card.cvv" : "";
+    case PersonalName::kZip:
+      return Has("address", "zip") && (limit_ == 0 || limit_ >= 5) ? "provider: address.zip" : "";
+    default: return "";
   }
-  if (NameIs(R"((street|address)(_?line)?_?1?|street_address|billing_address|shipping_address)") &&
-      Fits("address", "street", 40)) {
-    return "provider: address.street";
-  }
-  if (NameIs(R"((card_?)?(number|pan)|card_no)") && name_.find("card") != std::string::npos &&
-      Has("credit_card", "number") && (limit_ == 0 || limit_ >= 19)) {
-    return "provider: credit_card.number";
-  }
-  if (NameIs(R"(cvv|cvc|cvv2)") && Has("credit_card", "cvv") && (limit_ == 0 || limit_ >= 4)) {
-    return "provider: credit_card.cvv";
-  }
-  if (NameIs(R"(.*(zip(_?code)?|postal_?code|postcode))") && Has("address", "zip") && (limit_ == 0 || limit_ >= 5)) {
-    return "provider: address.zip";
-  }
-  return "";
 }
 
 // Personal data by the shape of the values, whatever the column is called.

@@ -233,6 +233,53 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 footer{padding:0 40px 30px;font-size:12px;color:#5a6275}
 )css";
 
+// --- Audit and compliance (eval/audit.h) ---------------------------------------
+
+std::string AuditSection(const AuditResult& audit) {
+  std::string h = "<section id=\"audit\"><h2>Audit and compliance</h2>";
+  for (const std::string& paragraph : audit.narrative) h += Paragraph(paragraph);
+  h += "<h3>Identifier columns</h3>";
+  if (audit.identifiers.empty()) {
+    h += Paragraph("None recognised (" + audit.detection + ").");
+  } else {
+    h += "<table><tr><th>column</th><th>identifier</th><th>handling</th><th>how we know</th><th>in the output</th>"
+         "<th>synthetic values also in the real column</th></tr>\n";
+    for (const AuditColumn& c : audit.identifiers) {
+      std::string words = c.handled.pii_kind;
+      for (const IdentifierKind& k : IdentifierKinds()) {
+        if (c.handled.pii_kind == k.key) words = k.words;
+      }
+      h += "<tr><td>" + Escape(c.name) + "</td><td>" + Escape(words) + "</td><td>" +
+           Escape(c.handled.handling) + "</td><td>" + Escape(c.handled.evidence) + "</td><td>" +
+           (c.in_output ? "yes" : "no") + "</td><td class=\"num\">" +
+           (c.in_output ? std::to_string(c.reproduced) + " of " + std::to_string(c.synthetic_values) + " (" +
+                              Percent(c.reproduced_share) + ")"
+                        : std::string("-")) +
+           "</td></tr>\n";
+    }
+    h += "</table>";
+  }
+  h += "<h3>HIPAA Safe Harbor: the 18 identifiers (45 CFR 164.514(b)(2))</h3>";
+  h += Paragraph("Status per identifier: 'not found' (no column recognised), 'removed' (not in the output), "
+                 "'replaced' (values made by seedforge), 'pseudonymised' (keyed tokens of the real values), "
+                 "'present' (values learned from or of unknown relation to the real ones), 'not checked' (the "
+                 "report cannot recognise it). Safe Harbor also requires that the releasing party has no actual "
+                 "knowledge that what remains could identify a person; no figure here can settle that.");
+  h += "<table><tr><th></th><th>identifier</th><th>status</th><th>columns</th><th>note</th></tr>\n";
+  for (const SafeHarborItem& item : audit.safe_harbor) {
+    std::string columns;
+    for (const std::string& c : item.columns) columns += (columns.empty() ? "" : "<br>") + Escape(c);
+    h += "<tr><td>(" + std::string(1, item.letter) + ")</td><td>" + Escape(item.identifier) + "</td><td>" +
+         Escape(item.status) + "</td><td>" + columns + "</td><td>" + Escape(item.note) + "</td></tr>\n";
+  }
+  h += "</table>";
+  h += "<h3>GDPR notes</h3>";
+  for (const std::string& paragraph : audit.gdpr) h += Paragraph(paragraph);
+  h += Paragraph("This section states what the figures show; it is not legal advice.");
+  h += "</section>\n";
+  return h;
+}
+
 }  // namespace
 
 std::string RenderHtml(const Report& report) {
@@ -251,7 +298,8 @@ std::string RenderHtml(const Report& report) {
   h += "<nav><a href=\"#summary\">Summary</a><a href=\"#shapes\">Column shapes</a>"
        "<a href=\"#distributions\">Distributions</a><a href=\"#pairs\">Column pairs</a>";
   if (report.multi_table) h += "<a href=\"#relationships\">Relationships</a>";
-  h += "<a href=\"#utility\">ML utility</a><a href=\"#privacy\">Privacy</a><a href=\"#data\">Data</a>"
+  h += "<a href=\"#utility\">ML utility</a><a href=\"#privacy\">Privacy</a><a href=\"#audit\">Audit</a>"
+       "<a href=\"#data\">Data</a>"
        "<a href=\"#method\">Method</a></nav>\n<main>\n";
 
   // Summary.
@@ -480,6 +528,16 @@ std::string RenderHtml(const Report& report) {
     } else {
       h += "<tr><td>k-anonymity</td><td colspan=\"3\">" + Escape(ExplainAnonymity(p)) + "</td></tr>\n";
     }
+    const AttributeInferenceResult& ai = p.attribute_inference;
+    if (ai.computed) {
+      h += "<tr><td>attribute inference of " + Escape(ai.sensitive) + " (accuracy on training rows; baseline; lift)"
+           "</td><td class=\"num\">" + Percent(ai.accuracy) + "; " + Percent(ai.baseline) + "; " + Fixed(ai.lift, 2) +
+           "</td><td class=\"num\">" + Percent(ai.holdout_accuracy) + "</td><td>" +
+           Escape(ExplainAttributeInference(p)) + "</td></tr>\n";
+    } else {
+      h += "<tr><td>attribute inference</td><td colspan=\"3\">" + Escape(ExplainAttributeInference(p)) +
+           "</td></tr>\n";
+    }
     h += "</table>";
     h += Paragraph(ExplainDcr(p));
     h += Paragraph(ExplainAttack(p));
@@ -488,6 +546,8 @@ std::string RenderHtml(const Report& report) {
                    std::to_string(p.train_rows) + " training rows.");
   }
   h += "</section>\n";
+
+  h += AuditSection(report.audit);
 
   // Data.
   h += "<section id=\"data\"><h2>Data</h2>";
@@ -529,5 +589,7 @@ std::string RenderHtml(const Report& report) {
        " s. This page is self-contained: no scripts, fonts or network resources.</footer>\n</body>\n</html>\n";
   return h;
 }
+
+std::string HtmlEscape(std::string_view s) { return Escape(s); }
 
 }  // namespace seedforge::eval

@@ -99,6 +99,80 @@ std::vector<std::string> Limitations(const Report& report, const std::vector<std
   return out;
 }
 
+// --- Audit and compliance (eval/audit.h) ---------------------------------------
+// Kept apart from the sections above so that they change independently.
+
+// A Markdown table cell: no pipe or line break may end it early.
+std::string Cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') {
+      out += "\\|";
+    } else {
+      out += c == '\n' ? ' ' : c;
+    }
+  }
+  return out;
+}
+
+// The attribute-inference row of a table's privacy figures.
+void AddAttributeInference(mst::data& row, const PrivacyResult& p) {
+  const AttributeInferenceResult& a = p.attribute_inference;
+  if (!a.computed) return;
+  mst::data ai;
+  std::string quasi;
+  for (const std::string& c : a.quasi) quasi += (quasi.empty() ? "" : ", ") + c;
+  ai.set("sensitive", Cell(a.sensitive));
+  ai.set("quasi", Cell(quasi));
+  ai.set("accuracy", Percent(a.accuracy));
+  ai.set("baseline", Percent(a.baseline));
+  ai.set("lift", Fixed(a.lift, 2));
+  ai.set("holdout", Percent(a.holdout_accuracy));
+  row.set("attribute_inference", ai);
+}
+
+void AddAudit(mst::data& data, const AuditResult& audit) {
+  mst::list narrative;
+  for (const std::string& p : audit.narrative) narrative.push_back(mst::data(p));
+  data.set("audit_narrative", narrative);
+  data.set("audit_detection", audit.detection);
+  mst::list identifiers;
+  for (const AuditColumn& c : audit.identifiers) {
+    std::string words = c.handled.pii_kind;
+    for (const IdentifierKind& k : IdentifierKinds()) {
+      if (c.handled.pii_kind == k.key) words = k.words;
+    }
+    mst::data row;
+    row.set("column", Cell(c.name));
+    row.set("kind", Cell(words));
+    row.set("handling", Cell(c.handled.handling));
+    row.set("evidence", Cell(c.handled.evidence));
+    row.set("in_output", std::string(c.in_output ? "yes" : "no"));
+    row.set("reproduced", c.in_output ? std::to_string(c.reproduced) + " of " + std::to_string(c.synthetic_values) +
+                                            " (" + Percent(c.reproduced_share) + ")"
+                                      : std::string("-"));
+    identifiers.push_back(row);
+  }
+  data.set("has_identifiers", !identifiers.empty());
+  data.set("audit_identifiers", identifiers);
+  mst::list harbor;
+  for (const SafeHarborItem& item : audit.safe_harbor) {
+    std::string columns;
+    for (const std::string& c : item.columns) columns += (columns.empty() ? "" : "; ") + c;
+    mst::data row;
+    row.set("letter", std::string(1, item.letter));
+    row.set("identifier", Cell(item.identifier));
+    row.set("status", item.status);
+    row.set("columns", Cell(columns.empty() ? "-" : columns));
+    row.set("note", Cell(item.note));
+    harbor.push_back(row);
+  }
+  data.set("safe_harbor", harbor);
+  mst::list gdpr;
+  for (const std::string& p : audit.gdpr) gdpr.push_back(mst::data(p));
+  data.set("gdpr", gdpr);
+}
+
 }  // namespace
 
 std::string RenderModelCard(const Report& report, const std::vector<std::pair<std::string, std::string>>& model_info) {
@@ -118,7 +192,7 @@ std::string RenderModelCard(const Report& report, const std::vector<std::pair<st
   mst::list info;
   std::vector<std::string> intended;
   for (const auto& [k, v] : model_info) {
-    if (k == "epsilon" || k == "delta" || k == "limitation" || k == "name") continue;
+    if (k == "epsilon" || k == "delta" || k == "limitation" || k == "name" || k.rfind("dp_", 0) == 0) continue;
     if (k == "intended_use") {
       intended.push_back(v);
       continue;
@@ -134,6 +208,33 @@ std::string RenderModelCard(const Report& report, const std::vector<std::pair<st
   data.set("has_budget", !epsilon.empty());
   if (!epsilon.empty()) data.set("epsilon", epsilon);
   if (!delta.empty()) data.set("delta", delta);
+  // The accounting of a private model (report --model, DpAccount): dp_KEY
+  // pairs, each public column a dp_public line.
+  static const std::pair<const char*, const char*> kDpKeys[] = {
+      {"dp_mechanism", "mechanism"},
+      {"dp_accountant", "accountant"},
+      {"dp_target_epsilon", "target ε"},
+      {"dp_preprocessing_epsilon", "ε spent on bounds and categories"},
+      {"dp_sample_rate", "sampling rate q"},
+      {"dp_noise_multiplier", "noise multiplier σ"},
+      {"dp_steps", "steps"},
+      {"dp_clipping_norm", "clipping norm"}};
+  mst::list dp_details, dp_public;
+  for (const auto& [key, label] : kDpKeys) {
+    const std::string value = Find(model_info, key);
+    if (value.empty()) continue;
+    mst::data row;
+    row.set("key", std::string(label));
+    row.set("value", value);
+    dp_details.push_back(row);
+  }
+  for (const auto& [k, v] : model_info) {
+    if (k == "dp_public") dp_public.push_back(mst::data(v));
+  }
+  data.set("has_dp_details", !dp_details.empty());
+  data.set("dp_details", dp_details);
+  data.set("has_dp_public", !dp_public.empty());
+  data.set("dp_public", dp_public);
 
   if (intended.empty()) {
     intended = {"Test, staging and demo databases that need realistic rows without real people's records.",
@@ -219,9 +320,11 @@ std::string RenderModelCard(const Report& report, const std::vector<std::pair<st
         row.set("l_diversity", l);
       }
     }
+    AddAttributeInference(row, p);
     privacy.push_back(row);
   }
   data.set("privacy", privacy);
+  AddAudit(data, report.audit);
 
   mst::list limitations;
   for (const std::string& l : Limitations(report, model_info, !epsilon.empty())) limitations.push_back(mst::data(l));

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <unordered_map>
 #include <unordered_set>
@@ -101,6 +103,191 @@ GroupStats Groups(const TableData& data, const std::vector<size_t>& quasi, int s
   return stats;
 }
 
+// The attribute-inference attacker's knowledge: the synthetic rows grouped
+// by their quasi-identifier values, one guess per group (cell). Not copied:
+// the index refers to the space.
+class CellAttacker {
+ public:
+  CellAttacker(const CellAttacker&) = delete;
+  CellAttacker& operator=(const CellAttacker&) = delete;
+  CellAttacker(const TableSet& table, const std::vector<size_t>& quasi, size_t sensitive, double tolerance,
+               uint64_t seed)
+      : space_(table, quasi), sensitive_(sensitive), tolerance_(tolerance) {
+    const TableData& syn = table.synthetic;
+    const EncodedValues& s = syn.columns[sensitive];
+    numeric_ = s.codes.empty();
+    // Cells in order of their first row, so that everything below is the
+    // same for a seed whatever the thread count.
+    std::unordered_map<uint64_t, size_t> cell_of;
+    std::vector<size_t> first_row;
+    std::vector<std::vector<double>> values;             // numeric
+    std::vector<std::unordered_map<int32_t, size_t>> counts;  // categorical
+    std::vector<double> marginal_values;
+    std::unordered_map<int32_t, size_t> marginal_counts;
+    for (size_t r = 0; r < syn.rows; ++r) {
+      if (s.IsMissing(r)) continue;
+      auto [it, added] = cell_of.emplace(RowHash(syn, quasi, r), first_row.size());
+      if (added) {
+        first_row.push_back(r);
+        values.emplace_back();
+        counts.emplace_back();
+      }
+      if (numeric_) {
+        values[it->second].push_back(s.values[r]);
+        marginal_values.push_back(s.values[r]);
+      } else {
+        ++counts[it->second][s.codes[r]];
+        ++marginal_counts[s.codes[r]];
+      }
+    }
+    guesses_.resize(first_row.size());
+    for (size_t c = 0; c < first_row.size(); ++c) {
+      if (numeric_) {
+        std::sort(values[c].begin(), values[c].end());
+        guesses_[c] = SortedQuantile(values[c], 0.5);
+      } else {
+        guesses_[c] = Mode(counts[c]);
+      }
+    }
+    if (numeric_) {
+      baseline_ = DensestWindow(std::move(marginal_values));
+    } else if (!marginal_counts.empty()) {
+      baseline_ = Mode(marginal_counts);
+    }
+    index_ = std::make_unique<NeighbourIndex>(space_, space_.Encode(syn, first_row), seed);
+  }
+
+  size_t cells() const { return guesses_.size(); }
+  double baseline_guess() const { return baseline_; }
+
+  // Attacks `rows` of `data` (rows with a missing sensitive value are
+  // skipped): targets, right guesses, right baseline guesses, exact cells.
+  struct Score {
+    size_t targets = 0, right = 0, baseline_right = 0, exact = 0;
+  };
+  Score Attack(const TableData& data, std::vector<size_t> rows, int threads) const {
+    const EncodedValues& s = data.columns[sensitive_];
+    rows.erase(std::remove_if(rows.begin(), rows.end(), [&](size_t r) { return s.IsMissing(r); }), rows.end());
+    Score score;
+    score.targets = rows.size();
+    if (rows.empty() || guesses_.empty()) return score;
+    std::vector<float> queries = space_.Encode(data, rows);
+    std::vector<uint8_t> right(rows.size()), baseline_right(rows.size()), exact(rows.size());
+    ParallelFor(
+        rows.size(), threads,
+        [&](size_t i) {
+          float distance;
+          size_t cell;
+          index_->Nearest(&queries[i * space_.dims()], 1, &distance, &cell);
+          const double truth = numeric_ ? s.values[rows[i]] : s.codes[rows[i]];
+          right[i] = Right(guesses_[cell], truth);
+          baseline_right[i] = Right(baseline_, truth);
+          exact[i] = distance == 0;
+        },
+        16);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      score.right += right[i];
+      score.baseline_right += baseline_right[i];
+      score.exact += exact[i];
+    }
+    return score;
+  }
+
+ private:
+  bool Right(double guess, double truth) const {
+    return numeric_ ? std::fabs(guess - truth) <= tolerance_ : guess == truth;
+  }
+
+  // The most common code; the smallest among ties.
+  static double Mode(const std::unordered_map<int32_t, size_t>& counts) {
+    int32_t best = -1;
+    size_t most = 0;
+    for (const auto& [code, n] : counts) {
+      if (n > most || (n == most && code < best)) {
+        best = code;
+        most = n;
+      }
+    }
+    return best;
+  }
+
+  // The centre of the window of width 2 × tolerance that holds the most
+  // values (the leftmost such window): the best single numeric guess.
+  double DensestWindow(std::vector<double> v) const {
+    if (v.empty()) return kNaN;
+    std::sort(v.begin(), v.end());
+    size_t best = 0, most = 0, hi = 0;
+    for (size_t lo = 0; lo < v.size(); ++lo) {
+      hi = std::max(hi, lo);
+      while (hi < v.size() && v[hi] - v[lo] <= 2 * tolerance_) ++hi;
+      if (hi - lo > most) {
+        most = hi - lo;
+        best = lo;
+      }
+    }
+    return v[best] + tolerance_;
+  }
+
+  GowerSpace space_;
+  size_t sensitive_;
+  double tolerance_;
+  bool numeric_ = false;
+  std::vector<double> guesses_;  // per cell: a code, or a value
+  double baseline_ = kNaN;
+  std::unique_ptr<NeighbourIndex> index_;
+};
+
+AttributeInferenceResult InferAttributes(const TableSet& table, const std::vector<size_t>& quasi, size_t sensitive,
+                                         const PrivacyOptions& options, const std::string& scope) {
+  AttributeInferenceResult a;
+  a.computed = true;
+  a.quasi = options.quasi;
+  a.sensitive = options.sensitive;
+  const ColumnEncoding& column = table.columns[sensitive];
+  a.numeric = IsContinuous(column.kind);
+  if (a.numeric) {
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (double v : table.real.columns[sensitive].values) {
+      if (std::isnan(v)) continue;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    a.tolerance = hi > lo ? kAttributeTolerance * (hi - lo) : 0;
+  }
+  CellAttacker attacker(table, quasi, sensitive, a.tolerance, DeriveKey(options.seed, scope, "aia-pivots"));
+  a.cells = attacker.cells();
+  const double guess = attacker.baseline_guess();
+  if (std::isnan(guess)) {
+    a.baseline_guess = "";
+  } else if (a.numeric) {
+    char buffer[48];
+    std::snprintf(buffer, sizeof buffer, "%g", guess);
+    a.baseline_guess = buffer;
+  } else {
+    a.baseline_guess = column.labels[static_cast<size_t>(guess)];
+  }
+  auto share = [](size_t part, size_t whole) { return whole ? static_cast<double>(part) / whole : kNaN; };
+  CellAttacker::Score members = attacker.Attack(
+      table.real, SampleRows(table.real.rows, options.attack_sample, DeriveKey(options.seed, scope, "aia-members")),
+      options.threads);
+  a.targets = members.targets;
+  a.accuracy = share(members.right, members.targets);
+  a.baseline = share(members.baseline_right, members.targets);
+  a.lift = a.baseline > 0 ? a.accuracy / a.baseline : kNaN;
+  a.exact_match_share = share(members.exact, members.targets);
+  a.holdout_accuracy = a.holdout_baseline = kNaN;
+  if (table.holdout) {
+    CellAttacker::Score others = attacker.Attack(
+        *table.holdout,
+        SampleRows(table.holdout->rows, options.attack_sample, DeriveKey(options.seed, scope, "aia-non-members")),
+        options.threads);
+    a.holdout_targets = others.targets;
+    a.holdout_accuracy = share(others.right, others.targets);
+    a.holdout_baseline = share(others.baseline_right, others.targets);
+  }
+  return a;
+}
+
 }  // namespace
 
 GowerSpace::GowerSpace(const TableSet& table) {
@@ -110,28 +297,36 @@ GowerSpace::GowerSpace(const TableSet& table) {
     for (size_t c = 0; c < table.columns.size(); ++c) {
       ColumnKind kind = table.columns[c].kind;
       if (kind == ColumnKind::kId || IsContinuous(kind) != (pass == 1)) continue;
-      columns_.push_back(c);
-      double offset = 0, scale = 1;
-      bool continuous = IsContinuous(kind);
-      if (continuous) {
-        double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-        for (double v : table.real.columns[c].values) {
-          if (std::isnan(v)) continue;
-          lo = std::min(lo, v);
-          hi = std::max(hi, v);
-        }
-        if (hi > lo) {
-          offset = lo;
-          scale = 1.0 / (hi - lo);
-        } else {
-          continuous = false;  // R = 0: equal or not, like a category
-        }
-      }
-      continuous_.push_back(continuous);
-      offset_.push_back(offset);
-      scale_.push_back(scale);
+      AddColumn(table, c);
     }
   }
+}
+
+GowerSpace::GowerSpace(const TableSet& table, const std::vector<size_t>& columns) {
+  for (size_t c : columns) AddColumn(table, c);
+}
+
+void GowerSpace::AddColumn(const TableSet& table, size_t c) {
+  columns_.push_back(c);
+  double offset = 0, scale = 1;
+  bool continuous = IsContinuous(table.columns[c].kind);
+  if (continuous) {
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (double v : table.real.columns[c].values) {
+      if (std::isnan(v)) continue;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    if (hi > lo) {
+      offset = lo;
+      scale = 1.0 / (hi - lo);
+    } else {
+      continuous = false;  // R = 0: equal or not, like a category
+    }
+  }
+  continuous_.push_back(continuous);
+  offset_.push_back(offset);
+  scale_.push_back(scale);
 }
 
 std::vector<float> GowerSpace::Encode(const TableData& data, const std::vector<size_t>& rows) const {
@@ -215,14 +410,16 @@ NeighbourIndex::NeighbourIndex(const GowerSpace& space, std::vector<float> rows,
                    [&](size_t x, size_t y) { return distances[x * kPivots] < distances[y * kPivots]; });
   rows_.resize(n_ * d_);
   pivot_dist_.resize(n_ * kPivots);
+  original_ = order;
   for (size_t i = 0; i < n_; ++i) {
     std::copy_n(&rows[order[i] * d_], d_, &rows_[i * d_]);
     std::copy_n(&distances[order[i] * kPivots], kPivots, &pivot_dist_[i * kPivots]);
   }
 }
 
-void NeighbourIndex::Nearest(const float* query, int k, float* out) const {
+void NeighbourIndex::Nearest(const float* query, int k, float* out, size_t* nearest) const {
   float best[2] = {kInf, kInf};
+  size_t best_row = 0;
   if (n_ > 0) {
     float dq[kPivots] = {};
     for (int p = 0; p < pivots_used_; ++p) dq[p] = space_.Distance(query, &pivots_[p * d_], kInf);
@@ -258,12 +455,14 @@ void NeighbourIndex::Nearest(const float* query, int k, float* out) const {
       if (dist < best[0]) {
         best[1] = best[0];
         best[0] = dist;
+        best_row = r;
       } else if (k > 1 && dist < best[1]) {
         best[1] = dist;
       }
     }
   }
   for (int i = 0; i < k; ++i) out[i] = best[i];
+  if (nearest != nullptr) *nearest = n_ > 0 ? original_[best_row] : 0;
 }
 
 PrivacyResult EvaluatePrivacy(const TableSet& table, const PrivacyOptions& options) {
@@ -389,6 +588,12 @@ PrivacyResult EvaluatePrivacy(const TableSet& table, const PrivacyOptions& optio
     a.groups_real = r.groups;
     a.below5_real = r.below5;
     a.l_real = r.l;
+    if (sensitive >= 0) {
+      if (std::find(quasi.begin(), quasi.end(), static_cast<size_t>(sensitive)) != quasi.end()) {
+        throw UsageError("--sensitive " + options.sensitive + " is also a quasi-identifier; name it once");
+      }
+      result.attribute_inference = InferAttributes(table, quasi, sensitive, options, scope);
+    }
   }
   return result;
 }

@@ -37,6 +37,22 @@
 //   l-diversity    (distinct l-diversity, Machanavajjhala et al. 2007) with
 //                  --sensitive: the fewest distinct sensitive values in any
 //                  quasi-identifier group
+//   attribute      with --quasi and --sensitive: an attacker who knows a real
+//   inference      person's quasi-identifiers and holds the synthetic table
+//                  guesses the sensitive value. The synthetic rows are grouped
+//                  by their quasi-identifier values (cells); a target takes
+//                  the cell with the same values, or else the nearest cell
+//                  (Gower distance over the quasi-identifiers alone), and the
+//                  guess is the cell's most common value (categorical: the
+//                  CategoricalCAP idea of SDMetrics with a nearest-cell
+//                  fallback) or its median, right when within ±5% of the real
+//                  range (numeric, datetime). Baseline: the best single guess
+//                  from the synthetic marginal (its mode; numeric: the centre
+//                  of the densest ±5% window), scored on the same rows. Lift =
+//                  accuracy / baseline. Targets are a sample of the training
+//                  rows (members) and, with --holdout, as many holdout rows:
+//                  what the synthetic data gives away about members beyond
+//                  what it says about anyone is the member-minus-holdout gap.
 //
 // Sampling and search, for speed: DCR and NNDR use a seeded random sample of
 // up to `dcr_sample` synthetic rows and as many holdout rows, the attack up to
@@ -86,6 +102,27 @@ struct AnonymityResult {
   size_t l_synthetic = 0, l_real = 0;
 };
 
+// Attribute inference (see above). NaN figures: not computed.
+struct AttributeInferenceResult {
+  bool computed = false;
+  std::vector<std::string> quasi;
+  std::string sensitive;
+  bool numeric = false;      // numeric or datetime sensitive column: right within ±tolerance
+  double tolerance = 0;      // numeric: kAttributeTolerance × the real range, in the column's units
+  size_t cells = 0;          // distinct quasi-identifier combinations among synthetic rows
+  std::string baseline_guess;  // the marginal guess, as text (numeric: %g)
+  // Members: sampled training rows whose sensitive value is not missing.
+  size_t targets = 0;
+  double accuracy = 0, baseline = 0, lift = 0;
+  double exact_match_share = 0;  // of targets whose quasi-identifier values occur in the synthetic rows
+  // Non-members (holdout rows), NaN / 0 without holdout.
+  size_t holdout_targets = 0;
+  double holdout_accuracy = 0, holdout_baseline = 0;
+};
+
+// A numeric guess is right within this share of the real range.
+constexpr double kAttributeTolerance = 0.05;
+
 struct PrivacyResult {
   std::string table;
   std::vector<std::string> columns;  // compared columns
@@ -101,12 +138,15 @@ struct PrivacyResult {
   double mia_auc = 0;             // NaN without holdout
   size_t mia_members = 0;
   AnonymityResult anonymity;
+  AttributeInferenceResult attribute_inference;
 };
 
 // Gower distance over the columns of a table, scaled by the real rows.
 class GowerSpace {
  public:
   explicit GowerSpace(const TableSet& table);
+  // Over the given columns only, in that order (ids too, as categories).
+  GowerSpace(const TableSet& table, const std::vector<size_t>& columns);
 
   size_t dims() const { return continuous_.size(); }
   const std::vector<size_t>& columns() const { return columns_; }  // table column per dim
@@ -120,6 +160,8 @@ class GowerSpace {
   float Distance(const float* a, const float* b, float bound) const;
 
  private:
+  void AddColumn(const TableSet& table, size_t c);
+
   std::vector<size_t> columns_;
   std::vector<uint8_t> continuous_;
   std::vector<double> scale_, offset_;  // x -> (x - offset) * scale
@@ -131,8 +173,9 @@ class NeighbourIndex {
   NeighbourIndex(const GowerSpace& space, std::vector<float> rows, uint64_t seed);
 
   // Distances to the k nearest rows, ascending (k = 1 or 2). With fewer rows
-  // than k the rest is +infinity.
-  void Nearest(const float* query, int k, float* out) const;
+  // than k the rest is +infinity. `nearest`, when given, receives the
+  // position in `rows` of the nearest row (of the first found among ties).
+  void Nearest(const float* query, int k, float* out, size_t* nearest = nullptr) const;
   size_t size() const { return n_; }
 
  private:
@@ -140,13 +183,15 @@ class NeighbourIndex {
   const GowerSpace& space_;
   size_t n_, d_;
   std::vector<float> rows_;         // sorted by distance to the first pivot
+  std::vector<size_t> original_;    // position in the constructor's rows, per sorted row
   std::vector<float> pivot_dist_;   // n x kPivots
   std::vector<float> pivots_;       // kPivots x d
   int pivots_used_ = 0;
 };
 
 // Privacy figures for one table. Quasi and sensitive names must be columns
-// of the table (UsageError otherwise).
+// of the table (UsageError otherwise); the sensitive column must not be a
+// quasi-identifier.
 PrivacyResult EvaluatePrivacy(const TableSet& table, const PrivacyOptions& options);
 
 }  // namespace seedforge::eval

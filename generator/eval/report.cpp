@@ -1,5 +1,6 @@
 #include "eval/report.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cmath>
@@ -117,7 +118,11 @@ Report BuildReport(const ReportOptions& options) {
   std::pair<int, std::string> target = {-1, ""};
   if (!options.target.empty()) target = ResolveTarget(dataset, options.target);
   if (!options.sensitive.empty() && options.quasi.empty()) {
-    throw UsageError("--sensitive needs --quasi (l-diversity is over quasi-identifier groups)");
+    throw UsageError("--sensitive needs --quasi-identifiers (l-diversity and attribute inference work over quasi-identifier groups)");
+  }
+  if (!options.sensitive.empty() &&
+      std::find(options.quasi.begin(), options.quasi.end(), options.sensitive) != options.quasi.end()) {
+    throw UsageError("--sensitive " + options.sensitive + " is also a quasi-identifier; name it once");
   }
   std::vector<std::string> wanted = options.quasi;
   if (!options.sensitive.empty()) wanted.push_back(options.sensitive);
@@ -170,6 +175,7 @@ Report BuildReport(const ReportOptions& options) {
     report.privacy.push_back(EvaluatePrivacy(table, p));
   }
   report.privacy_seconds = SecondsSince(t0);
+  report.audit = EvaluateAudit(dataset, report.privacy, options.audit, !options.holdout.empty());
   report.total_seconds = SecondsSince(start);
   return report;
 }
@@ -369,6 +375,37 @@ std::string ExplainAnonymity(const PrivacyResult& p) {
   return s;
 }
 
+std::string ExplainAttributeInference(const PrivacyResult& p) {
+  const AttributeInferenceResult& a = p.attribute_inference;
+  if (!a.computed) {
+    return "Attribute inference: not computed (name the quasi-identifiers with --quasi-identifiers and the column "
+           "to guess with --sensitive).";
+  }
+  if (a.targets == 0) return "Attribute inference: no training row has a value of '" + a.sensitive + "'.";
+  std::string quasi;
+  for (const std::string& q : a.quasi) quasi += (quasi.empty() ? "" : ", ") + q;
+  std::string s = "An attacker who knows a person's (" + quasi + ") and holds the synthetic data guesses '" +
+                  a.sensitive + "'" + (a.numeric ? " to within ±" + Fixed(a.tolerance, 4) : std::string()) +
+                  " right for " + Percent(a.accuracy) + " of " + std::to_string(a.targets) +
+                  " training rows; guessing from the synthetic column alone ('" + a.baseline_guess + "') is right for " +
+                  Percent(a.baseline) + " (lift " + Fixed(a.lift, 2) + "). " + Percent(a.exact_match_share) +
+                  " of them find synthetic rows with exactly their quasi-identifiers.";
+  if (std::isnan(a.holdout_accuracy)) {
+    return s + " Without --holdout the report cannot tell whether this reveals the training rows in particular or "
+               "holds for anyone (a real relation between the columns).";
+  }
+  const double gap = a.accuracy - a.holdout_accuracy;
+  s += " For new real rows (the holdout) the attack is right " + Percent(a.holdout_accuracy) + " of the time";
+  if (gap > 0.05) {
+    s += ": the synthetic data reveals more about its training rows than about others (gap " + Fixed(gap) +
+         "), which points at memorisation.";
+  } else {
+    s += ": no more for training rows than for others, so what the attack learns is a relation that holds in the "
+         "population, not a leak of the training rows.";
+  }
+  return s;
+}
+
 // --- JSON ----------------------------------------------------------------------
 
 namespace {
@@ -415,6 +452,78 @@ void WriteArray(JsonWriter& j, std::string_view key, const Items& items, Write w
 template <typename Items>
 void WriteValues(JsonWriter& j, std::string_view key, const Items& items) {
   WriteArray(j, key, items, [&j](const auto& value) { j.Value(value); });
+}
+
+void WriteAttributeInference(JsonWriter& j, const AttributeInferenceResult& a) {
+  j.Key("attribute_inference");
+  if (!a.computed) {
+    j.Null();
+    return;
+  }
+  j.BeginObject();
+  WriteValues(j, "quasi_identifiers", a.quasi);
+  j.Field("sensitive", a.sensitive).Field("numeric", a.numeric);
+  j.Key("tolerance");
+  a.numeric ? j.Value(a.tolerance) : j.Null();
+  j.Field("cells", a.cells).Field("baseline_guess", a.baseline_guess);
+  j.Field("targets", a.targets).Field("accuracy", a.accuracy).Field("baseline", a.baseline).Field("lift", a.lift);
+  j.Field("exact_match_share", a.exact_match_share);
+  j.Field("holdout_targets", a.holdout_targets).Field("holdout_accuracy", a.holdout_accuracy);
+  j.Field("holdout_baseline", a.holdout_baseline);
+  j.EndObject();
+}
+
+void WriteAudit(JsonWriter& j, const AuditResult& a) {
+  j.Key("audit").BeginObject();
+  j.Key("data_in").BeginObject();
+  j.Field("tables", a.tables).Field("columns", a.columns).Field("real_rows", a.real_rows);
+  j.Field("synthetic_rows", a.synthetic_rows).Field("holdout_rows", a.holdout_rows);
+  j.EndObject();
+  j.Field("detection", a.detection);
+  WriteArray(j, "identifiers", a.identifiers, [&](const AuditColumn& c) {
+    j.BeginObject();
+    j.Field("table", c.handled.table).Field("column", c.handled.column).Field("pii_kind", c.handled.pii_kind);
+    j.Field("handling", c.handled.handling).Field("evidence", c.handled.evidence).Field("kind", c.kind);
+    j.Field("in_output", c.in_output).Field("synthetic_values", c.synthetic_values);
+    j.Field("values_also_in_real", c.reproduced).Field("distinct_real_values_in_output", c.distinct_reproduced);
+    j.Field("share_also_in_real", c.reproduced_share);
+    if (c.handled.pii_kind == "age") j.Field("ages_over_89", c.over_89);
+    j.EndObject();
+  });
+  j.Key("dp_budget");
+  bool any = false;
+  for (const PrivacyBudget& b : a.budgets) any = any || !b.mechanism.empty();
+  if (a.budgets.empty()) {
+    j.Null();
+  } else {
+    j.BeginArray();
+    for (const PrivacyBudget& b : a.budgets) {
+      j.BeginObject();
+      j.Field("model", b.model);
+      j.Key("mechanism");
+      b.mechanism.empty() ? j.Null() : j.Value(b.mechanism);
+      if (!b.mechanism.empty()) {
+        j.Field("accountant", b.accountant).Field("epsilon", b.epsilon).Field("delta", b.delta);
+        j.Field("target_epsilon", b.target_epsilon).Field("preprocessing_epsilon", b.preprocessing_epsilon);
+        j.Field("sample_rate", b.sample_rate).Field("noise_multiplier", b.noise_multiplier);
+        j.Field("max_grad_norm", b.max_grad_norm).Field("steps", b.steps);
+        WriteValues(j, "public_columns", b.public_columns);
+      }
+      j.EndObject();
+    }
+    j.EndArray();
+  }
+  j.Field("differentially_private", any);
+  WriteArray(j, "safe_harbor", a.safe_harbor, [&](const SafeHarborItem& item) {
+    j.BeginObject();
+    j.Field("item", std::string(1, item.letter)).Field("identifier", item.identifier).Field("status", item.status);
+    WriteValues(j, "columns", item.columns);
+    j.Field("note", item.note);
+    j.EndObject();
+  });
+  WriteValues(j, "narrative", a.narrative);
+  WriteValues(j, "gdpr", a.gdpr);
+  j.EndObject();
 }
 
 }  // namespace
@@ -561,8 +670,10 @@ std::string RenderJson(const Report& report) {
       a.sensitive.empty() ? j.Null() : j.Value(a.l_real);
       j.EndObject();
     }
+    WriteAttributeInference(j, p.attribute_inference);
     j.EndObject();
   });
+  WriteAudit(j, report.audit);
 
   WriteValues(j, "warnings", report.warnings);
   j.Key("seconds").BeginObject();
@@ -607,6 +718,11 @@ std::string RenderSummary(const Report& report) {
            Percent(p.exact_copy_rate, 2) + ", DCR below holdout p5 " + Percent(p.dcr_share_below) +
            " (about 5% expected), attack AUC " + Fixed(p.mia_auc) + " (0.5 = no signal)";
     if (p.anonymity.computed) out += ", k-anonymity " + std::to_string(p.anonymity.k_synthetic);
+    const AttributeInferenceResult& a = p.attribute_inference;
+    if (a.computed) {
+      out += ", guessing " + a.sensitive + " " + Percent(a.accuracy) + " vs " + Percent(a.baseline) + " baseline" +
+             (std::isnan(a.holdout_accuracy) ? std::string() : " (holdout " + Percent(a.holdout_accuracy) + ")");
+    }
     out += "\n";
   }
   for (const std::string& w : report.warnings) out += "  warning: " + w + "\n";

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "eval/audit.h"
 #include "eval/privacy.h"
 #include "eval/quality.h"
 #include "eval/table.h"
@@ -34,7 +35,8 @@ struct ReportOptions {
   std::string null_marker;               // --null: besides the empty unquoted field, read as NULL
   std::string target;                    // "COL" or "TABLE.COL"; empty: no ML utility
   std::vector<std::string> quasi;        // quasi-identifier columns
-  std::string sensitive;                 // for l-diversity
+  std::string sensitive;                 // for l-diversity and attribute inference
+  AuditInputs audit;                     // identifier handling and privacy budgets (eval/audit.h)
   uint64_t seed = 1;
   int threads = 1;
   size_t dcr_sample = 5000;
@@ -65,6 +67,7 @@ struct Report {
   QualityResult quality;
   std::vector<UtilityResult> utility;  // empty without --target
   std::vector<PrivacyResult> privacy;  // one per table
+  AuditResult audit;
   std::vector<std::string> warnings;
   double load_seconds = 0, quality_seconds = 0, utility_seconds = 0, privacy_seconds = 0, total_seconds = 0;
 };
@@ -86,6 +89,9 @@ std::string RenderModelCard(const Report& report, const std::vector<std::pair<st
 // Writes `content` to a temporary file in the target's folder and renames it
 // into place; the temporary file is removed on failure. Throws Error.
 void WriteFileAtomically(const std::string& path, std::string_view content);
+// `s` with the characters HTML reads as markup as entities (text and
+// attribute values in either quote); `profile` writes its page with it too.
+std::string HtmlEscape(std::string_view s);
 
 // A domain's links as ReportOptions::links, "child.col=parent.col" (a
 // composite link by its first pair of columns: the tables' rows pair up the
@@ -121,5 +127,6 @@ std::string ExplainNndr(const PrivacyResult& privacy);
 std::string ExplainCopies(const PrivacyResult& privacy);
 std::string ExplainAttack(const PrivacyResult& privacy);
 std::string ExplainAnonymity(const PrivacyResult& privacy);
+std::string ExplainAttributeInference(const PrivacyResult& privacy);
 
 }  // namespace seedforge::eval

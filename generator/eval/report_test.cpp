@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -73,7 +74,8 @@ class ReportTest : public ::testing::Test {
 TEST_F(ReportTest, HtmlHasEveryPartAndNoNetworkReferences) {
   Report report = BuildReport(Options());
   std::string html = RenderHtml(report);
-  for (const char* id : {"summary", "shapes", "distributions", "pairs", "utility", "privacy", "data", "method"}) {
+  for (const char* id :
+       {"summary", "shapes", "distributions", "pairs", "utility", "privacy", "audit", "data", "method"}) {
     EXPECT_NE(html.find(std::string("<section id=\"") + id + "\">"), std::string::npos) << id;
   }
   EXPECT_EQ(Count(html, "<section"), Count(html, "</section>"));
@@ -93,7 +95,8 @@ TEST_F(ReportTest, HtmlHasEveryPartAndNoNetworkReferences) {
        {ExplainOverall(report), ExplainColumnShapes(report.quality.column_shapes),
         ExplainPairTrends(report.quality.column_pair_trends), ExplainUtility(report.utility[0]),
         ExplainDcr(report.privacy[0]), ExplainNndr(report.privacy[0]), ExplainCopies(report.privacy[0]),
-        ExplainAttack(report.privacy[0]), ExplainAnonymity(report.privacy[0])}) {
+        ExplainAttack(report.privacy[0]), ExplainAnonymity(report.privacy[0]),
+        ExplainAttributeInference(report.privacy[0])}) {
     std::string escaped = std::regex_replace(sentence, std::regex("'"), "&#39;");
     EXPECT_NE(html.find(escaped), std::string::npos) << sentence;
   }
@@ -152,6 +155,16 @@ TEST_F(ReportTest, JsonHasEveryFigure) {
   EXPECT_EQ(p["anonymity"]["k_synthetic"].get<size_t>(), report.privacy[0].anonymity.k_synthetic);
   EXPECT_TRUE(p["anonymity"]["l_synthetic"].is_number());
   EXPECT_NEAR(p["membership_inference"]["auc"].get<double>(), report.privacy[0].mia_auc, 1e-9);
+  const AttributeInferenceResult& ai = report.privacy[0].attribute_inference;
+  ASSERT_TRUE(ai.computed);
+  EXPECT_EQ(p["attribute_inference"]["sensitive"], "label");
+  EXPECT_EQ(p["attribute_inference"]["targets"].get<size_t>(), ai.targets);
+  for (const char* k : {"accuracy", "baseline", "lift", "exact_match_share", "holdout_accuracy", "holdout_baseline"}) {
+    EXPECT_TRUE(p["attribute_inference"][k].is_number()) << k;
+  }
+  for (const char* k : {"data_in", "detection", "identifiers", "dp_budget", "safe_harbor", "narrative", "gdpr"}) {
+    EXPECT_TRUE(j["audit"].contains(k)) << k;
+  }
   EXPECT_TRUE(j["seconds"]["total"].is_number());
 }
 
@@ -297,6 +310,141 @@ entities:
   std::set<std::string> scored;
   for (const auto& shape : report.quality.shapes) scored.insert(shape.table + "." + shape.column);
   EXPECT_EQ(scored, (std::set<std::string>{"customers.segment"}));
+}
+
+TEST(EvalAudit, IdentifierKindFromName) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"customer_email", "email"},   {"EmailAddress", "email"},  {"ip_address", "ip_address"},
+      {"home_tel", "phone"},         {"hotel", ""},              {"dob", "date_of_birth"},
+      {"zipCode", "zip"},            {"product_code", ""},       {"street", "street_address"},
+      {"first_name", "person_name"}, {"age", "age"},             {"page", ""},
+      {"usage", ""},                 {"SSN", "ssn"},             {"mac_address", "device_id"},
+      {"card_number", "payment_card"}, {"order_number", ""},     {"city", "city"}};
+  for (const auto& [name, kind] : cases) EXPECT_EQ(IdentifierKindFromName(name), kind) << name;
+}
+
+// A domain's columns: provider fields give the kind and "provider"; a copy
+// is handled as its origin; a reference is generated.
+TEST(EvalAudit, DomainHandledColumns) {
+  const Domain domain = ParseDomain(R"(domain: d
+entities:
+  customers:
+    rows: 4
+    columns:
+      id: {type: integer, primary_key: true, provider: sequence}
+      name: {type: text, provider: person.first_name}
+      mail: {type: text, provider: email}
+      state: {type: text, provider: address.state}
+      segment: {type: text, provider: category, params: {values: [a, b]}}
+  orders:
+    columns:
+      order_id: {type: integer, primary_key: true, provider: sequence}
+      customer_id: {type: integer, references: customers.id, per_parent: 2}
+      name: {type: text, copy: customers.name}
+)",
+                                    "d.yaml", BuiltinRegistry());
+  std::map<std::string, HandledColumn> by;
+  for (const HandledColumn& h : DomainHandledColumns(domain)) by[h.table + "." + h.column] = h;
+  EXPECT_EQ(by["customers.id"].pii_kind, "record_id");
+  EXPECT_EQ(by["customers.name"].pii_kind, "person_name");
+  EXPECT_EQ(by["customers.name"].handling, "provider");
+  EXPECT_EQ(by["customers.mail"].pii_kind, "email");
+  EXPECT_EQ(by["customers.state"].pii_kind, "");  // a state is not below state level
+  EXPECT_EQ(by["customers.segment"].pii_kind, "");
+  EXPECT_EQ(by["orders.name"].pii_kind, "person_name");
+  EXPECT_EQ(by["orders.name"].handling, "provider");
+  EXPECT_NE(by["orders.name"].evidence.find("copied from customers.name"), std::string::npos);
+  EXPECT_EQ(by["orders.customer_id"].handling, "generated");
+}
+
+// Known figures: 2 of the 4 synthetic e-mails are real ones; the e-mail
+// column is masked, zip learned, ssn dropped (as a mask or profile would
+// report them), the visit date found by its kind.
+TEST_F(ReportTest, AuditFromHandledColumnsAndFigures) {
+  Write("areal.csv", "patient_email,zip,visit_date,diagnosis\na@x.org,10001,2024-01-02,flu\nb@x.org,10002,2024-02-03,"
+                     "cold\nc@x.org,10001,2024-03-04,flu\nd@x.org,10003,2024-04-05,none\n");
+  Write("asyn.csv", "patient_email,zip,visit_date,diagnosis\na@x.org,10001,2024-01-02,flu\nq@y.org,10002,2023-05-06,"
+                    "cold\nc@x.org,10009,2024-03-04,flu\nr@y.org,10003,2022-07-08,flu\n");
+  ReportOptions o;
+  o.real = Path("areal.csv");
+  o.synthetic = Path("asyn.csv");
+  o.audit.handled = {{"areal", "patient_email", "email", "masked", "mask rule hmac"},
+                     {"areal", "zip", "", "learned", "domain: learned"},
+                     {"areal", "ssn", "ssn", "dropped", "mask rule drop"}};
+  o.audit.budgets = {{.model = "m.model", .mechanism = "dp-sgd", .accountant = "rdp", .epsilon = 1, .delta = 1e-5}};
+  Report report = BuildReport(o);
+  const AuditResult& a = report.audit;
+  EXPECT_EQ(a.tables, 1u);
+  EXPECT_EQ(a.real_rows, 4u);
+  std::map<std::string, const AuditColumn*> by;
+  for (const AuditColumn& c : a.identifiers) by[c.handled.column] = &c;
+  ASSERT_EQ(by.size(), 4u);
+  EXPECT_EQ(by["patient_email"]->reproduced, 2u);
+  EXPECT_DOUBLE_EQ(by["patient_email"]->reproduced_share, 0.5);
+  EXPECT_EQ(by["zip"]->handled.pii_kind, "zip");  // the name, where the input says nothing
+  EXPECT_EQ(by["zip"]->reproduced, 3u);           // 10001, 10002, 10003; 10009 is new
+  EXPECT_EQ(by["zip"]->distinct_reproduced, 3u);
+  EXPECT_EQ(by["visit_date"]->handled.pii_kind, "date");
+  EXPECT_EQ(by["visit_date"]->reproduced, 2u);
+  EXPECT_FALSE(by["ssn"]->in_output);
+  std::map<char, std::string> status;
+  for (const SafeHarborItem& item : a.safe_harbor) status[item.letter] = item.status;
+  ASSERT_EQ(status.size(), 18u);
+  EXPECT_EQ(status['A'], "not found");
+  EXPECT_EQ(status['B'], "present");
+  EXPECT_EQ(status['C'], "present");
+  EXPECT_EQ(status['F'], "pseudonymised");
+  EXPECT_EQ(status['G'], "removed");
+  EXPECT_EQ(status['P'], "not checked");
+  std::string narrative, gdpr;
+  for (const std::string& p : a.narrative) narrative += p + "\n";
+  for (const std::string& p : a.gdpr) gdpr += p + "\n";
+  EXPECT_NE(narrative.find("1 table, areal (4 real rows, 4 synthetic, 4 columns)"), std::string::npos) << narrative;
+  EXPECT_NE(narrative.find("patient_email (2 of 4 values)"), std::string::npos) << narrative;
+  EXPECT_NE(narrative.find("dp-sgd (rdp accountant), ε = 1, δ = 1e-05"), std::string::npos) << narrative;
+  EXPECT_NE(narrative.find("need --holdout"), std::string::npos) << narrative;
+  EXPECT_NE(gdpr.find("1 column of this output is masked"), std::string::npos) << gdpr;
+  EXPECT_NE(gdpr.find("real identifier values appear in the output"), std::string::npos) << gdpr;
+
+  nlohmann::json j = nlohmann::json::parse(RenderJson(report));
+  EXPECT_TRUE(j["audit"]["differentially_private"].get<bool>());
+  EXPECT_EQ(j["audit"]["dp_budget"][0]["epsilon"].get<double>(), 1.0);
+  EXPECT_EQ(j["audit"]["safe_harbor"].size(), 18u);
+  EXPECT_EQ(j["audit"]["safe_harbor"][5]["item"], "F");
+  EXPECT_EQ(j["audit"]["safe_harbor"][5]["status"], "pseudonymised");
+  EXPECT_EQ(j["audit"]["identifiers"].size(), 4u);
+  EXPECT_EQ(j["audit"]["narrative"].size(), a.narrative.size());
+  const std::string html = RenderHtml(report);
+  EXPECT_NE(html.find("<section id=\"audit\">"), std::string::npos);
+  EXPECT_NE(html.find("<td>(F)</td><td>E-mail addresses</td><td>pseudonymised</td>"), std::string::npos);
+  const std::string card = RenderModelCard(report, {});
+  EXPECT_NE(card.find("## Audit and compliance"), std::string::npos);
+  EXPECT_NE(card.find("| (F) | E-mail addresses | pseudonymised |"), std::string::npos);
+  EXPECT_NE(card.find("| patient_email | e-mail address | masked | mask rule hmac | yes | 2 of 4 (50.0%) |"),
+            std::string::npos)
+      << card;
+  EXPECT_EQ(card.find("\n\n\n"), std::string::npos);
+}
+
+// Without a domain, a model or the attack options the audit says what it
+// could not do, rather than passing anything.
+TEST_F(ReportTest, AuditSaysWhatWasNotMeasured) {
+  ReportOptions o;
+  o.real = Path("real.csv");
+  o.synthetic = Path("synthetic.csv");
+  Report report = BuildReport(o);
+  std::string narrative;
+  for (const std::string& p : report.audit.narrative) narrative += p + "\n";
+  EXPECT_NE(narrative.find("Privacy budget: none."), std::string::npos) << narrative;
+  EXPECT_NE(narrative.find("no column was recognised as a direct identifier"), std::string::npos) << narrative;
+  EXPECT_NE(narrative.find("attribute inference was not run"), std::string::npos) << narrative;
+  EXPECT_NE(ExplainAttributeInference(report.privacy[0]).find("not computed"), std::string::npos);
+  for (const SafeHarborItem& item : report.audit.safe_harbor) {
+    EXPECT_TRUE(item.status == "not found" || item.status == "not checked") << item.letter;
+  }
+  nlohmann::json j = nlohmann::json::parse(RenderJson(report));
+  EXPECT_TRUE(j["privacy"][0]["attribute_inference"].is_null());
+  EXPECT_TRUE(j["audit"]["dp_budget"].is_null());
 }
 
 }  // namespace

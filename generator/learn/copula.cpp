@@ -39,6 +39,7 @@
 #include <map>
 #include <mutex>
 #include <numeric>
+#include <random>
 #include <unordered_map>
 
 #include "learn/models.h"
@@ -46,8 +47,10 @@
 #include "learn/sampling.h"
 #include "learn/serialize.h"
 #include "learn/values.h"
+#include "seedforge/calendar.h"
 #include "seedforge/error.h"
 #include "seedforge/random.h"
+#include "seedforge/rdp_accountant.h"
 
 namespace seedforge::internal {
 
@@ -60,7 +63,7 @@ constexpr size_t kMaxDiscrete = 64;    // distinct values up to which a numeric 
 constexpr size_t kMarginalSample = 100000;  // values a continuous marginal is fitted on
 constexpr size_t kKsSample = 10000;         // values the KS statistics are computed on
 constexpr size_t kMaxCorrelationRows = 1000000;
-constexpr uint32_t kPayloadVersion = 2;  // 2: segments
+constexpr uint32_t kPayloadVersion = 3;  // 2: segments; 3: the privacy record (DpAccount)
 // A categorical column splits the copula into segments when it explains
 // at least this share of a numeric column's rank variance (eta^2) ...
 constexpr double kMinSegmentEta = 0.5;
@@ -70,7 +73,8 @@ constexpr size_t kMinSegmentRows = 50;
 // At most this many segments (the model file holds each one's columns).
 constexpr size_t kMaxSegments = 32;
 
-enum class Family : uint8_t { kNormal, kTruncatedNormal, kBeta, kGamma, kUniform, kEmpirical, kDiscrete };
+// kHistogram: a differentially private fit's noisy histogram (FitPrivate).
+enum class Family : uint8_t { kNormal, kTruncatedNormal, kBeta, kGamma, kUniform, kEmpirical, kDiscrete, kHistogram };
 
 const char* FamilyName(Family f) {
   switch (f) {
@@ -81,6 +85,7 @@ const char* FamilyName(Family f) {
     case Family::kUniform: return "uniform";
     case Family::kEmpirical: return "empirical";
     case Family::kDiscrete: return "discrete";
+    case Family::kHistogram: return "noisy histogram";
   }
   return "?";
 }
@@ -705,6 +710,7 @@ class CopulaSynthesizer : public Synthesizer {
 
   const std::vector<ModelColumn>& columns() const override { return model_->columns; }
   const std::vector<Constraint>& constraints() const override { return constraints_; }
+  const DpAccount& privacy() const override { return privacy_; }
 
   std::unique_ptr<RowSampler> MakeSampler(const SampleSpec& spec) const override {
     std::vector<FixedValue> fixed = ResolveConditions(model_->columns, spec.conditions);
@@ -728,6 +734,7 @@ class CopulaSynthesizer : public Synthesizer {
  private:
   std::shared_ptr<const CopulaModel> model_ = std::make_shared<CopulaModel>();
   std::vector<Constraint> constraints_;
+  DpAccount privacy_;  // mechanism empty: not private
 };
 
 // The copula of `table` for `columns` (their categories, frequencies and
@@ -1044,7 +1051,555 @@ std::vector<ModelColumn> SegmentColumns(const std::vector<ModelColumn>& pooled, 
   return out;
 }
 
+// ---------------------------------------------------------------------------
+// Differential privacy (FitOptions::dp; docs/privacy.md).
+//
+// A private fit sees the rows only through the mechanisms below; the schema
+// (column names, types, decimals, date formats) is taken as public, as it is
+// in every DP synthesizer. Neighbouring tables differ by one row, added or
+// removed. The budget (epsilon, delta) is split in two, and the two parts
+// add up by basic composition:
+//
+// 1. Preprocessing, only for columns the user or the domain did not
+//    describe: a share s of epsilon and of delta (DpOptions::
+//    preprocessing_share), split evenly over those columns. Bounds are the
+//    0.5% and 99.5% quantiles of two noisy histograms (pure epsilon-DP;
+//    DpBounds): one over powers of two for the magnitude, then one of even
+//    cells inside the bracket it finds. A category list is the labels
+//    whose Laplace-noised count clears 1 + ln(1 / (2 delta)) / epsilon (the
+//    stability histogram,
+//    (epsilon, delta)-DP: a label only one row holds is released with
+//    probability at most delta).
+// 2. The rest, (1 - s) epsilon at (1 - s) delta, for two Gaussian
+//    mechanisms:
+//    a. marginals: per column, counts over its bins (bins over the bounds,
+//       or one per category or small integer) and a NULL cell. A row sits
+//       in one cell of each column, so all d histograms together have L2
+//       sensitivity sqrt(d); values outside the bounds are clipped in, labels
+//       outside the list count as NULL.
+//    b. correlation: S = sum over rows of z z^T, z being the row's normal
+//       scores under the released marginals (a function of the row alone:
+//       categories are placed at random inside their interval, by the
+//       secret stream, never by rank among other rows), each z clipped to
+//       L2 norm C, so S has L2
+//       sensitivity C^2. The correlation is S scaled to a unit diagonal and
+//       projected onto the nearest correlation matrix (Higham 2002).
+//    Each gets noise sd = sensitivity x sigma0 / sqrt(w), w = 1/2 each, so
+//    their RDP adds up to that of one Gaussian mechanism of multiplier
+//    sigma0, alpha / (2 sigma0^2); sigma0 is the smallest multiplier the RDP
+//    accountant (rdp_accountant.h) finds within (1 - s) epsilon.
+// Privacy noise comes from the operating system's generator, never from the
+// seed: noise that anyone can recompute from a known seed protects nothing.
+// A private fit is therefore not reproducible from its seed.
+
+constexpr int kDpBins = 32;                   // histogram bins of a continuous marginal
+constexpr double kDpLowQuantile = 0.005;      // data-derived bounds: these quantiles
+constexpr double kDpHighQuantile = 0.995;
+constexpr double kDpMarginalWeight = 0.5;     // of the Gaussian part's RDP; the correlation has the rest
+
+// RDP orders for the Gaussian mechanisms: Opacus's, then larger ones, which
+// small budgets need (the best order of a Gaussian grows like 1 / epsilon).
+const std::vector<double>& DpOrders() {
+  static const std::vector<double> orders = [] {
+    std::vector<double> o = dp::DefaultOrders();
+    for (double a = 64; a < 1e6; a *= 1.05) o.push_back(a);
+    return o;
+  }();
+  return orders;
+}
+
+double GaussianEpsilon(double sigma, double delta) {
+  return dp::EpsilonOf(DpOrders(), dp::SampledGaussianRdp(1.0, sigma, 1, DpOrders()), delta).epsilon;
+}
+
+// The smallest noise multiplier (to 1e-6 relative) whose Gaussian mechanism
+// spends at most `epsilon` at `delta`; bisection keeps the upper end, which
+// always meets the budget.
+double GaussianMultiplier(double epsilon, double delta) {
+  double lo = 0, hi = 1;
+  while (GaussianEpsilon(hi, delta) > epsilon) {
+    lo = hi;
+    hi *= 2;
+    if (hi > 1e9) throw UsageError(fmt::format("epsilon {:g} is too small to release anything", epsilon));
+  }
+  while (hi - lo > 1e-6 * hi) {
+    const double mid = (lo + hi) / 2;
+    (GaussianEpsilon(mid, delta) <= epsilon ? hi : lo) = mid;
+  }
+  return hi;
+}
+
+// Secret randomness for the privacy noise (see above).
+class DpNoise {
+ public:
+  DpNoise() : stream_(SecretKey(), 0) {}
+  double Normal() { return stream_.Normal(); }
+  double Laplace(double scale) {
+    const double u = Open() - 0.5;
+    return -scale * (u < 0 ? -1.0 : 1.0) * std::log(1 - 2 * std::fabs(u));
+  }
+  // A secret key for per-row streams (the scores' draws inside a
+  // discrete value's interval): the privacy proof couples the draws of a
+  // table with one row fewer, which holds only if nobody can recompute them.
+  uint64_t Key() { return stream_.Next(); }
+
+ private:
+  static uint64_t SecretKey() {
+    std::random_device device;  // the OS's generator (getrandom) in libstdc++
+    return (static_cast<uint64_t>(device()) << 32) ^ device();
+  }
+  double Open() { return (static_cast<double>(stream_.Next() >> 11) + 0.5) * 0x1.0p-53; }  // in (0, 1)
+  RandomStream stream_;
+};
+
+// Data-derived bounds of a numeric column (non-NULL values `x`), keeping a
+// public side when one is given; pure epsilon-DP, half of `epsilon` per
+// stage. Both stages are histograms with Laplace noise on every cell of a
+// fixed grid (a row sits in one cell: L1 sensitivity 1), so the noise never
+// depends on where the data is.
+// 1. Magnitude: cells by sign and floor(log2 |x|) (2^-20 .. 2^63, and 0).
+//    The cells whose noisy count clears ln(cells / 0.02) / epsilon (an
+//    empty cell does so with probability 1% over all of them) span the
+//    bracket; with none, the fullest cell.
+// 2. Within the bracket: 64 even cells; the bounds are the cell edges where
+//    the noisy cumulative count reaches the 0.5% and 99.5% quantiles.
+std::pair<double, double> DpBounds(const std::vector<double>& x, std::optional<double> lo, std::optional<double> hi,
+                                   double epsilon, DpNoise& noise) {
+  const double each = epsilon / 2;
+  constexpr int kMinExp = -20, kMaxExp = 63;
+  constexpr int kSide = kMaxExp - kMinExp + 1;
+  // Cell k: 0 .. kSide-1 negative (largest magnitude first), kSide zero,
+  // then positive by magnitude.
+  auto cell_of = [&](double v) {
+    if (v == 0 || std::fabs(v) < std::exp2(kMinExp)) return kSide;
+    const int e = std::clamp(static_cast<int>(std::floor(std::log2(std::fabs(v)))), kMinExp, kMaxExp);
+    return v > 0 ? kSide + 1 + (e - kMinExp) : kMaxExp - e;
+  };
+  auto lower_edge = [&](int k) {
+    if (k == kSide) return 0.0;
+    return k > kSide ? std::exp2(k - kSide - 1 + kMinExp) : -std::exp2(kMaxExp - k + 1);
+  };
+  auto upper_edge = [&](int k) {
+    if (k == kSide) return 0.0;
+    return k > kSide ? std::exp2(k - kSide + kMinExp) : -std::exp2(kMaxExp - k);
+  };
+  std::vector<double> coarse(2 * kSide + 1, 0.0);
+  for (double v : x) coarse[cell_of(v)] += 1;
+  for (double& c : coarse) c += noise.Laplace(1 / each);
+  const double threshold = std::log(static_cast<double>(coarse.size()) / 0.02) / each;
+  int first = -1, last = -1;
+  for (int k = 0; k < static_cast<int>(coarse.size()); ++k) {
+    if (coarse[k] <= threshold) continue;
+    if (first < 0) first = k;
+    last = k;
+  }
+  if (first < 0) first = last = static_cast<int>(std::max_element(coarse.begin(), coarse.end()) - coarse.begin());
+  double a = lo ? *lo : lower_edge(first);
+  double b = hi ? *hi : upper_edge(last);
+  if (!(b > a)) b = a + 1;
+
+  constexpr int kFine = 64;
+  std::vector<double> fine(kFine, 0.0);
+  for (double v : x) {
+    fine[std::clamp(static_cast<int>((v - a) / (b - a) * kFine), 0, kFine - 1)] += 1;
+  }
+  for (double& c : fine) c = std::max(0.0, c + noise.Laplace(1 / each));
+  const double total = std::accumulate(fine.begin(), fine.end(), 0.0);
+  const double width = (b - a) / kFine;
+  double out_lo = a, out_hi = b;
+  if (total > 0) {
+    double cum = 0;
+    int k_lo = -1, k_hi = kFine - 1;
+    for (int k = 0; k < kFine; ++k) {
+      cum += fine[k];
+      if (k_lo < 0 && cum >= kDpLowQuantile * total) k_lo = k;
+      if (cum >= kDpHighQuantile * total) {
+        k_hi = k;
+        break;
+      }
+    }
+    if (!lo) out_lo = a + width * std::max(k_lo, 0);
+    if (!hi) out_hi = a + width * (k_hi + 1);
+  }
+  return {out_lo, out_hi};
+}
+
+// Nearest correlation matrix in the Frobenius norm: Higham's alternating
+// projections (onto the PSD cone, then onto unit diagonals) with Dykstra's
+// correction (IMA J. Numer. Anal. 22, 2002), then made positive definite.
+Eigen::MatrixXd NearestCorrelation(const Eigen::MatrixXd& a) {
+  Eigen::MatrixXd y = a, ds = Eigen::MatrixXd::Zero(a.rows(), a.cols());
+  for (int it = 0; it < 200; ++it) {
+    const Eigen::MatrixXd r = y - ds;
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(r);
+    const Eigen::MatrixXd x =
+        eig.eigenvectors() * eig.eigenvalues().cwiseMax(0.0).asDiagonal() * eig.eigenvectors().transpose();
+    ds = x - r;
+    Eigen::MatrixXd next = x;
+    next.diagonal().setOnes();
+    const double change = (next - y).norm();
+    y = next;
+    if (change < 1e-10 * std::max(1.0, y.norm())) break;
+  }
+  return RepairCorrelation(y);
+}
+
+// Which columns are public and how, for the record and the refusal.
+struct DpColumnPlan {
+  std::optional<double> lo, hi;
+  std::vector<std::string> categories;
+  std::string source;
+  bool needs_budget = false;
+};
+
+std::string FormatBound(const ModelColumn& c, double v) {
+  if (c.type == DataType::kDate || c.type == DataType::kTimestamp) {
+    const double days = c.type == DataType::kDate ? v : std::floor(v / 86400e6);
+    int year;
+    unsigned month, day;
+    CivilFromDays(static_cast<int64_t>(days), year, month, day);
+    return fmt::format("{:04d}-{:02d}-{:02d}", year, month, day);
+  }
+  return c.type == DataType::kContinuous ? fmt::format("{:g}", v) : fmt::format("{:.0f}", v);
+}
+
+// A differentially private copula (see above): no segments, continuous
+// marginals as noisy histograms. Fills `account`.
+std::shared_ptr<CopulaModel> FitPrivate(const DataTable& table, const FitOptions& options, DpAccount& account) {
+  const DpOptions& dp = options.dp;
+  if (table.rows == 0) throw InputError({table.source}, "the table has no rows to learn from");
+  if (!(dp.epsilon > 0) || !std::isfinite(dp.epsilon)) throw UsageError("epsilon must be a positive number");
+  if (!(dp.preprocessing_share >= 0 && dp.preprocessing_share < 1)) {
+    throw UsageError(fmt::format("the preprocessing share of epsilon must be in [0, 1), got {:g}",
+                                 dp.preprocessing_share));
+  }
+  const size_t n = table.rows;
+  const double delta = dp.delta > 0 ? dp.delta : std::min(1e-5, 1.0 / (10.0 * static_cast<double>(n)));
+  if (!(delta < 1)) throw UsageError(fmt::format("delta must be in (0, 1), got {:g}", delta));
+
+  // The schema: what LearnColumns gives, without anything from the values.
+  auto model = std::make_shared<CopulaModel>();
+  std::vector<int> source;
+  for (size_t c = 0; c < table.names.size(); ++c) {
+    const DataType type = table.types[c];
+    if (type == DataType::kId) continue;
+    ModelColumn col;
+    col.name = table.names[c];
+    col.type = type;
+    col.digits = c < table.digits.size() ? table.digits[c] : (type == DataType::kContinuous ? -1 : 6);
+    if (c < table.formats.size()) col.format = table.formats[c];
+    model->columns.push_back(std::move(col));
+    source.push_back(static_cast<int>(c));
+  }
+  if (model->columns.empty()) {
+    throw InputError({table.source}, "no column to learn: every column is an id or free text (use --type COL=TYPE)");
+  }
+  const size_t d = model->columns.size();
+
+  // What is public; refuse what is not when no budget is set aside for it.
+  std::vector<DpColumnPlan> plans(d);
+  std::vector<std::string> missing;
+  for (size_t c = 0; c < d; ++c) {
+    const ModelColumn& col = model->columns[c];
+    DpColumnPlan& plan = plans[c];
+    const auto found = dp.public_columns.find(col.name);
+    if (found != dp.public_columns.end()) {
+      plan.lo = found->second.min;
+      plan.hi = found->second.max;
+      plan.categories = found->second.categories;
+      plan.source = found->second.source.empty() ? "given" : found->second.source;
+    }
+    if (col.type == DataType::kBoolean) continue;
+    if (col.type == DataType::kCategorical) {
+      std::vector<std::string> sorted = plan.categories;
+      std::sort(sorted.begin(), sorted.end());
+      if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+        throw UsageError("the public categories of '" + col.name + "' repeat a label");
+      }
+      plan.needs_budget = plan.categories.empty();
+      if (plan.needs_budget) missing.push_back(col.name + " (categories)");
+      continue;
+    }
+    if (plan.lo && plan.hi && !(*plan.lo < *plan.hi)) {
+      throw UsageError(fmt::format("the public bounds of '{}' are empty: min {:g} is not below max {:g}", col.name,
+                                   *plan.lo, *plan.hi));
+    }
+    if (col.type != DataType::kContinuous) {  // whole numbers: bounds outward to whole numbers
+      if (plan.lo) plan.lo = std::floor(*plan.lo);
+      if (plan.hi) plan.hi = std::ceil(*plan.hi);
+    }
+    plan.needs_budget = !plan.lo || !plan.hi;
+    if (plan.needs_budget) missing.push_back(col.name + " (bounds)");
+  }
+  const double share = missing.empty() ? 0.0 : dp.preprocessing_share;
+  if (!missing.empty() && share <= 0) {
+    std::string names;
+    for (const std::string& m : missing) names += (names.empty() ? "" : ", ") + m;
+    throw UsageError(
+        "differential privacy needs public bounds and category lists, or a budget to estimate them; none for: " +
+        names +
+        ". Declare them (--public-bounds COL=MIN:MAX, --public-categories COL=a,b,c, or a domain's column "
+        "bounds) or spend a share of epsilon on them (--bounds-budget SHARE)");
+  }
+  const double pre_epsilon = share * dp.epsilon, pre_delta = share * delta;
+  const double col_epsilon = missing.empty() ? 0 : pre_epsilon / static_cast<double>(missing.size());
+  const double col_delta = missing.empty() ? 0 : pre_delta / static_cast<double>(missing.size());
+  DpNoise noise;
+
+  // 1. Preprocessing.
+  for (size_t c = 0; c < d; ++c) {
+    DpColumnPlan& plan = plans[c];
+    if (!plan.needs_budget) continue;
+    const ModelColumn& col = model->columns[c];
+    const BatchColumn& tc = table.columns[source[c]];
+    if (col.type == DataType::kCategorical) {
+      std::map<std::string_view, size_t> counts;
+      for (size_t i = 0; i < n; ++i) {
+        if (!tc.IsNull(i)) ++counts[tc.texts[i]];
+      }
+      const double threshold = 1 + std::log(1 / (2 * col_delta)) / col_epsilon;
+      std::vector<std::pair<double, std::string>> kept;
+      for (const auto& [label, count] : counts) {
+        const double noisy = static_cast<double>(count) + noise.Laplace(1 / col_epsilon);
+        if (noisy > threshold) kept.emplace_back(-noisy, std::string(label));
+      }
+      if (kept.empty()) {
+        throw UsageError(fmt::format(
+            "no category of '{}' is frequent enough to release at epsilon {:g} (a label needs about {:.0f} rows); "
+            "declare its categories (--public-categories) or raise the budget",
+            col.name, col_epsilon, threshold));
+      }
+      std::sort(kept.begin(), kept.end());
+      for (auto& [neg, label] : kept) plan.categories.push_back(std::move(label));
+      plan.source = fmt::format("DP-estimated: {} labels above a noisy threshold, epsilon {:g}, delta {:g}",
+                                plan.categories.size(), col_epsilon, col_delta);
+    } else {
+      std::vector<double> x;
+      for (size_t i = 0; i < n; ++i) {
+        if (!tc.IsNull(i)) x.push_back(TableValue(table, source[c], i));
+      }
+      auto [lo, hi] = DpBounds(x, plan.lo, plan.hi, col_epsilon, noise);
+      if (col.type != DataType::kContinuous) {
+        lo = std::floor(lo);
+        hi = std::ceil(hi);
+      }
+      if (!(hi > lo)) hi = lo + 1;
+      plan.lo = lo;
+      plan.hi = hi;
+      plan.source = fmt::format("DP-estimated {:g}% and {:g}% quantiles, epsilon {:g}", kDpLowQuantile * 100,
+                                kDpHighQuantile * 100, col_epsilon);
+    }
+  }
+
+  // 2a. Noisy marginals.
+  const double main_epsilon = dp.epsilon - pre_epsilon, main_delta = delta - pre_delta;
+  const double sigma0 = GaussianMultiplier(main_epsilon, main_delta);
+  const double marginal_weight = d >= 2 ? kDpMarginalWeight : 1.0;
+  const double cell_sd = std::sqrt(static_cast<double>(d)) * sigma0 / std::sqrt(marginal_weight);
+  std::vector<int> bins(d, 0);  // continuous histogram bins, 0 = discrete
+  for (size_t c = 0; c < d; ++c) {
+    ModelColumn& col = model->columns[c];
+    const DpColumnPlan& plan = plans[c];
+    const BatchColumn& tc = table.columns[source[c]];
+    // Cells: the values (or bins), then NULL.
+    std::vector<double> values;
+    if (col.type == DataType::kCategorical) {
+      col.categories = plan.categories;
+      for (size_t k = 0; k < col.categories.size(); ++k) values.push_back(static_cast<double>(k));
+    } else if (col.type == DataType::kBoolean) {
+      values = {0, 1};
+    } else {
+      col.min = *plan.lo;
+      col.max = *plan.hi;
+      const bool whole = col.type == DataType::kInteger || col.type == DataType::kDate;
+      if (whole && col.max - col.min + 1 <= static_cast<double>(kMaxDiscrete)) {
+        for (double v = col.min; v <= col.max; ++v) values.push_back(v);
+      } else {
+        bins[c] = kDpBins;
+      }
+    }
+    const size_t cells = bins[c] > 0 ? static_cast<size_t>(bins[c]) : values.size();
+    std::vector<double> count(cells + 1, 0.0);
+    CategoryIndex index(col.categories);
+    for (size_t i = 0; i < n; ++i) {
+      size_t cell = cells;  // NULL
+      if (!tc.IsNull(i)) {
+        if (col.type == DataType::kCategorical) {
+          const int k = index.Find(tc.texts[i]);
+          if (k >= 0) cell = static_cast<size_t>(k);
+        } else if (col.type == DataType::kBoolean) {
+          cell = tc.ints[i] != 0;
+        } else {
+          const double x = std::clamp(TableValue(table, source[c], i), col.min, col.max);
+          if (bins[c] > 0) {
+            cell = std::min(cells - 1, static_cast<size_t>((x - col.min) / (col.max - col.min) * bins[c]));
+          } else {
+            cell = std::min(cells - 1, static_cast<size_t>(std::llround(x - col.min)));
+          }
+        }
+      }
+      count[cell] += 1;
+    }
+    for (double& k : count) k = std::max(0.0, k + cell_sd * noise.Normal());
+    // A NULL share within two noise sd of zero is read as none, so that
+    // noise alone does not put NULLs in a column that has none.
+    const double nulls = count.back() < 2 * cell_sd ? 0.0 : count.back();
+    count.pop_back();
+    double present = std::accumulate(count.begin(), count.end(), 0.0);
+    if (!(present > 0)) {  // noise left nothing: uniform
+      std::fill(count.begin(), count.end(), 1.0);
+      present = static_cast<double>(count.size());
+    }
+    col.null_rate = nulls / (nulls + present);
+    Marginal& marginal = model->variables.emplace_back().marginal;
+    model->variables.back().column = static_cast<int>(c);
+    if (bins[c] > 0) {
+      std::vector<double> cum(count.size());
+      std::partial_sum(count.begin(), count.end(), cum.begin());
+      const double lo = col.min, width = (col.max - col.min) / bins[c];
+      marginal = TableMarginal(Family::kHistogram, {col.min, col.max, static_cast<double>(bins[c])}, [&](double u) {
+        const double target = std::clamp(u, 0.0, 1.0) * present;
+        size_t b = std::lower_bound(cum.begin(), cum.end(), target) - cum.begin();
+        b = std::min(b, cum.size() - 1);
+        while (b + 1 < cum.size() && count[b] <= 0) ++b;
+        const double before = b == 0 ? 0.0 : cum[b - 1];
+        const double frac = count[b] > 0 ? std::clamp((target - before) / count[b], 0.0, 1.0) : 0.5;
+        return lo + (static_cast<double>(b) + frac) * width;
+      });
+    } else {
+      std::vector<double> probs = count;
+      for (double& p : probs) p /= present;
+      if (col.type == DataType::kCategorical || col.type == DataType::kBoolean) col.frequencies = probs;
+      if (col.type == DataType::kCategorical) {
+        col.min = 0;
+        col.max = static_cast<double>(col.categories.size() - 1);
+      } else if (col.type == DataType::kBoolean) {
+        col.min = 0;
+        col.max = 1;
+      }
+      marginal = MakeDiscrete(values, probs);
+      if (col.type == DataType::kCategorical) {
+        marginal.rank.resize(values.size());
+        std::iota(marginal.rank.begin(), marginal.rank.end(), 0);
+      }
+    }
+  }
+  for (size_t c = 0; c < d; ++c) {
+    if (model->columns[c].null_rate <= 0) continue;
+    CopulaModel::Variable v;
+    v.column = static_cast<int>(c);
+    v.null_indicator = true;
+    v.marginal = MakeDiscrete({0.0, 1.0}, {1 - model->columns[c].null_rate, model->columns[c].null_rate});
+    model->variables.push_back(std::move(v));
+  }
+  model->Index();
+  const size_t p = model->variables.size();
+
+  // 2b. Noisy correlation of the clipped normal scores.
+  model->correlation = Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(p), static_cast<Eigen::Index>(p));
+  const double clip_sq = static_cast<double>(p) + 3 * std::sqrt(2.0 * static_cast<double>(p));
+  if (d >= 2) {
+    const uint64_t key = noise.Key();
+    std::vector<std::unique_ptr<CategoryIndex>> indexes(d);
+    for (size_t c = 0; c < d; ++c) {
+      if (model->columns[c].type == DataType::kCategorical) {
+        indexes[c] = std::make_unique<CategoryIndex>(model->columns[c].categories);
+      }
+    }
+    Eigen::MatrixXd s = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(p), static_cast<Eigen::Index>(p));
+    constexpr size_t kBlock = 4096;
+    Eigen::MatrixXd z(static_cast<Eigen::Index>(kBlock), static_cast<Eigen::Index>(p));
+    for (size_t start = 0; start < n; start += kBlock) {
+      const size_t rows = std::min(kBlock, n - start);
+      z.setZero();
+      for (size_t r = 0; r < rows; ++r) {
+        const size_t i = start + r;
+        for (size_t v = 0; v < p; ++v) {
+          const CopulaModel::Variable& var = model->variables[v];
+          const ModelColumn& col = model->columns[var.column];
+          const BatchColumn& tc = table.columns[source[var.column]];
+          RandomStream random(key + v, i);
+          bool null = tc.IsNull(i);
+          double x = 0;
+          if (!null) {
+            if (col.type == DataType::kCategorical) {
+              const int k = indexes[var.column]->Find(tc.texts[i]);
+              null = k < 0;
+              x = k;
+            } else {
+              x = std::clamp(TableValue(table, source[var.column], i), col.min, col.max);
+            }
+          }
+          double& out = z(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(v));
+          if (var.null_indicator) {
+            out = var.marginal.ToZ(null ? 1.0 : 0.0, &random);
+          } else if (!null) {
+            out = var.marginal.ToZ(x, &random);
+          }
+        }
+        const double norm_sq = z.row(static_cast<Eigen::Index>(r)).squaredNorm();
+        if (norm_sq > clip_sq) z.row(static_cast<Eigen::Index>(r)) *= std::sqrt(clip_sq / norm_sq);
+      }
+      s.noalias() += z.topRows(static_cast<Eigen::Index>(rows)).transpose() * z.topRows(static_cast<Eigen::Index>(rows));
+    }
+    const double entry_sd = clip_sq * sigma0 / std::sqrt(1 - marginal_weight);
+    for (Eigen::Index j = 0; j < s.rows(); ++j) {
+      for (Eigen::Index k = j; k < s.cols(); ++k) {
+        s(j, k) += entry_sd * noise.Normal();
+        s(k, j) = s(j, k);
+      }
+    }
+    Eigen::MatrixXd r(s.rows(), s.cols());
+    for (Eigen::Index j = 0; j < s.rows(); ++j) {
+      for (Eigen::Index k = 0; k < s.cols(); ++k) {
+        const double scale = std::sqrt(std::max(s(j, j), 1.0) * std::max(s(k, k), 1.0));
+        r(j, k) = j == k ? 1.0 : std::clamp(s(j, k) / scale, -1.0, 1.0);
+      }
+    }
+    model->correlation = NearestCorrelation(r);
+  }
+
+  // The account: basic composition of the preprocessing and the RDP of the
+  // Gaussian part, converted once.
+  account = DpAccount{};
+  account.mechanism = "noisy-copula";
+  account.accountant = "rdp";
+  account.target_epsilon = dp.epsilon;
+  account.delta = delta;
+  account.preprocessing_epsilon = pre_epsilon;
+  account.epsilon = pre_epsilon + GaussianEpsilon(sigma0, main_delta);
+  account.sample_rate = 1;
+  account.noise_multiplier = sigma0;
+  account.steps = 1;
+  account.public_columns.push_back("schema: column names, types, decimals and date formats (public by assumption)");
+  for (size_t c = 0; c < d; ++c) {
+    const ModelColumn& col = model->columns[c];
+    const DpColumnPlan& plan = plans[c];
+    if (col.type == DataType::kBoolean) {
+      account.public_columns.push_back(col.name + ": values false, true (public: the type)");
+    } else if (col.type == DataType::kCategorical) {
+      account.public_columns.push_back(fmt::format("{}: {} categories ({})", col.name, col.categories.size(),
+                                                   plan.source));
+    } else {
+      account.public_columns.push_back(fmt::format("{}: bounds [{}, {}] ({})", col.name, FormatBound(col, col.min),
+                                                   FormatBound(col, col.max), plan.source));
+    }
+  }
+  return model;
+}
+
 void CopulaSynthesizer::Fit(const DataTable& table, const FitOptions& options) {
+  privacy_ = DpAccount{};
+  if (options.dp.enabled()) {
+    DpAccount account;
+    std::shared_ptr<CopulaModel> model = FitPrivate(table, options, account);
+    ResolveConstraints(model->columns, options.constraints);
+    model_ = model;
+    constraints_ = options.constraints;
+    privacy_ = std::move(account);
+    if (options.progress) options.progress(FitProgress{});
+    return;
+  }
   std::vector<ModelColumn> columns = LearnColumns(table);
   ResolveConstraints(columns, options.constraints);
   std::shared_ptr<CopulaModel> model = FitModel(table, columns, options.seed);
@@ -1090,6 +1645,10 @@ std::string CopulaSynthesizer::Summary() const {
            " of its " + std::to_string(m.segments.size()) + " categories" +
            (fitted < m.segments.size() ? " (the rest share the pooled one)\n" : "\n");
   }
+  if (!privacy_.mechanism.empty()) {
+    out += fmt::format("  privacy: ({:.4g}, {:.3g})-differentially private ({}, {} accountant; docs/privacy.md)\n",
+                       privacy_.epsilon, privacy_.delta, privacy_.mechanism, privacy_.accountant);
+  }
   return out;
 }
 
@@ -1105,7 +1664,7 @@ void WriteMarginal(ByteWriter& out, const Marginal& m) {
 Marginal ReadMarginal(ByteReader& in) {
   Marginal m;
   const uint8_t family = in.U8();
-  if (family > static_cast<uint8_t>(Family::kDiscrete)) in.Fail("unknown marginal family");
+  if (family > static_cast<uint8_t>(Family::kHistogram)) in.Fail("unknown marginal family");
   m.family = static_cast<Family>(family);
   m.params = in.F64s();
   m.table = in.F64s();
@@ -1169,13 +1728,14 @@ std::string CopulaSynthesizer::SavePayload() const {
     WriteColumns(out, segment->columns);
     WriteModel(out, *segment);
   }
+  WriteDpAccount(out, privacy_);
   return std::move(out.bytes());
 }
 
 void CopulaSynthesizer::LoadPayload(std::string_view payload, const std::string& file) {
   ByteReader in(payload, file);
   const uint32_t version = in.U32();
-  if (version != 1 && version != kPayloadVersion) {
+  if (version < 1 || version > kPayloadVersion) {
     in.Fail("copula payload version " + std::to_string(version) + " is not supported");
   }
   std::vector<ModelColumn> columns = ReadColumns(in);
@@ -1199,9 +1759,12 @@ void CopulaSynthesizer::LoadPayload(std::string_view payload, const std::string&
       segment = ReadModel(in, std::move(own));
     }
   }
+  DpAccount privacy;  // before version 3: not private
+  if (version >= 3) privacy = ReadDpAccount(in);
   if (!in.AtEnd()) in.Fail("trailing bytes after the copula");
   model_ = model;
   constraints_ = std::move(constraints);
+  privacy_ = std::move(privacy);
 }
 
 }  // namespace

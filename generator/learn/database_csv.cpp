@@ -285,6 +285,10 @@ DatabaseSample ReadCsvDatabase(const ReadCsvDatabaseOptions& options, const Prov
   for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
     if (entry.is_regular_file() && entry.path().extension() == ".csv") files.push_back(entry.path());
   }
+  if (!options.files.empty()) {
+    files.clear();
+    for (const std::string& file : options.files) files.push_back(dir / fs::path(file).filename());
+  }
   std::sort(files.begin(), files.end());
   DatabaseSample sample;
   sample.source = options.dir;

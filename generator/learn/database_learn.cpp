@@ -432,7 +432,7 @@ LearnDatabaseResult LearnDatabase(const DatabaseSample& sample, const LearnDatab
   const Domain& schema = sample.schema;
 
   // Every target checked before any work, so a refusal leaves nothing behind.
-  std::vector<std::string> targets = {"domain.yaml"};
+  std::vector<std::string> targets = {options.domain_file};
   for (const internal::EntityPlan& p : plan.entities) {
     if (!p.model_file.empty()) targets.push_back(p.model_file);
   }
@@ -452,7 +452,7 @@ LearnDatabaseResult LearnDatabase(const DatabaseSample& sample, const LearnDatab
   const std::string text = internal::DomainText(sample, plan, text_options);
   if (options.registry) {
     try {
-      ParseDomain(text, (dir / "domain.yaml").string(), *options.registry);
+      ParseDomain(text, (dir / options.domain_file).string(), *options.registry);
     } catch (const InputError& e) {
       // Nothing is written: the messages point into the text that would have been.
       throw Error(std::string("the learned domain does not validate, so nothing was written (a learner bug; "
@@ -497,13 +497,13 @@ LearnDatabaseResult LearnDatabase(const DatabaseSample& sample, const LearnDatab
     SaveSynthesizer(*models[i], (dir / plan.entities[fitted[i]].model_file).string());
     result.model_files.push_back((dir / plan.entities[fitted[i]].model_file).string());
   }
-  AtomicFile domain_file(dir / "domain.yaml");
+  AtomicFile domain_file(dir / options.domain_file);
   domain_file.Write(text);
   domain_file.Commit();
   std::set<std::string> manifest = ours;
   manifest.insert(targets.begin(), targets.end());
   WriteManifest(dir, manifest);
-  result.domain_file = (dir / "domain.yaml").string();
+  result.domain_file = (dir / options.domain_file).string();
   result.notes = plan.notes;
   for (const std::string& line : sample.inferred_links) result.notes.push_back("inferred link " + line);
   return result;

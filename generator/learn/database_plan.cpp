@@ -146,8 +146,9 @@ int64_t Micros(const TableColumn& column, size_t row) {
 }
 
 bool IsPiiProvider(const std::string& provider) {
-  static const std::set<std::string> kPii = {"email", "phone", "person", "address", "credit_card", "ssn",
-                                              "username", "vin", "iban", "company"};
+  static const std::set<std::string> kPii = {"email",    "phone", "person", "address", "credit_card",
+                                              "ssn",      "username", "vin", "iban", "company",
+                                              "date_of_birth", "ip", "ipv6"};
   return kPii.count(provider) != 0;
 }
 
@@ -371,6 +372,8 @@ void Planner::PlanColumns(int e) {
     if (column.source != ColumnSource::kProvider) continue;  // ordinal, derived, computed: as the schema says
     // Personal data and free text keep their providers (the header says
     // so once; a comment on each such column would bury the real choices).
+    auto kept = sample_.keep_providers.find(entity.name);
+    if (kept != sample_.keep_providers.end() && kept->second.count(column.name)) continue;
     if (IsPiiProvider(column.provider) || !ModelsHold(column.type) ||
         !Learnable(table->columns[t], IsReferenced(e))) {
       continue;

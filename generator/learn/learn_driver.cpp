@@ -3,7 +3,9 @@
 #include <chrono>
 #include <cstdio>
 
+#include "learn/values.h"
 #include "seedforge/atomic_file.h"
+#include "seedforge/error.h"
 #include "seedforge/domain.h"
 #include "seedforge/pipeline.h"
 #include "seedforge/random.h"
@@ -17,10 +19,56 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// FitOptions::dp.public_columns from what the user and the domain declared,
+// read as the table's columns hold values.
+void ResolvePublicColumns(const DataTable& table, const PublicColumnsText& text, DpOptions& dp) {
+  auto column_of = [&](const std::string& name, const std::string& source) {
+    const int c = table.Find(name);
+    if (c < 0) throw UsageError(source + ": '" + name + "' is no column of " + table.source);
+    return c;
+  };
+  for (const PublicBoundsText& b : text.bounds) {
+    const int c = column_of(b.column, b.source);
+    ModelColumn column;
+    column.type = table.types[c];
+    if (static_cast<size_t>(c) < table.formats.size()) column.format = table.formats[c];
+    if (column.type == DataType::kCategorical || column.type == DataType::kBoolean || column.type == DataType::kId) {
+      throw UsageError(b.source + ": '" + b.column + "' is " + std::string(DataTypeName(column.type)) +
+                       ", not a number, date or timestamp; bounds are for those");
+    }
+    auto value = [&](const std::string& t) {
+      double v = 0;
+      ModelColumn iso = column;
+      iso.format = DateFormat{};
+      if (!internal::ValueFromText(column, t, &v) && !internal::ValueFromText(iso, t, &v)) {
+        throw UsageError(b.source + ": '" + t + "' is not a value of " + std::string(DataTypeName(column.type)) +
+                         " column '" + b.column + "'");
+      }
+      return v;
+    };
+    PublicColumn& p = dp.public_columns[b.column];
+    p.min = value(b.min);
+    p.max = value(b.max);
+    if (!(*p.min < *p.max)) throw UsageError(b.source + ": the bounds of '" + b.column + "' need MIN below MAX");
+    p.source = b.source;
+  }
+  for (const PublicCategoriesText& k : text.categories) {
+    const int c = column_of(k.column, k.source);
+    if (table.types[c] != DataType::kCategorical) {
+      throw UsageError(k.source + ": '" + k.column + "' is " + std::string(DataTypeName(table.types[c])) +
+                       ", not categorical (--type " + k.column + "=categorical to learn it as one)");
+    }
+    if (k.categories.empty()) throw UsageError(k.source + ": no categories for '" + k.column + "'");
+    PublicColumn& p = dp.public_columns[k.column];
+    p.categories = k.categories;
+    p.source = k.source;
+  }
+}
+
 }  // namespace
 
 LearnOutcome LearnFromCsv(Synthesizer& model, const std::string& from, const CsvReadOptions& read,
-                          const FitOptions& fit, const std::string& out) {
+                          const FitOptions& fit, const std::string& out, const PublicColumnsText& public_text) {
   LearnOutcome outcome;
   const auto read_start = std::chrono::steady_clock::now();
   DataTable table = ReadCsvTable(from, read);
@@ -31,6 +79,7 @@ LearnOutcome LearnFromCsv(Synthesizer& model, const std::string& from, const Csv
   }
 
   FitOptions followed = fit;
+  if (fit.dp.enabled()) ResolvePublicColumns(table, public_text, followed.dp);
   followed.progress = [&](const FitProgress& p) {
     outcome.epochs = p.epoch;
     outcome.seconds_per_epoch = p.epoch > 0 ? p.seconds / p.epoch : 0;
@@ -39,7 +88,13 @@ LearnOutcome LearnFromCsv(Synthesizer& model, const std::string& from, const Csv
   const auto fit_start = std::chrono::steady_clock::now();
   model.Fit(table, followed);
   outcome.fit_seconds = SecondsSince(fit_start);
+  if (fit.dp.enabled() && model.privacy().mechanism.empty()) {
+    // Never write a model trained without the privacy asked for.
+    throw UsageError("the " + std::string(model.Name()) +
+                     " synthesizer does not support differential privacy (--dp); nothing was written");
+  }
   SaveSynthesizer(model, out);
+  outcome.privacy = model.privacy();
   outcome.columns = model.columns().size();
   outcome.summary = model.Summary();
   return outcome;

@@ -95,4 +95,33 @@ std::vector<Constraint> ReadConstraints(ByteReader& in) {
   return constraints;
 }
 
+void WriteDpAccount(ByteWriter& out, const DpAccount& a) {
+  out.Str(a.mechanism);
+  out.Str(a.accountant);
+  out.F64s({a.target_epsilon, a.epsilon, a.delta, a.preprocessing_epsilon, a.sample_rate, a.noise_multiplier,
+            a.max_grad_norm});
+  out.I64(a.steps);
+  out.U64(a.public_columns.size());
+  for (const std::string& p : a.public_columns) out.Str(p);
+}
+
+DpAccount ReadDpAccount(ByteReader& in) {
+  DpAccount a;
+  a.mechanism = in.Str();
+  a.accountant = in.Str();
+  const std::vector<double> f = in.F64s();
+  if (f.size() != 7) in.Fail("the privacy record has the wrong size");
+  a.target_epsilon = f[0];
+  a.epsilon = f[1];
+  a.delta = f[2];
+  a.preprocessing_epsilon = f[3];
+  a.sample_rate = f[4];
+  a.noise_multiplier = f[5];
+  a.max_grad_norm = f[6];
+  a.steps = in.I64();
+  a.public_columns.resize(in.Count(8));
+  for (std::string& p : a.public_columns) p = in.Str();
+  return a;
+}
+
 }  // namespace seedforge::internal

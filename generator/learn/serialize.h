@@ -101,5 +101,10 @@ void WriteColumns(ByteWriter& out, const std::vector<ModelColumn>& columns);
 std::vector<ModelColumn> ReadColumns(ByteReader& in);
 void WriteConstraints(ByteWriter& out, const std::vector<Constraint>& constraints);
 std::vector<Constraint> ReadConstraints(ByteReader& in);
+// What a private Fit spent (Synthesizer::privacy()): every field of
+// DpAccount in declaration order; an empty mechanism for a model that is
+// not private.
+void WriteDpAccount(ByteWriter& out, const DpAccount& account);
+DpAccount ReadDpAccount(ByteReader& in);
 
 }  // namespace seedforge::internal

@@ -13,6 +13,7 @@
 #include "mask/mask.h"
 #include "seedforge/error.h"
 #include "seedforge/sql_ident.h"
+#include "seedforge/table.h"
 
 namespace seedforge::mask {
 
@@ -86,7 +87,15 @@ MaskSummary MaskDatabase(const DatabaseMaskOptions& options, const MaskKey& key)
   std::vector<MaskRule> rules = options.rules;
   if (options.default_rules) {
     for (const DbTable& table : ordered) {
-      for (MaskRule& rule : DefaultRules(table.name, table.columns)) rules.push_back(std::move(rule));
+      std::string select;
+      for (const std::string& c : table.columns) select += (select.empty() ? "" : ", ") + QuoteIdent(c);
+      TableBuilder builder({source_db.Display() + " " + table.name}, table.columns, {});
+      int line = 0;
+      source.Copy("SELECT " + select + " FROM " + QuoteIdent(table.name) + " LIMIT " +
+                      std::to_string(kDefaultRulesSampleRows),
+                  [&](PgReadSession::Fields row) { builder.AddRow(row, ++line); });
+      const Table sample = std::move(builder).Finish();
+      for (MaskRule& rule : DefaultRules(table.name, sample)) rules.push_back(std::move(rule));
     }
   }
   for (const MaskRule& rule : rules) {

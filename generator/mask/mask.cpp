@@ -12,6 +12,7 @@
 #include "mask/column_plan.h"
 #include "seedforge/atomic_file.h"
 #include "seedforge/csv.h"
+#include "seedforge/pii.h"
 #include "seedforge/table.h"
 
 namespace seedforge::mask {
@@ -23,12 +24,6 @@ namespace {
 SourceLocation At(const std::string& source, const YAML::Node& node) {
   const YAML::Mark m = node.Mark();
   return {source, m.line + 1, m.column + 1};
-}
-
-std::string LowerName(std::string_view s) {
-  std::string out;
-  for (char c : s) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // Fields needing quotes in RFC 4180, and the empty string (which unquoted
@@ -158,33 +153,36 @@ std::vector<MaskRule> ReadRules(const std::string& path) {
   return ParseRules(text.str(), path);
 }
 
-std::vector<MaskRule> DefaultRules(const std::string& table, const std::vector<std::string>& header) {
-  static const std::vector<std::pair<std::vector<std::string>, std::string>> kByName = {
-      {{"ssn", "social_security_number", "socialsecuritynumber"}, "ssn"},
-      {{"email", "e_mail", "email_address", "emailaddress"}, "email"},
-      {{"phone", "phone_number", "phonenumber", "mobile", "cell", "telephone", "fax"}, "phone"},
-      {{"card_number", "credit_card", "credit_card_number", "cc_number", "pan"}, "card"},
-      {{"first_name", "firstname", "given_name"}, "first_name"},
-      {{"last_name", "lastname", "surname", "family_name"}, "last_name"},
-      {{"full_name", "fullname"}, "full_name"},
-      {{"street", "street_address", "address", "address1", "address_line1"}, "street_address"},
-      {{"city"}, "city"},
-      {{"zip", "zip_code", "zipcode", "postal_code", "postcode"}, "zip"},
-      {{"iban", "account_number", "accountnumber", "bank_account"}, "digits"},
-  };
+std::vector<MaskRule> DefaultRules(const std::string& table, const Table& sample) {
   std::vector<MaskRule> rules;
-  for (const std::string& column : header) {
-    const std::string name = LowerName(column);
+  for (const TableColumn& column : sample.columns) {
+    const PiiFinding finding = DetectPii(column, table);
     MaskRule rule;
     rule.table = table;
-    rule.column = column;
-    rule.where = {"default rules"};
-    for (const auto& [names, transform] : kByName) {
-      if (std::find(names.begin(), names.end(), name) != names.end()) rule.spec.name = transform;
-    }
-    if (name == "dob" || name == "date_of_birth" || name == "birth_date" || name == "birthdate") {
-      rule.spec.name = "date_shift";
-      rule.spec.options["days"] = "30";
+    rule.column = column.name;
+    rule.where = {"default rules (" + std::string(PiiKindName(finding.kind)) + ": " + finding.Explain() + ")"};
+    switch (finding.kind) {
+      case PiiKind::kFirstName: rule.spec.name = "first_name"; break;
+      case PiiKind::kLastName: rule.spec.name = "last_name"; break;
+      case PiiKind::kFullName: rule.spec.name = "full_name"; break;
+      case PiiKind::kEmail: rule.spec.name = "email"; break;
+      case PiiKind::kPhone: rule.spec.name = "phone"; break;
+      case PiiKind::kSsn: rule.spec.name = "ssn"; break;
+      case PiiKind::kCard: rule.spec.name = "card"; break;
+      case PiiKind::kStreetAddress: rule.spec.name = "street_address"; break;
+      case PiiKind::kZip: rule.spec.name = "zip"; break;
+      case PiiKind::kCity: rule.spec.name = "city"; break;
+      case PiiKind::kDateOfBirth:
+        rule.spec.name = "date_shift";
+        rule.spec.options["days"] = "30";
+        break;
+      case PiiKind::kIban:
+      case PiiKind::kIpAddress:
+      case PiiKind::kVin:
+        rule.spec.name = "token";
+        rule.spec.options["kind"] = std::string(PiiKindName(finding.kind));
+        break;
+      default: break;  // none, a state, free text: kept
     }
     if (!rule.spec.name.empty()) rules.push_back(std::move(rule));
   }
@@ -212,7 +210,10 @@ MaskSummary MaskCsvFolder(const FolderMaskOptions& options, const MaskKey& key) 
   std::vector<MaskRule> rules = options.rules;
   if (options.default_rules) {
     for (const SourceTable& table : tables) {
-      for (MaskRule& rule : DefaultRules(table.name, table.header)) rules.push_back(std::move(rule));
+      TableOptions sample_options;
+      sample_options.csv.max_rows = kDefaultRulesSampleRows;
+      const Table sample = ReadTable(table.path.string(), sample_options);
+      for (MaskRule& rule : DefaultRules(table.name, sample)) rules.push_back(std::move(rule));
     }
   }
   for (const MaskRule& rule : rules) {

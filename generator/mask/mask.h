@@ -8,8 +8,7 @@
 //   customers.email: {email: {}}
 //   orders.ordered_at: {date_shift: {days: 30, entity: customers.id, key: customer_id}}
 // A table is a file TABLE.csv of the source folder. Without a rules file,
-// DefaultRules proposes them from column names (a hook that the PII
-// detector, seedforge/pii.h, is meant to replace).
+// DefaultRules proposes them from the PII detector (seedforge/pii.h).
 //
 // Files are read through the table layer's CSV reader (csv.h); date_shift
 // columns are typed first by its type inference (TableBuilder), so dates are
@@ -28,6 +27,7 @@
 #include "mask/key.h"
 #include "mask/transforms.h"
 #include "seedforge/error.h"
+#include "seedforge/table.h"
 
 namespace seedforge::mask {
 
@@ -41,12 +41,15 @@ struct MaskRule {
 std::vector<MaskRule> ParseRules(const std::string& text, const std::string& source);
 std::vector<MaskRule> ReadRules(const std::string& path);
 
-// The hook for default rules: today from column names alone (ssn, email,
-// phone, card_number, first_name, last_name, full_name, street/address,
-// city, zip/postal_code, date_of_birth/dob, iban/account_number).
-// TODO(issue 14): take the profile's PII detection (seedforge/pii.h) when
-// it lands, keeping these names as its header evidence.
-std::vector<MaskRule> DefaultRules(const std::string& table, const std::vector<std::string>& header);
+// Default rules, from the profile's PII detector (seedforge/pii.h) run
+// over `sample` (the table's first rows): each column found personal gets
+// its kind's transform (first_name, last_name, full_name, email, phone,
+// ssn, card, street_address, zip, city; date_shift of 30 days for a date of
+// birth; token for IBANs, IP addresses and VINs). States and free text are
+// left as they are.
+std::vector<MaskRule> DefaultRules(const std::string& table, const Table& sample);
+// The rows DefaultRules reads per table.
+inline constexpr size_t kDefaultRulesSampleRows = 20000;
 
 struct FolderMaskOptions {
   std::filesystem::path from, to;

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,10 @@ struct DatabaseSample {
   // ("invoice.customer_id -> customer.customer_id: 100% of 412 values found"),
   // written as comments the user can confirm.
   std::vector<std::string> inferred_links;
+  // Per entity: columns that keep the schema's provider whatever it is,
+  // never learned (`profile --domain-out` puts the personal columns it
+  // found here, so a model never holds one of their values).
+  std::map<std::string, std::set<std::string>> keep_providers;
 };
 
 // Fewest rows a parent needs for its children to be counted per parent: the
@@ -90,6 +95,7 @@ DatabaseSample ReadPostgresDatabase(const ReadDatabaseOptions& options, const Pr
 
 struct ReadCsvDatabaseOptions {
   std::string dir;          // a folder of <table>.csv
+  std::vector<std::string> files;  // only these CSV files of it (empty: every .csv)
   std::string domain_file;  // optional: the schema and links; else inferred
   std::string null_marker;  // besides the empty unquoted field (--null NA)
 };
@@ -100,6 +106,7 @@ DatabaseSample ReadCsvDatabase(const ReadCsvDatabaseOptions& options, const Prov
 
 struct LearnDatabaseOptions {
   std::string out_dir;                  // gets domain.yaml and models/
+  std::string domain_file = "domain.yaml";  // the domain's name in out_dir
   std::string synthesizer = "copula";   // per table: copula, ctgan or tvae
   int epochs = 0, batch_size = 0;       // neural synthesizers; 0 = defaults
   uint64_t seed = 1;
@@ -114,7 +121,7 @@ struct LearnDatabaseOptions {
 };
 
 struct LearnDatabaseResult {
-  std::string domain_file;               // out_dir/domain.yaml
+  std::string domain_file;               // out_dir/domain.yaml (or options.domain_file)
   std::vector<std::string> model_files;  // as written
   std::vector<std::string> notes;        // what was found, one line each (copied columns, inferred links, ...)
 };

@@ -33,13 +33,38 @@ struct LearnOutcome {
   int epochs = 0;                 // epochs trained; 0 for a model without epochs (copula)
   double seconds_per_epoch = 0;
   std::string summary;            // Synthesizer::Summary()
+  DpAccount privacy;              // Synthesizer::privacy(): mechanism empty when not private
+};
+
+// What is public about the table's columns for a private fit, as written
+// on the command line (--public-bounds COL=MIN:MAX, --public-categories
+// COL=a,b,c) or read from a domain; `source` says which, for the record.
+// Bounds are numbers, or dates and timestamps as the column writes them or
+// in ISO form; they become FitOptions::dp.public_columns once the table's
+// column types are known. A later entry for a column replaces an earlier one.
+struct PublicBoundsText {
+  std::string column, min, max, source;
+};
+struct PublicCategoriesText {
+  std::string column;
+  std::vector<std::string> categories;
+  std::string source;
+};
+struct PublicColumnsText {
+  std::vector<PublicBoundsText> bounds;
+  std::vector<PublicCategoriesText> categories;
 };
 
 // Reads the CSV file `from` with `read`, fits `model` with `fit` and saves
 // it to the model file `out`. fit.progress, when set, is called after every
 // epoch. Throws what ReadCsvTable, Fit and SaveSynthesizer throw.
+// With fit.dp enabled, `public_text` is resolved into fit.dp.public_columns
+// (UsageError for a column the table lacks, a value it cannot hold, or
+// categories of a column that is not categorical), and a model whose Fit
+// does not record a private account (Synthesizer::privacy()) is refused
+// with UsageError and not saved.
 LearnOutcome LearnFromCsv(Synthesizer& model, const std::string& from, const CsvReadOptions& read,
-                          const FitOptions& fit, const std::string& out);
+                          const FitOptions& fit, const std::string& out, const PublicColumnsText& public_text = {});
 
 // One line of training progress, without line breaks:
 // "ctgan: epoch 3/300  loss generator 1.2345  0.21 s/epoch  ETA 1m02s".

@@ -203,6 +203,7 @@ struct CtganOptions {
 struct PublicColumn {
   std::optional<double> min, max;       // numeric; dates as days, timestamps as µs since 1970
   std::vector<std::string> categories;  // categorical: every value it can take
+  std::string source;                   // who declared it, for the record: "--public-bounds", "domain shop.yaml"
 };
 
 struct DpOptions {
