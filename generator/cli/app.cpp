@@ -53,6 +53,7 @@ int RunCli(int argc, char** argv) {
   SetupLearnCommands(app);
   SetupListCommand(app);
   SetupReportCommand(app);
+  SetupMaskCommand(app);
   SetupProfileCommand(app);
   SetupPrivacyCommand(app);
   try {

@@ -45,6 +45,7 @@ void SetupIntrospectCommand(CLI::App& app);
 void SetupSandboxCommand(CLI::App& app);  // sandbox up|down|status
 void SetupReportCommand(CLI::App& app);  // report: fidelity, ML utility, privacy
 void SetupLearnCommands(CLI::App& app);  // learn and sample
+void SetupMaskCommand(CLI::App& app);    // mask: keyed masking of CSV folders
 void SetupProfileCommand(CLI::App& app);  // profile: types, distributions, PII
 void SetupPrivacyCommand(CLI::App& app);  // privacy epsilon|noise: the RDP accountant
 

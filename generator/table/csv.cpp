@@ -52,12 +52,17 @@ bool CsvReader::Peek(char& c) {
 void CsvReader::Start() {
   char c;
   // The byte-order mark sits in the first chunk (which is 64 KiB).
-  if (Peek(c) && input_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+  if (Peek(c) && input_.substr(0, 3) == "\xEF\xBB\xBF") {
+    pos_ = 3;
+    bom_ = true;
+  }
   // Blank lines before the header are skipped.
   do {
     if (!ReadRecord()) throw InputError({source_, line_}, "empty file: a header row is needed");
   } while (ends_.size() == 1 && ends_[0] == 0 && !quoted_[0]);
   header_line_ = record_line_;
+  header_quoted_ = quoted_;
+  header_line_end_ = line_end_;
   for (size_t i = 0; i < ends_.size(); ++i) {
     header_.emplace_back(record_, i == 0 ? 0 : ends_[i - 1], ends_[i] - (i == 0 ? 0 : ends_[i - 1]));
   }
@@ -72,6 +77,7 @@ bool CsvReader::ReadRecord() {
   ends_.clear();
   quoted_.clear();
   record_line_ = line_;
+  line_end_ = "";
   while (true) {  // one field per pass
     bool quoted = false;
     bool end_of_record = false;
@@ -108,7 +114,11 @@ bool CsvReader::ReadRecord() {
         ++pos_;
         if (c == ',') break;
         if (c == '\n' || c == '\r') {
-          if (c == '\r' && Peek(c) && c == '\n') ++pos_;
+          line_end_ = c == '\n' ? "\n" : "\r";
+          if (c == '\r' && Peek(c) && c == '\n') {
+            ++pos_;
+            line_end_ = "\r\n";
+          }
           ++line_;
           end_of_record = true;
           break;

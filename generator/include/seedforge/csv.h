@@ -62,6 +62,17 @@ class CsvReader {
   // The line where the current record starts (1-based).
   int line() const { return record_line_; }
 
+  // How the input was written, for a caller that writes it back byte for
+  // byte (mask): whether field `i` of the current record (of the header,
+  // before the first Next) was quoted, the line break that ended it ("\n",
+  // "\r\n", "\r", or "" at the end of the input), and whether the input
+  // began with a UTF-8 byte-order mark.
+  bool quoted(size_t i) const { return quoted_[i] != 0; }
+  bool header_quoted(size_t i) const { return header_quoted_[i] != 0; }
+  std::string_view line_end() const { return line_end_; }
+  std::string_view header_line_end() const { return header_line_end_; }
+  bool bom() const { return bom_; }
+
  private:
   CsvReader(std::string source, const CsvOptions& options);
   void Start();
@@ -81,6 +92,10 @@ class CsvReader {
   int header_line_ = 1;
   size_t rows_ = 0;
   std::vector<std::string> header_;
+  std::vector<uint8_t> header_quoted_;
+  std::string_view line_end_;
+  std::string_view header_line_end_;
+  bool bom_ = false;
   // The current record: fields back to back, and per field its end in
   // record_ and whether it was quoted.
   std::string record_;
