@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include <cstring>
 
@@ -163,6 +164,77 @@ void Ff1::EncryptBatch(std::span<const std::span<uint8_t>> values) {
   }
 }
 
+// The common case of RunLanes: both halves below 2^64 (radix 10: up to 38
+// numerals), so b <= 8, d <= 12 and one AES block a round. The halves and
+// every round's arithmetic stay in 64-bit registers, and a round's block is
+// the per-length constant with the round number and NUM(B) xored into its
+// last eight bytes as one big-endian word.
+void Ff1::RunLanes64(std::span<const std::span<uint8_t>> lanes, bool decrypt) {
+  const size_t count = lanes.size();
+  const int n = static_cast<int>(lanes[0].size());
+  const Length& L = lengths_[n];
+  const uint64_t pow_u = static_cast<uint64_t>(L.pow_u), pow_v = static_cast<uint64_t>(L.pow_v);
+  uint64_t a[kLanes], b[kLanes];
+  for (size_t j = 0; j < count; ++j) {
+    const uint8_t* x = lanes[j].data();
+    uint64_t an = 0, bn = 0;
+    for (int k = 0; k < L.u; ++k) an = an * static_cast<unsigned>(radix_) + x[k];
+    for (int k = L.u; k < n; ++k) bn = bn * static_cast<unsigned>(radix_) + x[k];
+    a[j] = an;
+    b[j] = bn;
+  }
+  // The block before the round's fields: chaining value xor the constant
+  // bytes of the last block of P||Q, as two big-endian words.
+  uint64_t base_hi = 0, base_lo = 0;
+  for (int k = 0; k < 8; ++k) base_hi = base_hi << 8 | static_cast<uint8_t>(L.state[k] ^ L.last[k]);
+  for (int k = 8; k < 16; ++k) base_lo = base_lo << 8 | static_cast<uint8_t>(L.state[k] ^ L.last[k]);
+  uint8_t blocks[kLanes * 16], r[kLanes * 16];
+  for (int round = 0; round < 10; ++round) {
+    const int i = decrypt ? 9 - round : round;
+    // The round number sits just before NUM(B)'s b bytes.
+    const uint64_t round_lo = L.b < 8 ? static_cast<uint64_t>(i) << (8 * L.b) : 0;
+    const uint64_t round_hi = L.b < 8 ? 0 : static_cast<uint64_t>(i);
+    for (size_t j = 0; j < count; ++j) {
+      const uint64_t hi = __builtin_bswap64(base_hi ^ round_hi);
+      const uint64_t lo = __builtin_bswap64(base_lo ^ round_lo ^ (decrypt ? a[j] : b[j]));
+      std::memcpy(blocks + 16 * j, &hi, 8);
+      std::memcpy(blocks + 16 * j + 8, &lo, 8);
+    }
+    Aes(blocks, r, count);
+    const uint64_t m = i % 2 == 0 ? pow_u : pow_v;
+    for (size_t j = 0; j < count; ++j) {
+      uint64_t first;
+      std::memcpy(&first, r + 16 * j, 8);
+      first = __builtin_bswap64(first);
+      uint64_t y;
+      if (L.d == 8) {
+        y = first % m;
+      } else {  // d == 12: the next four bytes too
+        const uint64_t next = uint64_t{r[16 * j + 8]} << 24 | uint64_t{r[16 * j + 9]} << 16 |
+                              uint64_t{r[16 * j + 10]} << 8 | r[16 * j + 11];
+        y = static_cast<uint64_t>(((static_cast<u128>(first % m) << 32) | next) % m);
+      }
+      // a, b and y are below m < 2^64, so one comparison replaces the modulo
+      // (c < 2m fits: m <= radix^v, and radix^v < 2^64 leaves a bit spare
+      // only when m < 2^63, hence the carry check).
+      if (!decrypt) {
+        uint64_t c = a[j] + y;
+        if (c < a[j] || c >= m) c -= m;
+        a[j] = b[j];
+        b[j] = c;
+      } else {
+        const uint64_t c = b[j] >= y ? b[j] - y : b[j] + (m - y);
+        b[j] = a[j];
+        a[j] = c;
+      }
+    }
+  }
+  for (size_t j = 0; j < count; ++j) {
+    Str(a[j], radix_, lanes[j].data(), L.u);
+    Str(b[j], radix_, lanes[j].data() + L.u, L.v);
+  }
+}
+
 // Up to kLanes values of one length through the ten rounds side by side:
 // each round's blocks go to AES in one call.
 void Ff1::RunLanes(std::span<const std::span<uint8_t>> lanes, bool decrypt) {
@@ -181,6 +253,9 @@ void Ff1::RunLanes(std::span<const std::span<uint8_t>> lanes, bool decrypt) {
     for (uint8_t c : lanes[j]) {
       if (c >= radix_) throw Error("FF1 numeral out of range for radix " + std::to_string(radix_));
     }
+  }
+  if (L.pow_v >> 64 == 0) return RunLanes64(lanes, decrypt);
+  for (size_t j = 0; j < count; ++j) {
     a[j] = Num(lanes[j].data(), L.u, radix_);
     b[j] = Num(lanes[j].data() + L.u, L.v, radix_);
   }
@@ -260,44 +335,40 @@ std::string Ff1::DecryptText(std::string_view text) {
 
 // --- HMAC-SHA-256 ------------------------------------------------------------
 
+// SHA256_CTX is deprecated in OpenSSL 3 in favour of EVP_MD_CTX, but it is
+// still exported, and it is a plain struct: the two midstates are copied by
+// value, where EVP_MD_CTX_copy_ex costs a call through the provider and an
+// allocation check per copy (two per MAC).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
 HmacSha256::HmacSha256(std::span<const uint8_t> key) {
-  inner_ = EVP_MD_CTX_new();
-  outer_ = EVP_MD_CTX_new();
-  work_ = EVP_MD_CTX_new();
-  if (!inner_ || !outer_ || !work_) throw Error("cannot set up HMAC-SHA-256");
   // RFC 2104: a key longer than the block is hashed first; then padded.
   uint8_t block[64] = {};
   if (key.size() > 64) {
-    unsigned len = 0;
-    if (EVP_Digest(key.data(), key.size(), block, &len, EVP_sha256(), nullptr) != 1) throw Error("SHA-256 failed");
+    SHA256(key.data(), key.size(), block);
   } else if (!key.empty()) {
     std::memcpy(block, key.data(), key.size());
   }
   uint8_t pad[64];
   for (int k = 0; k < 64; ++k) pad[k] = block[k] ^ 0x36;
-  bool ok = EVP_DigestInit_ex(inner_, EVP_sha256(), nullptr) == 1 && EVP_DigestUpdate(inner_, pad, 64) == 1;
+  bool ok = SHA256_Init(&inner_) == 1 && SHA256_Update(&inner_, pad, 64) == 1;
   for (int k = 0; k < 64; ++k) pad[k] = block[k] ^ 0x5c;
-  ok = ok && EVP_DigestInit_ex(outer_, EVP_sha256(), nullptr) == 1 && EVP_DigestUpdate(outer_, pad, 64) == 1;
+  ok = ok && SHA256_Init(&outer_) == 1 && SHA256_Update(&outer_, pad, 64) == 1;
   OPENSSL_cleanse(block, sizeof block);
   OPENSSL_cleanse(pad, sizeof pad);
   if (!ok) throw Error("cannot set up HMAC-SHA-256");
 }
 
 HmacSha256::~HmacSha256() {
-  EVP_MD_CTX_free(inner_);
-  EVP_MD_CTX_free(outer_);
-  EVP_MD_CTX_free(work_);
+  OPENSSL_cleanse(&inner_, sizeof inner_);
+  OPENSSL_cleanse(&outer_, sizeof outer_);
 }
 
 std::unique_ptr<HmacSha256> HmacSha256::Clone() const {
   std::unique_ptr<HmacSha256> copy(new HmacSha256());
-  copy->inner_ = EVP_MD_CTX_new();
-  copy->outer_ = EVP_MD_CTX_new();
-  copy->work_ = EVP_MD_CTX_new();
-  if (!copy->inner_ || !copy->outer_ || !copy->work_ || EVP_MD_CTX_copy_ex(copy->inner_, inner_) != 1 ||
-      EVP_MD_CTX_copy_ex(copy->outer_, outer_) != 1) {
-    throw Error("cannot copy HMAC-SHA-256 state");
-  }
+  copy->inner_ = inner_;
+  copy->outer_ = outer_;
   return copy;
 }
 
@@ -307,15 +378,17 @@ HmacSha256::Digest HmacSha256::Mac(std::span<const uint8_t> message) {
 
 HmacSha256::Digest HmacSha256::Mac(std::string_view a, std::string_view b) {
   Digest inner, out;
-  unsigned len = 0;
-  bool ok = EVP_MD_CTX_copy_ex(work_, inner_) == 1 && EVP_DigestUpdate(work_, a.data(), a.size()) == 1 &&
-            (b.empty() || EVP_DigestUpdate(work_, b.data(), b.size()) == 1) &&
-            EVP_DigestFinal_ex(work_, inner.data(), &len) == 1;
-  ok = ok && EVP_MD_CTX_copy_ex(work_, outer_) == 1 && EVP_DigestUpdate(work_, inner.data(), inner.size()) == 1 &&
-       EVP_DigestFinal_ex(work_, out.data(), &len) == 1;
-  if (!ok) throw Error("HMAC-SHA-256 failed");
+  SHA256_CTX work = inner_;
+  SHA256_Update(&work, a.data(), a.size());
+  if (!b.empty()) SHA256_Update(&work, b.data(), b.size());
+  SHA256_Final(inner.data(), &work);
+  work = outer_;
+  SHA256_Update(&work, inner.data(), inner.size());
+  SHA256_Final(out.data(), &work);
   return out;
 }
+
+#pragma GCC diagnostic pop
 
 uint64_t HmacSha256::Hash64(std::string_view message) {
   const Digest d = Mac(message, {});

@@ -14,13 +14,18 @@
 // Costs: P, the first block of every round's CBC-MAC, and the tweak's whole
 // blocks are the same for every value of a given length, so their MAC state
 // is computed once per length at construction; a round then costs one AES
-// call (two when d > 16, i.e. more than 24 decimal digits a half).
+// call (two when d > 16, i.e. more than 24 decimal digits a half). When
+// both halves are below 2^64 (radix 10: up to 38 numerals, which covers
+// SSNs, cards, phones and account numbers) the rounds run in 64-bit
+// arithmetic, the 128-bit path being kept for longer strings.
 //
-// HmacSha256 keeps the SHA-256 states after key^ipad and key^opad, so a MAC
-// of a short message costs two compressions plus two state copies.
+// HmacSha256 keeps the SHA-256 states after key^ipad and key^opad (plain
+// SHA256_CTX structs), so a MAC of a message under 56 bytes costs two
+// compressions and two struct copies, with no allocation.
 //
-// Thread safety: an Ff1 or HmacSha256 holds OpenSSL contexts that are not
-// thread-safe; use one object per thread (Clone()).
+// Thread safety: an Ff1 holds an OpenSSL cipher context and an HmacSha256
+// its working state, neither thread-safe; use one object per thread
+// (Clone()).
 #pragma once
 
 #include <array>
@@ -31,8 +36,9 @@
 #include <string_view>
 #include <vector>
 
+#include <openssl/sha.h>
+
 typedef struct evp_cipher_ctx_st EVP_CIPHER_CTX;
-typedef struct evp_md_ctx_st EVP_MD_CTX;
 
 namespace seedforge::mask {
 
@@ -74,6 +80,7 @@ class Ff1 {
   struct Length;  // per-length constants (crypto.cpp)
   void Run(std::span<uint8_t> numerals, bool decrypt);
   void RunLanes(std::span<const std::span<uint8_t>> lanes, bool decrypt);
+  void RunLanes64(std::span<const std::span<uint8_t>> lanes, bool decrypt);
   void Aes(const uint8_t* in, uint8_t* out, size_t blocks = 1);
 
   std::vector<uint8_t> key_;
@@ -105,9 +112,8 @@ class HmacSha256 {
 
  private:
   HmacSha256() = default;
-  EVP_MD_CTX* inner_ = nullptr;  // after key ^ ipad
-  EVP_MD_CTX* outer_ = nullptr;  // after key ^ opad
-  EVP_MD_CTX* work_ = nullptr;
+  SHA256_CTX inner_;  // after key ^ ipad
+  SHA256_CTX outer_;  // after key ^ opad
 };
 
 }  // namespace seedforge::mask

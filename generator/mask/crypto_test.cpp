@@ -64,7 +64,8 @@ TEST(Ff1, NistSamplesBothWays) {
 
 // Paths the NIST samples do not reach: a tweak spanning several blocks, a
 // half longer than 12 bytes (d = 20, two AES calls per round), a half above
-// 2^64 (the byte-wise reduction), radix 2 and a 46-symbol radix-36 string.
+// 2^64 (the byte-wise reduction), radix 2, a 46-symbol radix-36 string and
+// the edges of the 64-bit path.
 // Expected values from the Python reference of the research brief
 // (/work/briefs/14-ref/ff1_ref.py), K256.
 TEST(Ff1, ReferenceBeyondTheSamples) {
@@ -81,6 +82,13 @@ TEST(Ff1, ReferenceBeyondTheSamples) {
       {36, "xxxxxxxxxxxxxxxxx", "0123456789abcdefghijklmnopqrstuvwxyz0123456789",
        "phumxyg2oroco7h64z16semjsqpc1v8av6o9s2plk1n8ab"},
       {10, "ssn", "123456", "228879"},
+      // The 64-bit path's edges: d = 12 (halves of 10 digits), and halves of
+      // 10^19 > 2^63 (b = 8, the round number in the high word, sums that
+      // carry out of 64 bits), in radix 10 and 36.
+      {10, "account", "98765432109876543210", "50741635498244506586"},
+      {10, "", "99999999999999999999999999999999999999", "46582509746550644702124198783775397510"},
+      {10, "edge", "12345678901234567890123456789012345678", "91037871459699791438777279192172954571"},
+      {36, "x", "zyxwvutsrqponmlkjihgfedc", "iyk8tkkzw1kn3sbm19acned8"},
   };
   for (const auto& c : cases) {
     Ff1 ff1(Hex(kK256), c.radix, Bytes(c.tweak));
