@@ -24,13 +24,34 @@ std::span<const uint8_t> AsBytes(std::string_view s) {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
+char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// `out` set to `s` in ASCII lower case, in place (no allocation once its
+// capacity suffices).
+void AssignLower(std::string_view s, std::string& out) {
+  out.assign(s);
+  for (char& c : out) c = LowerAscii(c);
 }
+
+// Whether every byte of `s` is one of `set`'s: a table lookup a byte, where
+// find_first_not_of calls memchr a byte.
+class CharSet {
+ public:
+  explicit constexpr CharSet(std::string_view set) {
+    for (char c : set) in_[static_cast<unsigned char>(c)] = true;
+  }
+  bool All(std::string_view s) const {
+    for (char c : s) {
+      if (!in_[static_cast<unsigned char>(c)]) return false;
+    }
+    return true;
+  }
+
+ private:
+  bool in_[256] = {};
+};
+constexpr CharSet kSsnChars("0123456789- ");
+constexpr CharSet kPhoneChars("0123456789+-.() ");
 
 // --- Options -----------------------------------------------------------------
 
@@ -113,34 +134,43 @@ class DigitPermutation {
     while (in_class(d) != want);
   }
 
-  // Walk() of each item; those of one FF1 length step side by side.
+  // Walk() of each item; those of one FF1 length step side by side. The
+  // items are independent, so the order they go in changes nothing.
   template <class Pred>
-  void WalkBatch(std::vector<std::span<uint8_t>>& items, Pred in_class) {
-    std::map<size_t, std::vector<std::span<uint8_t>>> by_length;
-    std::map<size_t, std::vector<bool>> wants;
+  void WalkBatch(std::span<const std::span<uint8_t>> items, Pred in_class) {
+    sorted_.clear();
+    bool one_length = true;
     for (std::span<uint8_t> d : items) {
       if (d.size() < 6) {
         Walk(d, in_class);
         continue;
       }
-      by_length[d.size()].push_back(d);
-      wants[d.size()].push_back(in_class(d));
+      one_length = one_length && (sorted_.empty() || d.size() == sorted_[0].size());
+      sorted_.push_back(d);
     }
-    for (auto& [length, pending] : by_length) {
-      std::vector<bool> want = std::move(wants[length]);
-      while (!pending.empty()) {
-        ff1_.EncryptBatch(pending);
+    if (!one_length) {
+      std::stable_sort(sorted_.begin(), sorted_.end(), [](auto x, auto y) { return x.size() < y.size(); });
+    }
+    for (size_t begin = 0; begin < sorted_.size();) {
+      size_t end = begin;
+      while (end < sorted_.size() && sorted_[end].size() == sorted_[begin].size()) ++end;
+      pending_.assign(sorted_.begin() + begin, sorted_.begin() + end);
+      want_.clear();
+      for (std::span<uint8_t> d : pending_) want_.push_back(in_class(d));
+      while (!pending_.empty()) {
+        ff1_.EncryptBatch(pending_);
         size_t kept = 0;
-        for (size_t k = 0; k < pending.size(); ++k) {
-          if (in_class(pending[k]) != want[k]) {
-            pending[kept] = pending[k];
-            want[kept] = want[k];
+        for (size_t k = 0; k < pending_.size(); ++k) {
+          if (in_class(pending_[k]) != static_cast<bool>(want_[k])) {
+            pending_[kept] = pending_[k];
+            want_[kept] = want_[k];
             ++kept;
           }
         }
-        pending.resize(kept);
-        want.resize(kept);
+        pending_.resize(kept);
+        want_.resize(kept);
       }
+      begin = end;
     }
   }
 
@@ -163,6 +193,8 @@ class DigitPermutation {
   Ff1 ff1_;
   HmacSha256 mac_;
   std::map<int, std::vector<uint32_t>> cycles_;
+  std::vector<std::span<uint8_t>> sorted_, pending_;  // WalkBatch's, kept for their capacity
+  std::vector<uint8_t> want_;
 };
 
 // The digits of a value and where they sit; everything else is kept.
@@ -188,6 +220,53 @@ struct Digits {
     return s;
   }
 };
+
+// Digits of each value of a batch, back to back in buffers that keep their
+// capacity from batch to batch: no allocation per value once warm.
+class DigitBatch {
+ public:
+  void Clear() {
+    digits_.clear();
+    at_.clear();
+    begin_.assign(1, 0);
+  }
+  void Add(std::string_view value) {
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (IsDigit(value[i])) {
+        at_.push_back(static_cast<uint32_t>(i));
+        digits_.push_back(static_cast<uint8_t>(value[i] - '0'));
+      }
+    }
+    begin_.push_back(digits_.size());
+  }
+  // Value k's digits; valid until the next Add() or Clear().
+  std::span<uint8_t> operator[](size_t k) { return {digits_.data() + begin_[k], begin_[k + 1] - begin_[k]}; }
+  // `value` with its digits replaced by value k's (as Digits::Write).
+  void Write(size_t k, std::string_view value, std::string& out) const {
+    const size_t start = out.size();
+    out.append(value);
+    for (size_t i = begin_[k]; i < begin_[k + 1]; ++i) out[start + at_[i]] = static_cast<char>('0' + digits_[i]);
+  }
+
+ private:
+  std::vector<uint8_t> digits_;
+  std::vector<uint32_t> at_;
+  std::vector<size_t> begin_ = {0};
+};
+
+// The Luhn check digit of `payload` (as identifiers::LuhnCheckDigit, over
+// numerals instead of text).
+int LuhnCheck(std::span<const uint8_t> payload) {
+  int sum = 0;
+  bool twice = true;
+  for (size_t i = payload.size(); i-- > 0;) {
+    int d = payload[i];
+    if (twice) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+    twice = !twice;
+  }
+  return (10 - sum % 10) % 10;
+}
 
 int Number(std::span<const uint8_t> d) {
   int x = 0;
@@ -248,32 +327,32 @@ class SsnTransform : public Base {
   }
   void ApplyBatch(std::span<const std::string_view> values, std::span<const std::string_view>,
                   std::span<std::string> out) override {
-    std::vector<Digits> digits;
-    std::vector<std::span<uint8_t>> items;
-    std::vector<size_t> at;
-    digits.reserve(values.size());
+    digits_.Clear();
+    for (std::string_view value : values) digits_.Add(value);
+    items_.clear();
+    at_.clear();
     for (size_t k = 0; k < values.size(); ++k) {
       out[k].clear();
-      digits.emplace_back(values[k]);
-      const bool shaped = digits[k].d.size() == 9 &&
-                          values[k].find_first_not_of("0123456789- ") == std::string_view::npos;
-      if (!shaped) {
+      if (digits_[k].size() != 9 || !kSsnChars.All(values[k])) {
         Fallback(values[k], out[k]);
         continue;
       }
-      items.push_back(digits[k].d);
-      at.push_back(k);
+      items_.push_back(digits_[k]);
+      at_.push_back(k);
     }
-    perm_.WalkBatch(items, [](std::span<const uint8_t> d) {
+    perm_.WalkBatch(items_, [](std::span<const uint8_t> d) {
       char text[9];
       for (int k = 0; k < 9; ++k) text[k] = static_cast<char>('0' + d[k]);
       return ids::SsnValid(std::string_view(text, 9));
     });
-    for (size_t k : at) digits[k].Write(values[k], out[k]);
+    for (size_t k : at_) digits_.Write(k, values[k], out[k]);
   }
 
  private:
   DigitPermutation perm_;
+  DigitBatch digits_;  // the batch's scratch, kept for its capacity
+  std::vector<std::span<uint8_t>> items_;
+  std::vector<size_t> at_;
 };
 
 // Keeps the 6-digit IIN, permutes the digits between it and the check
@@ -289,33 +368,35 @@ class CardTransform : public Base {
   }
   void ApplyBatch(std::span<const std::string_view> values, std::span<const std::string_view>,
                   std::span<std::string> out) override {
-    std::vector<Digits> digits;
-    std::vector<std::span<uint8_t>> items;
-    std::vector<std::pair<size_t, int>> at;  // value, its Luhn error
-    digits.reserve(values.size());
+    digits_.Clear();
+    for (std::string_view value : values) digits_.Add(value);
+    items_.clear();
+    at_.clear();
     for (size_t k = 0; k < values.size(); ++k) {
       out[k].clear();
-      digits.emplace_back(values[k]);
-      Digits& d = digits[k];
-      const size_t n = d.d.size();
-      if (n < 12 || n > 19 || values[k].find_first_not_of("0123456789- ") != std::string_view::npos) {
+      const std::span<uint8_t> d = digits_[k];
+      const size_t n = d.size();
+      if (n < 12 || n > 19 || !kSsnChars.All(values[k])) {
         Fallback(values[k], out[k]);
         continue;
       }
-      at.push_back({k, (d.d[n - 1] - (ids::LuhnCheckDigit(d.Text(0, n - 1)) - '0') + 10) % 10});
-      items.push_back(std::span<uint8_t>(d.d).subspan(6, n - 7));
+      at_.push_back({k, (d[n - 1] - LuhnCheck(d.first(n - 1)) + 10) % 10});
+      items_.push_back(d.subspan(6, n - 7));
     }
-    perm_.WalkBatch(items, [](std::span<const uint8_t>) { return true; });  // one step each
-    for (const auto& [k, error] : at) {
-      Digits& d = digits[k];
-      const size_t n = d.d.size();
-      d.d[n - 1] = static_cast<uint8_t>((ids::LuhnCheckDigit(d.Text(0, n - 1)) - '0' + error) % 10);
-      d.Write(values[k], out[k]);
+    perm_.WalkBatch(items_, [](std::span<const uint8_t>) { return true; });  // one step each
+    for (const auto& [k, error] : at_) {
+      const std::span<uint8_t> d = digits_[k];
+      const size_t n = d.size();
+      d[n - 1] = static_cast<uint8_t>((LuhnCheck(d.first(n - 1)) + error) % 10);
+      digits_.Write(k, values[k], out[k]);
     }
   }
 
  private:
   DigitPermutation perm_;
+  DigitBatch digits_;  // the batch's scratch, kept for its capacity
+  std::vector<std::span<uint8_t>> items_;
+  std::vector<std::pair<size_t, int>> at_;  // value, its Luhn error
 };
 
 class PhoneTransform : public Base {
@@ -325,7 +406,7 @@ class PhoneTransform : public Base {
   void Apply(std::string_view value, std::string_view, std::string& out) override {
     Digits digits(value);
     const size_t n = digits.d.size();
-    if (value.find_first_not_of("0123456789+-.() ") != std::string_view::npos || n < 6) {
+    if (!kPhoneChars.All(value) || n < 6) {
       return Fallback(value, out);
     }
     const bool nanp = n == 10 || (n == 11 && digits.d[0] == 1);
@@ -354,30 +435,33 @@ class PhoneTransform : public Base {
   // the rest one by one.
   void ApplyBatch(std::span<const std::string_view> values, std::span<const std::string_view> entities,
                   std::span<std::string> out) override {
-    std::vector<Digits> digits;
-    std::vector<std::span<uint8_t>> items;
-    std::vector<size_t> at;
-    digits.reserve(values.size());
+    digits_.Clear();
+    for (std::string_view value : values) digits_.Add(value);
+    items_.clear();
+    at_.clear();
     for (size_t k = 0; k < values.size(); ++k) {
       out[k].clear();
-      digits.emplace_back(values[k]);
-      const size_t n = digits[k].d.size();
-      const bool nanp = (n == 10 || (n == 11 && digits[k].d[0] == 1)) &&
-                        values[k].find_first_not_of("0123456789+-.() ") == std::string_view::npos;
+      const std::span<uint8_t> d = digits_[k];
+      const size_t n = d.size();
+      const bool nanp = (n == 10 || (n == 11 && d[0] == 1)) && kPhoneChars.All(values[k]);
       if (!nanp || !keep_area_code_) {
         Apply(values[k], entities[k], out[k]);
         continue;
       }
-      items.push_back(std::span<uint8_t>(digits[k].d).subspan(n - 7));
-      at.push_back(k);
+      items_.push_back(d.subspan(n - 7));
+      at_.push_back(k);
     }
-    perm_.WalkBatch(items, [](std::span<const uint8_t> x) { return ids::NanpExchangeValid(Number(x.subspan(0, 3))); });
-    for (size_t k : at) digits[k].Write(values[k], out[k]);
+    perm_.WalkBatch(items_,
+                    [](std::span<const uint8_t> x) { return ids::NanpExchangeValid(Number(x.subspan(0, 3))); });
+    for (size_t k : at_) digits_.Write(k, values[k], out[k]);
   }
 
  private:
   DigitPermutation perm_;
   bool keep_area_code_;
+  DigitBatch digits_;  // the batch's scratch, kept for its capacity
+  std::vector<std::span<uint8_t>> items_;
+  std::vector<size_t> at_;
 };
 
 // Any value with digits: the digits permuted as one string (FF1, or the
@@ -392,36 +476,39 @@ class DigitsTransform : public Base {
   }
   void ApplyBatch(std::span<const std::string_view> values, std::span<const std::string_view>,
                   std::span<std::string> out) override {
-    std::vector<Digits> digits;
-    std::vector<std::span<uint8_t>> items;
-    std::vector<size_t> at;
-    digits.reserve(values.size());
+    digits_.Clear();
+    for (std::string_view value : values) digits_.Add(value);
+    items_.clear();
+    at_.clear();
     for (size_t k = 0; k < values.size(); ++k) {
       out[k].clear();
-      digits.emplace_back(values[k]);
-      if (digits[k].d.empty() || digits[k].d.size() > static_cast<size_t>(perm_.max_length())) {
+      const std::span<uint8_t> d = digits_[k];
+      if (d.empty() || d.size() > static_cast<size_t>(perm_.max_length())) {
         Fallback(values[k], out[k]);
         continue;
       }
-      items.push_back(digits[k].d);
-      at.push_back(k);
+      items_.push_back(d);
+      at_.push_back(k);
     }
-    perm_.WalkBatch(items, [](std::span<const uint8_t> x) { return x.size() > 1 && x[0] == 0; });
-    for (size_t k : at) digits[k].Write(values[k], out[k]);
+    perm_.WalkBatch(items_, [](std::span<const uint8_t> x) { return x.size() > 1 && x[0] == 0; });
+    for (size_t k : at_) digits_.Write(k, values[k], out[k]);
   }
 
  private:
   DigitPermutation perm_;
+  DigitBatch digits_;  // the batch's scratch, kept for its capacity
+  std::vector<std::span<uint8_t>> items_;
+  std::vector<size_t> at_;
 };
 
 // --- Tokens and e-mail -------------------------------------------------------
 
-std::string Encode(const HmacSha256::Digest& mac, int bits, bool base32) {
-  std::string out;
+// Appends the first `bits` bits of `mac` in hex or base32.
+void Encode(const HmacSha256::Digest& mac, int bits, bool base32, std::string& out) {
   if (!base32) {
     static const char* hex = "0123456789abcdef";
     for (int k = 0; k < (bits + 3) / 4; ++k) out += hex[(mac[k / 2] >> (k % 2 ? 0 : 4)) & 15];
-    return out;
+    return;
   }
   static const char* alphabet = "abcdefghijklmnopqrstuvwxyz234567";  // RFC 4648, lower case
   for (int k = 0; k < (bits + 4) / 5; ++k) {
@@ -429,7 +516,6 @@ std::string Encode(const HmacSha256::Digest& mac, int bits, bool base32) {
     const int word = (mac[bit / 8] << 8 | (bit / 8 + 1 < 32 ? mac[bit / 8 + 1] : 0)) >> (11 - bit % 8);
     out += alphabet[word & 31];
   }
-  return out;
 }
 
 class TokenTransform : public Transform {
@@ -438,7 +524,7 @@ class TokenTransform : public Transform {
       : mac_(key.Derive("hmac/" + kind)), bits_(bits), base32_(base32), prefix_(std::move(prefix)) {}
   void Apply(std::string_view value, std::string_view, std::string& out) override {
     out += prefix_;
-    out += Encode(mac_.Mac(value), bits_, base32_);
+    Encode(mac_.Mac(value), bits_, base32_, out);
   }
 
  private:
@@ -505,20 +591,34 @@ const Dictionary& Cities() {  // by population
   return d;
 }
 
-// Written as the input is: all upper case, all lower case, or as the table.
-std::string MatchCase(std::string_view like, const std::string& value) {
+// Appends `value` written as `like` is: all upper case, all lower case, or
+// as the table.
+void AppendMatchingCase(std::string_view like, std::string_view value, std::string& out) {
   bool upper = false, lower = false;
   for (char c : like) {
     upper = upper || (c >= 'A' && c <= 'Z');
     lower = lower || (c >= 'a' && c <= 'z');
   }
-  std::string out = value;
+  const size_t start = out.size();
+  out.append(value);
   if (upper && !lower) {
-    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (size_t i = start; i < out.size(); ++i) {
+      out[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[i])));
+    }
   } else if (lower && !upper) {
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (size_t i = start; i < out.size(); ++i) {
+      out[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[i])));
+    }
   }
-  return out;
+}
+
+// Whether `a` in ASCII lower case equals `lower`.
+bool EqualsLowered(std::string_view a, std::string_view lower) {
+  if (a.size() != lower.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (LowerAscii(a[i]) != lower[i]) return false;
+  }
+  return true;
 }
 
 // One name: the dictionary's pick for the keyed hash of the name (case
@@ -527,17 +627,30 @@ class NamePicker {
  public:
   NamePicker(const MaskKey& key, const std::string& kind, const Dictionary& dictionary)
       : mac_(key.Derive("hmac/" + kind)), dictionary_(dictionary) {}
-  std::string Pick(std::string_view name) {
-    const std::string folded = Lower(name);
+  // Appends the pick for `name` to `out`.
+  void Pick(std::string_view name, std::string& out) {
+    AssignLower(name, message_);
+    message_ += '\x1f';
+    const size_t folded = message_.size() - 1;
     for (int attempt = 0;; ++attempt) {
-      const std::string& pick = dictionary_.Pick(mac_.Hash64(folded + "\x1f" + std::to_string(attempt)));
-      if (Lower(pick) != folded || attempt == 16) return MatchCase(name, pick);
+      message_.resize(folded + 1);
+      AppendInt(attempt, message_);
+      const std::string& pick = dictionary_.Pick(mac_.Hash64(message_));
+      if (!EqualsLowered(pick, std::string_view(message_).substr(0, folded)) || attempt == 16) {
+        return AppendMatchingCase(name, pick, out);
+      }
     }
   }
 
  private:
+  static void AppendInt(int x, std::string& out) {
+    char text[16];
+    const int n = std::snprintf(text, sizeof text, "%d", x);
+    out.append(text, n);
+  }
   HmacSha256 mac_;
   const Dictionary& dictionary_;
+  std::string message_;  // folded name, 0x1f, attempt: kept for its capacity
 };
 
 class NameTransform : public Transform {
@@ -547,17 +660,18 @@ class NameTransform : public Transform {
       : part_(part), first_(key, kind + "/first", FirstNames()), last_(key, kind + "/last", LastNames()) {}
   void Apply(std::string_view value, std::string_view, std::string& out) override {
     if (part_ == Part::kFirst) {
-      out += first_.Pick(value);
+      first_.Pick(value, out);
       return;
     }
     if (part_ == Part::kLast) {
-      out += last_.Pick(value);
+      last_.Pick(value, out);
       return;
     }
     // A full name word by word: the last word as a last name, the others as
     // first names ("Last, First" the other way round), so that a person's
     // name masks the same in a full-name column and in first/last columns.
-    std::vector<std::string_view> words;
+    std::vector<std::string_view>& words = words_;
+    words.clear();
     size_t comma = value.find(',');
     for (size_t pos = 0; pos < value.size();) {
       const size_t end = value.find_first_of(" ,", pos);
@@ -571,7 +685,7 @@ class NameTransform : public Transform {
       const size_t at = words[w].data() - value.data();
       out.append(value.substr(pos, at - pos));  // the separators as written
       const bool last = comma != std::string_view::npos ? at < comma : w + 1 == words.size();
-      out += last ? last_.Pick(words[w]) : first_.Pick(words[w]);
+      (last ? last_ : first_).Pick(words[w], out);
       pos = at + words[w].size();
     }
     out.append(value.substr(pos));
@@ -580,13 +694,15 @@ class NameTransform : public Transform {
  private:
   Part part_;
   NamePicker first_, last_;
+  std::vector<std::string_view> words_;  // kept for its capacity
 };
 
 class StreetTransform : public Transform {
  public:
   StreetTransform(const MaskKey& key, const std::string& kind) : mac_(key.Derive("hmac/" + kind)) {}
   void Apply(std::string_view value, std::string_view, std::string& out) override {
-    const HmacSha256::Digest d = mac_.Mac(Lower(value));
+    AssignLower(value, folded_);
+    const HmacSha256::Digest d = mac_.Mac(folded_);
     auto word = [&](int k) {
       uint64_t h = 0;
       for (int i = 0; i < 8; ++i) h = h << 8 | d[8 * k + i];
@@ -601,12 +717,13 @@ class StreetTransform : public Transform {
 
  private:
   HmacSha256 mac_;
+  std::string folded_;  // kept for its capacity
 };
 
 class CityTransform : public Transform {
  public:
   CityTransform(const MaskKey& key, const std::string& kind) : picker_(key, kind, Cities()) {}
-  void Apply(std::string_view value, std::string_view, std::string& out) override { out += picker_.Pick(value); }
+  void Apply(std::string_view value, std::string_view, std::string& out) override { picker_.Pick(value, out); }
 
  private:
   NamePicker picker_;
@@ -662,17 +779,22 @@ class EmailTransform : public Base {
   void Apply(std::string_view value, std::string_view, std::string& out) override {
     const size_t at = value.rfind('@');
     if (at == std::string_view::npos || at == 0 || at + 1 == value.size()) return Fallback(value, out);
-    const std::string folded = Lower(value);
+    AssignLower(value, folded_);
     if (names_) {
       // first.last plus two keyed digits: looks real, but not unique.
-      const HmacSha256::Digest d = mac_.Mac(folded);
+      const HmacSha256::Digest d = mac_.Mac(folded_);
       uint64_t h = 0;
       for (int i = 0; i < 8; ++i) h = h << 8 | d[i];
-      out += Lower(first_.Pick(folded)) + "." + Lower(last_.Pick(folded)) + std::to_string(h % 100);
+      const size_t start = out.size();
+      first_.Pick(folded_, out);
+      out += '.';
+      last_.Pick(folded_, out);
+      for (size_t i = start; i < out.size(); ++i) out[i] = LowerAscii(out[i]);
+      out += std::to_string(h % 100);
     } else {
       // 100 bits of the MAC of the whole address (so the same local part at
       // two domains does not show as the same).
-      out += Encode(mac_.Mac(folded), 100, /*base32=*/true);
+      Encode(mac_.Mac(folded_), 100, /*base32=*/true, out);
     }
     out.append(value.substr(at));
   }
@@ -681,6 +803,7 @@ class EmailTransform : public Base {
   HmacSha256 mac_;
   bool names_;
   NamePicker first_, last_;
+  std::string folded_;  // kept for its capacity
 };
 
 // --- Dates and numbers -------------------------------------------------------
