@@ -39,6 +39,14 @@ u128 Num(const uint8_t* numerals, int count, int radix) {
 }
 
 void Str(u128 x, int radix, uint8_t* numerals, int count) {
+  if (radix == 10 && x >> 64 == 0) {  // a division by a constant compiles to a multiplication
+    uint64_t y = static_cast<uint64_t>(x);
+    for (int i = count - 1; i >= 0; --i) {
+      numerals[i] = static_cast<uint8_t>(y % 10);
+      y /= 10;
+    }
+    return;
+  }
   if (x >> 64 == 0) {  // 64-bit division is one instruction; 128-bit is a libgcc call
     uint64_t y = static_cast<uint64_t>(x);
     for (int i = count - 1; i >= 0; --i) {
