@@ -71,27 +71,10 @@ struct ColumnPlan {
   int key_column = -1;  // date_shift: the column holding the entity key
   Memo memo;            // when the transform depends on the value alone
   uint64_t values = 0;
-  std::string scratch;
 
-  // The masked form of `value` (not NULL), a field of the row `fields`;
-  // valid until the next call.
-  const std::string& Mask(std::string_view value, std::span<const std::optional<std::string_view>> fields) {
-    ++values;
-    const bool by_value = !transform->UsesEntity();
-    if (by_value && memo.on()) {
-      if (const std::string* hit = memo.Find(value)) return *hit;
-    }
-    scratch.clear();
-    std::string_view entity;
-    if (key_column >= 0 && fields[key_column]) entity = *fields[key_column];
-    transform->Apply(value, entity, scratch);
-    if (by_value) memo.Put(value, scratch);
-    return scratch;
-  }
-
-  // Mask() of each non-NULL value of `values` into out[k] (NULLs leave
-  // out[k] alone), the values not in the memo through the transform's
-  // ApplyBatch. `entities` holds each row's entity key (or is empty).
+  // The masked form of each non-NULL value of `values` into out[k] (NULLs
+  // leave out[k] alone): a memo hit, or the transform's ApplyBatch over the
+  // values not in the memo. `entities` holds each row's entity key (or is empty).
   void MaskBatch(std::span<const std::optional<std::string_view>> values, std::span<const std::string_view> entities,
                  std::vector<std::string>& out) {
     out.resize(std::max(out.size(), values.size()));
@@ -137,6 +120,68 @@ struct ColumnPlan {
   std::vector<std::string> todo_out_;
   std::unordered_map<std::string_view, size_t> pending_;  // value -> its index in todo_
   std::vector<std::pair<size_t, size_t>> copies_;        // out index, todo index
+};
+
+// Rows copied out of a reader (whose fields live until its next record),
+// back to back in one string, so that a chunk of them is masked column by
+// column (ColumnPlan::MaskBatch).
+struct RowChunk {
+  static constexpr size_t kRows = 256;  // rows a chunk
+  explicit RowChunk(size_t width) : width(width) {}
+  void Add(const std::optional<std::string_view>& field, bool is_quoted) {
+    begins.push_back(arena.size());
+    if (field) arena.append(*field);
+    sizes.push_back(field ? field->size() : kNull);
+    quoted.push_back(is_quoted);
+  }
+  std::optional<std::string_view> Field(size_t row, size_t column) const {
+    const size_t at = row * width + column;
+    if (sizes[at] == kNull) return std::nullopt;
+    return std::string_view(arena).substr(begins[at], sizes[at]);
+  }
+  void Clear() {
+    arena.clear();
+    begins.clear();
+    sizes.clear();
+    quoted.clear();
+    ends.clear();
+    rows = 0;
+  }
+  static constexpr size_t kNull = ~size_t{0};
+  size_t width;
+  std::string arena;
+  std::vector<size_t> begins, sizes;
+  std::vector<uint8_t> quoted;         // CSV: whether the field came quoted
+  std::vector<std::string_view> ends;  // CSV: each row's line break
+  size_t rows = 0;
+};
+
+// Masks a chunk's columns that have a transform; the buffers are kept from
+// chunk to chunk.
+class ChunkMasker {
+ public:
+  // Result [c][r] is row r's masked column c (for a non-NULL field of a
+  // column with a transform); valid until the next call.
+  const std::vector<std::vector<std::string>>& Mask(const RowChunk& chunk, std::vector<ColumnPlan>& plans) {
+    results_.resize(plans.size());
+    for (size_t c = 0; c < plans.size(); ++c) {
+      ColumnPlan& plan = plans[c];
+      if (!plan.transform) continue;
+      values_.resize(chunk.rows);
+      entities_.assign(plan.key_column >= 0 ? chunk.rows : 0, {});
+      for (size_t r = 0; r < chunk.rows; ++r) {
+        values_[r] = chunk.Field(r, c);
+        if (plan.key_column >= 0) entities_[r] = chunk.Field(r, plan.key_column).value_or(std::string_view());
+      }
+      plan.MaskBatch(values_, entities_, results_[c]);
+    }
+    return results_;
+  }
+
+ private:
+  std::vector<std::vector<std::string>> results_;
+  std::vector<std::optional<std::string_view>> values_;
+  std::vector<std::string_view> entities_;
 };
 
 // The column of `header` that holds the key of a date_shift rule's entity

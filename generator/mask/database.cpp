@@ -161,21 +161,32 @@ MaskSummary MaskDatabase(const DatabaseMaskOptions& options, const MaskKey& key)
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
       pqxx::tablewriter writer(tx, quoted, columns.begin(), columns.end());
 #pragma GCC diagnostic pop
+      // A chunk of rows at a time, as the CSV runner (ChunkMasker).
       std::string line;
-      summary.rows += source.Copy("SELECT " + select + " FROM " + quoted, [&](PgReadSession::Fields fields) {
-        line.clear();
-        for (size_t c = 0; c < fields.size(); ++c) {
-          if (c) line += '\t';
-          if (!fields[c]) {
-            line += "\\N";
-          } else if (!plans[c].transform) {
-            AppendCopyField(*fields[c], line);
-          } else {
-            AppendCopyField(plans[c].Mask(*fields[c], fields), line);
+      RowChunk chunk(table.columns.size());
+      ChunkMasker masker;
+      auto flush = [&] {
+        const std::vector<std::vector<std::string>>& results = masker.Mask(chunk, plans);
+        for (size_t r = 0; r < chunk.rows; ++r) {
+          line.clear();
+          for (size_t c = 0; c < chunk.width; ++c) {
+            if (c) line += '\t';
+            const std::optional<std::string_view> field = chunk.Field(r, c);
+            if (!field) {
+              line += "\\N";
+            } else {
+              AppendCopyField(plans[c].transform ? std::string_view(results[c][r]) : *field, line);
+            }
           }
+          writer.write_raw_line(line);
         }
-        writer.write_raw_line(line);
+        chunk.Clear();
+      };
+      summary.rows += source.Copy("SELECT " + select + " FROM " + quoted, [&](PgReadSession::Fields fields) {
+        for (const auto& field : fields) chunk.Add(field, false);
+        if (++chunk.rows == RowChunk::kRows) flush();
       });
+      flush();
       writer.complete();
       for (size_t c = 0; c < plans.size(); ++c) {
         if (!plans[c].transform) continue;

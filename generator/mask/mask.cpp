@@ -51,39 +51,6 @@ void AppendField(std::string_view v, bool quote, std::string& out) {
 }
 
 constexpr size_t kFlushBytes = 1 << 20;
-constexpr size_t kChunkRows = 256;
-
-// Rows copied out of the reader (whose fields live until its next record),
-// back to back in one string.
-struct RowChunk {
-  explicit RowChunk(size_t width) : width(width) {}
-  void Add(const std::optional<std::string_view>& field, bool is_quoted) {
-    begins.push_back(arena.size());
-    if (field) arena.append(*field);
-    sizes.push_back(field ? field->size() : kNull);
-    quoted.push_back(is_quoted);
-  }
-  std::optional<std::string_view> Field(size_t row, size_t column) const {
-    const size_t at = row * width + column;
-    if (sizes[at] == kNull) return std::nullopt;
-    return std::string_view(arena).substr(begins[at], sizes[at]);
-  }
-  void Clear() {
-    arena.clear();
-    begins.clear();
-    sizes.clear();
-    quoted.clear();
-    ends.clear();
-    rows = 0;
-  }
-  static constexpr size_t kNull = ~size_t{0};
-  size_t width;
-  std::string arena;
-  std::vector<size_t> begins, sizes;
-  std::vector<uint8_t> quoted;
-  std::vector<std::string_view> ends;  // each row's line break
-  size_t rows = 0;
-};
 
 struct SourceTable {
   std::string name;
@@ -318,21 +285,9 @@ MaskSummary MaskCsvFolder(const FolderMaskOptions& options, const MaskKey& key) 
       // Rows are masked a chunk at a time, so that each column's FF1 values
       // go through AES side by side (Transform::ApplyBatch).
       RowChunk chunk(width);
-      std::vector<std::vector<std::string>> results(width);
-      std::vector<std::optional<std::string_view>> values;
-      std::vector<std::string_view> entities;
+      ChunkMasker masker;
       auto flush = [&] {
-        for (size_t c = 0; c < width; ++c) {
-          ColumnPlan& plan = plans[c];
-          if (!plan.transform) continue;
-          values.resize(chunk.rows);
-          entities.assign(plan.key_column >= 0 ? chunk.rows : 0, {});
-          for (size_t r = 0; r < chunk.rows; ++r) {
-            values[r] = chunk.Field(r, c);
-            if (plan.key_column >= 0) entities[r] = chunk.Field(r, plan.key_column).value_or(std::string_view());
-          }
-          plan.MaskBatch(values, entities, results[c]);
-        }
+        const std::vector<std::vector<std::string>>& results = masker.Mask(chunk, plans);
         for (size_t r = 0; r < chunk.rows; ++r) {
           for (size_t c = 0; c < width; ++c) {
             if (c) out += ',';
@@ -359,7 +314,7 @@ MaskSummary MaskCsvFolder(const FolderMaskOptions& options, const MaskKey& key) 
         const auto& fields = reader->fields();
         for (size_t c = 0; c < width; ++c) chunk.Add(fields[c], reader->quoted(c));
         chunk.ends.push_back(reader->line_end());
-        if (++chunk.rows == kChunkRows) flush();
+        if (++chunk.rows == RowChunk::kRows) flush();
       }
       flush();
       file.Write(out);
