@@ -1,5 +1,7 @@
 // What the two runners (CSV folders, databases) share: one masked column
-// of one table while its rows stream, with its memo.
+// of one table while its rows stream, with its memo, and the chunks of rows
+// they mask a column at a time (so that each transform gets its values in
+// batches: FF1 encrypts up to 16 side by side).
 //
 // Thread safety: one thread.
 #pragma once

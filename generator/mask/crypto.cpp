@@ -222,9 +222,9 @@ void Ff1::RunLanes64(std::span<const std::span<uint8_t>> lanes, bool decrypt) {
                               uint64_t{r[16 * j + 10]} << 8 | r[16 * j + 11];
         y = static_cast<uint64_t>(((static_cast<u128>(first % m) << 32) | next) % m);
       }
-      // a, b and y are below m < 2^64, so one comparison replaces the modulo
-      // (c < 2m fits: m <= radix^v, and radix^v < 2^64 leaves a bit spare
-      // only when m < 2^63, hence the carry check).
+      // a, b and y are below m < 2^64, so one comparison replaces the modulo;
+      // a + y can pass 2^64 when m > 2^63 (radix 10, halves of 19 digits),
+      // and then it is >= m too.
       if (!decrypt) {
         uint64_t c = a[j] + y;
         if (c < a[j] || c >= m) c -= m;
