@@ -25,7 +25,7 @@ namespace seedforge::mask {
 // repeated value (a customer's e-mail in each of their orders) costs one
 // probe. Direct-mapped, so memory stays fixed and a slot's strings keep
 // their capacity (no allocation once warm); a collision only evicts. A
-// column whose values hardly repeat (under 1 in 8 over its first 16,384)
+// column whose values hardly repeat (under 1 in 8 over its first 4,096)
 // turns it off: there the table's cache misses cost more than they save.
 class Memo {
  public:
@@ -55,7 +55,7 @@ class Memo {
 
  private:
   static constexpr size_t kSlots = 1 << 16;
-  static constexpr uint64_t kTrial = 1 << 14;
+  static constexpr uint64_t kTrial = 1 << 12;
   bool on_ = true;
   uint64_t probes_ = 0, hits_ = 0;
   size_t Index(std::string_view value) const { return std::hash<std::string_view>{}(value) & (kSlots - 1); }
