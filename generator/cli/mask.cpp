@@ -66,6 +66,11 @@ void RunMask(const MaskArgs& args) {
     }
     std::fprintf(stderr, "\n");
   }
+  if (!subsets.empty()) {
+    for (const auto& [table, rows] : summary.table_rows) {
+      std::fprintf(stderr, "  %s: %llu rows written\n", table.c_str(), static_cast<unsigned long long>(rows));
+    }
+  }
   if (summary.columns.empty()) {
     std::fprintf(stderr, "seedforge: warning: no column was masked (%s)\n",
                  default_rules ? "no column name looks personal; give --rules" : "the rules name none");

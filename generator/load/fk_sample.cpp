@@ -180,12 +180,15 @@ class FkSampler::Impl {
     for (size_t i : order) {
       TableState& t = tables_[i];
       t.result.sampled_rows = t.result.rows;
-      std::string how = "not linked to the sample";
+      // Mask: a table that steps 1 and 2 leave empty is told about after
+      // step 3, which may still add rows to it.
+      if (!options_.roots.empty() && !IsRoot(i) && t.result.rows == 0) continue;
+      std::string how;
       if (IsRoot(i)) {
         how = "sampled";
-      } else if (t.result.rows > 0 && !options_.descend_every_link) {
+      } else if (!options_.descend_every_link) {
         how = "children of the sampled " + t.entity->links[static_cast<size_t>(t.result.counting_link)].parent;
-      } else if (t.result.rows > 0) {
+      } else {
         how = "referring to sampled rows";
       }
       Progress(fmt::format("{}: {} rows ({}) in {:.2f} s", t.entity->name, t.result.rows, how, seconds[i]));
@@ -367,6 +370,9 @@ class FkSampler::Impl {
       }
     }
     for (size_t i = 0; i < tables_.size(); ++i) {
+      if (!options_.roots.empty() && tables_[i].result.rows == 0) {
+        Progress(fmt::format("{}: no rows (linked to no row of the sample)", tables_[i].entity->name));
+      }
       if (added[i] == 0) continue;
       Progress(fmt::format("{}: {} more rows that the sample refers to, in {:.2f} s", tables_[i].entity->name,
                            added[i], seconds[i]));
