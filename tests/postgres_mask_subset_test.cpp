@@ -161,6 +161,28 @@ TEST_F(PostgresMaskSubset, ChildrenAlongAnyForeignKey) {
             Count(dst, "SELECT count(*) FROM items WHERE product_id IN (" + products + ")"));
   EXPECT_GT(Count(dst, "SELECT count(*) FROM orders"), 0);
   EXPECT_EQ(Column(dst, "SELECT id FROM customers"), Column(dst, "SELECT customer_id FROM orders"));
+
+  // Down a self-reference: a chosen category brings its whole subtree (and
+  // the products in it), and its ancestors up to the root.
+  const std::string dst2 = CreateDatabase("subset_dst4b");
+  Exec(dst2, kSchema);
+  ASSERT_EQ(Mask(src, dst2, "--subset categories=3", &output), 0) << output;
+  testing::ExpectForeignKeysHold(dst2);
+  const std::set<std::string> categories = Column(dst2, "SELECT id FROM categories");
+  EXPECT_GE(categories.size(), 3u);
+  // Every category has products in the source, so the categories of steps 1
+  // and 2 (chosen, or below a chosen one) are those of the products taken:
+  // they hold every child of theirs and every product of theirs.
+  const std::string below = InList(Column(dst2, "SELECT category_id FROM products"));
+  EXPECT_GE(Column(dst2, "SELECT category_id FROM products").size(), 3u);
+  EXPECT_EQ(Count(src, "SELECT count(*) FROM categories WHERE parent_id IN (" + below + ") AND id NOT IN (" + below + ")"), 0);
+  EXPECT_EQ(Column(dst2, "SELECT id FROM products"),
+            Column(src, "SELECT id FROM products WHERE category_id IN (" + below + ")"));
+  // The others are there as ancestors only.
+  EXPECT_EQ(Count(dst2, "SELECT count(*) FROM categories c WHERE c.id NOT IN (" + below +
+                            ") AND NOT EXISTS (SELECT 1 FROM categories k WHERE k.parent_id = c.id)"),
+            0);
+  EXPECT_GE(categories.size(), 3u);
 }
 
 TEST_F(PostgresMaskSubset, BadArgumentsAreRefusedAndNothingIsWritten) {

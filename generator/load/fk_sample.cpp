@@ -151,7 +151,8 @@ class FkSampler::Impl {
             [&](PgReadSession::Fields fields) { Add(t, fields); });
         t.result.whole = got < options_.rows_per_root;
       } else {
-        session_.Copy(fmt::format("SELECT {} FROM {} ORDER BY {}", t.select_list, t.qualified, t.order_key),
+        // Read in any order: which rows are kept depends on each row alone.
+        session_.Copy(fmt::format("SELECT {} FROM {}", t.select_list, t.qualified),
                       [&](PgReadSession::Fields fields) {
                         if (options_.keep(i, fields)) Add(t, fields);
                       });
