@@ -382,7 +382,7 @@ class FkSampler::Impl {
 
   PgReadSession& session_;
   const Domain& schema_;
-  const FkSampleOptions& options_;
+  const FkSampleOptions options_;  // a copy: the caller's may go before the results are read
   Sink sink_;
   std::vector<TableState> tables_;
   bool closing_ = false;  // step 3: the rows added are not descended from
