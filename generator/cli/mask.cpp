@@ -8,6 +8,7 @@
 #include "mask/key.h"
 #include "mask/mask.h"
 #include "seedforge/error.h"
+#include "seedforge/registry.h"
 
 namespace seedforge {
 
@@ -17,6 +18,7 @@ struct MaskArgs {
   std::string from, to;
   std::string key_file;  // no default: a key is never shown, not even in --help
   std::string rules;
+  std::vector<std::string> subsets;  // TABLE=P% or TABLE=N
   bool quiet = false;
 };
 
@@ -31,6 +33,11 @@ void RunMask(const MaskArgs& args) {
   }
   if (from_db && args.from == args.to) throw UsageError("--to is the --from database; mask never writes its source");
   // The key first: a run without one is refused before anything is read.
+  std::vector<mask::SubsetSpec> subsets;
+  for (const std::string& text : args.subsets) subsets.push_back(mask::ParseSubset(text));
+  if (!subsets.empty() && !from_db) {
+    throw UsageError("--subset needs a database source: a CSV folder has no declared foreign keys to close over");
+  }
   const mask::MaskKey key = mask::MaskKey::Load(args.key_file);
   std::vector<mask::MaskRule> rules;
   if (!args.rules.empty()) rules = mask::ReadRules(args.rules);
@@ -38,7 +45,13 @@ void RunMask(const MaskArgs& args) {
   const auto start = std::chrono::steady_clock::now();
   mask::MaskSummary summary;
   if (from_db) {
-    summary = mask::MaskDatabase({args.from, args.to, rules, default_rules}, key);
+    mask::DatabaseMaskOptions options{args.from, args.to, rules, default_rules, subsets, &BuiltinRegistry(), {}};
+    if (!args.quiet) {
+      options.progress = [](std::string_view line) {
+        std::fprintf(stderr, "  %.*s\n", static_cast<int>(line.size()), line.data());
+      };
+    }
+    summary = mask::MaskDatabase(options, key);
   } else {
     summary = mask::MaskCsvFolder({args.from, args.to, rules, default_rules}, key);
   }
@@ -52,6 +65,11 @@ void RunMask(const MaskArgs& args) {
                    static_cast<unsigned long long>(column.fallbacks));
     }
     std::fprintf(stderr, "\n");
+  }
+  if (!subsets.empty()) {
+    for (const auto& [table, rows] : summary.table_rows) {
+      std::fprintf(stderr, "  %s: %llu rows written\n", table.c_str(), static_cast<unsigned long long>(rows));
+    }
   }
   if (summary.columns.empty()) {
     std::fprintf(stderr, "seedforge: warning: no column was masked (%s)\n",
@@ -70,7 +88,9 @@ void SetupMaskCommand(CLI::App& app) {
       app, "mask", "Copy a CSV folder or a database with personal data masked: keyed, consistent, format-preserving",
       {"seedforge mask --from data --to masked --key-file mask.key --rules rules.yaml",
        "seedforge mask --from postgresql://localhost/prod --to postgresql://localhost/masked --key-file mask.key",
-       "SEEDFORGE_MASK_KEY=$(cat mask.key) seedforge mask --from data --to masked"},
+       "SEEDFORGE_MASK_KEY=$(cat mask.key) seedforge mask --from data --to masked",
+       "seedforge mask --from postgresql://localhost/prod --to postgresql://localhost/small --key-file mask.key "
+       "--subset customers=5%"},
       "The same key masks a value the same way in every table and run, so joins survive. Without --rules,\n"
       "columns are chosen by name (ssn, email, phone, ...). Transforms and rules: docs/mask.md.");
   sub->add_option("--from", args->from, "Source folder of TABLE.csv files, or a postgresql:// database")->required();
@@ -80,6 +100,12 @@ void SetupMaskCommand(CLI::App& app) {
                   "File holding the mask key (at least 16 bytes); else $SEEDFORGE_MASK_KEY. Never printed");
   sub->add_option("--rules", args->rules, "YAML file mapping TABLE.COLUMN to a transform")
       ->check(CLI::ExistingFile);
+  sub->add_option("--subset", args->subsets,
+                  "Copy TABLE=P% (or TABLE=N rows) of one table, chosen by a hash keyed by the mask key, plus the\n"
+                  "rows that refer to them, recursively, and every row those refer to, so that every foreign key\n"
+                  "resolves; tables linked to none get no rows. Repeatable, one table each. Databases only: CSV\n"
+                  "folders declare no foreign keys (docs/mask.md, Subsets)")
+      ->type_name("TABLE=P%");
   sub->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");
   sub->callback([args] { RunMask(*args); });
 }

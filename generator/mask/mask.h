@@ -21,12 +21,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "mask/key.h"
 #include "mask/transforms.h"
 #include "seedforge/error.h"
+#include "seedforge/registry.h"
 #include "seedforge/table.h"
 
 namespace seedforge::mask {
@@ -66,10 +68,20 @@ struct MaskedColumn {
 struct MaskSummary {
   std::vector<std::filesystem::path> files;
   uint64_t rows = 0;
+  std::vector<std::pair<std::string, uint64_t>> table_rows;  // per table in write order (databases)
   std::vector<MaskedColumn> columns;
 };
 
 MaskSummary MaskCsvFolder(const FolderMaskOptions& options, const MaskKey& key);
+
+// `--subset ENTITY=P%` or `ENTITY=N`: a share (0 < P <= 100) or a count
+// (N >= 1) of one table's rows. Throws UsageError naming the argument.
+struct SubsetSpec {
+  std::string entity;
+  double share = 0;   // in (0, 1]; 0 when `rows` is given
+  uint64_t rows = 0;
+};
+SubsetSpec ParseSubset(const std::string& text);
 
 // PostgreSQL to PostgreSQL: every table of schema public of `from` (one
 // read-only snapshot, COPY out) into the table of the same name in `to`
@@ -77,10 +89,22 @@ MaskSummary MaskCsvFolder(const FolderMaskOptions& options, const MaskKey& key);
 // The target's tables must exist with the same columns and be empty; a
 // table with rows is refused, never truncated. Date and timestamp columns
 // are known by their SQL type.
+//
+// With subsets, only an FK-closed subset is copied (load/fk_sample.h, the
+// rule `learn --sample-rows` uses): each subset entity's rows chosen by a
+// hash of the row's primary key keyed by the mask key (a share: each row
+// with probability P; a count: the N smallest hashes), every row that
+// refers to a chosen row (recursively, along every foreign key), and every
+// row these refer to (recursively). A table reached by neither gets no
+// rows. Rows are chosen by their ctid in the read snapshot, then read again
+// by ctid and streamed through the mask: only keys and ctids are held.
 struct DatabaseMaskOptions {
   std::string from, to;  // connection strings
   std::vector<MaskRule> rules;
   bool default_rules = false;
+  std::vector<SubsetSpec> subsets;
+  const ProviderRegistry* registry = nullptr;  // to read the schema's links; needed with subsets
+  std::function<void(std::string_view)> progress;  // one line per step; may be empty
 };
 MaskSummary MaskDatabase(const DatabaseMaskOptions& options, const MaskKey& key);
 
