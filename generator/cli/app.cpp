@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -35,6 +36,17 @@ std::string DatabaseUri(const std::string& db) {
 bool IsConnectionString(const std::string& from) {
   return from.rfind("postgresql://", 0) == 0 || from.rfind("postgres://", 0) == 0 ||
          (from.find('=') != std::string::npos && !std::filesystem::exists(from));
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
 }
 
 int RunCli(int argc, char** argv) {

@@ -37,6 +37,10 @@ std::string DatabaseUri(const std::string& db);
 // `learn --from` and `profile --from` take it, rather than a file or folder.
 bool IsConnectionString(const std::string& from);
 
+// "a,b,,c" -> {a, b, c}: the items of a comma-separated option, empty ones
+// dropped.
+std::vector<std::string> SplitList(const std::string& text);
+
 // Each subcommand file provides one Setup function; main wires them up.
 void SetupGenerateCommand(CLI::App& app);  // generate and validate
 void SetupListCommand(CLI::App& app);

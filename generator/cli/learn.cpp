@@ -71,17 +71,6 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t comma = std::min(text.find(',', start), text.size());
-    if (comma > start) out.push_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
-
 // The command that makes the same domain again, for its header.
 std::string RegenerateCommand(const LearnArgs& args, const std::string& synthesizer) {
   std::string command = "seedforge learn --from " + args.from + " --out " + args.out;

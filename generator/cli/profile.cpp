@@ -41,17 +41,6 @@ struct ProfileArgs {
   bool quiet = false;
 };
 
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t comma = std::min(text.find(',', start), text.size());
-    if (comma > start) out.push_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
-
 std::string Percent(double share) { return fmt::format("{:.1f}%", 100 * share); }
 
 // The evidence shares as JSON: -1 (does not apply) becomes null.

@@ -29,19 +29,6 @@ struct ReportArgs {
   bool progress = false;
 };
 
-std::vector<std::string> SplitList(const std::string& list) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= list.size()) {
-    size_t comma = list.find(',', start);
-    if (comma == std::string::npos) comma = list.size();
-    std::string item = list.substr(start, comma - start);
-    if (!item.empty()) out.push_back(item);
-    start = comma + 1;
-  }
-  return out;
-}
-
 // What a model file says about its privacy budget (Synthesizer::privacy()),
 // for the audit; eval itself does not read model files.
 eval::PrivacyBudget BudgetOf(const std::string& path) {
