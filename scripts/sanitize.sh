@@ -33,7 +33,7 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Sanitize "${launcher[@]}" \
   -DCMAKE_SHARED_LINKER_FLAGS_SANITIZE="$link" \
   -DCMAKE_MODULE_LINKER_FLAGS_SANITIZE="$link" \
   -DSEEDFORGE_BUILD_BENCH=OFF >/dev/null
-cmake --build build-asan -j"$(nproc)" --target seedforge_tests seedforge seedforge_neural
+cmake --build build-asan -j"$(nproc)" --target seedforge_tests seedforge seedforge_neural seedforge_neural_tests
 echo "sanitize: build took $((SECONDS - start)) s" >&2
 
 # Reports are fatal and name the test; suppressions are for third-party code
@@ -49,7 +49,7 @@ export LSAN_OPTIONS="suppressions=$root/scripts/sanitizers/lsan.supp:print_suppr
 # parked, a failure of the tool after the test passed, not a leak. They keep
 # AddressSanitizer and UBSan; every other test keeps leak detection too.
 # With ctest arguments (scripts/sanitize.sh -R Csv) one run, leaks checked.
-torch_tests='Ctgan|Tvae|ctgan|tvae|ModelCache|LearnCli|Neural'
+torch_tests='Ctgan|Tvae|ctgan|tvae|ModelCache|LearnCli|Neural|neural|PerExample|PoissonBatch'
 start=$SECONDS
 status=0
 if (($# > 0)); then
