@@ -167,7 +167,8 @@ TEST(DpNeuralTest, EstimatesUndeclaredBoundsAndCategoriesWithABudget) {
       const double v = table.columns[0].floats[i];
       if (v >= x.min && v <= x.max) ++inside;
     }
-    EXPECT_GE(static_cast<double>(inside), 0.95 * static_cast<double>(present)) << "[" << x.min << ", " << x.max << "]";
+    EXPECT_GE(static_cast<double>(inside), 0.95 * static_cast<double>(present))
+        << "[" << x.min << ", " << x.max << "]";
     std::vector<std::string> categories = model->columns()[1].categories;
     std::sort(categories.begin(), categories.end());
     EXPECT_EQ(categories, (std::vector<std::string>{"A", "B", "C"}));
