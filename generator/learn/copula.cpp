@@ -1066,8 +1066,8 @@ std::vector<ModelColumn> SegmentColumns(const std::vector<ModelColumn>& pooled, 
 //    preprocessing_share), split evenly over those columns. Bounds are the
 //    0.5% and 99.5% quantiles of two noisy histograms (pure epsilon-DP;
 //    DpBounds and EstimateDpColumn in learn/public_columns.h, shared with
-//    the private neural models): one over powers of two for the magnitude, then one of even
-//    cells inside the bracket it finds. A category list is the labels
+//    the private neural models): one over powers of two for the magnitude,
+//    then one of even cells inside the bracket it finds. A category list is the labels
 //    whose Laplace-noised count clears 1 + ln(1 / (2 delta)) / epsilon (the
 //    stability histogram,
 //    (epsilon, delta)-DP: a label only one row holds is released with

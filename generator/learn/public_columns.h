@@ -36,7 +36,10 @@ class DpNoise {
   DpNoise();
   double Normal() { return stream_.Normal(); }
   double Laplace(double scale);
-  // A secret key for further streams of the same fit.
+  // A secret key for further streams of the same fit (the copula's per-row
+  // draws inside a discrete value's interval: the privacy proof couples the
+  // draws of a table with one row fewer, which holds only if nobody can
+  // recompute them).
   uint64_t Key() { return stream_.Next(); }
 
  private:
