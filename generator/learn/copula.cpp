@@ -44,6 +44,7 @@
 
 #include "learn/models.h"
 #include "learn/numeric.h"
+#include "learn/public_columns.h"
 #include "learn/sampling.h"
 #include "learn/serialize.h"
 #include "learn/values.h"
@@ -1064,8 +1065,9 @@ std::vector<ModelColumn> SegmentColumns(const std::vector<ModelColumn>& pooled, 
 //    describe: a share s of epsilon and of delta (DpOptions::
 //    preprocessing_share), split evenly over those columns. Bounds are the
 //    0.5% and 99.5% quantiles of two noisy histograms (pure epsilon-DP;
-//    DpBounds): one over powers of two for the magnitude, then one of even
-//    cells inside the bracket it finds. A category list is the labels
+//    DpBounds and EstimateDpColumn in learn/public_columns.h, shared with
+//    the private neural models): one over powers of two for the magnitude,
+//    then one of even cells inside the bracket it finds. A category list is the labels
 //    whose Laplace-noised count clears 1 + ln(1 / (2 delta)) / epsilon (the
 //    stability histogram,
 //    (epsilon, delta)-DP: a label only one row holds is released with
@@ -1093,8 +1095,6 @@ std::vector<ModelColumn> SegmentColumns(const std::vector<ModelColumn>& pooled, 
 // A private fit is therefore not reproducible from its seed.
 
 constexpr int kDpBins = 32;                   // histogram bins of a continuous marginal
-constexpr double kDpLowQuantile = 0.005;      // data-derived bounds: these quantiles
-constexpr double kDpHighQuantile = 0.995;
 constexpr double kDpMarginalWeight = 0.5;     // of the Gaussian part's RDP; the correlation has the rest
 
 // RDP orders for the Gaussian mechanisms: Opacus's, then larger ones, which
@@ -1129,101 +1129,6 @@ double GaussianMultiplier(double epsilon, double delta) {
   return hi;
 }
 
-// Secret randomness for the privacy noise (see above).
-class DpNoise {
- public:
-  DpNoise() : stream_(SecretKey(), 0) {}
-  double Normal() { return stream_.Normal(); }
-  double Laplace(double scale) {
-    const double u = Open() - 0.5;
-    return -scale * (u < 0 ? -1.0 : 1.0) * std::log(1 - 2 * std::fabs(u));
-  }
-  // A secret key for per-row streams (the scores' draws inside a
-  // discrete value's interval): the privacy proof couples the draws of a
-  // table with one row fewer, which holds only if nobody can recompute them.
-  uint64_t Key() { return stream_.Next(); }
-
- private:
-  static uint64_t SecretKey() {
-    std::random_device device;  // the OS's generator (getrandom) in libstdc++
-    return (static_cast<uint64_t>(device()) << 32) ^ device();
-  }
-  double Open() { return (static_cast<double>(stream_.Next() >> 11) + 0.5) * 0x1.0p-53; }  // in (0, 1)
-  RandomStream stream_;
-};
-
-// Data-derived bounds of a numeric column (non-NULL values `x`), keeping a
-// public side when one is given; pure epsilon-DP, half of `epsilon` per
-// stage. Both stages are histograms with Laplace noise on every cell of a
-// fixed grid (a row sits in one cell: L1 sensitivity 1), so the noise never
-// depends on where the data is.
-// 1. Magnitude: cells by sign and floor(log2 |x|) (2^-20 .. 2^63, and 0).
-//    The cells whose noisy count clears ln(cells / 0.02) / epsilon (an
-//    empty cell does so with probability 1% over all of them) span the
-//    bracket; with none, the fullest cell.
-// 2. Within the bracket: 64 even cells; the bounds are the cell edges where
-//    the noisy cumulative count reaches the 0.5% and 99.5% quantiles.
-std::pair<double, double> DpBounds(const std::vector<double>& x, std::optional<double> lo, std::optional<double> hi,
-                                   double epsilon, DpNoise& noise) {
-  const double each = epsilon / 2;
-  constexpr int kMinExp = -20, kMaxExp = 63;
-  constexpr int kSide = kMaxExp - kMinExp + 1;
-  // Cell k: 0 .. kSide-1 negative (largest magnitude first), kSide zero,
-  // then positive by magnitude.
-  auto cell_of = [&](double v) {
-    if (v == 0 || std::fabs(v) < std::exp2(kMinExp)) return kSide;
-    const int e = std::clamp(static_cast<int>(std::floor(std::log2(std::fabs(v)))), kMinExp, kMaxExp);
-    return v > 0 ? kSide + 1 + (e - kMinExp) : kMaxExp - e;
-  };
-  auto lower_edge = [&](int k) {
-    if (k == kSide) return 0.0;
-    return k > kSide ? std::exp2(k - kSide - 1 + kMinExp) : -std::exp2(kMaxExp - k + 1);
-  };
-  auto upper_edge = [&](int k) {
-    if (k == kSide) return 0.0;
-    return k > kSide ? std::exp2(k - kSide + kMinExp) : -std::exp2(kMaxExp - k);
-  };
-  std::vector<double> coarse(2 * kSide + 1, 0.0);
-  for (double v : x) coarse[cell_of(v)] += 1;
-  for (double& c : coarse) c += noise.Laplace(1 / each);
-  const double threshold = std::log(static_cast<double>(coarse.size()) / 0.02) / each;
-  int first = -1, last = -1;
-  for (int k = 0; k < static_cast<int>(coarse.size()); ++k) {
-    if (coarse[k] <= threshold) continue;
-    if (first < 0) first = k;
-    last = k;
-  }
-  if (first < 0) first = last = static_cast<int>(std::max_element(coarse.begin(), coarse.end()) - coarse.begin());
-  double a = lo ? *lo : lower_edge(first);
-  double b = hi ? *hi : upper_edge(last);
-  if (!(b > a)) b = a + 1;
-
-  constexpr int kFine = 64;
-  std::vector<double> fine(kFine, 0.0);
-  for (double v : x) {
-    fine[std::clamp(static_cast<int>((v - a) / (b - a) * kFine), 0, kFine - 1)] += 1;
-  }
-  for (double& c : fine) c = std::max(0.0, c + noise.Laplace(1 / each));
-  const double total = std::accumulate(fine.begin(), fine.end(), 0.0);
-  const double width = (b - a) / kFine;
-  double out_lo = a, out_hi = b;
-  if (total > 0) {
-    double cum = 0;
-    int k_lo = -1, k_hi = kFine - 1;
-    for (int k = 0; k < kFine; ++k) {
-      cum += fine[k];
-      if (k_lo < 0 && cum >= kDpLowQuantile * total) k_lo = k;
-      if (cum >= kDpHighQuantile * total) {
-        k_hi = k;
-        break;
-      }
-    }
-    if (!lo) out_lo = a + width * std::max(k_lo, 0);
-    if (!hi) out_hi = a + width * (k_hi + 1);
-  }
-  return {out_lo, out_hi};
-}
-
 // Nearest correlation matrix in the Frobenius norm: Higham's alternating
 // projections (onto the PSD cone, then onto unit diagonals) with Dykstra's
 // correction (IMA J. Numer. Anal. 22, 2002), then made positive definite.
@@ -1243,14 +1148,6 @@ Eigen::MatrixXd NearestCorrelation(const Eigen::MatrixXd& a) {
   }
   return RepairCorrelation(y);
 }
-
-// Which columns are public and how, for the record and the refusal.
-struct DpColumnPlan {
-  std::optional<double> lo, hi;
-  std::vector<std::string> categories;
-  std::string source;
-  bool needs_budget = false;
-};
 
 std::string FormatBound(const ModelColumn& c, double v) {
   if (c.type == DataType::kDate || c.type == DataType::kTimestamp) {
@@ -1350,45 +1247,7 @@ std::shared_ptr<CopulaModel> FitPrivate(const DataTable& table, const FitOptions
   for (size_t c = 0; c < d; ++c) {
     DpColumnPlan& plan = plans[c];
     if (!plan.needs_budget) continue;
-    const ModelColumn& col = model->columns[c];
-    const BatchColumn& tc = table.columns[source[c]];
-    if (col.type == DataType::kCategorical) {
-      std::map<std::string_view, size_t> counts;
-      for (size_t i = 0; i < n; ++i) {
-        if (!tc.IsNull(i)) ++counts[tc.texts[i]];
-      }
-      const double threshold = 1 + std::log(1 / (2 * col_delta)) / col_epsilon;
-      std::vector<std::pair<double, std::string>> kept;
-      for (const auto& [label, count] : counts) {
-        const double noisy = static_cast<double>(count) + noise.Laplace(1 / col_epsilon);
-        if (noisy > threshold) kept.emplace_back(-noisy, std::string(label));
-      }
-      if (kept.empty()) {
-        throw UsageError(fmt::format(
-            "no category of '{}' is frequent enough to release at epsilon {:g} (a label needs about {:.0f} rows); "
-            "declare its categories (--public-categories) or raise the budget",
-            col.name, col_epsilon, threshold));
-      }
-      std::sort(kept.begin(), kept.end());
-      for (auto& [neg, label] : kept) plan.categories.push_back(std::move(label));
-      plan.source = fmt::format("DP-estimated: {} labels above a noisy threshold, epsilon {:g}, delta {:g}",
-                                plan.categories.size(), col_epsilon, col_delta);
-    } else {
-      std::vector<double> x;
-      for (size_t i = 0; i < n; ++i) {
-        if (!tc.IsNull(i)) x.push_back(TableValue(table, source[c], i));
-      }
-      auto [lo, hi] = DpBounds(x, plan.lo, plan.hi, col_epsilon, noise);
-      if (col.type != DataType::kContinuous) {
-        lo = std::floor(lo);
-        hi = std::ceil(hi);
-      }
-      if (!(hi > lo)) hi = lo + 1;
-      plan.lo = lo;
-      plan.hi = hi;
-      plan.source = fmt::format("DP-estimated {:g}% and {:g}% quantiles, epsilon {:g}", kDpLowQuantile * 100,
-                                kDpHighQuantile * 100, col_epsilon);
-    }
+    EstimateDpColumn(table, source[c], model->columns[c].type, plan, col_epsilon, col_delta, noise);
   }
 
   // 2a. Noisy marginals.

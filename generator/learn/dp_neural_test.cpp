@@ -5,6 +5,7 @@
 // itself against per-example autograd.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -116,6 +117,61 @@ TEST(DpNeuralTest, RefusesWhatWouldLeakOrMeanNothing) {
     EXPECT_THROW(FitPrivate(name, table, bad_delta, 1, 50, 1), UsageError);
     bad_delta.delta = 1;
     EXPECT_THROW(FitPrivate(name, table, bad_delta, 1, 50, 1), UsageError);
+  }
+}
+
+// With --bounds-budget 0.2 at epsilon 10 (1,000 rows), x's bounds and
+// segment's categories, declared nowhere, are estimated as the copula does
+// (learn/public_columns.h): 0.2 x 10 = 2 of epsilon in all, 1 per column,
+// by basic composition with DP-SGD, which gets the rest (8 at 0.8 delta).
+// - The account: epsilon = 2 + the accountant's figure for the steps at
+//   0.8 delta, at most the budget and within the solver's 0.01 of it.
+// - The bounds hold at least 95% of x (mean 50, sd 10): they aim at the
+//   0.5% and 99.5% quantiles; each stage has Laplace noise of scale 2 per
+//   cell, so the noisy cumulative count over the 64 cells of the fine
+//   histogram is off by at most a few sd of 2 sqrt(2 x 64) = 23 rows
+//   (2.3%) at either end, and the bracket of powers of two, [16, 128)
+//   (cells of 36 and 80 rows against a threshold of 18), cuts off no row.
+// - The categories are A, B and C: each has hundreds of rows against a
+//   release threshold of 1 + ln(1 / (2 x 1e-6)) = 14.1 at Laplace scale 1.
+TEST(DpNeuralTest, EstimatesUndeclaredBoundsAndCategoriesWithABudget) {
+  const DataTable table = testing::SelectColumns(GroundTruthTable(1000), {"x", "segment"});
+  for (const char* name : {"tvae", "ctgan"}) {
+    SCOPED_TRACE(name);
+    DpOptions dp;
+    dp.epsilon = 10;
+    dp.preprocessing_share = 0.2;
+    auto model = FitPrivate(name, table, dp, 2, 100, 1);
+    const DpAccount& a = model->privacy();
+    EXPECT_DOUBLE_EQ(a.target_epsilon, 10);
+    EXPECT_DOUBLE_EQ(a.preprocessing_epsilon, 0.2 * 10);
+    EXPECT_DOUBLE_EQ(a.delta, 1e-5);
+    dp::RdpAccountant accountant;
+    accountant.Add(a.sample_rate, a.noise_multiplier, a.steps);
+    const double sgd = accountant.EpsilonSpent(a.delta * (1 - 0.2)).epsilon;
+    EXPECT_DOUBLE_EQ(a.epsilon, a.preprocessing_epsilon + sgd);
+    EXPECT_LE(a.epsilon, 10);
+    EXPECT_GE(a.epsilon, 10 - 0.01);
+    ASSERT_EQ(a.public_columns.size(), 2u);
+    EXPECT_NE(a.public_columns[0].find("x: ["), std::string::npos) << a.public_columns[0];
+    EXPECT_NE(a.public_columns[0].find("DP-estimated"), std::string::npos) << a.public_columns[0];
+    EXPECT_NE(a.public_columns[1].find("segment: 3 categories (DP-estimated"), std::string::npos)
+        << a.public_columns[1];
+
+    const ModelColumn& x = model->columns()[0];
+    ASSERT_LT(x.min, x.max);
+    size_t inside = 0, present = 0;
+    for (size_t i = 0; i < table.rows; ++i) {
+      if (table.columns[0].IsNull(i)) continue;
+      ++present;
+      const double v = table.columns[0].floats[i];
+      if (v >= x.min && v <= x.max) ++inside;
+    }
+    EXPECT_GE(static_cast<double>(inside), 0.95 * static_cast<double>(present))
+        << "[" << x.min << ", " << x.max << "]";
+    std::vector<std::string> categories = model->columns()[1].categories;
+    std::sort(categories.begin(), categories.end());
+    EXPECT_EQ(categories, (std::vector<std::string>{"A", "B", "C"}));
   }
 }
 

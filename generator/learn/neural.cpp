@@ -104,13 +104,9 @@ EncodedData EncodeTable(const DataTable& table, const DataTransformer& transform
 // no model learns anything, above 100 the figure protects no one).
 constexpr double kMinEpsilon = 0.01, kMaxEpsilon = 100;
 
-// DP-SGD's plan for a table of `rows` rows: Poisson sampling at q = batch /
-// rows; steps = epochs / q (as Opacus counts them), rounded up to a
-// multiple of `steps_multiple` (CTGAN's discriminator steps per generator
-// step); sigma solved so that those steps spend exactly epsilon.
-// Throws UsageError for a budget out of range.
-DpSgdOptions PlanDpSgd(const DpOptions& dp, int rows, int batch, int epochs, int steps_multiple,
-                       const std::string& model, double* delta) {
+// Checks a private fit's budget and returns its delta (the given one, or
+// min(1e-5, 1 / (10 rows))). Throws UsageError for a budget out of range.
+double CheckDpBudget(const DpOptions& dp, int rows, const std::string& model) {
   if (!(dp.epsilon >= kMinEpsilon && dp.epsilon <= kMaxEpsilon)) {
     throw UsageError(fmt::format("{} --dp: epsilon must be between {} and {} (got {})", model, kMinEpsilon, kMaxEpsilon,
                                  dp.epsilon));
@@ -119,7 +115,20 @@ DpSgdOptions PlanDpSgd(const DpOptions& dp, int rows, int batch, int epochs, int
     throw UsageError(fmt::format("{} --dp: the clipping bound must be positive", model));
   }
   if (!(dp.delta >= 0 && dp.delta < 1)) throw UsageError(fmt::format("{} --dp: delta must be in [0, 1)", model));
-  *delta = dp.delta > 0 ? dp.delta : std::min(1e-5, 1 / (10.0 * rows));
+  if (!(dp.preprocessing_share >= 0 && dp.preprocessing_share < 1)) {
+    throw UsageError(fmt::format("{} --dp: the preprocessing share of epsilon must be in [0, 1), got {:g}", model,
+                                 dp.preprocessing_share));
+  }
+  return dp.delta > 0 ? dp.delta : std::min(1e-5, 1 / (10.0 * rows));
+}
+
+// DP-SGD's plan for a table of `rows` rows: Poisson sampling at q = batch /
+// rows; steps = epochs / q (as Opacus counts them), rounded up to a
+// multiple of `steps_multiple` (CTGAN's discriminator steps per generator
+// step); sigma solved so that those steps spend exactly what is left of
+// (epsilon, delta) after the preprocessing `pre` (basic composition).
+DpSgdOptions PlanDpSgd(const DpOptions& dp, double delta, const DpPreprocessing& pre, int rows, int batch,
+                       int epochs, int steps_multiple, const std::string& model) {
   if (epochs < 1) throw UsageError(fmt::format("{} --dp: at least one epoch", model));
   DpSgdOptions plan;
   plan.enabled = true;
@@ -127,7 +136,8 @@ DpSgdOptions PlanDpSgd(const DpOptions& dp, int rows, int batch, int epochs, int
   const double generator_steps = std::ceil(epochs / plan.sample_rate / steps_multiple - 1e-9);
   plan.steps = static_cast<int64_t>(generator_steps) * steps_multiple;
   plan.max_grad_norm = dp.max_grad_norm;
-  plan.noise_multiplier = dp::SolveNoiseMultiplier(dp.epsilon, *delta, plan.sample_rate, plan.steps);
+  plan.noise_multiplier =
+      dp::SolveNoiseMultiplier(dp.epsilon - pre.epsilon, delta - pre.delta, plan.sample_rate, plan.steps);
   std::random_device os;  // the OS's (or the CPU's) random source, not a seeded generator
   plan.secret = (static_cast<uint64_t>(os()) << 32) ^ os();
   return plan;
@@ -361,21 +371,26 @@ class NeuralSynthesizer : public Synthesizer {
     TrainOptions train_options = MakeTrainOptions(options);
     std::vector<ModelColumn> columns;
     if (options.dp.enabled()) {
-      columns = PublicModelColumns(table, options.dp, name);
-      ResolveConstraints(columns, options.constraints);
       if (table.rows > static_cast<size_t>(std::numeric_limits<int>::max())) {
         throw InputError({table.source}, "too many rows for " + name);
       }
-      double delta = 0;
-      train_options.dp = PlanDpSgd(options.dp, static_cast<int>(table.rows), batch, options.epochs, steps_multiple,
-                                   name, &delta);
+      const int rows = static_cast<int>(table.rows);
+      const double delta = CheckDpBudget(options.dp, rows, name);
+      // Columns without public bounds or categories: estimated with the
+      // share of the budget set aside for them (the copula's rule), or
+      // refused.
+      DpPreprocessing pre;
+      columns = PublicModelColumns(table, options.dp, name, delta, &pre);
+      ResolveConstraints(columns, options.constraints);
+      train_options.dp = PlanDpSgd(options.dp, delta, pre, rows, batch, options.epochs, steps_multiple, name);
       model->transformer.FitPublic(columns);
       // The accountant's figure for the steps the trainer takes: checked
       // before training as well as recorded (the solver promises at most
-      // epsilon; a run that would spend more is refused, not trained).
+      // what is left of epsilon; a run that would spend more is refused,
+      // not trained).
       dp::RdpAccountant accountant;
       accountant.Add(train_options.dp.sample_rate, train_options.dp.noise_multiplier, train_options.dp.steps);
-      const double spent = accountant.EpsilonSpent(delta).epsilon;
+      const double spent = pre.epsilon + accountant.EpsilonSpent(delta - pre.delta).epsilon;
       if (!(spent <= options.dp.epsilon * (1 + 1e-9))) {
         throw Error(fmt::format("{} --dp: the planned training would spend epsilon {} over the budget {}", name, spent,
                                 options.dp.epsilon));
@@ -386,11 +401,17 @@ class NeuralSynthesizer : public Synthesizer {
       account.target_epsilon = options.dp.epsilon;
       account.epsilon = spent;
       account.delta = delta;
+      account.preprocessing_epsilon = pre.epsilon;
       account.sample_rate = train_options.dp.sample_rate;
       account.noise_multiplier = train_options.dp.noise_multiplier;
       account.max_grad_norm = train_options.dp.max_grad_norm;
       account.steps = train_options.dp.steps;
       account.public_columns = DescribePublicColumns(columns);
+      // An estimated column's line says so (and with what budget).
+      for (size_t c = 0; c < columns.size(); ++c) {
+        const auto estimated = pre.estimated.find(columns[c].name);
+        if (estimated != pre.estimated.end()) account.public_columns[c] = estimated->second;
+      }
     } else {
       columns = LearnColumns(table);
       ResolveConstraints(columns, options.constraints);
