@@ -178,7 +178,7 @@ class CellAttacker {
         [&](size_t i) {
           float distance;
           size_t cell;
-          index_->Nearest(&queries[i * space_.dims()], 1, &distance, &cell);
+          index_->Nearest(queries.data() + i * space_.dims(), 1, &distance, &cell);
           const double truth = numeric_ ? s.values[rows[i]] : s.codes[rows[i]];
           right[i] = Right(guesses_[cell], truth);
           baseline_right[i] = Right(baseline_, truth);
@@ -507,7 +507,7 @@ PrivacyResult EvaluatePrivacy(const TableSet& table, const PrivacyOptions& optio
         rows.size(), options.threads,
         [&](size_t i) {
           float best[2];
-          train_index.Nearest(&queries[i * space.dims()], 2, best);
+          train_index.Nearest(queries.data() + i * space.dims(), 2, best);
           dcr[i] = best[0];
           if (std::isfinite(best[1])) nndr[i] = best[1] == 0 ? 1.0 : best[0] / best[1];
         },
@@ -547,7 +547,7 @@ PrivacyResult EvaluatePrivacy(const TableSet& table, const PrivacyOptions& optio
             rows.size(), options.threads,
             [&](size_t i) {
               float best;
-              syn_index.Nearest(&queries[i * space.dims()], 1, &best);
+              syn_index.Nearest(queries.data() + i * space.dims(), 1, &best);
               scores[i] = -best;  // nearer to a synthetic row = more likely a member
             },
             16);
