@@ -31,9 +31,7 @@ struct ReportArgs {
 
 // What a model file says about its privacy budget (Synthesizer::privacy()),
 // for the audit; eval itself does not read model files.
-eval::PrivacyBudget BudgetOf(const std::string& path) {
-  const std::unique_ptr<Synthesizer> model = LoadSynthesizer(path);
-  const DpAccount& dp = model->privacy();
+eval::PrivacyBudget BudgetOf(const std::string& path, const DpAccount& dp) {
   eval::PrivacyBudget b;
   b.model = path;
   b.mechanism = dp.mechanism;
@@ -58,7 +56,6 @@ void RunReport(ReportArgs& args) {
     args.options.declared = eval::DomainDeclaredColumns(domain);
     args.options.audit.handled = eval::DomainHandledColumns(domain);
   }
-  for (const std::string& path : args.models) args.options.audit.budgets.push_back(BudgetOf(path));
   eval::ReportOptions& options = args.options;
   options.quasi = SplitList(args.quasi);
   options.threads = ThreadsOrCores(args.threads);
@@ -94,6 +91,7 @@ void RunReport(ReportArgs& args) {
     const std::unique_ptr<Synthesizer> model = LoadSynthesizer(path);
     model_info.emplace_back("synthesizer", std::string(model->Name()));
     const DpAccount& dp = model->privacy();
+    options.audit.budgets.push_back(BudgetOf(path, dp));
     if (!dp.mechanism.empty()) {
       auto number = [](double v) { return fmt::format("{:.4g}", v); };
       model_info.emplace_back("epsilon", number(dp.epsilon));

@@ -311,34 +311,41 @@ void Ff1::RunLanes(std::span<const std::span<uint8_t>> lanes, bool decrypt) {
   }
 }
 
-std::string Ff1::EncryptText(std::string_view text) {
+namespace {
+
+// The numerals of `text` in FF1's alphabet (0-9a-z) for `radix`.
+std::vector<uint8_t> NumeralsOf(std::string_view text, int radix) {
   std::vector<uint8_t> numerals;
+  numerals.reserve(text.size());
   for (char c : text) {
     const size_t at = kAlphabet.find(c);
-    if (at == std::string_view::npos || static_cast<int>(at) >= radix_) {
-      throw Error(std::string("FF1: '") + c + "' is not a numeral of radix " + std::to_string(radix_));
+    if (at == std::string_view::npos || static_cast<int>(at) >= radix) {
+      throw Error(std::string("FF1: '") + c + "' is not a numeral of radix " + std::to_string(radix));
     }
     numerals.push_back(static_cast<uint8_t>(at));
   }
-  Encrypt(numerals);
+  return numerals;
+}
+
+std::string TextOf(const std::vector<uint8_t>& numerals) {
   std::string out;
+  out.reserve(numerals.size());
   for (uint8_t v : numerals) out += kAlphabet[v];
   return out;
 }
 
+}  // namespace
+
+std::string Ff1::EncryptText(std::string_view text) {
+  std::vector<uint8_t> numerals = NumeralsOf(text, radix_);
+  Encrypt(numerals);
+  return TextOf(numerals);
+}
+
 std::string Ff1::DecryptText(std::string_view text) {
-  std::vector<uint8_t> numerals;
-  for (char c : text) {
-    const size_t at = kAlphabet.find(c);
-    if (at == std::string_view::npos || static_cast<int>(at) >= radix_) {
-      throw Error(std::string("FF1: '") + c + "' is not a numeral of radix " + std::to_string(radix_));
-    }
-    numerals.push_back(static_cast<uint8_t>(at));
-  }
+  std::vector<uint8_t> numerals = NumeralsOf(text, radix_);
   Decrypt(numerals);
-  std::string out;
-  for (uint8_t v : numerals) out += kAlphabet[v];
-  return out;
+  return TextOf(numerals);
 }
 
 // --- HMAC-SHA-256 ------------------------------------------------------------
