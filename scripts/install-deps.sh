@@ -14,6 +14,8 @@ packages=(
   libtorch-dev libopenblas0-openmp
   postgresql-15 postgresql-client-15
   time
+  libxlsxwriter-dev libzip-dev
+  golang-go golang-github-lib-pq-dev python3-openpyxl python3-docx python3-psycopg2 python3-pytest
 )
 for arg in "$@"; do
   case $arg in
