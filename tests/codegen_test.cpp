@@ -16,6 +16,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "seedforge/codegen.h"
+#include "seedforge/domain.h"
+#include "seedforge/registry.h"
 #include "support/pg_fixture.h"
 #include "test_util.h"
 
@@ -233,6 +236,34 @@ TEST_F(Codegen, FixturesOfAnotherSchemaAreRefused) {
   fs::remove(bigger / "employee.manifest.json");
   output = RunCppExample("employee", bigger, "csv", 1);
   EXPECT_NE(output.find("employee.manifest.json: missing"), std::string::npos) << output;
+}
+
+// Named rows (scenarios) reach the code through CodegenOptions::labels:
+// each label is its row, by position; a label that is a keyword is escaped.
+TEST_F(Codegen, NamedRowsAreExposedByLabel) {
+  const Domain domain = LoadDomain("banking", BuiltinRegistry());
+  CodegenOptions options;
+  options.labels = {{"customers", {{"alice", 3}, {"class", 0}}}};
+  options.language = "python";
+  options.out_dir = dir_ / "labels_python";
+  GenerateCode(domain, options);
+  const std::string script = "import sys; sys.path.insert(0, sys.argv[1]); import banking_fixtures as m; "
+                             "fx = m.load_csv(sys.argv[2]); "
+                             "assert fx.customers.alice is fx.customers[3]; "
+                             "assert fx.customers.class_ is fx.customers[0]; "
+                             "assert fx.customers.alice.accounts()[0].customer() is fx.customers.alice; print('ok')";
+  EXPECT_EQ(Run("/usr/bin/python3 -c " + ShellQuote(script) + " " + ShellQuote(options.out_dir.string()) + " " +
+                ShellQuote((dir_ / "banking" / "csv").string())),
+            "ok\n");
+
+  options.language = "cpp";
+  options.out_dir = dir_ / "labels_cpp";
+  GenerateCode(domain, options);
+  const std::string header = ReadFile(options.out_dir / "banking_fixtures.h");
+  EXPECT_NE(header.find("CustomerRef alice() const { return at(3); }"), std::string::npos);
+  EXPECT_NE(header.find("CustomerRef class_() const { return at(0); }"), std::string::npos);
+  // No labels, no label members.
+  EXPECT_EQ(ReadFile(dir_ / "banking" / "cpp" / "banking_fixtures.h").find("alice"), std::string::npos);
 }
 
 TEST_F(Codegen, ABrokenTemplateWritesNothing) {
