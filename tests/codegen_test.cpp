@@ -166,6 +166,27 @@ TEST_F(Codegen, PythonLoadersAgreeNavigateAndFindByKey) {
   EXPECT_EQ(output, "ok\n");
 }
 
+// Every type family (tests/codegen/types.yaml) loads alike from CSV and
+// JSON Lines, in both languages, with composite keys and a self-reference.
+TEST_F(Codegen, EveryTypeLoadsAlikeFromCsvAndJsonLines) {
+  const fs::path d = dir_ / "types";
+  const std::string domain = ShellQuote((SourceDir() / "tests/codegen/types.yaml").string());
+  Run(SeedforgeBinary() + " generate -q --seed 3 --domain " + domain + " --out " + ShellQuote((d / "csv").string()) +
+      " && " + SeedforgeBinary() + " generate -q --seed 3 --format jsonl --domain " + domain + " --out " +
+      ShellQuote((d / "jsonl").string()) + " && " + SeedforgeBinary() + " codegen -q --lang python --domain " + domain +
+      " --out " + ShellQuote((d / "python").string()) + " && " + SeedforgeBinary() +
+      " codegen -q --lang cpp --domain " + domain + " --out " + ShellQuote((d / "cpp").string()));
+  EXPECT_EQ(Run("/usr/bin/python3 " + ShellQuote((SourceDir() / "tests/codegen/types_check.py").string()) + " " +
+                ShellQuote((d / "python").string()) + " " + ShellQuote((d / "csv").string()) + " " +
+                ShellQuote((d / "jsonl").string())),
+            "ok\n");
+  Run("g++ -std=c++20 -O0 -Wall -Wextra -Werror -I " + ShellQuote((d / "cpp").string()) + " -o " +
+      ShellQuote((d / "check").string()) + " " + ShellQuote((SourceDir() / "tests/codegen/types_check.cpp").string()));
+  EXPECT_EQ(Run(ShellQuote((d / "check").string()) + " " + ShellQuote((d / "csv").string()) + " " +
+                ShellQuote((d / "jsonl").string())),
+            "ok\n");
+}
+
 // Replaces line `line` (1-based) of `file`.
 void ReplaceLine(const fs::path& file, int line, const std::string& text) {
   std::istringstream in(ReadFile(file));
