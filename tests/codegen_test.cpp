@@ -374,5 +374,51 @@ TEST_F(CodegenPostgres, PytestConftestLoadsAndEachTestRollsBack) {
   EXPECT_NE(output.find("3 passed"), std::string::npos) << output;
 }
 
+// A domain without links (no foreign keys to add) and with an identity
+// column: the conftest loads it, and an insert that leaves the id to the
+// database gets one past the loaded rows.
+TEST_F(CodegenPostgres, ConftestLoadsADomainWithoutLinksAndResetsIdentities) {
+  std::string domain = ReadFile(SourceDir() / "tests/codegen/types.yaml");
+  const std::string from = "id:         {type: bigint, primary_key: true, provider: sequence}";
+  ASSERT_NE(domain.find(from), std::string::npos);
+  domain.replace(domain.find(from), from.size(),
+                 "id:         {type: bigint, primary_key: true, identity: by default, provider: sequence}");
+  std::ofstream(dir_ / "types.yaml") << domain;
+  const fs::path gen = dir_ / "python";
+  std::string output;
+  ASSERT_EQ(RunCommand(SeedforgeBinary() + " generate -q --domain " + ShellQuote((dir_ / "types.yaml").string()) +
+                           " --out " + ShellQuote((dir_ / "types").string()) + " && " + SeedforgeBinary() +
+                           " generate -q --domain employee --rows employees=300 --out " +
+                           ShellQuote((dir_ / "employee").string()) + " && " + SeedforgeBinary() +
+                           " codegen -q --domain " + ShellQuote((dir_ / "types.yaml").string()) +
+                           " --lang python --out " + ShellQuote((gen / "types").string()) + " && " +
+                           SeedforgeBinary() + " codegen -q --domain employee --lang python --out " +
+                           ShellQuote((gen / "employee").string()),
+                       &output),
+            0)
+      << output;
+  std::ofstream(gen / "types" / "test_identity.py")
+      << "def test_identity(types_database, db):\n"
+         "    with db.cursor() as cur:\n"
+         "        cur.execute(\"INSERT INTO groups (region, number) VALUES ('zz', 1)\")\n"
+         "        cur.execute(\"INSERT INTO items (region, number, small, score, price, seen_at, uid) \"\n"
+         "                    \"VALUES ('zz', 1, 1, 1, 1, now(), gen_random_uuid()) RETURNING id\")\n"
+         "        assert cur.fetchone()[0] == 201\n";
+  std::ofstream(gen / "employee" / "test_count.py")
+      << "def test_count(employee_database, employee_rows, db):\n"
+         "    with db.cursor() as cur:\n"
+         "        cur.execute('SELECT count(*) FROM employees')\n"
+         "        assert cur.fetchone()[0] == len(employee_rows.employees) == 300\n";
+  for (const std::string name : {"types", "employee"}) {
+    EXPECT_EQ(RunCommand("SEEDFORGE_TEST_DATABASE_URL=" + ShellQuote(CreateDatabase("codegen_" + name)) +
+                             " SEEDFORGE_FIXTURE_DIR=" + ShellQuote((dir_ / name).string()) +
+                             " /usr/bin/python3 -m pytest -q -p no:cacheprovider " + ShellQuote((gen / name).string()),
+                         &output),
+              0)
+        << output;
+    EXPECT_NE(output.find("1 passed"), std::string::npos) << output;
+  }
+}
+
 }  // namespace
 }  // namespace seedforge

@@ -349,7 +349,9 @@ mst::data BuildContext(const Domain& domain, const CodegenLanguage& language, co
   const SchemaText ddl = RenderSchema(domain, options.templates_dir);
   data.set("ddl_create", ddl.create_tables);
   data.set("ddl_foreign_keys", ddl.foreign_keys);
+  data.set("ddl_sequence_resets", ddl.sequence_resets);
   data.set("ddl_create_json", Json(ddl.create_tables));
+  data.set("ddl_sequence_resets_json", Json(ddl.sequence_resets));
   data.set("ddl_foreign_keys_json", Json(ddl.foreign_keys));
   std::vector<mst::data> enums;
   for (const DomainEnum& def : domain.enums) {
