@@ -30,10 +30,10 @@ struct GenerateArgs {
 
 void RunGenerate(const GenerateArgs& args) {
   auto format = ParseFormat(args.format);
-  Domain domain = LoadDomain(args.run.domain, BuiltinRegistry());
+  Domain domain = LoadDomain(args.run.domain, CommandRegistry());
   const bool show = ShowProgress(args.quiet, args.progress);
   GenerateOptions options = MakeGenerateOptions(args.run, domain, {.progress = show, .warnings = !args.quiet});
-  Generator generator(domain, BuiltinRegistry(), options);
+  Generator generator(domain, CommandRegistry(), options);
 
   WriteOptions write;
   write.format = *format;
@@ -56,9 +56,9 @@ void RunGenerate(const GenerateArgs& args) {
 }
 
 void RunValidate(const RunArgs& args) {
-  Domain domain = LoadDomain(args.domain, BuiltinRegistry());
+  Domain domain = LoadDomain(args.domain, CommandRegistry());
   GenerateOptions options = MakeGenerateOptions(args, domain, {.progress = ShowProgress(/*quiet=*/false, /*progress=*/false)});
-  Generator generator(domain, BuiltinRegistry(), options);
+  Generator generator(domain, CommandRegistry(), options);
   std::cout << domain.file << ": ok — domain '" << domain.name << "'\n";
   if (const auto& window = generator.window()) {
     std::string from, to;
