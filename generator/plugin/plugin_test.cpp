@@ -31,6 +31,8 @@ using testing::MakeParams;
 using testing::MakeTempDir;
 
 using testing::BadPlugin;
+using testing::kManyComparisons;
+using testing::ShareBound;
 using testing::ValidVat;
 using testing::VatPlugin;
 
