@@ -158,7 +158,7 @@ typedef struct seedforge_column_in {
   const int64_t* ints;         /* INT, DECIMAL, BOOL, DATE, TIMESTAMP; else NULL */
   const double* floats;        /* FLOAT; else NULL */
   const seedforge_text* texts; /* TEXT, UUID; else NULL */
-  const uint8_t* nulls;        /* 1 = NULL; NULL when no value of these rows is NULL */
+  const uint8_t* nulls;        /* 1 = NULL; NULL (or all 0) when no value of these rows is NULL */
 } seedforge_column_in;
 
 /* An output: one per field of the provider, aligned with the rows. Numbers,
@@ -167,7 +167,7 @@ typedef struct seedforge_column_in {
 struct seedforge_column_out {
   int32_t wanted;  /* 0: no column asked for this field; nothing else is set, skip it */
   int32_t kind;    /* the field's kind */
-  int32_t scale;   /* DECIMAL */
+  int32_t scale;   /* DECIMAL: write unscaled values with this many digits after the point */
   int32_t unique;  /* 1: values must be distinct over all rows of the entity (see permute) */
   int64_t* ints;   /* INT, DECIMAL, BOOL (0/1), DATE, TIMESTAMP: row_count values; else NULL */
   double* floats;  /* FLOAT: row_count values; else NULL */
@@ -221,7 +221,7 @@ typedef struct seedforge_pack {
   uint32_t abi_version;   /* SEEDFORGE_PLUGIN_ABI_VERSION: read first, whatever the version */
   uint32_t provider_size; /* sizeof(seedforge_provider): the stride of `providers` */
   const char* pack;       /* the pack's name, shown by `list providers` ("eu_vat") */
-  const char* pack_version; /* free text ("1.0.0"); may be NULL */
+  const char* pack_version; /* free text ("1.0.0"), for the pack's users; may be NULL */
   const seedforge_provider* providers;
   size_t provider_count;
 } seedforge_pack;
