@@ -56,7 +56,8 @@ entities:
         type: text
         provider: category
         params: {values: ['', ' lead', 'trail ', 'a,b', 'say "hi"', "it's", "line1\nline2", "cr\r\nlf", "tab\there",
-                          'back\slash', 'ünï 漢字 🎉', '<b>&amp;</b>', '[x]:*?/', '=1+1', plain]}
+                          'back\slash', 'ünï 漢字 🎉', '<b>&amp;</b>', '[x]:*?/', '=1+1', '_x0041_ and _x00_',
+                          "bell\x07", plain]}
         null_rate: 0.1
       flag: {type: boolean, provider: boolean, null_rate: 0.1}
       day: {type: date, provider: date, params: {from: 1899-06-01, to: 2099-12-31}}

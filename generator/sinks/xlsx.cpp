@@ -72,6 +72,33 @@ void PutString(std::string_view text, std::string& out) {
   out.append(text);
 }
 
+bool IsHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+// A text cell. Excel reads `_xHHHH_` in a string as the character U+HHHH
+// (libxlsxwriter writes control characters so); a text that holds such a
+// sequence literally has its underscore escaped as `_x005F_` (ECMA-376
+// ST_Xstring), or Excel would show "A" for "_x0041_". `buffer` is scratch.
+void PutText(std::string_view text, std::string& buffer, std::string& out) {
+  size_t at = text.find("_x");
+  if (at == std::string_view::npos) {
+    PutString(text, out);
+    return;
+  }
+  buffer.clear();
+  size_t from = 0;
+  for (; at != std::string_view::npos; at = text.find("_x", at + 1)) {
+    if (at + 7 > text.size() || text[at + 6] != '_' || !IsHex(text[at + 2]) || !IsHex(text[at + 3]) ||
+        !IsHex(text[at + 4]) || !IsHex(text[at + 5])) {
+      continue;
+    }
+    buffer.append(text.substr(from, at - from));
+    buffer += "_x005F";
+    from = at;
+  }
+  buffer.append(text.substr(from));
+  PutString(buffer, out);
+}
+
 // The Excel serial number of a date (days) or of a timestamp (micros), or
 // nullopt outside 1900-03-01 .. 9999-12-31 (written as text then).
 std::optional<double> ExcelSerial(int64_t days, int64_t micros_of_day) {
@@ -134,7 +161,7 @@ class CellEncoder : public RowEncoder {
             break;
           }
           case ValueKind::kText:
-          case ValueKind::kUuid: PutString(col.texts[i], out); continue;
+          case ValueKind::kUuid: PutText(col.texts[i], text, out); continue;
         }
         text.clear();
         col.AppendText(i, text);

@@ -22,6 +22,7 @@ import sys
 MAX_EXACT = 999_999_999_999_999  # 15 digits: beyond, numbers are text
 FIRST_EXCEL_DAY = datetime.date(1900, 3, 1)
 EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 failures = []
 
@@ -162,6 +163,12 @@ def check_xlsx(path, csv_dir, layout, rows_per_sheet):
         fail(path, f"{len(sheets)} sheets, expected {s}")
 
 
+def docx_text(text):
+    """What a docx cell shows of a CSV field: line breaks as \\n, characters
+    XML cannot hold as U+FFFD."""
+    return XML_INVALID.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def check_docx(path, csv_dir, layout):
     import docx
     from docx.table import _Cell
@@ -182,7 +189,7 @@ def check_docx(path, csv_dir, layout):
         # the whole table each time (quadratic in the rows).
         for r, tr in enumerate(table._tbl.tr_lst):
             texts = [_Cell(tc, table).text for tc in tr.tc_lst]
-            expected = header if r == 0 else [t.replace("\r\n", "\n").replace("\r", "\n") for t in rows[r - 1]]
+            expected = header if r == 0 else [docx_text(t) for t in rows[r - 1]]
             if texts != expected:
                 fail(f"{entity['name']} row {r}", f"{texts} != {expected}")
         if not table.rows[0]._tr.trPr or table.rows[0]._tr.trPr.find(
