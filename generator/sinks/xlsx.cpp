@@ -232,9 +232,10 @@ std::string XlsxSheetName(std::string_view entity, int part, std::set<std::strin
 
 uint64_t WriteXlsxWorkbook(const Generator& generator, const WriteOptions& options, const fs::path& path) {
   const Domain& domain = generator.domain();
+  const uint64_t rows_per_sheet = std::clamp<uint64_t>(options.xlsx_rows_per_sheet, 1, kXlsxMaxDataRows);
   uint64_t widest_sheet = 0;
   for (int e : generator.order()) {
-    const uint64_t rows = std::min<uint64_t>(generator.entities()[e].rows, options.xlsx_rows_per_sheet);
+    const uint64_t rows = std::min<uint64_t>(generator.entities()[e].rows, rows_per_sheet);
     widest_sheet = std::max<uint64_t>(widest_sheet, rows * domain.entities[e].columns.size());
   }
   // libxlsxwriter's temporary files go beside the output (unlinked as soon
@@ -322,7 +323,7 @@ uint64_t WriteXlsxWorkbook(const Generator& generator, const WriteOptions& optio
     StreamEntity(generator, e, encoder, options.threads, [&](std::string_view cells, uint64_t done) {
       size_t p = 0;
       while (p < cells.size()) {
-        if (sheet_rows == options.xlsx_rows_per_sheet) start_sheet();
+        if (sheet_rows == rows_per_sheet) start_sheet();
         const lxw_row_t r = static_cast<lxw_row_t>(sheet_rows + 1);
         for (size_t c = 0; c < columns; ++c) {
           const lxw_col_t col = static_cast<lxw_col_t>(c);

@@ -23,7 +23,8 @@
 namespace seedforge {
 
 // xlsx and docx are whole-domain documents (one workbook, one Word file),
-// written by office.cpp rather than through a RowEncoder.
+// written by sinks/xlsx.cpp and sinks/docx.cpp rather than through a
+// RowEncoder.
 enum class Format { kCsv, kJsonl, kJson, kSql, kCopy, kDdl, kXlsx, kDocx };
 
 std::optional<Format> ParseFormat(const std::string& name);
@@ -78,7 +79,7 @@ struct WriteOptions {
   std::function<void(const std::string&)> warn;
   // xlsx: data rows per sheet before the rest continues on `<entity> (2)`
   // (Excel's 1,048,576 rows, the header row included). A parameter so tests
-  // can cross it with a few rows.
+  // can cross it with a few rows. Taken within [1, kXlsxMaxDataRows].
   uint64_t xlsx_rows_per_sheet = kXlsxMaxDataRows;
   // docx: tables longer than this get a warning (they are still written).
   uint64_t docx_warn_rows = kDocxWarnRows;
