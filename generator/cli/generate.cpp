@@ -43,6 +43,9 @@ void RunGenerate(const GenerateArgs& args) {
   write.as_of = FormatDate(options.today);
   ProgressLine progress(generator, show);
   if (show) write.progress = [&](int entity, uint64_t done) { progress.Update(entity, done); };
+  if (!args.quiet) {
+    write.warn = [](const std::string& message) { std::fprintf(stderr, "seedforge: warning: %s\n", message.c_str()); };
+  }
 
   auto start = std::chrono::steady_clock::now();
   WriteSummary summary = WriteOutputs(generator, write);
@@ -90,10 +93,12 @@ void SetupGenerateCommand(CLI::App& app) {
   CLI::App* sub = AddCommand(app, "generate", "Generate linked rows of a domain into files",
                              {"seedforge generate --domain banking --out out",
                               "seedforge generate --domain employee --rows employees=100000 --seed 7 --format csv",
-                              "seedforge generate --domain ./my_domain.yaml --format sql --out seed   # seed/<domain>.sql"},
-                             "Formats: csv, jsonl, json (a file per entity); sql, copy, ddl (one script for psql).");
+                              "seedforge generate --domain ./my_domain.yaml --format sql --out seed   # seed/<domain>.sql",
+                              "seedforge generate --domain banking --format xlsx --out out   # out/banking.xlsx, a sheet per entity"},
+                             "Formats: csv, jsonl, json (a file per entity); sql, copy, ddl (one script for psql); "
+                             "xlsx (one workbook, a sheet per entity), docx (one Word document, a table per entity).");
   AddRunOptions(*sub, args->run);
-  sub->add_option("-f,--format", args->format, "Output format: csv|jsonl|json|sql|copy|ddl")
+  sub->add_option("-f,--format", args->format, "Output format: csv|jsonl|json|sql|copy|ddl|xlsx|docx")
       ->check(CLI::IsMember(FormatNames()))
       ->default_str("csv");
   sub->add_option("-o,--out", args->out, "Output directory (created if missing)")->default_str("out");

@@ -92,7 +92,9 @@ void SetupListCommand(CLI::App& app) {
                    "json   one JSON array per entity\n"
                    "sql    one PostgreSQL script: DDL and INSERTs in one transaction\n"
                    "copy   one PostgreSQL script for psql: DDL and COPY blocks in one transaction\n"
-                   "ddl    the schema only: CREATE TABLE statements and constraints\n";
+                   "ddl    the schema only: CREATE TABLE statements and constraints\n"
+                   "xlsx   one Excel workbook: a sheet per entity, typed cells, header row frozen and bold\n"
+                   "docx   one Word document: a titled table per entity (warns above 10,000 rows a table)\n";
     }
   });
 }

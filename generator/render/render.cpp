@@ -4,6 +4,7 @@
 
 #include <kainjow/mustache.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <set>
@@ -13,6 +14,7 @@
 #include "seedforge/sql_ident.h"
 #include "seedforge/resources.h"
 #include "seedforge/utf8.h"
+#include "seedforge/xml_text.h"
 
 namespace seedforge {
 
@@ -219,6 +221,54 @@ std::string RenderScript(const std::string& template_path, const Generator& gene
   data.set("file_name", file_name);
   data.set("as_of", as_of);
   return Render(template_path, LoadTemplate(template_path, override_dir), data);
+}
+
+std::string RenderDocxDocument(const Generator& generator, const std::filesystem::path& override_dir,
+                               const std::string& as_of) {
+  // The text width of the template's landscape A4 page (16,838 twips less
+  // two margins of 720), shared equally by a table's columns.
+  constexpr int kTextWidthTwips = 16838 - 2 * 720;
+  const Domain& domain = generator.domain();
+  mst::list tables;
+  uint64_t total = 0;
+  for (int e : generator.order()) {
+    const DomainEntity& entity = domain.entities[e];
+    mst::data table;
+    table.set("name", XmlText(entity.name));
+    if (entity.description.empty()) {
+      table.set("description", false);
+    } else {
+      table.set("description", XmlText(entity.description));
+    }
+    table.set("rows", std::to_string(generator.entities()[e].rows));
+    table.set("rows_marker", RowsMarker(e));
+    mst::list columns;
+    const int width = kTextWidthTwips / std::max<int>(1, static_cast<int>(entity.columns.size()));
+    for (const DomainColumn& column : entity.columns) {
+      mst::data c;
+      c.set("name", XmlText(column.name));
+      c.set("width", std::to_string(width));
+      columns.push_back(c);
+    }
+    table.set("columns", columns);
+    tables.push_back(table);
+    total += generator.entities()[e].rows;
+  }
+  mst::data data;
+  data.set("domain", XmlText(domain.name));
+  if (domain.description.empty()) {
+    data.set("description", false);
+  } else {
+    data.set("description", XmlText(domain.description));
+  }
+  data.set("tables", tables);
+  data.set("version", SEEDFORGE_VERSION_STRING);
+  data.set("seed", std::to_string(generator.options().seed));
+  data.set("as_of", XmlText(as_of));
+  data.set("total_rows", std::to_string(total));
+  data.set("table_count", std::to_string(domain.entities.size()));
+  const std::string path = "docx/document.xml.mustache";
+  return Render(path, LoadTemplate(path, override_dir), data);
 }
 
 }  // namespace seedforge

@@ -9,6 +9,7 @@
 #include "seedforge/output.h"
 #include "seedforge/pipeline.h"
 #include "seedforge/render.h"
+#include "sinks/office.h"
 
 namespace seedforge {
 
@@ -81,6 +82,8 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
     case Format::kSql: targets.push_back({dir / (domain.name + ".sql"), -1}); break;
     case Format::kCopy: targets.push_back({dir / (domain.name + ".copy.sql"), -1}); break;
     case Format::kDdl: targets.push_back({dir / (domain.name + ".ddl.sql"), -1}); break;
+    case Format::kXlsx: targets.push_back({dir / (domain.name + ".xlsx"), -1}); break;
+    case Format::kDocx: targets.push_back({dir / (domain.name + ".docx"), -1}); break;
     default:
       for (int e : generator.order()) {
         targets.push_back({dir / (domain.entities[e].name + "." + std::string(FormatName(options.format))), e});
@@ -99,7 +102,12 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
     for (const auto& [path, entity] : targets) {
       files.push_back(std::make_unique<AtomicFile>(path));
       AtomicFile& file = *files.back();
-      if (entity >= 0) {
+      if (options.format == Format::kXlsx || options.format == Format::kDocx) {
+        // The libraries write by name: to the temporary file, then renamed.
+        file.Finish();
+        summary.rows += options.format == Format::kXlsx ? WriteXlsxWorkbook(generator, options, file.temp_path())
+                                                        : WriteDocxDocument(generator, options, file.temp_path());
+      } else if (entity >= 0) {
         const DomainEntity& def = domain.entities[entity];
         auto encoder = MakeRowEncoder(options.format, def);
         file.Write(EntityFilePrefix(options.format, def));
@@ -124,7 +132,12 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
     for (auto& file : files) {
       file->Commit();
       summary.files.push_back(file->target());
-      summary.bytes += file->bytes();
+      uintmax_t size = file->bytes();
+      if (size == 0) {  // written by a library, not through Write()
+        size = fs::file_size(file->target(), ec);
+        if (ec) size = 0;
+      }
+      summary.bytes += size;
       ours.insert(file->target().filename().string());
     }
     WriteManifest(dir, ours);

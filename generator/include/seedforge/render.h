@@ -32,4 +32,13 @@ std::string RenderScript(const std::string& template_path, const Generator& gene
                          const std::string& as_of);
 std::string RowsMarker(int entity);
 
+// Renders the docx body (docx/document.xml.mustache, WordprocessingML): a
+// title, then per entity a heading, its description and a table whose
+// header row names the columns. Each table's rows (<w:tr> elements) belong
+// where RowsMarker(entity) appears. Every name and description is already
+// XML-escaped. The package's other parts (docx/*.xml.mustache) are static
+// and read with LoadTemplate.
+std::string RenderDocxDocument(const Generator& generator, const std::filesystem::path& override_dir,
+                               const std::string& as_of);
+
 }  // namespace seedforge
