@@ -449,7 +449,9 @@ void ScenarioValidator::ValidateParents() {
     const Cardinality& c = *link.per_parent;
     const bool bounded = c.kind != Cardinality::Kind::kPoisson && c.kind != Cardinality::Kind::kLogNormal &&
                          c.kind != Cardinality::Kind::kColumn && !c.rate;
-    if ((bounded || c.max > 0) && c.max >= 0 && total > static_cast<uint64_t>(c.max)) {
+    // Reported once, at the named row that goes past the maximum.
+    if ((bounded || c.max > 0) && c.max >= 0 && total > static_cast<uint64_t>(c.max) &&
+        total - row.count <= static_cast<uint64_t>(c.max)) {
       Add(named->where, "'" + link.parent + "' row '" + *named->text + "' would have " + std::to_string(total) +
                             " named '" + entity.name + "' rows, and per_parent allows at most " +
                             std::to_string(c.max));
