@@ -443,6 +443,12 @@ void ScenarioValidator::ValidateParents() {
                          ": LABEL");
       continue;
     }
+    if (!named->text) {
+      if (named->column_index >= 0 && entity.columns[named->column_index].not_null) continue;  // said above
+      Add(named->where, "'" + entity.name + "' rows come grouped by their '" + link.parent +
+                            "' row (per_parent): a named row of it cannot leave that parent out");
+      continue;
+    }
     if (named->parent_row < 0) continue;
     uint64_t& total = children[{named->parent_row, row.entity_index}];
     total += row.count;

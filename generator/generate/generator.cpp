@@ -921,9 +921,7 @@ void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t>
         parents[i] = random.Below(rows[i]);
       }
     }
-    return;
-  }
-  if (parent_count == 0) {
+  } else if (parent_count == 0) {
     null.assign(n, 1);
     parents.assign(n, 0);
   } else if (link.pick) {

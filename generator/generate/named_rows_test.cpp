@@ -226,6 +226,26 @@ TEST(NamedRows, MoreNamedRowsThanPlannedGrowTheEntityUnlessRowsAskedFewer) {
   EXPECT_THROW(Generator(domain, BuiltinRegistry(), Options(3, 1, {{"codes", 2}})), UsageError);
 }
 
+TEST(NamedRows, ASelfReferenceNamesItsParentByLabel) {
+  const Domain domain = ParseDomain(R"y(entities:
+  staff:
+    rows: 20
+    columns:
+      id:         {type: bigint, primary_key: true, provider: sequence}
+      manager_id: {type: bigint, references: staff}
+scenarios:
+  team:
+    staff: [{label: worker, manager_id: boss}, {label: boss, manager_id: ~}]
+)y",
+                                    "staff.yaml", BuiltinRegistry());
+  Generator generator(domain, BuiltinRegistry(), Options(2));
+  const auto staff = GenerateAll(generator, 8)[0];
+  const auto labels = generator.Labels(0);
+  ASSERT_EQ(labels.size(), 2u);
+  EXPECT_EQ(staff[labels[0].row][1], staff[labels[1].row][0]);  // the worker's manager is the boss
+  EXPECT_EQ(staff[labels[1].row][1], "\\N");
+}
+
 // Every message names file:line:column of what the file wrote.
 std::string Problems(const std::string& scenarios) {
   try {
