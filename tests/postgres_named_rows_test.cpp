@@ -76,6 +76,17 @@ TEST(NamedRowsCli, BankingAliceIsTheSameRowAtEveryScaleInCsvAndSql) {
   const std::string sql = testing::ReadFile(dir / "sql" / "banking.sql");
   EXPECT_NE(sql.find("'alice@example.com'"), std::string::npos);
   EXPECT_NE(sql.find("'frozen'"), std::string::npos);
+  // The other formats go through the same rows.
+  for (auto [format, file] : {std::pair{"jsonl", "customers.jsonl"}, std::pair{"json", "customers.json"},
+                              std::pair{"copy", "banking.copy.sql"}}) {
+    const fs::path out = dir / format;
+    ASSERT_EQ(Seedforge("generate -q --domain banking --seed 9 --format " + std::string(format) + " --out " +
+                            ShellQuote(out.string()),
+                        &output),
+              0)
+        << output;
+    EXPECT_NE(testing::ReadFile(out / file).find("alice@example.com"), std::string::npos) << format;
+  }
   fs::remove_all(dir);
 }
 
