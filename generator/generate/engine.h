@@ -500,7 +500,9 @@ struct Generator::Impl {
   void SetNamedFloors(int e);             // before e's rows are counted
   void FinishNamedRows();                 // links, remaps, conflict check
   // After step `step` of e made its columns for `rows`: named values stored
-  // (remaps applied to the others); `rule` for a rule step.
+  // over them, remaps applied to the other cells of unique columns, and,
+  // after a rule step while `named_conflicts` is set, a named value the
+  // rule moved reported (ReportConflict).
   void StoreNamed(int e, const Step& step, std::span<const uint64_t> rows, std::vector<BatchColumn>& columns) const;
   bool IsNamedCell(int e, uint64_t row, int column) const;
   void ReportConflict(int e, int k, const NamedEntity::Named& n, const BatchColumn& column, size_t i) const;
