@@ -524,6 +524,11 @@ struct Generator::Impl {
   };
   void FindParents(const EntityState& state, int link, std::span<const uint64_t> rows, BatchParents& parents,
                    const std::vector<BatchColumn>* columns = nullptr) const;
+  // While `named_conflicts` is set: a named row whose rule leaves a NOT
+  // NULL column no room (a named child of a parent never active, a date
+  // before a named bound) is reported at the row.
+  void CheckNamedWindows(int e, const RuleStep& rule, std::span<const uint64_t> rows,
+                         const BatchParents& batch_parents) const;
   void FillLink(const LinkStep& link, const std::vector<uint64_t>& parents, const std::vector<uint8_t>& null,
                 std::vector<BatchColumn>& columns) const;
   // Makes the `steps` of entity e for `rows` into `columns`, once per run of

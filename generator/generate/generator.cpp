@@ -1154,6 +1154,9 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
       }
     }
     if (has_named) StoreNamed(e, step, rows, columns);
+    if (has_named && named_conflicts && step.kind == Step::Kind::kRule) {
+      CheckNamedWindows(e, state.rules[step.index], rows, batch_parents);
+    }
   }
 }
 

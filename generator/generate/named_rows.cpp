@@ -203,6 +203,26 @@ void Generator::Impl::StoreNamed(int e, const Step& step, std::span<const uint64
   }
 }
 
+void Generator::Impl::CheckNamedWindows(int e, const RuleStep& rule, std::span<const uint64_t> rows,
+                                        const BatchParents& batch_parents) const {
+  const DomainEntity& def = domain.entities[e];
+  const DomainColumn& column = def.columns[rule.column];
+  const size_t index = static_cast<size_t>(&rule - states[e].rules.data());
+  if (!column.not_null || index >= batch_parents.rule_windows.size()) return;
+  const auto& [low, high] = batch_parents.rule_windows[index];
+  for (size_t i = 0; i < rows.size() && i < low.size(); ++i) {
+    const int k = named[e].Find(rows[i]);
+    if (k < 0 || low[i] <= high[i]) continue;
+    const NamedRow& row = domain.named_rows[named[e].source[k]];
+    std::string rules;
+    for (const DateRule& r : column.rules) rules += (rules.empty() ? "" : ", ") + r.key + " " + r.Shown();
+    named_conflicts->push_back(
+        {row.where, "named row of scenario '" + row.scenario + "': its rules (" + rules + ") leave '" + def.name +
+                        "." + column.name + "' no room, given the rows they read; name dates that leave it room, or "
+                        "another parent"});
+  }
+}
+
 void Generator::Impl::ReportConflict(int e, int k, const NamedEntity::Named& n, const BatchColumn& column,
                                      size_t i) const {
   // A rule moved a named value, or dropped a named link: the rows the rule

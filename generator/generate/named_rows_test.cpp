@@ -226,6 +226,24 @@ TEST(NamedRows, MoreNamedRowsThanPlannedGrowTheEntityUnlessRowsAskedFewer) {
   EXPECT_THROW(Generator(domain, BuiltinRegistry(), Options(3, 1, {{"codes", 2}})), UsageError);
 }
 
+TEST(NamedRows, ANamedChildWhoseRulesLeaveNoRoomIsAPlanError) {
+  // A customer created after the simulation window: an invoice of hers,
+  // drawn in the window and after her, has no day left.
+  const std::string text = std::string(kShop) +
+                           "  future:\n    customers: {label: fut, created_at: 2025-06-01}\n"
+                           "    invoices: {customer_id: fut, status: open}\n";
+  const Domain domain = ParseDomain(text, "shop.yaml", BuiltinRegistry());
+  try {
+    Generator generator(domain, BuiltinRegistry(), Options(7));
+    FAIL() << "no conflict reported";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("shop.yaml:37:15: named row of scenario 'future': its rules (after "
+                                         "customers.created_at) leave 'invoices.issued_on' no room"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(NamedRows, ASelfReferenceNamesItsParentByLabel) {
   const Domain domain = ParseDomain(R"y(entities:
   staff:
