@@ -284,6 +284,13 @@ void Generator::Impl::FinishNamedRows() {
       if ((def.columns[c].unique || def.columns[c].primary_key) && ne.named_column[c]) unique.push_back(static_cast<int>(c));
     }
     if (unique.empty()) continue;
+    // Tables made once per run (picks) are made now, with the named values,
+    // not on first use inside the pass that leaves them out.
+    for (const EntityState& state : states) {
+      for (const LinkStep& link : state.links) {
+        if (link.pick) (void)PickTableOf(link);
+      }
+    }
     std::vector<BatchColumn> natural;
     std::vector<uint32_t> index;
     named_off = true;
