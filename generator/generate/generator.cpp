@@ -267,6 +267,13 @@ void Generator::Impl::PlanGroupedCounts() {
                          std::to_string(link.per_parent.max) + "; ask for fewer, or for more '" + def.parent +
                          "' rows (or leave their count out: it then follows)");
       }
+      if (link.rows != total && link.fixed_drawn == total && total > 0) {
+        const DomainLink& def = domain.entities[e].links[plan.grouped_link];
+        throw UsageError("--rows " + domain.entities[e].name + "=" + std::to_string(link.rows) + ": every '" +
+                         def.parent + "' row's children are kept as drawn around its named rows (scenarios), so "
+                         "there is nothing to scale to " + std::to_string(link.rows) + "; ask for more '" +
+                         def.parent + "' rows, or leave the count out");
+      }
       if (link.rows < link.fixed_drawn) {
         throw UsageError("--rows " + domain.entities[e].name + "=" + std::to_string(link.rows) + ": '" +
                          domain.entities[e].name + "' needs at least " + std::to_string(link.fixed_drawn) +

@@ -226,6 +226,16 @@ TEST(NamedRows, MoreNamedRowsThanPlannedGrowTheEntityUnlessRowsAskedFewer) {
   EXPECT_THROW(Generator(domain, BuiltinRegistry(), Options(3, 1, {{"codes", 2}})), UsageError);
 }
 
+TEST(NamedRows, RowsOnAChildWhoseParentsAreAllFixedIsAUsageError) {
+  // Two customers, both named with children: no unfixed parent is left
+  // for --rows invoices=N to scale.
+  const Domain domain = ParseDomain(kShop, "shop.yaml", BuiltinRegistry());
+  GenerateOptions options = Options(7, 1, {{"customers", 2}, {"invoices", 50}});
+  EXPECT_THROW(Generator(domain, BuiltinRegistry(), options), UsageError);
+  // Fewer rows than the named ones fix: refused too.
+  EXPECT_THROW(Generator(domain, BuiltinRegistry(), Options(7, 1, {{"invoices", 2}})), UsageError);
+}
+
 TEST(NamedRows, ANamedChildWhoseRulesLeaveNoRoomIsAPlanError) {
   // A customer created after the simulation window: an invoice of hers,
   // drawn in the window and after her, has no day left.
