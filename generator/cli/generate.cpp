@@ -74,6 +74,15 @@ void RunValidate(const RunArgs& args) {
     std::cout << "  " << plan.def->name << ": " << plan.rows << " rows";
     if (plan.grouped_link >= 0) std::cout << " (per " << plan.def->links[plan.grouped_link].parent << ")";
     std::cout << "\n";
+    // Labelled named rows and the rows they are (the same in every run).
+    const std::vector<RowLabel> labels = generator.Labels(e);
+    if (!labels.empty()) {
+      std::cout << "    named rows:";
+      for (size_t i = 0; i < labels.size(); ++i) {
+        std::cout << (i ? ", " : " ") << labels[i].label << " (row " << labels[i].row << ")";
+      }
+      std::cout << "\n";
+    }
     // The story each column keeps, hidden columns included.
     const DomainEntity& entity = domain.entities[e];
     for (const DomainColumn& column : entity.columns) {
