@@ -5,6 +5,7 @@
 #include <kainjow/mustache.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <fstream>
 #include <set>
@@ -197,6 +198,29 @@ mst::data SchemaData(const Generator& generator) {
 }  // namespace
 
 std::string RowsMarker(int entity) { return "\x1eROWS:" + std::to_string(entity) + "\x1e"; }
+
+void ForEachRowsMarker(std::string_view rendered, int entity_count, std::string_view what,
+                       const std::function<void(std::string_view)>& text, const std::function<void(int)>& rows) {
+  constexpr std::string_view kOpen = "\x1eROWS:";
+  size_t pos = 0;
+  while (true) {
+    const size_t mark = rendered.find(kOpen, pos);
+    if (mark == std::string_view::npos) break;
+    const size_t end = rendered.find('\x1e', mark + 1);
+    const std::string_view index =
+        end == std::string_view::npos ? std::string_view() : rendered.substr(mark + kOpen.size(), end - mark - kOpen.size());
+    int entity = -1;
+    const auto [last, ec] = std::from_chars(index.data(), index.data() + index.size(), entity);
+    if (index.empty() || ec != std::errc() || last != index.data() + index.size() || entity < 0 ||
+        entity >= entity_count) {
+      throw Error(std::string(what) + "'s output has a broken row marker (the byte 0x1E is reserved)");
+    }
+    text(rendered.substr(pos, mark - pos));
+    rows(entity);
+    pos = end + 1;
+  }
+  text(rendered.substr(pos));
+}
 
 SchemaText RenderSchema(const Generator& generator, const std::filesystem::path& override_dir) {
   mst::data data = SchemaData(generator);

@@ -10,7 +10,6 @@
 #include <zip.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -126,34 +125,22 @@ uint64_t WriteDocxDocument(const Generator& generator, const WriteOptions& optio
   };
   DocxRowEncoder encoder;
   uint64_t rows_written = 0;
-  size_t pos = 0;
-  while (true) {
-    const size_t mark = rendered.find("\x1eROWS:", pos);
-    if (mark == std::string::npos) break;
-    // As WriteScript: only a --templates template can hold the byte.
-    const size_t end = rendered.find('\x1e', mark + 1);
-    const std::string index = end == std::string::npos ? "" : rendered.substr(mark + 6, end - mark - 6);
-    int entity = -1;
-    const auto [last, ec] = std::from_chars(index.data(), index.data() + index.size(), entity);
-    if (index.empty() || ec != std::errc() || last != index.data() + index.size() || entity < 0 ||
-        entity >= static_cast<int>(generator.domain().entities.size())) {
-      throw Error("the docx template's output has a broken row marker (the byte 0x1E is reserved)");
-    }
-    write(std::string_view(rendered).substr(pos, mark - pos));
-    const uint64_t rows = generator.entities()[entity].rows;
-    if (rows > options.docx_warn_rows && options.warn) {
-      options.warn("docx: the table " + generator.domain().entities[entity].name + " has " + std::to_string(rows) +
-                   " rows; Word becomes slow above " + std::to_string(options.docx_warn_rows) +
-                   " rows a table (choose fewer with --rows ENTITY=N); writing them all");
-    }
-    StreamEntity(generator, entity, encoder, options.threads, [&](std::string_view text, uint64_t done) {
-      write(text);
-      if (options.progress) options.progress(entity, done);
-    });
-    rows_written += rows;
-    pos = end + 1;
-  }
-  write(std::string_view(rendered).substr(pos));
+  ForEachRowsMarker(rendered, static_cast<int>(generator.domain().entities.size()), "the docx template", write,
+                    [&](int entity) {
+                      const uint64_t rows = generator.entities()[entity].rows;
+                      if (rows > options.docx_warn_rows && options.warn) {
+                        options.warn("docx: the table " + generator.domain().entities[entity].name + " has " +
+                                     std::to_string(rows) + " rows; Word becomes slow above " +
+                                     std::to_string(options.docx_warn_rows) +
+                                     " rows a table (choose fewer with --rows ENTITY=N); writing them all");
+                      }
+                      StreamEntity(generator, entity, encoder, options.threads,
+                                   [&](std::string_view text, uint64_t done) {
+                                     write(text);
+                                     if (options.progress) options.progress(entity, done);
+                                   });
+                      rows_written += rows;
+                    });
   // libzip reads a FILE from where it stands (it seeks only to a start
   // past 0): back to the beginning.
   if (std::fflush(body.get()) != 0 || std::fseek(body.get(), 0, SEEK_SET) != 0) {

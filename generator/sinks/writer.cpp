@@ -1,7 +1,6 @@
 // Streams a run's rows into files: batches generated and encoded on worker
 // threads, written in row order by the calling thread, with a bounded number
 // of batches in flight (memory does not grow with the row count).
-#include <charconv>
 #include <set>
 
 #include "seedforge/atomic_file.h"
@@ -36,30 +35,17 @@ namespace fs = std::filesystem;
 // in between.
 void WriteScript(const Generator& generator, const WriteOptions& options, const std::string& rendered,
                  AtomicFile& file, uint64_t* rows_written) {
-  size_t pos = 0;
-  while (true) {
-    size_t mark = rendered.find("\x1eROWS:", pos);
-    if (mark == std::string::npos) break;
-    // Domain text cannot hold the marker's control byte (the parser refuses
-    // it), but a template given with --templates can hold anything.
-    const size_t end = rendered.find('\x1e', mark + 1);
-    const std::string index = end == std::string::npos ? "" : rendered.substr(mark + 6, end - mark - 6);
-    int entity = -1;
-    const auto [last, ec] = std::from_chars(index.data(), index.data() + index.size(), entity);
-    if (index.empty() || ec != std::errc() || last != index.data() + index.size() || entity < 0 ||
-        entity >= static_cast<int>(generator.domain().entities.size())) {
-      throw Error("the script template's output has a broken row marker (the byte 0x1E is reserved)");
-    }
-    file.Write(std::string_view(rendered).substr(pos, mark - pos));
-    auto encoder = MakeRowEncoder(options.format, generator.domain().entities[entity]);
-    StreamEntity(generator, entity, *encoder, options.threads, [&](std::string_view text, uint64_t done) {
-      file.Write(text);
-      if (options.progress) options.progress(entity, done);
-    });
-    *rows_written += generator.entities()[entity].rows;
-    pos = end + 1;
-  }
-  file.Write(std::string_view(rendered).substr(pos));
+  ForEachRowsMarker(
+      rendered, static_cast<int>(generator.domain().entities.size()), "the script template",
+      [&](std::string_view text) { file.Write(text); },
+      [&](int entity) {
+        auto encoder = MakeRowEncoder(options.format, generator.domain().entities[entity]);
+        StreamEntity(generator, entity, *encoder, options.threads, [&](std::string_view text, uint64_t done) {
+          file.Write(text);
+          if (options.progress) options.progress(entity, done);
+        });
+        *rows_written += generator.entities()[entity].rows;
+      });
 }
 
 }  // namespace

@@ -7,7 +7,9 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "seedforge/generator.h"
 
@@ -31,6 +33,15 @@ std::string RenderScript(const std::string& template_path, const Generator& gene
                          const std::filesystem::path& override_dir, const std::string& file_name,
                          const std::string& as_of);
 std::string RowsMarker(int entity);
+
+// Walks a rendered template's output in order: `text` gets each piece
+// between row markers, `rows` the entity of each marker. Domain text cannot
+// hold the marker's control byte (the parser refuses it), but a template
+// given with --templates can hold anything: a malformed marker or an entity
+// out of [0, entity_count) throws Error naming `what` ("the script
+// template").
+void ForEachRowsMarker(std::string_view rendered, int entity_count, std::string_view what,
+                       const std::function<void(std::string_view)>& text, const std::function<void(int)>& rows);
 
 // Renders the docx body (docx/document.xml.mustache, WordprocessingML): a
 // title, then per entity a heading, its description and a table whose
