@@ -7,7 +7,9 @@
 # _GLIBCXX_ASSERTIONS adds libstdc++'s cheap bounds checks (operator[],
 # front/back, std::clamp's lo <= hi). libseedforge_neural.so (dlopen'ed to
 # train CTGAN/TVAE) is built with the same flags; LibTorch itself is not
-# instrumented. Benchmarks are not built.
+# instrumented. The test plugins (C, loaded by the plugin host's tests) get
+# the same flags; the out-of-tree example pack is built by the system compiler
+# without them, as a pack author's would be. Benchmarks are not built.
 #
 # The tests start the seedforge binary as a child process; a sanitizer report
 # there exits 66, a code no test expects, so it cannot pass for an ordinary
@@ -29,6 +31,7 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 start=$SECONDS
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Sanitize "${launcher[@]}" \
   -DCMAKE_CXX_FLAGS_SANITIZE="$flags" \
+  -DCMAKE_C_FLAGS_SANITIZE="${flags/ -D_GLIBCXX_ASSERTIONS/}" \
   -DCMAKE_EXE_LINKER_FLAGS_SANITIZE="$link" \
   -DCMAKE_SHARED_LINKER_FLAGS_SANITIZE="$link" \
   -DCMAKE_MODULE_LINKER_FLAGS_SANITIZE="$link" \

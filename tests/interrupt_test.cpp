@@ -129,6 +129,21 @@ TEST_F(Interrupt, GenerateRemovesItsTemporaryFiles) {
   }
 }
 
+// The workbook and the document: the file libxlsxwriter or libzip writes
+// by name is ours, and their own temporary files have no name.
+TEST_F(Interrupt, XlsxAndDocxRemoveTheirTemporaryFiles) {
+  for (int signal_number : {SIGINT, SIGTERM}) {
+    const fs::path out = dir_ / "out";
+    fs::create_directory(out);
+    InterruptOnceWriting({"generate", "-q", "--domain", "employee", "--rows", "employees=20000000",
+                          "--threads", "1", "--format", "xlsx", "--out", out.string()},
+                         out, R"(\.employee\.xlsx\.tmp-)", signal_number);
+    InterruptOnceWriting({"generate", "-q", "--domain", "employee", "--rows", "employees=20000000",
+                          "--threads", "1", "--format", "docx", "--out", out.string()},
+                         out, R"(\.employee\.docx\.tmp-)", signal_number);
+  }
+}
+
 TEST_F(Interrupt, SampleRemovesItsTemporaryFile) {
   std::string output;
   const fs::path model = dir_ / "customers.model";
@@ -153,13 +168,18 @@ TEST_F(Interrupt, ANewRunRemovesStaleTemporaryFilesOfDeadRunsOnly) {
   fs::create_directory(out);
   const std::string dead = std::to_string(DeadPid());
   const std::string alive = std::to_string(::getpid());  // this test: alive, and not the run
-  const std::vector<std::string> stale = {".cards.csv.tmp-" + dead};
+  const std::vector<std::string> stale = {".cards.csv.tmp-" + dead,
+                                          ".cards.csv.tmp-" + dead + ".a1B2c3"};  // libzip's, for docx
   const std::vector<std::string> kept = {
       ".cards.csv.tmp-" + alive,       // a live process may still be writing it
       ".cards.csv.tmp-" + dead + "x",  // not the pattern
       ".cards.csv.tmp-0" + dead,       // not as seedforge writes a pid
       "cards.csv.tmp-" + dead,         // no leading dot
       ".cards.csv.tmp-",               // no pid
+      ".cards.csv.tmp-" + dead + ".a1B2c",    // not mkstemp's six characters
+      ".cards.csv.tmp-" + dead + ".a1B2c3.",  // nor this
+      ".cards.csv.tmp-" + alive + ".a1B2c3",  // a live process's
+      ".cards.csv.tmp-.a1B2c3",               // no pid
       ".notes.txt.tmp-" + dead,        // not a file this run writes
       ".cards.csv.bak-" + dead,
   };

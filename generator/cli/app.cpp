@@ -9,6 +9,7 @@
 
 #include "seedforge/atomic_file.h"
 #include "seedforge/error.h"
+#include "seedforge/plugin_host.h"
 
 namespace seedforge {
 
@@ -23,6 +24,38 @@ CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::strin
   for (const std::string& example : examples) footer += "  " + example + "\n";
   command->footer(footer + notes);
   return command;
+}
+
+namespace {
+// The --plugin values of whichever command runs (one per process).
+std::vector<std::string>& PluginOptionValues() {
+  static std::vector<std::string> values;
+  return values;
+}
+}  // namespace
+
+CLI::Option* AddPluginOption(CLI::App& command) {
+  return command
+      .add_option("--plugin", PluginOptionValues(),
+                  "A provider pack built as a shared library (.so), or a directory of them; repeatable "
+                  "(also SEEDFORGE_PLUGIN_PATH, ':'-separated)")
+      ->type_name("PATH")
+      ->allow_extra_args(false);
+}
+
+const ProviderRegistry& CommandRegistry() {
+  static const ProviderRegistry* registry = [] {
+    std::vector<std::string> files;
+    if (const char* env = std::getenv(kPluginPathVariable); env != nullptr) {
+      files = PluginFiles(SplitPluginPath(env), kPluginPathVariable);
+    }
+    for (const std::string& file : PluginFiles(PluginOptionValues(), "--plugin")) files.push_back(file);
+    if (files.empty()) return &BuiltinRegistry();
+    auto* with_plugins = new ProviderRegistry(BuiltinRegistry());  // lives until exit, as the libraries do
+    LoadPlugins(files, *with_plugins);
+    return static_cast<const ProviderRegistry*>(with_plugins);
+  }();
+  return *registry;
 }
 
 bool ShowProgress(bool quiet, bool progress) { return !quiet && (progress || ::isatty(STDERR_FILENO)); }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "seedforge/registry.h"
+
 namespace seedforge {
 
 int RunCli(int argc, char** argv);
@@ -19,6 +21,15 @@ constexpr int kMaxThreads = 1024;
 // Adds -j,--threads to a command: 0 (the default) means all cores
 // (ThreadsOrCores, worker_threads.h).
 CLI::Option* AddThreadsOption(CLI::App& command, int& threads, const std::string& help);
+
+// Adds --plugin PATH (repeatable: a plugin .so or a directory of them) to a
+// command that reads providers; every such command uses CommandRegistry().
+CLI::Option* AddPluginOption(CLI::App& command);
+
+// The providers of this run: the built-in packs, then the plugins of
+// SEEDFORGE_PLUGIN_PATH, then those of --plugin (seedforge/plugin_host.h),
+// loaded at the first call. Throws UsageError naming a plugin it refuses.
+const ProviderRegistry& CommandRegistry();
 
 // Adds the subcommand `name`, whose --help ends with "Examples:", one
 // command line of `examples` per line, then `notes`.

@@ -3,8 +3,10 @@
 #include <memory>
 
 #include "cli/app.h"
+#include "cli/common.h"
 #include "seedforge/codegen.h"
 #include "seedforge/domain.h"
+#include "seedforge/generator.h"
 #include "seedforge/registry.h"
 
 namespace seedforge {
@@ -27,6 +29,19 @@ void RunCodegen(const CodegenArgs& args) {
   options.out_dir = args.out;
   options.example = args.example;
   options.templates_dir = args.templates;
+  if (!domain.named_rows.empty()) {
+    // Named rows (scenarios): the plan knows which row each label is, the
+    // same at any scale or seed, so the defaults plan it.
+    RunArgs run;
+    run.domain = args.domain;
+    GenerateOptions generate = MakeGenerateOptions(run, domain, {.progress = false, .warnings = !args.quiet});
+    Generator generator(domain, BuiltinRegistry(), generate);
+    for (size_t e = 0; e < domain.entities.size(); ++e) {
+      std::vector<std::pair<std::string, uint64_t>> labels;
+      for (const RowLabel& label : generator.Labels(static_cast<int>(e))) labels.push_back({label.label, label.row});
+      if (!labels.empty()) options.labels.push_back({domain.entities[e].name, labels});
+    }
+  }
   CodegenSummary summary = GenerateCode(domain, options);
   if (!args.quiet) {
     std::cerr << "seedforge: " << domain.name << ": " << args.lang << " code in " << summary.files.size()

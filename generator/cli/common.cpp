@@ -1,5 +1,7 @@
 #include "cli/common.h"
 
+#include "cli/app.h"
+
 #include <chrono>
 #include <cstdio>
 #include <tuple>
@@ -69,6 +71,7 @@ void AddRunOptions(CLI::App& command, RunArgs& args) {
   command.add_flag("--no-cache", args.no_cache,
                    "Train the domain's ctgan/tvae models from their data even when an earlier run cached them "
                    "(and cache nothing)");
+  AddPluginOption(command);
 }
 
 GenerateOptions MakeGenerateOptions(const RunArgs& args, const Domain& domain, const ModelMessages& messages) {

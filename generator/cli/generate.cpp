@@ -30,10 +30,10 @@ struct GenerateArgs {
 
 void RunGenerate(const GenerateArgs& args) {
   auto format = ParseFormat(args.format);
-  Domain domain = LoadDomain(args.run.domain, BuiltinRegistry());
+  Domain domain = LoadDomain(args.run.domain, CommandRegistry());
   const bool show = ShowProgress(args.quiet, args.progress);
   GenerateOptions options = MakeGenerateOptions(args.run, domain, {.progress = show, .warnings = !args.quiet});
-  Generator generator(domain, BuiltinRegistry(), options);
+  Generator generator(domain, CommandRegistry(), options);
 
   WriteOptions write;
   write.format = *format;
@@ -43,6 +43,9 @@ void RunGenerate(const GenerateArgs& args) {
   write.as_of = FormatDate(options.today);
   ProgressLine progress(generator, show);
   if (show) write.progress = [&](int entity, uint64_t done) { progress.Update(entity, done); };
+  if (!args.quiet) {
+    write.warn = [](const std::string& message) { std::fprintf(stderr, "seedforge: warning: %s\n", message.c_str()); };
+  }
 
   auto start = std::chrono::steady_clock::now();
   WriteSummary summary = WriteOutputs(generator, write);
@@ -56,9 +59,9 @@ void RunGenerate(const GenerateArgs& args) {
 }
 
 void RunValidate(const RunArgs& args) {
-  Domain domain = LoadDomain(args.domain, BuiltinRegistry());
+  Domain domain = LoadDomain(args.domain, CommandRegistry());
   GenerateOptions options = MakeGenerateOptions(args, domain, {.progress = ShowProgress(/*quiet=*/false, /*progress=*/false)});
-  Generator generator(domain, BuiltinRegistry(), options);
+  Generator generator(domain, CommandRegistry(), options);
   std::cout << domain.file << ": ok — domain '" << domain.name << "'\n";
   if (const auto& window = generator.window()) {
     std::string from, to;
@@ -71,6 +74,15 @@ void RunValidate(const RunArgs& args) {
     std::cout << "  " << plan.def->name << ": " << plan.rows << " rows";
     if (plan.grouped_link >= 0) std::cout << " (per " << plan.def->links[plan.grouped_link].parent << ")";
     std::cout << "\n";
+    // Labelled named rows and the rows they are (the same in every run).
+    const std::vector<RowLabel> labels = generator.Labels(e);
+    if (!labels.empty()) {
+      std::cout << "    named rows:";
+      for (size_t i = 0; i < labels.size(); ++i) {
+        std::cout << (i ? ", " : " ") << labels[i].label << " (row " << labels[i].row << ")";
+      }
+      std::cout << "\n";
+    }
     // The story each column keeps, hidden columns included.
     const DomainEntity& entity = domain.entities[e];
     for (const DomainColumn& column : entity.columns) {
@@ -90,10 +102,12 @@ void SetupGenerateCommand(CLI::App& app) {
   CLI::App* sub = AddCommand(app, "generate", "Generate linked rows of a domain into files",
                              {"seedforge generate --domain banking --out out",
                               "seedforge generate --domain employee --rows employees=100000 --seed 7 --format csv",
-                              "seedforge generate --domain ./my_domain.yaml --format sql --out seed   # seed/<domain>.sql"},
-                             "Formats: csv, jsonl, json (a file per entity); sql, copy, ddl (one script for psql).");
+                              "seedforge generate --domain ./my_domain.yaml --format sql --out seed   # seed/<domain>.sql",
+                              "seedforge generate --domain banking --format xlsx --out out   # out/banking.xlsx, a sheet per entity"},
+                             "Formats: csv, jsonl, json (a file per entity); sql, copy, ddl (one script for psql); "
+                             "xlsx (one workbook, a sheet per entity), docx (one Word document, a table per entity).");
   AddRunOptions(*sub, args->run);
-  sub->add_option("-f,--format", args->format, "Output format: csv|jsonl|json|sql|copy|ddl")
+  sub->add_option("-f,--format", args->format, "Output format: csv|jsonl|json|sql|copy|ddl|xlsx|docx")
       ->check(CLI::IsMember(FormatNames()))
       ->default_str("csv");
   sub->add_option("-o,--out", args->out, "Output directory (created if missing)")->default_str("out");

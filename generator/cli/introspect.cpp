@@ -26,7 +26,7 @@ void RunIntrospect(const IntrospectArgs& args) {
   options.uri = DatabaseUri(args.db);
   options.schema = args.schema;
   options.rows = args.rows;
-  std::string text = IntrospectDomain(options, BuiltinRegistry());
+  std::string text = IntrospectDomain(options, CommandRegistry());
   if (args.out.empty() || args.out == "-") {
     std::cout << text;
     return;
@@ -56,6 +56,7 @@ void SetupIntrospectCommand(CLI::App& app) {
   sub->add_option("-o,--out", args->out, "Domain file to write (default: standard output)");
   sub->add_option("--rows", args->rows,
                   "Row count of every table that no link counts (default: the table's own, 1000 when empty)");
+  AddPluginOption(*sub);
   sub->callback([args] { RunIntrospect(*args); });
 }
 

@@ -129,7 +129,7 @@ DpOptions PrivacyOptions(const LearnArgs& args) {
 // providers' min and max, date and timestamp providers' from and to, a
 // category provider's values.
 void DomainPublicColumns(const std::string& domain_path, const std::string& csv, PublicColumnsText& out) {
-  const Domain domain = LoadDomain(domain_path, BuiltinRegistry());
+  const Domain domain = LoadDomain(domain_path, CommandRegistry());
   const std::string stem = std::filesystem::path(csv).stem().string();
   int e = domain.FindEntity(stem);
   if (e < 0 && domain.entities.size() == 1) e = 0;
@@ -218,7 +218,7 @@ void RunLearnDatabase(const LearnArgs& args, const std::string& synthesizer) {
     read.sample_rows = ParseRowsOption("--sample-rows", args.sample_rows);
     read.seed = args.seed;
     read.progress = say;
-    sample = ReadPostgresDatabase(read, BuiltinRegistry());
+    sample = ReadPostgresDatabase(read, CommandRegistry());
   } else {
     if (!args.tables.empty() || args.sample_rows != "0" || args.schema != "public") {
       throw UsageError("--schema, --tables and --sample-rows are for a PostgreSQL database, not a folder of CSV files");
@@ -227,7 +227,7 @@ void RunLearnDatabase(const LearnArgs& args, const std::string& synthesizer) {
     read.dir = args.from;
     read.domain_file = args.domain;
     read.null_marker = args.null_marker;
-    sample = ReadCsvDatabase(read, BuiltinRegistry());
+    sample = ReadCsvDatabase(read, CommandRegistry());
   }
   size_t rows = 0, links = 0;
   for (const auto& [name, table] : sample.tables) {
@@ -247,7 +247,7 @@ void RunLearnDatabase(const LearnArgs& args, const std::string& synthesizer) {
   learn.threads = args.threads;
   learn.progress = say;
   learn.regenerate = RegenerateCommand(args, synthesizer);
-  learn.registry = &BuiltinRegistry();
+  learn.registry = &CommandRegistry();
   const LearnDatabaseResult result = LearnDatabase(sample, learn);
   if (quiet) return;
   size_t copies = 0;
@@ -443,6 +443,7 @@ void SetupLearnCommands(CLI::App& app) {
       ->required();
   learn->add_flag("--progress", largs->progress, "Show progress on stderr even when it is not a terminal");
   learn->add_flag("-q,--quiet", largs->quiet, "Print nothing but errors");
+  AddPluginOption(*learn);
   learn->callback([largs] { RunLearn(*largs); });
 
   auto sargs = std::make_shared<SampleArgs>();

@@ -19,14 +19,15 @@ void ListProvidersMarkdown() {
                "A column names a provider and one of its fields: `provider: NAME.FIELD` "
                "(the first field when omitted).\n";
   std::string pack;
-  std::vector<const ProviderSpec*> specs = BuiltinRegistry().All();
+  std::vector<const ProviderSpec*> specs = CommandRegistry().All();
   std::stable_sort(specs.begin(), specs.end(), [](const ProviderSpec* a, const ProviderSpec* b) {
     return a->pack < b->pack;
   });
   for (const ProviderSpec* spec : specs) {
     if (spec->pack != pack) {
       pack = spec->pack;
-      std::cout << "\n## Pack `" << pack << "` (plugins/" << pack << "/)\n";
+      std::cout << "\n## Pack `" << pack << "` ("
+                << (spec->origin.empty() ? "plugins/" + pack + "/" : "plugin " + spec->origin) << ")\n";
     }
     std::cout << "\n### `" << spec->name << "` (version " << spec->version << ")\n\n" << spec->summary << "\n\n";
     std::cout << "| field | kind | max length |\n|---|---|---|\n";
@@ -46,8 +47,10 @@ void ListProvidersMarkdown() {
 }
 
 void ListProviders(bool verbose) {
-  for (const ProviderSpec* spec : BuiltinRegistry().All()) {
-    std::cout << spec->name << "  (" << spec->pack << ")  " << spec->summary << "\n";
+  for (const ProviderSpec* spec : CommandRegistry().All()) {
+    // A plugin's provider names its library: which file to rebuild or drop.
+    std::cout << spec->name << "  (" << spec->pack << (spec->origin.empty() ? "" : ", plugin " + spec->origin) << ")  "
+              << spec->summary << "\n";
     if (!verbose) continue;
     std::cout << "    fields:";
     for (const FieldSpec& f : spec->fields) std::cout << " " << f.name << ":" << ValueKindName(f.kind);
@@ -66,12 +69,13 @@ void SetupListCommand(CLI::App& app) {
   auto what = std::make_shared<std::string>();
   auto verbose = std::make_shared<bool>(false);
   auto markdown = std::make_shared<bool>(false);
-  CLI::App* sub = app.add_subcommand("list", "List built-in domains, providers or output formats");
+  CLI::App* sub = app.add_subcommand("list", "List built-in domains, providers (with plugins: --plugin) or output formats");
   sub->add_option("what", *what, "domains | providers | formats")
       ->required()
       ->check(CLI::IsMember({"domains", "providers", "formats"}));
   sub->add_flag("-v,--verbose", *verbose, "Show fields, parameters and examples of providers");
   sub->add_flag("--markdown", *markdown, "Providers as the Markdown reference of docs/providers.md");
+  AddPluginOption(*sub);
   sub->callback([what, verbose, markdown] {
     if (*what == "providers" && *markdown) {
       ListProvidersMarkdown();
@@ -88,7 +92,9 @@ void SetupListCommand(CLI::App& app) {
                    "json   one JSON array per entity\n"
                    "sql    one PostgreSQL script: DDL and INSERTs in one transaction\n"
                    "copy   one PostgreSQL script for psql: DDL and COPY blocks in one transaction\n"
-                   "ddl    the schema only: CREATE TABLE statements and constraints\n";
+                   "ddl    the schema only: CREATE TABLE statements and constraints\n"
+                   "xlsx   one Excel workbook: a sheet per entity, typed cells, header row frozen and bold\n"
+                   "docx   one Word document: a titled table per entity (warns above 10,000 rows a table)\n";
     }
   });
 }

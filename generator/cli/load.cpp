@@ -26,10 +26,10 @@ struct LoadArgs {
 };
 
 void RunLoad(const LoadArgs& args) {
-  Domain domain = LoadDomain(args.run.domain, BuiltinRegistry());
+  Domain domain = LoadDomain(args.run.domain, CommandRegistry());
   const bool show = ShowProgress(args.quiet, args.progress);
   GenerateOptions generate = MakeGenerateOptions(args.run, domain, {.progress = show, .warnings = !args.quiet});
-  Generator generator(domain, BuiltinRegistry(), generate);
+  Generator generator(domain, CommandRegistry(), generate);
   LoadOptions options;
   options.uri = DatabaseUri(args.db);
   options.create_schema = args.create_schema;

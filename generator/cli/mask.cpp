@@ -45,7 +45,7 @@ void RunMask(const MaskArgs& args) {
   const auto start = std::chrono::steady_clock::now();
   mask::MaskSummary summary;
   if (from_db) {
-    mask::DatabaseMaskOptions options{args.from, args.to, rules, default_rules, subsets, &BuiltinRegistry(), {}};
+    mask::DatabaseMaskOptions options{args.from, args.to, rules, default_rules, subsets, &CommandRegistry(), {}};
     if (!args.quiet) {
       options.progress = [](std::string_view line) {
         std::fprintf(stderr, "  %.*s\n", static_cast<int>(line.size()), line.data());
@@ -107,6 +107,7 @@ void SetupMaskCommand(CLI::App& app) {
                   "folders declare no foreign keys (docs/mask.md, Subsets)")
       ->type_name("TABLE=P%");
   sub->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");
+  AddPluginOption(*sub);
   sub->callback([args] { RunMask(*args); });
 }
 

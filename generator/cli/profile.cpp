@@ -202,12 +202,12 @@ void RunProfile(const ProfileArgs& args) {
     read.sample_rows = ParseRowsOption("--sample-rows", args.sample_rows);
     read.seed = args.seed;
     read.progress = say;
-    sample = ReadPostgresDatabase(read, BuiltinRegistry());
+    sample = ReadPostgresDatabase(read, CommandRegistry());
   } else if (fs::is_directory(args.from)) {
     ReadCsvDatabaseOptions read;
     read.dir = args.from;
     read.null_marker = args.null_marker;
-    sample = ReadCsvDatabase(read, BuiltinRegistry());
+    sample = ReadCsvDatabase(read, CommandRegistry());
   } else if (fs::is_regular_file(args.from)) {
     // One file read as a folder of one: the same reader and schema as
     // `learn --from DIR`, so --domain-out works alike.
@@ -216,7 +216,7 @@ void RunProfile(const ProfileArgs& args) {
     read.dir = file.has_parent_path() ? file.parent_path().string() : ".";
     read.files = {file.filename().string()};
     read.null_marker = args.null_marker;
-    sample = ReadCsvDatabase(read, BuiltinRegistry());
+    sample = ReadCsvDatabase(read, CommandRegistry());
     sample.source = args.from;
   } else {
     throw UsageError("--from: " + args.from + " is no CSV file, folder of CSV files or PostgreSQL database");
@@ -231,7 +231,7 @@ void RunProfile(const ProfileArgs& args) {
   if (!args.json.empty()) eval::WriteFileAtomically(args.json, RenderJson(sample.source, columns));
   if (!args.html.empty()) eval::WriteFileAtomically(args.html, RenderHtml(sample.source, columns));
   if (!args.domain_out.empty()) {
-    for (const std::string& note : profile::ProposeProviders(sample, columns, !database, BuiltinRegistry())) {
+    for (const std::string& note : profile::ProposeProviders(sample, columns, !database, CommandRegistry())) {
       say(note);
     }
     const fs::path target(args.domain_out);
@@ -241,7 +241,7 @@ void RunProfile(const ProfileArgs& args) {
     learn.seed = args.seed;
     learn.threads = args.threads;
     learn.progress = say;
-    learn.registry = &BuiltinRegistry();
+    learn.registry = &CommandRegistry();
     learn.regenerate = "seedforge profile --from " + sample.source + " --domain-out " + args.domain_out;
     const LearnDatabaseResult result = LearnDatabase(sample, learn);
     say("domain in " + result.domain_file + ", " + std::to_string(result.model_files.size()) + " model files in " +
@@ -285,6 +285,7 @@ void SetupProfileCommand(CLI::App& app) {
   sub->add_option("-s,--seed", args->seed, "Which sample (--sample-rows) and the seed of the learned models");
   AddThreadsOption(*sub, args->threads, "Worker threads, for columns and --domain-out's models (default: all cores)");
   sub->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");
+  AddPluginOption(*sub);
   sub->callback([args]() { RunProfile(*args); });
 }
 

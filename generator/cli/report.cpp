@@ -50,7 +50,7 @@ eval::PrivacyBudget BudgetOf(const std::string& path, const DpAccount& dp) {
 
 void RunReport(ReportArgs& args) {
   if (!args.domain.empty()) {
-    const Domain domain = LoadDomain(args.domain, BuiltinRegistry());
+    const Domain domain = LoadDomain(args.domain, CommandRegistry());
     const std::vector<std::string> links = eval::DomainLinks(domain);
     args.options.links.insert(args.options.links.end(), links.begin(), links.end());
     args.options.declared = eval::DomainDeclaredColumns(domain);
@@ -190,6 +190,7 @@ void SetupReportCommand(CLI::App& app) {
       ->default_val(50000);
   sub->add_flag("--progress", args->progress, "Show progress on stderr even when it is not a terminal");
   sub->add_flag("-q,--quiet", args->quiet, "Print nothing on success");
+  AddPluginOption(*sub);
   sub->callback([args] { RunReport(*args); });
 }
 

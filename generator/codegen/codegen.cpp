@@ -15,6 +15,7 @@
 #include "seedforge/atomic_file.h"
 #include "seedforge/error.h"
 #include "seedforge/json_string.h"
+#include "seedforge/load_order.h"
 #include "seedforge/render.h"
 #include "seedforge/sql_ident.h"
 

@@ -1,7 +1,7 @@
 // The order entities are made and loaded in: parents first.
 #include <algorithm>
 
-#include "seedforge/domain.h"
+#include "seedforge/load_order.h"
 
 namespace seedforge {
 

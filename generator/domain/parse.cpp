@@ -66,6 +66,7 @@ class YamlReader {
   bool ParseBound(const YAML::Node& node, const std::string& key, DateRule::Side side, int default_years,
                   std::vector<DateRule>& rules);
   void ParseAggregate(const YAML::Node& node, Aggregate& aggregate);
+  void ParseScenarios(const YAML::Node& node, Domain& domain);
 
   std::string file_;
   std::vector<Diagnostic>& diagnostics_;
@@ -190,7 +191,7 @@ Domain YamlReader::Read(const std::string& text) {
   if (!root.IsMap()) {
     throw InputError({file_, 1, 1}, "a domain file is a map with 'domain' and 'entities' keys");
   }
-  CheckKeys(root, {"domain", "description", "version", "enums", "time", "entities"}, "the domain file");
+  CheckKeys(root, {"domain", "description", "version", "enums", "time", "entities", "scenarios"}, "the domain file");
   if (const YAML::Node time = root["time"]) ParseTime(time, domain);
   if (const YAML::Node enums = root["enums"]) {
     if (!enums.IsMap()) {
@@ -248,7 +249,81 @@ Domain YamlReader::Read(const std::string& text) {
       domain.entities.push_back(std::move(entity));
     }
   }
+  if (const YAML::Node scenarios = root["scenarios"]) ParseScenarios(scenarios, domain);
   return domain;
+}
+
+void YamlReader::ParseScenarios(const YAML::Node& node, Domain& domain) {
+  if (!node.IsMap()) {
+    Add(node, "'scenarios' is a map of scenario name to its named rows (entity: {label: ..., COLUMN: VALUE})");
+    return;
+  }
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const std::string scenario = it->first.Scalar();
+    CheckName(it->first, "scenario name", scenario, false);
+    const YAML::Node rows = it->second;
+    if (!rows.IsMap()) {
+      Add(rows, "scenario '" + scenario + "' is a map of entity name to a row ({COLUMN: VALUE}) or a list of rows");
+      continue;
+    }
+    for (auto r = rows.begin(); r != rows.end(); ++r) {
+      const std::string entity = r->first.Scalar();
+      const YAML::Node value = r->second;
+      std::vector<YAML::Node> specs;
+      if (value.IsSequence()) {
+        for (const YAML::Node& item : value) specs.push_back(item);
+      } else {
+        specs.push_back(value);
+      }
+      for (const YAML::Node& spec : specs) {
+        NamedRow row;
+        row.scenario = scenario;
+        row.entity = entity;
+        row.where = spec.IsMap() && spec.size() > 0 ? At(spec) : At(r->first);
+        if (!spec.IsMap()) {
+          Add(spec, "a named row of '" + entity + "' is a map of column to value ({label: NAME, COLUMN: VALUE})");
+          continue;
+        }
+        for (auto v = spec.begin(); v != spec.end(); ++v) {
+          const std::string key = v->first.Scalar();
+          const YAML::Node item = v->second;
+          if (key == "label") {
+            if (Scalar(item, "'label'", &row.label)) CheckName(item, "label", row.label, false);
+            continue;
+          }
+          if (key == "count") {
+            std::string text;
+            if (!Scalar(item, "'count'", &text)) continue;
+            const std::optional<uint64_t> count = ParseRowCount(text);
+            if (!count || *count == 0 || *count > kMaxNamedRowCount) {
+              Add(item, "'count' of named rows must be a whole number from 1 to " +
+                            std::to_string(kMaxNamedRowCount) + ", got '" + text + "'");
+              continue;
+            }
+            row.count = *count;
+            continue;
+          }
+          NamedValue named;
+          named.column = key;
+          named.where = At(item);
+          if (item.IsNull()) {
+            // `~` or `null`: the column is NULL in this row.
+          } else if (!item.IsScalar()) {
+            Add(item, "the value of '" + entity + "." + key + "' in a named row must be a single value");
+            continue;
+          } else {
+            named.text = item.Scalar();
+          }
+          row.values.push_back(std::move(named));
+        }
+        if (!row.label.empty() && row.count != 1) {
+          Add(spec, "a named row with a 'label' is one row; 'count: " + std::to_string(row.count) +
+                        "' rows are unlabelled (name their parent by its label instead)");
+        }
+        domain.named_rows.push_back(std::move(row));
+      }
+    }
+  }
 }
 
 void YamlReader::ParseEntity(const YAML::Node& key, const YAML::Node& node, DomainEntity& entity) {

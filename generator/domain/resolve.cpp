@@ -507,6 +507,7 @@ void Resolver::ResolveHistories(DomainEntity& entity) {
 
 void ResolveDomain(Domain& domain, const ProviderRegistry& registry, std::vector<Diagnostic>& diagnostics) {
   Resolver(registry, diagnostics).Resolve(domain);
+  ResolveScenarios(domain, diagnostics);
 }
 
 }  // namespace seedforge

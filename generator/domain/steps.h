@@ -54,6 +54,12 @@ Domain ParseDomainYaml(const std::string& text, const std::string& file, std::ve
 // REQUIRES: ParseDomainYaml added no diagnostic for `domain`.
 void ResolveDomain(Domain& domain, const ProviderRegistry& registry, std::vector<Diagnostic>& diagnostics);
 
+// Named rows (scenarios.cpp): step 2's part, run by ResolveDomain last
+// (entity, column and label names), and step 3's, run by ValidateDomain
+// last (values against types, constraints and the rules between named rows).
+void ResolveScenarios(Domain& domain, std::vector<Diagnostic>& diagnostics);
+void ValidateScenarios(const Domain& domain, std::vector<Diagnostic>& diagnostics);
+
 // REQUIRES: ResolveDomain has run on `domain` (diagnostics or not).
 void ValidateDomain(const Domain& domain, const ProviderRegistry& registry, std::vector<Diagnostic>& diagnostics);
 

@@ -968,6 +968,7 @@ void Validator::ValidateAggregateCycles(const Domain& domain) {
 
 void ValidateDomain(const Domain& domain, const ProviderRegistry& registry, std::vector<Diagnostic>& diagnostics) {
   Validator(registry, diagnostics).Validate(domain);
+  ValidateScenarios(domain, diagnostics);
 }
 
 }  // namespace seedforge

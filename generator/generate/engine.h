@@ -4,6 +4,7 @@
 // and the few helpers its files share.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -12,12 +13,14 @@
 #include <mutex>
 #include <optional>
 #include <span>
+#include <unordered_map>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "domain/derive.h"
 #include "domain/expression.h"
+#include "domain/named_value.h"
 #include "seedforge/calendar.h"
 #include "seedforge/column.h"
 #include "seedforge/domain.h"
@@ -119,11 +122,23 @@ struct LinkStep {
   // drawn: round(drawn * rows / drawn_total), so parent p has
   // Scaled(cum(p + 1)) - Scaled(cum(p)) children, computable from any
   // block start without per-parent storage.
+  // The children of the parents up to the last one with named children
+  // (`fixed_drawn` of them) are never scaled, so named rows keep their
+  // places under --rows (named_rows.cpp).
   uint64_t Scaled(uint64_t drawn) const {
-    if (rows == drawn_total) return drawn;
+    if (rows == drawn_total || drawn <= fixed_drawn) return drawn;
     using Wide = unsigned __int128;  // counts are at most 10^15: products fit
-    return static_cast<uint64_t>((Wide{drawn} * rows * 2 + drawn_total) / (Wide{drawn_total} * 2));
+    const uint64_t over = drawn - fixed_drawn, total = drawn_total - fixed_drawn, target = rows - fixed_drawn;
+    return fixed_drawn + static_cast<uint64_t>((Wide{over} * target * 2 + total) / (Wide{total} * 2));
   }
+  // Named rows (named_rows.cpp): the fewest children a parent row has (its
+  // named children), by parent row; the drawn children up to and with the
+  // last such parent; and the parent each named child row names along a
+  // link that does not group (kNoParent: NULL), by child row.
+  std::vector<std::pair<uint64_t, uint64_t>> min_children;
+  uint64_t fixed_drawn = 0;
+  static constexpr uint64_t kNoParent = ~uint64_t{0};
+  std::vector<std::pair<uint64_t, uint64_t>> named_parents;
   // The most children one parent can have: per_parent's max, scaled.
   uint64_t MaxChildren() const;
 };
@@ -368,6 +383,7 @@ struct Generator::Impl {
   // counts from another's.
   std::optional<ProviderContext::Window> window;
   uint64_t run = 0;
+  void NewRun();  // a new `run`: counts cached before it are not read again
   void PlanWindow();
   void PlanRates(int e);
   // Whether entity e, counted by a per_parent rate, may be counted now: its
@@ -426,10 +442,70 @@ struct Generator::Impl {
   ColumnBounds AggregateBounds(int e, int c, int depth) const;
 
   uint64_t ChildCount(const LinkStep& link, uint64_t parent_row) const {
-    if (link.per_parent.ReadsParent()) return ParentChildCount(link, parent_row);
-    RandomStream random(link.count_key, parent_row);
-    return static_cast<uint64_t>(link.per_parent.Sample(random));
+    uint64_t count;
+    if (link.per_parent.ReadsParent()) {
+      count = ParentChildCount(link, parent_row);
+    } else {
+      RandomStream random(link.count_key, parent_row);
+      count = static_cast<uint64_t>(link.per_parent.Sample(random));
+    }
+    if (link.min_children.empty() || parent_row > link.min_children.back().first) return count;
+    return std::max(count, MinChildren(link, parent_row));
   }
+
+  // Named rows (named_rows.cpp; docs/domain-files.md, "Named rows"). Each
+  // named row takes fixed rows of its entity: the first rows in file order,
+  // or, in an entity grouped by a parent, the first rows of its named
+  // parent's children (whose count is at least the named ones). Its values
+  // are stored over what the steps made, step by step, so that every
+  // column read from it (rules, copies, counts, keys) sees them.
+  struct NamedEntity {
+    std::vector<uint64_t> rows;  // ascending
+    std::vector<int> source;     // per row: its NamedRow in domain.named_rows
+    // Per row: the named columns; no cell for a link column (its parent
+    // is named: ParentRows), whose value nothing may change.
+    struct Named {
+      int column = -1;
+      std::optional<NamedCell> cell;
+      const NamedValue* value = nullptr;  // as written, for messages
+    };
+    std::vector<std::vector<Named>> cells;
+    std::vector<bool> named_column;  // per column: named in some row
+    // Unique columns: a value a named row takes and that another row
+    // draws is replaced by the value the named row would have drawn.
+    struct Remap {
+      std::unordered_map<std::string, NamedCell> texts;  // text and uuid columns
+      std::unordered_map<int64_t, NamedCell> numbers;    // the others (a float's bits)
+    };
+    std::map<int, Remap> remaps;
+    // The index in `rows` of `row`, or -1.
+    int Find(uint64_t row) const {
+      if (rows.empty() || row > rows.back()) return -1;
+      auto it = std::lower_bound(rows.begin(), rows.end(), row);
+      return it != rows.end() && *it == row ? static_cast<int>(it - rows.begin()) : -1;
+    }
+  };
+  std::vector<NamedEntity> named;            // per entity
+  std::vector<uint64_t> named_first_row;     // per NamedRow: its first row
+  std::vector<uint64_t> named_counts;        // per entity: its named rows
+  // While set (on this thread), Fill stores no named value: the values the
+  // named rows would have had, for the remaps of unique columns.
+  static thread_local bool named_off;
+  // While set, Fill reports a named value that a rule moves or a named link
+  // a rule drops (the plan's check of named rows against generated ones).
+  static thread_local std::vector<Diagnostic>* named_conflicts;
+  uint64_t MinChildren(const LinkStep& link, uint64_t parent_row) const;
+  void CountNamedRows();                  // PlanCounts: per entity
+  void PlaceNamedRows(int e);             // once e's rows are counted
+  void SetNamedFloors(int e);             // before e's rows are counted
+  void FinishNamedRows();                 // links, remaps, conflict check
+  // After step `step` of e made its columns for `rows`: named values stored
+  // over them, remaps applied to the other cells of unique columns, and,
+  // after a rule step while `named_conflicts` is set, a named value the
+  // rule moved reported (ReportConflict).
+  void StoreNamed(int e, const Step& step, std::span<const uint64_t> rows, std::vector<BatchColumn>& columns) const;
+  bool IsNamedCell(int e, uint64_t row, int column) const;
+  void ReportConflict(int e, int k, const NamedEntity::Named& n, const BatchColumn& column, size_t i) const;
 
   void Fill(int e, std::span<const uint64_t> rows, const std::vector<bool>& wanted,
             std::vector<BatchColumn>& columns) const;
@@ -448,6 +524,11 @@ struct Generator::Impl {
   };
   void FindParents(const EntityState& state, int link, std::span<const uint64_t> rows, BatchParents& parents,
                    const std::vector<BatchColumn>* columns = nullptr) const;
+  // While `named_conflicts` is set: a named row whose rule leaves a NOT
+  // NULL column no room (a named child of a parent never active, a date
+  // before a named bound) is reported at the row.
+  void CheckNamedWindows(int e, const RuleStep& rule, std::span<const uint64_t> rows,
+                         const BatchParents& batch_parents) const;
   void FillLink(const LinkStep& link, const std::vector<uint64_t>& parents, const std::vector<uint8_t>& null,
                 std::vector<BatchColumn>& columns) const;
   // Makes the `steps` of entity e for `rows` into `columns`, once per run of

@@ -12,6 +12,7 @@
 #include "domain/derive.h"
 #include "generate/engine.h"
 #include "seedforge/calendar.h"
+#include "seedforge/load_order.h"
 #include "seedforge/random.h"
 
 namespace seedforge {
@@ -202,6 +203,7 @@ void Generator::Impl::PlanCounts() {
       done[i] = true;
     }
   }
+  CountNamedRows();
 }
 
 void Generator::Impl::PlanGroupedCounts() {
@@ -215,10 +217,14 @@ void Generator::Impl::PlanGroupedCounts() {
       if (counted[e]) continue;
       if (plan.grouped_link < 0) {
         counted[e] = true;
+        PlaceNamedRows(static_cast<int>(e));
         continue;
       }
       LinkStep& link = states[e].links[plan.grouped_link];
       if (!counted[link.parent] || (link.per_parent.ReadsParent() && !RateReady(static_cast<int>(e), counted))) continue;
+      SetNamedFloors(static_cast<int>(e));
+      const uint64_t last_named_parent = link.min_children.empty() ? 0 : link.min_children.back().first;
+      link.fixed_drawn = 0;
       const uint64_t parents = plans[link.parent].rows;
       if (parents > kMaxGroupedParents) {
         const DomainLink& def = domain.entities[e].links[plan.grouped_link];
@@ -235,6 +241,7 @@ void Generator::Impl::PlanGroupedCounts() {
         const uint64_t count = ChildCount(link, p);
         link.most_drawn = std::max(link.most_drawn, count);
         total += count;  // each count is at most kMaxRows: no overflow
+        if (!link.min_children.empty() && p == last_named_parent) link.fixed_drawn = total;
         if (total > kMaxRows) {
           const DomainLink& def = domain.entities[e].links[plan.grouped_link];
           throw InputError(def.where, "'" + domain.entities[e].name + "' would get more than " +
@@ -261,8 +268,21 @@ void Generator::Impl::PlanGroupedCounts() {
                          std::to_string(link.per_parent.max) + "; ask for fewer, or for more '" + def.parent +
                          "' rows (or leave their count out: it then follows)");
       }
+      if (link.rows != total && link.fixed_drawn == total && total > 0) {
+        const DomainLink& def = domain.entities[e].links[plan.grouped_link];
+        throw UsageError("--rows " + domain.entities[e].name + "=" + std::to_string(link.rows) + ": every '" +
+                         def.parent + "' row's children are kept as drawn around its named rows (scenarios), so "
+                         "there is nothing to scale to " + std::to_string(link.rows) + "; ask for more '" +
+                         def.parent + "' rows, or leave the count out");
+      }
+      if (link.rows < link.fixed_drawn) {
+        throw UsageError("--rows " + domain.entities[e].name + "=" + std::to_string(link.rows) + ": '" +
+                         domain.entities[e].name + "' needs at least " + std::to_string(link.fixed_drawn) +
+                         " rows to keep its named rows (scenarios) and their places");
+      }
       plan.rows = link.rows;
       counted[e] = true;
+      PlaceNamedRows(static_cast<int>(e));
     }
   }
 }
@@ -788,6 +808,7 @@ void Generator::Impl::Plan(const ProviderRegistry& registry) {
   im.CheckUnique();
   im.CheckTypes();
   im.CheckPicks();
+  im.FinishNamedRows();
 }
 
 Generator::~Generator() = default;
@@ -869,35 +890,43 @@ void Generator::Impl::ParentRows(const LinkStep& link, std::span<const uint64_t>
         parents[i] = random.Below(rows[i]);
       }
     }
-    return;
-  }
-  if (parent_count == 0) {
+  } else if (parent_count == 0) {
     null.assign(n, 1);
     parents.assign(n, 0);
-    return;
-  }
-  if (link.pick) {
+  } else if (link.pick) {
     PickParents(link, rows, columns, parents);
-    return;
-  }
-  if (link.unique) {
+  } else if (link.unique) {
     IndexPermutation permute(link.key, parent_count);
     for (size_t i = 0; i < n; ++i) parents[i] = permute(rows[i]);
-    return;
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      RandomStream random(link.key, rows[i]);
+      parents[i] = random.Below(parent_count);
+    }
   }
+  // Named rows have the parents they name (named_rows.cpp).
+  if (link.named_parents.empty()) return;
+  const uint64_t last = link.named_parents.back().first;
   for (size_t i = 0; i < n; ++i) {
-    RandomStream random(link.key, rows[i]);
-    parents[i] = random.Below(parent_count);
+    if (rows[i] > last) continue;
+    auto it = std::lower_bound(link.named_parents.begin(), link.named_parents.end(),
+                               std::pair<uint64_t, uint64_t>{rows[i], 0});
+    if (it == link.named_parents.end() || it->first != rows[i]) continue;
+    null[i] = it->second == LinkStep::kNoParent ? 1 : 0;
+    parents[i] = it->second == LinkStep::kNoParent ? 0 : it->second;
   }
 }
 
 uint64_t LinkStep::MaxChildren() const {
   // Scaled counts differ from round(c * rows / drawn_total) by less than
-  // one: at most ceil(c * rows / drawn_total) + 1.
+  // one: at most ceil(c * rows / drawn_total) + 1 (of the rows past the
+  // named ones' fixed places, which are not scaled).
   uint64_t most = static_cast<uint64_t>(std::max<int64_t>(per_parent.max, 0));
-  if (rows > drawn_total && drawn_total > 0) {
+  for (const auto& [parent, least] : min_children) most = std::max(most, least);
+  if (rows > drawn_total && drawn_total > fixed_drawn) {
     using Wide = unsigned __int128;
-    const Wide scaled = (Wide{most} * rows + drawn_total - 1) / drawn_total + 1;
+    const uint64_t total = drawn_total - fixed_drawn, target = rows - fixed_drawn;
+    const Wide scaled = (Wide{most} * target + total - 1) / total + 1;
     most = scaled > rows ? rows : static_cast<uint64_t>(scaled);
   }
   return std::min(most, rows);
@@ -1079,15 +1108,23 @@ void Generator::Impl::Fill(int e, std::span<const uint64_t> rows, const std::vec
     }
     // NULLs by null_rate, after the column is made and before anything reads
     // it (a rule step only narrows columns whose own steps made them).
-    if (step.kind == Step::Kind::kRule) continue;
-    for (int c : step.columns) {
-      double rate = def.columns[c].null_rate;
-      if (rate <= 0) continue;
-      BatchColumn& column = columns[c];
-      for (size_t i = 0; i < n; ++i) {
-        RandomStream random(state.null_keys[c], rows[i]);
-        if (random.Chance(rate)) column.SetNull(i);
+    // Named values replace what the step made before anything reads it.
+    const bool has_named = !named.empty() && !named[e].rows.empty();
+    if (step.kind != Step::Kind::kRule) {
+      for (int c : step.columns) {
+        double rate = def.columns[c].null_rate;
+        if (rate <= 0) continue;
+        BatchColumn& column = columns[c];
+        for (size_t i = 0; i < n; ++i) {
+          if (has_named && IsNamedCell(e, rows[i], c)) continue;
+          RandomStream random(state.null_keys[c], rows[i]);
+          if (random.Chance(rate)) column.SetNull(i);
+        }
       }
+    }
+    if (has_named) StoreNamed(e, step, rows, columns);
+    if (has_named && named_conflicts && step.kind == Step::Kind::kRule) {
+      CheckNamedWindows(e, state.rules[step.index], rows, batch_parents);
     }
   }
 }

@@ -13,9 +13,13 @@
 
 namespace seedforge {
 
-void Generator::Impl::PlanWindow() {
+void Generator::Impl::NewRun() {
   static std::atomic<uint64_t> runs{0};
   run = ++runs;
+}
+
+void Generator::Impl::PlanWindow() {
+  NewRun();
   const std::optional<DomainTime>& time = domain.time;
   if (!time && !options.from && !options.to) return;
   if (!time && (!options.from || !options.to)) {

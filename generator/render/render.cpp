@@ -4,15 +4,19 @@
 
 #include <kainjow/mustache.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "seedforge/error.h"
+#include "seedforge/load_order.h"
 #include "seedforge/sql_ident.h"
 #include "seedforge/resources.h"
 #include "seedforge/utf8.h"
+#include "seedforge/xml_text.h"
 
 namespace seedforge {
 
@@ -214,6 +218,29 @@ SchemaText RenderSchemaData(const mst::data& data, const std::filesystem::path& 
 
 std::string RowsMarker(int entity) { return "\x1eROWS:" + std::to_string(entity) + "\x1e"; }
 
+void ForEachRowsMarker(std::string_view rendered, int entity_count, std::string_view what,
+                       const std::function<void(std::string_view)>& text, const std::function<void(int)>& rows) {
+  constexpr std::string_view kOpen = "\x1eROWS:";
+  size_t pos = 0;
+  while (true) {
+    const size_t mark = rendered.find(kOpen, pos);
+    if (mark == std::string_view::npos) break;
+    const size_t end = rendered.find('\x1e', mark + 1);
+    const std::string_view index =
+        end == std::string_view::npos ? std::string_view() : rendered.substr(mark + kOpen.size(), end - mark - kOpen.size());
+    int entity = -1;
+    const auto [last, ec] = std::from_chars(index.data(), index.data() + index.size(), entity);
+    if (index.empty() || ec != std::errc() || last != index.data() + index.size() || entity < 0 ||
+        entity >= entity_count) {
+      throw Error(std::string(what) + "'s output has a broken row marker (the byte 0x1E is reserved)");
+    }
+    text(rendered.substr(pos, mark - pos));
+    rows(entity);
+    pos = end + 1;
+  }
+  text(rendered.substr(pos));
+}
+
 SchemaText RenderSchema(const Generator& generator, const std::filesystem::path& override_dir) {
   return RenderSchemaData(SchemaData(generator), override_dir);
 }
@@ -233,6 +260,54 @@ std::string RenderScript(const std::string& template_path, const Generator& gene
   data.set("file_name", file_name);
   data.set("as_of", as_of);
   return Render(template_path, LoadTemplate(template_path, override_dir), data);
+}
+
+std::string RenderDocxDocument(const Generator& generator, const std::filesystem::path& override_dir,
+                               const std::string& as_of) {
+  // The text width of the template's landscape A4 page (16,838 twips less
+  // two margins of 720), shared equally by a table's columns.
+  constexpr int kTextWidthTwips = 16838 - 2 * 720;
+  const Domain& domain = generator.domain();
+  mst::list tables;
+  uint64_t total = 0;
+  for (int e : generator.order()) {
+    const DomainEntity& entity = domain.entities[e];
+    mst::data table;
+    table.set("name", XmlText(entity.name));
+    if (entity.description.empty()) {
+      table.set("description", false);
+    } else {
+      table.set("description", XmlText(entity.description));
+    }
+    table.set("rows", std::to_string(generator.entities()[e].rows));
+    table.set("rows_marker", RowsMarker(e));
+    mst::list columns;
+    const int width = kTextWidthTwips / std::max<int>(1, static_cast<int>(entity.columns.size()));
+    for (const DomainColumn& column : entity.columns) {
+      mst::data c;
+      c.set("name", XmlText(column.name));
+      c.set("width", std::to_string(width));
+      columns.push_back(c);
+    }
+    table.set("columns", columns);
+    tables.push_back(table);
+    total += generator.entities()[e].rows;
+  }
+  mst::data data;
+  data.set("domain", XmlText(domain.name));
+  if (domain.description.empty()) {
+    data.set("description", false);
+  } else {
+    data.set("description", XmlText(domain.description));
+  }
+  data.set("tables", tables);
+  data.set("version", SEEDFORGE_VERSION_STRING);
+  data.set("seed", std::to_string(generator.options().seed));
+  data.set("as_of", XmlText(as_of));
+  data.set("total_rows", std::to_string(total));
+  data.set("table_count", std::to_string(domain.entities.size()));
+  const std::string path = "docx/document.xml.mustache";
+  return Render(path, LoadTemplate(path, override_dir), data);
 }
 
 }  // namespace seedforge

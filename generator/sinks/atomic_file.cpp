@@ -93,7 +93,8 @@ void RemoveLiveTempsAndDie(int signal_number) {
 }
 
 // Removes the temporary files a dead seedforge process left for `target`:
-// names `.NAME.tmp-PID` (exactly: digits to the end) beside it, whose PID is
+// names `.NAME.tmp-PID` (exactly: digits to the end; or followed by libzip's
+// `.XXXXXX`) beside it, whose PID is
 // no live process, and which are regular files. Nothing else is touched. A
 // PID that is alive (another seedforge writing the same file, or a reused
 // PID) keeps its file. Best effort: a file that cannot be removed stays.
@@ -107,7 +108,19 @@ void RemoveStaleTemps(const std::filesystem::path& target) {
   while (const dirent* entry = ::readdir(listing)) {
     const std::string name = entry->d_name;
     if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
-    const std::string digits = name.substr(prefix.size());
+    std::string digits = name.substr(prefix.size());
+    // libzip (the docx writer) writes the package through a temporary file
+    // of its own beside ours, our name and mkstemp's ".XXXXXX"; a signal in
+    // that step leaves it, and it goes the same way.
+    if (const size_t dot = digits.find('.'); dot != std::string::npos) {
+      const std::string tail = digits.substr(dot + 1);
+      if (tail.size() != 6 || tail.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") !=
+                                  std::string::npos) {
+        continue;
+      }
+      digits.resize(dot);
+      if (digits.empty()) continue;
+    }
     // As std::to_string writes a PID: no sign, no leading zero.
     if (digits.size() > 9 || digits[0] == '0' ||
         digits.find_first_not_of("0123456789") != std::string::npos) {

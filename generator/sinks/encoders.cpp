@@ -20,6 +20,8 @@ std::optional<Format> ParseFormat(const std::string& name) {
   if (name == "sql") return Format::kSql;
   if (name == "copy") return Format::kCopy;
   if (name == "ddl") return Format::kDdl;
+  if (name == "xlsx") return Format::kXlsx;
+  if (name == "docx") return Format::kDocx;
   return std::nullopt;
 }
 
@@ -31,11 +33,13 @@ std::string_view FormatName(Format format) {
     case Format::kSql: return "sql";
     case Format::kCopy: return "copy";
     case Format::kDdl: return "ddl";
+    case Format::kXlsx: return "xlsx";
+    case Format::kDocx: return "docx";
   }
   return "?";
 }
 
-std::vector<std::string> FormatNames() { return {"csv", "jsonl", "json", "sql", "copy", "ddl"}; }
+std::vector<std::string> FormatNames() { return {"csv", "jsonl", "json", "sql", "copy", "ddl", "xlsx", "docx"}; }
 
 namespace {
 
@@ -492,7 +496,9 @@ std::unique_ptr<RowEncoder> MakeRowEncoder(Format format, const DomainEntity& en
     case Format::kJson: return std::make_unique<JsonEncoder>(entity, true);
     case Format::kSql: return std::make_unique<InsertEncoder>(entity);
     case Format::kCopy: return std::make_unique<CopyEncoder>(std::vector<int>{}, std::vector<bool>{});
-    case Format::kDdl: return nullptr;
+    case Format::kDdl:
+    case Format::kXlsx:  // whole documents: office.cpp
+    case Format::kDocx: return nullptr;
   }
   return nullptr;
 }

@@ -1,7 +1,6 @@
 // Streams a run's rows into files: batches generated and encoded on worker
 // threads, written in row order by the calling thread, with a bounded number
 // of batches in flight (memory does not grow with the row count).
-#include <charconv>
 #include <set>
 
 #include "seedforge/atomic_file.h"
@@ -11,6 +10,7 @@
 #include "seedforge/output.h"
 #include "seedforge/pipeline.h"
 #include "seedforge/render.h"
+#include "sinks/office.h"
 
 namespace seedforge {
 
@@ -37,30 +37,17 @@ namespace fs = std::filesystem;
 // in between.
 void WriteScript(const Generator& generator, const WriteOptions& options, const std::string& rendered,
                  AtomicFile& file, uint64_t* rows_written) {
-  size_t pos = 0;
-  while (true) {
-    size_t mark = rendered.find("\x1eROWS:", pos);
-    if (mark == std::string::npos) break;
-    // Domain text cannot hold the marker's control byte (the parser refuses
-    // it), but a template given with --templates can hold anything.
-    const size_t end = rendered.find('\x1e', mark + 1);
-    const std::string index = end == std::string::npos ? "" : rendered.substr(mark + 6, end - mark - 6);
-    int entity = -1;
-    const auto [last, ec] = std::from_chars(index.data(), index.data() + index.size(), entity);
-    if (index.empty() || ec != std::errc() || last != index.data() + index.size() || entity < 0 ||
-        entity >= static_cast<int>(generator.domain().entities.size())) {
-      throw Error("the script template's output has a broken row marker (the byte 0x1E is reserved)");
-    }
-    file.Write(std::string_view(rendered).substr(pos, mark - pos));
-    auto encoder = MakeRowEncoder(options.format, generator.domain().entities[entity]);
-    StreamEntity(generator, entity, *encoder, options.threads, [&](std::string_view text, uint64_t done) {
-      file.Write(text);
-      if (options.progress) options.progress(entity, done);
-    });
-    *rows_written += generator.entities()[entity].rows;
-    pos = end + 1;
-  }
-  file.Write(std::string_view(rendered).substr(pos));
+  ForEachRowsMarker(
+      rendered, static_cast<int>(generator.domain().entities.size()), "the script template",
+      [&](std::string_view text) { file.Write(text); },
+      [&](int entity) {
+        auto encoder = MakeRowEncoder(options.format, generator.domain().entities[entity]);
+        StreamEntity(generator, entity, *encoder, options.threads, [&](std::string_view text, uint64_t done) {
+          file.Write(text);
+          if (options.progress) options.progress(entity, done);
+        });
+        *rows_written += generator.entities()[entity].rows;
+      });
 }
 
 // <domain>.manifest.json: what made the per-entity files beside it, so
@@ -114,6 +101,8 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
     case Format::kSql: targets.push_back({dir / (domain.name + ".sql"), -1}); break;
     case Format::kCopy: targets.push_back({dir / (domain.name + ".copy.sql"), -1}); break;
     case Format::kDdl: targets.push_back({dir / (domain.name + ".ddl.sql"), -1}); break;
+    case Format::kXlsx: targets.push_back({dir / (domain.name + ".xlsx"), -1}); break;
+    case Format::kDocx: targets.push_back({dir / (domain.name + ".docx"), -1}); break;
     default:
       for (int e : generator.order()) {
         targets.push_back({dir / (domain.entities[e].name + "." + std::string(FormatName(options.format))), e});
@@ -135,6 +124,11 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
       AtomicFile& file = *files.back();
       if (entity == kManifest) {
         file.Write(FixtureManifest(generator, options));
+      } else if (options.format == Format::kXlsx || options.format == Format::kDocx) {
+        // The libraries write by name: to the temporary file, then renamed.
+        file.Finish();
+        summary.rows += options.format == Format::kXlsx ? WriteXlsxWorkbook(generator, options, file.temp_path())
+                                                        : WriteDocxDocument(generator, options, file.temp_path());
       } else if (entity >= 0) {
         const DomainEntity& def = domain.entities[entity];
         auto encoder = MakeRowEncoder(options.format, def);
@@ -160,7 +154,12 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
     for (auto& file : files) {
       file->Commit();
       summary.files.push_back(file->target());
-      summary.bytes += file->bytes();
+      uintmax_t size = file->bytes();
+      if (size == 0) {  // written by a library, not through Write()
+        size = fs::file_size(file->target(), ec);
+        if (ec) size = 0;
+      }
+      summary.bytes += size;
       ours.insert(file->target().filename().string());
     }
     WriteManifest(dir, ours);

@@ -1,7 +1,7 @@
 // Compiled by tests/codegen_test.cpp against the C++ code `seedforge codegen
 // --domain banking --lang cpp` writes: the CSV and JSON Lines loaders agree
-// row for row, navigation goes both ways along every link used here, and
-// find() finds rows by primary key.
+// row for row, navigation goes both ways along every link used here,
+// find() finds rows by primary key, and named rows are there by label.
 //   banking_check CSV_DIR JSONL_DIR
 #include <iostream>
 
@@ -48,6 +48,13 @@ int main(int argc, char** argv) {
   for (banking::AccountRef account : csv->accounts) transactions += account.transactions().size();
   CHECK(transactions == csv->transactions.size());
   CHECK(!csv->customers.find(-1).has_value());
+
+  // Named rows (the domain's scenarios) by label.
+  CHECK(csv->customers.alice()->email == "alice@example.com");
+  CHECK(csv->accounts.alice_checking().customer() == csv->customers.alice());
+  CHECK(csv->accounts.alice_checking()->status == "frozen");
+  CHECK(!csv->accounts.alice_checking()->closed_on.has_value());
+  CHECK(csv->accounts.alice_checking().transactions().size() >= 3);
 
   // Exact decimals: the text written is the text read back.
   const banking::Decimal balance = csv->accounts[0]->balance;

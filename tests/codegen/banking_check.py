@@ -1,7 +1,7 @@
 """Run by tests/codegen_test.cpp against the Python code `seedforge codegen
 --domain banking --lang python` writes: the CSV and JSON Lines loaders agree
 row for row, navigation goes both ways, find() finds rows by primary key,
-and values have their Python types.
+named rows are there by label, and values have their Python types.
 
     banking_check.py GENERATED_DIR CSV_DIR JSONL_DIR
 """
@@ -32,6 +32,12 @@ for account in csv.accounts:
     assert csv.customers.find(account.customer_id) is account.customer()
 assert csv.customers.find(-1) is None
 assert sum(len(a.transactions()) for a in csv.accounts) == len(csv.transactions)
+
+alice = csv.customers.alice
+assert alice.email == "alice@example.com" and alice.date_of_birth == datetime.date(1985, 4, 12)
+assert csv.accounts.alice_checking.customer() is alice
+assert csv.accounts.alice_checking.status == "frozen" and csv.accounts.alice_checking.closed_on is None
+assert len(csv.accounts.alice_checking.transactions()) >= 3
 
 account = csv.accounts[0]
 assert isinstance(account.balance, Decimal) and account.balance.as_tuple().exponent == -2, account.balance

@@ -44,6 +44,10 @@ class AtomicFile {
   void Abort() noexcept;
 
   const std::filesystem::path& target() const { return target_; }
+  // The temporary file, for libraries that write by file name (libxlsxwriter,
+  // libzip): call Finish() first, let them replace it, then Commit(). It
+  // stays registered, so a signal still removes it.
+  const std::filesystem::path& temp_path() const { return temp_; }
   uint64_t bytes() const { return bytes_; }
 
  private:

@@ -44,9 +44,9 @@ struct CodegenOptions {
   std::filesystem::path out_dir;        // created if missing
   bool example = false;                 // also the runnable example and run_example.sh
   std::filesystem::path templates_dir;  // overrides of templates/ (codegen/<lang>/...), optional
-  // Named rows per entity (scenarios, issue 15 part 2): entity name ->
-  // (label, row position in the entity's fixture file). Empty until a
-  // domain declares scenarios.
+  // Labelled named rows per entity (the domain's scenarios): entity name ->
+  // (label, row position in the entity's fixture file), as
+  // Generator::Labels gives them (`seedforge codegen` fills this).
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, uint64_t>>>> labels;
 };
 

@@ -393,6 +393,34 @@ struct DomainTime {
   SourceLocation where, from_where, to_where;
 };
 
+// A named row (`scenarios:` in a domain file; docs/domain-files.md, "Named
+// rows"): fixed values for some columns of `count` rows of an entity, the
+// rest generated as usual. Named rows take fixed places among the entity's
+// rows (NamedRowPlace in generator.h), so a label names the same row, and
+// its keys the same values, in every run and at every scale.
+struct NamedValue {
+  std::string column;         // as written: a column, or a link's column naming a parent by label
+  std::optional<std::string> text;  // as written; nullopt: NULL (`~`)
+  SourceLocation where;
+  // Resolved: the column; for a link column, the link and the parent's
+  // named row the label names (an index into Domain::named_rows).
+  int column_index = -1;
+  int link = -1;
+  int parent_row = -1;
+};
+// The most rows one named-row entry (`count: n`) may stand for: named rows
+// are made with their values at plan time, and are meant to be few.
+constexpr uint64_t kMaxNamedRowCount = 10'000;
+struct NamedRow {
+  std::string scenario;
+  std::string entity;  // as written
+  std::string label;   // empty: unlabelled (`count: n` rows are)
+  uint64_t count = 1;
+  std::vector<NamedValue> values;
+  SourceLocation where;
+  int entity_index = -1;  // resolved
+};
+
 struct Domain {
   std::string name;
   std::string description;
@@ -400,6 +428,8 @@ struct Domain {
   std::string file;  // as given, for messages
   std::optional<DomainTime> time;
   std::vector<DomainEntity> entities;
+  // Named rows of every scenario, in file order (scenario by scenario).
+  std::vector<NamedRow> named_rows;
 
   int FindEntity(const std::string& entity) const;  // -1 when absent
 };
@@ -422,12 +452,6 @@ std::vector<std::string> ExplainColumn(const DomainEntity& entity, const DomainC
 // every problem found, each as file:line:column: message.
 Domain ParseDomain(const std::string& text, const std::string& file,
                    const ProviderRegistry& registry);
-
-// The entities of `domain`, parents first: the order generate plans and
-// writes them in and a loader fills a database in. All links count first;
-// where links form a cycle, only NOT NULL and counting links keep their
-// order (the nullable link of the cycle is the one a loader fills afterwards).
-std::vector<int> EntityLoadOrder(const Domain& domain);
 
 // Loads a domain by built-in name ("banking") or by path to a file.
 Domain LoadDomain(const std::string& name_or_path, const ProviderRegistry& registry);

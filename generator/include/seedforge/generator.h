@@ -83,6 +83,15 @@ struct GenerateOptions {
   ModelLoader model_loader;              // needed by domains with learned columns
 };
 
+// A labelled named row (`scenarios:`, docs/domain-files.md "Named rows")
+// and the row it is: 0-based, the same in every run, at any --scale or
+// --rows (the key columns of that row are what a test looks it up by).
+struct RowLabel {
+  std::string label;
+  std::string scenario;
+  uint64_t row = 0;
+};
+
 struct EntityPlan {
   const DomainEntity* def = nullptr;
   uint64_t rows = 0;
@@ -107,6 +116,10 @@ class Generator {
   // The simulation window (microseconds, inclusive), when the domain or
   // the options give one.
   const std::optional<ProviderContext::Window>& window() const;
+
+  // The labelled named rows of `entity`, in file order (code generation
+  // exposes them as fixtures.ENTITY.LABEL).
+  std::vector<RowLabel> Labels(int entity) const;
 
   // Prepares a batch for an entity: one BatchColumn per column, typed.
   void InitBatch(int entity, Batch& batch) const;

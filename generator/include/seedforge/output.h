@@ -22,7 +22,10 @@
 
 namespace seedforge {
 
-enum class Format { kCsv, kJsonl, kJson, kSql, kCopy, kDdl };
+// xlsx and docx are whole-domain documents (one workbook, one Word file),
+// written by sinks/xlsx.cpp and sinks/docx.cpp rather than through a
+// RowEncoder.
+enum class Format { kCsv, kJsonl, kJson, kSql, kCopy, kDdl, kXlsx, kDocx };
 
 std::optional<Format> ParseFormat(const std::string& name);
 std::string_view FormatName(Format format);
@@ -57,6 +60,12 @@ std::string EntityFileSuffix(Format format);
 void StreamEntity(const Generator& generator, int entity, const RowEncoder& encoder, int threads,
                   const std::function<void(std::string_view text, uint64_t rows_done)>& write);
 
+// Excel's sheet size, less the header row.
+inline constexpr uint64_t kXlsxMaxDataRows = 1'048'576 - 1;
+// Word opens and pages through tables of ten thousand rows comfortably;
+// beyond, it slows down to minutes, and nobody pastes that into a test plan.
+inline constexpr uint64_t kDocxWarnRows = 10'000;
+
 struct WriteOptions {
   Format format = Format::kCsv;
   std::filesystem::path out_dir = "out";
@@ -65,6 +74,15 @@ struct WriteOptions {
   std::string as_of;                    // for script headers
   // Called after each batch with (entity, rows done in it); may be empty.
   std::function<void(int, uint64_t)> progress;
+  // Warnings that do not stop the run (a docx table too long for Word to be
+  // comfortable); may be empty.
+  std::function<void(const std::string&)> warn;
+  // xlsx: data rows per sheet before the rest continues on `<entity> (2)`
+  // (Excel's 1,048,576 rows, the header row included). A parameter so tests
+  // can cross it with a few rows. Taken within [1, kXlsxMaxDataRows].
+  uint64_t xlsx_rows_per_sheet = kXlsxMaxDataRows;
+  // docx: tables longer than this get a warning (they are still written).
+  uint64_t docx_warn_rows = kDocxWarnRows;
 };
 
 struct WriteSummary {

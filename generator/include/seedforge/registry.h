@@ -57,7 +57,10 @@ using ProviderFactory =
 
 struct ProviderSpec {
   std::string name;  // "person", "credit_card"
-  std::string pack;  // the plugins/ folder it comes from
+  std::string pack;  // the plugins/ folder it comes from, or a plugin's pack name
+  // The shared library a plugin provider came from (seedforge/plugin_host.h);
+  // "" for the built-in packs.
+  std::string origin;
   int version = 1;   // bump when the same seed gives different output
   std::string summary;
   std::vector<FieldSpec> fields;  // the first is the default field
@@ -86,6 +89,8 @@ class ProviderRegistry {
 };
 
 // The registry with every built-in pack registered (built once, then shared).
+// Commands use the built-ins plus the plugins the user loaded
+// (CommandRegistry in generator/cli/app.h).
 const ProviderRegistry& BuiltinRegistry();
 
 // Edit distance-based suggestion helper, shared by every "did you mean".

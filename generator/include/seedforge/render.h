@@ -7,7 +7,9 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "seedforge/generator.h"
 
@@ -34,5 +36,23 @@ std::string RenderScript(const std::string& template_path, const Generator& gene
                          const std::filesystem::path& override_dir, const std::string& file_name,
                          const std::string& as_of);
 std::string RowsMarker(int entity);
+
+// Walks a rendered template's output in order: `text` gets each piece
+// between row markers, `rows` the entity of each marker. Domain text cannot
+// hold the marker's control byte (the parser refuses it), but a template
+// given with --templates can hold anything: a malformed marker or an entity
+// out of [0, entity_count) throws Error naming `what` ("the script
+// template").
+void ForEachRowsMarker(std::string_view rendered, int entity_count, std::string_view what,
+                       const std::function<void(std::string_view)>& text, const std::function<void(int)>& rows);
+
+// Renders the docx body (docx/document.xml.mustache, WordprocessingML): a
+// title, then per entity a heading, its description and a table whose
+// header row names the columns. Each table's rows (<w:tr> elements) belong
+// where RowsMarker(entity) appears. Every name and description is already
+// XML-escaped. The package's other parts (docx/*.xml.mustache) are static
+// and read with LoadTemplate.
+std::string RenderDocxDocument(const Generator& generator, const std::filesystem::path& override_dir,
+                               const std::string& as_of);
 
 }  // namespace seedforge
