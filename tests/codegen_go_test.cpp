@@ -1,0 +1,378 @@
+// End to end: `seedforge codegen --lang go --example` for the banking domain
+// passes `go vet`, and the example (go run) prints the row count of every
+// entity's fixture file, from CSV and from JSON Lines; the records carry
+// exact values and link both ways (a go test in the package); a malformed
+// row is refused with file:line, fixtures of another schema by their hash;
+// and the `testing` helper loads the fixtures into a real PostgreSQL server
+// through database/sql and lib/pq inside a transaction that every test and
+// the suite roll back.
+//
+// Go and lib/pq are Debian's (golang-go, golang-github-lib-pq-dev, from
+// scripts/install-deps.sh); nothing is downloaded: GOPROXY=off, and the
+// database test points the module at Debian's lib/pq source. The tests skip
+// only when go is not installed at all.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <pqxx/pqxx>
+
+#include "support/codegen_outputs.h"
+#include "support/pg_fixture.h"
+#include "test_util.h"
+
+namespace seedforge {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::BankingFixtures;
+using testing::CsvRowCounts;
+using testing::FindOnPath;
+using testing::MakeTempDir;
+using testing::ParseCountLines;
+using testing::RunCommand;
+using testing::SeedforgeBinary;
+using testing::ShellQuote;
+using testing::SourceDir;
+
+// Debian's lib/pq source (golang-github-lib-pq-dev).
+const char* kDebianLibPq = "/usr/share/gocode/src/github.com/lib/pq";
+
+struct GoOutput {
+  std::string skip;
+  std::string error;
+  fs::path code;
+  std::string env;  // "cd CODE && GOPROXY=off ... " for every go command
+};
+
+void WriteFile(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+const GoOutput& Output() {
+  static const GoOutput output = [] {
+    GoOutput o;
+    if (FindOnPath("go").empty()) {
+      o.skip = "go is not installed (Debian: golang-go, from scripts/install-deps.sh; CI installs it)";
+      return o;
+    }
+    o.code = MakeTempDir("seedforge-codegen-go") / "banking";
+    std::string text;
+    const std::string codegen = ShellQuote(SeedforgeBinary()) + " codegen --domain banking --lang go --example --out " +
+                                ShellQuote(o.code.string());
+    if (RunCommand(codegen, &text) != 0) {
+      o.error = codegen + " failed:\n" + text;
+      return o;
+    }
+    // The build cache is kept (git-ignored) between runs: compiling the
+    // standard library once costs more than the rest of the tests.
+    const fs::path cache = SourceDir() / ".cache" / "go-build";
+    o.env = "cd " + ShellQuote(o.code.string()) + " && GOPROXY=off GOFLAGS=-mod=mod GOTOOLCHAIN=local GOCACHE=" +
+            ShellQuote(cache.string()) + " GOPATH=" + ShellQuote((o.code.parent_path() / "gopath").string()) + " ";
+    const std::string vet = o.env + "go vet . && " + o.env + "go vet example_main.go";
+    if (RunCommand(vet, &text) != 0) o.error = vet + " failed:\n" + text;
+    return o;
+  }();
+  return output;
+}
+
+#define REQUIRE_GO()                             \
+  do {                                           \
+    const GoOutput& o = Output();                \
+    if (!o.skip.empty()) GTEST_SKIP() << o.skip; \
+    ASSERT_TRUE(o.error.empty()) << o.error;     \
+  } while (0)
+
+std::string GoRun(const fs::path& fixtures) {
+  return Output().env + "go run example_main.go " + ShellQuote(fixtures.string());
+}
+
+TEST(CodegenGo, ExamplePrintsEveryEntityCountFromCsvAndJsonLines) {
+  REQUIRE_GO();
+  const fs::path csv = BankingFixtures("csv");
+  const fs::path jsonl = BankingFixtures("jsonl");
+  ASSERT_FALSE(csv.empty());
+  ASSERT_FALSE(jsonl.empty());
+  const auto expected = CsvRowCounts(csv);
+  ASSERT_EQ(expected.size(), 6u);
+  std::string text;
+  // run_example.sh is `go run example_main.go FIXTURE_DIR` from its folder.
+  const std::string run = Output().env + "./run_example.sh " + ShellQuote(csv.string());
+  ASSERT_EQ(RunCommand(run, &text), 0) << run << "\n" << text;
+  EXPECT_EQ(ParseCountLines(text), expected) << text;
+  ASSERT_EQ(RunCommand(GoRun(jsonl), &text), 0) << text;
+  EXPECT_EQ(ParseCountLines(text), expected) << text;
+}
+
+// A test in the generated package: exact values and links both ways.
+const char* kCheckTest = R"go(package banking
+
+import (
+	"os"
+	"testing"
+	"time"
+)
+
+func TestCheckFixtures(t *testing.T) {
+	fx, err := Load(os.Getenv("FIXTURES"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &fx.Accounts.Rows[0]
+	if a.AccountID != 100001 {
+		t.Errorf("AccountID = %d, want 100001", a.AccountID)
+	}
+	if string(a.OpeningBalance) != os.Getenv("OPENING_BALANCE") || a.OpeningBalance.Rat().RatString() == "" {
+		t.Errorf("OpeningBalance = %s, want the CSV text %s", a.OpeningBalance, os.Getenv("OPENING_BALANCE"))
+	}
+	if got := a.OpenedOn.Format("2006-01-02"); got != os.Getenv("OPENED_ON") || a.OpenedOn.Location() != time.UTC || a.OpenedOn.Hour() != 0 {
+		t.Errorf("OpenedOn = %v, want %s at midnight UTC", a.OpenedOn, os.Getenv("OPENED_ON"))
+	}
+	closed := 0
+	for i := range fx.Accounts.Rows {
+		a := &fx.Accounts.Rows[i]
+		if a.ClosedOn == nil {
+			closed++
+		}
+		c := a.Customer()
+		if c == nil || c.CustomerID != a.CustomerID {
+			t.Fatalf("account %d: Customer() = %v", a.AccountID, c)
+		}
+		found := false
+		for _, b := range c.Accounts() {
+			found = found || b == a
+		}
+		if !found {
+			t.Fatalf("customer %d: Accounts() lacks account %d", c.CustomerID, a.AccountID)
+		}
+	}
+	if closed == 0 {
+		t.Error("no account has a NULL closed_on")
+	}
+	linked := 0
+	for i := range fx.Customers.Rows {
+		linked += len(fx.Customers.Rows[i].Accounts())
+	}
+	if linked != fx.Accounts.Len() {
+		t.Errorf("%d accounts under customers, want %d", linked, fx.Accounts.Len())
+	}
+	withCampaign := 0
+	for i := range fx.Transactions.Rows {
+		tr := &fx.Transactions.Rows[i]
+		if tr.CampaignID == nil {
+			if tr.Campaign() != nil {
+				t.Fatal("a NULL campaign_id has a campaign")
+			}
+			continue
+		}
+		withCampaign++
+		if tr.Campaign() == nil || int32(tr.Campaign().CampaignID) != *tr.CampaignID {
+			t.Fatal("Transaction.Campaign()")
+		}
+	}
+	if withCampaign == 0 {
+		t.Error("no transaction has a campaign")
+	}
+	if fx.Customers.Get(fx.Customers.Rows[5].CustomerID) != &fx.Customers.Rows[5] || fx.Customers.Get(-1) != nil {
+		t.Error("Customers.Get")
+	}
+	if fx.Customers.Rows[0].CreatedAt.IsZero() || fx.Customers.Rows[0].CreatedAt.Location() != time.UTC {
+		t.Error("CreatedAt")
+	}
+}
+)go";
+
+TEST(CodegenGo, RecordsHoldExactValuesAndLinkBothWays) {
+  REQUIRE_GO();
+  const fs::path csv = BankingFixtures("csv");
+  ASSERT_FALSE(csv.empty());
+  std::ifstream in(csv / "accounts.csv");
+  std::string header, first;
+  std::getline(in, header);
+  std::getline(in, first);
+  std::vector<std::string> fields;
+  for (size_t start = 0;;) {
+    const size_t comma = first.find(',', start);
+    fields.push_back(first.substr(start, comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  ASSERT_EQ(fields.size(), 10u) << first;
+  WriteFile(Output().code / "check_test.go", kCheckTest);
+  for (const fs::path& dir : {csv, BankingFixtures("jsonl")}) {
+    const std::string test = Output().env + "FIXTURES=" + ShellQuote(dir.string()) + " OPENING_BALANCE=" + fields[5] +
+                             " OPENED_ON=" + fields[7] + " go test -count=1 -run TestCheckFixtures .";
+    std::string text;
+    EXPECT_EQ(RunCommand(test, &text), 0) << test << "\n" << text;
+  }
+  fs::remove(Output().code / "check_test.go");
+}
+
+TEST(CodegenGo, MalformedRowFailsWithFileAndLine) {
+  REQUIRE_GO();
+  const fs::path csv = BankingFixtures("csv");
+  const fs::path jsonl = BankingFixtures("jsonl");
+  ASSERT_FALSE(csv.empty());
+  const fs::path temp = MakeTempDir("seedforge-codegen-go-bad");
+  std::string text;
+  // One binary for the cases.
+  const fs::path example = temp / "example";
+  ASSERT_EQ(RunCommand(Output().env + "go build -o " + ShellQuote(example.string()) + " example_main.go", &text), 0)
+      << text;
+  auto run = [&](const fs::path& dir) { return ShellQuote(example.string()) + " " + ShellQuote(dir.string()); };
+
+  ASSERT_TRUE(testing::CopyWithBrokenLine(csv, temp / "fields", "accounts.csv", 5, ",USD,", ",USD,USD,"));
+  EXPECT_EQ(RunCommand(run(temp / "fields"), &text), 1) << text;
+  EXPECT_NE(text.find("accounts.csv:5: 11 fields, expected 10"), std::string::npos) << text;
+
+  ASSERT_TRUE(testing::CopyWithBrokenField(csv, temp / "date", "customers.csv", 9, 5, "1980-02-30"));
+  EXPECT_EQ(RunCommand(run(temp / "date"), &text), 1) << text;
+  EXPECT_NE(text.find("customers.csv:9: column date_of_birth: \"1980-02-30\" is not a date"), std::string::npos)
+      << text;
+
+  ASSERT_TRUE(testing::CopyWithBrokenLine(jsonl, temp / "json", "transactions.jsonl", 3, "\"transaction_id\":3",
+                                          "\"transaction_id\":3.5"));
+  EXPECT_EQ(RunCommand(run(temp / "json"), &text), 1) << text;
+  EXPECT_NE(text.find("transactions.jsonl:3: column transaction_id: \"3.5\" is not a bigint"), std::string::npos)
+      << text;
+
+  ASSERT_TRUE(testing::CopyWithBrokenField(csv, temp / "link", "accounts.csv", 5, 1, "999999"));
+  EXPECT_EQ(RunCommand(run(temp / "link"), &text), 1) << text;
+  EXPECT_NE(text.find("accounts.csv:5: (customer_id) = (999999) has no customers row"), std::string::npos) << text;
+
+  fs::copy(csv, temp / "schema", fs::copy_options::recursive);
+  const fs::path manifest = temp / "schema" / "banking.manifest.json";
+  ASSERT_TRUE(fs::exists(manifest)) << "generate wrote no " << manifest;
+  std::string json = testing::ReadFile(manifest);
+  const size_t at = json.find("\"schema_hash\"");
+  ASSERT_NE(at, std::string::npos) << json;
+  const size_t digits = json.find('"', json.find(':', at)) + 1;
+  json[digits] = json[digits] == '0' ? '1' : '0';
+  WriteFile(manifest, json);
+  EXPECT_EQ(RunCommand(run(temp / "schema"), &text), 1) << text;
+  EXPECT_NE(text.find("banking.manifest.json:1: schema hash"), std::string::npos) << text;
+  fs::remove_all(temp);
+}
+
+class PostgresCodegenGo : public testing::PostgresSuite {};
+
+// Tests run in source order: the first changes rows, the second must see
+// them as loaded.
+const char* kDbTest = R"go(package banking
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	_ "github.com/lib/pq"
+)
+
+var db *TestDB
+
+func TestMain(m *testing.M) {
+	var err error
+	if db, err = OpenTestDB(TestDBOptions{Dir: os.Getenv("FIXTURES")}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	if err := db.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+func count(t *testing.T, query string) int {
+	t.Helper()
+	var n int
+	if err := db.tx.QueryRow(query).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestDBFirstChangesRows(t *testing.T) {
+	tx := db.Begin(t)
+	if n := count(t, "SELECT count(*) FROM transactions"); n != db.Fixtures.Transactions.Len() {
+		t.Fatalf("%d transactions, want %d", n, db.Fixtures.Transactions.Len())
+	}
+	if _, err := tx.Exec("DELETE FROM transactions"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec("UPDATE customers SET first_name = 'changed'"); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, "SELECT count(*) FROM transactions"); n != 0 {
+		t.Fatalf("%d transactions after DELETE", n)
+	}
+}
+
+func TestDBSecondSeesRowsAsLoaded(t *testing.T) {
+	tx := db.Begin(t)
+	if n := count(t, "SELECT count(*) FROM transactions"); n != db.Fixtures.Transactions.Len() {
+		t.Fatalf("%d transactions, want %d: the first test was not rolled back", n, db.Fixtures.Transactions.Len())
+	}
+	if n := count(t, "SELECT count(*) FROM customers WHERE first_name = 'changed'"); n != 0 {
+		t.Fatalf("%d customers still changed", n)
+	}
+	var sum, first string
+	if err := tx.QueryRow("SELECT sum(balance)::text, min(opened_on)::text FROM accounts").Scan(&sum, &first); err != nil {
+		t.Fatal(err)
+	}
+	want := db.Fixtures.Accounts.Rows[0].Balance.Rat()
+	for i := 1; i < db.Fixtures.Accounts.Len(); i++ {
+		want.Add(want, db.Fixtures.Accounts.Rows[i].Balance.Rat())
+	}
+	if sum != want.FloatString(2) {
+		t.Errorf("sum(balance) = %s, want %s", sum, want.FloatString(2))
+	}
+	earliest := db.Fixtures.Accounts.Rows[0].OpenedOn
+	for _, a := range db.Fixtures.Accounts.Rows {
+		if a.OpenedOn.Before(earliest) {
+			earliest = a.OpenedOn
+		}
+	}
+	if first != earliest.Format("2006-01-02") {
+		t.Errorf("min(opened_on) = %s, want %s", first, earliest.Format("2006-01-02"))
+	}
+}
+)go";
+
+TEST_F(PostgresCodegenGo, TestingHelperLoadsTheFixturesAndRollsEachTestBack) {
+  REQUIRE_GO();
+  ASSERT_TRUE(fs::exists(fs::path(kDebianLibPq) / "go.mod"))
+      << kDebianLibPq << " is missing: install golang-github-lib-pq-dev (scripts/install-deps.sh)";
+  const fs::path csv = BankingFixtures("csv");
+  ASSERT_FALSE(csv.empty());
+  // lib/pq asks for TLS unless told otherwise; the sandbox has none.
+  const std::string uri = CreateDatabase("codegen_go") + "?sslmode=disable";
+  // The generated package needs no module; the test's lib/pq is Debian's.
+  const fs::path module = MakeTempDir("seedforge-codegen-go-db") / "banking";
+  fs::copy(Output().code, module, fs::copy_options::recursive);
+  WriteFile(module / "db_test.go", kDbTest);
+  const std::string env = "cd " + ShellQuote(module.string()) + " && " +
+                          Output().env.substr(Output().env.find("&& ") + 3);
+  std::string text;
+  const std::string edit = env + "go mod edit -require=github.com/lib/pq@v1.10.7 -replace=github.com/lib/pq=" +
+                           std::string(kDebianLibPq);
+  ASSERT_EQ(RunCommand(edit, &text), 0) << edit << "\n" << text;
+  const std::string test = env + "FIXTURES=" + ShellQuote(csv.string()) + " SEEDFORGE_TEST_DATABASE_URL=" +
+                           ShellQuote(uri) + " go test -count=1 -v -run TestDB .";
+  EXPECT_EQ(RunCommand(test, &text), 0) << test << "\n" << text;
+  EXPECT_NE(text.find("--- PASS: TestDBFirstChangesRows"), std::string::npos) << text;
+  EXPECT_NE(text.find("--- PASS: TestDBSecondSeesRowsAsLoaded"), std::string::npos) << text;
+
+  pqxx::connection connection(uri);
+  pqxx::nontransaction tx(connection);
+  EXPECT_EQ(tx.query_value<int>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), 0)
+      << "the helper left tables behind: its transaction was committed";
+  fs::remove_all(module.parent_path());
+}
+
+}  // namespace
+}  // namespace seedforge
