@@ -289,7 +289,7 @@ TEST_F(PostgresCodegenTypeScript, VitestHelperLoadsTheFixturesAndRollsEachTestBa
 
   pqxx::connection connection(uri);
   pqxx::nontransaction tx(connection);
-  EXPECT_EQ(tx.query_value<int>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), 0)
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")[0].as<int>(), 0)
       << "the helper left tables behind: its transaction was committed";
 }
 
