@@ -68,6 +68,7 @@ int RunCli(int argc, char** argv) {
   SetupMaskCommand(app);
   SetupProfileCommand(app);
   SetupPrivacyCommand(app);
+  SetupCodegenCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

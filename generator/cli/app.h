@@ -52,5 +52,6 @@ void SetupLearnCommands(CLI::App& app);  // learn and sample
 void SetupMaskCommand(CLI::App& app);    // mask: keyed masking of CSV folders
 void SetupProfileCommand(CLI::App& app);  // profile: types, distributions, PII
 void SetupPrivacyCommand(CLI::App& app);  // privacy epsilon|noise: the RDP accountant
+void SetupCodegenCommand(CLI::App& app);  // codegen: typed fixture loaders and test glue
 
 }  // namespace seedforge

@@ -99,18 +99,18 @@ std::string Join(const std::vector<std::string>& parts, const std::string& separ
 // keys and foreign keys, every name already quoted for PostgreSQL. The
 // unquoted names and descriptions (raw_name, domain, description) are for
 // comments only and made safe there by CommentText.
-mst::data SchemaData(const Generator& generator) {
-  const Domain& domain = generator.domain();
+// `rows`: per entity, or empty (a schema without a run: codegen).
+mst::data SchemaData(const Domain& domain, const std::vector<int>& order, const std::vector<uint64_t>& rows) {
   mst::list tables;
   mst::list foreign_keys;
   mst::list sequence_resets;
-  for (int e : generator.order()) {
+  for (int e : order) {
     const DomainEntity& entity = domain.entities[e];
     mst::data table;
     table.set("name", QuoteIdent(entity.name));
     table.set("raw_name", CommentText(entity.name));
     table.set("description", CommentText(entity.description));
-    table.set("rows", std::to_string(generator.entities()[e].rows));
+    table.set("rows", rows.empty() ? "" : std::to_string(rows[e]));
     table.set("rows_marker", RowsMarker(e));
     mst::list definitions;  // columns, then table constraints, comma-separated
     std::vector<std::string> names;
@@ -184,20 +184,22 @@ mst::data SchemaData(const Generator& generator) {
   data.set("foreign_keys", foreign_keys);
   data.set("sequence_resets", sequence_resets);
   data.set("version", SEEDFORGE_VERSION_STRING);
-  data.set("seed", std::to_string(generator.options().seed));
   uint64_t total = 0;
-  for (const EntityPlan& p : generator.entities()) total += p.rows;
+  for (uint64_t r : rows) total += r;
   data.set("total_rows", std::to_string(total));
   data.set("table_count", std::to_string(domain.entities.size()));
   return data;
 }
 
-}  // namespace
+mst::data SchemaData(const Generator& generator) {
+  std::vector<uint64_t> rows;
+  for (const EntityPlan& p : generator.entities()) rows.push_back(p.rows);
+  mst::data data = SchemaData(generator.domain(), generator.order(), rows);
+  data.set("seed", std::to_string(generator.options().seed));
+  return data;
+}
 
-std::string RowsMarker(int entity) { return "\x1eROWS:" + std::to_string(entity) + "\x1e"; }
-
-SchemaText RenderSchema(const Generator& generator, const std::filesystem::path& override_dir) {
-  mst::data data = SchemaData(generator);
+SchemaText RenderSchemaData(const mst::data& data, const std::filesystem::path& override_dir) {
   SchemaText out;
   out.create_tables = Render("ddl/create_tables.sql.mustache",
                              LoadTemplate("ddl/create_tables.sql.mustache", override_dir), data);
@@ -206,6 +208,18 @@ SchemaText RenderSchema(const Generator& generator, const std::filesystem::path&
   out.foreign_keys = Render("ddl/foreign_keys.sql.mustache",
                             LoadTemplate("ddl/foreign_keys.sql.mustache", override_dir), data);
   return out;
+}
+
+}  // namespace
+
+std::string RowsMarker(int entity) { return "\x1eROWS:" + std::to_string(entity) + "\x1e"; }
+
+SchemaText RenderSchema(const Generator& generator, const std::filesystem::path& override_dir) {
+  return RenderSchemaData(SchemaData(generator), override_dir);
+}
+
+SchemaText RenderSchema(const Domain& domain, const std::filesystem::path& override_dir) {
+  return RenderSchemaData(SchemaData(domain, EntityLoadOrder(domain), {}), override_dir);
 }
 
 std::string RenderScript(const std::string& template_path, const Generator& generator,

@@ -5,6 +5,8 @@
 #include <set>
 
 #include "seedforge/atomic_file.h"
+#include "seedforge/codegen.h"
+#include "seedforge/json_string.h"
 #include "seedforge/error.h"
 #include "seedforge/output.h"
 #include "seedforge/pipeline.h"
@@ -61,6 +63,36 @@ void WriteScript(const Generator& generator, const WriteOptions& options, const 
   file.Write(std::string_view(rendered).substr(pos));
 }
 
+// <domain>.manifest.json: what made the per-entity files beside it, so
+// generated loaders (seedforge codegen) can tell fixtures of another schema
+// from their own. Nothing in it depends on the thread count.
+std::string FixtureManifest(const Generator& generator, const WriteOptions& options) {
+  const Domain& domain = generator.domain();
+  std::string out = "{\n  \"seedforge_version\": ";
+  AppendJsonString(SEEDFORGE_VERSION_STRING, out);
+  out += ",\n  \"domain\": ";
+  AppendJsonString(domain.name, out);
+  out += ",\n  \"schema_hash\": ";
+  AppendJsonString(SchemaHash(domain), out);
+  out += ",\n  \"format\": ";
+  AppendJsonString(FormatName(options.format), out);
+  out += ",\n  \"seed\": " + std::to_string(generator.options().seed);
+  out += ",\n  \"as_of\": ";
+  AppendJsonString(options.as_of, out);
+  out += ",\n  \"entities\": [";
+  bool first = true;
+  for (int e : generator.order()) {
+    out += first ? "\n    {\"name\": " : ",\n    {\"name\": ";
+    first = false;
+    AppendJsonString(domain.entities[e].name, out);
+    out += ", \"file\": ";
+    AppendJsonString(domain.entities[e].name + "." + std::string(FormatName(options.format)), out);
+    out += ", \"rows\": " + std::to_string(generator.entities()[e].rows) + "}";
+  }
+  out += "\n  ]\n}\n";
+  return out;
+}
+
 }  // namespace
 
 WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& options) {
@@ -76,7 +108,8 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
 
   // The files of this run, checked before any work so a refusal leaves
   // nothing behind.
-  std::vector<std::pair<fs::path, int>> targets;  // file, entity (-1: script)
+  constexpr int kManifest = -2;
+  std::vector<std::pair<fs::path, int>> targets;  // file, entity (-1: script, kManifest: the manifest)
   switch (options.format) {
     case Format::kSql: targets.push_back({dir / (domain.name + ".sql"), -1}); break;
     case Format::kCopy: targets.push_back({dir / (domain.name + ".copy.sql"), -1}); break;
@@ -85,6 +118,7 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
       for (int e : generator.order()) {
         targets.push_back({dir / (domain.entities[e].name + "." + std::string(FormatName(options.format))), e});
       }
+      targets.push_back({dir / ManifestFileName(domain), kManifest});
   }
   std::set<std::string> ours = ReadManifest(dir);
   for (const auto& [path, entity] : targets) {
@@ -99,7 +133,9 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
     for (const auto& [path, entity] : targets) {
       files.push_back(std::make_unique<AtomicFile>(path));
       AtomicFile& file = *files.back();
-      if (entity >= 0) {
+      if (entity == kManifest) {
+        file.Write(FixtureManifest(generator, options));
+      } else if (entity >= 0) {
         const DomainEntity& def = domain.entities[entity];
         auto encoder = MakeRowEncoder(options.format, def);
         file.Write(EntityFilePrefix(options.format, def));

@@ -423,6 +423,12 @@ std::vector<std::string> ExplainColumn(const DomainEntity& entity, const DomainC
 Domain ParseDomain(const std::string& text, const std::string& file,
                    const ProviderRegistry& registry);
 
+// The entities of `domain`, parents first: the order generate plans and
+// writes them in and a loader fills a database in. All links count first;
+// where links form a cycle, only NOT NULL and counting links keep their
+// order (the nullable link of the cycle is the one a loader fills afterwards).
+std::vector<int> EntityLoadOrder(const Domain& domain);
+
 // Loads a domain by built-in name ("banking") or by path to a file.
 Domain LoadDomain(const std::string& name_or_path, const ProviderRegistry& registry);
 

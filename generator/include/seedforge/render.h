@@ -24,6 +24,9 @@ struct SchemaText {
 };
 
 SchemaText RenderSchema(const Generator& generator, const std::filesystem::path& override_dir);
+// The same for a domain without a run (no row counts). REQUIRES: `domain`
+// holds only output columns (no hidden ones), as Generator::domain() does.
+SchemaText RenderSchema(const Domain& domain, const std::filesystem::path& override_dir);
 
 // Renders a script template (sql/script.sql.mustache, copy/...) for the run.
 // Each table's rows belong where RowsMarker(entity) appears in the result.
