@@ -60,6 +60,7 @@ const GoOutput& Output() {
       return o;
     }
     o.code = MakeTempDir("seedforge-codegen-go") / "banking";
+    testing::RemoveAtExit(o.code.parent_path());
     std::string text;
     const std::string codegen = ShellQuote(SeedforgeBinary()) + " codegen --domain banking --lang go --example --out " +
                                 ShellQuote(o.code.string());

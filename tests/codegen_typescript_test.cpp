@@ -108,6 +108,7 @@ const TypeScriptOutput& Output() {
     }
     o.tools = fs::path(text.substr(0, text.find('\n')));
     o.code = MakeTempDir("seedforge-codegen-ts") / "code";
+    testing::RemoveAtExit(o.code.parent_path());
     const std::string codegen = ShellQuote(SeedforgeBinary()) +
                                 " codegen --domain banking --lang typescript --example --out " +
                                 ShellQuote(o.code.string());

@@ -17,12 +17,28 @@ namespace seedforge::testing {
 
 namespace fs = std::filesystem;
 
+void RemoveAtExit(const fs::path& path) {
+  // Destroyed after main returns, as statics are.
+  static struct Remover {
+    std::mutex mutex;
+    std::vector<fs::path> paths;
+    ~Remover() {
+      std::error_code ec;
+      for (const fs::path& p : paths) fs::remove_all(p, ec);
+    }
+  } remover;
+  std::lock_guard<std::mutex> lock(remover.mutex);
+  remover.paths.push_back(path);
+}
+
 fs::path BankingFixtures(const std::string& format) {
   static std::mutex mutex;
   static std::map<std::string, fs::path> made;
   std::lock_guard<std::mutex> lock(mutex);
   if (auto it = made.find(format); it != made.end()) return it->second;
-  const fs::path dir = MakeTempDir("seedforge-codegen-fixtures") / format;
+  const fs::path temp = MakeTempDir("seedforge-codegen-fixtures");
+  RemoveAtExit(temp);
+  const fs::path dir = temp / format;
   const std::string command = ShellQuote(SeedforgeBinary()) + " generate --domain banking --seed 7 --format " +
                               format + " --out " + ShellQuote(dir.string());
   std::string output;
@@ -64,7 +80,7 @@ namespace {
 template <typename Edit>
 bool CopyWithEditedLine(const fs::path& from, const fs::path& to, const std::string& file, int line, Edit edit) {
   fs::create_directories(to);
-  fs::copy(from, to, fs::copy_options::overwrite_existing);
+  fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
   std::ifstream in(to / file, std::ios::binary);
   std::vector<std::string> lines;
   std::string text;

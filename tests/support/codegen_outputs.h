@@ -34,6 +34,10 @@ bool CopyWithBrokenLine(const std::filesystem::path& from, const std::filesystem
 bool CopyWithBrokenField(const std::filesystem::path& from, const std::filesystem::path& to, const std::string& file,
                          int line, int field, const std::string& new_text);
 
+// Removes `path` (recursively) when the process exits: the temp dirs that
+// a test file's shared steps make once and keep for all its tests.
+void RemoveAtExit(const std::filesystem::path& path);
+
 // The first path of `names` that is an executable on $PATH, or "".
 std::string FindOnPath(const std::string& name);
 
