@@ -19,6 +19,9 @@
 
 #include <pqxx/pqxx>
 
+#include "seedforge/codegen.h"
+#include "seedforge/domain.h"
+#include "seedforge/registry.h"
 #include "support/codegen_outputs.h"
 #include "support/pg_fixture.h"
 #include "test_util.h"
@@ -256,6 +259,61 @@ TEST(CodegenGo, MalformedRowFailsWithFileAndLine) {
   EXPECT_EQ(RunCommand(run(temp / "schema"), &text), 1) << text;
   EXPECT_NE(text.find("banking.manifest.json:1: schema hash"), std::string::npos) << text;
   fs::remove_all(temp);
+}
+
+// Named rows (scenarios) are fields of their entity's table (codegen given
+// labels in-process, as the CLI passes those of the domain's scenarios); a
+// label named like a member of the table gets "Row"; a label past the end of
+// the file is a FixtureError.
+const char* kLabelsTest = R"go(package banking
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestLabels(t *testing.T) {
+	fx, err := Load(os.Getenv("FIXTURES"))
+	if os.Getenv("WANT_ERROR") != "" {
+		if err == nil || !strings.Contains(err.Error(), os.Getenv("WANT_ERROR")) {
+			t.Fatalf("error %v, want one with %q", err, os.Getenv("WANT_ERROR"))
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fx.Customers.Alice != &fx.Customers.Rows[3] || fx.Customers.RowsRow != &fx.Customers.Rows[4] ||
+		fx.Accounts.FirstAccount != &fx.Accounts.Rows[0] {
+		t.Error("labels are not their rows")
+	}
+}
+)go";
+
+TEST(CodegenGo, NamedRowsAreFieldsOfTheirTable) {
+  REQUIRE_GO();
+  const fs::path csv = BankingFixtures("csv");
+  ASSERT_FALSE(csv.empty());
+  const fs::path temp = MakeTempDir("seedforge-codegen-go-labels");
+  testing::RemoveAtExit(temp);
+  const Domain domain = LoadDomain("banking", BuiltinRegistry());
+  for (const uint64_t alice_row : {uint64_t{3}, uint64_t{1000}}) {
+    const fs::path code = temp / std::to_string(alice_row);
+    CodegenOptions options;
+    options.language = "go";
+    options.out_dir = code;
+    options.example = true;
+    options.labels = {{"customers", {{"alice", alice_row}, {"rows", 4}}}, {"accounts", {{"first_account", 0}}}};
+    GenerateCode(domain, options);
+    WriteFile(code / "labels_test.go", kLabelsTest);
+    const std::string want = alice_row == 3 ? "" : "customers.csv:0: the named row \"alice\" is row 1000, but the file has 1000 rows";
+    const std::string test = "cd " + ShellQuote(code.string()) + " && " + Output().env.substr(Output().env.find("&& ") + 3) +
+                             "FIXTURES=" + ShellQuote(csv.string()) + " WANT_ERROR=" + ShellQuote(want) +
+                             " go test -count=1 -run TestLabels .";
+    std::string text;
+    EXPECT_EQ(RunCommand(test, &text), 0) << test << "\n" << text;
+  }
 }
 
 class PostgresCodegenGo : public testing::PostgresSuite {};

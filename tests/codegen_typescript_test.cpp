@@ -17,6 +17,9 @@
 
 #include <pqxx/pqxx>
 
+#include "seedforge/codegen.h"
+#include "seedforge/domain.h"
+#include "seedforge/registry.h"
 #include "support/codegen_outputs.h"
 #include "support/pg_fixture.h"
 #include "test_util.h"
@@ -235,6 +238,55 @@ TEST(CodegenTypeScript, MalformedRowFailsWithFileAndLine) {
   EXPECT_NE(text.find("banking.manifest.json:1: schema hash"), std::string::npos) << text;
   EXPECT_NE(text.find("another version of the banking domain"), std::string::npos) << text;
   fs::remove_all(temp);
+}
+
+// Named rows (scenarios) are members of their entity's table: codegen given
+// labels in-process (the CLI passes those of the domain's scenarios), the
+// code type-checks, and each label is the row at its position; a label
+// named like an array member gets a trailing underscore; a label past the
+// end of the file is a FixtureError.
+const char* kLabelsProgram = R"ts(
+import { loadFixtures } from "./banking";
+
+const fx = loadFixtures(process.argv[2]);
+const same = fx.customers.alice === fx.customers[3] && fx.customers.length_ === fx.customers[4] &&
+  fx.accounts.firstAccount === fx.accounts[0];
+console.log(same ? "ok" : "labels are not their rows");
+)ts";
+
+TEST(CodegenTypeScript, NamedRowsAreMembersOfTheirTable) {
+  REQUIRE_TYPESCRIPT();
+  const fs::path csv = BankingFixtures("csv");
+  ASSERT_FALSE(csv.empty());
+  const fs::path temp = MakeTempDir("seedforge-codegen-ts-labels");
+  testing::RemoveAtExit(temp);
+  const Domain domain = LoadDomain("banking", BuiltinRegistry());
+  for (const uint64_t alice_row : {uint64_t{3}, uint64_t{1000}}) {
+    const fs::path code = temp / std::to_string(alice_row);
+    CodegenOptions options;
+    options.language = "typescript";
+    options.out_dir = code;
+    options.labels = {{"customers", {{"alice", alice_row}, {"length", 4}}}, {"accounts", {{"first_account", 0}}}};
+    GenerateCode(domain, options);
+    fs::create_directory_symlink(Output().tools / "node_modules", code / "node_modules");
+    fs::copy_file(Output().code / "tsconfig.json", code / "tsconfig.json");
+    WriteFile(code / "labels.ts", kLabelsProgram);
+    std::string text;
+    const std::string tsc = ShellQuote((Output().tools / "node_modules/.bin/tsc").string()) + " -p " +
+                            ShellQuote((code / "tsconfig.json").string());
+    ASSERT_EQ(RunCommand(tsc, &text), 0) << tsc << "\n" << text;
+    const int status = RunCommand(Node(code / "build/labels.js", ShellQuote(csv.string())), &text);
+    if (alice_row == 3) {
+      EXPECT_EQ(status, 0) << text;
+      EXPECT_EQ(text, "ok\n");
+    } else {
+      // banking has 1,000 customers: row 1000 is past the end.
+      EXPECT_NE(status, 0) << text;
+      EXPECT_NE(text.find("customers: the named row \"alice\" is row 1000, but the file has 1000 rows"),
+                std::string::npos)
+          << text;
+    }
+  }
 }
 
 // The Vitest helper on a real server: the first test changes rows, the
