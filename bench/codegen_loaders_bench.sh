@@ -22,7 +22,7 @@ done
 rows=$(($(cat "$work"/csv/*.csv | wc -l) - $(ls "$work"/csv/*.csv | wc -l)))
 echo "banking, --rows customers=$customers: $rows rows"
 
-"$bin" codegen --domain banking --lang typescript --out "$work/ts" >/dev/null
+"$bin" codegen --domain banking --lang typescript --out "$work/ts" -q
 ln -s "$tools/node_modules" "$work/ts/node_modules"
 cat >"$work/ts/bench.ts" <<'TS'
 import { loadFixtures } from "./banking";
@@ -47,7 +47,7 @@ for format in csv jsonl; do
   echo "typescript ($(node --version)), $format: $(node --max-old-space-size=8192 "$work/ts/build/bench.js" "$work/$format" "$rows")"
 done
 
-"$bin" codegen --domain banking --lang go --example --out "$work/go" >/dev/null
+"$bin" codegen --domain banking --lang go --example --out "$work/go" -q
 cat >"$work/go/bench_main.go" <<'GO'
 //go:build ignore
 
