@@ -435,3 +435,42 @@ TEST_F(PostgresCodegenGo, TestingHelperLoadsTheFixturesAndRollsEachTestBack) {
 
 }  // namespace
 }  // namespace seedforge
+
+namespace seedforge {
+namespace {
+
+// docs/codegen.md's Go test, as the document shows it, in a module
+// example.com/app with the code in internal/banking.
+TEST_F(PostgresCodegenGo, DocumentedGoTestPasses) {
+  REQUIRE_GO();
+  ASSERT_TRUE(fs::exists(fs::path(kDebianLibPq) / "go.mod"))
+      << kDebianLibPq << " is missing: install golang-github-lib-pq-dev (scripts/install-deps.sh)";
+  const std::string documented = testing::DocumentedBlock("banking_db_test.go");
+  ASSERT_FALSE(documented.empty()) << "docs/codegen.md has no <!-- codegen_test: banking_db_test.go --> block";
+  const fs::path csv = BankingFixtures("csv");
+  ASSERT_FALSE(csv.empty());
+  const fs::path app = MakeTempDir("seedforge-codegen-go-doc") / "app";
+  testing::RemoveAtExit(app.parent_path());
+  const fs::path package = app / "internal" / "banking";
+  std::string text;
+  ASSERT_EQ(RunCommand(ShellQuote(SeedforgeBinary()) + " codegen -q --domain banking --lang go --out " +
+                           ShellQuote(package.string()),
+                       &text),
+            0)
+      << text;
+  fs::create_directories(package / "testdata");
+  fs::create_directory_symlink(csv, package / "testdata" / "fixtures");
+  WriteFile(package / "banking_db_test.go", documented);
+  WriteFile(app / "go.mod", "module example.com/app\n\ngo 1.18\n\nrequire github.com/lib/pq v1.10.7\n\nreplace github.com/lib/pq => " +
+                                std::string(kDebianLibPq) + "\n");
+  const std::string uri = CreateDatabase("codegen_go_doc") + "?sslmode=disable";
+  const std::string env = Output().env.substr(Output().env.find("&& ") + 3);
+  const std::string test = "cd " + ShellQuote(app.string()) + " && " + env + "SEEDFORGE_TEST_DATABASE_URL=" +
+                           ShellQuote(uri) + " go test -count=1 -v ./internal/banking/";
+  EXPECT_EQ(RunCommand(test, &text), 0) << test << "\n" << text;
+  EXPECT_NE(text.find("--- PASS: TestClosingAnAccountDeletesItsTransactions"), std::string::npos) << text;
+  EXPECT_NE(text.find("--- PASS: TestEachTestStartsFromTheFixtures"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace seedforge

@@ -348,3 +348,34 @@ TEST_F(PostgresCodegenTypeScript, VitestHelperLoadsTheFixturesAndRollsEachTestBa
 
 }  // namespace
 }  // namespace seedforge
+
+namespace seedforge {
+namespace {
+
+// docs/codegen.md's Vitest test, as the document shows it, beside gen/ and fixtures/.
+TEST_F(PostgresCodegenTypeScript, DocumentedVitestTestPasses) {
+  REQUIRE_TYPESCRIPT();
+  const std::string documented = testing::DocumentedBlock("banking_db.test.ts");
+  ASSERT_FALSE(documented.empty()) << "docs/codegen.md has no <!-- codegen_test: banking_db.test.ts --> block";
+  const fs::path csv = BankingFixtures("csv");
+  ASSERT_FALSE(csv.empty());
+  const fs::path work = MakeTempDir("seedforge-codegen-ts-doc");
+  testing::RemoveAtExit(work);
+  std::string text;
+  ASSERT_EQ(RunCommand(ShellQuote(SeedforgeBinary()) + " codegen -q --domain banking --lang typescript --out " +
+                           ShellQuote((work / "gen").string()),
+                       &text),
+            0)
+      << text;
+  fs::create_directory_symlink(Output().tools / "node_modules", work / "node_modules");
+  fs::create_directory_symlink(csv, work / "fixtures");
+  WriteFile(work / "banking_db.test.ts", documented);
+  const std::string uri = CreateDatabase("codegen_ts_doc");
+  const std::string vitest = "cd " + ShellQuote(work.string()) + " && SEEDFORGE_TEST_DATABASE_URL=" + ShellQuote(uri) +
+                             " node_modules/.bin/vitest run --root . banking_db.test.ts";
+  EXPECT_EQ(RunCommand(vitest, &text), 0) << vitest << "\n" << text;
+  EXPECT_NE(text.find("2 passed"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace seedforge

@@ -121,6 +121,16 @@ bool CopyWithBrokenField(const fs::path& from, const fs::path& to, const std::st
   });
 }
 
+std::string DocumentedBlock(const std::string& name) {
+  const std::string doc = ReadFile(SourceDir() / "docs/codegen.md");
+  const size_t marker = doc.find("<!-- codegen_test: " + name + " -->");
+  if (marker == std::string::npos) return "";
+  const size_t fence = doc.find("```", marker);
+  const size_t begin = doc.find('\n', fence) + 1;
+  const size_t end = doc.find("\n```", begin);
+  return doc.substr(begin, end - begin + 1);
+}
+
 std::string FindOnPath(const std::string& name) {
   const char* path = std::getenv("PATH");
   if (!path) return "";

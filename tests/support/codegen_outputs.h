@@ -38,6 +38,10 @@ bool CopyWithBrokenField(const std::filesystem::path& from, const std::filesyste
 // a test file's shared steps make once and keep for all its tests.
 void RemoveAtExit(const std::filesystem::path& path);
 
+// The fenced block after `<!-- codegen_test: NAME -->` in docs/codegen.md
+// ("" when there is none).
+std::string DocumentedBlock(const std::string& name);
+
 // The first path of `names` that is an executable on $PATH, or "".
 std::string FindOnPath(const std::string& name);
 
