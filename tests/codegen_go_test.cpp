@@ -77,7 +77,13 @@ const GoOutput& Output() {
     o.env = "cd " + ShellQuote(o.code.string()) + " && GOPROXY=off GOFLAGS=-mod=mod GOTOOLCHAIN=local GOCACHE=" +
             ShellQuote(cache.string()) + " GOPATH=" + ShellQuote((o.code.parent_path() / "gopath").string()) + " ";
     const std::string vet = o.env + "go vet . && " + o.env + "go vet example_main.go";
-    if (RunCommand(vet, &text) != 0) o.error = vet + " failed:\n" + text;
+    if (RunCommand(vet, &text) != 0) {
+      o.error = vet + " failed:\n" + text;
+      return o;
+    }
+    // Generated Go is formatted as gofmt would (gofmt -l lists the files it would change).
+    const std::string gofmt = "gofmt -l " + ShellQuote(o.code.string());
+    if (RunCommand(gofmt, &text) != 0 || !text.empty()) o.error = gofmt + " lists files gofmt would change:\n" + text;
     return o;
   }();
   return output;
@@ -306,13 +312,42 @@ TEST(CodegenGo, NamedRowsAreFieldsOfTheirTable) {
     options.example = true;
     options.labels = {{"customers", {{"alice", alice_row}, {"rows", 4}}}, {"accounts", {{"first_account", 0}}}};
     GenerateCode(domain, options);
+    std::string text;
+    ASSERT_EQ(RunCommand("gofmt -l " + ShellQuote(code.string()), &text), 0) << text;
+    EXPECT_EQ(text, "") << "gofmt would change these files with labels";
     WriteFile(code / "labels_test.go", kLabelsTest);
     const std::string want = alice_row == 3 ? "" : "customers.csv:0: the named row \"alice\" is row 1000, but the file has 1000 rows";
     const std::string test = "cd " + ShellQuote(code.string()) + " && " + Output().env.substr(Output().env.find("&& ") + 3) +
                              "FIXTURES=" + ShellQuote(csv.string()) + " WANT_ERROR=" + ShellQuote(want) +
                              " go test -count=1 -run TestLabels .";
-    std::string text;
     EXPECT_EQ(RunCommand(test, &text), 0) << test << "\n" << text;
+  }
+}
+
+// The other built-in domains (composite keys, self links, other types):
+// the code vets, is gofmt-clean, and the example's counts are the files'.
+TEST(CodegenGo, EveryBuiltInDomainBuildsAndLoads) {
+  REQUIRE_GO();
+  const fs::path temp = MakeTempDir("seedforge-codegen-go-domains");
+  testing::RemoveAtExit(temp);
+  const std::string env = Output().env.substr(Output().env.find("&& ") + 3);
+  for (const std::string domain : {"employee", "automotive", "pci"}) {
+    SCOPED_TRACE(domain);
+    const fs::path fixtures = temp / domain / "fixtures";
+    const fs::path code = temp / domain / "code";
+    std::string text;
+    ASSERT_EQ(RunCommand(ShellQuote(SeedforgeBinary()) + " generate -q --domain " + domain + " --seed 3 --scale 0.1 --out " +
+                             ShellQuote(fixtures.string()) + " && " + ShellQuote(SeedforgeBinary()) +
+                             " codegen -q --example --lang go --domain " + domain + " --out " + ShellQuote(code.string()),
+                         &text),
+              0)
+        << text;
+    ASSERT_FALSE(CsvRowCounts(fixtures).empty());
+    const std::string cd = "cd " + ShellQuote(code.string()) + " && " + env;
+    ASSERT_EQ(RunCommand(cd + "go vet . && " + cd + "go vet example_main.go && gofmt -l .", &text), 0) << text;
+    EXPECT_EQ(text, "") << "gofmt would change these files";
+    ASSERT_EQ(RunCommand(cd + "./run_example.sh " + ShellQuote(fixtures.string()), &text), 0) << text;
+    EXPECT_EQ(ParseCountLines(text), CsvRowCounts(fixtures)) << text;
   }
 }
 

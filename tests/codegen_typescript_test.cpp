@@ -240,6 +240,36 @@ TEST(CodegenTypeScript, MalformedRowFailsWithFileAndLine) {
   fs::remove_all(temp);
 }
 
+// The other built-in domains (composite keys, self links, other types):
+// the code type-checks and the example's counts are the files'.
+TEST(CodegenTypeScript, EveryBuiltInDomainTypeChecksAndLoads) {
+  REQUIRE_TYPESCRIPT();
+  const fs::path temp = MakeTempDir("seedforge-codegen-ts-domains");
+  testing::RemoveAtExit(temp);
+  // (employee is banking's shape; tsc takes seconds a domain.)
+  for (const std::string domain : {"automotive", "pci"}) {
+    SCOPED_TRACE(domain);
+    const fs::path fixtures = temp / domain / "fixtures";
+    const fs::path code = temp / domain / "code";
+    std::string text;
+    ASSERT_EQ(RunCommand(ShellQuote(SeedforgeBinary()) + " generate -q --domain " + domain + " --seed 3 --scale 0.1 --format jsonl --out " +
+                             ShellQuote(fixtures.string()) + " && " + ShellQuote(SeedforgeBinary()) + " generate -q --domain " +
+                             domain + " --seed 3 --scale 0.1 --out " + ShellQuote(fixtures.string()) + " && " +
+                             ShellQuote(SeedforgeBinary()) + " codegen -q --example --lang typescript --domain " + domain +
+                             " --out " + ShellQuote(code.string()),
+                         &text),
+              0)
+        << text;
+    ASSERT_FALSE(CsvRowCounts(fixtures).empty());
+    fs::create_directory_symlink(Output().tools / "node_modules", code / "node_modules");
+    for (const std::string format : {"csv", "jsonl"}) {
+      ASSERT_EQ(RunCommand(ShellQuote((code / "run_example.sh").string()) + " " + ShellQuote(fixtures.string()) + " " + format, &text), 0)
+          << format << ":\n" << text;
+      EXPECT_EQ(ParseCountLines(text), CsvRowCounts(fixtures)) << format << ":\n" << text;
+    }
+  }
+}
+
 // Named rows (scenarios) are members of their entity's table: codegen given
 // labels in-process (the CLI passes those of the domain's scenarios), the
 // code type-checks, and each label is the row at its position; a label

@@ -164,6 +164,9 @@ class GoLanguage : public CodegenLanguage {
   }
 
   void AddDomainFields(const std::string& domain, Fields& fields) const override {
+    // A literal "{" right before a tag would read as "{{{": templates write
+    // {{go_lbrace}} there.
+    fields.text["go_lbrace"] = "{";
     fields.text["go_module"] = "seedforge.local/" + Identifier(SplitWords(domain), IdentifierRole::kNamespace);
   }
 
