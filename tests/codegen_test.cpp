@@ -166,6 +166,27 @@ TEST_F(Codegen, PythonLoadersAgreeNavigateAndFindByKey) {
   EXPECT_EQ(output, "ok\n");
 }
 
+// Every type family (tests/codegen/types.yaml) loads alike from CSV and
+// JSON Lines, in both languages, with composite keys and a self-reference.
+TEST_F(Codegen, EveryTypeLoadsAlikeFromCsvAndJsonLines) {
+  const fs::path d = dir_ / "types";
+  const std::string domain = ShellQuote((SourceDir() / "tests/codegen/types.yaml").string());
+  Run(SeedforgeBinary() + " generate -q --seed 3 --domain " + domain + " --out " + ShellQuote((d / "csv").string()) +
+      " && " + SeedforgeBinary() + " generate -q --seed 3 --format jsonl --domain " + domain + " --out " +
+      ShellQuote((d / "jsonl").string()) + " && " + SeedforgeBinary() + " codegen -q --lang python --domain " + domain +
+      " --out " + ShellQuote((d / "python").string()) + " && " + SeedforgeBinary() +
+      " codegen -q --lang cpp --domain " + domain + " --out " + ShellQuote((d / "cpp").string()));
+  EXPECT_EQ(Run("/usr/bin/python3 " + ShellQuote((SourceDir() / "tests/codegen/types_check.py").string()) + " " +
+                ShellQuote((d / "python").string()) + " " + ShellQuote((d / "csv").string()) + " " +
+                ShellQuote((d / "jsonl").string())),
+            "ok\n");
+  Run("g++ -std=c++20 -O0 -Wall -Wextra -Werror -I " + ShellQuote((d / "cpp").string()) + " -o " +
+      ShellQuote((d / "check").string()) + " " + ShellQuote((SourceDir() / "tests/codegen/types_check.cpp").string()));
+  EXPECT_EQ(Run(ShellQuote((d / "check").string()) + " " + ShellQuote((d / "csv").string()) + " " +
+                ShellQuote((d / "jsonl").string())),
+            "ok\n");
+}
+
 // Replaces line `line` (1-based) of `file`.
 void ReplaceLine(const fs::path& file, int line, const std::string& text) {
   std::istringstream in(ReadFile(file));
@@ -351,6 +372,52 @@ TEST_F(CodegenPostgres, PytestConftestLoadsAndEachTestRollsBack) {
             0)
       << output;
   EXPECT_NE(output.find("3 passed"), std::string::npos) << output;
+}
+
+// A domain without links (no foreign keys to add) and with an identity
+// column: the conftest loads it, and an insert that leaves the id to the
+// database gets one past the loaded rows.
+TEST_F(CodegenPostgres, ConftestLoadsADomainWithoutLinksAndResetsIdentities) {
+  std::string domain = ReadFile(SourceDir() / "tests/codegen/types.yaml");
+  const std::string from = "id:         {type: bigint, primary_key: true, provider: sequence}";
+  ASSERT_NE(domain.find(from), std::string::npos);
+  domain.replace(domain.find(from), from.size(),
+                 "id:         {type: bigint, primary_key: true, identity: by default, provider: sequence}");
+  std::ofstream(dir_ / "types.yaml") << domain;
+  const fs::path gen = dir_ / "python";
+  std::string output;
+  ASSERT_EQ(RunCommand(SeedforgeBinary() + " generate -q --domain " + ShellQuote((dir_ / "types.yaml").string()) +
+                           " --out " + ShellQuote((dir_ / "types").string()) + " && " + SeedforgeBinary() +
+                           " generate -q --domain employee --rows employees=300 --out " +
+                           ShellQuote((dir_ / "employee").string()) + " && " + SeedforgeBinary() +
+                           " codegen -q --domain " + ShellQuote((dir_ / "types.yaml").string()) +
+                           " --lang python --out " + ShellQuote((gen / "types").string()) + " && " +
+                           SeedforgeBinary() + " codegen -q --domain employee --lang python --out " +
+                           ShellQuote((gen / "employee").string()),
+                       &output),
+            0)
+      << output;
+  std::ofstream(gen / "types" / "test_identity.py")
+      << "def test_identity(types_database, db):\n"
+         "    with db.cursor() as cur:\n"
+         "        cur.execute(\"INSERT INTO groups (region, number) VALUES ('zz', 1)\")\n"
+         "        cur.execute(\"INSERT INTO items (region, number, small, score, price, seen_at, uid) \"\n"
+         "                    \"VALUES ('zz', 1, 1, 1, 1, now(), gen_random_uuid()) RETURNING id\")\n"
+         "        assert cur.fetchone()[0] == 201\n";
+  std::ofstream(gen / "employee" / "test_count.py")
+      << "def test_count(employee_database, employee_rows, db):\n"
+         "    with db.cursor() as cur:\n"
+         "        cur.execute('SELECT count(*) FROM employees')\n"
+         "        assert cur.fetchone()[0] == len(employee_rows.employees) == 300\n";
+  for (const std::string name : {"types", "employee"}) {
+    EXPECT_EQ(RunCommand("SEEDFORGE_TEST_DATABASE_URL=" + ShellQuote(CreateDatabase("codegen_" + name)) +
+                             " SEEDFORGE_FIXTURE_DIR=" + ShellQuote((dir_ / name).string()) +
+                             " /usr/bin/python3 -m pytest -q -p no:cacheprovider " + ShellQuote((gen / name).string()),
+                         &output),
+              0)
+        << output;
+    EXPECT_NE(output.find("1 passed"), std::string::npos) << output;
+  }
 }
 
 }  // namespace

@@ -349,7 +349,9 @@ mst::data BuildContext(const Domain& domain, const CodegenLanguage& language, co
   const SchemaText ddl = RenderSchema(domain, options.templates_dir);
   data.set("ddl_create", ddl.create_tables);
   data.set("ddl_foreign_keys", ddl.foreign_keys);
+  data.set("ddl_sequence_resets", ddl.sequence_resets);
   data.set("ddl_create_json", Json(ddl.create_tables));
+  data.set("ddl_sequence_resets_json", Json(ddl.sequence_resets));
   data.set("ddl_foreign_keys_json", Json(ddl.foreign_keys));
   std::vector<mst::data> enums;
   for (const DomainEnum& def : domain.enums) {
@@ -388,25 +390,30 @@ uint64_t Fnv1a64(const std::string& text) {
 }  // namespace
 
 std::string CanonicalSchema(const Domain& domain) {
+  // Appended piece by piece: the same text as "a" + b + "c", without the
+  // temporaries (and GCC 12's false -Wrestrict on them).
   std::string out = "seedforge-schema 1\n";
+  auto add = [&out](std::initializer_list<std::string_view> parts) {
+    for (std::string_view part : parts) out.append(part);
+  };
   for (const DomainEnum& def : domain.enums) {
-    out += "enum " + def.name;
-    for (const std::string& label : def.labels) out += " " + QuoteIdent(label);
-    out += "\n";
+    add({"enum ", def.name});
+    for (const std::string& label : def.labels) add({" ", QuoteIdent(label)});
+    out += '\n';
   }
   for (const DomainEntity& entity : domain.entities) {
-    out += "entity " + QuoteIdent(entity.name) + "\n";
+    add({"entity ", QuoteIdent(entity.name), "\n"});
     for (const DomainColumn& c : entity.columns) {
       if (c.hidden) continue;
-      out += "  column " + QuoteIdent(c.name) + " " + c.type.ToSql() + (c.not_null || c.primary_key ? " not null" : " null") +
-             (c.primary_key ? " primary key" : "") + (c.unique ? " unique" : "") + "\n";
+      add({"  column ", QuoteIdent(c.name), " ", c.type.ToSql(), c.not_null || c.primary_key ? " not null" : " null",
+           c.primary_key ? " primary key" : "", c.unique ? " unique" : "", "\n"});
     }
     for (const DomainLink& link : entity.links) {
       out += "  link";
-      for (const std::string& c : link.columns) out += " " + QuoteIdent(c);
-      out += " -> " + QuoteIdent(link.parent);
-      for (const std::string& c : link.parent_columns) out += " " + QuoteIdent(c);
-      out += "\n";
+      for (const std::string& c : link.columns) add({" ", QuoteIdent(c)});
+      add({" -> ", QuoteIdent(link.parent)});
+      for (const std::string& c : link.parent_columns) add({" ", QuoteIdent(c)});
+      out += '\n';
     }
   }
   return out;

@@ -13,9 +13,10 @@ const std::set<std::string>& PythonKeywords() {
       "false", "none", "true", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
       "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda",
       "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", "match", "case",
-      // Builtins and names the generated code uses in the same scopes.
-      "type", "id", "list", "dict", "str", "int", "float", "bool", "object", "len", "rows", "find", "self",
-      "fixtures", "dataclass", "field", "row_index", "date", "datetime", "decimal", "Decimal", "Optional"};
+      // Names a record's class body needs unshadowed (types of annotations, dataclasses.field), and
+      // the members the generated code gives records.
+      "int", "float", "bool", "str", "date", "datetime", "decimal", "Decimal", "Optional", "List", "Any", "field",
+      "dataclass", "row_index", "self"};
   return words;
 }
 
