@@ -324,21 +324,25 @@ TEST(CodegenGo, NamedRowsAreFieldsOfTheirTable) {
   }
 }
 
-// The other built-in domains (composite keys, self links, other types):
+// The other built-in domains and tests/codegen/types.yaml:
 // the code vets, is gofmt-clean, and the example's counts are the files'.
 TEST(CodegenGo, EveryBuiltInDomainBuildsAndLoads) {
   REQUIRE_GO();
   const fs::path temp = MakeTempDir("seedforge-codegen-go-domains");
   testing::RemoveAtExit(temp);
   const std::string env = Output().env.substr(Output().env.find("&& ") + 3);
-  for (const std::string domain : {"employee", "automotive", "pci"}) {
+  // tests/codegen/types.yaml: every type family, a composite key and link, a self link, a quoted column name.
+  const std::string types = (SourceDir() / "tests/codegen/types.yaml").string();
+  for (const std::string domain : {std::string("employee"), std::string("automotive"), std::string("pci"), types}) {
     SCOPED_TRACE(domain);
-    const fs::path fixtures = temp / domain / "fixtures";
-    const fs::path code = temp / domain / "code";
+    const std::string name = fs::path(domain).stem().string();
+    const fs::path fixtures = temp / name / "fixtures";
+    const fs::path code = temp / name / "code";
     std::string text;
-    ASSERT_EQ(RunCommand(ShellQuote(SeedforgeBinary()) + " generate -q --domain " + domain + " --seed 3 --scale 0.1 --out " +
-                             ShellQuote(fixtures.string()) + " && " + ShellQuote(SeedforgeBinary()) +
-                             " codegen -q --example --lang go --domain " + domain + " --out " + ShellQuote(code.string()),
+    ASSERT_EQ(RunCommand(ShellQuote(SeedforgeBinary()) + " generate -q --domain " + ShellQuote(domain) +
+                             " --seed 3 --scale 0.1 --out " + ShellQuote(fixtures.string()) + " && " +
+                             ShellQuote(SeedforgeBinary()) + " codegen -q --example --lang go --domain " + ShellQuote(domain) +
+                             " --out " + ShellQuote(code.string()),
                          &text),
               0)
         << text;
@@ -352,6 +356,76 @@ TEST(CodegenGo, EveryBuiltInDomainBuildsAndLoads) {
 }
 
 class PostgresCodegenGo : public testing::PostgresSuite {};
+
+// The types domain with an identity key: loaded with every type family, and
+// an insert that leaves the id to the database gets one past the loaded rows
+// (the helper reset the sequence).
+const char* kIdentityTest = R"go(package types
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	_ "github.com/lib/pq"
+)
+
+func TestIdentityContinuesPastTheFixtures(t *testing.T) {
+	db, err := OpenTestDB(TestDBOptions{Dir: os.Getenv("FIXTURES")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() }) // after Begin's rollback: cleanups run last-registered first
+	tx := db.Begin(t)
+	var id int64
+	err = tx.QueryRow(`INSERT INTO items (region, number, small, score, price, seen_at, uid)
+		SELECT region, number, 1, 1, 1, now(), gen_random_uuid() FROM groups LIMIT 1 RETURNING id`).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var max int64
+	for _, item := range db.Fixtures.Items.Rows {
+		if item.ID > max {
+			max = item.ID
+		}
+	}
+	if id <= max {
+		t.Errorf("new id %d, want one past the fixtures' %d", id, max)
+	}
+	fmt.Println("new id", id, "max", max)
+}
+)go";
+
+TEST_F(PostgresCodegenGo, TestingHelperLoadsEveryTypeAndResetsIdentities) {
+  REQUIRE_GO();
+  ASSERT_TRUE(fs::exists(fs::path(kDebianLibPq) / "go.mod")) << kDebianLibPq << " is missing";
+  const fs::path temp = MakeTempDir("seedforge-codegen-go-identity");
+  testing::RemoveAtExit(temp);
+  std::string domain = testing::ReadFile(SourceDir() / "tests/codegen/types.yaml");
+  const std::string from = "id:         {type: bigint, primary_key: true, provider: sequence}";
+  ASSERT_NE(domain.find(from), std::string::npos);
+  domain.replace(domain.find(from), from.size(),
+                 "id:         {type: bigint, primary_key: true, identity: by default, provider: sequence}");
+  WriteFile(temp / "types.yaml", domain);
+  const fs::path code = temp / "code";
+  std::string text;
+  ASSERT_EQ(RunCommand(ShellQuote(SeedforgeBinary()) + " generate -q --seed 4 --domain " + ShellQuote((temp / "types.yaml").string()) +
+                           " --out " + ShellQuote((temp / "fixtures").string()) + " && " + ShellQuote(SeedforgeBinary()) +
+                           " codegen -q --example --lang go --domain " + ShellQuote((temp / "types.yaml").string()) +
+                           " --out " + ShellQuote(code.string()),
+                       &text),
+            0)
+      << text;
+  WriteFile(code / "identity_test.go", kIdentityTest);
+  const std::string env = "cd " + ShellQuote(code.string()) + " && " + Output().env.substr(Output().env.find("&& ") + 3);
+  ASSERT_EQ(RunCommand(env + "go mod edit -require=github.com/lib/pq@v1.10.7 -replace=github.com/lib/pq=" +
+                           std::string(kDebianLibPq), &text), 0) << text;
+  const std::string uri = CreateDatabase("codegen_go_identity") + "?sslmode=disable";
+  const std::string test = env + "FIXTURES=" + ShellQuote((temp / "fixtures").string()) + " SEEDFORGE_TEST_DATABASE_URL=" +
+                           ShellQuote(uri) + " go test -count=1 -v -run TestIdentity .";
+  EXPECT_EQ(RunCommand(test, &text), 0) << test << "\n" << text;
+  EXPECT_NE(text.find("--- PASS: TestIdentityContinuesPastTheFixtures"), std::string::npos) << text;
+}
 
 // Tests run in source order: the first changes rows, the second must see
 // them as loaded.
