@@ -384,6 +384,57 @@ TEST_F(PostgresCodegenTypeScript, VitestHelperLoadsTheFixturesAndRollsEachTestBa
 namespace seedforge {
 namespace {
 
+// The types domain with an identity key through the Vitest helper: every
+// type family loads, and an insert that leaves the id to the database gets
+// one past the loaded rows (the helper reset the sequence).
+const char* kIdentityVitest = R"ts(
+import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from "vitest";
+import { useFixtureDatabase } from "./types_testdb";
+
+const db = useFixtureDatabase({ beforeAll, afterAll, beforeEach, afterEach }, { dir: process.env.FIXTURES! });
+
+test("an identity continues past the fixtures", async () => {
+  const { rows } = await db.client.query(`INSERT INTO items (region, number, small, score, price, seen_at, uid)
+    SELECT region, number, 1, 1, 1, now(), gen_random_uuid() FROM groups LIMIT 1 RETURNING id::text AS id`);
+  const max = db.fixtures.items.reduce((m, item) => (item.id > m ? item.id : m), 0n);
+  expect(BigInt(rows[0].id)).toBeGreaterThan(max);
+});
+
+test("json, arrays and enums went in as written", async () => {
+  const { rows } = await db.client.query("SELECT count(*)::int AS n FROM items WHERE meta IS NOT NULL AND tags IS NOT NULL");
+  expect(rows[0].n).toBe(db.fixtures.items.filter((i) => i.meta !== null && i.tags !== null).length);
+});
+)ts";
+
+TEST_F(PostgresCodegenTypeScript, VitestHelperLoadsEveryTypeAndResetsIdentities) {
+  REQUIRE_TYPESCRIPT();
+  const fs::path temp = MakeTempDir("seedforge-codegen-ts-identity");
+  testing::RemoveAtExit(temp);
+  std::string domain = testing::ReadFile(SourceDir() / "tests/codegen/types.yaml");
+  const std::string from = "id:         {type: bigint, primary_key: true, provider: sequence}";
+  ASSERT_NE(domain.find(from), std::string::npos);
+  domain.replace(domain.find(from), from.size(),
+                 "id:         {type: bigint, primary_key: true, identity: by default, provider: sequence}");
+  WriteFile(temp / "types.yaml", domain);
+  const fs::path code = temp / "code";
+  std::string text;
+  ASSERT_EQ(RunCommand(ShellQuote(SeedforgeBinary()) + " generate -q --seed 4 --domain " + ShellQuote((temp / "types.yaml").string()) +
+                           " --out " + ShellQuote((temp / "fixtures").string()) + " && " + ShellQuote(SeedforgeBinary()) +
+                           " codegen -q --lang typescript --domain " + ShellQuote((temp / "types.yaml").string()) +
+                           " --out " + ShellQuote(code.string()),
+                       &text),
+            0)
+      << text;
+  fs::create_directory_symlink(Output().tools / "node_modules", code / "node_modules");
+  WriteFile(code / "identity.test.ts", kIdentityVitest);
+  const std::string uri = CreateDatabase("codegen_ts_identity");
+  const std::string vitest = "cd " + ShellQuote(code.string()) + " && FIXTURES=" + ShellQuote((temp / "fixtures").string()) +
+                             " SEEDFORGE_TEST_DATABASE_URL=" + ShellQuote(uri) +
+                             " node_modules/.bin/vitest run --root . identity.test.ts";
+  EXPECT_EQ(RunCommand(vitest, &text), 0) << vitest << "\n" << text;
+  EXPECT_NE(text.find("2 passed"), std::string::npos) << text;
+}
+
 // docs/codegen.md's Vitest test, as the document shows it, beside gen/ and fixtures/.
 TEST_F(PostgresCodegenTypeScript, DocumentedVitestTestPasses) {
   REQUIRE_TYPESCRIPT();
