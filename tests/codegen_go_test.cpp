@@ -333,7 +333,7 @@ TEST(CodegenGo, EveryBuiltInDomainBuildsAndLoads) {
   const std::string env = Output().env.substr(Output().env.find("&& ") + 3);
   // tests/codegen/types.yaml: every type family, a composite key and link, a self link, a quoted column name.
   const std::string types = (SourceDir() / "tests/codegen/types.yaml").string();
-  for (const std::string domain : {std::string("employee"), std::string("automotive"), std::string("pci"), types}) {
+  for (const std::string& domain : {std::string("employee"), std::string("automotive"), std::string("pci"), types}) {
     SCOPED_TRACE(domain);
     const std::string name = fs::path(domain).stem().string();
     const fs::path fixtures = temp / name / "fixtures";

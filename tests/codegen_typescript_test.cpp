@@ -248,7 +248,7 @@ TEST(CodegenTypeScript, EveryBuiltInDomainTypeChecksAndLoads) {
   // automotive, and tests/codegen/types.yaml: every type family, a composite
   // key and link, a self link, a quoted column name (employee and pci are
   // banking's shape; tsc takes seconds a domain).
-  for (const std::string domain : {std::string("automotive"), (SourceDir() / "tests/codegen/types.yaml").string()}) {
+  for (const std::string& domain : {std::string("automotive"), (SourceDir() / "tests/codegen/types.yaml").string()}) {
     SCOPED_TRACE(domain);
     const std::string name = fs::path(domain).stem().string();
     const fs::path fixtures = temp / name / "fixtures";

@@ -111,7 +111,11 @@ class GoLanguage : public CodegenLanguage {
   }
 
   std::string FieldType(const ColumnShape& column) const override {
-    return column.nullable ? "*" + BaseType(column) : BaseType(column);
+    if (!column.nullable) return BaseType(column);
+    // Built step by step: GCC 12 warns falsely (-Wrestrict) on "*" + string.
+    std::string pointer = "*";
+    pointer += BaseType(column);
+    return pointer;
   }
 
   std::vector<TemplateFile> Files(const std::string& domain) const override {
@@ -130,15 +134,16 @@ class GoLanguage : public CodegenLanguage {
     // The runtime's converter from a field's text; the key type links are
     // looked up by (integers of any width as int64, JSON as its text); the
     // value handed to database/sql.
-    std::string convert = "toText";
-    std::string key_type = BaseType(column);
-    std::string open, close;
+    const char* convert = "toText";
+    const char* key_type = nullptr;  // the base type
+    const char* key_open = "";
+    const char* key_close = "";
     switch (column.type) {
       case ValueType::kInteger:
         convert = column.bits == 16 ? "toInt16" : column.bits == 32 ? "toInt32" : "toInt64";
         key_type = "int64";
-        open = "int64(";
-        close = ")";
+        key_open = "int64(";
+        key_close = ")";
         break;
       case ValueType::kDecimal: convert = "toDecimal"; break;
       case ValueType::kDouble: convert = IsReal(column) ? "toFloat32" : "toFloat64"; break;
@@ -149,14 +154,14 @@ class GoLanguage : public CodegenLanguage {
       case ValueType::kJson:
         convert = "toJSON";
         key_type = "string";
-        open = "string(";
-        close = ")";
+        key_open = "string(";
+        key_close = ")";
         break;
     }
-    fields.text["go_convert"] = convert;
-    fields.text["go_key_type"] = key_type;
-    fields.text["go_key_open"] = open;
-    fields.text["go_key_close"] = close;
+    fields.text["go_convert"] = std::string(convert);
+    fields.text["go_key_type"] = key_type ? std::string(key_type) : BaseType(column);
+    fields.text["go_key_open"] = std::string(key_open);
+    fields.text["go_key_close"] = std::string(key_close);
     fields.text["go_sql"] = column.type == ValueType::kDate ? "sqlDate" : "sqlValue";
     std::string param = NoLeadingDigit(GoCase(SplitWords(column.name), false), "x");
     if (GoKeywords().count(param)) param += "_";
@@ -166,8 +171,10 @@ class GoLanguage : public CodegenLanguage {
   void AddDomainFields(const std::string& domain, Fields& fields) const override {
     // A literal "{" right before a tag would read as "{{{": templates write
     // {{go_lbrace}} there.
-    fields.text["go_lbrace"] = "{";
-    fields.text["go_module"] = "seedforge.local/" + Identifier(SplitWords(domain), IdentifierRole::kNamespace);
+    fields.text["go_lbrace"] = std::string(1, '{');
+    std::string module = "seedforge.local/";
+    module += Identifier(SplitWords(domain), IdentifierRole::kNamespace);
+    fields.text["go_module"] = module;
   }
 
  private:
