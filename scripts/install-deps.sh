@@ -17,6 +17,11 @@ packages=(
   libxlsxwriter-dev libzip-dev
   golang-go golang-github-lib-pq-dev python3-openpyxl python3-docx python3-psycopg2 python3-pytest
 )
+# Node for the tests of `seedforge codegen --lang typescript` (their npm
+# packages come from scripts/install-node-tools.sh, run by the tests). Only
+# when there is no node at all: a NodeSource nodejs already bundles npm and
+# conflicts with Debian's npm package.
+command -v node >/dev/null || packages+=(nodejs npm)
 for arg in "$@"; do
   case $arg in
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;
