@@ -377,6 +377,43 @@ TEST_F(CodegenPostgres, PytestConftestLoadsAndEachTestRollsBack) {
   EXPECT_NE(output.find("4 passed"), std::string::npos) << output;
 }
 
+// The conftest replaces the tables of its own earlier load (a second session
+// on the same database passes) but never a table it did not make: a user's
+// `customers` stops the load with an error naming it, and keeps its row.
+TEST_F(CodegenPostgres, ConftestReplacesItsOwnTablesAndLeavesTheUsersAlone) {
+  const fs::path gen = dir_ / "python";
+  std::string output;
+  ASSERT_EQ(RunCommand(SeedforgeBinary() + " codegen -q --domain banking --lang python --out " +
+                           ShellQuote(gen.string()),
+                       &output),
+            0)
+      << output;
+  std::ofstream(gen / "test_loaded.py") << "def test_loaded(banking_database, banking_rows, db):\n"
+                                           "    with db.cursor() as cur:\n"
+                                           "        cur.execute('SELECT count(*) FROM customers')\n"
+                                           "        assert cur.fetchone()[0] == len(banking_rows.customers)\n";
+  const std::string pytest = "/usr/bin/python3 -m pytest -q -p no:cacheprovider " + ShellQuote(gen.string());
+  const std::string env = Env("codegen_reload");
+  EXPECT_EQ(RunCommand(env + pytest, &output), 0) << output;
+  EXPECT_EQ(RunCommand(env + pytest, &output), 0) << "the second load must replace the first one's tables\n"
+                                                  << output;
+
+  const std::string users = CreateDatabase("codegen_users_table");
+  std::ofstream(dir_ / "users.sql") << "CREATE TABLE customers (note text);\n"
+                                       "INSERT INTO customers VALUES ('keep me');\n";
+  ASSERT_EQ(Psql(users, dir_ / "users.sql", &output), 0) << output;
+  EXPECT_NE(RunCommand("SEEDFORGE_TEST_DATABASE_URL=" + ShellQuote(users) + " SEEDFORGE_FIXTURE_DIR=" +
+                           ShellQuote((dir_ / "fixtures").string()) + " " + pytest,
+                       &output),
+            0)
+      << output;
+  EXPECT_NE(output.find("table customers exists and was not made by a load of these fixtures"), std::string::npos)
+      << output;
+  std::ofstream(dir_ / "check.sql") << "SELECT 'rows=' || count(*) || ':' || string_agg(note, ',') FROM customers;\n";
+  ASSERT_EQ(Psql(users, dir_ / "check.sql", &output), 0) << output;
+  EXPECT_NE(output.find("rows=1:keep me"), std::string::npos) << output;
+}
+
 // A domain without links (no foreign keys to add) and with an identity
 // column: the conftest loads it, and an insert that leaves the id to the
 // database gets one past the loaded rows.

@@ -144,6 +144,69 @@ std::string Json(const std::string& text) {
   AppendJsonString(text, out);
   return out;
 }
+// A SQL string literal of `text` (standard_conforming_strings, the default
+// since PostgreSQL 9.1).
+std::string SqlLiteral(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+// The statements that let a database glue reload its fixtures without
+// touching anything it did not make: every table and enum type a load
+// creates gets a comment naming the domain (`mark`), and the next load
+// (`replace`) drops only objects carrying that comment, without CASCADE, and
+// stops with an error at an object of the same name that lacks it (the
+// user's own table, never dropped).
+struct OwnedObjectsSql {
+  std::string replace;
+  std::string mark;
+};
+
+OwnedObjectsSql OwnedObjects(const Domain& domain) {
+  const std::string marker = SqlLiteral("seedforge fixtures: " + domain.name);
+  std::string tables, types;
+  OwnedObjectsSql out;
+  for (auto it = domain.entities.rbegin(); it != domain.entities.rend(); ++it) {
+    const std::string name = SqlLiteral(QuoteIdent(it->name));
+    tables += (tables.empty() ? "" : ", ") + name;
+  }
+  for (const DomainEntity& entity : domain.entities) {
+    out.mark += "COMMENT ON TABLE " + QuoteIdent(entity.name) + " IS " + marker + ";\n";
+  }
+  for (const DomainEnum& def : domain.enums) {
+    types += (types.empty() ? "" : ", ") + SqlLiteral(QuoteIdent(def.name));
+    out.mark += "COMMENT ON TYPE " + QuoteIdent(def.name) + " IS " + marker + ";\n";
+  }
+  out.replace =
+      "DO $seedforge$\n"
+      "DECLARE\n"
+      "  name text;\n"
+      "BEGIN\n"
+      "  FOREACH name IN ARRAY ARRAY[" + tables + "]::text[] LOOP\n"
+      "    CONTINUE WHEN to_regclass(name) IS NULL;\n"
+      "    IF obj_description(to_regclass(name), 'pg_class') IS DISTINCT FROM " + marker + " THEN\n"
+      "      RAISE EXCEPTION 'table % exists and was not made by a load of these fixtures; it is left alone: "
+      "use an empty throwaway database', name;\n"
+      "    END IF;\n"
+      "    EXECUTE 'DROP TABLE ' || name;\n"
+      "  END LOOP;\n"
+      "  FOREACH name IN ARRAY ARRAY[" + types + "]::text[] LOOP\n"
+      "    CONTINUE WHEN to_regtype(name) IS NULL;\n"
+      "    IF obj_description(to_regtype(name), 'pg_type') IS DISTINCT FROM " + marker + " THEN\n"
+      "      RAISE EXCEPTION 'type % exists and was not made by a load of these fixtures; it is left alone: "
+      "use an empty throwaway database', name;\n"
+      "    END IF;\n"
+      "    EXECUTE 'DROP TYPE ' || name;\n"
+      "  END LOOP;\n"
+      "END\n"
+      "$seedforge$;\n";
+  return out;
+}
+
 
 struct LinkId {
   int entity;  // the child
@@ -354,6 +417,11 @@ mst::data BuildContext(const Domain& domain, const CodegenLanguage& language, co
   data.set("ddl_create_json", Json(ddl.create_tables));
   data.set("ddl_sequence_resets_json", Json(ddl.sequence_resets));
   data.set("ddl_foreign_keys_json", Json(ddl.foreign_keys));
+  const OwnedObjectsSql owned = OwnedObjects(domain);
+  data.set("ddl_replace_own", owned.replace);
+  data.set("ddl_mark_own", owned.mark);
+  data.set("ddl_replace_own_json", Json(owned.replace));
+  data.set("ddl_mark_own_json", Json(owned.mark));
   std::vector<mst::data> enums;
   for (const DomainEnum& def : domain.enums) {
     mst::data ed;
