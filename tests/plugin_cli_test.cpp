@@ -1,5 +1,5 @@
 // The plugin options of the command line: --plugin and SEEDFORGE_PLUGIN_PATH
-// on list, generate and validate, with the example pack built in-tree
+// on list, generate, validate and codegen, with the example pack built in-tree
 // (tests/support/vat_numbers.h) and the bad plugins of tests/plugin/.
 #include <gtest/gtest.h>
 
@@ -49,6 +49,21 @@ TEST(PluginCli, ListShowsThePackAndTheFile) {
   ASSERT_EQ(RunCommand(Quote(SeedforgeBinary()) + " list providers --plugin " + Quote(VatPlugin()), &output), 0) << output;
   EXPECT_NE(output.find("eu_vat  (eu_vat, plugin " + VatPlugin() + ")  EU VAT number"), std::string::npos) << output;
   EXPECT_NE(output.find("person  (person)"), std::string::npos) << output;
+}
+
+// codegen reads the domain with the same providers as generate: without the
+// pack the plugin's columns are unknown, with it the code is written.
+TEST(PluginCli, CodegenReadsADomainOfPluginProviders) {
+  const fs::path dir = MakeTempDir("plugin_codegen");
+  const std::string base = Quote(SeedforgeBinary()) + " codegen -q --lang python --domain " +
+                           Quote((SourceDir() / "examples/plugin/suppliers.yaml").string()) + " --out " +
+                           Quote((dir / "gen").string());
+  std::string output;
+  EXPECT_EQ(RunCommand(base, &output), 2) << output;
+  EXPECT_NE(output.find("unknown provider 'eu_vat'"), std::string::npos) << output;
+  ASSERT_EQ(RunCommand(base + " --plugin " + Quote(VatPlugin()), &output), 0) << output;
+  EXPECT_NE(ReadFile(dir / "gen" / "suppliers_fixtures.py").find("vat"), std::string::npos);
+  fs::remove_all(dir);
 }
 
 TEST(PluginCli, GeneratesTheExampleDomainTheSameAtAnyThreadCountAndFromThePath) {

@@ -23,7 +23,7 @@ struct CodegenArgs {
 };
 
 void RunCodegen(const CodegenArgs& args) {
-  Domain domain = LoadDomain(args.domain, BuiltinRegistry());
+  Domain domain = LoadDomain(args.domain, CommandRegistry());
   CodegenOptions options;
   options.language = args.lang;
   options.out_dir = args.out;
@@ -35,7 +35,7 @@ void RunCodegen(const CodegenArgs& args) {
     RunArgs run;
     run.domain = args.domain;
     GenerateOptions generate = MakeGenerateOptions(run, domain, {.progress = false, .warnings = !args.quiet});
-    Generator generator(domain, BuiltinRegistry(), generate);
+    Generator generator(domain, CommandRegistry(), generate);
     for (size_t e = 0; e < domain.entities.size(); ++e) {
       std::vector<std::pair<std::string, uint64_t>> labels;
       for (const RowLabel& label : generator.Labels(static_cast<int>(e))) labels.push_back({label.label, label.row});
@@ -63,7 +63,9 @@ void SetupCodegenCommand(CLI::App& app) {
       "The generated code reads the files `seedforge generate` writes (csv and jsonl) and checks the\n"
       "schema hash in their <domain>.manifest.json: fixtures of another schema are an error.\n"
       "C++: <domain>_fixtures.h (records, loaders, navigation) and <domain>_gtest.h (PostgreSQL\n"
-      "Environment and a fixture rolling back each test). Python: <domain>_fixtures.py and conftest.py.\n"
+      "Environment and a fixture rolling back each test). Python: <domain>_fixtures.py and conftest.py\n"
+      "(pytest). TypeScript: <domain>.ts and <domain>_testdb.ts (Vitest/Jest). Go: <domain>.go and\n"
+      "<domain>_testdb.go (testing). Named rows (scenarios) are exposed by label, e.g. fixtures.customers.alice.\n"
       "Templates: templates/codegen/<lang>/, overridable file by file with --templates (docs/codegen.md).");
   sub->add_option("-d,--domain", args->domain,
                   "Built-in domain name, or path to a domain file (with a '/' or a .yaml/.yml suffix)")
@@ -78,6 +80,7 @@ void SetupCodegenCommand(CLI::App& app) {
                   "Directory overriding built-in templates file by file (e.g. codegen/cpp/fixtures.h.mustache)")
       ->check(CLI::ExistingDirectory);
   sub->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");
+  AddPluginOption(*sub);  // a domain may name providers of a plugin pack
   sub->callback([args] { RunCodegen(*args); });
 }
 
