@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include "seedforge/atomic_file.h"
 #include "seedforge/error.h"
@@ -51,9 +52,11 @@ const ProviderRegistry& CommandRegistry() {
     }
     for (const std::string& file : PluginFiles(PluginOptionValues(), "--plugin")) files.push_back(file);
     if (files.empty()) return &BuiltinRegistry();
-    auto* with_plugins = new ProviderRegistry(BuiltinRegistry());  // lives until exit, as the libraries do
+    // Owned here until every plugin loaded (a refused one throws), then
+    // kept until exit, as the libraries are.
+    auto with_plugins = std::make_unique<ProviderRegistry>(BuiltinRegistry());
     LoadPlugins(files, *with_plugins);
-    return static_cast<const ProviderRegistry*>(with_plugins);
+    return static_cast<const ProviderRegistry*>(with_plugins.release());
   }();
   return *registry;
 }
