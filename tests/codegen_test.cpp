@@ -20,6 +20,7 @@
 #include "seedforge/domain.h"
 #include "seedforge/registry.h"
 #include "support/pg_fixture.h"
+#include "support/codegen_outputs.h"
 #include "test_util.h"
 
 namespace seedforge {
@@ -45,17 +46,6 @@ std::string ExpectedCounts(const fs::path& jsonl_dir, const std::string& domain)
     out += name + " " + std::to_string(std::count(text.begin(), text.end(), '\n')) + "\n";
   }
   return out;
-}
-
-// The fenced block after `<!-- codegen_test: NAME -->` in docs/codegen.md.
-std::string DocumentedTest(const std::string& name) {
-  const std::string doc = ReadFile(SourceDir() / "docs/codegen.md");
-  const size_t marker = doc.find("<!-- codegen_test: " + name + " -->");
-  if (marker == std::string::npos) return "";
-  const size_t fence = doc.find("```", marker);
-  const size_t begin = doc.find('\n', fence) + 1;
-  const size_t end = doc.find("\n```", begin);
-  return doc.substr(begin, end - begin + 1);
 }
 
 // Per domain: csv/ and jsonl/ fixtures, cpp/ and python/ code with examples,
@@ -345,7 +335,7 @@ TEST_F(CodegenPostgres, GoogleTestEnvironmentLoadsAndEachTestRollsBack) {
                        &output),
             0)
       << output;
-  const std::string test = DocumentedTest("banking_db_test.cpp");
+  const std::string test = testing::DocumentedBlock("banking_db_test.cpp");
   ASSERT_FALSE(test.empty()) << "docs/codegen.md lacks its GoogleTest test";
   std::ofstream(gen / "banking_db_test.cpp") << test;
   ASSERT_EQ(RunCommand("g++ -std=c++20 -O1 -Wall -Wextra -o " + ShellQuote((gen / "db_test").string()) + " " +
@@ -366,7 +356,7 @@ TEST_F(CodegenPostgres, PytestConftestLoadsAndEachTestRollsBack) {
                        &output),
             0)
       << output;
-  const std::string test = DocumentedTest("test_banking_db.py");
+  const std::string test = testing::DocumentedBlock("test_banking_db.py");
   ASSERT_FALSE(test.empty()) << "docs/codegen.md lacks its pytest test";
   std::ofstream(gen / "test_banking_db.py") << test;
   EXPECT_EQ(RunCommand(Env("codegen_python") + "/usr/bin/python3 -m pytest -q -p no:cacheprovider " +
