@@ -401,11 +401,8 @@ TEST_F(PostgresCodegenGo, TestingHelperLoadsEveryTypeAndResetsIdentities) {
   ASSERT_TRUE(fs::exists(fs::path(kDebianLibPq) / "go.mod")) << kDebianLibPq << " is missing";
   const fs::path temp = MakeTempDir("seedforge-codegen-go-identity");
   testing::RemoveAtExit(temp);
-  std::string domain = testing::ReadFile(SourceDir() / "tests/codegen/types.yaml");
-  const std::string from = "id:         {type: bigint, primary_key: true, provider: sequence}";
-  ASSERT_NE(domain.find(from), std::string::npos);
-  domain.replace(domain.find(from), from.size(),
-                 "id:         {type: bigint, primary_key: true, identity: by default, provider: sequence}");
+  const std::string domain = testing::TypesDomainWithIdentity();
+  ASSERT_FALSE(domain.empty()) << "tests/codegen/types.yaml lost the items.id line this test changes";
   WriteFile(temp / "types.yaml", domain);
   const fs::path code = temp / "code";
   std::string text;

@@ -121,6 +121,15 @@ bool CopyWithBrokenField(const fs::path& from, const fs::path& to, const std::st
   });
 }
 
+std::string TypesDomainWithIdentity() {
+  std::string domain = ReadFile(SourceDir() / "tests/codegen/types.yaml");
+  const std::string from = "id:         {type: bigint, primary_key: true, provider: sequence}";
+  const size_t at = domain.find(from);
+  if (at == std::string::npos) return "";
+  return domain.replace(at, from.size(),
+                        "id:         {type: bigint, primary_key: true, identity: by default, provider: sequence}");
+}
+
 std::string DocumentedBlock(const std::string& name) {
   const std::string doc = ReadFile(SourceDir() / "docs/codegen.md");
   const size_t marker = doc.find("<!-- codegen_test: " + name + " -->");

@@ -38,6 +38,11 @@ bool CopyWithBrokenField(const std::filesystem::path& from, const std::filesyste
 // a test file's shared steps make once and keep for all its tests.
 void RemoveAtExit(const std::filesystem::path& path);
 
+// tests/codegen/types.yaml with its `items.id` an identity column (GENERATED
+// BY DEFAULT), for the glue tests that check identities continue past the
+// loaded rows; "" when the file no longer has the line it changes.
+std::string TypesDomainWithIdentity();
+
 // The fenced block after `<!-- codegen_test: NAME -->` in docs/codegen.md
 // ("" when there is none).
 std::string DocumentedBlock(const std::string& name);
