@@ -504,6 +504,11 @@ HttpResponse Api::Route(const HttpRequest& request) {
     return response;
   }
 
+  if (method == "POST" && parts.size() == 2 && parts[1] == "samples") {
+    require({"requester", "admin"});
+    Refuse(501, "POST /api/samples is not implemented yet");
+  }
+
   // --- Admin ----------------------------------------------------------------
   if (is("GET", {"api", "limits"})) {
     json max_rows = json::object();
