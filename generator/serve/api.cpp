@@ -13,6 +13,7 @@
 #include "seedforge/params.h"
 #include "seedforge/resources.h"
 #include "serve/generate_job.h"
+#include "serve/sample_job.h"
 
 namespace seedforge::serve {
 
@@ -506,7 +507,52 @@ HttpResponse Api::Route(const HttpRequest& request) {
 
   if (method == "POST" && parts.size() == 2 && parts[1] == "samples") {
     require({"requester", "admin"});
-    Refuse(501, "POST /api/samples is not implemented yet");
+    auto query = [&](const std::string& key) {
+      auto it = request.query.find(key);
+      return it == request.query.end() ? std::string() : it->second;
+    };
+    const std::string name = query("name");
+    if (!IsDomainName(name)) Refuse(400, "?name= must be lowercase letters, digits and '_' (the learned domain's name)");
+    if (catalog_.Find(name) || std::filesystem::exists(catalog_.learned_dir() / name)) {
+      Refuse(409, "a domain named '" + name + "' exists already");
+    }
+    if (request.body.empty()) Refuse(400, "the body must be the CSV table to learn from (a header line, then rows)");
+    SampleSpec spec{.name = name, .csv = request.body, .learned_dir = catalog_.learned_dir(),
+                    .threads = options_.job_threads};
+    try {
+      if (const std::string rows = query("rows"); !rows.empty()) spec.rows = std::stoull(rows);
+      if (const std::string seed = query("seed"); !seed.empty()) spec.seed = std::stoull(seed);
+    } catch (const std::exception&) {
+      Refuse(400, "?rows= and ?seed= must be whole numbers");
+    }
+    // As many rows as uploaded, unless ?rows= says otherwise.
+    const uint64_t uploaded = static_cast<uint64_t>(std::count(request.body.begin(), request.body.end(), '\n'));
+    const uint64_t planned = spec.rows > 0 ? spec.rows : (uploaded > 0 ? uploaded - 1 : 0);
+    const std::map<std::string, uint64_t> limits = store_.Limits();
+    const uint64_t limit = limits.count(role) ? limits.at(role) : 0;
+    if (planned > limit) {
+      Refuse(403, "the job plans " + std::to_string(planned) + " rows, over the " + role + " limit of " +
+                      std::to_string(limit), {{"limit", limit}, {"planned", planned}});
+    }
+    JobRecord job;
+    job.id = RandomHex(16);
+    job.owner = me;
+    job.kind = "sample";
+    job.domain = name;
+    job.format = "csv";
+    job.seed = spec.seed;
+    job.planned_rows = planned;
+    job.created_at = now;
+    job.request = json{{"name", name}, {"rows", spec.rows}, {"seed", spec.seed}, {"bytes", request.body.size()}}.dump();
+    if (!jobs_.Submit(job, MakeSampleWork(std::move(spec), catalog_.registry()))) {
+      HttpResponse response = Json(503, {{"error", "the job queue is full; try again later"}});
+      response.headers.emplace_back("Retry-After", "30");
+      return response;
+    }
+    audit("sample.create", job.id, name + ", " + std::to_string(request.body.size()) + " bytes");
+    HttpResponse response = Json(202, {{"id", job.id}});
+    response.headers.emplace_back("Location", "/api/jobs/" + job.id);
+    return response;
   }
 
   // --- Admin ----------------------------------------------------------------

@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
+#include <random>
+#include <sstream>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -369,7 +372,7 @@ TEST_F(ServeApi, RoleMatrixEveryEndpointRefusesWhomItShould) {
       {"PATCH", "/api/users/doomed", R"({"role":"requester"})", "application/json", 401, 403, 403, 200},
       {"DELETE", "/api/users/doomed", "", "", 401, 403, 403, 204},
       {"GET", "/api/audit", "", "", 401, 403, 403, 200},
-      {"POST", "/api/samples?name=x", "a,b\n1,2\n", "text/csv", 401, 403, -1, -1},
+      {"POST", "/api/samples?name=x", "a,b\n1,2\n", "text/csv", 401, 403, -1, -1},  // run: SamplesLearnADomain
   };
   std::map<std::string, ApiClient> clients;
   clients.emplace("none", ApiClient(server_->url()));
@@ -625,6 +628,89 @@ TEST_F(ServeApi, TheAuditLogRecordsWhoDidWhat) {
   ASSERT_EQ(page.size(), 2u);
   const json older = As("root").Get("/api/audit?limit=2&before=" + std::to_string(page[1]["id"].get<int64_t>())).Json();
   EXPECT_LT(older["entries"][0]["id"], page[1]["id"]);
+}
+
+// Pearson's correlation of two columns of a CSV text (plain fields only).
+double Correlation(const std::string& csv, const std::string& x_name, const std::string& y_name, size_t* rows) {
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> header;
+  for (std::istringstream h(line); std::getline(h, line, ',');) header.push_back(line);
+  const size_t xi = std::find(header.begin(), header.end(), x_name) - header.begin();
+  const size_t yi = std::find(header.begin(), header.end(), y_name) - header.begin();
+  double n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+  while (std::getline(in, line)) {
+    std::vector<std::string> fields;
+    for (std::istringstream f(line); std::getline(f, line, ',');) fields.push_back(line);
+    const double x = std::stod(fields.at(xi)), y = std::stod(fields.at(yi));
+    n += 1, sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y;
+  }
+  *rows = static_cast<size_t>(n);
+  return (n * sxy - sx * sy) / std::sqrt((n * sxx - sx * sx) * (n * syy - sy * sy));
+}
+
+TEST_F(ServeApi, SamplesLearnADomainThatKeepsTheCorrelation) {
+  // 2000 rows, age and income correlated (rho = 0.8 before rounding), and
+  // an identifier and an email that must not be copied.
+  std::mt19937_64 random(4);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  auto gauss = [&] {  // Box-Muller: the same numbers on every platform
+    return std::sqrt(-2 * std::log(1 - uniform(random))) * std::cos(2 * M_PI * uniform(random));
+  };
+  std::string csv = "customer_id,email,age,income,segment\n";
+  for (int i = 0; i < 2000; ++i) {
+    const double x = gauss(), y = 0.8 * x + 0.6 * gauss();
+    csv += std::to_string(i + 1) + ",user" + std::to_string(i) + "@corp.example.com," +
+           std::to_string(static_cast<int>(std::lround(40 + 10 * x))) + "," +
+           std::to_string(std::lround(5000000 + 1500000 * y) / 100.0) + "," + "abc"[i % 3] + "\n";
+  }
+  size_t real_rows = 0;
+  const double real = Correlation(csv, "age", "income", &real_rows);
+  ASSERT_EQ(real_rows, 2000u);
+
+  ApiClient rita = As("rita");
+  EXPECT_EQ(As("vera").Send("POST", "/api/samples?name=people", csv, "text/csv").status, 403);
+  EXPECT_EQ(rita.Send("POST", "/api/samples?name=Bad-Name", csv, "text/csv").status, 400);
+  EXPECT_EQ(rita.Send("POST", "/api/samples?name=employee", csv, "text/csv").status, 409);
+  const Reply started = rita.Send("POST", "/api/samples?name=people", csv, "text/csv");
+  ASSERT_EQ(started.status, 202) << started.body;
+  const std::string id = started.Json()["id"];
+  const json job = rita.WaitJob(id, 60);
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_EQ(job["kind"], "sample");
+  EXPECT_EQ(job["total_rows"], 2000);
+  const Reply zip = rita.Get("/api/jobs/" + id + "/download");
+  ASSERT_EQ(zip.status, 200);
+  EXPECT_EQ(zip.Header("Content-Disposition"), "attachment; filename=\"people.zip\"");
+  const fs::path dir = MakeTempDir("serve_sample");
+  {
+    std::ofstream(dir / "people.zip", std::ios::binary) << zip.body;
+  }
+  std::string output;
+  ASSERT_EQ(RunCommand("cd " + dir.string() + " && /usr/bin/python3 -c \"import zipfile; z = zipfile.ZipFile('people.zip'); "
+                       "print(sorted(z.namelist())); z.extractall('x')\"", &output), 0) << output;
+  EXPECT_EQ(output, "['people.csv', 'people.report.html', 'people.report.json', 'people.yaml']\n");
+  const std::string synthetic = ReadFile(dir / "x" / "people.csv");
+  size_t synthetic_rows = 0;
+  const double learned = Correlation(synthetic, "age", "income", &synthetic_rows);
+  EXPECT_EQ(synthetic_rows, 2000u);
+  // The sampling error of r near 0.8 with 2000 rows is (1 - r^2) / sqrt(n)
+  // = 0.008; the copula's integer margins add a little: 0.05 is 6 of them.
+  EXPECT_NEAR(learned, real, 0.05) << "real " << real << ", synthetic " << learned;
+  EXPECT_EQ(synthetic.find("@corp.example.com"), std::string::npos) << "an uploaded email was copied";
+  EXPECT_NE(ReadFile(dir / "x" / "people.report.json").find("\"quality\""), std::string::npos);
+  fs::remove_all(dir);
+  // The uploaded rows are not kept; the learned domain is listed and runs.
+  EXPECT_FALSE(fs::exists(*data_ / "jobs" / ("." + id + ".tmp")));
+  EXPECT_TRUE(fs::exists(*data_ / "domains" / "learned" / "people" / "people.yaml"));
+  const json domains = rita.Get("/api/domains").Json();
+  bool listed = false;
+  for (const json& d : domains["domains"]) listed |= d["name"] == "people" && d["source"] == "learned";
+  EXPECT_TRUE(listed) << domains.dump();
+  const std::string again = rita.StartJob({{"domain", "people"}, {"rows", {{"people", 50}}}});
+  EXPECT_EQ(rita.WaitJob(again)["total_rows"], 50);
+  EXPECT_EQ(rita.Send("POST", "/api/samples?name=people", csv, "text/csv").status, 409);
 }
 
 TEST_F(ServeApi, TheWebUiIsServedWithItsSecurityHeaders) {
