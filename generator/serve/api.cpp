@@ -288,8 +288,11 @@ HttpResponse Api::Route(const HttpRequest& request) {
         !ConstantTimeEquals(Header(request, "x-csrf-token"), session->csrf_token)) {
       Refuse(403, "CSRF token missing or wrong");
     }
-    session->expires_at = now + options_.session_idle_seconds;  // sliding expiry
-    store_.TouchSession(session->token_hash, session->expires_at);
+    // Sliding expiry, written when it moves (at most once a second).
+    if (session->expires_at != now + options_.session_idle_seconds) {
+      session->expires_at = now + options_.session_idle_seconds;
+      store_.TouchSession(session->token_hash, session->expires_at);
+    }
     caller.user = std::move(*user);
     caller.session = std::move(*session);
   }

@@ -3,6 +3,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <semaphore>
+#include <thread>
 
 #include "seedforge/error.h"
 
@@ -12,7 +14,25 @@ void InitCrypto() {
   if (sodium_init() < 0) throw Error("libsodium could not start (no source of randomness?)");
 }
 
+namespace {
+
+// Argon2id takes 64 MiB and a core per hash: at most one hash per core at
+// once, so that a burst of logins neither takes a gigabyte nor holds every
+// request thread (the others keep answering job polls).
+std::counting_semaphore<>& HashSlots() {
+  static std::counting_semaphore<> slots(std::max<std::ptrdiff_t>(1, std::thread::hardware_concurrency()));
+  return slots;
+}
+
+struct HashSlot {
+  HashSlot() { HashSlots().acquire(); }
+  ~HashSlot() { HashSlots().release(); }
+};
+
+}  // namespace
+
 std::string HashPassword(const std::string& password) {
+  HashSlot slot;
   char hash[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str(hash, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
@@ -22,6 +42,7 @@ std::string HashPassword(const std::string& password) {
 }
 
 bool VerifyPassword(const std::string& hash, const std::string& password) {
+  HashSlot slot;
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 

@@ -137,6 +137,10 @@ Store::Store(const std::filesystem::path& file) {
   }
   sqlite3_busy_timeout(db_, 5000);
   Exec("PRAGMA journal_mode=WAL");
+  // In WAL mode NORMAL never corrupts the database; a power cut may lose
+  // the last commits (a session touch, a progress state), not more. FULL
+  // would fsync on every request's session touch.
+  Exec("PRAGMA synchronous=NORMAL");
   Exec("PRAGMA foreign_keys=ON");
   Migrate();
 }
