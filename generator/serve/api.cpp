@@ -26,7 +26,9 @@ constexpr const char* kCookieName = "seedforge_session";
 HttpResponse Json(int status, const json& body) {
   HttpResponse response;
   response.status = status;
-  response.body = body.dump();
+  // Text from uploads (a domain's error quoting its bytes) may not be UTF-8:
+  // replaced, never thrown over.
+  response.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return response;
 }
 
@@ -461,7 +463,9 @@ HttpResponse Api::Route(const HttpRequest& request) {
   if (is("GET", {"api", "jobs"})) {
     json list = json::array();
     for (const JobRecord& job : store_.Jobs()) {
-      if (can_see(job)) list.push_back(job_json(jobs_.Find(job.id).value_or(job)));
+      if (!can_see(job)) continue;
+      // Live progress only where there is any.
+      list.push_back(job_json(job.state == "running" ? jobs_.Find(job.id).value_or(job) : job));
     }
     return Json(200, {{"jobs", list}});
   }

@@ -16,6 +16,8 @@ void InitCrypto() {
 
 namespace {
 
+constexpr size_t kPruneAbove = 10000;
+
 // Argon2id takes 64 MiB and a core per hash: at most one hash per core at
 // once, so that a burst of logins neither takes a gigabyte nor holds every
 // request thread (the others keep answering job polls).
@@ -92,6 +94,13 @@ int64_t LoginRateLimiter::RetryAfter(const std::string& user, const std::string&
 
 void LoginRateLimiter::Failed(const std::string& user, const std::string& address, int64_t now) {
   std::lock_guard lock(mutex_);
+  // Names and addresses an attacker makes up must not grow the tables
+  // without bound: past a size, entries whose failures all left the
+  // window go.
+  for (auto* table : {&users_, &addresses_}) {
+    if (table->size() < kPruneAbove) continue;
+    std::erase_if(*table, [&](const auto& entry) { return entry.second.back() <= now - window_; });
+  }
   users_[user].push_back(now);
   addresses_[address].push_back(now);
   // Bounded memory: a table keeps at most the failures that still count.

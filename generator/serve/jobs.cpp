@@ -89,6 +89,12 @@ JobRunner::JobRunner(Store& store, JobRunnerOptions options) : store_(store), op
     store_.SaveJob(job);
     RemoveQuietly(TempDir(options_.jobs_dir, job.id));
   }
+  // Temporary folders of jobs a killed server left (its rows are gone).
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator(options_.jobs_dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.front() == '.' && name.ends_with(".tmp")) RemoveQuietly(entry.path());
+  }
   for (int i = 0; i < std::max(1, options_.workers); ++i) threads_.emplace_back([this] { WorkerLoop(); });
   threads_.emplace_back([this] { SweepLoop(); });
 }
