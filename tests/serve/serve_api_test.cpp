@@ -735,7 +735,8 @@ TEST_F(ServeApi, TheWebUiIsServedWithItsSecurityHeaders) {
   EXPECT_EQ(none.Get("/static/nonesuch.js").status, 404);
   const json openapi = none.Get("/api/openapi.json").Json();
   EXPECT_EQ(openapi["openapi"], "3.0.3");
-  for (const char* path : {"/api/login", "/api/jobs/{id}/download", "/api/domains/{name}", "/api/audit"}) {
+  for (const char* path : {"/api/login", "/api/jobs/{id}/download", "/api/domains/{name}", "/api/audit", "/api/samples",
+                           "/api/users/{name}", "/api/limits", "/api/session", "/api/health"}) {
     EXPECT_TRUE(openapi["paths"].contains(path)) << path;
   }
 }
