@@ -84,8 +84,9 @@ Domain DomainCatalog::Load(const CatalogEntry& entry) const { return LoadDomain(
 
 std::string DomainCatalog::Upload(const std::string& text) {
   const std::string root = uploaded_dir().string();
-  // Parsed as the file it will be (relative paths resolve beside it).
-  Domain domain = ParseDomain(text, (uploaded_dir() / "upload.yaml").string(), registry_, {.confine_files_to = root});
+  // Messages name the upload, not the server's folders (relative paths
+  // resolve in `root`, the folder it will be saved in).
+  Domain domain = ParseDomain(text, "upload.yaml", registry_, {.confine_files_to = root});
   const std::string& name = domain.name;
   if (!IsDomainName(name)) {
     throw UsageError("an uploaded domain's name ('domain:') must be lowercase letters, digits and '_', got '" + name + "'");

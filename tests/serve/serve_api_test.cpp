@@ -492,6 +492,7 @@ TEST_F(ServeApi, UploadedDomainsCannotReadServerFiles) {
       names_model |= e["line"] == 5 && e["message"].get<std::string>().find(path) != std::string::npos;
     }
     EXPECT_TRUE(names_model) << path << ": " << reply.body;
+    EXPECT_EQ(reply.body.find(data_->string()), std::string::npos) << "the server's folder is shown: " << reply.body;
   }
   EXPECT_FALSE(fs::exists(*data_ / "domains" / "uploaded" / "hostile.yaml"));
   // A domain with a syntax error: 400 with line and column.
