@@ -774,6 +774,30 @@ TEST(ServeProcess, SessionsExpireAfterIdleTimeAndSlide) {
   fs::remove_all(data);
 }
 
+TEST(ServeProcess, ResultsAreDeletedAfterKeep) {
+  const fs::path data = MakeTempDir("serve_keep");
+  AddUser(data, "root", "admin", kAdminPassword);
+  ServerProcess server(data, {"--keep", "2s"});
+  ASSERT_FALSE(server.url().empty()) << server.log();
+  ApiClient admin(server.url());
+  ASSERT_EQ(admin.Login("root", kAdminPassword).status, 200);
+  const std::string id = admin.StartJob({{"domain", "employee"}, {"rows", {{"employees", 10}}}});
+  json job = admin.WaitJob(id);
+  ASSERT_EQ(job["state"], "done");
+  EXPECT_TRUE(fs::exists(data / "jobs" / id / "employees.csv"));
+  // Expires 2 s after it finished (whole seconds), swept within a second more.
+  for (int i = 0; i < 60 && job["state"] == "done"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    job = admin.Get("/api/jobs/" + id).Json();
+  }
+  EXPECT_EQ(job["state"], "expired");
+  EXPECT_TRUE(job["download"].is_null());
+  EXPECT_FALSE(fs::exists(data / "jobs" / id));
+  EXPECT_EQ(admin.Get("/api/jobs/" + id + "/download").status, 409);
+  EXPECT_EQ(server.Stop(), 0);
+  fs::remove_all(data);
+}
+
 TEST(ServeProcess, AFullQueueGets503AndQueuedJobsCancel) {
   const fs::path data = MakeTempDir("serve_queue");
   AddUser(data, "root", "admin", kAdminPassword);
