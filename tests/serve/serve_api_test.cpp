@@ -614,7 +614,17 @@ TEST_F(ServeApi, TheAuditLogRecordsWhoDidWhat) {
   ASSERT_EQ(rita.WaitJob(id)["state"], "done");
   ASSERT_EQ(rita.Get("/api/jobs/" + id + "/download").status, 200);
   ApiClient(server_->url()).Login("rita", "not-her-password");
-  const json entries = As("root").Get("/api/audit?limit=1000").Json()["entries"];
+  ASSERT_EQ(rita.Send("POST", "/api/logout").status, 204);
+  ApiClient root = As("root");
+  const std::string big = root.StartJob({{"domain", "employee"}, {"rows", {{"employees", 5000000}}}});
+  ASSERT_EQ(root.Send("DELETE", "/api/jobs/" + big).status, 202);
+  ASSERT_EQ(root.Send("POST", "/api/domains", "domain: audited\nentities:\n  a:\n    rows: 1\n    columns:\n"
+                                               "      id: {type: bigint, provider: sequence}\n", "application/yaml").status, 201);
+  ASSERT_EQ(root.Post("/api/users", {{"name", "audited"}, {"role", "viewer"}, {"password", "audited-secret-1"}}).status, 201);
+  ASSERT_EQ(root.Send("PATCH", "/api/users/audited", R"({"password":"audited-secret-2"})").status, 200);
+  ASSERT_EQ(root.Send("DELETE", "/api/users/audited").status, 204);
+  ASSERT_EQ(root.Send("PUT", "/api/limits", R"({"max_rows":{"viewer":0}})").status, 200);
+  const json entries = root.Get("/api/audit?limit=1000").Json()["entries"];
   std::map<std::string, int> actions;
   for (const json& e : entries) {
     actions[e["action"]]++;
@@ -622,8 +632,10 @@ TEST_F(ServeApi, TheAuditLogRecordsWhoDidWhat) {
       EXPECT_EQ(e["user"], "rita");
     }
     EXPECT_EQ(e["detail"].get<std::string>().find(kRequesterPassword), std::string::npos);
+    EXPECT_EQ(e["detail"].get<std::string>().find("audited-secret"), std::string::npos);
   }
-  for (const char* action : {"login.ok", "login.failed", "job.create", "job.download"}) {
+  for (const char* action : {"login.ok", "login.failed", "logout", "job.create", "job.cancel", "job.download",
+                             "domain.upload", "user.add", "user.change", "user.remove", "limits.change"}) {
     EXPECT_GT(actions[action], 0) << action;
   }
   EXPECT_EQ(entries[0]["address"], "127.0.0.1");
