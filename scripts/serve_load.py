@@ -120,12 +120,15 @@ def main():
         for seed, body, _ in results:
             assert body.count(b"\n") == args.rows + 1, "seed %d: %d lines" % (seed, body.count(b"\n"))
         latencies = [l for _, _, ls in results for l in ls]
+        # Each client's first poll arrives while the other clients' jobs are
+        # still being submitted (and planned); the rest is the steady state.
+        steady = [l for _, _, ls in results for l in ls[1:]]
         login_times = [elapsed for _, elapsed in logins]
         print("clients %d x %d employee rows, %d workers: all %d jobs done in %.1f s, files checked; "
-              "GET /api/jobs/{id} p50 %.1f ms, p99 %.1f ms (%d polls); %d concurrent logins p50 %.0f ms, p99 %.0f ms; "
+              "GET /api/jobs/{id} p50 %.1f ms, p99 %.1f ms (%d polls; without each client's first: p99 %.1f ms); %d concurrent logins p50 %.0f ms, p99 %.0f ms; "
               "server peak RSS %.0f MB; exit %d"
               % (args.clients, args.rows, args.workers, len(results), wall, 1000 * percentile(latencies, 50),
-                 1000 * percentile(latencies, 99), len(latencies), args.clients, 1000 * percentile(login_times, 50),
+                 1000 * percentile(latencies, 99), len(latencies), 1000 * percentile(steady, 99), args.clients, 1000 * percentile(login_times, 50),
                  1000 * percentile(login_times, 99), int(peak) / 1024.0, server.returncode))
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)

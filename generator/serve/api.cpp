@@ -338,8 +338,9 @@ HttpResponse Api::Route(const HttpRequest& request) {
   if (is("GET", {"api", "domains", "*"})) {
     const std::optional<CatalogEntry> entry = catalog_.Find(parts[2]);
     if (!entry) Refuse(404, "no domain named '" + parts[2] + "'");
-    const Domain domain = catalog_.Load(*entry);
-    GenerateSpec spec{.domain_path = entry->path, .load = entry->load, .today = TodayDays()};
+    const std::shared_ptr<const Domain> shared = catalog_.Load(*entry);
+    const Domain& domain = *shared;
+    GenerateSpec spec{.domain_path = entry->path, .load = entry->load, .domain = shared, .today = TodayDays()};
     const GeneratePlan plan = PlanGenerate(spec, catalog_.registry());
     json entities = json::array();
     for (size_t e = 0; e < domain.entities.size(); ++e) {
@@ -402,12 +403,13 @@ HttpResponse Api::Route(const HttpRequest& request) {
     const std::string domain_name = StringField(body, "domain");
     const std::optional<CatalogEntry> entry = catalog_.Find(domain_name);
     if (!entry) Refuse(404, "no domain named '" + domain_name + "'");
-    GenerateSpec spec{.domain_path = entry->path, .load = entry->load, .today = TodayDays(),
+    const std::shared_ptr<const Domain> domain = catalog_.Load(*entry);
+    GenerateSpec spec{.domain_path = entry->path, .load = entry->load, .domain = domain, .today = TodayDays(),
                       .threads = options_.job_threads};
     if (auto rows = body.find("rows"); rows != body.end() && !rows->is_null()) {
       if (!rows->is_object()) Refuse(400, "'rows' must be an object {entity: count}");
       for (const auto& [entity, n] : rows->items()) {
-        if (entry->entities > 0 && catalog_.Load(*entry).FindEntity(entity) < 0) {
+        if (domain->FindEntity(entity) < 0) {
           Refuse(400, "domain '" + domain_name + "' has no entity '" + entity + "'");
         }
         spec.rows[entity] = CountField(n, "rows." + entity);
