@@ -80,6 +80,7 @@ def main():
     args = parser.parse_args()
     data_dir = tempfile.mkdtemp(prefix="serve_load_")
     password = "load-password-1"
+    servers = []
     try:
         subprocess.run([args.binary, "users", "add", "root", "--role", "admin", "--data", data_dir,
                         "--password-stdin"], input=password + "\n", text=True, check=True, capture_output=True)
@@ -89,6 +90,7 @@ def main():
         log = open(os.path.join(data_dir, "serve.log"), "w+")
         server = subprocess.Popen([args.binary, "serve", "--data", data_dir, "--listen", "127.0.0.1:0",
                                    "--workers", str(args.workers), "--http-threads", "16"], stderr=log)
+        servers.append(server)
         port = None
         for _ in range(500):
             log.seek(0)
@@ -131,6 +133,10 @@ def main():
                  1000 * percentile(latencies, 99), len(latencies), 1000 * percentile(steady, 99), args.clients, 1000 * percentile(login_times, 50),
                  1000 * percentile(login_times, 99), int(peak) / 1024.0, server.returncode))
     finally:
+        for server in servers:  # also when a check failed
+            if server.poll() is None:
+                server.send_signal(signal.SIGTERM)
+                server.wait(timeout=30)
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

@@ -7,7 +7,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
-#include <spawn.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,8 +29,6 @@
 
 #include "support/sampling_bounds.h"
 #include "test_util.h"
-
-extern char** environ;
 
 namespace seedforge {
 namespace {
@@ -65,16 +64,23 @@ class ServerProcess {
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    const int rc = posix_spawn(&pid_, args[0].c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) {
-      pid_ = -1;
-      return;
+    // fork and exec rather than posix_spawn: the server gets SIGTERM when
+    // the test process dies (a crash, a ctest timeout), never outliving it.
+    // Between fork and exec only async-signal-safe calls.
+    const pid_t parent = getpid();
+    pid_ = fork();
+    if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGTERM);
+      if (getppid() != parent) _exit(127);
+      const int err = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int in = open("/dev/null", O_RDONLY);
+      if (err < 0 || in < 0) _exit(127);
+      dup2(err, STDERR_FILENO);
+      dup2(in, STDIN_FILENO);
+      execv(argv[0], argv.data());
+      _exit(127);
     }
+    if (pid_ < 0) return;
     // The URL line, printed once the port is bound.
     const std::regex line(R"(serving on (https?://127\.0\.0\.1:(\d+))/)");
     for (int i = 0; i < 500 && url_.empty(); ++i) {
