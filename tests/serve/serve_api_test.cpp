@@ -795,6 +795,41 @@ TEST(ServeProcess, SessionsExpireAfterIdleTimeAndSlide) {
   fs::remove_all(data);
 }
 
+TEST(ServeProcess, UsersCommandsManageAccountsWhileTheServerRuns) {
+  const fs::path data = MakeTempDir("serve_users");
+  const std::string users = SeedforgeBinary() + " users ";
+  const std::string at = " --data " + data.string();
+  std::string output;
+  // Passwords come from stdin only, and have 8 characters at least.
+  EXPECT_EQ(RunCommand(users + "add root --role admin" + at, &output), 2);
+  EXPECT_NE(output.find("--password-stdin"), std::string::npos) << output;
+  EXPECT_EQ(RunCommand("echo short | " + users + "add root --role admin --password-stdin" + at, &output), 2);
+  EXPECT_EQ(RunCommand("echo long-enough-1 | " + users + "add root --role boss --password-stdin" + at, &output), 2);
+  AddUser(data, "root", "admin", kAdminPassword);
+  AddUser(data, "rita", "requester", kRequesterPassword);
+  EXPECT_EQ(RunCommand("echo other-password-1 | " + users + "add rita --password-stdin" + at, &output), 2);
+  ASSERT_EQ(RunCommand(users + "list" + at, &output), 0) << output;
+  EXPECT_NE(output.find("rita\trequester\t"), std::string::npos) << output;
+  EXPECT_EQ(output.find("$argon2id$"), std::string::npos) << "a hash was printed";
+
+  ServerProcess server(data);
+  ASSERT_FALSE(server.url().empty()) << server.log();
+  ApiClient rita(server.url());
+  ASSERT_EQ(rita.Login("rita", kRequesterPassword).status, 200);
+  // A new password ends the sessions; the old one no longer logs in.
+  ASSERT_EQ(RunCommand("echo new-rita-secret | " + users + "passwd rita --password-stdin" + at, &output), 0) << output;
+  EXPECT_EQ(rita.Get("/api/session").status, 401);
+  EXPECT_EQ(ApiClient(server.url()).Login("rita", kRequesterPassword).status, 401);
+  EXPECT_EQ(ApiClient(server.url()).Login("rita", "new-rita-secret").status, 200);
+  // The last admin stays.
+  EXPECT_EQ(RunCommand(users + "remove root" + at, &output), 2);
+  EXPECT_NE(output.find("last admin"), std::string::npos) << output;
+  ASSERT_EQ(RunCommand(users + "remove rita" + at, &output), 0) << output;
+  EXPECT_EQ(ApiClient(server.url()).Login("rita", "new-rita-secret").status, 401);
+  EXPECT_EQ(server.Stop(), 0);
+  fs::remove_all(data);
+}
+
 TEST(ServeProcess, ResultsAreDeletedAfterKeep) {
   const fs::path data = MakeTempDir("serve_keep");
   AddUser(data, "root", "admin", kAdminPassword);
