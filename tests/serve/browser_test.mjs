@@ -1,0 +1,230 @@
+// The portal in a real headless Chromium (issue 16), driven by puppeteer-core:
+// a wrong password is refused, the requester generates 1,000 employee rows as
+// xlsx and downloads the workbook, the jobs list shows the job, an expired
+// session returns to the login page, and the admin manages users and sees the
+// download in the audit log. A screenshot of each page goes to $BROWSER_TEST_OUT.
+// Any console error, page error, failed request or error answer that the step
+// does not expect fails the test.
+//
+// Run by tests/serve/browser_test.sh, which starts the server and afterwards
+// compares the downloaded workbook with `seedforge generate` cell by cell
+// (layout.json, written here, lists the columns the domain page shows).
+// Environment: SEEDFORGE_URL, SEEDFORGE_NODE_TOOLS (puppeteer-core's folder),
+// CHROMIUM, BROWSER_TEST_OUT, ADMIN_PASSWORD, QA_PASSWORD, SEED, ROWS.
+import fs from 'node:fs';
+import path from 'node:path';
+import {createRequire} from 'node:module';
+
+function env(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+const base = env('SEEDFORGE_URL').replace(/\/$/, '');
+const out = env('BROWSER_TEST_OUT');
+const seed = env('SEED');
+const rows = Number(env('ROWS'));
+const require = createRequire(path.join(env('SEEDFORGE_NODE_TOOLS'), 'node_modules', 'index.js'));
+const puppeteer = require('puppeteer-core');
+
+function check(condition, message) {
+  if (!condition) throw new Error(`check failed: ${message}`);
+}
+
+// Error answers the current step expects, as [method, path, status]; any other
+// answer >= 400 (and the console line Chromium logs for it) is a problem.
+let expected = [];
+const problems = [];
+const pathOf = (url) => new URL(url).pathname;
+const isExpected = (method, url, status) =>
+  expected.some(([m, p, s]) => (m === '*' || m === method) && p === pathOf(url) && (s === '*' || s === status));
+
+const browser = await puppeteer.launch({
+  executablePath: env('CHROMIUM'),
+  headless: true,  // the new headless mode (--headless=new)
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+  defaultViewport: {width: 1200, height: 820},
+});
+const started = Date.now();
+try {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(15000);
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const url = msg.location().url || '';
+    // "Failed to load resource: ... status of 401" for an answer the step expects.
+    if (url && /Failed to load resource/.test(msg.text()) && isExpected('*', url, '*')) return;
+    problems.push(`console error: ${msg.text()} ${url}`);
+  });
+  page.on('response', (response) => {
+    const request = response.request();
+    if (response.status() >= 400 && !isExpected(request.method(), response.url(), response.status())) {
+      problems.push(`${request.method()} ${pathOf(response.url())} answered ${response.status()}`);
+    }
+  });
+  page.on('requestfailed', (request) => {
+    // A download hands its response to the download manager: Chromium reports that as aborted.
+    if (/\/download$/.test(pathOf(request.url())) && request.failure()?.errorText === 'net::ERR_ABORTED') return;
+    problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText}`);
+  });
+
+  const shots = [];
+  async function shot(name) {
+    const file = path.join(out, `${name}.png`);
+    await page.screenshot({path: file, fullPage: true});
+    shots.push(file);
+  }
+  async function waitHeading(text) {
+    await page.waitForFunction((t) => document.querySelector('main h1')?.textContent === t, {}, text);
+  }
+  const textOf = (selector) => page.$eval(selector, (el) => el.textContent.trim());
+  async function typeInto(selector, text) {
+    await page.$eval(selector, (el) => { el.value = ''; });
+    await page.type(selector, text);
+  }
+  async function logIn(user, password) {
+    await typeInto('#username', user);
+    await typeInto('#password', password);
+    await page.click('#login-form button[type=submit]');
+  }
+
+  // 1. The login page; a wrong password is refused with a readable message.
+  expected = [['GET', '/api/session', 401]];
+  await page.goto(base + '/', {waitUntil: 'networkidle0'});
+  await waitHeading('Log in');
+  await shot('login');
+  expected.push(['POST', '/api/login', 401]);
+  await logIn('qa', 'not-the-password');
+  await page.waitForSelector('#login-message .error');
+  const refusal = await textOf('#login-message .error');
+  check(refusal.length > 5, `a wrong password shows an error (got "${refusal}")`);
+  await shot('login-refused');
+
+  // 2. The requester logs in and sees the domains.
+  expected = [];
+  await logIn('qa', env('QA_PASSWORD'));
+  await waitHeading('Domains');
+  check((await textOf('#who')) === 'qa · requester', 'the header names the user and role');
+  check(await page.$('a[href="/users"]').then((a) => a.evaluate((el) => el.hidden)), 'no Users link for a requester');
+  await page.waitForSelector('a[href="/domains/employee"]');
+  await shot('domains');
+
+  // 3. The employee domain: its entities and columns, then 1,000 rows as xlsx.
+  await page.click('a[href="/domains/employee"]');
+  await waitHeading('employee');
+  const layout = await page.$$eval('section.entity', (sections) => sections.map((section) => ({
+    name: section.querySelector('h2').textContent,
+    columns: [...section.querySelectorAll('tbody tr')].map((tr) => tr.cells[0].textContent),
+    types: [...section.querySelectorAll('tbody tr')].map((tr) => tr.cells[1].textContent),
+  })));
+  check(layout.length === 1 && layout[0].name === 'employees', `employee has one entity, employees (${JSON.stringify(layout)})`);
+  check(layout[0].columns.length > 5, 'the employees columns are listed');
+  fs.writeFileSync(path.join(out, 'layout.json'), JSON.stringify(layout.map((e) => ({
+    name: e.name, columns: e.columns, kinds: e.types.map(kindOf), scales: e.types.map(scaleOf)}))));
+  await typeInto('#rows-employees', String(rows));
+  await typeInto('#seed', seed);
+  await page.select('#format', 'xlsx');
+  await shot('domain');
+  await page.click('#generate');
+
+  // 4. The job page follows the job to done; its Download link saves the workbook.
+  await page.waitForFunction(() => /^Job /.test(document.querySelector('main h1')?.textContent || ''));
+  const jobId = pathOf(page.url()).split('/').pop();
+  await page.waitForFunction(() => ['done', 'failed', 'cancelled', 'expired']
+    .includes(document.querySelector('#job-state')?.textContent), {timeout: 40000});
+  const jobState = await textOf('#job-state');
+  check(jobState === 'done', `job ${jobId} is done, not ${jobState}: ${await page.$eval('main', (m) => m.innerText)}`);
+  check((await textOf('#job-rows')) === rows.toLocaleString('en-US'), `the job page shows ${rows} rows`);
+  check(await page.$eval('#job-progress', (p) => p.value === 100), 'the progress bar is full');
+  await shot('job-done');
+
+  const downloads = path.join(out, 'download');
+  fs.mkdirSync(downloads, {recursive: true});
+  const cdp = await browser.target().createCDPSession();
+  await cdp.send('Browser.setDownloadBehavior', {behavior: 'allow', downloadPath: downloads, eventsEnabled: true});
+  const finished = new Promise((resolve, reject) => {
+    let name = null;
+    cdp.on('Browser.downloadWillBegin', (e) => { name = e.suggestedFilename; });
+    cdp.on('Browser.downloadProgress', (e) => {
+      if (e.state === 'completed') resolve(name);
+      if (e.state === 'canceled') reject(new Error('the download was cancelled'));
+    });
+    setTimeout(() => reject(new Error('the download did not finish in 20 s')), 20000);
+  });
+  await page.click('#download');
+  const fileName = await finished;
+  check(fileName === 'employee.xlsx', `the download is named employee.xlsx (got ${fileName})`);
+  const workbook = path.join(downloads, fileName);
+  check(fs.statSync(workbook).size > 10000, 'the workbook is not empty');
+
+  // 5. My jobs lists it.
+  await page.click('#nav a[href="/jobs"]');
+  await waitHeading('My jobs');
+  const listed = await page.$$eval('main tbody tr', (trs, id) => trs
+    .filter((tr) => tr.querySelector(`a[href="/jobs/${id}"]`)).map((tr) => tr.innerText), jobId);
+  check(listed.length === 1 && /done/.test(listed[0]) && /xlsx/.test(listed[0]), `job ${jobId} is listed as done: ${listed}`);
+  await shot('jobs');
+
+  // 6. A session that ends (here: its cookie removed) returns to the login page.
+  expected = [['GET', '/api/domains', 401]];
+  await page.deleteCookie({name: 'seedforge_session', url: base});
+  await page.click('#nav a[href="/domains"]');
+  await waitHeading('Log in');
+  check(/expired/.test(await textOf('#login-message')), 'the login page says the session expired');
+
+  // 7. The admin: users (add, change role, disable) and the audit log.
+  expected = [];
+  await logIn('admin', env('ADMIN_PASSWORD'));
+  await waitHeading('Domains');
+  await page.click('#nav a[href="/users"]');
+  await waitHeading('Users');
+  for (const name of ['admin', 'qa']) check(await page.$(`tr[data-user="${name}"]`), `the user ${name} is listed`);
+  await typeInto('#new-name', 'viewer1');
+  await page.select('#new-role', 'viewer');
+  await typeInto('#new-password', 'a long enough password 1');
+  await page.click('#add-user button[type=submit]');
+  await page.waitForSelector('tr[data-user="viewer1"]');
+  check(await page.$eval('select[data-user="viewer1"]', (s) => s.value) === 'viewer', 'viewer1 was added as a viewer');
+  await page.select('select[data-user="viewer1"]', 'requester');
+  await page.waitForFunction(() => /viewer1 is now requester/.test(document.querySelector('#users-message')?.textContent));
+  check(await page.$eval('select[data-user="viewer1"]', (s) => s.value) === 'requester', 'the role change holds');
+  await page.$eval('tr[data-user="viewer1"] button', (b) => b.click());
+  await page.waitForFunction(() => /disabled/.test(document.querySelector('tr[data-user="viewer1"]')?.innerText));
+  await shot('users');
+
+  await page.click('#nav a[href="/audit"]');
+  await waitHeading('Audit log');
+  const audit = await page.$$eval('#audit tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  const downloadEntry = audit.find(([, user, , action, target, detail]) =>
+    user === 'qa' && /download/i.test(action) && `${target} ${detail}`.includes(jobId));
+  check(downloadEntry, `the audit log shows qa's download of job ${jobId}: ${JSON.stringify(audit.slice(0, 8))}`);
+  await shot('audit');
+
+  await page.click('#logout');
+  await waitHeading('Log in');
+  check(/logged out/.test(await textOf('#login-message')), 'logging out says so');
+
+  check(problems.length === 0, `no console errors or failed requests:\n  ${problems.join('\n  ')}`);
+  for (const file of shots) console.log(`screenshot: ${file}`);
+  console.log(`downloaded: ${workbook}`);
+  console.log(`browser steps took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} finally {
+  await browser.close();
+}
+
+// The value kind check_office.py compares a column's cells as, from its SQL type.
+function kindOf(type) {
+  const t = type.toLowerCase();
+  if (t === 'date') return 'date';
+  if (t.startsWith('timestamp')) return 'timestamp';
+  if (/^(smallint|integer|int|bigint|serial|bigserial|int[248])\b/.test(t)) return 'integer';
+  if (/^(numeric|decimal)/.test(t)) return 'decimal';
+  if (/^(real|double|float)/.test(t)) return 'float';
+  if (t.startsWith('bool')) return 'boolean';
+  return 'text';
+}
+function scaleOf(type) {
+  const match = /^(?:numeric|decimal)\s*\(\s*\d+\s*,\s*(\d+)\s*\)/i.exec(type);
+  return match ? Number(match[1]) : 0;
+}
