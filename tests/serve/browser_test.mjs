@@ -46,20 +46,28 @@ const browser = await puppeteer.launch({
   defaultViewport: {width: 1200, height: 820},
 });
 const started = Date.now();
+let page = null;
 try {
-  const page = await browser.newPage();
+  page = await browser.newPage();
   page.setDefaultTimeout(15000);
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  // Chromium logs each error answer as a console error, sometimes after the
+  // step has moved on: those are matched with the answers at the end.
+  const loadErrors = [];
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
     const url = msg.location().url || '';
-    // "Failed to load resource: ... status of 401" for an answer the step expects.
-    if (url && /Failed to load resource/.test(msg.text()) && isExpected('*', url, '*')) return;
-    problems.push(`console error: ${msg.text()} ${url}`);
+    const status = /Failed to load resource: .* status of (\d+)/.exec(msg.text());
+    if (url && status) loadErrors.push(`${pathOf(url)} ${status[1]}`);
+    else problems.push(`console error: ${msg.text()} ${url}`);
   });
+  const expectedAnswers = [];
   page.on('response', (response) => {
     const request = response.request();
-    if (response.status() >= 400 && !isExpected(request.method(), response.url(), response.status())) {
+    if (response.status() < 400) return;
+    if (isExpected(request.method(), response.url(), response.status())) {
+      expectedAnswers.push(`${pathOf(response.url())} ${response.status()}`);
+    } else {
       problems.push(`${request.method()} ${pathOf(response.url())} answered ${response.status()}`);
     }
   });
@@ -150,7 +158,7 @@ try {
       if (e.state === 'completed') resolve(name);
       if (e.state === 'canceled') reject(new Error('the download was cancelled'));
     });
-    setTimeout(() => reject(new Error('the download did not finish in 20 s')), 20000);
+    setTimeout(() => reject(new Error('the download did not finish in 20 s')), 20000).unref();
   });
   await page.click('#download');
   const fileName = await finished;
@@ -205,10 +213,24 @@ try {
   await waitHeading('Log in');
   check(/logged out/.test(await textOf('#login-message')), 'logging out says so');
 
+  for (const line of loadErrors) {
+    const i = expectedAnswers.indexOf(line);
+    if (i >= 0) expectedAnswers.splice(i, 1);
+    else problems.push(`console error: failed to load ${line}`);
+  }
   check(problems.length === 0, `no console errors or failed requests:\n  ${problems.join('\n  ')}`);
   for (const file of shots) console.log(`screenshot: ${file}`);
   console.log(`downloaded: ${workbook}`);
   console.log(`browser steps took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} catch (err) {
+  // What the page showed and what went wrong in it, for the failure report.
+  if (problems.length) console.error(`problems in the page:\n  ${problems.join('\n  ')}`);
+  if (page) {
+    await page.screenshot({path: path.join(out, 'failure.png'), fullPage: true}).catch(() => {});
+    const text = await page.$eval('main', (m) => m.innerText).catch(() => '(no page)');
+    console.error(`failure at ${page.url()}; the page shows:\n${text}\nscreenshot: ${path.join(out, 'failure.png')}`);
+  }
+  throw err;
 } finally {
   await browser.close();
 }

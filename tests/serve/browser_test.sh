@@ -66,13 +66,13 @@ echo "server: $url"
 
 SEEDFORGE_URL=$url SEEDFORGE_NODE_TOOLS=$tools CHROMIUM=$chromium BROWSER_TEST_OUT=$out \
 ADMIN_PASSWORD=$admin_password QA_PASSWORD=$qa_password SEED=$seed ROWS=$rows \
-  node "$src/tests/serve/browser_test.mjs"
+  /usr/bin/time -f "browser test: %e s" node "$src/tests/serve/browser_test.mjs"
 
 # Same domain, rows and seed from the CLI: the browser's workbook must hold
 # exactly these rows, under the columns its domain page showed.
 "$seedforge" generate --domain employee --rows "employees=$rows" --seed "$seed" --format csv \
   --out "$work/csv" 2>/dev/null
-/usr/bin/python3 "$src/tests/office/check_office.py" xlsx "$out/download/employee.xlsx" "$work/csv" "$out/layout.json"
+/usr/bin/time -f "workbook check: %e s" /usr/bin/python3 "$src/tests/office/check_office.py" xlsx "$out/download/employee.xlsx" "$work/csv" "$out/layout.json"
 data_rows=$(($(wc -l <"$work/csv/employees.csv") - 1))
 [[ $data_rows -eq $rows ]] || { echo "the CLI wrote $data_rows rows, not $rows" >&2; exit 1; }
 echo "PASS: $rows employee rows downloaded as xlsx match seedforge generate --seed $seed cell by cell"

@@ -33,12 +33,13 @@ function h(tag, attrs, ...children) {
     else if (key === 'class') el.className = value;
     else el.setAttribute(key, value === true ? '' : value);
   }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined && child !== false) el.append(child);
-  }
+  el.append(...present(children));
   return el;
 }
 
+// Nodes and strings to insert, without the null/false placeholders of optional parts
+// (replaceChildren would write them as text).
+const present = (...items) => items.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false);
 const number = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : '–');
 function when(iso) {
   if (!iso) return '–';
@@ -176,7 +177,7 @@ function route() {
 
 function page(title, ...content) {
   document.title = `${title} · seedforge`;
-  main.replaceChildren(h('h1', {}, title), ...content);
+  main.replaceChildren(h('h1', {}, title), ...present(content));
   main.focus({preventScroll: true});  // screen readers start at the new page
 }
 
@@ -363,7 +364,7 @@ async function viewJob(id) {
       h('dt', {}, 'Finished'), h('dd', {}, when(job.finished_at)),
       job.expires_at ? [h('dt', {}, 'Kept until'), h('dd', {}, when(job.expires_at))] : null,
       job.size_bytes ? [h('dt', {}, 'Size'), h('dd', {}, bytes(job.size_bytes))] : null),
-    job.error ? h('p', {class: 'error', role: 'alert', id: 'job-error'}, job.error) : null);
+    ...present(job.error ? h('p', {class: 'error', role: 'alert', id: 'job-error'}, job.error) : null));
     if (shownState !== job.state) {
       shownState = job.state;
       actions.replaceChildren(...jobActions(job, message));
@@ -456,7 +457,8 @@ async function viewUsers() {
     return h('tr', {'data-user': u.name, class: u.disabled ? 'disabled' : null},
       h('td', {}, u.name), h('td', {}, role), h('td', {}, when(u.created_at)),
       h('td', {}, u.disabled ? 'disabled' : 'active'),
-      h('td', {}, h('button', {type: 'button', class: 'secondary',
+      // No button on one's own row: an admin cannot lock themselves out here.
+      h('td', {}, u.name === state.user.name ? null : h('button', {type: 'button', class: 'secondary',
         onclick: () => change(u.name, {disabled: !u.disabled}, `${u.name} is ${u.disabled ? 'enabled' : 'disabled'}.`)},
       u.disabled ? 'Enable' : 'Disable')));
   });
