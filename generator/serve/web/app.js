@@ -301,6 +301,9 @@ async function viewDomain(name) {
       table(['Column', 'Type', 'Nullable'], columns));
   });
   const intro = h('p', {class: 'muted'}, domain.description || '', ' ', h('span', {class: 'tag'}, domain.source));
+  // The role's row limit, so that a refusal is no surprise (the server checks it anyway).
+  const limits = canGenerate ? await get('/api/limits').catch((err) => (err === STALE ? Promise.reject(err) : null)) : null;
+  const limit = limits && limits.max_rows ? limits.max_rows[state.user.role] : undefined;
   if (!canGenerate) {
     return page(domain.name, intro, h('p', {class: 'notice'}, 'Viewers download the jobs shared with them; ' +
       'ask a requester or an admin to generate data.'), h('div', {class: 'entities'}, entities));
@@ -314,7 +317,8 @@ async function viewDomain(name) {
     h('fieldset', {class: 'card settings'}, h('legend', {}, 'Output'),
       field('Scale', scale, 'Multiplies the planned counts.'),
       field('Seed', seed, 'The same seed gives the same rows.'),
-      field('Format', format), message, submit));
+      field('Format', format), message, submit,
+      limit !== undefined ? h('small', {id: 'row-limit'}, `Your role may generate up to ${number(limit)} rows a job.`) : null));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const request = {domain: domain.name, format: format.value, scale: Number(scale.value || 1),
