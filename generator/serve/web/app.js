@@ -40,6 +40,7 @@ function h(tag, attrs, ...children) {
 // Nodes and strings to insert, without the null/false placeholders of optional parts
 // (replaceChildren would write them as text).
 const present = (...items) => items.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false);
+const shortId = (id) => String(id).slice(0, 8);
 const number = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : '–');
 function when(iso) {
   if (!iso) return '–';
@@ -114,20 +115,21 @@ async function get(path) {
   return data;
 }
 
-// What an error means to the user, with the server's own words.
+// What an error means to the user, in the server's own words (capitalised).
 function describe(err) {
   const body = err.body || {};
-  const message = body.error || err.message;
+  const text = String(body.error || err.message);
+  const message = text.charAt(0).toUpperCase() + text.slice(1);
   switch (err.status) {
     case 403:
       if (body.limit !== undefined) {
         return `Refused: ${number(body.planned)} rows planned, over your role's limit of ${number(body.limit)} rows. ` +
                'Lower the counts or the scale.';
       }
-      return `Not allowed: ${message}`;
-    case 413: return `Too large: ${message}`;
-    case 429: return `Too many attempts: ${message}` + (err.retryAfter ? ` Try again in ${err.retryAfter} s.` : '');
-    case 503: return `The server is busy: ${message} Try again in a moment.`;
+      return `Not allowed: ${text}.`;
+    case 413: return `Too large: ${text}.`;
+    case 429:
+    case 503: return message + (err.retryAfter ? ` (retry in ${err.retryAfter} s).` : '.');
     default: return message;
   }
 }
@@ -295,6 +297,7 @@ async function viewDomain(name) {
       h('td', {}, c.name), h('td', {}, h('code', {}, c.type)), h('td', {}, c.nullable ? 'yes' : 'no')));
     return h('section', {class: 'card entity', 'aria-labelledby': `entity-${entity.name}`},
       h('h2', {id: `entity-${entity.name}`}, entity.name),
+      entity.description ? h('p', {}, entity.description) : null,
       h('p', {class: 'muted'}, `${number(entity.planned_rows)} rows planned`,
         entity.per_parent ? `, linked per ${entity.per_parent}` : ''),
       input ? field('Rows to generate', input, 'Empty: as planned (times the scale).') : null,
@@ -361,6 +364,7 @@ async function viewJob(id) {
       h('dt', {}, 'Rows'), h('dd', {}, h('span', {id: 'job-rows'}, number(job.total_rows)),
         ` of ${number(job.planned_rows)}`, entityRows.length ? h('ul', {class: 'plain'}, entityRows) : null),
       h('dt', {}, 'Domain'), h('dd', {}, h('a', {href: `/domains/${encodeURIComponent(job.domain)}`}, job.domain)),
+      h('dt', {}, 'Job id'), h('dd', {}, h('code', {}, job.id)),
       h('dt', {}, 'Format'), h('dd', {}, job.format),
       h('dt', {}, 'Seed'), h('dd', {}, String(job.seed ?? '–')),
       h('dt', {}, 'Owner'), h('dd', {}, job.owner),
@@ -388,7 +392,7 @@ async function viewJob(id) {
   }
 
   fill();
-  page(`Job ${job.id}`, status, actions, message);
+  page(`Job ${shortId(job.id)}`, status, actions, message);
   if (RUNNING.includes(job.state)) state.timer = setTimeout(poll, 500);
 }
 
@@ -429,7 +433,7 @@ async function viewJobs() {
   const {jobs} = await get('/api/jobs');
   const admin = state.user.role === 'admin';
   const rows = jobs.map((job) => h('tr', {},
-    h('td', {}, h('a', {href: `/jobs/${encodeURIComponent(job.id)}`}, `#${job.id}`)),
+    h('td', {}, h('a', {href: `/jobs/${encodeURIComponent(job.id)}`}, h('code', {}, shortId(job.id)))),
     admin ? h('td', {}, job.owner) : null,
     h('td', {}, job.domain),
     h('td', {}, job.format),
