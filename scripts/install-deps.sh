@@ -15,6 +15,7 @@ packages=(
   postgresql-15 postgresql-client-15
   time
   libxlsxwriter-dev libzip-dev
+  libcpp-httplib-dev libsodium-dev libsqlite3-dev
   golang-go golang-github-lib-pq-dev python3-openpyxl python3-docx python3-psycopg2 python3-pytest
   chromium  # the browser test of `seedforge serve` (tests/serve/browser_test.sh) drives it headless
 )

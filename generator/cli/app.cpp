@@ -105,6 +105,8 @@ int RunCli(int argc, char** argv) {
   SetupProfileCommand(app);
   SetupPrivacyCommand(app);
   SetupCodegenCommand(app);
+  SetupServeCommand(app);
+  SetupUsersCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

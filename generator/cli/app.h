@@ -64,5 +64,7 @@ void SetupMaskCommand(CLI::App& app);    // mask: keyed masking of CSV folders
 void SetupProfileCommand(CLI::App& app);  // profile: types, distributions, PII
 void SetupPrivacyCommand(CLI::App& app);  // privacy epsilon|noise: the RDP accountant
 void SetupCodegenCommand(CLI::App& app);  // codegen: typed fixture loaders and test glue
+void SetupServeCommand(CLI::App& app);    // serve: the web portal and REST API
+void SetupUsersCommand(CLI::App& app);    // users add|list|passwd|remove: accounts of serve
 
 }  // namespace seedforge

@@ -65,9 +65,56 @@ int DomainEntity::CountingLink() const {
 
 int Domain::FindEntity(const std::string& entity) const { return IndexOfName(entities, entity); }
 
-Domain ParseDomain(const std::string& text, const std::string& file, const ProviderRegistry& registry) {
+bool PathStaysInside(const std::string& path, const std::string& root, std::string* why) {
+  namespace fs = std::filesystem;
+  const fs::path given(path);
+  if (path.empty()) {
+    *why = "an empty path";
+  } else if (given.is_absolute()) {
+    *why = "an absolute path";
+  } else if (std::any_of(given.begin(), given.end(), [](const fs::path& part) { return part == ".."; })) {
+    *why = "a path with '..'";
+  } else {
+    // Symlinks: the real location of the longest existing prefix must stay
+    // under the real root.
+    std::error_code ec;
+    const fs::path real_root = fs::weakly_canonical(fs::absolute(root), ec);
+    const fs::path real = fs::weakly_canonical(fs::absolute(root) / given, ec);
+    if (ec) {
+      *why = "a path that cannot be resolved";
+    } else {
+      auto [root_end, real_it] = std::mismatch(real_root.begin(), real_root.end(), real.begin(), real.end());
+      if (root_end != real_root.end()) *why = "a path leading outside its folder (through a symlink)";
+      else return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+
+// DomainLoadOptions::confine_files_to: every file the domain names stays in
+// the folder.
+void ConfineFiles(Domain& domain, const std::string& root, std::vector<Diagnostic>& diagnostics) {
+  for (DomainEntity& entity : domain.entities) {
+    if (!entity.model) continue;
+    std::string why;
+    if (!PathStaysInside(entity.model->path, root, &why)) {
+      diagnostics.push_back({entity.model->where, "entity '" + entity.name + "': the model path '" +
+                                                      entity.model->path + "' is " + why +
+                                                      "; an uploaded domain may only name files beside it"});
+    }
+    entity.model->confined_to = root;
+  }
+}
+
+}  // namespace
+
+Domain ParseDomain(const std::string& text, const std::string& file, const ProviderRegistry& registry,
+                   const DomainLoadOptions& load) {
   std::vector<Diagnostic> diagnostics;
   Domain domain = ParseDomainYaml(text, file, diagnostics);
+  if (diagnostics.empty() && !load.confine_files_to.empty()) ConfineFiles(domain, load.confine_files_to, diagnostics);
   if (diagnostics.empty()) {
     ResolveDomain(domain, registry, diagnostics);
     ValidateDomain(domain, registry, diagnostics);
@@ -90,7 +137,7 @@ std::vector<std::string> BuiltinDomainNames() {
   return names;
 }
 
-Domain LoadDomain(const std::string& name_or_path, const ProviderRegistry& registry) {
+Domain LoadDomain(const std::string& name_or_path, const ProviderRegistry& registry, const DomainLoadOptions& load) {
   namespace fs = std::filesystem;
   // A path is told from a name by its spelling alone, never by what happens
   // to exist in the working directory: a folder or file named `banking` there
@@ -122,7 +169,7 @@ Domain LoadDomain(const std::string& name_or_path, const ProviderRegistry& regis
   if (!in) throw UsageError("cannot read domain file '" + name_or_path + "'");
   std::stringstream ss;
   ss << in.rdbuf();
-  return ParseDomain(ss.str(), name_or_path, registry);
+  return ParseDomain(ss.str(), name_or_path, registry, load);
 }
 
 }  // namespace seedforge

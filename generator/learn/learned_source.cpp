@@ -64,6 +64,20 @@ class SynthesizerSource : public LearnedSource {
 bool ReadModelInput(const ModelRef& ref, const std::string& domain_file, std::string* bytes, std::string* found) {
   namespace fs = std::filesystem;
   const fs::path given(ref.path);
+  if (!ref.confined_to.empty()) {
+    // An untrusted domain (DomainLoadOptions::confine_files_to): only a file
+    // inside its folder, checked again now, when it is read.
+    std::string why;
+    const fs::path inside = fs::path(ref.confined_to) / given;
+    std::error_code ec;
+    if (!PathStaysInside(ref.path, ref.confined_to, &why) || !fs::is_regular_file(inside, ec)) return false;
+    std::ifstream in(inside, std::ios::binary);
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    *bytes = buffer.str();
+    *found = inside.string();
+    return true;
+  }
   const fs::path relative = given.is_absolute() ? given : (fs::path(domain_file).parent_path() / given).lexically_normal();
   for (const fs::path& candidate : {relative, given}) {
     std::error_code ec;

@@ -359,6 +359,10 @@ struct ModelRef {
   };
   std::vector<Given> given;
   SourceLocation where;
+  // Set by DomainLoadOptions::confine_files_to: the only folder `path` may
+  // be read from (the model loader then reads nothing else: no file outside
+  // it, no built-in file, no path relative to the working directory).
+  std::string confined_to;
 };
 
 // One entity of a domain: a table, with its columns and outgoing links.
@@ -448,13 +452,29 @@ std::optional<double> RateUnitDays(std::string_view per);
 // lists them under each entity.
 std::vector<std::string> ExplainColumn(const DomainEntity& entity, const DomainColumn& column);
 
+// How a domain from an untrusted source is read (`seedforge serve`'s
+// uploads): every file the domain names (`model: PATH`, `model: {from: ...}`)
+// must resolve inside `confine_files_to`: a relative path without `..`
+// whose real location (symlinks followed) stays in that folder. Anything
+// else is an InputError at the key's line and column, and ModelRef::
+// confined_to makes the model loader check again when it reads.
+struct DomainLoadOptions {
+  std::string confine_files_to;  // empty: files anywhere, as the CLI reads them
+};
+
 // Parses and validates a domain file's text. Throws InputError carrying
 // every problem found, each as file:line:column: message.
 Domain ParseDomain(const std::string& text, const std::string& file,
-                   const ProviderRegistry& registry);
+                   const ProviderRegistry& registry, const DomainLoadOptions& load = {});
 
 // Loads a domain by built-in name ("banking") or by path to a file.
-Domain LoadDomain(const std::string& name_or_path, const ProviderRegistry& registry);
+Domain LoadDomain(const std::string& name_or_path, const ProviderRegistry& registry,
+                  const DomainLoadOptions& load = {});
+
+// Whether `path`, relative to `root`, names a place inside `root`: relative,
+// no `..` component, and inside once symlinks are followed (as far as the
+// path exists). Empty `why` when it does; otherwise the reason.
+bool PathStaysInside(const std::string& path, const std::string& root, std::string* why);
 
 // The names of the built-in domains.
 std::vector<std::string> BuiltinDomainNames();

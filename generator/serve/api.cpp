@@ -1,0 +1,609 @@
+#include "serve/api.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "seedforge/column.h"
+#include "seedforge/domain.h"
+#include "seedforge/error.h"
+#include "seedforge/output.h"
+#include "seedforge/params.h"
+#include "seedforge/resources.h"
+#include "serve/generate_job.h"
+
+namespace seedforge::serve {
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr const char* kCookieName = "seedforge_session";
+
+HttpResponse Json(int status, const json& body) {
+  HttpResponse response;
+  response.status = status;
+  response.body = body.dump();
+  return response;
+}
+
+// An early answer from deep inside a handler (401, 403, 404 ...).
+struct Refusal {
+  HttpResponse response;
+};
+
+[[noreturn]] void Refuse(int status, const std::string& message, json extra = json::object()) {
+  extra["error"] = message;
+  throw Refusal{Json(status, extra)};
+}
+
+// The path's segments: "/api/jobs/ab" -> {"api", "jobs", "ab"}.
+std::vector<std::string> Segments(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string::npos) slash = path.size();
+    parts.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return parts;
+}
+
+std::string Header(const HttpRequest& request, const std::string& name) {
+  auto it = request.headers.find(name);
+  return it == request.headers.end() ? "" : it->second;
+}
+
+std::string CookieValue(const std::string& cookies, const std::string& name) {
+  size_t pos = 0;
+  while (pos < cookies.size()) {
+    size_t end = cookies.find(';', pos);
+    if (end == std::string::npos) end = cookies.size();
+    std::string item = cookies.substr(pos, end - pos);
+    item.erase(0, item.find_first_not_of(' '));
+    if (item.rfind(name + "=", 0) == 0) return item.substr(name.size() + 1);
+    pos = end + 1;
+  }
+  return "";
+}
+
+json ParseBody(const HttpRequest& request) {
+  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object()) Refuse(400, "the body must be a JSON object");
+  return body;
+}
+
+bool IsJsonContent(const HttpRequest& request) {
+  const std::string type = Header(request, "content-type");
+  return type.rfind("application/json", 0) == 0;
+}
+
+std::string StringField(const json& body, const std::string& key, bool required = true) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) {
+    if (required) Refuse(400, "'" + key + "' is required");
+    return "";
+  }
+  if (!it->is_string()) Refuse(400, "'" + key + "' must be a string");
+  return it->get<std::string>();
+}
+
+uint64_t CountField(const json& value, const std::string& what) {
+  if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<uint64_t>() > kMaxRows) {
+    Refuse(400, what + " must be a whole number from 0 to " + std::to_string(kMaxRows));
+  }
+  return value.get<uint64_t>();
+}
+
+bool IsUserName(const std::string& name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+  });
+}
+
+bool IsJobId(const std::string& id) {
+  return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+json UserJson(const UserRecord& user) {
+  return {{"name", user.name}, {"role", user.role}, {"created_at", IsoTime(user.created_at)}, {"disabled", user.disabled}};
+}
+
+json NullableTime(int64_t seconds) { return seconds ? json(IsoTime(seconds)) : json(nullptr); }
+
+std::string ContentTypeOf(const std::string& file) {
+  static const std::pair<const char*, const char*> kTypes[] = {
+      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},   {".svg", "image/svg+xml"},
+      {".png", "image/png"},                 {".ico", "image/x-icon"},
+      {".csv", "text/csv; charset=utf-8"},   {".jsonl", "application/x-ndjson"},
+      {".json", "application/json"},         {".sql", "application/sql"},
+      {".zip", "application/zip"},           {".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+      {".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+      {".txt", "text/plain; charset=utf-8"}, {".html", "text/html; charset=utf-8"}};
+  const size_t dot = file.rfind('.');
+  const std::string ext = dot == std::string::npos ? "" : file.substr(dot);
+  for (const auto& [suffix, type] : kTypes) {
+    if (ext == suffix) return type;
+  }
+  return "application/octet-stream";
+}
+
+}  // namespace
+
+struct Api::Caller {
+  UserRecord user;
+  SessionRecord session;
+  bool via_cookie = false;
+};
+
+Api::Api(ApiOptions options, Store& store, JobRunner& jobs, DomainCatalog& catalog)
+    : options_(std::move(options)), store_(store), jobs_(jobs), catalog_(catalog) {}
+
+HttpResponse Api::Handle(const HttpRequest& request) {
+  HttpResponse response;
+  try {
+    response = Route(request);
+  } catch (Refusal& refusal) {
+    response = std::move(refusal.response);
+  } catch (const DomainConflict& e) {
+    response = Json(409, {{"error", e.what()}});
+  } catch (const InputError& e) {
+    json errors = json::array();
+    for (const Diagnostic& d : e.diagnostics()) {
+      errors.push_back({{"line", d.where.line}, {"column", d.where.column}, {"message", d.message}});
+    }
+    response = Json(400, {{"error", e.what()}, {"errors", errors}});
+  } catch (const UsageError& e) {
+    response = Json(400, {{"error", e.what()}});
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "seedforge: serve: %s %s: %s\n", request.method.c_str(), request.path.c_str(), e.what());
+    response = Json(500, {{"error", "internal error (the server's log has the details)"}});
+  }
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  if (request.path.rfind("/api/", 0) == 0) response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+HttpResponse Api::Route(const HttpRequest& request) {
+  const std::string& method = request.method;
+  const std::vector<std::string> parts = Segments(request.path);
+  const int64_t now = NowSeconds();
+
+  // --- The web UI: everything outside /api/ --------------------------------
+  if (parts.empty() || parts[0] != "api") {
+    if (method != "GET" && method != "HEAD") Refuse(405, "only GET outside /api/");
+    std::string resource = "generator/serve/web/index.html";
+    if (parts.size() == 2 && parts[0] == "static") {
+      const std::string& file = parts[1];
+      const bool plain = !file.empty() && file[0] != '.' && std::all_of(file.begin(), file.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+      });
+      if (!plain || ContentTypeOf(file) == "application/octet-stream") Refuse(404, "no such file");
+      resource = "generator/serve/web/" + file;
+    } else if (!parts.empty() && parts[0] == "static") {
+      Refuse(404, "no such file");
+    }
+    const std::string_view* text = FindResource(resource);
+    HttpResponse response;
+    if (!text) {
+      response.status = 404;
+      response.content_type = "text/plain; charset=utf-8";
+      response.body = resource == "generator/serve/web/index.html"
+                          ? "seedforge: this binary has no web UI built in (" + resource + " is missing); the API is under /api/\n"
+                          : "not found\n";
+      return response;
+    }
+    response.content_type = ContentTypeOf(resource);
+    response.body = std::string(*text);
+    response.headers.emplace_back("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+    return response;
+  }
+
+  // --- No authentication ----------------------------------------------------
+  auto is = [&](const char* m, std::initializer_list<const char*> path) {
+    if (method != m || parts.size() != path.size()) return false;
+    size_t i = 0;
+    for (const char* p : path) {
+      if (std::string(p) != "*" && parts[i] != p) return false;
+      ++i;
+    }
+    return true;
+  };
+  if (is("GET", {"api", "health"})) {
+    return Json(200, {{"status", "ok"}, {"version", options_.version},
+                      {"jobs", {{"queued", jobs_.queued()}, {"running", jobs_.running()}}}});
+  }
+  if (is("GET", {"api", "openapi.json"})) {
+    HttpResponse response;
+    response.body = OpenApiJson(options_.version);
+    return response;
+  }
+  if (is("POST", {"api", "login"})) {
+    if (!IsJsonContent(request)) Refuse(415, "POST /api/login takes application/json");
+    const json body = ParseBody(request);
+    const std::string name = StringField(body, "username");
+    const std::string password = StringField(body, "password");
+    const int64_t wait = limiter_.RetryAfter(name, request.address, now);
+    if (wait > 0) {
+      store_.Audit(name, request.address, "login.limited", name, "");
+      HttpResponse response = Json(429, {{"error", "too many failed logins; try again later"}, {"retry_after", wait}});
+      response.headers.emplace_back("Retry-After", std::to_string(wait));
+      return response;
+    }
+    const std::optional<UserRecord> user = store_.FindUser(name);
+    // An unknown name costs the same hash as a wrong password (no timing
+    // oracle for which names exist).
+    static const std::string kDummyHash = HashPassword(RandomHex(16));
+    const bool ok = VerifyPassword(user ? user->password_hash : kDummyHash, password) && user && !user->disabled;
+    if (!ok) {
+      limiter_.Failed(name, request.address, now);
+      store_.Audit(name, request.address, "login.failed", name, user && user->disabled ? "disabled" : "");
+      Refuse(401, "wrong user name or password");
+    }
+    limiter_.Succeeded(name);
+    const std::string token = NewToken();
+    SessionRecord session{TokenHash(token), name, RandomHex(16), now + options_.session_idle_seconds};
+    store_.AddSession(session);
+    store_.Audit(name, request.address, "login.ok", name, "");
+    HttpResponse response = Json(200, {{"token", token}, {"expires_at", IsoTime(session.expires_at)},
+                                       {"csrf_token", session.csrf_token},
+                                       {"user", {{"name", user->name}, {"role", user->role}}}});
+    response.headers.emplace_back("Set-Cookie", std::string(kCookieName) + "=" + token +
+                                                    "; HttpOnly; SameSite=Strict; Path=/" + (options_.tls ? "; Secure" : ""));
+    return response;
+  }
+
+  // --- Everything else needs a session --------------------------------------
+  Caller caller;
+  {
+    std::string token;
+    const std::string authorization = Header(request, "authorization");
+    if (authorization.rfind("Bearer ", 0) == 0) {
+      token = authorization.substr(7);
+    } else {
+      token = CookieValue(Header(request, "cookie"), kCookieName);
+      caller.via_cookie = true;
+    }
+    if (token.empty()) Refuse(401, "not logged in");
+    std::optional<SessionRecord> session = store_.FindSession(TokenHash(token));
+    if (session && session->expires_at <= now) {
+      store_.RemoveSession(session->token_hash);
+      session.reset();
+    }
+    if (!session) Refuse(401, "not logged in, or the session expired");
+    std::optional<UserRecord> user = store_.FindUser(session->user);
+    if (!user || user->disabled) {
+      store_.RemoveSession(session->token_hash);
+      Refuse(401, "not logged in, or the session expired");
+    }
+    // A cookie rides along with any request the browser makes, a header
+    // only with those our pages make: state changes need the header too.
+    const bool changes_state = method != "GET" && method != "HEAD" && method != "OPTIONS";
+    if (caller.via_cookie && changes_state &&
+        !ConstantTimeEquals(Header(request, "x-csrf-token"), session->csrf_token)) {
+      Refuse(403, "CSRF token missing or wrong");
+    }
+    session->expires_at = now + options_.session_idle_seconds;  // sliding expiry
+    store_.TouchSession(session->token_hash, session->expires_at);
+    caller.user = std::move(*user);
+    caller.session = std::move(*session);
+  }
+  const std::string& role = caller.user.role;
+  const std::string& me = caller.user.name;
+  auto require = [&](std::initializer_list<const char*> roles) {
+    for (const char* r : roles) {
+      if (role == r) return;
+    }
+    std::string names;
+    for (const char* r : roles) names += (names.empty() ? "" : " or ") + std::string(r);
+    Refuse(403, "this needs the role " + names + " (you are " + role + ")");
+  };
+  auto audit = [&](const std::string& action, const std::string& target, const std::string& detail) {
+    store_.Audit(me, request.address, action, target, detail);
+  };
+
+  if (is("POST", {"api", "logout"})) {
+    store_.RemoveSession(caller.session.token_hash);
+    audit("logout", me, "");
+    HttpResponse response;
+    response.status = 204;
+    response.headers.emplace_back("Set-Cookie", std::string(kCookieName) + "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0" +
+                                                    (options_.tls ? "; Secure" : ""));
+    return response;
+  }
+  if (is("GET", {"api", "session"})) {
+    return Json(200, {{"user", {{"name", me}, {"role", role}}}, {"csrf_token", caller.session.csrf_token},
+                      {"expires_at", IsoTime(caller.session.expires_at)}});
+  }
+
+  // --- Domains --------------------------------------------------------------
+  if (is("GET", {"api", "domains"})) {
+    json domains = json::array();
+    for (const CatalogEntry& entry : catalog_.List()) {
+      domains.push_back({{"name", entry.name}, {"source", entry.source}, {"description", entry.description},
+                         {"entities", entry.entities}});
+    }
+    return Json(200, {{"domains", domains}});
+  }
+  if (is("GET", {"api", "domains", "*"})) {
+    const std::optional<CatalogEntry> entry = catalog_.Find(parts[2]);
+    if (!entry) Refuse(404, "no domain named '" + parts[2] + "'");
+    const Domain domain = catalog_.Load(*entry);
+    GenerateSpec spec{.domain_path = entry->path, .load = entry->load, .today = TodayDays()};
+    const GeneratePlan plan = PlanGenerate(spec, catalog_.registry());
+    json entities = json::array();
+    for (size_t e = 0; e < domain.entities.size(); ++e) {
+      const DomainEntity& entity = domain.entities[e];
+      json columns = json::array();
+      for (const DomainColumn& column : entity.columns) {
+        if (column.hidden) continue;
+        columns.push_back({{"name", column.name}, {"type", column.type.ToSql()},
+                           {"nullable", !column.not_null && !column.primary_key}});
+      }
+      const int counting = entity.CountingLink();
+      entities.push_back({{"name", entity.name}, {"description", entity.description},
+                          {"planned_rows", plan.entities[e].second},
+                          {"per_parent", counting >= 0 ? json(entity.links[counting].parent) : json(nullptr)},
+                          {"columns", columns}});
+    }
+    return Json(200, {{"name", entry->name}, {"source", entry->source}, {"description", domain.description},
+                      {"entities", entities}});
+  }
+  if (is("POST", {"api", "domains"})) {
+    require({"admin"});
+    const std::string name = catalog_.Upload(request.body);
+    audit("domain.upload", name, std::to_string(request.body.size()) + " bytes");
+    return Json(201, {{"name", name}});
+  }
+
+  // --- Jobs -----------------------------------------------------------------
+  auto job_json = [&](const JobRecord& job) {
+    json rows = json::object();
+    for (const auto& [entity, n] : job.rows) rows[entity] = n;
+    return json{{"id", job.id}, {"owner", job.owner}, {"kind", job.kind}, {"domain", job.domain},
+                {"format", job.format}, {"seed", job.seed}, {"state", job.state}, {"progress", job.progress},
+                {"rows", rows}, {"total_rows", job.total_rows}, {"planned_rows", job.planned_rows},
+                {"error", job.error.empty() ? json(nullptr) : json(job.error)},
+                {"created_at", NullableTime(job.created_at)}, {"started_at", NullableTime(job.started_at)},
+                {"finished_at", NullableTime(job.finished_at)}, {"expires_at", NullableTime(job.expires_at)},
+                {"size_bytes", job.size_bytes},
+                {"download", job.state == "done" ? json("/api/jobs/" + job.id + "/download") : json(nullptr)},
+                {"shared_with", store_.SharedWith(job.id)}};
+  };
+  auto can_see = [&](const JobRecord& job) {
+    if (role == "admin" || job.owner == me) return true;
+    const std::vector<std::string> shared = store_.SharedWith(job.id);
+    return std::find(shared.begin(), shared.end(), me) != shared.end();
+  };
+  // The job a path names, if the caller may see it (404 otherwise: ids are
+  // secrets of their owners, whether they exist is not told).
+  auto find_job = [&](const std::string& id) {
+    std::optional<JobRecord> job = IsJobId(id) ? jobs_.Find(id) : std::nullopt;
+    if (!job || !can_see(*job)) Refuse(404, "no such job");
+    return *job;
+  };
+  auto require_owner = [&](const JobRecord& job) {
+    if (role != "admin" && job.owner != me) Refuse(403, "only the job's owner or an admin may do this");
+  };
+
+  if (is("POST", {"api", "jobs"})) {
+    require({"requester", "admin"});
+    const json body = ParseBody(request);
+    const std::string domain_name = StringField(body, "domain");
+    const std::optional<CatalogEntry> entry = catalog_.Find(domain_name);
+    if (!entry) Refuse(404, "no domain named '" + domain_name + "'");
+    GenerateSpec spec{.domain_path = entry->path, .load = entry->load, .today = TodayDays(),
+                      .threads = options_.job_threads};
+    if (auto rows = body.find("rows"); rows != body.end() && !rows->is_null()) {
+      if (!rows->is_object()) Refuse(400, "'rows' must be an object {entity: count}");
+      for (const auto& [entity, n] : rows->items()) {
+        if (entry->entities > 0 && catalog_.Load(*entry).FindEntity(entity) < 0) {
+          Refuse(400, "domain '" + domain_name + "' has no entity '" + entity + "'");
+        }
+        spec.rows[entity] = CountField(n, "rows." + entity);
+      }
+    }
+    if (auto scale = body.find("scale"); scale != body.end() && !scale->is_null()) {
+      if (!scale->is_number() || !(scale->get<double>() > 0) || scale->get<double>() > 1e9) {
+        Refuse(400, "'scale' must be a number above 0");
+      }
+      spec.scale = scale->get<double>();
+    }
+    if (auto seed = body.find("seed"); seed != body.end() && !seed->is_null()) {
+      if (!seed->is_number_unsigned()) Refuse(400, "'seed' must be a whole number from 0");
+      spec.seed = seed->get<uint64_t>();
+    }
+    std::string format = body.contains("format") ? StringField(body, "format") : "csv";
+    const std::optional<Format> parsed = ParseFormat(format);
+    if (!parsed) Refuse(400, "unknown format '" + format + "'");
+    spec.format = *parsed;
+    if (auto as_of = body.find("as_of"); as_of != body.end() && !as_of->is_null()) {
+      const std::string text = StringField(body, "as_of");
+      if (!ParseDateSpec(text, TodayDays(), &spec.today)) Refuse(400, "'as_of' must be a date YYYY-MM-DD");
+    }
+    const GeneratePlan plan = PlanGenerate(spec, catalog_.registry());
+    const std::map<std::string, uint64_t> limits = store_.Limits();
+    const uint64_t limit = limits.count(role) ? limits.at(role) : 0;
+    if (plan.total > limit) {
+      Refuse(403, "the job plans " + std::to_string(plan.total) + " rows, over the " + role + " limit of " +
+                      std::to_string(limit), {{"limit", limit}, {"planned", plan.total}});
+    }
+    JobRecord job;
+    job.id = RandomHex(16);
+    job.owner = me;
+    job.kind = "generate";
+    job.domain = entry->name;
+    job.format = format;
+    job.seed = spec.seed;
+    job.planned_rows = plan.total;
+    for (const auto& [entity, rows] : plan.entities) job.rows[entity] = 0;
+    job.created_at = now;
+    job.request = body.dump();
+    if (!jobs_.Submit(job, MakeGenerateWork(spec, catalog_.registry()))) {
+      HttpResponse response = Json(503, {{"error", "the job queue is full; try again later"}});
+      response.headers.emplace_back("Retry-After", "30");
+      return response;
+    }
+    audit("job.create", job.id, entry->name + " " + format + " seed " + std::to_string(spec.seed) + ", " +
+                                    std::to_string(plan.total) + " rows");
+    HttpResponse response = Json(202, {{"id", job.id}});
+    response.headers.emplace_back("Location", "/api/jobs/" + job.id);
+    return response;
+  }
+  if (is("GET", {"api", "jobs"})) {
+    json list = json::array();
+    for (const JobRecord& job : store_.Jobs()) {
+      if (can_see(job)) list.push_back(job_json(jobs_.Find(job.id).value_or(job)));
+    }
+    return Json(200, {{"jobs", list}});
+  }
+  if (is("GET", {"api", "jobs", "*"})) return Json(200, job_json(find_job(parts[2])));
+  if (is("DELETE", {"api", "jobs", "*"})) {
+    JobRecord job = find_job(parts[2]);
+    require_owner(job);
+    if (job.state == "queued" || job.state == "running") {
+      jobs_.Cancel(job.id);
+      audit("job.cancel", job.id, job.domain);
+    } else if (job.state == "done") {
+      jobs_.DeleteResult(job.id);
+      audit("job.delete", job.id, job.domain);
+    }
+    return Json(202, job_json(find_job(job.id)));
+  }
+  if (is("POST", {"api", "jobs", "*", "share"})) {
+    JobRecord job = find_job(parts[2]);
+    require_owner(job);
+    const json body = ParseBody(request);
+    auto users = body.find("users");
+    if (users == body.end() || !users->is_array()) Refuse(400, "'users' must be an array of user names");
+    std::vector<std::string> names;
+    for (const json& name : *users) {
+      if (!name.is_string() || !store_.FindUser(name.get<std::string>())) {
+        Refuse(400, "no user named " + name.dump());
+      }
+      names.push_back(name.get<std::string>());
+    }
+    store_.Share(job.id, names);
+    std::string list;
+    for (const std::string& n : names) list += (list.empty() ? "" : ",") + n;
+    audit("job.share", job.id, list);
+    return Json(200, job_json(job));
+  }
+  if (is("GET", {"api", "jobs", "*", "download"})) {
+    const JobRecord job = find_job(parts[2]);
+    if (job.state != "done") Refuse(409, "the job is " + job.state + ", there is nothing to download");
+    HttpResponse response;
+    response.file = jobs_.ResultPath(job);
+    response.content_type = ContentTypeOf(job.file_name);
+    response.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + job.file_name + "\"");
+    audit("job.download", job.id, job.file_name);
+    return response;
+  }
+
+  // --- Admin ----------------------------------------------------------------
+  if (is("GET", {"api", "limits"})) {
+    json max_rows = json::object();
+    for (const auto& [r, n] : store_.Limits()) max_rows[r] = n;
+    return Json(200, {{"max_rows", max_rows}});
+  }
+  if (is("PUT", {"api", "limits"})) {
+    require({"admin"});
+    const json body = ParseBody(request);
+    auto max_rows = body.find("max_rows");
+    if (max_rows == body.end() || !max_rows->is_object()) Refuse(400, "'max_rows' must be an object {role: rows}");
+    std::map<std::string, uint64_t> limits;
+    for (const auto& [r, n] : max_rows->items()) {
+      if (!IsRole(r)) Refuse(400, "no role named '" + r + "'");
+      limits[r] = CountField(n, "max_rows." + r);
+    }
+    for (const auto& [r, n] : limits) {
+      store_.SetLimit(r, n);
+      audit("limits.change", r, std::to_string(n));
+    }
+    json result = json::object();
+    for (const auto& [r, n] : store_.Limits()) result[r] = n;
+    return Json(200, {{"max_rows", result}});
+  }
+  if (parts.size() >= 2 && (parts[1] == "users" || parts[1] == "audit")) require({"admin"});
+  if (is("GET", {"api", "users"})) {
+    json users = json::array();
+    for (const UserRecord& user : store_.Users()) users.push_back(UserJson(user));
+    return Json(200, {{"users", users}});
+  }
+  if (is("POST", {"api", "users"})) {
+    const json body = ParseBody(request);
+    UserRecord user{StringField(body, "name"), StringField(body, "role"), "", now, false};
+    const std::string password = StringField(body, "password");
+    if (!IsUserName(user.name)) Refuse(400, "a user name is 1 to 64 letters, digits, '_', '.' or '-'");
+    if (!IsRole(user.role)) Refuse(400, "'role' must be admin, requester or viewer");
+    if (password.size() < kMinPasswordLength) Refuse(400, "the password must have at least 8 characters");
+    user.password_hash = HashPassword(password);
+    if (!store_.AddUser(user)) Refuse(409, "a user named '" + user.name + "' exists already");
+    audit("user.add", user.name, user.role);
+    return Json(201, UserJson(user));
+  }
+  if (is("PATCH", {"api", "users", "*"}) || is("DELETE", {"api", "users", "*"})) {
+    std::optional<UserRecord> user = store_.FindUser(parts[2]);
+    if (!user) Refuse(404, "no user named '" + parts[2] + "'");
+    const bool was_active_admin = user->role == "admin" && !user->disabled;
+    if (method == "DELETE") {
+      if (was_active_admin && store_.CountActiveAdmins() <= 1) Refuse(409, "the last admin cannot be removed");
+      store_.RemoveUser(user->name);
+      audit("user.remove", user->name, "");
+      HttpResponse response;
+      response.status = 204;
+      return response;
+    }
+    const json body = ParseBody(request);
+    std::string changes;
+    if (body.contains("role")) {
+      user->role = StringField(body, "role");
+      if (!IsRole(user->role)) Refuse(400, "'role' must be admin, requester or viewer");
+      changes += "role=" + user->role + " ";
+    }
+    if (body.contains("disabled")) {
+      if (!body["disabled"].is_boolean()) Refuse(400, "'disabled' must be true or false");
+      user->disabled = body["disabled"].get<bool>();
+      changes += std::string("disabled=") + (user->disabled ? "true " : "false ");
+    }
+    const bool password_changed = body.contains("password");
+    if (password_changed) {
+      const std::string password = StringField(body, "password");
+      if (password.size() < kMinPasswordLength) Refuse(400, "the password must have at least 8 characters");
+      user->password_hash = HashPassword(password);
+      changes += "password ";
+    }
+    if (was_active_admin && (user->role != "admin" || user->disabled) && store_.CountActiveAdmins() <= 1) {
+      Refuse(409, "the last admin cannot be demoted or disabled");
+    }
+    store_.UpdateUser(*user);
+    if (password_changed || user->disabled) store_.RemoveSessionsOf(user->name);
+    if (!changes.empty()) changes.pop_back();
+    audit("user.change", user->name, changes);
+    return Json(200, UserJson(*user));
+  }
+  if (is("GET", {"api", "audit"})) {
+    int limit = 100;
+    int64_t before = 0;
+    try {
+      if (auto it = request.query.find("limit"); it != request.query.end()) limit = std::stoi(it->second);
+      if (auto it = request.query.find("before"); it != request.query.end()) before = std::stoll(it->second);
+    } catch (const std::exception&) {
+      Refuse(400, "'limit' and 'before' must be whole numbers");
+    }
+    limit = std::clamp(limit, 1, 1000);
+    json entries = json::array();
+    for (const AuditEntry& e : store_.AuditEntries(limit, before)) {
+      entries.push_back({{"id", e.id}, {"at", IsoTime(e.at)}, {"user", e.user}, {"address", e.address},
+                         {"action", e.action}, {"target", e.target}, {"detail", e.detail}});
+    }
+    return Json(200, {{"entries", entries}});
+  }
+  Refuse(404, "no such endpoint: " + method + " " + request.path);
+}
+
+}  // namespace seedforge::serve
