@@ -180,22 +180,40 @@ try {
   const workbook = path.join(downloads, fileName);
   check(fs.statSync(workbook).size > 10000, 'the workbook is not empty');
 
-  // 5. My jobs lists it.
+  // 5. A big job: the page polls its progress while it runs, and Cancel stops it.
+  await page.click(`a[href="/domains/employee"]`);
+  await waitHeading('employee');
+  await typeInto('#rows-employees', '1000000');
+  await page.select('#format', 'csv');
+  await page.click('#generate');
+  await page.waitForFunction(() => document.querySelector('#job-state')?.textContent === 'running' &&
+    document.querySelector('#job-progress').value > 0, {polling: 50});
+  const bigJob = pathOf(page.url()).split('/').pop();
+  const midway = await page.$eval('#job-progress', (p) => p.value);
+  check(midway > 0 && midway < 100, `the progress bar moves while the job runs (${midway} %)`);
+  await shot('job-running');
+  await page.click('#job-actions button');
+  await page.waitForFunction(() => document.querySelector('#job-state')?.textContent === 'cancelled');
+  check(!(await page.$('#download')), 'a cancelled job has no download');
+
+  // 6. My jobs lists both.
   await page.click('#nav a[href="/jobs"]');
   await waitHeading('My jobs');
   const listed = await page.$$eval('main tbody tr', (trs, id) => trs
     .filter((tr) => tr.querySelector(`a[href="/jobs/${id}"]`)).map((tr) => tr.innerText), jobId);
   check(listed.length === 1 && /done/.test(listed[0]) && /xlsx/.test(listed[0]), `job ${jobId} is listed as done: ${listed}`);
+  const first = await page.$eval('main tbody tr a', (a) => a.getAttribute('href'));
+  check(first === `/jobs/${bigJob}`, `the newest job (the cancelled one) comes first (${first})`);
   await shot('jobs');
 
-  // 6. A session that ends (here: its cookie removed) returns to the login page.
+  // 7. A session that ends (here: its cookie removed) returns to the login page.
   expected = [['GET', '/api/domains', 401]];
   await page.deleteCookie({name: 'seedforge_session', url: base});
   await page.click('#nav a[href="/domains"]');
   await waitHeading('Log in');
   check(/expired/.test(await textOf('#login-message')), 'the login page says the session expired');
 
-  // 7. The admin: users (add, change role, disable) and the audit log.
+  // 8. The admin: users (add, change role, disable) and the audit log.
   expected = [];
   await logIn('admin', env('ADMIN_PASSWORD'), {keyboard: true});
   await waitHeading('Domains');
@@ -217,9 +235,11 @@ try {
 
   await page.click('#nav a[href="/audit"]');
   await waitHeading('Audit log');
-  const audit = await page.$$eval('#audit tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
-  const downloadEntry = audit.find(([, user, , action, target, detail]) =>
-    user === 'qa' && /download/i.test(action) && `${target} ${detail}`.includes(jobId));
+  // Cells as text; a job's target is a link to its page.
+  const audit = await page.$$eval('#audit tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) =>
+    c.querySelector('a') ? c.querySelector('a').getAttribute('href') : c.textContent)));
+  const downloadEntry = audit.find(([, user, , action, target]) =>
+    user === 'qa' && /download/i.test(action) && target === `/jobs/${jobId}`);
   check(downloadEntry, `the audit log shows qa's download of job ${jobId}: ${JSON.stringify(audit.slice(0, 8))}`);
   await shot('audit');
 

@@ -42,10 +42,15 @@ function h(tag, attrs, ...children) {
 const present = (...items) => items.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false);
 const shortId = (id) => String(id).slice(0, 8);
 const number = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : '–');
+// A server time (ISO-8601 UTC) as the browser's local "YYYY-MM-DD HH:MM:SS".
 function when(iso) {
   if (!iso) return '–';
   const date = new Date(iso);
-  return h('time', {datetime: iso, title: iso}, isNaN(date) ? iso : date.toLocaleString());
+  if (isNaN(date)) return iso;
+  const two = (n) => String(n).padStart(2, '0');
+  const local = `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ` +
+                `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+  return h('time', {datetime: iso, title: iso}, local);
 }
 function bytes(n) {
   if (typeof n !== 'number') return '–';
@@ -500,7 +505,11 @@ async function viewAudit() {
     entries.push(...batch);
     body.append(...batch.map((e) => h('tr', {},
       h('td', {}, when(e.at)), h('td', {}, e.user || '–'), h('td', {}, e.address || ''),
-      h('td', {}, h('span', {class: 'tag'}, e.action)), h('td', {}, e.target || ''), h('td', {}, e.detail || ''))));
+      h('td', {}, h('span', {class: 'tag'}, e.action)),
+      h('td', {}, e.action.startsWith('job.') && e.target
+        ? h('a', {href: `/jobs/${encodeURIComponent(e.target)}`, title: e.target}, h('code', {}, shortId(e.target)))
+        : e.target || ''),
+      h('td', {}, e.detail || ''))));
     more.hidden = batch.length < 100;
   }
   more.addEventListener('click', () => load().catch((err) => err === STALE || main.append(errorBox(err))));
