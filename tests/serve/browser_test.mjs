@@ -217,6 +217,34 @@ try {
   expected = [];
   await logIn('admin', env('ADMIN_PASSWORD'), {keyboard: true});
   await waitHeading('Domains');
+  // A domain upload: a broken file is refused with its line and column, a good one opens.
+  const upload = (name, text) => {
+    const file = path.join(out, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  const domainYaml = [
+    'domain: portal_upload',
+    'description: A domain uploaded through the portal by the browser test',
+    'entities:',
+    '  things:',
+    '    rows: 10',
+    '    columns:',
+    '      id:    {type: integer, primary_key: true, provider: sequence}',
+    '      owner: {type: text, not_null: true, provider: person.full_name}', ''].join('\n');
+  expected = [['POST', '/api/domains', 400]];
+  await (await page.$('#domain-file')).uploadFile(upload('broken.yaml', domainYaml.replace('person.full_name', 'person.nope')));
+  await page.click('#upload-form button[type=submit]');
+  await page.waitForSelector('#upload-form .error li');
+  const uploadError = await textOf('#upload-form .error');
+  check(/line 8, column \d+: .*nope/.test(uploadError), `a broken upload names its line and column: "${uploadError}"`);
+  await shot('upload-refused');
+  expected = [];
+  await (await page.$('#domain-file')).uploadFile(upload('portal_upload.yaml', domainYaml));
+  await page.click('#upload-form button[type=submit]');
+  await waitHeading('portal_upload');
+  check(await page.$('#rows-things'), 'the uploaded domain opens with its entity');
+
   await page.click('#nav a[href="/users"]');
   await waitHeading('Users');
   for (const name of ['admin', 'qa']) check(await page.$(`tr[data-user="${name}"]`), `the user ${name} is listed`);
@@ -246,6 +274,21 @@ try {
   await page.click('#logout');
   await waitHeading('Log in');
   check(/logged out/.test(await textOf('#login-message')), 'logging out says so');
+
+  // 9. Repeated wrong passwords for one name: the server answers 429 and the
+  // page says when to retry (5 failures per name; this address has 6 of its 20).
+  expected = [['POST', '/api/login', 401], ['POST', '/api/login', 429]];
+  let status = 0;
+  for (let attempt = 1; attempt <= 6 && status !== 429; attempt++) {
+    const answer = page.waitForResponse((r) => pathOf(r.url()) === '/api/login');
+    await logIn('intruder', `guess ${attempt}`);
+    status = (await answer).status();
+    await page.waitForFunction(() => !document.querySelector('#login-form button').disabled);
+  }
+  check(status === 429, `the 6th wrong password for a name is refused with 429 (got ${status})`);
+  const limited = await textOf('#login-message');
+  check(/retry in \d+ (s|min)\)/.test(limited), `the page says when to retry: "${limited}"`);
+  await shot('login-rate-limited');
 
   for (const line of loadErrors) {
     const i = expectedAnswers.indexOf(line);

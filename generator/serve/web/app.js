@@ -134,13 +134,19 @@ function describe(err) {
       return `Not allowed: ${text}.`;
     case 413: return `Too large: ${text}.`;
     case 429:
-    case 503: return message + (err.retryAfter ? ` (retry in ${err.retryAfter} s).` : '.');
+    case 503: {
+      const wait = Number(err.retryAfter);
+      if (!wait) return `${message}.`;
+      return `${message} (retry in ${wait >= 90 ? `${Math.ceil(wait / 60)} min` : `${wait} s`}).`;
+    }
     default: return message;
   }
 }
 function errorBox(err) {
   const details = (err.body && err.body.errors) || [];
-  return h('div', {class: 'error', role: 'alert'}, h('p', {}, describe(err)),
+  // With a list of line:column errors (a domain upload) the list says it all.
+  const headline = details.length ? `The file has ${details.length} error${details.length > 1 ? 's' : ''}:` : describe(err);
+  return h('div', {class: 'error', role: 'alert'}, h('p', {}, headline),
     details.length ? h('ul', {}, details.map((e) => h('li', {}, `line ${e.line}, column ${e.column}: ${e.message}`))) : null);
 }
 
