@@ -1,8 +1,9 @@
 // The portal in a real headless Chromium (issue 16), driven by puppeteer-core:
 // a wrong password is refused, the requester generates 1,000 employee rows as
-// xlsx and downloads the workbook, the jobs list shows the job, an expired
-// session returns to the login page, and the admin manages users and sees the
-// download in the audit log. A screenshot of each page goes to $BROWSER_TEST_OUT.
+// xlsx, downloads the workbook and shares it with a viewer, watches and cancels
+// a big job; an expired session returns to the login page; the admin uploads a
+// domain, manages users and sees the download in the audit log; the viewer
+// finds the shared job; repeated wrong passwords are rate limited. A screenshot of each page goes to $BROWSER_TEST_OUT.
 // Any console error, page error, failed request or error answer that the step
 // does not expect fails the test.
 //
@@ -10,7 +11,7 @@
 // compares the downloaded workbook with `seedforge generate` cell by cell
 // (layout.json, written here, lists the columns the domain page shows).
 // Environment: SEEDFORGE_URL, SEEDFORGE_NODE_TOOLS (puppeteer-core's folder),
-// CHROMIUM, BROWSER_TEST_OUT, ADMIN_PASSWORD, QA_PASSWORD, SEED, ROWS.
+// CHROMIUM, BROWSER_TEST_OUT, ADMIN_PASSWORD, QA_PASSWORD, VIEWER_PASSWORD, SEED, ROWS.
 import fs from 'node:fs';
 import path from 'node:path';
 import {createRequire} from 'node:module';
@@ -78,7 +79,14 @@ try {
   });
 
   const shots = [];
+  // A screenshot of the page, after checking that its every form control has
+  // a label and every button a name (screen readers read them).
   async function shot(name) {
+    const unlabelled = await page.$$eval('input, select, textarea, button', (els) => els
+      .filter((e) => !e.closest('[hidden]') && !(e.labels && e.labels.length) && !e.getAttribute('aria-label') &&
+        !e.getAttribute('aria-labelledby') && !(e.tagName === 'BUTTON' && e.textContent.trim()))
+      .map((e) => e.outerHTML.slice(0, 80)));
+    check(unlabelled.length === 0, `${name}: controls without a label: ${unlabelled.join(', ')}`);
     const file = path.join(out, `${name}.png`);
     await page.screenshot({path: file, fullPage: true});
     // A full-page capture leaves Chromium scrolled so that the next click's
@@ -180,6 +188,11 @@ try {
   const workbook = path.join(downloads, fileName);
   check(fs.statSync(workbook).size > 10000, 'the workbook is not empty');
 
+  // Shared with the viewer (checked when she logs in).
+  await typeInto('#share-users', 'vera');
+  await page.click('#share-form button[type=submit]');
+  await page.waitForFunction(() => /Shared with vera/.test(document.querySelector('#job-message')?.textContent));
+
   // 5. A big job: the page polls its progress while it runs, and Cancel stops it.
   await page.click(`a[href="/domains/employee"]`);
   await waitHeading('employee');
@@ -275,7 +288,24 @@ try {
   await waitHeading('Log in');
   check(/logged out/.test(await textOf('#login-message')), 'logging out says so');
 
-  // 9. Repeated wrong passwords for one name: the server answers 429 and the
+  // 9. The viewer: the shared job with its download, no Generate anywhere.
+  await logIn('vera', env('VIEWER_PASSWORD'));
+  await waitHeading('Domains');
+  await page.click('#nav a[href="/jobs"]');
+  await waitHeading('Shared with me');
+  const shared = await page.$$eval('main tbody tr', (trs) => trs.map((tr) => tr.innerHTML));
+  check(shared.length === 1 && shared[0].includes(`/jobs/${jobId}`) && shared[0].includes(`/api/jobs/${jobId}/download`),
+    `the viewer sees exactly the shared job, with its download (${shared.length} rows)`);
+  await shot('jobs-viewer');
+  await page.click('#nav a[href="/domains"]');
+  await waitHeading('Domains');
+  await page.click('a[href="/domains/employee"]');
+  await waitHeading('employee');
+  check(!(await page.$('#generate')) && /Viewers download/.test(await textOf('main .notice')), 'a viewer gets no Generate form');
+  await page.click('#logout');
+  await waitHeading('Log in');
+
+  // 10. Repeated wrong passwords for one name: the server answers 429 and the
   // page says when to retry (5 failures per name; this address has 6 of its 20).
   expected = [['POST', '/api/login', 401], ['POST', '/api/login', 429]];
   let status = 0;

@@ -40,9 +40,11 @@ trap cleanup EXIT
 # only through the environment, and are never printed.
 admin_password=$(head -c 24 /dev/urandom | base64)
 qa_password=$(head -c 24 /dev/urandom | base64)
+viewer_password=$(head -c 24 /dev/urandom | base64)
 data=$work/data
 printf '%s\n' "$admin_password" | "$seedforge" users add admin --role admin --data "$data" --password-stdin
 printf '%s\n' "$qa_password" | "$seedforge" users add qa --role requester --data "$data" --password-stdin
+printf '%s\n' "$viewer_password" | "$seedforge" users add vera --role viewer --data "$data" --password-stdin
 
 "$seedforge" serve --listen 127.0.0.1:0 --data "$data" >"$out/server.log" 2>&1 &
 server_pid=$!
@@ -65,7 +67,7 @@ fi
 echo "server: $url"
 
 SEEDFORGE_URL=$url SEEDFORGE_NODE_TOOLS=$tools CHROMIUM=$chromium BROWSER_TEST_OUT=$out \
-ADMIN_PASSWORD=$admin_password QA_PASSWORD=$qa_password SEED=$seed ROWS=$rows \
+ADMIN_PASSWORD=$admin_password QA_PASSWORD=$qa_password VIEWER_PASSWORD=$viewer_password SEED=$seed ROWS=$rows \
   /usr/bin/time -f "browser test: %e s" node "$src/tests/serve/browser_test.mjs"
 
 # Same domain, rows and seed from the CLI: the browser's workbook must hold

@@ -200,6 +200,7 @@ function updateHeader() {
   $('#logout').hidden = !user;
   $('#who').textContent = user ? `${user.name} · ${user.role}` : '';
   for (const link of document.querySelectorAll('[data-admin]')) link.hidden = !user || user.role !== 'admin';
+  $('#nav a[href="/jobs"]').textContent = jobsTitle();
   const path = location.pathname === '/' ? '/domains' : location.pathname;
   for (const link of document.querySelectorAll('#nav a')) {
     if (path.startsWith(link.pathname)) link.setAttribute('aria-current', 'page');
@@ -440,6 +441,12 @@ function jobActions(job, message) {
   return out;
 }
 
+// Admins see every job, viewers those shared with them, requesters their own.
+function jobsTitle() {
+  const role = state.user && state.user.role;
+  return role === 'admin' ? 'Jobs' : role === 'viewer' ? 'Shared with me' : 'My jobs';
+}
+
 async function viewJobs() {
   const {jobs} = await get('/api/jobs');
   const admin = state.user.role === 'admin';
@@ -453,7 +460,7 @@ async function viewJobs() {
     h('td', {}, when(job.created_at)),
     h('td', {}, job.download ? h('a', {href: job.download, download: ''}, 'Download') : '')));
   const headers = ['Job', admin ? 'Owner' : null, 'Domain', 'Format', 'State', 'Rows', 'Created', 'File'];
-  page(admin ? 'Jobs' : 'My jobs', table(headers.filter(Boolean), rows),
+  page(jobsTitle(), table(headers.filter(Boolean), rows),
     h('p', {}, h('button', {type: 'button', class: 'secondary', onclick: route}, 'Refresh')));
 }
 
