@@ -272,6 +272,11 @@ try {
   check(await page.$eval('select[data-user="viewer1"]', (s) => s.value) === 'requester', 'the role change holds');
   await page.$eval('tr[data-user="viewer1"] button', (b) => b.click());
   await page.waitForFunction(() => /disabled/.test(document.querySelector('tr[data-user="viewer1"]')?.innerText));
+  check(await page.$eval('#limit-requester', (i) => i.value) === '1000000', 'the requester limit shows (default 1,000,000)');
+  await typeInto('#limit-requester', '2000000');
+  await page.click('#limits-form button[type=submit]');
+  await page.waitForFunction(() => /Row limits saved/.test(document.querySelector('#users-message')?.textContent));
+  check(await page.$eval('#limit-requester', (i) => i.value) === '2000000', 'the new requester limit holds');
   await shot('users');
 
   await page.click('#nav a[href="/audit"]');

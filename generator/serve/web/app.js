@@ -466,6 +466,7 @@ async function viewJobs() {
 
 async function viewUsers() {
   const {users} = await get('/api/users');
+  const {max_rows: limits} = await get('/api/limits');
   const message = h('div', {id: 'users-message'});
   const done = (text) => { state.notice = text; route(); };
   async function change(name, patch, text) {
@@ -503,9 +504,25 @@ async function viewUsers() {
       message.replaceChildren(errorBox(err));
     }
   });
+  // The row limit of each role: the most rows one job of theirs may plan.
+  const limitInputs = ROLES.map((r) => h('input', {id: `limit-${r}`, type: 'number', min: '0', step: '1',
+    required: true, value: String(limits[r] ?? 0), 'data-role': r}));
+  const limitForm = h('form', {class: 'card', id: 'limits-form'}, h('h2', {}, 'Row limits per job'),
+    h('div', {class: 'row'}, ROLES.map((r, i) => field(r, limitInputs[i]))),
+    h('button', {type: 'submit'}, 'Save limits'));
+  limitForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const max_rows = Object.fromEntries(limitInputs.map((input) => [input.dataset.role, Number(input.value)]));
+    try {
+      await api('PUT', '/api/limits', {max_rows});
+      done('Row limits saved.');
+    } catch (err) {
+      message.replaceChildren(errorBox(err));
+    }
+  });
   if (state.notice) message.append(h('p', {class: 'notice', role: 'status'}, state.notice));
   state.notice = null;
-  page('Users', message, table(['Name', 'Role', 'Created', 'Status', ''], rows), form);
+  page('Users', message, table(['Name', 'Role', 'Created', 'Status', ''], rows), form, limitForm);
 }
 
 async function viewAudit() {
