@@ -70,6 +70,17 @@ SEEDFORGE_URL=$url SEEDFORGE_NODE_TOOLS=$tools CHROMIUM=$chromium BROWSER_TEST_O
 ADMIN_PASSWORD=$admin_password QA_PASSWORD=$qa_password VIEWER_PASSWORD=$viewer_password SEED=$seed ROWS=$rows \
   /usr/bin/time -f "browser test: %e s" node "$src/tests/serve/browser_test.mjs"
 
+# A clean stop: exit status 0 (a sanitizer build reports its findings here).
+kill "$server_pid"
+status=0
+wait "$server_pid" || status=$?
+server_pid=
+if ((status != 0)); then
+  echo "seedforge serve exited with status $status:" >&2
+  cat "$out/server.log" >&2
+  exit 1
+fi
+
 # Same domain, rows and seed from the CLI: the browser's workbook must hold
 # exactly these rows, under the columns its domain page showed.
 "$seedforge" generate --domain employee --rows "employees=$rows" --seed "$seed" --format csv \
