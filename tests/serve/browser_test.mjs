@@ -302,6 +302,12 @@ try {
   check(shared.length === 1 && shared[0].includes(`/jobs/${jobId}`) && shared[0].includes(`/api/jobs/${jobId}/download`),
     `the viewer sees exactly the shared job, with its download (${shared.length} rows)`);
   await shot('jobs-viewer');
+  // A deep link loads the page itself (the server answers index.html, the UI routes on the path).
+  await page.goto(`${base}/jobs/${jobId}`, {waitUntil: 'networkidle0'});
+  await waitHeading(`Job ${jobId.slice(0, 8)}`);
+  check(await page.$('#download'), 'the shared job opens from its URL, with its Download link');
+  await page.goto(`${base}/no/such/page`, {waitUntil: 'networkidle0'});
+  await waitHeading('Not found');
   await page.click('#nav a[href="/domains"]');
   await waitHeading('Domains');
   await page.click('a[href="/domains/employee"]');

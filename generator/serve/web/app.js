@@ -179,10 +179,10 @@ function route() {
       return page('Not allowed', h('p', {class: 'error', role: 'alert'}, 'This page is for admins.'));
     }
     main.replaceChildren(h('p', {class: 'muted'}, 'Loading…'));
-    const args = match.slice(1).map(decodeURIComponent);
-    return Promise.resolve(view(...args)).catch((err) => {
+    // An async view's failures (a bad %-escape in the path too) end on an error page.
+    return Promise.resolve().then(() => view(...match.slice(1).map(decodeURIComponent))).catch((err) => {
       if (err === STALE || err.status === 401) return;
-      page('Something went wrong', errorBox(err));
+      page('Something went wrong', errorBox(err instanceof ApiError ? err : new ApiError(0, {error: err.message})));
     });
   }
   page('Not found', h('p', {}, `There is no page at ${path}. `, h('a', {href: '/domains'}, 'See the domains.')));
