@@ -3,7 +3,8 @@
 // xlsx, downloads the workbook and shares it with a viewer, watches and cancels
 // a big job; an expired session returns to the login page; the admin uploads a
 // domain, manages users and sees the download in the audit log; the viewer
-// finds the shared job; repeated wrong passwords are rate limited. A screenshot of each page goes to $BROWSER_TEST_OUT.
+// finds the shared job; repeated wrong passwords are rate limited. A
+// screenshot of each page goes to $BROWSER_TEST_OUT.
 // Any console error, page error, failed request or error answer that the step
 // does not expect fails the test.
 //
