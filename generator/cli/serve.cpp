@@ -82,6 +82,12 @@ void RunServe(const ServeArgs& args) {
   } catch (const std::exception&) {
   }
   if (port < 0 || port > 65535) throw UsageError("--listen expects a port from 0 to 65535, got '" + args.listen + "'");
+  // Every option checked before anything is opened or started.
+  const int64_t keep_seconds = ParseDurationOption("--keep", args.keep);
+  const int64_t idle_seconds = ParseDurationOption("--session-idle", args.session_idle);
+  const uint64_t max_upload = ParseSizeOption("--max-upload", args.max_upload);
+  if (args.cert.empty() != args.key.empty()) throw UsageError("--cert and --key go together");
+  if (keep_seconds < 1 || idle_seconds < 1) throw UsageError("--keep and --session-idle must be at least 1s");
 
   // SIGINT and SIGTERM are taken by a thread of ours (sigwait), not by a
   // handler: the mask is set before any other thread starts, so all inherit it.
@@ -103,10 +109,10 @@ void RunServe(const ServeArgs& args) {
   serve::JobRunner jobs(store, {.jobs_dir = std::filesystem::path(args.data) / "jobs",
                                 .workers = args.workers,
                                 .queue_limit = static_cast<size_t>(args.queue),
-                                .keep_seconds = ParseDurationOption("--keep", args.keep)});
+                                .keep_seconds = keep_seconds});
   serve::Api api({.data_dir = args.data,
                   .tls = !args.cert.empty(),
-                  .session_idle_seconds = ParseDurationOption("--session-idle", args.session_idle),
+                  .session_idle_seconds = idle_seconds,
                   .job_threads = args.job_threads,
                   .version = SEEDFORGE_VERSION},
                  store, jobs, catalog);
@@ -114,7 +120,7 @@ void RunServe(const ServeArgs& args) {
                             .port = port,
                             .cert_file = args.cert,
                             .key_file = args.key,
-                            .max_upload = ParseSizeOption("--max-upload", args.max_upload),
+                            .max_upload = max_upload,
                             .threads = args.http_threads},
                            api);
   const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;

@@ -13,6 +13,7 @@
 #include "seedforge/params.h"
 #include "seedforge/resources.h"
 #include "serve/generate_job.h"
+#include "serve/sample_job.h"
 
 namespace seedforge::serve {
 
@@ -25,7 +26,9 @@ constexpr const char* kCookieName = "seedforge_session";
 HttpResponse Json(int status, const json& body) {
   HttpResponse response;
   response.status = status;
-  response.body = body.dump();
+  // Text from uploads (a domain's error quoting its bytes) may not be UTF-8:
+  // replaced, never thrown over.
+  response.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return response;
 }
 
@@ -287,8 +290,11 @@ HttpResponse Api::Route(const HttpRequest& request) {
         !ConstantTimeEquals(Header(request, "x-csrf-token"), session->csrf_token)) {
       Refuse(403, "CSRF token missing or wrong");
     }
-    session->expires_at = now + options_.session_idle_seconds;  // sliding expiry
-    store_.TouchSession(session->token_hash, session->expires_at);
+    // Sliding expiry, written when it moves (at most once a second).
+    if (session->expires_at != now + options_.session_idle_seconds) {
+      session->expires_at = now + options_.session_idle_seconds;
+      store_.TouchSession(session->token_hash, session->expires_at);
+    }
     caller.user = std::move(*user);
     caller.session = std::move(*session);
   }
@@ -332,8 +338,9 @@ HttpResponse Api::Route(const HttpRequest& request) {
   if (is("GET", {"api", "domains", "*"})) {
     const std::optional<CatalogEntry> entry = catalog_.Find(parts[2]);
     if (!entry) Refuse(404, "no domain named '" + parts[2] + "'");
-    const Domain domain = catalog_.Load(*entry);
-    GenerateSpec spec{.domain_path = entry->path, .load = entry->load, .today = TodayDays()};
+    const std::shared_ptr<const Domain> shared = catalog_.Load(*entry);
+    const Domain& domain = *shared;
+    GenerateSpec spec{.domain_path = entry->path, .load = entry->load, .domain = shared, .today = TodayDays()};
     const GeneratePlan plan = PlanGenerate(spec, catalog_.registry());
     json entities = json::array();
     for (size_t e = 0; e < domain.entities.size(); ++e) {
@@ -396,12 +403,13 @@ HttpResponse Api::Route(const HttpRequest& request) {
     const std::string domain_name = StringField(body, "domain");
     const std::optional<CatalogEntry> entry = catalog_.Find(domain_name);
     if (!entry) Refuse(404, "no domain named '" + domain_name + "'");
-    GenerateSpec spec{.domain_path = entry->path, .load = entry->load, .today = TodayDays(),
+    const std::shared_ptr<const Domain> domain = catalog_.Load(*entry);
+    GenerateSpec spec{.domain_path = entry->path, .load = entry->load, .domain = domain, .today = TodayDays(),
                       .threads = options_.job_threads};
     if (auto rows = body.find("rows"); rows != body.end() && !rows->is_null()) {
       if (!rows->is_object()) Refuse(400, "'rows' must be an object {entity: count}");
       for (const auto& [entity, n] : rows->items()) {
-        if (entry->entities > 0 && catalog_.Load(*entry).FindEntity(entity) < 0) {
+        if (domain->FindEntity(entity) < 0) {
           Refuse(400, "domain '" + domain_name + "' has no entity '" + entity + "'");
         }
         spec.rows[entity] = CountField(n, "rows." + entity);
@@ -457,7 +465,9 @@ HttpResponse Api::Route(const HttpRequest& request) {
   if (is("GET", {"api", "jobs"})) {
     json list = json::array();
     for (const JobRecord& job : store_.Jobs()) {
-      if (can_see(job)) list.push_back(job_json(jobs_.Find(job.id).value_or(job)));
+      if (!can_see(job)) continue;
+      // Live progress only where there is any.
+      list.push_back(job_json(job.state == "running" ? jobs_.Find(job.id).value_or(job) : job));
     }
     return Json(200, {{"jobs", list}});
   }
@@ -501,6 +511,56 @@ HttpResponse Api::Route(const HttpRequest& request) {
     response.content_type = ContentTypeOf(job.file_name);
     response.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + job.file_name + "\"");
     audit("job.download", job.id, job.file_name);
+    return response;
+  }
+
+  if (method == "POST" && parts.size() == 2 && parts[1] == "samples") {
+    require({"requester", "admin"});
+    auto query = [&](const std::string& key) {
+      auto it = request.query.find(key);
+      return it == request.query.end() ? std::string() : it->second;
+    };
+    const std::string name = query("name");
+    if (!IsDomainName(name)) Refuse(400, "?name= must be lowercase letters, digits and '_' (the learned domain's name)");
+    if (catalog_.Find(name) || std::filesystem::exists(catalog_.learned_dir() / name)) {
+      Refuse(409, "a domain named '" + name + "' exists already");
+    }
+    if (request.body.empty()) Refuse(400, "the body must be the CSV table to learn from (a header line, then rows)");
+    SampleSpec spec{.name = name, .csv = request.body, .learned_dir = catalog_.learned_dir(),
+                    .threads = options_.job_threads};
+    try {
+      if (const std::string rows = query("rows"); !rows.empty()) spec.rows = std::stoull(rows);
+      if (const std::string seed = query("seed"); !seed.empty()) spec.seed = std::stoull(seed);
+    } catch (const std::exception&) {
+      Refuse(400, "?rows= and ?seed= must be whole numbers");
+    }
+    // As many rows as uploaded, unless ?rows= says otherwise.
+    const uint64_t uploaded = static_cast<uint64_t>(std::count(request.body.begin(), request.body.end(), '\n'));
+    const uint64_t planned = spec.rows > 0 ? spec.rows : (uploaded > 0 ? uploaded - 1 : 0);
+    const std::map<std::string, uint64_t> limits = store_.Limits();
+    const uint64_t limit = limits.count(role) ? limits.at(role) : 0;
+    if (planned > limit) {
+      Refuse(403, "the job plans " + std::to_string(planned) + " rows, over the " + role + " limit of " +
+                      std::to_string(limit), {{"limit", limit}, {"planned", planned}});
+    }
+    JobRecord job;
+    job.id = RandomHex(16);
+    job.owner = me;
+    job.kind = "sample";
+    job.domain = name;
+    job.format = "csv";
+    job.seed = spec.seed;
+    job.planned_rows = planned;
+    job.created_at = now;
+    job.request = json{{"name", name}, {"rows", spec.rows}, {"seed", spec.seed}, {"bytes", request.body.size()}}.dump();
+    if (!jobs_.Submit(job, MakeSampleWork(std::move(spec), catalog_.registry()))) {
+      HttpResponse response = Json(503, {{"error", "the job queue is full; try again later"}});
+      response.headers.emplace_back("Retry-After", "30");
+      return response;
+    }
+    audit("sample.create", job.id, name + ", " + std::to_string(request.body.size()) + " bytes");
+    HttpResponse response = Json(202, {{"id", job.id}});
+    response.headers.emplace_back("Location", "/api/jobs/" + job.id);
     return response;
   }
 

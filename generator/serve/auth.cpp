@@ -3,6 +3,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <semaphore>
+#include <thread>
 
 #include "seedforge/error.h"
 
@@ -12,7 +14,27 @@ void InitCrypto() {
   if (sodium_init() < 0) throw Error("libsodium could not start (no source of randomness?)");
 }
 
+namespace {
+
+constexpr size_t kPruneAbove = 10000;
+
+// Argon2id takes 64 MiB and a core per hash: at most one hash per core at
+// once, so that a burst of logins neither takes a gigabyte nor holds every
+// request thread (the others keep answering job polls).
+std::counting_semaphore<>& HashSlots() {
+  static std::counting_semaphore<> slots(std::max<std::ptrdiff_t>(1, std::thread::hardware_concurrency()));
+  return slots;
+}
+
+struct HashSlot {
+  HashSlot() { HashSlots().acquire(); }
+  ~HashSlot() { HashSlots().release(); }
+};
+
+}  // namespace
+
 std::string HashPassword(const std::string& password) {
+  HashSlot slot;
   char hash[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str(hash, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
@@ -22,6 +44,7 @@ std::string HashPassword(const std::string& password) {
 }
 
 bool VerifyPassword(const std::string& hash, const std::string& password) {
+  HashSlot slot;
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 
@@ -71,6 +94,13 @@ int64_t LoginRateLimiter::RetryAfter(const std::string& user, const std::string&
 
 void LoginRateLimiter::Failed(const std::string& user, const std::string& address, int64_t now) {
   std::lock_guard lock(mutex_);
+  // Names and addresses an attacker makes up must not grow the tables
+  // without bound: past a size, entries whose failures all left the
+  // window go.
+  for (auto* table : {&users_, &addresses_}) {
+    if (table->size() < kPruneAbove) continue;
+    std::erase_if(*table, [&](const auto& entry) { return entry.second.back() <= now - window_; });
+  }
   users_[user].push_back(now);
   addresses_[address].push_back(now);
   // Bounded memory: a table keeps at most the failures that still count.

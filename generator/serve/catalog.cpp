@@ -22,24 +22,30 @@ DomainCatalog::DomainCatalog(const fs::path& data_dir, const ProviderRegistry& r
 
 std::optional<CatalogEntry> DomainCatalog::Summary(const std::string& name, const std::string& source,
                                                    const std::string& path, const DomainLoadOptions& load) {
+  CatalogEntry entry{name, source, "", 0, path, load};
+  std::shared_ptr<const Domain> domain;
+  try {
+    domain = Load(entry);
+  } catch (const Error&) {
+    return std::nullopt;  // a file that no longer parses (or is gone) is not offered
+  }
+  entry.description = domain->description;
+  entry.entities = static_cast<int>(domain->entities.size());
+  return entry;
+}
+
+std::shared_ptr<const Domain> DomainCatalog::Load(const CatalogEntry& entry) {
   std::error_code ec;
-  const fs::file_time_type time = source == "builtin" ? fs::file_time_type{} : fs::last_write_time(path, ec);
-  if (ec) return std::nullopt;
+  const fs::file_time_type time = entry.source == "builtin" ? fs::file_time_type{} : fs::last_write_time(entry.path, ec);
+  if (ec) throw UsageError("the domain '" + entry.name + "' is gone");
   {
     std::lock_guard lock(mutex_);
-    if (auto it = cache_.find(path); it != cache_.end() && it->second.first == time) return it->second.second;
+    if (auto it = cache_.find(entry.path); it != cache_.end() && it->second.time == time) return it->second.domain;
   }
-  CatalogEntry entry{name, source, "", 0, path, load};
-  try {
-    const Domain domain = Load(entry);
-    entry.description = domain.description;
-    entry.entities = static_cast<int>(domain.entities.size());
-  } catch (const Error&) {
-    return std::nullopt;
-  }
+  auto domain = std::make_shared<const Domain>(LoadDomain(entry.path, registry_, entry.load));
   std::lock_guard lock(mutex_);
-  cache_[path] = {time, entry};
-  return entry;
+  cache_[entry.path] = {time, domain, entry};
+  return domain;
 }
 
 std::vector<CatalogEntry> DomainCatalog::List() {
@@ -80,12 +86,11 @@ std::optional<CatalogEntry> DomainCatalog::Find(const std::string& name) {
   return std::nullopt;
 }
 
-Domain DomainCatalog::Load(const CatalogEntry& entry) const { return LoadDomain(entry.path, registry_, entry.load); }
-
 std::string DomainCatalog::Upload(const std::string& text) {
   const std::string root = uploaded_dir().string();
-  // Parsed as the file it will be (relative paths resolve beside it).
-  Domain domain = ParseDomain(text, (uploaded_dir() / "upload.yaml").string(), registry_, {.confine_files_to = root});
+  // Messages name the upload, not the server's folders (relative paths
+  // resolve in `root`, the folder it will be saved in).
+  Domain domain = ParseDomain(text, "upload.yaml", registry_, {.confine_files_to = root});
   const std::string& name = domain.name;
   if (!IsDomainName(name)) {
     throw UsageError("an uploaded domain's name ('domain:') must be lowercase letters, digits and '_', got '" + name + "'");

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -47,7 +48,9 @@ class DomainCatalog {
   // parses is left out.
   std::vector<CatalogEntry> List();
   std::optional<CatalogEntry> Find(const std::string& name);
-  Domain Load(const CatalogEntry& entry) const;
+  // The parsed domain, shared: parsed once per file version (a Domain is
+  // immutable after parsing).
+  std::shared_ptr<const Domain> Load(const CatalogEntry& entry);
 
   // Validates an uploaded domain's text and saves it under its `domain:`
   // name, replacing an upload of that name. Throws InputError (line and
@@ -66,8 +69,14 @@ class DomainCatalog {
   std::filesystem::path data_dir_;
   const ProviderRegistry& registry_;
   std::mutex mutex_;
-  // Parsed summaries by path, with the file's time when parsed.
-  std::map<std::string, std::pair<std::filesystem::file_time_type, CatalogEntry>> cache_;
+  // Parsed domains and their summaries by path, with the file's time when
+  // parsed (built-in domains: the epoch).
+  struct Parsed {
+    std::filesystem::file_time_type time;
+    std::shared_ptr<const Domain> domain;
+    CatalogEntry entry;
+  };
+  std::map<std::string, Parsed> cache_;
 };
 
 }  // namespace seedforge::serve

@@ -21,6 +21,11 @@ GenerateOptions MakeOptions(const GenerateSpec& spec) {
   return options;
 }
 
+std::shared_ptr<const Domain> DomainOf(const GenerateSpec& spec, const ProviderRegistry& registry) {
+  if (spec.domain) return spec.domain;
+  return std::make_shared<const Domain>(LoadDomain(spec.domain_path, registry, spec.load));
+}
+
 }  // namespace
 
 int64_t TodayDays() {
@@ -29,8 +34,8 @@ int64_t TodayDays() {
 }
 
 GeneratePlan PlanGenerate(const GenerateSpec& spec, const ProviderRegistry& registry) {
-  const Domain domain = LoadDomain(spec.domain_path, registry, spec.load);
-  const Generator generator(domain, registry, MakeOptions(spec));
+  const std::shared_ptr<const Domain> domain = DomainOf(spec, registry);
+  const Generator generator(*domain, registry, MakeOptions(spec));
   GeneratePlan plan;
   for (const EntityPlan& entity : generator.entities()) {
     plan.entities.emplace_back(entity.def->name, entity.rows);
@@ -41,8 +46,8 @@ GeneratePlan PlanGenerate(const GenerateSpec& spec, const ProviderRegistry& regi
 
 JobWork MakeGenerateWork(GenerateSpec spec, const ProviderRegistry& registry) {
   return [spec = std::move(spec), &registry](const std::filesystem::path& dir, JobControl& control) {
-    const Domain domain = LoadDomain(spec.domain_path, registry, spec.load);
-    const Generator generator(domain, registry, MakeOptions(spec));
+    const std::shared_ptr<const Domain> domain = DomainOf(spec, registry);
+    const Generator generator(*domain, registry, MakeOptions(spec));
     std::vector<std::string> names;
     for (const EntityPlan& entity : generator.entities()) {
       names.push_back(entity.def->name);

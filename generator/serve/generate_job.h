@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +20,8 @@ namespace seedforge::serve {
 struct GenerateSpec {
   std::string domain_path;  // a built-in name or a domain file
   DomainLoadOptions load;
+  // The domain already parsed (DomainCatalog::Load); null: read domain_path.
+  std::shared_ptr<const Domain> domain;
   std::map<std::string, uint64_t> rows;  // entity -> rows; others as the domain says
   double scale = 1.0;
   uint64_t seed = 1;

@@ -1,6 +1,7 @@
 #include "serve/http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
@@ -12,6 +13,8 @@
 namespace seedforge::serve {
 
 namespace {
+
+constexpr int kListenBacklog = 1024;
 
 std::string Lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -35,6 +38,7 @@ struct HttpServer::Impl {
   Api* api = nullptr;
   int port = 0;
   bool tls = false;
+  int listen_socket = -1;
 
   void Serve(const httplib::Request& req, httplib::Response& res) {
     HttpRequest request;
@@ -88,6 +92,15 @@ HttpServer::HttpServer(const HttpServerOptions& options, Api& api) : impl_(std::
   const int threads = std::max(1, options.threads);
   server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   server.set_payload_max_length(options.max_upload);
+  // Debian's libcpp-httplib listens with a backlog of 5, built into the
+  // library: 50 clients connecting at once saw resets. The socket hook
+  // (which replaces the library's SO_REUSEADDR) keeps the listening socket,
+  // and listen() again below raises its backlog.
+  server.set_socket_options([impl = impl_.get()](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    impl->listen_socket = sock;
+  });
   auto handler = [impl = impl_.get()](const httplib::Request& req, httplib::Response& res) { impl->Serve(req, res); };
   server.Get(".*", handler);
   server.Post(".*", handler);
@@ -105,6 +118,7 @@ HttpServer::HttpServer(const HttpServerOptions& options, Api& api) : impl_(std::
   } else {
     impl_->port = server.bind_to_port(options.host, options.port) ? options.port : -1;
   }
+  if (impl_->port > 0 && impl_->listen_socket >= 0) ::listen(impl_->listen_socket, kListenBacklog);
   if (impl_->port <= 0) {
     throw UsageError("cannot listen on " + options.host + ":" + std::to_string(options.port) +
                      " (address in use, or not an address of this machine)");

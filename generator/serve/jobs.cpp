@@ -55,11 +55,15 @@ std::vector<fs::path> ResultFiles(const fs::path& dir) {
   return files;
 }
 
-// Packs `files` into `zip_path` (deflated), then removes them.
-void ZipFiles(const std::vector<fs::path>& files, const fs::path& zip_path) {
+// Packs `files` into `zip_path` (deflated), then removes them. Compressing
+// a big run takes seconds: a cancel stops it too (JobCancelled).
+void ZipFiles(const std::vector<fs::path>& files, const fs::path& zip_path, const JobControl& control) {
   int error_code = 0;
   zip_t* archive = zip_open(zip_path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error_code);
   if (!archive) throw Error("cannot create " + zip_path.string() + " (libzip error " + std::to_string(error_code) + ")");
+  zip_register_cancel_callback_with_state(
+      archive, [](zip_t*, void* state) { return static_cast<const JobControl*>(state)->cancelled() ? 1 : 0; },
+      nullptr, const_cast<JobControl*>(&control));
   for (const fs::path& file : files) {
     zip_source_t* source = zip_source_file(archive, file.c_str(), 0, -1);
     if (!source || zip_file_add(archive, file.filename().c_str(), source, ZIP_FL_ENC_UTF_8) < 0) {
@@ -72,6 +76,7 @@ void ZipFiles(const std::vector<fs::path>& files, const fs::path& zip_path) {
   if (zip_close(archive) != 0) {
     const std::string message = zip_strerror(archive);
     zip_discard(archive);
+    if (control.cancelled()) throw JobCancelled{};
     throw Error("cannot write " + zip_path.string() + ": " + message);
   }
   for (const fs::path& file : files) fs::remove(file);
@@ -88,6 +93,12 @@ JobRunner::JobRunner(Store& store, JobRunnerOptions options) : store_(store), op
     job.finished_at = NowSeconds();
     store_.SaveJob(job);
     RemoveQuietly(TempDir(options_.jobs_dir, job.id));
+  }
+  // Temporary folders of jobs a killed server left (its rows are gone).
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator(options_.jobs_dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.front() == '.' && name.ends_with(".tmp")) RemoveQuietly(entry.path());
   }
   for (int i = 0; i < std::max(1, options_.workers); ++i) threads_.emplace_back([this] { WorkerLoop(); });
   threads_.emplace_back([this] { SweepLoop(); });
@@ -213,9 +224,10 @@ void JobRunner::Run(Entry& entry) {
       files = data;
     } else {
       const fs::path zip = temp / (job.domain + ".zip");
-      ZipFiles(files, zip);
+      ZipFiles(files, zip, *entry.control);
       files = {zip};
     }
+    if (entry.control->cancelled()) throw JobCancelled{};
     for (const fs::directory_entry& entry : fs::directory_iterator(temp)) {
       if (entry.path() != files.front()) fs::remove_all(entry.path());
     }

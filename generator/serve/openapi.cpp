@@ -48,6 +48,9 @@ std::string OpenApiJson(const std::string& version) {
        "Share", {{200, "Job"}, {400, "Error"}, {401, "Error"}, {403, "Error"}, {404, "Error"}}},
       {"get", "/api/jobs/{id}/download", "The job's file, or a zip of its files", "any (owner, admin, shared)", "", "",
        {{200, ""}, {401, "Error"}, {404, "Error"}, {409, "Error"}}},
+      {"post", "/api/samples", "Learn a CSV table: profile, learn (copula), sample and report in one job; the result "
+       "becomes a learned domain", "requester, admin", "text/csv", "",
+       {{202, "Id"}, {400, "Error"}, {401, "Error"}, {403, "LimitError"}, {409, "Error"}, {413, "Error"}, {503, "Error"}}},
       {"get", "/api/users", "Users", "admin", "", "", {{200, "UserList"}, {401, "Error"}, {403, "Error"}}},
       {"post", "/api/users", "Add a user", "admin", "application/json", "NewUser",
        {{201, "User"}, {400, "Error"}, {401, "Error"}, {403, "Error"}, {409, "Error"}}},
@@ -81,7 +84,15 @@ std::string OpenApiJson(const std::string& version) {
       parameters.push_back({{"name", "before"}, {"in", "query"}, {"schema", {{"type", "integer"}}}});
     }
     if (!parameters.empty()) op["parameters"] = parameters;
-    if (std::string(e.request_type) == "application/yaml") {
+    if (path == "/api/samples") {
+      parameters.push_back({{"name", "name"}, {"in", "query"}, {"required", true}, {"schema", {{"type", "string"}, {"pattern", "^[a-z0-9_]+$"}}}});
+      parameters.push_back({{"name", "rows"}, {"in", "query"}, {"schema", {{"type", "integer"}}}});
+      parameters.push_back({{"name", "seed"}, {"in", "query"}, {"schema", {{"type", "integer"}, {"default", 1}}}});
+      op["parameters"] = parameters;
+    }
+    if (std::string(e.request_type) == "text/csv") {
+      op["requestBody"] = {{"required", true}, {"content", {{"text/csv", {{"schema", {{"type", "string"}}}}}}}};
+    } else if (std::string(e.request_type) == "application/yaml") {
       op["requestBody"] = {{"required", true}, {"content", {{"application/yaml", {{"schema", {{"type", "string"}}}}},
                                                             {"text/plain", {{"schema", {{"type", "string"}}}}}}}};
     } else if (*e.request_type) {

@@ -135,8 +135,17 @@ Store::Store(const std::filesystem::path& file) {
     sqlite3_close(db_);
     throw Error("cannot open the server's database '" + file.string() + "': " + message);
   }
+  // Password hashes and session hashes: for the server's user only (SQLite
+  // gives its -wal and -shm files the database's permissions).
+  std::error_code ec;
+  std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace, ec);
   sqlite3_busy_timeout(db_, 5000);
   Exec("PRAGMA journal_mode=WAL");
+  // In WAL mode NORMAL never corrupts the database; a power cut may lose
+  // the last commits (a session touch, a progress state), not more. FULL
+  // would fsync on every request's session touch.
+  Exec("PRAGMA synchronous=NORMAL");
   Exec("PRAGMA foreign_keys=ON");
   Migrate();
 }
