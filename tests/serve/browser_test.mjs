@@ -93,7 +93,7 @@ try {
     // A full-page capture leaves Chromium scrolled so that the next click's
     // mouseup can land beside its target (seen on the domain page): start over at the top.
     await page.evaluate(() => window.scrollTo(0, 0));
-    shots.push(file);
+    shots.push([file, ((Date.now() - started) / 1000).toFixed(1)]);
   }
   async function waitHeading(text) {
     await page.waitForFunction((t) => document.querySelector('main h1')?.textContent === t, {}, text);
@@ -113,7 +113,7 @@ try {
 
   // 1. The login page; a wrong password is refused with a readable message.
   expected = [['GET', '/api/session', 401]];
-  await page.goto(base + '/', {waitUntil: 'networkidle0'});
+  await page.goto(base + '/', {waitUntil: 'load'});
   await waitHeading('Log in');
   await shot('login');
   expected.push(['POST', '/api/login', 401]);
@@ -304,10 +304,10 @@ try {
     `the viewer sees exactly the shared job, with its download (${shared.length} rows)`);
   await shot('jobs-viewer');
   // A deep link loads the page itself (the server answers index.html, the UI routes on the path).
-  await page.goto(`${base}/jobs/${jobId}`, {waitUntil: 'networkidle0'});
+  await page.goto(`${base}/jobs/${jobId}`, {waitUntil: 'load'});
   await waitHeading(`Job ${jobId.slice(0, 8)}`);
   check(await page.$('#download'), 'the shared job opens from its URL, with its Download link');
-  await page.goto(`${base}/no/such/page`, {waitUntil: 'networkidle0'});
+  await page.goto(`${base}/no/such/page`, {waitUntil: 'load'});
   await waitHeading('Not found');
   await page.click('#nav a[href="/domains"]');
   await waitHeading('Domains');
@@ -338,7 +338,7 @@ try {
     else problems.push(`console error: failed to load ${line}`);
   }
   check(problems.length === 0, `no console errors or failed requests:\n  ${problems.join('\n  ')}`);
-  for (const file of shots) console.log(`screenshot: ${file}`);
+  for (const [file, at] of shots) console.log(`screenshot: ${file} (at ${at} s)`);
   console.log(`downloaded: ${workbook}`);
   console.log(`browser steps took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (err) {
