@@ -449,17 +449,17 @@ function jobsTitle() {
 
 async function viewJobs() {
   const {jobs} = await get('/api/jobs');
-  const admin = state.user.role === 'admin';
+  const showOwner = state.user.role !== 'requester';  // admins and viewers see others' jobs: name the owner
   const rows = jobs.map((job) => h('tr', {},
     h('td', {}, h('a', {href: `/jobs/${encodeURIComponent(job.id)}`}, h('code', {}, shortId(job.id)))),
-    admin ? h('td', {}, job.owner) : null,
+    showOwner ? h('td', {}, job.owner) : null,
     h('td', {}, job.domain),
     h('td', {}, job.format),
     h('td', {}, h('span', {class: `state state-${job.state}`}, job.state)),
     h('td', {class: 'num'}, number(job.total_rows)),
     h('td', {}, when(job.created_at)),
     h('td', {}, job.download ? h('a', {href: job.download, download: ''}, 'Download') : '')));
-  const headers = ['Job', admin ? 'Owner' : null, 'Domain', 'Format', 'State', 'Rows', 'Created', 'File'];
+  const headers = ['Job', showOwner ? 'Owner' : null, 'Domain', 'Format', 'State', 'Rows', 'Created', 'File'];
   page(jobsTitle(), table(headers.filter(Boolean), rows),
     h('p', {}, h('button', {type: 'button', class: 'secondary', onclick: route}, 'Refresh')));
 }
