@@ -172,20 +172,24 @@ HttpResponse Api::Handle(const HttpRequest& request) {
 }
 
 HttpResponse Api::Route(const HttpRequest& request) {
-  const std::string& method = request.method;
+  // HEAD is answered as GET (the HTTP layer sends no body).
+  const std::string method = request.method == "HEAD" ? "GET" : request.method;
   const std::vector<std::string> parts = Segments(request.path);
   const int64_t now = NowSeconds();
 
   // --- The web UI: everything outside /api/ --------------------------------
   if (parts.empty() || parts[0] != "api") {
-    if (method != "GET" && method != "HEAD") Refuse(405, "only GET outside /api/");
+    if (method != "GET") Refuse(405, "only GET outside /api/");
     std::string resource = "generator/serve/web/index.html";
     if (parts.size() == 2 && parts[0] == "static") {
       const std::string& file = parts[1];
       const bool plain = !file.empty() && file[0] != '.' && std::all_of(file.begin(), file.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
       });
-      if (!plain || ContentTypeOf(file) == "application/octet-stream") Refuse(404, "no such file");
+      const size_t dot = file.rfind('.');
+      const std::string ext = dot == std::string::npos ? "" : file.substr(dot);
+      const bool web_type = ext == ".html" || ext == ".js" || ext == ".css" || ext == ".svg" || ext == ".png" || ext == ".ico";
+      if (!plain || !web_type) Refuse(404, "no such file");
       resource = "generator/serve/web/" + file;
     } else if (!parts.empty() && parts[0] == "static") {
       Refuse(404, "no such file");

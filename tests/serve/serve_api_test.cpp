@@ -746,6 +746,9 @@ TEST_F(ServeApi, TheWebUiIsServedWithItsSecurityHeaders) {
     EXPECT_EQ(page.Header("X-Content-Type-Options"), "nosniff");
   }
   EXPECT_EQ(none.Get("/static/nonesuch.js").status, 404);
+  EXPECT_EQ(none.Get("/static/employee.yaml").status, 404);  // only the web types
+  EXPECT_EQ(none.Send("HEAD", "/api/health").status, 200);
+  EXPECT_EQ(none.Send("POST", "/static/app.js").status, 405);
   const json openapi = none.Get("/api/openapi.json").Json();
   EXPECT_EQ(openapi["openapi"], "3.0.3");
   for (const char* path : {"/api/login", "/api/jobs/{id}/download", "/api/domains/{name}", "/api/audit", "/api/samples",
