@@ -17,6 +17,7 @@ packages=(
   libxlsxwriter-dev libzip-dev
   libcpp-httplib-dev libsodium-dev libsqlite3-dev
   golang-go golang-github-lib-pq-dev python3-openpyxl python3-docx python3-psycopg2 python3-pytest
+  chromium  # the browser test of `seedforge serve` (tests/serve/browser_test.sh) drives it headless
 )
 # Node for the tests of `seedforge codegen --lang typescript` (their npm
 # packages come from scripts/install-node-tools.sh, run by the tests). Only

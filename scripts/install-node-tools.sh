@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the npm packages the tests of the TypeScript code that
 # `seedforge codegen --lang typescript` writes need: typescript (tsc),
-# @types/node, pg, @types/pg and vitest. They go into a project-local,
+# @types/node, pg, @types/pg and vitest, and puppeteer-core for the browser
+# test of `seedforge serve` (it drives Debian's chromium). They go into a project-local,
 # git-ignored folder (default .cache/node-tools, or $SEEDFORGE_NODE_TOOLS),
 # never globally, from the committed scripts/node-tools/package.json and
 # package-lock.json (`npm ci`, so every machine gets the same versions).
