@@ -5,8 +5,12 @@ until done and downloading the file, which must have R rows and the bytes
 `seedforge generate` writes for the same seed. Prints the p50/p99 latency of
 GET /api/jobs/{id} and the server's peak memory (VmHWM).
 
-Usage: scripts/serve_load.py BUILD/seedforge [--clients 50] [--rows 10000] [--workers 2]
+Usage: tests/serve/serve_load.py BUILD/seedforge [--clients 50] [--rows 10000] [--workers 2] [--max-rss-mb M]
 Only the Python standard library; the server runs in a temporary --data.
+ctest runs it as ServeLoad with --max-rss-mb: the server's peak must stay
+under that bound plus 64 MiB per core (Argon2id takes 64 MiB per hash, one
+hash per core at a time), whatever the number of clients: two workers stream
+one job each, and queued jobs hold no rows.
 """
 import argparse
 import concurrent.futures
@@ -77,6 +81,9 @@ def main():
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--rows", type=int, default=10000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--max-rss-mb", type=float, default=0,
+                        help="fail when the server's peak resident memory exceeds this plus 64 MiB "
+                             "per core for the password hashes (0: no bound)")
     args = parser.parse_args()
     data_dir = tempfile.mkdtemp(prefix="serve_load_")
     password = "load-password-1"
@@ -112,6 +119,11 @@ def main():
             peak = re.search(r"VmHWM:\s+(\d+) kB", status.read()).group(1)
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        assert server.returncode == 0, "the server exited with %d on SIGTERM" % server.returncode
+        peak_mb = int(peak) / 1024.0
+        bound_mb = args.max_rss_mb + 64 * (os.cpu_count() or 1)
+        assert not args.max_rss_mb or peak_mb <= bound_mb, \
+            "the server's peak RSS %.0f MB is over the bound of %.0f MB" % (peak_mb, bound_mb)
         # Every file: the rows asked for, and the bytes of `seedforge generate`.
         out = os.path.join(data_dir, "generated")
         for seed, body, _ in results[:3] + results[-2:]:
