@@ -122,18 +122,21 @@ std::string FormatDate(int64_t days) {
   return out;
 }
 
-ProgressLine::ProgressLine(const Generator& generator, bool enabled)
-    : generator_(generator), enabled_(enabled) {}
+ProgressLine::ProgressLine(const Generator& generator, bool enabled, Shard shard)
+    : generator_(generator), enabled_(enabled), shard_(shard) {}
 
 void ProgressLine::Update(int entity, uint64_t done) {
   if (!enabled_) return;
   const EntityPlan& plan = generator_.entities()[entity];
-  int percent = plan.rows ? static_cast<int>(done * 100 / plan.rows) : 100;
+  const uint64_t rows = ShardRows(plan.rows, shard_).size();
+  int percent = rows ? static_cast<int>(done * 100 / rows) : 100;
   if (entity == last_entity_ && percent == last_percent_) return;
   last_entity_ = entity;
   last_percent_ = percent;
-  std::fprintf(stderr, "\r\033[K%s: %llu / %llu rows (%d%%)", plan.def->name.c_str(),
-               static_cast<unsigned long long>(done), static_cast<unsigned long long>(plan.rows), percent);
+  const std::string part =
+      shard_.whole() ? "" : "shard " + std::to_string(shard_.index) + "/" + std::to_string(shard_.count) + ": ";
+  std::fprintf(stderr, "\r\033[K%s%s: %llu / %llu rows (%d%%)", part.c_str(), plan.def->name.c_str(),
+               static_cast<unsigned long long>(done), static_cast<unsigned long long>(rows), percent);
   std::fflush(stderr);
 }
 

@@ -10,6 +10,7 @@
 
 #include "seedforge/domain.h"
 #include "seedforge/generator.h"
+#include "seedforge/shard.h"
 
 namespace seedforge {
 
@@ -49,7 +50,8 @@ uint64_t ParseRowsOption(const std::string& option, const std::string& text);
 // One line of progress on stderr, rewritten in place; silent when disabled.
 class ProgressLine {
  public:
-  ProgressLine(const Generator& generator, bool enabled);
+  // With a shard, counts are of the shard's rows and the line names it.
+  ProgressLine(const Generator& generator, bool enabled, Shard shard = {});
   void Update(int entity, uint64_t done);
   void Done();
 
@@ -58,6 +60,7 @@ class ProgressLine {
   bool enabled_;
   int last_percent_ = -1;
   int last_entity_ = -1;
+  Shard shard_;
 };
 
 }  // namespace seedforge

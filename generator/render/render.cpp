@@ -195,9 +195,9 @@ mst::data SchemaData(const Domain& domain, const std::vector<int>& order, const 
   return data;
 }
 
-mst::data SchemaData(const Generator& generator) {
+mst::data SchemaData(const Generator& generator, Shard shard = {}) {
   std::vector<uint64_t> rows;
-  for (const EntityPlan& p : generator.entities()) rows.push_back(p.rows);
+  for (const EntityPlan& p : generator.entities()) rows.push_back(ShardRows(p.rows, shard).size());
   mst::data data = SchemaData(generator.domain(), generator.order(), rows);
   data.set("seed", std::to_string(generator.options().seed));
   return data;
@@ -251,12 +251,23 @@ SchemaText RenderSchema(const Domain& domain, const std::filesystem::path& overr
 
 std::string RenderScript(const std::string& template_path, const Generator& generator,
                          const std::filesystem::path& override_dir, const std::string& file_name,
-                         const std::string& as_of) {
+                         const std::string& as_of, Shard shard) {
   SchemaText schema = RenderSchema(generator, override_dir);
-  mst::data data = SchemaData(generator);
-  data.set("create_tables", schema.create_tables);
-  data.set("add_foreign_keys", schema.foreign_keys);
-  data.set("reset_sequences", schema.sequence_resets);
+  mst::data data = SchemaData(generator, shard);
+  const bool first = shard.index == 0, last = shard.index + 1 == shard.count;
+  data.set("create_tables", first ? schema.create_tables : "");
+  data.set("add_foreign_keys", last ? schema.foreign_keys : "");
+  data.set("reset_sequences", last ? schema.sequence_resets : "");
+  if (shard.whole()) {
+    data.set("shard", false);
+  } else {
+    mst::data s;
+    s.set("index", std::to_string(shard.index));
+    s.set("count", std::to_string(shard.count));
+    s.set("first", first);
+    s.set("last", last);
+    data.set("shard", s);
+  }
   data.set("file_name", file_name);
   data.set("as_of", as_of);
   return Render(template_path, LoadTemplate(template_path, override_dir), data);

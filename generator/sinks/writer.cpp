@@ -16,13 +16,18 @@ namespace seedforge {
 
 void StreamEntity(const Generator& generator, int entity, const RowEncoder& encoder, int threads,
                   const std::function<void(std::string_view text, uint64_t rows_done)>& write) {
+  StreamEntityRows(generator, entity, {0, generator.entities()[entity].rows}, encoder, threads, write);
+}
+
+void StreamEntityRows(const Generator& generator, int entity, RowRange range, const RowEncoder& encoder, int threads,
+                      const std::function<void(std::string_view text, uint64_t rows_done)>& write) {
   StreamBatches(
-      generator.entities()[entity].rows, threads,
+      range.size(), threads,
       [&] {
         Batch batch;
         generator.InitBatch(entity, batch);
         return [&, batch = std::move(batch)](uint64_t first_row, size_t count, std::string& text) mutable {
-          generator.Generate(entity, first_row, count, batch);
+          generator.Generate(entity, range.begin + first_row, count, batch);
           encoder.Encode(batch, text);
         };
       },
@@ -42,11 +47,12 @@ void WriteScript(const Generator& generator, const WriteOptions& options, const 
       [&](std::string_view text) { file.Write(text); },
       [&](int entity) {
         auto encoder = MakeRowEncoder(options.format, generator.domain().entities[entity]);
-        StreamEntity(generator, entity, *encoder, options.threads, [&](std::string_view text, uint64_t done) {
+        const RowRange rows = ShardRows(generator.entities()[entity].rows, options.shard);
+        StreamEntityRows(generator, entity, rows, *encoder, options.threads, [&](std::string_view text, uint64_t done) {
           file.Write(text);
           if (options.progress) options.progress(entity, done);
         });
-        *rows_written += generator.entities()[entity].rows;
+        *rows_written += rows.size();
       });
 }
 
@@ -84,6 +90,14 @@ std::string FixtureManifest(const Generator& generator, const WriteOptions& opti
 
 WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& options) {
   const Domain& domain = generator.domain();
+  if (!options.shard.whole() &&
+      (options.format == Format::kDdl || options.format == Format::kXlsx || options.format == Format::kDocx)) {
+    throw UsageError("--shard: format " + std::string(FormatName(options.format)) +
+                     (options.format == Format::kDdl ? " has no rows to share out"
+                                                     : " is one document for the whole run and cannot be cut into shards") +
+                     "; use csv, jsonl, json, sql or copy");
+  }
+
   const fs::path& dir = options.out_dir;
   std::error_code ec;
   bool created_dir = !fs::exists(dir, ec);
@@ -107,7 +121,7 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
       for (int e : generator.order()) {
         targets.push_back({dir / (domain.entities[e].name + "." + std::string(FormatName(options.format))), e});
       }
-      targets.push_back({dir / ManifestFileName(domain), kManifest});
+      if (options.shard.index == 0) targets.push_back({dir / ManifestFileName(domain), kManifest});
   }
   std::set<std::string> ours = ReadManifest(dir);
   for (const auto& [path, entity] : targets) {
@@ -117,12 +131,16 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
   }
 
   WriteSummary summary;
+  const bool first_shard = options.shard.index == 0;
+  const bool last_shard = options.shard.index + 1 == options.shard.count;
   std::vector<std::unique_ptr<AtomicFile>> files;
   try {
     for (const auto& [path, entity] : targets) {
       files.push_back(std::make_unique<AtomicFile>(path));
       AtomicFile& file = *files.back();
       if (entity == kManifest) {
+        // Only shard 0 has one, the whole run's: copied beside the
+        // concatenated files, it describes them (docs/scale.md).
         file.Write(FixtureManifest(generator, options));
       } else if (options.format == Format::kXlsx || options.format == Format::kDocx) {
         // The libraries write by name: to the temporary file, then renamed.
@@ -132,21 +150,26 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
       } else if (entity >= 0) {
         const DomainEntity& def = domain.entities[entity];
         auto encoder = MakeRowEncoder(options.format, def);
-        file.Write(EntityFilePrefix(options.format, def));
-        StreamEntity(generator, entity, *encoder, options.threads,
-                     // entity = entity: clang 14 cannot capture a structured binding.
-                     [&, entity = entity](std::string_view text, uint64_t done) {
-                       file.Write(text);
-                       if (options.progress) options.progress(entity, done);
-                     });
-        file.Write(EntityFileSuffix(options.format));
-        summary.rows += generator.entities()[entity].rows;
+        const RowRange rows = ShardRows(generator.entities()[entity].rows, options.shard);
+        // The encoders write separators from the row's number in the whole
+        // run (JSON's ",\n" before every row but row 0), so only the file's
+        // two ends belong to one shard. A shard with no rows of the entity
+        // still writes its file (maybe empty), so that `cat` finds it.
+        if (first_shard) file.Write(EntityFilePrefix(options.format, def));
+        StreamEntityRows(generator, entity, rows, *encoder, options.threads,
+                         // entity = entity: clang 14 cannot capture a structured binding.
+                         [&, entity = entity](std::string_view text, uint64_t done) {
+                           file.Write(text);
+                           if (options.progress) options.progress(entity, done);
+                         });
+        if (last_shard) file.Write(EntityFileSuffix(options.format));
+        summary.rows += rows.size();
       } else {
         std::string name = options.format == Format::kSql    ? "sql/script.sql.mustache"
                            : options.format == Format::kCopy ? "copy/script.sql.mustache"
                                                              : "ddl/schema.sql.mustache";
         std::string rendered = RenderScript(name, generator, options.templates_dir,
-                                            path.filename().string(), options.as_of);
+                                            path.filename().string(), options.as_of, options.shard);
         WriteScript(generator, options, rendered, file, &summary.rows);
       }
       file.Finish();

@@ -18,6 +18,7 @@
 #include "seedforge/column.h"
 #include "seedforge/domain.h"
 #include "seedforge/generator.h"
+#include "seedforge/shard.h"
 #include "seedforge/sql_ident.h"  // QuoteIdent, for the writers' users
 
 namespace seedforge {
@@ -59,6 +60,12 @@ std::string EntityFileSuffix(Format format);
 // thread count.
 void StreamEntity(const Generator& generator, int entity, const RowEncoder& encoder, int threads,
                   const std::function<void(std::string_view text, uint64_t rows_done)>& write);
+// The same for rows [range.begin, range.end) only (a shard's, ShardRows):
+// `rows_done` counts from range.begin. The text is the single run's text of
+// those rows when range.begin is a multiple of kBatchRows (ShardRows' ranges
+// are), since batches then start where the single run's do.
+void StreamEntityRows(const Generator& generator, int entity, RowRange range, const RowEncoder& encoder, int threads,
+                      const std::function<void(std::string_view text, uint64_t rows_done)>& write);
 
 // Excel's sheet size, less the header row.
 inline constexpr uint64_t kXlsxMaxDataRows = 1'048'576 - 1;
@@ -72,6 +79,15 @@ struct WriteOptions {
   int threads = 1;
   std::filesystem::path templates_dir;  // overrides of templates/, optional
   std::string as_of;                    // for script headers
+  // The part of the run to write (`generate --shard K/N`, docs/scale.md):
+  // ShardRows of every entity. csv/jsonl/json: the CSV header and JSON's
+  // `[` only in shard 0, `]` only in the last, so the shards' files
+  // concatenated in shard order are the whole run's; the fixture manifest
+  // (the whole run's, byte for byte) only in shard 0. sql/copy: each shard a
+  // script of its own rows, the CREATE TABLEs only in shard 0, the foreign
+  // keys and sequence resets only in the last. ddl, xlsx and docx refuse a
+  // shard (UsageError).
+  Shard shard;
   // Called after each batch with (entity, rows done in it); may be empty.
   std::function<void(int, uint64_t)> progress;
   // Warnings that do not stop the run (a docx table too long for Word to be

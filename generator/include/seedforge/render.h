@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "seedforge/generator.h"
+#include "seedforge/shard.h"
 
 namespace seedforge {
 
@@ -32,9 +33,13 @@ SchemaText RenderSchema(const Domain& domain, const std::filesystem::path& overr
 
 // Renders a script template (sql/script.sql.mustache, copy/...) for the run.
 // Each table's rows belong where RowsMarker(entity) appears in the result.
+// For a shard of the run, the row counts are the shard's, `create_tables` is
+// empty but in shard 0 and `add_foreign_keys`/`reset_sequences` empty but in
+// the last shard (so shard 0 runs first and the last shard last), and
+// `shard` is {index, count} (false for a whole run).
 std::string RenderScript(const std::string& template_path, const Generator& generator,
                          const std::filesystem::path& override_dir, const std::string& file_name,
-                         const std::string& as_of);
+                         const std::string& as_of, Shard shard = {});
 std::string RowsMarker(int entity);
 
 // Walks a rendered template's output in order: `text` gets each piece
