@@ -181,5 +181,31 @@ TEST(KubernetesManifests, PodCommandsRunLocallyMakeTheWholeRunsFiles) {
   fs::remove_all(dir);
 }
 
+// deploy/hosts/run-shards.sh on two "hosts" that are this machine: the
+// shards it makes concatenate to the single run, and a failing shard is named
+// with a non-zero exit.
+TEST(PlainHostsScript, RunsEveryShardAndNamesTheFailedOnes) {
+  const fs::path dir = testing::MakeTempDir("seedforge-hosts");
+  const std::string script = (SourceDir() / "deploy/hosts/run-shards.sh").string();
+  const std::string env = "SEEDFORGE=" + testing::ShellQuote(SeedforgeBinary()) + " ";
+  const std::string run = " -- generate -q --domain employee --rows employees=40000 --as-of 2026-01-01 --seed 3";
+  std::string output;
+  ASSERT_EQ(RunCommand(env + script + " -n 3 -H 'local local'" + run + " --out " + (dir / "shard-{K}").string(), &output),
+            0)
+      << output;
+  ASSERT_EQ(RunCommand(SeedforgeBinary() + run.substr(3) + " --out " + (dir / "whole").string(), &output), 0) << output;
+  std::string joined;
+  for (int k = 0; k < 3; ++k) joined += ReadFile(dir / ("shard-" + std::to_string(k)) / "employees.csv");
+  EXPECT_TRUE(joined == ReadFile(dir / "whole" / "employees.csv"));
+  EXPECT_FALSE(ReadFile(dir / "shard-2" / "employees.csv").empty());
+
+  EXPECT_EQ(RunCommand(env + script + " -n 2 -H local -- generate -q --domain no_such_domain --out " +
+                           (dir / "bad-{K}").string(),
+                       &output),
+            1);
+  EXPECT_NE(output.find("shards failed: 0 1"), std::string::npos) << output;
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace seedforge
