@@ -127,6 +127,19 @@ TEST_F(ShardTest, CsvShardsConcatenateToTheWholeRunForEveryBuiltinDomain) {
   }
 }
 
+TEST_F(ShardTest, PicksAndColumnCountsAreTheWholeRunsAcrossSeams) {
+  // Weighted, matched, distinct_from and distinct-in-group picks and counts
+  // read from a parent's column, which the built-in domains do not use.
+  const std::string args = "--domain " + (testing::SourceDir() / "tests/fixtures/shard_picks.yaml").string();
+  for (int n : {2, 3, 7}) {
+    SCOPED_TRACE("N=" + std::to_string(n));
+    Clear();
+    GenerateAll(args, n);
+    const std::map<std::string, int> nonempty = ExpectUnionIsWholeRun("shard_picks", "csv", n);
+    EXPECT_EQ(nonempty.at("order_lines.csv"), n);
+  }
+}
+
 TEST_F(ShardTest, JsonAndJsonLinesShardsConcatenateToTheWholeRun) {
   // N=7 leaves most shards without rows of the small entities (campaigns):
   // JSON's '[' and ']' must still come out once each.
