@@ -39,7 +39,9 @@ class ShardTest : public ::testing::Test {
 
   // The whole run into whole/, shard K of N into shard-K/ (the names the
   // Kubernetes Job uses). The whole run on two threads, the shards on one:
-  // the thread count must not matter either.
+  // the thread count must not matter either, neither the writer's nor the
+  // plan's (GenerateOptions::threads counts children per parent block by
+  // block).
   void GenerateAll(const std::string& args, int n) {
     std::string output;
     ASSERT_EQ(Generate(args + " --threads 2", dir_ / "whole", &output), 0) << output;

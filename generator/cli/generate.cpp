@@ -36,12 +36,13 @@ void RunGenerate(const GenerateArgs& args) {
   Domain domain = LoadDomain(args.run.domain, CommandRegistry());
   const bool show = ShowProgress(args.quiet, args.progress);
   GenerateOptions options = MakeGenerateOptions(args.run, domain, {.progress = show, .warnings = !args.quiet});
+  options.threads = ThreadsOrCores(args.threads);
   Generator generator(domain, CommandRegistry(), options);
 
   WriteOptions write;
   write.format = *format;
   write.out_dir = args.out;
-  write.threads = ThreadsOrCores(args.threads);
+  write.threads = options.threads;
   write.templates_dir = args.templates;
   write.as_of = FormatDate(options.today);
   write.shard = shard;

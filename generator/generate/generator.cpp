@@ -13,6 +13,7 @@
 #include "generate/engine.h"
 #include "seedforge/calendar.h"
 #include "seedforge/load_order.h"
+#include "seedforge/pipeline.h"
 #include "seedforge/random.h"
 
 namespace seedforge {
@@ -233,15 +234,42 @@ void Generator::Impl::PlanGroupedCounts() {
                                         std::to_string(kMaxGroupedParents) + " parents, and '" + def.parent +
                                         "' has " + std::to_string(parents));
       }
+      // Every parent's count, block by block on the plan's threads (each
+      // count is a pure function of the parent's row, so the sums are the
+      // same for any thread count), then the blocks' running totals. Every
+      // shard of a run (--shard) does this for all parents: its rows'
+      // place depends on the counts of the parents before them, and its
+      // range on the entity's total.
+      const uint64_t blocks = (parents + kParentBlock - 1) / kParentBlock;
+      std::vector<uint64_t> block_sum(blocks), block_most(blocks);
+      ParallelFor(
+          blocks, options.threads,
+          [&](size_t b) {
+            uint64_t sum = 0, most = 0;
+            for (uint64_t p = b * kParentBlock; p < std::min(parents, (b + 1) * kParentBlock); ++p) {
+              const uint64_t count = ChildCount(link, p);
+              most = std::max(most, count);
+              // Each count is at most kMaxRows: saturating keeps the sum
+              // from overflowing and still too large.
+              sum = std::min(sum + count, kMaxRows + 1);
+            }
+            block_sum[b] = sum;
+            block_most[b] = most;
+          },
+          /*chunk=*/4);
       uint64_t total = 0;
       link.block_start.clear();
       link.most_drawn = 0;
-      for (uint64_t p = 0; p < parents; ++p) {
-        if (p % kParentBlock == 0) link.block_start.push_back(total);
-        const uint64_t count = ChildCount(link, p);
-        link.most_drawn = std::max(link.most_drawn, count);
-        total += count;  // each count is at most kMaxRows: no overflow
-        if (!link.min_children.empty() && p == last_named_parent) link.fixed_drawn = total;
+      for (uint64_t b = 0; b < blocks; ++b) {
+        link.block_start.push_back(total);
+        link.most_drawn = std::max(link.most_drawn, block_most[b]);
+        if (!link.min_children.empty() && last_named_parent / kParentBlock == b) {
+          link.fixed_drawn = total;
+          for (uint64_t p = b * kParentBlock; p <= last_named_parent; ++p) {
+            link.fixed_drawn = std::min(link.fixed_drawn + ChildCount(link, p), kMaxRows + 1);
+          }
+        }
+        total += block_sum[b];
         if (total > kMaxRows) {
           const DomainLink& def = domain.entities[e].links[plan.grouped_link];
           throw InputError(def.where, "'" + domain.entities[e].name + "' would get more than " +

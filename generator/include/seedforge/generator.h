@@ -81,6 +81,10 @@ struct GenerateOptions {
   std::optional<int64_t> from, to;
   uint64_t default_rows = 100;           // for entities that declare none
   ModelLoader model_loader;              // needed by domains with learned columns
+  // Threads the plan may use to count the children of every parent of a
+  // grouped link (per_parent): O(parents) work that each shard of a run
+  // repeats. The plan is the same for any count.
+  int threads = 1;
 };
 
 // A labelled named row (`scenarios:`, docs/domain-files.md "Named rows")
