@@ -270,6 +270,19 @@ TEST_F(ShardTest, ScriptsHoldTheShardsRowsWithTheDdlFirstAndTheForeignKeysLast) 
   EXPECT_EQ(ReadFile(dir_ / "whole" / "banking.copy.sql").find("-- Shard"), std::string::npos);
 }
 
+TEST_F(ShardTest, AShardOverAWholeRunRemovesTheWholeRunsManifest) {
+  // The manifest would otherwise describe files that are now one shard's.
+  std::string output;
+  ASSERT_EQ(Generate("--domain employee", dir_ / "o", &output), 0) << output;
+  ASSERT_TRUE(fs::exists(dir_ / "o" / "employee.manifest.json"));
+  ASSERT_EQ(Generate("--domain employee --shard 1/2", dir_ / "o", &output), 0) << output;
+  EXPECT_FALSE(fs::exists(dir_ / "o" / "employee.manifest.json"));
+  EXPECT_TRUE(fs::exists(dir_ / "o" / "employees.csv"));
+  // Shard 0 writes it again.
+  ASSERT_EQ(Generate("--domain employee --shard 0/2", dir_ / "o", &output), 0) << output;
+  EXPECT_TRUE(fs::exists(dir_ / "o" / "employee.manifest.json"));
+}
+
 TEST_F(ShardTest, ProgressAndSummaryNameTheShard) {
   // 20,000 rows are three batches: shard 1 of 2 has the last two.
   std::string output;

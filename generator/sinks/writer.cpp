@@ -133,6 +133,8 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
   WriteSummary summary;
   const bool first_shard = options.shard.index == 0;
   const bool last_shard = options.shard.index + 1 == options.shard.count;
+  const bool per_entity_files =
+      options.format == Format::kCsv || options.format == Format::kJsonl || options.format == Format::kJson;
   std::vector<std::unique_ptr<AtomicFile>> files;
   try {
     for (const auto& [path, entity] : targets) {
@@ -184,6 +186,13 @@ WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& option
       }
       summary.bytes += size;
       ours.insert(file->target().filename().string());
+    }
+    // A fixture manifest an earlier run left here would now describe files
+    // that are only a shard's: remove it (only one seedforge wrote).
+    const std::string fixture_manifest = ManifestFileName(domain);
+    if (!first_shard && per_entity_files && ours.count(fixture_manifest)) {
+      fs::remove(dir / fixture_manifest, ec);
+      if (!ec) ours.erase(fixture_manifest);
     }
     WriteManifest(dir, ours);
   } catch (...) {
