@@ -33,6 +33,7 @@ struct GenerateArgs {
 void RunGenerate(const GenerateArgs& args) {
   auto format = ParseFormat(args.format);
   const Shard shard = args.shard.empty() ? Shard{} : ParseShard(args.shard);
+  CheckShardable(*format, shard);  // before the plan, which may take seconds
   Domain domain = LoadDomain(args.run.domain, CommandRegistry());
   const bool show = ShowProgress(args.quiet, args.progress);
   GenerateOptions options = MakeGenerateOptions(args.run, domain, {.progress = show, .warnings = !args.quiet});

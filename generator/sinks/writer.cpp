@@ -88,15 +88,18 @@ std::string FixtureManifest(const Generator& generator, const WriteOptions& opti
 
 }  // namespace
 
-WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& options) {
-  const Domain& domain = generator.domain();
-  if (!options.shard.whole() &&
-      (options.format == Format::kDdl || options.format == Format::kXlsx || options.format == Format::kDocx)) {
-    throw UsageError("--shard: format " + std::string(FormatName(options.format)) +
-                     (options.format == Format::kDdl ? " has no rows to share out"
-                                                     : " is one document for the whole run and cannot be cut into shards") +
+void CheckShardable(Format format, Shard shard) {
+  if (!shard.whole() && (format == Format::kDdl || format == Format::kXlsx || format == Format::kDocx)) {
+    throw UsageError("--shard: format " + std::string(FormatName(format)) +
+                     (format == Format::kDdl ? " has no rows to share out"
+                                             : " is one document for the whole run and cannot be cut into shards") +
                      "; use csv, jsonl, json, sql or copy");
   }
+}
+
+WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& options) {
+  const Domain& domain = generator.domain();
+  CheckShardable(options.format, options.shard);
 
   const fs::path& dir = options.out_dir;
   std::error_code ec;

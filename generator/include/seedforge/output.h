@@ -107,6 +107,11 @@ struct WriteSummary {
   uint64_t bytes = 0;
 };
 
+// Throws UsageError when `format` cannot be cut into shards (ddl, xlsx, docx)
+// and `shard` is not the whole run; WriteOutputs checks it too, callers may
+// earlier (before the plan).
+void CheckShardable(Format format, Shard shard);
+
 // Writes the outputs of a run. Throws Error (nothing left behind) on failure.
 WriteSummary WriteOutputs(const Generator& generator, const WriteOptions& options);
 
