@@ -9,6 +9,7 @@
 #include "seedforge/column.h"
 #include "seedforge/domain.h"
 #include "seedforge/error.h"
+#include "seedforge/generator.h"
 #include "seedforge/output.h"
 #include "seedforge/params.h"
 #include "seedforge/resources.h"
@@ -437,9 +438,21 @@ HttpResponse Api::Route(const HttpRequest& request) {
       const std::string text = StringField(body, "as_of");
       if (!ParseDateSpec(text, TodayDays(), &spec.today)) Refuse(400, "'as_of' must be a date YYYY-MM-DD");
     }
-    const GeneratePlan plan = PlanGenerate(spec, catalog_.registry());
     const std::map<std::string, uint64_t> limits = store_.Limits();
     const uint64_t limit = limits.count(role) ? limits.at(role) : 0;
+    auto over_limit = [&](uint64_t planned) {
+      Refuse(403, "the job plans " + std::to_string(planned) + " rows, over the " + role + " limit of " +
+                      std::to_string(limit), {{"limit", limit}, {"planned", planned}});
+    };
+    // The plan stops once it passes the limit (a limit of 0 refuses any
+    // rows): an absurd scale is refused at once, not after its full plan.
+    GeneratePlan plan;
+    try {
+      plan = PlanGenerate(spec, catalog_.registry(), std::max<uint64_t>(limit, 1));
+    } catch (const RowBudgetExceeded& e) {
+      if (e.planned_at_least() > limit) over_limit(e.planned_at_least());
+      throw;
+    }
     if (plan.total > limit) {
       Refuse(403, "the job plans " + std::to_string(plan.total) + " rows, over the " + role + " limit of " +
                       std::to_string(limit), {{"limit", limit}, {"planned", plan.total}});

@@ -564,6 +564,19 @@ TEST_F(ServeApi, RowLimitsPerRole) {
   EXPECT_EQ(rita.Post("/api/jobs", {{"domain", "nonesuch"}}).status, 404);
 }
 
+TEST_F(ServeApi, AnAbsurdScaleIsRefusedWithoutPlanningItInFull) {
+  // banking counts rows per parent: a full plan of scale 10000 drew counts
+  // parent by parent for half a minute before its 403.
+  ApiClient rita = As("rita");
+  const auto start = std::chrono::steady_clock::now();
+  const Reply over = rita.Post("/api/jobs", {{"domain", "banking"}, {"scale", 10000}});
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(over.status, 403) << over.body;
+  EXPECT_EQ(over.Json()["limit"], 1000000);
+  EXPECT_GT(over.Json()["planned"].get<uint64_t>(), 1000000u);
+  EXPECT_LT(seconds, 10.0) << "the refusal took the full plan";
+}
+
 TEST_F(ServeApi, CancellingABigRunningJobLeavesNoFiles) {
   ApiClient admin = As("root");
   const std::string id = admin.StartJob({{"domain", "employee"}, {"rows", {{"employees", 5000000}}}});
