@@ -235,6 +235,9 @@ HttpResponse Api::Route(const HttpRequest& request) {
     const json body = ParseBody(request);
     const std::string name = StringField(body, "username");
     const std::string password = StringField(body, "password");
+    // No user has a name like this: refused before the limiter and the
+    // audit log, which would otherwise keep whatever an attacker sends.
+    if (!IsUserName(name)) Refuse(401, "wrong user name or password");
     const int64_t wait = limiter_.RetryAfter(name, request.address, now);
     if (wait > 0) {
       store_.Audit(name, request.address, "login.limited", name, "");

@@ -347,21 +347,39 @@ void Store::SetLimit(const std::string& role, uint64_t max_rows) {
   s.Step();
 }
 
+namespace {
+
+// At most kMaxAuditField bytes, cut before a UTF-8 continuation byte.
+std::string ClipAuditField(const std::string& text) {
+  if (text.size() <= kMaxAuditField) return text;
+  size_t end = kMaxAuditField;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+}  // namespace
+
 void Store::Audit(const std::string& user, const std::string& address, const std::string& action,
                   const std::string& target, const std::string& detail) {
   std::lock_guard lock(mutex_);
   Statement s(db_, "INSERT INTO audit (at, user, address, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)");
-  s.Bind(1, NowSeconds()).Bind(2, user).Bind(3, address).Bind(4, action).Bind(5, target).Bind(6, detail);
+  s.Bind(1, NowSeconds()).Bind(2, ClipAuditField(user)).Bind(3, ClipAuditField(address)).Bind(4, ClipAuditField(action))
+      .Bind(5, ClipAuditField(target)).Bind(6, ClipAuditField(detail));
   s.Step();
 }
 
 std::vector<AuditEntry> Store::AuditEntries(int limit, int64_t before) {
   std::lock_guard lock(mutex_);
-  Statement s(db_, "SELECT id, at, user, address, action, target, detail FROM audit WHERE (? = 0 OR id < ?) "
-                   "ORDER BY id DESC LIMIT ?");
-  s.Bind(1, before).Bind(2, before).Bind(3, int64_t{limit});
+  // substr() in SQL: an old oversize row is cut before it is copied out.
+  Statement s(db_, "SELECT id, at, substr(user, 1, ?4), substr(address, 1, ?4), substr(action, 1, ?4), "
+                   "substr(target, 1, ?4), substr(detail, 1, ?4) FROM audit WHERE (?1 = 0 OR id < ?1) "
+                   "ORDER BY id DESC LIMIT ?3");
+  s.Bind(1, before).Bind(3, int64_t{limit}).Bind(4, static_cast<int64_t>(kMaxAuditField));
   std::vector<AuditEntry> entries;
-  while (s.Step()) entries.push_back({s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6)});
+  while (s.Step()) {
+    entries.push_back({s.Int(0), s.Int(1), ClipAuditField(s.Text(2)), ClipAuditField(s.Text(3)),
+                       ClipAuditField(s.Text(4)), ClipAuditField(s.Text(5)), ClipAuditField(s.Text(6))});
+  }
   return entries;
 }
 

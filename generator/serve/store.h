@@ -63,6 +63,10 @@ struct JobRecord {
   std::string request;    // the request's JSON, to run it
 };
 
+// The most bytes an audit field keeps, on write and on read (a log of what
+// clients sent must not grow by what they send).
+inline constexpr size_t kMaxAuditField = 256;
+
 struct AuditEntry {
   int64_t id = 0;
   int64_t at = 0;
@@ -105,6 +109,8 @@ class Store {
   void SetLimit(const std::string& role, uint64_t max_rows);
 
   // The audit log; entries newest first, ids below `before` (0: all).
+  // Every field is cut to kMaxAuditField bytes when written and when read
+  // (rows written before the cap existed).
   void Audit(const std::string& user, const std::string& address, const std::string& action,
              const std::string& target, const std::string& detail);
   std::vector<AuditEntry> AuditEntries(int limit, int64_t before);
