@@ -74,8 +74,24 @@ std::string CookieValue(const std::string& cookies, const std::string& name) {
   return "";
 }
 
-json ParseBody(const HttpRequest& request) {
-  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+// JSON bodies (jobs, users, limits, shares, login) are small; a parsed
+// document takes many times its text, so the text is capped before parsing
+// (uploads of domains and samples keep --max-upload), and so is its nesting.
+constexpr size_t kMaxJsonBody = 64 * 1024;
+constexpr size_t kMaxLoginBody = 4 * 1024;
+constexpr int kMaxJsonDepth = 16;
+
+json ParseBody(const HttpRequest& request, size_t max_bytes = kMaxJsonBody) {
+  if (request.body.size() > max_bytes) {
+    Refuse(413, "the body is too large (at most " + std::to_string(max_bytes / 1024) + " KB here)");
+  }
+  bool too_deep = false;
+  const json::parser_callback_t depth_guard = [&too_deep](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxJsonDepth) too_deep = true;
+    return !too_deep;
+  };
+  json body = json::parse(request.body, depth_guard, /*allow_exceptions=*/false);
+  if (too_deep) Refuse(400, "the body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   if (body.is_discarded() || !body.is_object()) Refuse(400, "the body must be a JSON object");
   return body;
 }
@@ -232,7 +248,7 @@ HttpResponse Api::Route(const HttpRequest& request) {
   }
   if (is("POST", {"api", "login"})) {
     if (!IsJsonContent(request)) Refuse(415, "POST /api/login takes application/json");
-    const json body = ParseBody(request);
+    const json body = ParseBody(request, kMaxLoginBody);
     const std::string name = StringField(body, "username");
     const std::string password = StringField(body, "password");
     // No user has a name like this: refused before the limiter and the

@@ -483,6 +483,13 @@ TEST_F(ServeApi, OversizeBodiesGet413) {
   const Reply upload = admin.Send("POST", "/api/domains", "# " + big + "\n", "application/yaml");
   EXPECT_EQ(upload.status, 413);
   EXPECT_EQ(admin.Send("POST", "/api/jobs", R"({"domain":"employee","pad":")" + big + "\"}").status, 413);
+  // JSON bodies are capped far below --max-upload before they are parsed.
+  const std::string name(5000, 'n');
+  EXPECT_EQ(ApiClient(server_->url()).Post("/api/login", {{"username", name}, {"password", "x"}}).status, 413);
+  const std::string pad(100 * 1024, 'x');
+  EXPECT_EQ(admin.Post("/api/jobs", {{"domain", "employee"}, {"pad", pad}}).status, 413);
+  const std::string deep = std::string(100, '[') + std::string(100, ']');
+  EXPECT_EQ(admin.Send("PUT", "/api/limits", R"({"max_rows":)" + deep + "}").status, 400);
   EXPECT_EQ(admin.Get("/api/health").status, 200);  // the server is fine
 }
 
