@@ -254,7 +254,9 @@ HttpResponse Api::Route(const HttpRequest& request) {
     // No user has a name like this: refused before the limiter and the
     // audit log, which would otherwise keep whatever an attacker sends.
     if (!IsUserName(name)) Refuse(401, "wrong user name or password");
-    const int64_t wait = limiter_.RetryAfter(name, request.address, now);
+    // The attempt counts as failed from here (before the slow hash) until
+    // it succeeds: parallel guesses cannot all pass the check at once.
+    const int64_t wait = limiter_.Begin(name, request.address, now);
     if (wait > 0) {
       store_.Audit(name, request.address, "login.limited", name, "");
       HttpResponse response = Json(429, {{"error", "too many failed logins; try again later"}, {"retry_after", wait}});
@@ -267,11 +269,10 @@ HttpResponse Api::Route(const HttpRequest& request) {
     static const std::string kDummyHash = HashPassword(RandomHex(16));
     const bool ok = VerifyPassword(user ? user->password_hash : kDummyHash, password) && user && !user->disabled;
     if (!ok) {
-      limiter_.Failed(name, request.address, now);
       store_.Audit(name, request.address, "login.failed", name, user && user->disabled ? "disabled" : "");
       Refuse(401, "wrong user name or password");
     }
-    limiter_.Succeeded(name);
+    limiter_.Succeeded(name, request.address, now);
     const std::string token = NewToken();
     SessionRecord session{TokenHash(token), name, RandomHex(16), now + options_.session_idle_seconds};
     store_.AddSession(session);

@@ -477,6 +477,20 @@ TEST_F(ServeApi, LoginNamesNoUserCouldHaveAreRefusedWithoutAudit) {
   }
 }
 
+TEST_F(ServeApi, ParallelWrongLoginsGetNoMoreTriesThanTheLimit) {
+  // The limit was checked before the slow hash and recorded after it: 30
+  // parallel guesses got 12 answers of 401 against a limit of 5.
+  AddUser(*data_, "parallel", "viewer", "parallel-secret-1");
+  std::vector<int> statuses(30);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < statuses.size(); ++i) {
+    threads.emplace_back([&, i] { statuses[i] = ApiClient(server_->url()).Login("parallel", "guess-guess").status; });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 401), 5);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 429), 25);
+}
+
 TEST_F(ServeApi, OversizeBodiesGet413) {
   ApiClient admin = As("root");
   const std::string big(300 * 1024, 'x');
