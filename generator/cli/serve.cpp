@@ -66,7 +66,7 @@ struct ServeArgs {
   std::string max_upload = "10MB";
   std::string session_idle = "30m";
   int job_threads = 1;
-  int http_threads = 8;
+  int http_threads = 32;
 };
 
 void RunServe(const ServeArgs& args) {
@@ -166,7 +166,7 @@ void SetupServeCommand(CLI::App& app) {
   sub->add_option("--max-upload", args->max_upload, "Largest request body; larger ones get 413")->default_str("10MB");
   sub->add_option("--job-threads", args->job_threads, "Threads of each job (output is the same for any count)")
       ->check(CLI::Range(1, kMaxThreads))->default_str("1");
-  sub->add_option("--http-threads", args->http_threads, "Requests served at once")->check(CLI::Range(1, 1024))->default_str("8");
+  sub->add_option("--http-threads", args->http_threads, "Requests served at once")->check(CLI::Range(1, 1024))->default_str("32");
   // For tests: sessions end after this much inactivity (the issue asks 30 minutes).
   sub->add_option("--session-idle", args->session_idle, "")->group("");
   sub->callback([args] { RunServe(*args); });

@@ -8,7 +8,10 @@
 #include <httplib.h>
 #include <signal.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -505,6 +508,29 @@ TEST_F(ServeApi, OversizeBodiesGet413) {
   const std::string deep = std::string(100, '[') + std::string(100, ']');
   EXPECT_EQ(admin.Send("PUT", "/api/limits", R"({"max_rows":)" + deep + "}").status, 400);
   EXPECT_EQ(admin.Get("/api/health").status, 200);  // the server is fine
+}
+
+TEST_F(ServeApi, SilentClientsAreDisconnected) {
+  // A client that starts a request and then sends nothing (slowloris) must
+  // not hold a request thread for ever.
+  const int sock = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(sock, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(server_->port()));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(sock, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  const std::string start = "GET /api/health HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n";
+  ASSERT_EQ(send(sock, start.data(), start.size(), 0), static_cast<ssize_t>(start.size()));
+  timeval wait{30, 0};
+  setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+  const auto began = std::chrono::steady_clock::now();
+  char buffer[256];
+  const ssize_t got = recv(sock, buffer, sizeof buffer, 0);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  close(sock);
+  EXPECT_LE(got, 0) << "the server answered an unfinished request";
+  EXPECT_LT(seconds, 20.0) << "the server kept the silent connection open";
 }
 
 TEST_F(ServeApi, TraversalIsRefused) {
