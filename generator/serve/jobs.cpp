@@ -174,6 +174,7 @@ void JobRunner::Shutdown() {
     dropped.swap(queue_);
     for (auto& [id, control] : running_) control->Cancel();
     wake_.notify_all();
+    sweep_wake_.notify_all();
   }
   for (Entry& entry : dropped) {
     entry.job.state = "cancelled";
@@ -257,7 +258,8 @@ void JobRunner::Run(Entry& entry) {
 void JobRunner::SweepLoop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    wake_.wait_for(lock, std::chrono::seconds(1));
+    // Its own condition variable: submissions do not wake the sweeper.
+    sweep_wake_.wait_for(lock, std::chrono::seconds(1));
     if (stopping_) break;
     lock.unlock();
     try {
@@ -270,9 +272,7 @@ void JobRunner::SweepLoop() {
 }
 
 void JobRunner::Expire(int64_t now) {
-  for (const JobRecord& job : store_.Jobs()) {
-    if (job.state == "done" && job.expires_at <= now) DeleteResult(job.id);
-  }
+  for (const std::string& id : store_.ExpiredJobIds(now)) DeleteResult(id);
   store_.RemoveExpiredSessions(now);
 }
 

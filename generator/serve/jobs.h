@@ -100,7 +100,8 @@ class JobRunner {
   Store& store_;
   JobRunnerOptions options_;
   std::mutex mutex_;
-  std::condition_variable wake_;
+  std::condition_variable wake_;        // workers: a job queued, or stopping
+  std::condition_variable sweep_wake_;  // the sweeper: stopping
   std::deque<Entry> queue_;
   std::map<std::string, std::shared_ptr<JobControl>> running_;
   bool stopping_ = false;

@@ -91,6 +91,8 @@ const char* const kMigrations[] = {
        INSERT INTO limits VALUES ('admin', 10000000), ('requester', 1000000), ('viewer', 0);
        CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, user TEXT NOT NULL,
                           address TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL);)",
+    // The sweeper's question: which results have expired.
+    R"(CREATE INDEX jobs_expiry ON jobs (state, expires_at);)",
 };
 
 const char* const kJobColumns =
@@ -312,6 +314,15 @@ std::vector<JobRecord> Store::Jobs() {
   std::vector<JobRecord> jobs;
   while (s.Step()) jobs.push_back(ReadJob(s));
   return jobs;
+}
+
+std::vector<std::string> Store::ExpiredJobIds(int64_t now) {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, "SELECT id FROM jobs WHERE state = 'done' AND expires_at <= ?");
+  s.Bind(1, now);
+  std::vector<std::string> ids;
+  while (s.Step()) ids.push_back(s.Text(0));
+  return ids;
 }
 
 std::vector<std::string> Store::SharedWith(const std::string& id) {

@@ -101,6 +101,8 @@ class Store {
   void SaveJob(const JobRecord& job);
   std::optional<JobRecord> FindJob(const std::string& id);
   std::vector<JobRecord> Jobs();  // newest first
+  // Done jobs whose results expire at or before `now` (indexed).
+  std::vector<std::string> ExpiredJobIds(int64_t now);
   std::vector<std::string> SharedWith(const std::string& id);
   void Share(const std::string& id, const std::vector<std::string>& users);
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -51,6 +52,44 @@ TEST(ServeStore, OversizeAuditRowsWrittenBeforeTheCapAreCutOnRead) {
   EXPECT_EQ(entries[0].user.size(), kMaxAuditField);
   EXPECT_EQ(entries[0].detail.size(), kMaxAuditField);
   EXPECT_EQ(entries[0].target, "t");
+  fs::remove_all(dir);
+}
+
+TEST(ServeStore, TheSweeperAsksOnlyForExpiredDoneJobsByAnIndex) {
+  const fs::path dir = seedforge::testing::MakeTempDir("serve_store_expiry");
+  {
+    Store store(dir / "serve.db");
+    auto save = [&](const std::string& id, const std::string& state, int64_t expires_at) {
+      JobRecord job;
+      job.id = id;
+      job.owner = "rita";
+      job.kind = "generate";
+      job.state = state;
+      job.expires_at = expires_at;
+      store.SaveJob(job);
+    };
+    save("a", "done", 100);
+    save("b", "done", 200);
+    save("c", "failed", 50);
+    save("d", "expired", 50);
+    save("e", "running", 0);
+    EXPECT_EQ(store.ExpiredJobIds(150), std::vector<std::string>{"a"});
+    std::vector<std::string> both = store.ExpiredJobIds(200);
+    std::sort(both.begin(), both.end());
+    EXPECT_EQ(both, (std::vector<std::string>{"a", "b"}));
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "serve.db").c_str(), &db), SQLITE_OK);
+  std::string plan;
+  sqlite3_exec(
+      db, "EXPLAIN QUERY PLAN SELECT id FROM jobs WHERE state = 'done' AND expires_at <= 5",
+      [](void* out, int n, char** values, char**) {
+        for (int i = 0; i < n; ++i) *static_cast<std::string*>(out) += values[i] ? values[i] : "";
+        return 0;
+      },
+      &plan, nullptr);
+  sqlite3_close(db);
+  EXPECT_NE(plan.find("jobs_expiry"), std::string::npos) << plan;
   fs::remove_all(dir);
 }
 
