@@ -352,17 +352,34 @@ HttpResponse Api::Route(const HttpRequest& request) {
   }
 
   // --- Domains --------------------------------------------------------------
+  // A learned domain carries values of its owner's upload (categories):
+  // it is for the owner of the sample job, those it is shared with, and
+  // admins. One without a sample job (learned by an older server) is for
+  // admins only.
+  auto may_use = [&](const CatalogEntry& entry) {
+    if (entry.source != "learned" || role == "admin") return true;
+    const std::optional<JobRecord> sample = store_.SampleJobOf(entry.name);
+    if (!sample) return false;
+    if (sample->owner == me) return true;
+    const std::vector<std::string> shared = store_.SharedWith(sample->id);
+    return std::find(shared.begin(), shared.end(), me) != shared.end();
+  };
+  auto find_domain = [&](const std::string& name) {
+    std::optional<CatalogEntry> entry = catalog_.Find(name);
+    if (!entry || !may_use(*entry)) Refuse(404, "no domain named '" + name + "'");
+    return *entry;
+  };
   if (is("GET", {"api", "domains"})) {
     json domains = json::array();
     for (const CatalogEntry& entry : catalog_.List()) {
+      if (!may_use(entry)) continue;
       domains.push_back({{"name", entry.name}, {"source", entry.source}, {"description", entry.description},
                          {"entities", entry.entities}});
     }
     return Json(200, {{"domains", domains}});
   }
   if (is("GET", {"api", "domains", "*"})) {
-    const std::optional<CatalogEntry> entry = catalog_.Find(parts[2]);
-    if (!entry) Refuse(404, "no domain named '" + parts[2] + "'");
+    const std::optional<CatalogEntry> entry = find_domain(parts[2]);
     const std::shared_ptr<const Domain> shared = catalog_.Load(*entry);
     const Domain& domain = *shared;
     GenerateSpec spec{.domain_path = entry->path, .load = entry->load, .domain = shared, .today = TodayDays()};
@@ -426,8 +443,7 @@ HttpResponse Api::Route(const HttpRequest& request) {
     require({"requester", "admin"});
     const json body = ParseBody(request);
     const std::string domain_name = StringField(body, "domain");
-    const std::optional<CatalogEntry> entry = catalog_.Find(domain_name);
-    if (!entry) Refuse(404, "no domain named '" + domain_name + "'");
+    const std::optional<CatalogEntry> entry = find_domain(domain_name);
     const std::shared_ptr<const Domain> domain = catalog_.Load(*entry);
     GenerateSpec spec{.domain_path = entry->path, .load = entry->load, .domain = domain, .today = TodayDays(),
                       .threads = options_.job_threads};

@@ -316,6 +316,16 @@ std::vector<JobRecord> Store::Jobs() {
   return jobs;
 }
 
+std::optional<JobRecord> Store::SampleJobOf(const std::string& domain) {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, std::string("SELECT ") + kJobColumns +
+                       " FROM jobs WHERE kind = 'sample' AND domain = ? AND state IN ('done', 'expired') "
+                       "ORDER BY seq DESC LIMIT 1");
+  s.Bind(1, domain);
+  if (!s.Step()) return std::nullopt;
+  return ReadJob(s);
+}
+
 std::vector<std::string> Store::ExpiredJobIds(int64_t now) {
   std::lock_guard lock(mutex_);
   Statement s(db_, "SELECT id FROM jobs WHERE state = 'done' AND expires_at <= ?");

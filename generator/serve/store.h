@@ -101,6 +101,9 @@ class Store {
   void SaveJob(const JobRecord& job);
   std::optional<JobRecord> FindJob(const std::string& id);
   std::vector<JobRecord> Jobs();  // newest first
+  // The finished sample job that learned the domain `domain` (its owner
+  // and shares say who may use the domain).
+  std::optional<JobRecord> SampleJobOf(const std::string& domain);
   // Done jobs whose results expire at or before `now` (indexed).
   std::vector<std::string> ExpiredJobIds(int64_t now);
   std::vector<std::string> SharedWith(const std::string& id);

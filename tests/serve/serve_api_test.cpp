@@ -813,6 +813,27 @@ TEST_F(ServeApi, SamplesLearnADomainThatKeepsTheCorrelation) {
   const std::string again = rita.StartJob({{"domain", "people"}, {"rows", {{"people", 50}}}});
   EXPECT_EQ(rita.WaitJob(again)["total_rows"], 50);
   EXPECT_EQ(rita.Send("POST", "/api/samples?name=people", csv, "text/csv").status, 409);
+  // It carries values of rita's upload: not for other users until shared.
+  AddUser(*data_, "rob", "requester", "rob-secret-123");
+  ApiClient rob(server_->url());
+  ASSERT_EQ(rob.Login("rob", "rob-secret-123").status, 200);
+  ApiClient vera = As("vera");
+  auto lists_people = [](ApiClient& client) {
+    bool found = false;
+    for (const json& d : client.Get("/api/domains").Json()["domains"]) found |= d["name"] == "people";
+    return found;
+  };
+  EXPECT_FALSE(lists_people(rob));
+  EXPECT_FALSE(lists_people(vera));
+  EXPECT_EQ(rob.Get("/api/domains/people").status, 404);
+  EXPECT_EQ(rob.Post("/api/jobs", {{"domain", "people"}, {"rows", {{"people", 5}}}}).status, 404);
+  EXPECT_TRUE(lists_people(*std::make_unique<ApiClient>(As("root"))));
+  ASSERT_EQ(rita.Post("/api/jobs/" + id + "/share", {{"users", {"rob"}}}).status, 200);
+  EXPECT_TRUE(lists_people(rob));
+  EXPECT_EQ(rob.Get("/api/domains/people").status, 200);
+  const std::string robs = rob.StartJob({{"domain", "people"}, {"rows", {{"people", 5}}}});
+  EXPECT_EQ(rob.WaitJob(robs)["total_rows"], 5);
+  EXPECT_FALSE(lists_people(vera));
 }
 
 TEST_F(ServeApi, TheWebUiIsServedWithItsSecurityHeaders) {
