@@ -1,5 +1,6 @@
 // seedforge serve: the self-service portal and REST API (docs/api.md) over
 // the data directory's users, jobs and uploaded domains.
+#include <sys/stat.h>
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
@@ -99,6 +100,9 @@ void RunServe(const ServeArgs& args) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   serve::InitCrypto();
+  // The data tree (database, results, learned models) is the server's
+  // alone: files and folders it creates are readable by its user only.
+  ::umask(077);
   std::filesystem::create_directories(args.data);
   serve::Store store(ServerDatabase(args.data));
   if (store.CountActiveAdmins() == 0) {

@@ -660,6 +660,11 @@ TEST_F(ServeApi, CancellingABigRunningJobLeavesNoFiles) {
   EXPECT_TRUE(job["download"].is_null());
   EXPECT_FALSE(fs::exists(*data_ / "jobs" / id));
   EXPECT_FALSE(fs::exists(*data_ / "jobs" / ("." + id + ".tmp")));
+  // The data tree is private to the server's user (umask 077).
+  for (const fs::path& path : {*data_ / "jobs" / id, *data_ / "domains" / "learned" / "people" / "people.yaml"}) {
+    EXPECT_EQ(fs::status(path).permissions() & (fs::perms::group_all | fs::perms::others_all), fs::perms::none)
+        << path;
+  }
   EXPECT_EQ(admin.Get("/api/jobs/" + id + "/download").status, 409);
 }
 
