@@ -1,8 +1,8 @@
 // seedforge serve: the self-service portal and REST API (docs/api.md) over
 // the data directory's users, jobs and uploaded domains.
-#include <sys/stat.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cctype>
