@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -150,6 +151,23 @@ std::string ContentTypeOf(const std::string& file) {
     if (ext == suffix) return type;
   }
   return "application/octet-stream";
+}
+
+// RFC 6266: an ASCII fallback (quotes, backslashes, controls and non-ASCII
+// bytes become '_') and the exact name as RFC 5987 UTF-8 percent-encoding.
+std::string ContentDisposition(const std::string& file) {
+  std::string ascii, encoded;
+  for (const char c : file) {
+    const auto byte = static_cast<unsigned char>(c);
+    ascii += (byte < 0x20 || byte >= 0x7f || c == '"' || c == '\\') ? '_' : c;
+    if (std::isalnum(byte) || std::strchr("!#$&+-.^_`|~", c)) {
+      encoded += c;
+    } else {
+      static const char kHex[] = "0123456789ABCDEF";
+      encoded += {'%', kHex[byte >> 4], kHex[byte & 15]};
+    }
+  }
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 
 }  // namespace
@@ -562,7 +580,7 @@ HttpResponse Api::Route(const HttpRequest& request) {
     HttpResponse response;
     response.file = jobs_.ResultPath(job);
     response.content_type = ContentTypeOf(job.file_name);
-    response.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + job.file_name + "\"");
+    response.headers.emplace_back("Content-Disposition", ContentDisposition(job.file_name));
     audit("job.download", job.id, job.file_name);
     return response;
   }

@@ -302,7 +302,7 @@ TEST_F(ServeApi, JobCycleDownloadsTheBytesGenerateWrites) {
   EXPECT_TRUE(job["error"].is_null());
   const Reply file = rita.Get("/api/jobs/" + id + "/download");
   ASSERT_EQ(file.status, 200);
-  EXPECT_EQ(file.Header("Content-Disposition"), "attachment; filename=\"employees.csv\"");
+  EXPECT_EQ(file.Header("Content-Disposition"), "attachment; filename=\"employees.csv\"; filename*=UTF-8''employees.csv");
   EXPECT_EQ(job["size_bytes"], file.body.size());
   EXPECT_EQ(CountLines(file.body), 2001u);  // header + rows
 
@@ -326,7 +326,7 @@ TEST_F(ServeApi, MultiEntityDomainsDownloadAsAZipOfTheGeneratedFiles) {
   ASSERT_EQ(job["state"], "done") << job.dump();
   const Reply file = rita.Get("/api/jobs/" + id + "/download");
   ASSERT_EQ(file.status, 200);
-  EXPECT_EQ(file.Header("Content-Disposition"), "attachment; filename=\"banking.zip\"");
+  EXPECT_EQ(file.Header("Content-Disposition"), "attachment; filename=\"banking.zip\"; filename*=UTF-8''banking.zip");
   EXPECT_EQ(file.Header("Content-Type"), "application/zip");
 
   const fs::path dir = MakeTempDir("serve_zip");
@@ -786,7 +786,7 @@ TEST_F(ServeApi, SamplesLearnADomainThatKeepsTheCorrelation) {
   EXPECT_EQ(job["total_rows"], 2000);
   const Reply zip = rita.Get("/api/jobs/" + id + "/download");
   ASSERT_EQ(zip.status, 200);
-  EXPECT_EQ(zip.Header("Content-Disposition"), "attachment; filename=\"people.zip\"");
+  EXPECT_EQ(zip.Header("Content-Disposition"), "attachment; filename=\"people.zip\"; filename*=UTF-8''people.zip");
   const fs::path dir = MakeTempDir("serve_sample");
   {
     std::ofstream(dir / "people.zip", std::ios::binary) << zip.body;
