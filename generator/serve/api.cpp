@@ -680,10 +680,10 @@ HttpResponse Api::Route(const HttpRequest& request) {
   if (is("PATCH", {"api", "users", "*"}) || is("DELETE", {"api", "users", "*"})) {
     std::optional<UserRecord> user = store_.FindUser(parts[2]);
     if (!user) Refuse(404, "no user named '" + parts[2] + "'");
-    const bool was_active_admin = user->role == "admin" && !user->disabled;
     if (method == "DELETE") {
-      if (was_active_admin && store_.CountActiveAdmins() <= 1) Refuse(409, "the last admin cannot be removed");
-      store_.RemoveUser(user->name);
+      const Store::UserChange removed = store_.RemoveUser(user->name);
+      if (removed == Store::UserChange::kLastAdmin) Refuse(409, "the last admin cannot be removed");
+      if (removed == Store::UserChange::kNoSuchUser) Refuse(404, "no user named '" + parts[2] + "'");
       audit("user.remove", user->name, "");
       HttpResponse response;
       response.status = 204;
@@ -708,10 +708,9 @@ HttpResponse Api::Route(const HttpRequest& request) {
       user->password_hash = HashPassword(password);
       changes += "password ";
     }
-    if (was_active_admin && (user->role != "admin" || user->disabled) && store_.CountActiveAdmins() <= 1) {
-      Refuse(409, "the last admin cannot be demoted or disabled");
-    }
-    store_.UpdateUser(*user);
+    const Store::UserChange updated = store_.UpdateUser(*user);
+    if (updated == Store::UserChange::kLastAdmin) Refuse(409, "the last admin cannot be demoted or disabled");
+    if (updated == Store::UserChange::kNoSuchUser) Refuse(404, "no user named '" + parts[2] + "'");
     if (password_changed || user->disabled) store_.RemoveSessionsOf(user->name);
     if (!changes.empty()) changes.pop_back();
     audit("user.change", user->name, changes);

@@ -211,23 +211,63 @@ std::vector<UserRecord> Store::Users() {
   return users;
 }
 
-void Store::UpdateUser(const UserRecord& user) {
-  std::lock_guard lock(mutex_);
-  Statement s(db_, "UPDATE users SET role = ?, password_hash = ?, disabled = ? WHERE name = ?");
-  s.Bind(1, user.role).Bind(2, user.password_hash).Bind(3, int64_t{user.disabled}).Bind(4, user.name);
+namespace {
+
+int64_t ActiveAdmins(sqlite3* db) {
+  Statement s(db, "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0");
   s.Step();
+  return s.Int(0);
 }
 
-bool Store::RemoveUser(const std::string& name) {
+}  // namespace
+
+template <typename Change>
+Store::UserChange Store::InUserTransaction(Change change) {
+  Exec("BEGIN IMMEDIATE");
+  try {
+    const bool had_admin = ActiveAdmins(db_) > 0;
+    const bool changed = change();
+    if (!changed) {
+      Exec("ROLLBACK");
+      return UserChange::kNoSuchUser;
+    }
+    if (had_admin && ActiveAdmins(db_) == 0) {
+      Exec("ROLLBACK");
+      return UserChange::kLastAdmin;
+    }
+    Exec("COMMIT");
+    return UserChange::kDone;
+  } catch (...) {
+    Exec("ROLLBACK");
+    throw;
+  }
+}
+
+Store::UserChange Store::UpdateUser(const UserRecord& user) {
   std::lock_guard lock(mutex_);
-  Statement s(db_, "DELETE FROM users WHERE name = ?");
-  s.Bind(1, name);
-  s.Step();
-  const bool removed = sqlite3_changes(db_) == 1;
-  Statement sessions(db_, "DELETE FROM sessions WHERE user = ?");
-  sessions.Bind(1, name);
-  sessions.Step();
-  return removed;
+  return InUserTransaction([&] {
+    Statement s(db_, "UPDATE users SET role = ?, password_hash = ?, disabled = ? WHERE name = ?");
+    s.Bind(1, user.role).Bind(2, user.password_hash).Bind(3, int64_t{user.disabled}).Bind(4, user.name);
+    s.Step();
+    return sqlite3_changes(db_) == 1;
+  });
+}
+
+Store::UserChange Store::RemoveUser(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  return InUserTransaction([&] {
+    Statement s(db_, "DELETE FROM users WHERE name = ?");
+    s.Bind(1, name);
+    s.Step();
+    if (sqlite3_changes(db_) != 1) return false;
+    for (const char* sql : {"DELETE FROM sessions WHERE user = ?1", "DELETE FROM shares WHERE user = ?1",
+                            "UPDATE jobs SET owner = '(removed) ' || owner WHERE owner = ?1"}) {
+      Statement other(db_, sql);
+      other.Bind(1, name);
+      other.Step();
+    }
+    return true;
+  });
 }
 
 int Store::CountActiveAdmins() {

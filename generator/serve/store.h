@@ -85,8 +85,14 @@ class Store {
   bool AddUser(const UserRecord& user);
   std::optional<UserRecord> FindUser(const std::string& name);
   std::vector<UserRecord> Users();
-  void UpdateUser(const UserRecord& user);
-  bool RemoveUser(const std::string& name);
+  // The change and the check that an active admin remains are one
+  // transaction (BEGIN IMMEDIATE: also against `seedforge users` in another
+  // process). kLastAdmin: nothing was changed.
+  enum class UserChange { kDone, kNoSuchUser, kLastAdmin };
+  UserChange UpdateUser(const UserRecord& user);
+  // Also ends the user's sessions, drops shares with it and marks its jobs'
+  // owner "(removed) NAME", so that a new user of the name inherits nothing.
+  UserChange RemoveUser(const std::string& name);
   int CountActiveAdmins();
 
   // Sessions, by the hash of their token.
@@ -123,6 +129,10 @@ class Store {
  private:
   void Migrate();
   void Exec(const std::string& sql);
+  // Runs change() (false: no such user) in BEGIN IMMEDIATE, rolled back if
+  // it left no active admin where there was one. mutex_ held.
+  template <typename Change>
+  UserChange InUserTransaction(Change change);
 
   std::mutex mutex_;
   sqlite3* db_ = nullptr;

@@ -93,5 +93,43 @@ TEST(ServeStore, TheSweeperAsksOnlyForExpiredDoneJobsByAnIndex) {
   fs::remove_all(dir);
 }
 
+TEST(ServeStore, TheLastActiveAdminStaysWhateverTheOrder) {
+  const fs::path dir = seedforge::testing::MakeTempDir("serve_store_admins");
+  Store store(dir / "serve.db");
+  ASSERT_TRUE(store.AddUser({"ann", "admin", "h", 1, false}));
+  ASSERT_TRUE(store.AddUser({"bob", "admin", "h", 1, false}));
+  // One of two admins may go; then the other must stay, demoted or not.
+  EXPECT_EQ(store.UpdateUser({"ann", "admin", "h", 1, true}), Store::UserChange::kDone);
+  EXPECT_EQ(store.UpdateUser({"bob", "viewer", "h", 1, false}), Store::UserChange::kLastAdmin);
+  EXPECT_EQ(store.RemoveUser("bob"), Store::UserChange::kLastAdmin);
+  EXPECT_EQ(store.FindUser("bob")->role, "admin");
+  EXPECT_EQ(store.CountActiveAdmins(), 1);
+  EXPECT_EQ(store.RemoveUser("nobody"), Store::UserChange::kNoSuchUser);
+  EXPECT_EQ(store.RemoveUser("ann"), Store::UserChange::kDone);
+  fs::remove_all(dir);
+}
+
+TEST(ServeStore, ANewUserOfARemovedNameInheritsNothing) {
+  const fs::path dir = seedforge::testing::MakeTempDir("serve_store_removed");
+  Store store(dir / "serve.db");
+  ASSERT_TRUE(store.AddUser({"root", "admin", "h", 1, false}));
+  ASSERT_TRUE(store.AddUser({"eve", "requester", "h", 1, false}));
+  JobRecord job;
+  job.id = "j1";
+  job.owner = "eve";
+  job.kind = "generate";
+  job.state = "done";
+  store.SaveJob(job);
+  job.id = "j2";
+  job.owner = "root";
+  store.SaveJob(job);
+  store.Share("j2", {"eve"});
+  ASSERT_EQ(store.RemoveUser("eve"), Store::UserChange::kDone);
+  ASSERT_TRUE(store.AddUser({"eve", "requester", "h", 2, false}));
+  EXPECT_EQ(store.FindJob("j1")->owner, "(removed) eve");
+  EXPECT_TRUE(store.SharedWith("j2").empty());
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace seedforge::serve
