@@ -593,7 +593,10 @@ HttpResponse Api::Route(const HttpRequest& request) {
     };
     const std::string name = query("name");
     if (!IsDomainName(name)) Refuse(400, "?name= must be lowercase letters, digits and '_' (the learned domain's name)");
-    if (catalog_.Find(name) || std::filesystem::exists(catalog_.learned_dir() / name)) {
+    // The name is taken from here to the submission (SamplePending then
+    // sees the queued job).
+    std::lock_guard reserve(samples_mutex_);
+    if (catalog_.Find(name) || std::filesystem::exists(catalog_.learned_dir() / name) || store_.SamplePending(name)) {
       Refuse(409, "a domain named '" + name + "' exists already");
     }
     if (request.body.empty()) Refuse(400, "the body must be the CSV table to learn from (a header line, then rows)");

@@ -366,6 +366,13 @@ std::optional<JobRecord> Store::SampleJobOf(const std::string& domain) {
   return ReadJob(s);
 }
 
+bool Store::SamplePending(const std::string& domain) {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, "SELECT 1 FROM jobs WHERE kind = 'sample' AND domain = ? AND state IN ('queued', 'running')");
+  s.Bind(1, domain);
+  return s.Step();
+}
+
 std::vector<std::string> Store::ExpiredJobIds(int64_t now) {
   std::lock_guard lock(mutex_);
   Statement s(db_, "SELECT id FROM jobs WHERE state = 'done' AND expires_at <= ?");

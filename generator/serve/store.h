@@ -110,6 +110,8 @@ class Store {
   // The finished sample job that learned the domain `domain` (its owner
   // and shares say who may use the domain).
   std::optional<JobRecord> SampleJobOf(const std::string& domain);
+  // Whether a sample job learning `domain` is queued or running.
+  bool SamplePending(const std::string& domain);
   // Done jobs whose results expire at or before `now` (indexed).
   std::vector<std::string> ExpiredJobIds(int64_t now);
   std::vector<std::string> SharedWith(const std::string& id);

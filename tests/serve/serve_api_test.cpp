@@ -842,6 +842,19 @@ TEST_F(ServeApi, SamplesLearnADomainThatKeepsTheCorrelation) {
   EXPECT_FALSE(lists_people(vera));
 }
 
+TEST_F(ServeApi, ASampleNameIsTakenWhenTheSampleIsSubmitted) {
+  std::string csv = "a,b\n";
+  for (int i = 0; i < 50; ++i) csv += std::to_string(i) + "," + std::to_string(i % 7) + "\n";
+  std::vector<int> statuses(4);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < statuses.size(); ++i) {
+    threads.emplace_back([&, i] { statuses[i] = As("rita").Send("POST", "/api/samples?name=twice", csv, "text/csv").status; });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 202), 1);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), 3);
+}
+
 TEST_F(ServeApi, TheWebUiIsServedWithItsSecurityHeaders) {
   ApiClient none(server_->url());
   for (const std::string path : {"/", "/jobs/42"}) {
