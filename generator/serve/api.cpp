@@ -547,7 +547,10 @@ HttpResponse Api::Route(const HttpRequest& request) {
     JobRecord job = find_job(parts[2]);
     require_owner(job);
     if (job.state == "queued" || job.state == "running") {
-      jobs_.Cancel(job.id);
+      if (!jobs_.Cancel(job.id)) {
+        // It finished first: say so (a second DELETE removes its file).
+        Refuse(409, "the job finished before it could be cancelled", {{"state", find_job(job.id).state}});
+      }
       audit("job.cancel", job.id, job.domain);
     } else if (job.state == "done") {
       jobs_.DeleteResult(job.id);

@@ -994,6 +994,20 @@ TEST(ServeProcess, AFullQueueGets503AndQueuedJobsCancel) {
   std::vector<std::string> left;
   for (const fs::directory_entry& entry : fs::directory_iterator(data / "jobs")) left.push_back(entry.path().string());
   EXPECT_TRUE(left.empty()) << left.front();
+  // The next start: a job the stop cancelled says why; a result folder no
+  // done job owns (renamed, but the server died before saving) is removed.
+  const fs::path orphan = data / "jobs" / std::string(32, 'a');
+  fs::create_directories(orphan);
+  std::ofstream(orphan / "employees.csv") << "id\n1\n";
+  ServerProcess again(data);
+  ASSERT_FALSE(again.url().empty()) << again.log();
+  EXPECT_FALSE(fs::exists(orphan));
+  ApiClient admin2(again.url());
+  ASSERT_EQ(admin2.Login("root", kAdminPassword).status, 200);
+  const json stopped = admin2.Get("/api/jobs/" + running).Json();
+  EXPECT_EQ(stopped["state"], "cancelled") << stopped.dump();
+  EXPECT_EQ(stopped["error"], "cancelled: server stopped") << stopped.dump();
+  EXPECT_EQ(again.Stop(), 0) << again.log();
   fs::remove_all(data);
 }
 
