@@ -500,6 +500,25 @@ TEST_F(ServeApi, OversizeBodiesGet413) {
   const Reply upload = admin.Send("POST", "/api/domains", "# " + big + "\n", "application/yaml");
   EXPECT_EQ(upload.status, 413);
   EXPECT_EQ(admin.Send("POST", "/api/jobs", R"({"domain":"employee","pad":")" + big + "\"}").status, 413);
+  // A chunked body (no Content-Length) over --max-upload is refused too.
+  {
+    httplib::Client raw(server_->url());
+    const std::string chunk(64 * 1024, 'y');
+    size_t sent = 0;
+    httplib::Headers headers = {{"Authorization", "Bearer " + admin.bearer()}};
+    auto result = raw.Post("/api/domains", headers,
+                           [&](size_t, httplib::DataSink& sink) {
+                             if (sent >= 300 * 1024) {
+                               sink.done();
+                               return true;
+                             }
+                             sent += chunk.size();
+                             return sink.write(chunk.data(), chunk.size());
+                           },
+                           "application/yaml");
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->status, 413);
+  }
   // JSON bodies are capped far below --max-upload before they are parsed.
   const std::string name(5000, 'n');
   EXPECT_EQ(ApiClient(server_->url()).Post("/api/login", {{"username", name}, {"password", "x"}}).status, 413);
