@@ -101,11 +101,13 @@ HttpServer::HttpServer(const HttpServerOptions& options, Api& api) : impl_(std::
   const int threads = std::max(1, options.threads);
   server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   server.set_payload_max_length(options.max_upload);
+  // cpp-httplib serves a connection on one pool thread, idle keep-alive
+  // waits included: timeouts (its defaults, stated here) are what bound a
+  // silent client's hold; the library's 5 requests per connection stay.
   server.set_read_timeout(options.read_timeout_seconds, 0);
   server.set_keep_alive_timeout(options.read_timeout_seconds);
-  server.set_keep_alive_max_count(100);
   // Downloads to a slow reader: each write may wait this long.
-  server.set_write_timeout(60, 0);
+  server.set_write_timeout(30, 0);
   // Debian's libcpp-httplib listens with a backlog of 5, built into the
   // library: 50 clients connecting at once saw resets. The socket hook
   // (which replaces the library's SO_REUSEADDR) keeps the listening socket,
