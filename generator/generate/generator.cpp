@@ -204,6 +204,17 @@ void Generator::Impl::PlanCounts() {
     }
   }
   CountNamedRows();
+  // The entities not counted per parent are settled now: a cheap first
+  // check before PlanGroupedCounts draws counts parent by parent.
+  uint64_t settled = 0;
+  for (const EntityPlan& plan : plans) {
+    if (plan.grouped_link < 0) settled += plan.rows;  // each at most kMaxRows: no overflow
+  }
+  CheckRowBudget(settled);
+}
+
+void Generator::Impl::CheckRowBudget(uint64_t planned) const {
+  if (options.row_budget > 0 && planned > options.row_budget) throw RowBudgetExceeded(planned, options.row_budget);
 }
 
 void Generator::Impl::PlanGroupedCounts() {
@@ -211,6 +222,11 @@ void Generator::Impl::PlanGroupedCounts() {
   // PlanCounts settled, parents first). A child given rows (or implied by
   // its own child's) keeps the drawn counts' shape, scaled to its total.
   std::vector<bool> counted(domain.entities.size(), false);
+  // Rows settled so far, for options.row_budget.
+  uint64_t settled = 0;
+  for (const EntityPlan& plan : plans) {
+    if (plan.grouped_link < 0) settled += plan.rows;
+  }
   for (size_t round = 0; round <= domain.entities.size(); ++round) {
     for (size_t e = 0; e < domain.entities.size(); ++e) {
       EntityPlan& plan = plans[e];
@@ -236,11 +252,16 @@ void Generator::Impl::PlanGroupedCounts() {
       uint64_t total = 0;
       link.block_start.clear();
       link.most_drawn = 0;
+      // Rows asked for are what the entity gets; otherwise what is drawn,
+      // checked against the budget as it grows.
+      const bool budget_as_drawn = !asked_rows[e].has_value();
+      if (!budget_as_drawn) CheckRowBudget(settled + *asked_rows[e]);
       for (uint64_t p = 0; p < parents; ++p) {
         if (p % kParentBlock == 0) link.block_start.push_back(total);
         const uint64_t count = ChildCount(link, p);
         link.most_drawn = std::max(link.most_drawn, count);
         total += count;  // each count is at most kMaxRows: no overflow
+        if (budget_as_drawn) CheckRowBudget(settled + total);
         if (!link.min_children.empty() && p == last_named_parent) link.fixed_drawn = total;
         if (total > kMaxRows) {
           const DomainLink& def = domain.entities[e].links[plan.grouped_link];
@@ -281,6 +302,7 @@ void Generator::Impl::PlanGroupedCounts() {
                          " rows to keep its named rows (scenarios) and their places");
       }
       plan.rows = link.rows;
+      settled += plan.rows;
       counted[e] = true;
       PlaceNamedRows(static_cast<int>(e));
     }
