@@ -70,9 +70,15 @@ void RunLoad(const LoadArgs& args) {
   }
   std::printf("%-24s %12s %9s %12s\n", "table", "rows", "seconds", "rows/s");
   for (const TableLoad& t : summary.tables) {
-    std::printf("%-24s %12llu %9.2f %12.0f\n", t.table.c_str(), static_cast<unsigned long long>(t.rows), t.seconds,
-                t.seconds > 0 ? t.rows / t.seconds : 0.0);
+    if (t.seconds > 0) {
+      std::printf("%-24s %12llu %9.2f %12.0f\n", t.table.c_str(), static_cast<unsigned long long>(t.rows), t.seconds,
+                  t.rows / t.seconds);
+    } else {
+      std::printf("%-24s %12llu %9s %12s\n", t.table.c_str(), static_cast<unsigned long long>(t.rows), "-", "-");
+    }
   }
+  if (summary.staging_seconds > 0) std::printf("%-24s %12s %9.2f\n", "staging", "", summary.staging_seconds);
+  if (summary.publish_seconds > 0) std::printf("%-24s %12s %9.2f\n", "final transaction", "", summary.publish_seconds);
   std::printf("%-24s %12llu %9.2f %12.0f\n", "total", static_cast<unsigned long long>(summary.rows), summary.seconds,
               summary.seconds > 0 ? summary.rows / summary.seconds : 0.0);
 }
@@ -85,6 +91,8 @@ void SetupLoadCommand(CLI::App& app) {
                              {"seedforge load --domain banking --db postgresql://localhost/dev --create-schema",
                               "seedforge load --domain banking --db \"$DATABASE_URL\" --truncate --scale 10"},
                              "Tables are filled with COPY in foreign-key order; on any error nothing is committed.\n"
+                             "--jobs N fills a staging schema over N connections, then publishes it in one\n"
+                             "transaction; --shard K/N stages one shard, --finish publishes all N at once.\n"
                              "Tables that already hold rows are refused unless --truncate or --append is given;\n"
                              "tables outside the domain are never touched.");
   AddRunOptions(*sub, args->run);

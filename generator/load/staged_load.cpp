@@ -36,6 +36,7 @@
 #include "load/conninfo.h"
 #include "seedforge/error.h"
 #include "seedforge/output.h"
+#include "seedforge/pipeline.h"
 #include "seedforge/render.h"
 
 #ifndef SEEDFORGE_VERSION_STRING
@@ -218,7 +219,7 @@ void CreateStagingTables(pqxx::work& tx, const std::string& schema, const std::s
 // SELECT into the existing tables (values cast through text where the
 // staged type is the staging schema's own enum).
 void Publish(pqxx::work& tx, const Generator& generator, const LoadOptions& options, const std::string& schema,
-             const std::string& target, LoadSummary& summary) {
+             const std::string& target) {
   const Domain& domain = generator.domain();
   const std::string s = QuoteIdent(schema);
   if (options.create_schema) {
@@ -245,7 +246,6 @@ void Publish(pqxx::work& tx, const Generator& generator, const LoadOptions& opti
   for (int e : generator.order()) {
     const DomainEntity& entity = domain.entities[e];
     const std::string table = QuoteIdent(entity.name);
-    auto start = std::chrono::steady_clock::now();
     std::vector<bool> nulled(entity.columns.size(), false);
     for (const auto& [de, dl] : deferred) {
       if (de != e) continue;
@@ -256,11 +256,10 @@ void Publish(pqxx::work& tx, const Generator& generator, const LoadOptions& opti
       names.push_back(QuoteIdent(entity.columns[c].name));
       values.push_back(nulled[c] ? "NULL" : value(table, entity.columns[c].name, ""));
     }
-    tx.exec("INSERT INTO " + table + " (" + Join(names, ", ") + ") SELECT " + Join(values, ", ") + " FROM " + s + "." +
-            table);
-    for (TableLoad& t : summary.tables) {
-      if (t.table == entity.name) t.seconds += Since(start);
-    }
+    // COPY fills GENERATED ALWAYS identity columns with the rows' values;
+    // INSERT must be told to.
+    tx.exec("INSERT INTO " + table + " (" + Join(names, ", ") + ") OVERRIDING SYSTEM VALUE SELECT " +
+            Join(values, ", ") + " FROM " + s + "." + table);
   }
   for (const auto& [e, l] : deferred) {
     const DomainEntity& entity = domain.entities[e];
@@ -291,39 +290,68 @@ std::string TargetSchema(pqxx::connection& c) {
   return r[0].as<std::string>();
 }
 
-// COPYs rows `range_of(entity)` of every entity into the staging schema's
-// tables in `tx`, calling `progress` with the rows of each batch.
-void CopyRanges(pqxx::work& tx, const Generator& generator, const std::string& schema, int threads,
-                const std::function<RowRange(int)>& range_of, const std::function<void(int, uint64_t)>& progress,
-                const std::atomic<bool>* stop, std::vector<double>* seconds) {
+struct Chunk {
+  int entity = -1;
+  RowRange rows;
+};
+
+// COPYs the chunks `next` hands out (entity -1: no more) into the staging
+// schema's tables in `tx`, one COPY per run of chunks of the same entity,
+// calling `progress` with the rows of each batch.
+void CopyChunks(pqxx::work& tx, const Generator& generator, const std::string& schema, int threads,
+                const std::function<Chunk()>& next, const std::function<void(int, uint64_t)>& progress,
+                const std::atomic<bool>* stop) {
   const Domain& domain = generator.domain();
-  for (int e : generator.order()) {
-    const RowRange range = range_of(e);
-    if (range.empty()) continue;
-    auto start = std::chrono::steady_clock::now();
+  auto encoder = MakeCopyEncoder({}, {});
+  Chunk chunk = next();
+  while (chunk.entity >= 0) {
+    const int e = chunk.entity;
     const DomainEntity& entity = domain.entities[e];
     std::vector<std::string> columns;
     for (const DomainColumn& c : entity.columns) columns.push_back(QuoteIdent(c.name));
-    auto encoder = MakeCopyEncoder({}, {});
-    {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-      pqxx::tablewriter writer(tx, QuoteIdent(schema) + "." + QuoteIdent(entity.name), columns.begin(), columns.end());
+    pqxx::tablewriter writer(tx, QuoteIdent(schema) + "." + QuoteIdent(entity.name), columns.begin(), columns.end());
 #pragma GCC diagnostic pop
-      std::string chunk;
+    std::string line;
+    for (; chunk.entity == e; chunk = next()) {
       uint64_t before = 0;
-      StreamEntityRows(generator, e, range, *encoder, threads, [&](std::string_view text, uint64_t done) {
+      StreamEntityRows(generator, e, chunk.rows, *encoder, threads, [&](std::string_view text, uint64_t done) {
         if (stop && stop->load()) throw Error("stopped: another connection failed");
-        chunk.assign(text.substr(0, text.empty() ? 0 : text.size() - 1));
-        writer.write_raw_line(chunk);
+        // write_raw_line appends the final newline itself.
+        line.assign(text.substr(0, text.empty() ? 0 : text.size() - 1));
+        writer.write_raw_line(line);
         if (progress) progress(e, done - before);
         before = done;
       });
-      writer.complete();
     }
-    if (seconds) (*seconds)[e] = Since(start);
+    writer.complete();
   }
 }
+
+// Hands out every entity's rows, in foreign-key order, in chunks of
+// kChunkBatches batches to whichever connection asks next, so that a
+// connection slowed by the machine's other work does not hold the others up.
+class ChunkQueue {
+ public:
+  static constexpr uint64_t kChunkRows = 8 * kBatchRows;
+  explicit ChunkQueue(const Generator& generator) {
+    for (int e : generator.order()) {
+      const uint64_t rows = generator.entities()[e].rows;
+      for (uint64_t begin = 0; begin < rows; begin += kChunkRows) {
+        chunks_.push_back({e, {begin, std::min(rows, begin + kChunkRows)}});
+      }
+    }
+  }
+  Chunk Next() {
+    const size_t i = next_.fetch_add(1);
+    return i < chunks_.size() ? chunks_[i] : Chunk{};
+  }
+
+ private:
+  std::vector<Chunk> chunks_;
+  std::atomic<size_t> next_{0};
+};
 
 std::vector<TableLoad> PlannedTables(const Generator& generator) {
   std::vector<TableLoad> tables;
@@ -443,24 +471,25 @@ LoadSummary LoadParallel(const Generator& generator, const LoadOptions& options)
     std::exception_ptr error;
     std::string error_step;
     std::vector<uint64_t> done(generator.entities().size(), 0);
-    std::vector<std::vector<double>> seconds(jobs, std::vector<double>(generator.entities().size(), 0));
-    const int threads = std::max(1, options.threads / jobs);
+    ChunkQueue queue(generator);
+    // At least one generating thread besides the connection's own, so that
+    // rows are made while the previous batch is sent.
+    const int threads = std::max(2, options.threads / jobs);
     std::vector<std::thread> workers;
     for (int j = 0; j < jobs; ++j) {
       workers.emplace_back([&, j] {
         try {
           auto c = Connect(db);
           pqxx::work tx(*c);
-          CopyRanges(
-              tx, generator, schema, threads,
-              [&](int e) { return ShardRows(generator.entities()[e].rows, {j, jobs}); },
+          CopyChunks(
+              tx, generator, schema, threads, [&] { return queue.Next(); },
               [&](int e, uint64_t rows) {
                 if (!options.progress) return;
                 std::lock_guard<std::mutex> hold(mutex);
                 done[e] += rows;
                 options.progress(e, done[e]);
               },
-              &stop, &seconds[j]);
+              &stop);
           tx.commit();
         } catch (...) {
           std::lock_guard<std::mutex> hold(mutex);
@@ -471,18 +500,18 @@ LoadSummary LoadParallel(const Generator& generator, const LoadOptions& options)
     }
     for (std::thread& t : workers) t.join();
     if (error) std::rethrow_exception(error);
-    for (size_t i = 0; i < summary.tables.size(); ++i) {
-      const int e = generator.order()[i];
-      for (int j = 0; j < jobs; ++j) summary.tables[i].seconds = std::max(summary.tables[i].seconds, seconds[j][e]);
-    }
+    // Connections work on several tables at once: the staging time is the
+    // load's, not a table's.
+    summary.staging_seconds = Since(start);
     step = "publishing the staged rows";
     pqxx::work tx(*main, "seedforge_publish");
     tx.exec("SET LOCAL timezone = 'UTC'");
     CheckTargets(tx, generator, options, db, true);
-    Publish(tx, generator, options, schema, target, summary);
+    Publish(tx, generator, options, schema, target);
     FinishPublish(tx, generator, options, schema);
     step = "committing";
     tx.commit();
+    summary.publish_seconds = Since(start) - summary.staging_seconds;
   } catch (const std::exception& e) {
     if (staged) DropIfUnheld(*main, schema);
     if (dynamic_cast<const Error*>(&e)) throw;
@@ -553,13 +582,19 @@ LoadSummary StageShard(const Generator& generator, const LoadOptions& options) {
       }
     }
     std::vector<uint64_t> done(generator.entities().size(), 0);
-    CopyRanges(
-        tx, generator, schema, options.threads, [&](int e) { return ShardRows(generator.entities()[e].rows, shard); },
+    std::vector<Chunk> chunks;
+    for (int e : generator.order()) {
+      const RowRange range = ShardRows(generator.entities()[e].rows, shard);
+      if (!range.empty()) chunks.push_back({e, range});
+    }
+    size_t next = 0;
+    CopyChunks(
+        tx, generator, schema, options.threads, [&] { return next < chunks.size() ? chunks[next++] : Chunk{}; },
         [&](int e, uint64_t rows) {
           done[e] += rows;
           if (options.progress) options.progress(e, done[e]);
         },
-        nullptr, nullptr);
+        nullptr);
     tx.exec("INSERT INTO " + QuoteIdent(schema) + "." + kManifest +
             " (shard, shards, fingerprint, domain, seed, version, rows) VALUES (" + std::to_string(shard.index) + ", " +
             std::to_string(shard.count) + ", " + Literal(fingerprint) + ", " + Literal(generator.domain().name) + ", " +
@@ -664,10 +699,11 @@ LoadSummary FinishShards(const Generator& generator, const LoadOptions& options)
     }
     step = "publishing the staged rows";
     CheckTargets(tx, generator, options, db, true);
-    Publish(tx, generator, options, schema, target, summary);
+    Publish(tx, generator, options, schema, target);
     FinishPublish(tx, generator, options, schema);
     step = "committing";
     tx.commit();
+    summary.publish_seconds = Since(start);
   } catch (const Error&) {
     throw;
   } catch (const pqxx::broken_connection& e) {

@@ -61,9 +61,12 @@ struct TableLoad {
 };
 
 struct LoadSummary {
-  std::vector<TableLoad> tables;  // in load order
+  std::vector<TableLoad> tables;  // in load order; seconds 0 where tables load at once (jobs)
   uint64_t rows = 0;
   double seconds = 0;
+  // Staged loads: filling the staging tables, and the final transaction.
+  double staging_seconds = 0;
+  double publish_seconds = 0;
 };
 
 // Dispatches on jobs / shard / finish. Throws Error (exit 1) with the table, and the server's message, on failure.
