@@ -212,6 +212,12 @@ std::vector<std::pair<int, int>> DeferredLinks(const Generator& generator, const
 void CreateStagingTables(pqxx::work& tx, const std::string& schema, const std::string& target, const std::string& ddl) {
   tx.exec("SET LOCAL search_path = " + QuoteIdent(schema) + ", " + QuoteIdent(target));
   tx.exec(ddl);
+  // Autovacuum would come to analyse the filled tables, and the final
+  // transaction's ALTER TABLE would wait a deadlock_timeout for it to give way.
+  for (const auto& row : tx.exec("SELECT format('%I.%I', schemaname, tablename) FROM pg_tables WHERE schemaname = " +
+                                 Literal(schema))) {
+    tx.exec("ALTER TABLE " + row[0].as<std::string>() + " SET (autovacuum_enabled = false)");
+  }
 }
 
 // Moves the staged rows into the target, in `tx`: by moving the tables (and
@@ -219,7 +225,7 @@ void CreateStagingTables(pqxx::work& tx, const std::string& schema, const std::s
 // SELECT into the existing tables (values cast through text where the
 // staged type is the staging schema's own enum).
 void Publish(pqxx::work& tx, const Generator& generator, const LoadOptions& options, const std::string& schema,
-             const std::string& target) {
+             const std::string& target, bool keys_in_place = false) {
   const Domain& domain = generator.domain();
   const std::string s = QuoteIdent(schema);
   if (options.create_schema) {
@@ -228,9 +234,11 @@ void Publish(pqxx::work& tx, const Generator& generator, const LoadOptions& opti
       tx.exec("ALTER TYPE " + s + "." + QuoteIdent(row[0].as<std::string>()) + " SET SCHEMA " + QuoteIdent(target));
     }
     for (int e : generator.order()) {
-      tx.exec("ALTER TABLE " + s + "." + QuoteIdent(domain.entities[e].name) + " SET SCHEMA " + QuoteIdent(target));
+      const std::string table = s + "." + QuoteIdent(domain.entities[e].name);
+      tx.exec("ALTER TABLE " + table + " RESET (autovacuum_enabled)");
+      tx.exec("ALTER TABLE " + table + " SET SCHEMA " + QuoteIdent(target));
     }
-    tx.exec(RenderSchema(generator, options.templates_dir).foreign_keys);
+    if (!keys_in_place) tx.exec(RenderSchema(generator, options.templates_dir).foreign_keys);
     return;
   }
   const auto deferred = DeferredLinks(generator, options);
@@ -353,6 +361,87 @@ class ChunkQueue {
   std::atomic<size_t> next_{0};
 };
 
+// A key of a staging table (primary, unique or foreign), dropped while the
+// rows go in and added back after them, as a careful DBA loads: building
+// an index from sorted rows, and checking a foreign key in one join, costs
+// less than maintaining them row by row, and N connections do it at once.
+struct Key {
+  char type = 'p';     // 'p', 'u' or 'f'
+  std::string table;   // schema-qualified, quoted
+  std::string name;    // quoted
+  std::string definition;  // pg_get_constraintdef, names qualified
+  uint64_t rows = 0;   // of the table, to build the big ones first
+};
+
+// Records the keys of `schema`'s tables, then drops them (the tables are
+// empty: instant). In `tx`.
+std::vector<Key> DropKeys(pqxx::work& tx, const Generator& generator, const std::string& schema) {
+  tx.exec("SET LOCAL search_path = pg_catalog");  // definitions with qualified names
+  std::vector<Key> keys;
+  for (const auto& row : tx.exec(
+           "SELECT c.contype, format('%I.%I', n.nspname, r.relname), quote_ident(c.conname), "
+           "pg_get_constraintdef(c.oid), r.relname FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid JOIN "
+           "pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = " + Literal(schema) +
+           " AND c.contype IN ('p', 'u', 'f') ORDER BY c.contype = 'f' DESC, c.oid")) {
+    Key key{row[0].as<std::string>()[0], row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>()};
+    const int e = generator.domain().FindEntity(row[4].as<std::string>());
+    if (e >= 0) key.rows = generator.entities()[e].rows;
+    tx.exec("ALTER TABLE " + key.table + " DROP CONSTRAINT " + key.name);
+    keys.push_back(key);
+  }
+  return keys;
+}
+
+// Runs `statements` over up to `jobs` connections at once, each statement in
+// its own transaction; rethrows the first failure once all have stopped.
+void RunOnConnections(const ConnectionString& db, int jobs, const std::vector<std::string>& statements) {
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex mutex;
+  std::exception_ptr error;
+  std::vector<std::thread> workers;
+  for (int j = 0; j < std::min<int>(jobs, static_cast<int>(statements.size())); ++j) {
+    workers.emplace_back([&] {
+      try {
+        auto c = Connect(db);
+        for (size_t i = next++; i < statements.size() && !stop; i = next++) {
+          pqxx::nontransaction tx(*c);
+          tx.exec(statements[i]);
+        }
+      } catch (...) {
+        std::lock_guard<std::mutex> hold(mutex);
+        if (!error) error = std::current_exception();
+        stop = true;
+      }
+    });
+  }
+  for (std::thread& t : workers) t.join();
+  if (error) std::rethrow_exception(error);
+}
+
+// Adds `keys` back to the filled staging tables: primary and unique keys
+// over `jobs` connections, biggest tables first; foreign keys added NOT
+// VALID (instant, one at a time: they lock their parent), then validated
+// over `jobs` connections (VALIDATE locks neither table against the others).
+void AddKeys(pqxx::connection& main, const ConnectionString& db, int jobs, std::vector<Key> keys) {
+  std::stable_sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) { return a.rows > b.rows; });
+  std::vector<std::string> unique, validate;
+  for (const Key& k : keys) {
+    if (k.type != 'f') unique.push_back("ALTER TABLE " + k.table + " ADD CONSTRAINT " + k.name + " " + k.definition);
+  }
+  RunOnConnections(db, jobs, unique);
+  {
+    pqxx::work tx(main);
+    for (const Key& k : keys) {
+      if (k.type != 'f') continue;
+      tx.exec("ALTER TABLE " + k.table + " ADD CONSTRAINT " + k.name + " " + k.definition + " NOT VALID");
+      validate.push_back("ALTER TABLE " + k.table + " VALIDATE CONSTRAINT " + k.name);
+    }
+    tx.commit();
+  }
+  RunOnConnections(db, jobs, validate);
+}
+
 std::vector<TableLoad> PlannedTables(const Generator& generator) {
   std::vector<TableLoad> tables;
   for (int e : generator.order()) tables.push_back({generator.domain().entities[e].name, generator.entities()[e].rows, 0});
@@ -436,6 +525,7 @@ LoadSummary LoadParallel(const Generator& generator, const LoadOptions& options)
   summary.tables = PlannedTables(generator);
   std::string step = "checking the target tables";
   bool staged = false;
+  std::vector<Key> keys;
   try {
     {
       // Refuse early (the final transaction checks again).
@@ -455,8 +545,15 @@ LoadSummary LoadParallel(const Generator& generator, const LoadOptions& options)
               Literal(std::string(kMarker) + ": jobs (load --jobs " + std::to_string(jobs) +
                       "); dropped by the next seedforge load once its run is gone"));
       CreateStagingTables(tx, schema, target, ddl);
+      // The staging tables become the target ones (create_schema): their
+      // foreign keys are added here (checked instantly, on empty tables) to
+      // be recorded with the other keys, and come back after the rows.
+      if (options.create_schema) tx.exec(RenderSchema(generator, options.templates_dir).foreign_keys);
+      keys = DropKeys(tx, generator, schema);
       if (!options.create_schema) {
-        // Copied once more by INSERT ... SELECT: no need to write them to the WAL.
+        // Rows only pass through on their way to the existing tables (whose
+        // own keys check them): no keys come back, and no WAL is written.
+        keys.clear();
         for (int e : generator.order()) {
           tx.exec("ALTER TABLE " + QuoteIdent(schema) + "." + QuoteIdent(generator.domain().entities[e].name) +
                   " SET UNLOGGED");
@@ -502,12 +599,16 @@ LoadSummary LoadParallel(const Generator& generator, const LoadOptions& options)
     if (error) std::rethrow_exception(error);
     // Connections work on several tables at once: the staging time is the
     // load's, not a table's.
+    if (!keys.empty()) {
+      step = "adding the keys";
+      AddKeys(*main, db, jobs, keys);
+    }
     summary.staging_seconds = Since(start);
     step = "publishing the staged rows";
     pqxx::work tx(*main, "seedforge_publish");
     tx.exec("SET LOCAL timezone = 'UTC'");
     CheckTargets(tx, generator, options, db, true);
-    Publish(tx, generator, options, schema, target);
+    Publish(tx, generator, options, schema, target, /*keys_in_place=*/true);
     FinishPublish(tx, generator, options, schema);
     step = "committing";
     tx.commit();
