@@ -287,15 +287,20 @@ TEST_F(PostgresParallelLoad, AKilledParallelLoadChangesNothingAndTheNextRunClean
     EXPECT_EQ(Contents(uri), before);
     EXPECT_EQ(StagingSchemas(uri).size(), 1u) << "the killed run's staging schema is expected until the next run";
   }
-  // Tables the load creates: killed while adding the foreign keys, nothing
-  // of them exists.
+  // Tables the load creates: killed while the keys are built, then while
+  // the foreign keys are validated (after the rows, before the final
+  // transaction, which is then metadata only): none of them exists.
   std::string created = CreateDatabase("jobs_killed_created");
   std::vector<std::string> create = {"load", "-q", "--domain", "banking", "--seed", "9", "--rows", "customers=40000",
                                      "--jobs", "2", "--create-schema", "--db", created};
-  ASSERT_TRUE(KillLoadWhen(created, create, "%FOREIGN KEY%")) << "the load never reached the foreign keys";
-  EXPECT_EQ(Contents(created).at("customers"), "absent");
-  EXPECT_EQ(Contents(created).at("transactions"), "absent");
-  EXPECT_EQ(StagingSchemas(created).size(), 1u);
+  for (const Point& point : {Point{"building keys", "ALTER TABLE % ADD CONSTRAINT % PRIMARY KEY%"},
+                             Point{"validating foreign keys", "%VALIDATE CONSTRAINT%"}}) {
+    SCOPED_TRACE(point.name);
+    ASSERT_TRUE(KillLoadWhen(created, create, point.pattern)) << "the load never reached " << point.name;
+    EXPECT_EQ(Contents(created).at("customers"), "absent");
+    EXPECT_EQ(Contents(created).at("transactions"), "absent");
+    EXPECT_EQ(StagingSchemas(created).size(), 1u);
+  }
   // The next runs (a parallel one and a single one) drop the dead runs'
   // staging schemas and succeed.
   ASSERT_EQ(Seedforge("load -q --domain banking --seed 9 --rows customers=300 --jobs 2 --truncate --db " + ShellQuote(uri),
