@@ -331,5 +331,28 @@ TEST_F(PostgresParallelLoad, AKilledParallelLoadChangesNothingAndTheNextRunClean
   EXPECT_EQ(StagingSchemas(uri), std::vector<std::string>{"seedforge_staging_mine"});
 }
 
+TEST_F(PostgresParallelLoad, BadOptionsAndUrisFailClearlyWithoutThePassword) {
+  std::string output;
+  for (const char* mode : {"--jobs 2", "--shard 0/2", "--finish"}) {
+    SCOPED_TRACE(mode);
+    EXPECT_EQ(Seedforge(std::string("load -q --domain pci ") + mode +
+                            " --db postgresql://someone:s3cret-pw@127.0.0.1:1/nowhere",
+                        &output),
+              1);
+    EXPECT_NE(output.find("cannot connect"), std::string::npos) << output;
+    EXPECT_EQ(output.find("s3cret-pw"), std::string::npos) << "password printed: " << output;
+  }
+  const std::string db = " --db postgresql://127.0.0.1:1/nowhere";
+  EXPECT_EQ(Seedforge("load -q --domain pci --shard 0/2 --create-schema" + db, &output), 2);
+  EXPECT_NE(output.find("give them to load --finish"), std::string::npos) << output;
+  EXPECT_EQ(Seedforge("load -q --domain pci --shard 0/2 --jobs 2" + db, &output), 2);
+  EXPECT_EQ(Seedforge("load -q --domain pci --shard 2/2" + db, &output), 2);
+  EXPECT_NE(output.find("--shard '2/2'"), std::string::npos) << output;
+  EXPECT_EQ(Seedforge("load -q --domain pci --load-id x" + db, &output), 2);
+  EXPECT_EQ(Seedforge("load -q --domain pci --finish --load-id Bad-Id" + db, &output), 2);
+  EXPECT_NE(output.find("lower-case letters"), std::string::npos) << output;
+  EXPECT_EQ(Seedforge("load -q --domain pci --jobs 0" + db, &output), 2);
+}
+
 }  // namespace
 }  // namespace seedforge

@@ -717,13 +717,12 @@ LoadSummary StageShard(const Generator& generator, const LoadOptions& options) {
 LoadSummary FinishShards(const Generator& generator, const LoadOptions& options) {
   auto start = std::chrono::steady_clock::now();
   const ConnectionString db(options.uri);
+  std::string schema;
+  if (!options.load_id.empty()) schema = ShardSchema(generator, options, 1);  // checked before connecting
   auto c = Connect(db);
   DropStaleStaging(*c);
   const std::string target = TargetSchema(*c);
-  std::string schema;
-  if (!options.load_id.empty()) {
-    schema = ShardSchema(generator, options, 1);
-  } else {
+  if (schema.empty()) {
     // The default load id names the shard count, which finish does not take:
     // find the one staged load of this domain and seed.
     const std::string stem = kPrefix + DefaultLoadId(generator, 1);
