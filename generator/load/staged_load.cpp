@@ -338,11 +338,13 @@ void CopyChunks(pqxx::work& tx, const Generator& generator, const std::string& s
 }
 
 // Hands out every entity's rows, in foreign-key order, in chunks of
-// kChunkBatches batches to whichever connection asks next, so that a
-// connection slowed by the machine's other work does not hold the others up.
+// kChunkRows to whichever connection asks next, so that a connection slowed
+// by the machine's other work (or by a table whose rows are slow to make)
+// does not hold the others up. Small chunks spread even a small table over
+// the connections; a connection opens a new COPY only when the table changes.
 class ChunkQueue {
  public:
-  static constexpr uint64_t kChunkRows = 8 * kBatchRows;
+  static constexpr uint64_t kChunkRows = 2 * kBatchRows;
   explicit ChunkQueue(const Generator& generator) {
     for (int e : generator.order()) {
       const uint64_t rows = generator.entities()[e].rows;
