@@ -493,7 +493,7 @@ void DropStaleStaging(pqxx::connection& connection) {
         "LIKE " + Literal(std::string(kMarker) + "%"));
     for (const auto& row : schemas) {
       const std::string schema = row[0].as<std::string>();
-      const bool shards = row[1].as<std::string>().find("shards") != std::string::npos;
+      const bool shards = row[1].as<std::string>().rfind(std::string(kMarker) + ": shards", 0) == 0;
       if (!tx.exec1("SELECT pg_try_advisory_lock(" + LockArgs(kLiveLock, schema) + ")")[0].as<bool>()) continue;
       try {
         bool drop = true;
