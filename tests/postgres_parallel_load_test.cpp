@@ -331,6 +331,30 @@ TEST_F(PostgresParallelLoad, AKilledParallelLoadChangesNothingAndTheNextRunClean
   EXPECT_EQ(StagingSchemas(uri), std::vector<std::string>{"seedforge_staging_mine"});
 }
 
+// A shard killed while it stages leaves nothing staged: its rows and its
+// manifest row commit together. The finish refuses; the shard run again
+// completes the load.
+TEST_F(PostgresParallelLoad, AKilledShardIsNotStaged) {
+  std::string uri = CreateDatabase("shard_killed");
+  const std::string rows = " --domain banking --seed 11 --rows customers=20000";
+  ASSERT_TRUE(KillLoadWhen(uri, {"load", "-q", "--domain", "banking", "--seed", "11", "--rows", "customers=20000",
+                                 "--shard", "0/2", "--db", uri},
+                           "COPY %seedforge_staging_%"))
+      << "the shard never reached COPY";
+  std::string output;
+  ASSERT_EQ(Seedforge("load -q" + rows + " --shard 1/2 --db " + ShellQuote(uri), &output), 0) << output;
+  EXPECT_EQ(Seedforge("load -q" + rows + " --finish --create-schema --db " + ShellQuote(uri), &output), 1);
+  EXPECT_NE(output.find("missing shard(s) 0/2"), std::string::npos) << output;
+  EXPECT_EQ(Contents(uri).at("transactions"), "absent");
+  ASSERT_EQ(Seedforge("load -q" + rows + " --shard 0/2 --db " + ShellQuote(uri), &output), 0) << output;
+  ASSERT_EQ(Seedforge("load -q" + rows + " --finish --create-schema --db " + ShellQuote(uri), &output), 0) << output;
+  std::string single = CreateDatabase("shard_killed_single");
+  ASSERT_EQ(Seedforge("load -q" + rows + " --create-schema --db " + ShellQuote(single), &output), 0) << output;
+  EXPECT_EQ(Contents(uri), Contents(single));
+  testing::ExpectForeignKeysHold(uri);
+  EXPECT_TRUE(StagingSchemas(uri).empty());
+}
+
 TEST_F(PostgresParallelLoad, BadOptionsAndUrisFailClearlyWithoutThePassword) {
   std::string output;
   for (const char* mode : {"--jobs 2", "--shard 0/2", "--finish"}) {
