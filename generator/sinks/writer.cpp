@@ -16,13 +16,18 @@ namespace seedforge {
 
 void StreamEntity(const Generator& generator, int entity, const RowEncoder& encoder, int threads,
                   const std::function<void(std::string_view text, uint64_t rows_done)>& write) {
+  StreamEntityRows(generator, entity, {0, generator.entities()[entity].rows}, encoder, threads, write);
+}
+
+void StreamEntityRows(const Generator& generator, int entity, RowRange range, const RowEncoder& encoder, int threads,
+                      const std::function<void(std::string_view text, uint64_t rows_done)>& write) {
   StreamBatches(
-      generator.entities()[entity].rows, threads,
+      range.size(), threads,
       [&] {
         Batch batch;
         generator.InitBatch(entity, batch);
         return [&, batch = std::move(batch)](uint64_t first_row, size_t count, std::string& text) mutable {
-          generator.Generate(entity, first_row, count, batch);
+          generator.Generate(entity, range.begin + first_row, count, batch);
           encoder.Encode(batch, text);
         };
       },

@@ -18,6 +18,7 @@
 #include "seedforge/column.h"
 #include "seedforge/domain.h"
 #include "seedforge/generator.h"
+#include "seedforge/shard.h"
 #include "seedforge/sql_ident.h"  // QuoteIdent, for the writers' users
 
 namespace seedforge {
@@ -59,6 +60,14 @@ std::string EntityFileSuffix(Format format);
 // thread count.
 void StreamEntity(const Generator& generator, int entity, const RowEncoder& encoder, int threads,
                   const std::function<void(std::string_view text, uint64_t rows_done)>& write);
+
+// The same for rows [range.begin, range.end) only (a shard's, or one
+// connection's of `load --jobs`): the batches are the single run's, so the
+// text is the matching slice of StreamEntity's. `rows_done` counts from the
+// range's start. REQUIRES: range.begin is a multiple of kBatchRows (as
+// ShardRows gives) and range.end <= the entity's rows.
+void StreamEntityRows(const Generator& generator, int entity, RowRange range, const RowEncoder& encoder, int threads,
+                      const std::function<void(std::string_view text, uint64_t rows_done)>& write);
 
 // Excel's sheet size, less the header row.
 inline constexpr uint64_t kXlsxMaxDataRows = 1'048'576 - 1;
