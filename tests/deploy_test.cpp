@@ -107,9 +107,11 @@ TEST(KubernetesManifests, LoadJobsStageEachShardThenFinishOnce) {
   const std::string publish = ShellCommand(Container(finish));
   EXPECT_NE(publish.find("seedforge load --finish "), std::string::npos) << publish;
   // The same run in both steps: the options after the command agree but for
-  // --shard / --finish.
+  // --shard / --finish and the publish-time --create-schema.
+  EXPECT_NE(publish.find(" --create-schema"), std::string::npos) << publish;
+  EXPECT_EQ(stage.find(" --create-schema"), std::string::npos) << "the shards refuse it: " << stage;
   auto run_options = [](std::string command) {
-    command = std::regex_replace(command, std::regex(" --shard \\S+| --finish"), "");
+    command = std::regex_replace(command, std::regex(" --shard \\S+| --finish| --create-schema"), "");
     return command;
   };
   EXPECT_EQ(run_options(stage), run_options(publish));

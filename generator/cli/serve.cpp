@@ -2,6 +2,7 @@
 // the data directory's users, jobs and uploaded domains.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -66,7 +67,7 @@ struct ServeArgs {
   std::string max_upload = "10MB";
   std::string session_idle = "30m";
   int job_threads = 1;
-  int http_threads = 8;
+  int http_threads = 32;
 };
 
 void RunServe(const ServeArgs& args) {
@@ -99,6 +100,9 @@ void RunServe(const ServeArgs& args) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   serve::InitCrypto();
+  // The data tree (database, results, learned models) is the server's
+  // alone: files and folders it creates are readable by its user only.
+  ::umask(077);
   std::filesystem::create_directories(args.data);
   serve::Store store(ServerDatabase(args.data));
   if (store.CountActiveAdmins() == 0) {
@@ -166,7 +170,7 @@ void SetupServeCommand(CLI::App& app) {
   sub->add_option("--max-upload", args->max_upload, "Largest request body; larger ones get 413")->default_str("10MB");
   sub->add_option("--job-threads", args->job_threads, "Threads of each job (output is the same for any count)")
       ->check(CLI::Range(1, kMaxThreads))->default_str("1");
-  sub->add_option("--http-threads", args->http_threads, "Requests served at once")->check(CLI::Range(1, 1024))->default_str("8");
+  sub->add_option("--http-threads", args->http_threads, "Requests served at once")->check(CLI::Range(1, 1024))->default_str("32");
   // For tests: sessions end after this much inactivity (the issue asks 30 minutes).
   sub->add_option("--session-idle", args->session_idle, "")->group("");
   sub->callback([args] { RunServe(*args); });

@@ -72,7 +72,9 @@ void ChangePassword(const UsersArgs& args) {
   std::optional<serve::UserRecord> user = store->FindUser(args.name);
   if (!user) throw UsageError("no user named '" + args.name + "' in " + args.data);
   user->password_hash = serve::HashPassword(ReadPassword(args.password_stdin));
-  store->UpdateUser(*user);
+  if (store->UpdateUser(*user) == serve::Store::UserChange::kNoSuchUser) {
+    throw UsageError("no user named '" + args.name + "' in " + args.data);
+  }
   store->RemoveSessionsOf(args.name);
   store->Audit("(cli)", "local", "user.change", args.name, "password");
   std::cerr << "seedforge: changed the password of '" << args.name << "' (its sessions ended)\n";
@@ -82,10 +84,11 @@ void RemoveUser(const UsersArgs& args) {
   auto store = OpenStore(args.data);
   std::optional<serve::UserRecord> user = store->FindUser(args.name);
   if (!user) throw UsageError("no user named '" + args.name + "' in " + args.data);
-  if (user->role == "admin" && !user->disabled && store->CountActiveAdmins() <= 1) {
+  const serve::Store::UserChange removed = store->RemoveUser(args.name);
+  if (removed == serve::Store::UserChange::kLastAdmin) {
     throw UsageError("'" + args.name + "' is the last admin; add another admin first");
   }
-  store->RemoveUser(args.name);
+  if (removed == serve::Store::UserChange::kNoSuchUser) throw UsageError("no user named '" + args.name + "' in " + args.data);
   store->Audit("(cli)", "local", "user.remove", args.name, "");
   std::cerr << "seedforge: removed '" << args.name << "'\n";
 }

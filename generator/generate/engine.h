@@ -429,6 +429,8 @@ struct Generator::Impl {
   void PlanSource(int e, RuleSource& source, const std::vector<int>& read) const;
   void PlanRuleRanges(int e);
   void PlanGroupedCounts();
+  // Throws RowBudgetExceeded when `planned` passes options.row_budget.
+  void CheckRowBudget(uint64_t planned) const;
   void AddAggregateSteps(int e);
   void PlanAggregates(int e);
   // The values a provider or model draws for column c, in stored units.

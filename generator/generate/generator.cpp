@@ -205,6 +205,17 @@ void Generator::Impl::PlanCounts() {
     }
   }
   CountNamedRows();
+  // The entities not counted per parent are settled now: a cheap first
+  // check before PlanGroupedCounts draws counts parent by parent.
+  uint64_t settled = 0;
+  for (const EntityPlan& plan : plans) {
+    if (plan.grouped_link < 0) settled += plan.rows;  // each at most kMaxRows: no overflow
+  }
+  CheckRowBudget(settled);
+}
+
+void Generator::Impl::CheckRowBudget(uint64_t planned) const {
+  if (options.row_budget > 0 && planned > options.row_budget) throw RowBudgetExceeded(planned, options.row_budget);
 }
 
 void Generator::Impl::PlanGroupedCounts() {
@@ -212,6 +223,11 @@ void Generator::Impl::PlanGroupedCounts() {
   // PlanCounts settled, parents first). A child given rows (or implied by
   // its own child's) keeps the drawn counts' shape, scaled to its total.
   std::vector<bool> counted(domain.entities.size(), false);
+  // Rows settled so far, for options.row_budget.
+  uint64_t settled = 0;
+  for (const EntityPlan& plan : plans) {
+    if (plan.grouped_link < 0) settled += plan.rows;
+  }
   for (size_t round = 0; round <= domain.entities.size(); ++round) {
     for (size_t e = 0; e < domain.entities.size(); ++e) {
       EntityPlan& plan = plans[e];
@@ -239,42 +255,53 @@ void Generator::Impl::PlanGroupedCounts() {
       // same for any thread count), then the blocks' running totals. Every
       // shard of a run (--shard) does this for all parents: its rows'
       // place depends on the counts of the parents before them, and its
-      // range on the entity's total.
+      // range on the entity's total. Blocks go in rounds, so that a run
+      // past the row budget stops after a round, not after every parent.
       const uint64_t blocks = (parents + kParentBlock - 1) / kParentBlock;
-      std::vector<uint64_t> block_sum(blocks), block_most(blocks);
-      ParallelFor(
-          blocks, options.threads,
-          [&](size_t b) {
-            uint64_t sum = 0, most = 0;
-            for (uint64_t p = b * kParentBlock; p < std::min(parents, (b + 1) * kParentBlock); ++p) {
-              const uint64_t count = ChildCount(link, p);
-              most = std::max(most, count);
-              // Each count is at most kMaxRows: saturating keeps the sum
-              // from overflowing and still too large.
-              sum = std::min(sum + count, kMaxRows + 1);
-            }
-            block_sum[b] = sum;
-            block_most[b] = most;
-          },
-          /*chunk=*/4);
+      const uint64_t round_blocks = 64 * static_cast<uint64_t>(std::max(1, options.threads));
+      std::vector<uint64_t> block_sum(std::min(blocks, round_blocks)), block_most(block_sum.size());
       uint64_t total = 0;
       link.block_start.clear();
       link.most_drawn = 0;
-      for (uint64_t b = 0; b < blocks; ++b) {
-        link.block_start.push_back(total);
-        link.most_drawn = std::max(link.most_drawn, block_most[b]);
-        if (!link.min_children.empty() && last_named_parent / kParentBlock == b) {
-          link.fixed_drawn = total;
-          for (uint64_t p = b * kParentBlock; p <= last_named_parent; ++p) {
-            link.fixed_drawn = std::min(link.fixed_drawn + ChildCount(link, p), kMaxRows + 1);
+      // Rows asked for are what the entity gets; otherwise what is drawn,
+      // checked against the budget as it grows.
+      const bool budget_as_drawn = !asked_rows[e].has_value();
+      if (!budget_as_drawn) CheckRowBudget(settled + *asked_rows[e]);
+      for (uint64_t first = 0; first < blocks; first += round_blocks) {
+        const uint64_t last = std::min(blocks, first + round_blocks);
+        ParallelFor(
+            last - first, options.threads,
+            [&](size_t i) {
+              const uint64_t b = first + i;
+              uint64_t sum = 0, most = 0;
+              for (uint64_t p = b * kParentBlock; p < std::min(parents, (b + 1) * kParentBlock); ++p) {
+                const uint64_t count = ChildCount(link, p);
+                most = std::max(most, count);
+                // Each count is at most kMaxRows: saturating keeps the sum
+                // from overflowing and still too large.
+                sum = std::min(sum + count, kMaxRows + 1);
+              }
+              block_sum[i] = sum;
+              block_most[i] = most;
+            },
+            /*chunk=*/4);
+        for (uint64_t b = first; b < last; ++b) {
+          link.block_start.push_back(total);
+          link.most_drawn = std::max(link.most_drawn, block_most[b - first]);
+          if (!link.min_children.empty() && last_named_parent / kParentBlock == b) {
+            link.fixed_drawn = total;
+            for (uint64_t p = b * kParentBlock; p <= last_named_parent; ++p) {
+              link.fixed_drawn = std::min(link.fixed_drawn + ChildCount(link, p), kMaxRows + 1);
+            }
           }
-        }
-        total += block_sum[b];
-        if (total > kMaxRows) {
-          const DomainLink& def = domain.entities[e].links[plan.grouped_link];
-          throw InputError(def.where, "'" + domain.entities[e].name + "' would get more than " +
-                                          std::to_string(kMaxRows) + " rows from " + std::to_string(parents) +
-                                          " '" + def.parent + "' rows and 'per_parent'");
+          total += block_sum[b - first];
+          if (total > kMaxRows) {
+            const DomainLink& def = domain.entities[e].links[plan.grouped_link];
+            throw InputError(def.where, "'" + domain.entities[e].name + "' would get more than " +
+                                            std::to_string(kMaxRows) + " rows from " + std::to_string(parents) +
+                                            " '" + def.parent + "' rows and 'per_parent'");
+          }
+          if (budget_as_drawn) CheckRowBudget(settled + total);
         }
       }
       link.drawn_total = total;
@@ -309,6 +336,7 @@ void Generator::Impl::PlanGroupedCounts() {
                          " rows to keep its named rows (scenarios) and their places");
       }
       plan.rows = link.rows;
+      settled += plan.rows;
       counted[e] = true;
       PlaceNamedRows(static_cast<int>(e));
     }

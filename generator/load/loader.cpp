@@ -4,6 +4,7 @@
 #include <pqxx/tablewriter>
 
 #include "load/conninfo.h"
+#include "load/staged_load.h"
 #include "seedforge/error.h"
 #include "seedforge/load.h"
 #include "seedforge/output.h"
@@ -27,7 +28,9 @@ double Since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& options) {
+namespace {
+
+LoadSummary LoadInOneTransaction(const Generator& generator, const LoadOptions& options) {
   const Domain& domain = generator.domain();
   auto start = std::chrono::steady_clock::now();
   const ConnectionString db(options.uri);
@@ -37,6 +40,7 @@ LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& opti
   } catch (const std::exception& e) {
     Fail("cannot connect to " + db.Display(), e, db);
   }
+  DropStaleStaging(*connection);
   LoadSummary summary;
   std::string step = "starting the transaction";
   try {
@@ -191,6 +195,15 @@ LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& opti
   }
   summary.seconds = Since(start);
   return summary;
+}
+
+}  // namespace
+
+LoadSummary LoadIntoDatabase(const Generator& generator, const LoadOptions& options) {
+  if (options.finish) return FinishShards(generator, options);
+  if (options.shard) return StageShard(generator, options);
+  if (options.jobs > 1) return LoadParallel(generator, options);
+  return LoadInOneTransaction(generator, options);
 }
 
 }  // namespace seedforge

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 #include "seedforge/column.h"
 #include "seedforge/domain.h"
 #include "seedforge/error.h"
+#include "seedforge/generator.h"
 #include "seedforge/output.h"
 #include "seedforge/params.h"
 #include "seedforge/resources.h"
@@ -73,8 +75,24 @@ std::string CookieValue(const std::string& cookies, const std::string& name) {
   return "";
 }
 
-json ParseBody(const HttpRequest& request) {
-  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+// JSON bodies (jobs, users, limits, shares, login) are small; a parsed
+// document takes many times its text, so the text is capped before parsing
+// (uploads of domains and samples keep --max-upload), and so is its nesting.
+constexpr size_t kMaxJsonBody = 64 * 1024;
+constexpr size_t kMaxLoginBody = 4 * 1024;
+constexpr int kMaxJsonDepth = 16;
+
+json ParseBody(const HttpRequest& request, size_t max_bytes = kMaxJsonBody) {
+  if (request.body.size() > max_bytes) {
+    Refuse(413, "the body is too large (at most " + std::to_string(max_bytes / 1024) + " KB here)");
+  }
+  bool too_deep = false;
+  const json::parser_callback_t depth_guard = [&too_deep](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxJsonDepth) too_deep = true;
+    return !too_deep;
+  };
+  json body = json::parse(request.body, depth_guard, /*allow_exceptions=*/false);
+  if (too_deep) Refuse(400, "the body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   if (body.is_discarded() || !body.is_object()) Refuse(400, "the body must be a JSON object");
   return body;
 }
@@ -133,6 +151,23 @@ std::string ContentTypeOf(const std::string& file) {
     if (ext == suffix) return type;
   }
   return "application/octet-stream";
+}
+
+// RFC 6266: an ASCII fallback (quotes, backslashes, controls and non-ASCII
+// bytes become '_') and the exact name as RFC 5987 UTF-8 percent-encoding.
+std::string ContentDisposition(const std::string& file) {
+  std::string ascii, encoded;
+  for (const char c : file) {
+    const auto byte = static_cast<unsigned char>(c);
+    ascii += (byte < 0x20 || byte >= 0x7f || c == '"' || c == '\\') ? '_' : c;
+    if (std::isalnum(byte) || std::strchr("!#$&+-.^_`|~", c)) {
+      encoded += c;
+    } else {
+      static const char kHex[] = "0123456789ABCDEF";
+      encoded += {'%', kHex[byte >> 4], kHex[byte & 15]};
+    }
+  }
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 
 }  // namespace
@@ -231,10 +266,15 @@ HttpResponse Api::Route(const HttpRequest& request) {
   }
   if (is("POST", {"api", "login"})) {
     if (!IsJsonContent(request)) Refuse(415, "POST /api/login takes application/json");
-    const json body = ParseBody(request);
+    const json body = ParseBody(request, kMaxLoginBody);
     const std::string name = StringField(body, "username");
     const std::string password = StringField(body, "password");
-    const int64_t wait = limiter_.RetryAfter(name, request.address, now);
+    // No user has a name like this: refused before the limiter and the
+    // audit log, which would otherwise keep whatever an attacker sends.
+    if (!IsUserName(name)) Refuse(401, "wrong user name or password");
+    // The attempt counts as failed from here (before the slow hash) until
+    // it succeeds: parallel guesses cannot all pass the check at once.
+    const int64_t wait = limiter_.Begin(name, request.address, now);
     if (wait > 0) {
       store_.Audit(name, request.address, "login.limited", name, "");
       HttpResponse response = Json(429, {{"error", "too many failed logins; try again later"}, {"retry_after", wait}});
@@ -247,11 +287,10 @@ HttpResponse Api::Route(const HttpRequest& request) {
     static const std::string kDummyHash = HashPassword(RandomHex(16));
     const bool ok = VerifyPassword(user ? user->password_hash : kDummyHash, password) && user && !user->disabled;
     if (!ok) {
-      limiter_.Failed(name, request.address, now);
       store_.Audit(name, request.address, "login.failed", name, user && user->disabled ? "disabled" : "");
       Refuse(401, "wrong user name or password");
     }
-    limiter_.Succeeded(name);
+    limiter_.Succeeded(name, request.address, now);
     const std::string token = NewToken();
     SessionRecord session{TokenHash(token), name, RandomHex(16), now + options_.session_idle_seconds};
     store_.AddSession(session);
@@ -331,17 +370,34 @@ HttpResponse Api::Route(const HttpRequest& request) {
   }
 
   // --- Domains --------------------------------------------------------------
+  // A learned domain carries values of its owner's upload (categories):
+  // it is for the owner of the sample job, those it is shared with, and
+  // admins. One without a sample job (learned by an older server) is for
+  // admins only.
+  auto may_use = [&](const CatalogEntry& entry) {
+    if (entry.source != "learned" || role == "admin") return true;
+    const std::optional<JobRecord> sample = store_.SampleJobOf(entry.name);
+    if (!sample) return false;
+    if (sample->owner == me) return true;
+    const std::vector<std::string> shared = store_.SharedWith(sample->id);
+    return std::find(shared.begin(), shared.end(), me) != shared.end();
+  };
+  auto find_domain = [&](const std::string& name) {
+    std::optional<CatalogEntry> entry = catalog_.Find(name);
+    if (!entry || !may_use(*entry)) Refuse(404, "no domain named '" + name + "'");
+    return *entry;
+  };
   if (is("GET", {"api", "domains"})) {
     json domains = json::array();
     for (const CatalogEntry& entry : catalog_.List()) {
+      if (!may_use(entry)) continue;
       domains.push_back({{"name", entry.name}, {"source", entry.source}, {"description", entry.description},
                          {"entities", entry.entities}});
     }
     return Json(200, {{"domains", domains}});
   }
   if (is("GET", {"api", "domains", "*"})) {
-    const std::optional<CatalogEntry> entry = catalog_.Find(parts[2]);
-    if (!entry) Refuse(404, "no domain named '" + parts[2] + "'");
+    const std::optional<CatalogEntry> entry = find_domain(parts[2]);
     const std::shared_ptr<const Domain> shared = catalog_.Load(*entry);
     const Domain& domain = *shared;
     GenerateSpec spec{.domain_path = entry->path, .load = entry->load, .domain = shared, .today = TodayDays()};
@@ -405,8 +461,7 @@ HttpResponse Api::Route(const HttpRequest& request) {
     require({"requester", "admin"});
     const json body = ParseBody(request);
     const std::string domain_name = StringField(body, "domain");
-    const std::optional<CatalogEntry> entry = catalog_.Find(domain_name);
-    if (!entry) Refuse(404, "no domain named '" + domain_name + "'");
+    const std::optional<CatalogEntry> entry = find_domain(domain_name);
     const std::shared_ptr<const Domain> domain = catalog_.Load(*entry);
     GenerateSpec spec{.domain_path = entry->path, .load = entry->load, .domain = domain, .today = TodayDays(),
                       .threads = options_.job_threads};
@@ -437,9 +492,21 @@ HttpResponse Api::Route(const HttpRequest& request) {
       const std::string text = StringField(body, "as_of");
       if (!ParseDateSpec(text, TodayDays(), &spec.today)) Refuse(400, "'as_of' must be a date YYYY-MM-DD");
     }
-    const GeneratePlan plan = PlanGenerate(spec, catalog_.registry());
     const std::map<std::string, uint64_t> limits = store_.Limits();
     const uint64_t limit = limits.count(role) ? limits.at(role) : 0;
+    auto over_limit = [&](uint64_t planned) {
+      Refuse(403, "the job plans " + std::to_string(planned) + " rows, over the " + role + " limit of " +
+                      std::to_string(limit), {{"limit", limit}, {"planned", planned}});
+    };
+    // The plan stops once it passes the limit (a limit of 0 refuses any
+    // rows): an absurd scale is refused at once, not after its full plan.
+    GeneratePlan plan;
+    try {
+      plan = PlanGenerate(spec, catalog_.registry(), std::max<uint64_t>(limit, 1));
+    } catch (const RowBudgetExceeded& e) {
+      if (e.planned_at_least() > limit) over_limit(e.planned_at_least());
+      throw;
+    }
     if (plan.total > limit) {
       Refuse(403, "the job plans " + std::to_string(plan.total) + " rows, over the " + role + " limit of " +
                       std::to_string(limit), {{"limit", limit}, {"planned", plan.total}});
@@ -480,7 +547,10 @@ HttpResponse Api::Route(const HttpRequest& request) {
     JobRecord job = find_job(parts[2]);
     require_owner(job);
     if (job.state == "queued" || job.state == "running") {
-      jobs_.Cancel(job.id);
+      if (!jobs_.Cancel(job.id)) {
+        // It finished first: say so (a second DELETE removes its file).
+        Refuse(409, "the job finished before it could be cancelled", {{"state", find_job(job.id).state}});
+      }
       audit("job.cancel", job.id, job.domain);
     } else if (job.state == "done") {
       jobs_.DeleteResult(job.id);
@@ -513,7 +583,7 @@ HttpResponse Api::Route(const HttpRequest& request) {
     HttpResponse response;
     response.file = jobs_.ResultPath(job);
     response.content_type = ContentTypeOf(job.file_name);
-    response.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + job.file_name + "\"");
+    response.headers.emplace_back("Content-Disposition", ContentDisposition(job.file_name));
     audit("job.download", job.id, job.file_name);
     return response;
   }
@@ -526,7 +596,10 @@ HttpResponse Api::Route(const HttpRequest& request) {
     };
     const std::string name = query("name");
     if (!IsDomainName(name)) Refuse(400, "?name= must be lowercase letters, digits and '_' (the learned domain's name)");
-    if (catalog_.Find(name) || std::filesystem::exists(catalog_.learned_dir() / name)) {
+    // The name is taken from here to the submission (SamplePending then
+    // sees the queued job).
+    std::lock_guard reserve(samples_mutex_);
+    if (catalog_.Find(name) || std::filesystem::exists(catalog_.learned_dir() / name) || store_.SamplePending(name)) {
       Refuse(409, "a domain named '" + name + "' exists already");
     }
     if (request.body.empty()) Refuse(400, "the body must be the CSV table to learn from (a header line, then rows)");
@@ -613,10 +686,10 @@ HttpResponse Api::Route(const HttpRequest& request) {
   if (is("PATCH", {"api", "users", "*"}) || is("DELETE", {"api", "users", "*"})) {
     std::optional<UserRecord> user = store_.FindUser(parts[2]);
     if (!user) Refuse(404, "no user named '" + parts[2] + "'");
-    const bool was_active_admin = user->role == "admin" && !user->disabled;
     if (method == "DELETE") {
-      if (was_active_admin && store_.CountActiveAdmins() <= 1) Refuse(409, "the last admin cannot be removed");
-      store_.RemoveUser(user->name);
+      const Store::UserChange removed = store_.RemoveUser(user->name);
+      if (removed == Store::UserChange::kLastAdmin) Refuse(409, "the last admin cannot be removed");
+      if (removed == Store::UserChange::kNoSuchUser) Refuse(404, "no user named '" + parts[2] + "'");
       audit("user.remove", user->name, "");
       HttpResponse response;
       response.status = 204;
@@ -641,10 +714,9 @@ HttpResponse Api::Route(const HttpRequest& request) {
       user->password_hash = HashPassword(password);
       changes += "password ";
     }
-    if (was_active_admin && (user->role != "admin" || user->disabled) && store_.CountActiveAdmins() <= 1) {
-      Refuse(409, "the last admin cannot be demoted or disabled");
-    }
-    store_.UpdateUser(*user);
+    const Store::UserChange updated = store_.UpdateUser(*user);
+    if (updated == Store::UserChange::kLastAdmin) Refuse(409, "the last admin cannot be demoted or disabled");
+    if (updated == Store::UserChange::kNoSuchUser) Refuse(404, "no user named '" + parts[2] + "'");
     if (password_changed || user->disabled) store_.RemoveSessionsOf(user->name);
     if (!changes.empty()) changes.pop_back();
     audit("user.change", user->name, changes);

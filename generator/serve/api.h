@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <mutex>
 #include <map>
 #include <memory>
 #include <string>
@@ -61,6 +62,9 @@ class Api {
   JobRunner& jobs_;
   DomainCatalog& catalog_;
   LoginRateLimiter limiter_;
+  // Held from a sample's name check to its submission: two uploads of one
+  // name cannot both be accepted.
+  std::mutex samples_mutex_;
 };
 
 // The OpenAPI 3.0 description of the API (openapi.cpp).

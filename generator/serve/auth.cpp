@@ -87,13 +87,11 @@ int64_t LoginRateLimiter::Wait(std::map<std::string, Failures>& table, const std
   return std::max<int64_t>(1, failures[failures.size() - limit] + window_ - now);
 }
 
-int64_t LoginRateLimiter::RetryAfter(const std::string& user, const std::string& address, int64_t now) {
+int64_t LoginRateLimiter::Begin(const std::string& user, const std::string& address, int64_t now) {
   std::lock_guard lock(mutex_);
-  return std::max(Wait(users_, user, per_user_, now), Wait(addresses_, address, per_address_, now));
-}
-
-void LoginRateLimiter::Failed(const std::string& user, const std::string& address, int64_t now) {
-  std::lock_guard lock(mutex_);
+  const std::string user_key = UserKey(user, address);
+  const int64_t wait = std::max(Wait(users_, user_key, per_user_, now), Wait(addresses_, address, per_address_, now));
+  if (wait > 0) return wait;
   // Names and addresses an attacker makes up must not grow the tables
   // without bound: past a size, entries whose failures all left the
   // window go.
@@ -101,17 +99,28 @@ void LoginRateLimiter::Failed(const std::string& user, const std::string& addres
     if (table->size() < kPruneAbove) continue;
     std::erase_if(*table, [&](const auto& entry) { return entry.second.back() <= now - window_; });
   }
-  users_[user].push_back(now);
+  users_[user_key].push_back(now);
   addresses_[address].push_back(now);
   // Bounded memory: a table keeps at most the failures that still count.
-  for (Failures* f : {&users_[user], &addresses_[address]}) {
+  for (Failures* f : {&users_[user_key], &addresses_[address]}) {
     while (f->size() > static_cast<size_t>(std::max(per_user_, per_address_))) f->pop_front();
   }
+  return 0;
 }
 
-void LoginRateLimiter::Succeeded(const std::string& user) {
+void LoginRateLimiter::Succeeded(const std::string& user, const std::string& address, int64_t began) {
   std::lock_guard lock(mutex_);
-  users_.erase(user);
+  users_.erase(UserKey(user, address));
+  auto it = addresses_.find(address);
+  if (it == addresses_.end()) return;
+  Failures& failures = it->second;
+  for (auto f = failures.rbegin(); f != failures.rend(); ++f) {
+    if (*f == began) {
+      failures.erase(std::next(f).base());
+      break;
+    }
+  }
+  if (failures.empty()) addresses_.erase(it);
 }
 
 }  // namespace seedforge::serve

@@ -36,23 +36,32 @@ std::string TokenHash(const std::string& token);
 // Compares in time independent of where the strings differ.
 bool ConstantTimeEquals(const std::string& a, const std::string& b);
 
-// Failed logins within a window, per user name and per client address:
-// after `per_user` failures for a name or `per_address` from an address,
-// further attempts are refused until the oldest failure leaves the window.
+// Failed logins within a window, per (user name, client address) and per
+// client address: after `per_user` failures for a name from one address, or
+// `per_address` from an address, further attempts are refused until the
+// oldest failure leaves the window. The name's count is per address so that
+// nobody elsewhere can lock a user (an admin) out by guessing at its name;
+// the per-address count bounds what one client may try.
+//
+// An attempt is reserved (counted as failed) before the slow password hash
+// and released when it succeeds: parallel guesses cannot all pass the check
+// before any of them is recorded.
 class LoginRateLimiter {
  public:
   LoginRateLimiter(int per_user = 5, int per_address = 20, int64_t window_seconds = 15 * 60)
       : per_user_(per_user), per_address_(per_address), window_(window_seconds) {}
 
-  // Seconds until an attempt for (user, address) is allowed; 0: now.
-  int64_t RetryAfter(const std::string& user, const std::string& address, int64_t now);
-  void Failed(const std::string& user, const std::string& address, int64_t now);
-  // A successful login forgets the name's failures (not the address's).
-  void Succeeded(const std::string& user);
+  // 0: the attempt may go ahead and is counted as failed until Succeeded;
+  // else the seconds to wait (nothing counted).
+  int64_t Begin(const std::string& user, const std::string& address, int64_t now);
+  // The attempt begun at `began` succeeded: it no longer counts for the
+  // address, and the name's failures from the address are forgotten.
+  void Succeeded(const std::string& user, const std::string& address, int64_t began);
 
  private:
   using Failures = std::deque<int64_t>;
   int64_t Wait(std::map<std::string, Failures>& table, const std::string& key, int limit, int64_t now);
+  static std::string UserKey(const std::string& user, const std::string& address) { return user + '\n' + address; }
 
   std::mutex mutex_;
   int per_user_, per_address_;

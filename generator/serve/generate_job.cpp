@@ -33,9 +33,11 @@ int64_t TodayDays() {
          24;
 }
 
-GeneratePlan PlanGenerate(const GenerateSpec& spec, const ProviderRegistry& registry) {
+GeneratePlan PlanGenerate(const GenerateSpec& spec, const ProviderRegistry& registry, uint64_t row_budget) {
   const std::shared_ptr<const Domain> domain = DomainOf(spec, registry);
-  const Generator generator(*domain, registry, MakeOptions(spec));
+  GenerateOptions options = MakeOptions(spec);
+  options.row_budget = row_budget;
+  const Generator generator(*domain, registry, options);
   GeneratePlan plan;
   for (const EntityPlan& entity : generator.entities()) {
     plan.entities.emplace_back(entity.def->name, entity.rows);

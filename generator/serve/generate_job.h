@@ -37,7 +37,9 @@ struct GeneratePlan {
   std::vector<std::pair<std::string, uint64_t>> entities;
   uint64_t total = 0;
 };
-GeneratePlan PlanGenerate(const GenerateSpec& spec, const ProviderRegistry& registry);
+// row_budget > 0: throws RowBudgetExceeded as soon as the planned rows pass
+// it (the plan stops there: a refusal costs no full plan).
+GeneratePlan PlanGenerate(const GenerateSpec& spec, const ProviderRegistry& registry, uint64_t row_budget = 0);
 
 JobWork MakeGenerateWork(GenerateSpec spec, const ProviderRegistry& registry);
 

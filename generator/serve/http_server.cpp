@@ -39,8 +39,16 @@ struct HttpServer::Impl {
   int port = 0;
   bool tls = false;
   int listen_socket = -1;
+  size_t max_upload = 0;
 
   void Serve(const httplib::Request& req, httplib::Response& res) {
+    // cpp-httplib 0.11 checks the limit against Content-Length only: a
+    // chunked body over it is read whole. Refused here all the same.
+    if (req.body.size() > max_upload) {
+      res.status = 413;
+      res.set_content(std::string(R"({"error":")") + StatusMessage(413) + "\"}", "application/json");
+      return;
+    }
     HttpRequest request;
     request.method = req.method;
     request.path = req.path;
@@ -77,6 +85,7 @@ struct HttpServer::Impl {
 
 HttpServer::HttpServer(const HttpServerOptions& options, Api& api) : impl_(std::make_unique<Impl>()) {
   impl_->api = &api;
+  impl_->max_upload = options.max_upload;
   if (!options.cert_file.empty() || !options.key_file.empty()) {
     if (options.cert_file.empty() || options.key_file.empty()) throw UsageError("--cert and --key go together");
     auto server = std::make_unique<httplib::SSLServer>(options.cert_file.c_str(), options.key_file.c_str());
@@ -92,6 +101,13 @@ HttpServer::HttpServer(const HttpServerOptions& options, Api& api) : impl_(std::
   const int threads = std::max(1, options.threads);
   server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   server.set_payload_max_length(options.max_upload);
+  // cpp-httplib serves a connection on one pool thread, idle keep-alive
+  // waits included: timeouts (its defaults, stated here) are what bound a
+  // silent client's hold; the library's 5 requests per connection stay.
+  server.set_read_timeout(options.read_timeout_seconds, 0);
+  server.set_keep_alive_timeout(options.read_timeout_seconds);
+  // Downloads to a slow reader: each write may wait this long.
+  server.set_write_timeout(30, 0);
   // Debian's libcpp-httplib listens with a backlog of 5, built into the
   // library: 50 clients connecting at once saw resets. The socket hook
   // (which replaces the library's SO_REUSEADDR) keeps the listening socket,

@@ -18,7 +18,14 @@ struct HttpServerOptions {
   int port = 8080;  // 0: any free port (port() says which)
   std::string cert_file, key_file;  // both: HTTPS
   size_t max_upload = 10 << 20;     // request bodies beyond: 413
-  int threads = 8;                  // requests served at once
+  int threads = 32;                 // requests served at once
+  // Seconds a client may stay silent while sending a request (and while
+  // idle on a kept-alive connection) before it is closed: bounds slow
+  // clients holding request threads. cpp-httplib 0.11 (Debian's, a
+  // compiled library: its CPPHTTPLIB_* limits are fixed at its build)
+  // bounds each header line but not their number nor a request's total
+  // time: beyond loopback, put a reverse proxy in front (docs/portal.md).
+  int read_timeout_seconds = 5;
 };
 
 class HttpServer {

@@ -20,7 +20,7 @@ void JobControl::Plan(const std::string& entity, uint64_t rows) {
 }
 
 void JobControl::Report(const std::string& entity, uint64_t done) {
-  if (cancelled_) throw JobCancelled{};
+  if (cancelled()) throw JobCancelled{};
   std::lock_guard lock(mutex_);
   done_[entity] = done;
 }
@@ -82,6 +82,8 @@ void ZipFiles(const std::vector<fs::path>& files, const fs::path& zip_path, cons
   for (const fs::path& file : files) fs::remove(file);
 }
 
+constexpr const char* kStoppedError = "cancelled: server stopped";
+
 }  // namespace
 
 JobRunner::JobRunner(Store& store, JobRunnerOptions options) : store_(store), options_(std::move(options)) {
@@ -94,11 +96,17 @@ JobRunner::JobRunner(Store& store, JobRunnerOptions options) : store_(store), op
     store_.SaveJob(job);
     RemoveQuietly(TempDir(options_.jobs_dir, job.id));
   }
-  // Temporary folders of jobs a killed server left (its rows are gone).
+  // Temporary folders of jobs a killed server left (its rows are gone),
+  // and result folders without a done job (renamed into place by a server
+  // killed before it saved the job done).
   std::error_code ec;
   for (const fs::directory_entry& entry : fs::directory_iterator(options_.jobs_dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.front() == '.' && name.ends_with(".tmp")) RemoveQuietly(entry.path());
+    if (name.front() == '.' && name.ends_with(".tmp")) {
+      RemoveQuietly(entry.path());
+    } else if (const std::optional<JobRecord> job = store_.FindJob(name); !job || job->state != "done") {
+      RemoveQuietly(entry.path());
+    }
   }
   for (int i = 0; i < std::max(1, options_.workers); ++i) threads_.emplace_back([this] { WorkerLoop(); });
   threads_.emplace_back([this] { SweepLoop(); });
@@ -119,8 +127,7 @@ bool JobRunner::Submit(JobRecord job, JobWork work) {
 bool JobRunner::Cancel(const std::string& id) {
   std::unique_lock lock(mutex_);
   if (auto it = running_.find(id); it != running_.end()) {
-    it->second->Cancel();
-    return true;
+    return it->second->Cancel();
   }
   auto it = std::find_if(queue_.begin(), queue_.end(), [&](const Entry& e) { return e.job.id == id; });
   if (it == queue_.end()) return false;
@@ -174,10 +181,11 @@ void JobRunner::Shutdown() {
     dropped.swap(queue_);
     for (auto& [id, control] : running_) control->Cancel();
     wake_.notify_all();
+    sweep_wake_.notify_all();
   }
   for (Entry& entry : dropped) {
     entry.job.state = "cancelled";
-    entry.job.error = "the server stopped";
+    entry.job.error = kStoppedError;
     entry.job.finished_at = NowSeconds();
     store_.SaveJob(entry.job);
   }
@@ -227,7 +235,7 @@ void JobRunner::Run(Entry& entry) {
       ZipFiles(files, zip, *entry.control);
       files = {zip};
     }
-    if (entry.control->cancelled()) throw JobCancelled{};
+    if (!entry.control->Finish()) throw JobCancelled{};
     for (const fs::directory_entry& entry : fs::directory_iterator(temp)) {
       if (entry.path() != files.front()) fs::remove_all(entry.path());
     }
@@ -244,6 +252,8 @@ void JobRunner::Run(Entry& entry) {
     entry.control->Read(job);
     job.state = "cancelled";
     job.finished_at = NowSeconds();
+    std::lock_guard lock(mutex_);
+    if (stopping_) job.error = kStoppedError;
   } catch (const std::exception& e) {
     RemoveQuietly(temp);
     entry.control->Read(job);
@@ -257,7 +267,8 @@ void JobRunner::Run(Entry& entry) {
 void JobRunner::SweepLoop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    wake_.wait_for(lock, std::chrono::seconds(1));
+    // Its own condition variable: submissions do not wake the sweeper.
+    sweep_wake_.wait_for(lock, std::chrono::seconds(1));
     if (stopping_) break;
     lock.unlock();
     try {
@@ -270,9 +281,7 @@ void JobRunner::SweepLoop() {
 }
 
 void JobRunner::Expire(int64_t now) {
-  for (const JobRecord& job : store_.Jobs()) {
-    if (job.state == "done" && job.expires_at <= now) DeleteResult(job.id);
-  }
+  for (const std::string& id : store_.ExpiredJobIds(now)) DeleteResult(id);
   store_.RemoveExpiredSessions(now);
 }
 

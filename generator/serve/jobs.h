@@ -39,14 +39,26 @@ class JobControl {
   void Plan(const std::string& entity, uint64_t rows);
   // Rows of `entity` done so far. Throws JobCancelled once Cancel was called.
   void Report(const std::string& entity, uint64_t done);
-  void Cancel() { cancelled_ = true; }
-  bool cancelled() const { return cancelled_; }
+  // False when the job is past Finish (it ends done, not cancelled).
+  bool Cancel() {
+    int expected = kRunning;
+    return state_.compare_exchange_strong(expected, kCancelled) || expected == kCancelled;
+  }
+  bool cancelled() const { return state_ == kCancelled; }
+  // The job's result is about to be kept: false when it was cancelled
+  // first. After it, Cancel is refused, so a cancel racing completion gets
+  // one answer: cancelled, or "already done".
+  bool Finish() {
+    int expected = kRunning;
+    return state_.compare_exchange_strong(expected, kFinishing);
+  }
 
   // A snapshot for GET /api/jobs/{id}.
   void Read(JobRecord& job) const;
 
  private:
-  std::atomic<bool> cancelled_{false};
+  enum { kRunning, kCancelled, kFinishing };
+  std::atomic<int> state_{kRunning};
   mutable std::mutex mutex_;
   std::map<std::string, uint64_t> planned_, done_;
 };
@@ -72,7 +84,8 @@ class JobRunner {
 
   // Queues `job` (state queued, saved); false when the queue is full.
   bool Submit(JobRecord job, JobWork work);
-  // Cancels a queued or running job; false when it is neither.
+  // Cancels a queued or running job; false when it is neither (or is
+  // already finishing: it will be done).
   bool Cancel(const std::string& id);
   // The job with its live progress merged in (when it is running).
   std::optional<JobRecord> Find(const std::string& id);
@@ -100,7 +113,8 @@ class JobRunner {
   Store& store_;
   JobRunnerOptions options_;
   std::mutex mutex_;
-  std::condition_variable wake_;
+  std::condition_variable wake_;        // workers: a job queued, or stopping
+  std::condition_variable sweep_wake_;  // the sweeper: stopping
   std::deque<Entry> queue_;
   std::map<std::string, std::shared_ptr<JobControl>> running_;
   bool stopping_ = false;

@@ -91,6 +91,8 @@ const char* const kMigrations[] = {
        INSERT INTO limits VALUES ('admin', 10000000), ('requester', 1000000), ('viewer', 0);
        CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, user TEXT NOT NULL,
                           address TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL);)",
+    // The sweeper's question: which results have expired.
+    R"(CREATE INDEX jobs_expiry ON jobs (state, expires_at);)",
 };
 
 const char* const kJobColumns =
@@ -209,23 +211,63 @@ std::vector<UserRecord> Store::Users() {
   return users;
 }
 
-void Store::UpdateUser(const UserRecord& user) {
-  std::lock_guard lock(mutex_);
-  Statement s(db_, "UPDATE users SET role = ?, password_hash = ?, disabled = ? WHERE name = ?");
-  s.Bind(1, user.role).Bind(2, user.password_hash).Bind(3, int64_t{user.disabled}).Bind(4, user.name);
+namespace {
+
+int64_t ActiveAdmins(sqlite3* db) {
+  Statement s(db, "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0");
   s.Step();
+  return s.Int(0);
 }
 
-bool Store::RemoveUser(const std::string& name) {
+}  // namespace
+
+template <typename Change>
+Store::UserChange Store::InUserTransaction(Change change) {
+  Exec("BEGIN IMMEDIATE");
+  try {
+    const bool had_admin = ActiveAdmins(db_) > 0;
+    const bool changed = change();
+    if (!changed) {
+      Exec("ROLLBACK");
+      return UserChange::kNoSuchUser;
+    }
+    if (had_admin && ActiveAdmins(db_) == 0) {
+      Exec("ROLLBACK");
+      return UserChange::kLastAdmin;
+    }
+    Exec("COMMIT");
+    return UserChange::kDone;
+  } catch (...) {
+    Exec("ROLLBACK");
+    throw;
+  }
+}
+
+Store::UserChange Store::UpdateUser(const UserRecord& user) {
   std::lock_guard lock(mutex_);
-  Statement s(db_, "DELETE FROM users WHERE name = ?");
-  s.Bind(1, name);
-  s.Step();
-  const bool removed = sqlite3_changes(db_) == 1;
-  Statement sessions(db_, "DELETE FROM sessions WHERE user = ?");
-  sessions.Bind(1, name);
-  sessions.Step();
-  return removed;
+  return InUserTransaction([&] {
+    Statement s(db_, "UPDATE users SET role = ?, password_hash = ?, disabled = ? WHERE name = ?");
+    s.Bind(1, user.role).Bind(2, user.password_hash).Bind(3, int64_t{user.disabled}).Bind(4, user.name);
+    s.Step();
+    return sqlite3_changes(db_) == 1;
+  });
+}
+
+Store::UserChange Store::RemoveUser(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  return InUserTransaction([&] {
+    Statement s(db_, "DELETE FROM users WHERE name = ?");
+    s.Bind(1, name);
+    s.Step();
+    if (sqlite3_changes(db_) != 1) return false;
+    for (const char* sql : {"DELETE FROM sessions WHERE user = ?1", "DELETE FROM shares WHERE user = ?1",
+                            "UPDATE jobs SET owner = '(removed) ' || owner WHERE owner = ?1"}) {
+      Statement other(db_, sql);
+      other.Bind(1, name);
+      other.Step();
+    }
+    return true;
+  });
 }
 
 int Store::CountActiveAdmins() {
@@ -314,6 +356,32 @@ std::vector<JobRecord> Store::Jobs() {
   return jobs;
 }
 
+std::optional<JobRecord> Store::SampleJobOf(const std::string& domain) {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, std::string("SELECT ") + kJobColumns +
+                       " FROM jobs WHERE kind = 'sample' AND domain = ? AND state IN ('done', 'expired') "
+                       "ORDER BY seq DESC LIMIT 1");
+  s.Bind(1, domain);
+  if (!s.Step()) return std::nullopt;
+  return ReadJob(s);
+}
+
+bool Store::SamplePending(const std::string& domain) {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, "SELECT 1 FROM jobs WHERE kind = 'sample' AND domain = ? AND state IN ('queued', 'running')");
+  s.Bind(1, domain);
+  return s.Step();
+}
+
+std::vector<std::string> Store::ExpiredJobIds(int64_t now) {
+  std::lock_guard lock(mutex_);
+  Statement s(db_, "SELECT id FROM jobs WHERE state = 'done' AND expires_at <= ?");
+  s.Bind(1, now);
+  std::vector<std::string> ids;
+  while (s.Step()) ids.push_back(s.Text(0));
+  return ids;
+}
+
 std::vector<std::string> Store::SharedWith(const std::string& id) {
   std::lock_guard lock(mutex_);
   Statement s(db_, "SELECT user FROM shares WHERE job_id = ? ORDER BY user");
@@ -347,21 +415,39 @@ void Store::SetLimit(const std::string& role, uint64_t max_rows) {
   s.Step();
 }
 
+namespace {
+
+// At most kMaxAuditField bytes, cut before a UTF-8 continuation byte.
+std::string ClipAuditField(const std::string& text) {
+  if (text.size() <= kMaxAuditField) return text;
+  size_t end = kMaxAuditField;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+}  // namespace
+
 void Store::Audit(const std::string& user, const std::string& address, const std::string& action,
                   const std::string& target, const std::string& detail) {
   std::lock_guard lock(mutex_);
   Statement s(db_, "INSERT INTO audit (at, user, address, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)");
-  s.Bind(1, NowSeconds()).Bind(2, user).Bind(3, address).Bind(4, action).Bind(5, target).Bind(6, detail);
+  s.Bind(1, NowSeconds()).Bind(2, ClipAuditField(user)).Bind(3, ClipAuditField(address)).Bind(4, ClipAuditField(action))
+      .Bind(5, ClipAuditField(target)).Bind(6, ClipAuditField(detail));
   s.Step();
 }
 
 std::vector<AuditEntry> Store::AuditEntries(int limit, int64_t before) {
   std::lock_guard lock(mutex_);
-  Statement s(db_, "SELECT id, at, user, address, action, target, detail FROM audit WHERE (? = 0 OR id < ?) "
-                   "ORDER BY id DESC LIMIT ?");
-  s.Bind(1, before).Bind(2, before).Bind(3, int64_t{limit});
+  // substr() in SQL: an old oversize row is cut before it is copied out.
+  Statement s(db_, "SELECT id, at, substr(user, 1, ?4), substr(address, 1, ?4), substr(action, 1, ?4), "
+                   "substr(target, 1, ?4), substr(detail, 1, ?4) FROM audit WHERE (?1 = 0 OR id < ?1) "
+                   "ORDER BY id DESC LIMIT ?3");
+  s.Bind(1, before).Bind(3, int64_t{limit}).Bind(4, static_cast<int64_t>(kMaxAuditField));
   std::vector<AuditEntry> entries;
-  while (s.Step()) entries.push_back({s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6)});
+  while (s.Step()) {
+    entries.push_back({s.Int(0), s.Int(1), ClipAuditField(s.Text(2)), ClipAuditField(s.Text(3)),
+                       ClipAuditField(s.Text(4)), ClipAuditField(s.Text(5)), ClipAuditField(s.Text(6))});
+  }
   return entries;
 }
 

@@ -63,6 +63,10 @@ struct JobRecord {
   std::string request;    // the request's JSON, to run it
 };
 
+// The most bytes an audit field keeps, on write and on read (a log of what
+// clients sent must not grow by what they send).
+inline constexpr size_t kMaxAuditField = 256;
+
 struct AuditEntry {
   int64_t id = 0;
   int64_t at = 0;
@@ -81,8 +85,14 @@ class Store {
   bool AddUser(const UserRecord& user);
   std::optional<UserRecord> FindUser(const std::string& name);
   std::vector<UserRecord> Users();
-  void UpdateUser(const UserRecord& user);
-  bool RemoveUser(const std::string& name);
+  // The change and the check that an active admin remains are one
+  // transaction (BEGIN IMMEDIATE: also against `seedforge users` in another
+  // process). kLastAdmin: nothing was changed.
+  enum class UserChange { kDone, kNoSuchUser, kLastAdmin };
+  UserChange UpdateUser(const UserRecord& user);
+  // Also ends the user's sessions, drops shares with it and marks its jobs'
+  // owner "(removed) NAME", so that a new user of the name inherits nothing.
+  UserChange RemoveUser(const std::string& name);
   int CountActiveAdmins();
 
   // Sessions, by the hash of their token.
@@ -97,6 +107,13 @@ class Store {
   void SaveJob(const JobRecord& job);
   std::optional<JobRecord> FindJob(const std::string& id);
   std::vector<JobRecord> Jobs();  // newest first
+  // The finished sample job that learned the domain `domain` (its owner
+  // and shares say who may use the domain).
+  std::optional<JobRecord> SampleJobOf(const std::string& domain);
+  // Whether a sample job learning `domain` is queued or running.
+  bool SamplePending(const std::string& domain);
+  // Done jobs whose results expire at or before `now` (indexed).
+  std::vector<std::string> ExpiredJobIds(int64_t now);
   std::vector<std::string> SharedWith(const std::string& id);
   void Share(const std::string& id, const std::vector<std::string>& users);
 
@@ -105,6 +122,8 @@ class Store {
   void SetLimit(const std::string& role, uint64_t max_rows);
 
   // The audit log; entries newest first, ids below `before` (0: all).
+  // Every field is cut to kMaxAuditField bytes when written and when read
+  // (rows written before the cap existed).
   void Audit(const std::string& user, const std::string& address, const std::string& action,
              const std::string& target, const std::string& detail);
   std::vector<AuditEntry> AuditEntries(int limit, int64_t before);
@@ -112,6 +131,10 @@ class Store {
  private:
   void Migrate();
   void Exec(const std::string& sql);
+  // Runs change() (false: no such user) in BEGIN IMMEDIATE, rolled back if
+  // it left no active admin where there was one. mutex_ held.
+  template <typename Change>
+  UserChange InUserTransaction(Change change);
 
   std::mutex mutex_;
   sqlite3* db_ = nullptr;

@@ -29,6 +29,7 @@
 
 #include "seedforge/column.h"
 #include "seedforge/domain.h"
+#include "seedforge/error.h"
 #include "seedforge/registry.h"
 
 namespace seedforge {
@@ -85,6 +86,23 @@ struct GenerateOptions {
   // grouped link (per_parent): O(parents) work that each shard of a run
   // repeats. The plan is the same for any count.
   int threads = 1;
+  // 0: none. Otherwise planning stops with RowBudgetExceeded as soon as the
+  // rows planned so far pass it: a server refuses an oversize run at once
+  // instead of first drawing its per-parent counts parent by parent.
+  uint64_t row_budget = 0;
+};
+
+// Thrown while planning when GenerateOptions::row_budget is passed.
+class RowBudgetExceeded : public UsageError {
+ public:
+  RowBudgetExceeded(uint64_t planned_at_least, uint64_t budget)
+      : UsageError("the run plans more than " + std::to_string(budget) + " rows (at least " +
+                   std::to_string(planned_at_least) + ")"),
+        planned_at_least_(planned_at_least) {}
+  uint64_t planned_at_least() const { return planned_at_least_; }
+
+ private:
+  uint64_t planned_at_least_;
 };
 
 // A labelled named row (`scenarios:`, docs/domain-files.md "Named rows")

@@ -60,10 +60,11 @@ std::string EntityFileSuffix(Format format);
 // thread count.
 void StreamEntity(const Generator& generator, int entity, const RowEncoder& encoder, int threads,
                   const std::function<void(std::string_view text, uint64_t rows_done)>& write);
-// The same for rows [range.begin, range.end) only (a shard's, ShardRows):
-// `rows_done` counts from range.begin. The text is the single run's text of
-// those rows when range.begin is a multiple of kBatchRows (ShardRows' ranges
-// are), since batches then start where the single run's do.
+// The same for rows [range.begin, range.end) only (a shard's, or one
+// connection's of `load --jobs`): the batches are the single run's, so the
+// text is the matching slice of StreamEntity's. `rows_done` counts from the
+// range's start. REQUIRES: range.begin is a multiple of kBatchRows (as
+// ShardRows gives) and range.end <= the entity's rows.
 void StreamEntityRows(const Generator& generator, int entity, RowRange range, const RowEncoder& encoder, int threads,
                       const std::function<void(std::string_view text, uint64_t rows_done)>& write);
 
