@@ -177,7 +177,9 @@ TEST(KubernetesManifests, PodCommandsRunLocallyMakeTheWholeRunsFiles) {
       joined += text;
     }
     EXPECT_TRUE(joined == ReadFile(entry.path())) << name << ": the shards' files differ from the single run's";
-    if (name == "transactions.csv") EXPECT_EQ(nonempty, n);
+    if (name == "transactions.csv") {
+      EXPECT_EQ(nonempty, n);
+    }
   }
   EXPECT_EQ(files, 6);
   fs::remove_all(dir);
