@@ -111,6 +111,24 @@ TEST_F(PostgresNames, QuoteIdentAgreesWithTheServerOnEveryKeyWord) {
   }
 }
 
+// QuoteLiteral: the server's quote_literal(), and read back as the same text
+// whether standard_conforming_strings is on or off.
+TEST_F(PostgresNames, QuoteLiteralAgreesWithTheServerAndReadsBackUnderBothStringModes) {
+  pqxx::connection c(CreateDatabase("names_literals"));
+  pqxx::nontransaction tx(c);
+  const std::vector<std::string> texts = {"plain", "it's", "back\\slash", "both ' and \\", "''", "\\'", "", "ünï"};
+  for (const std::string& text : texts) {
+    EXPECT_EQ(QuoteLiteral(text), tx.exec1("SELECT quote_literal(" + tx.quote(text) + ")")[0].as<std::string>())
+        << text;
+  }
+  for (const char* mode : {"on", "off"}) {
+    tx.exec(std::string("SET standard_conforming_strings = ") + mode);
+    for (const std::string& text : texts) {
+      EXPECT_EQ(tx.exec1("SELECT " + QuoteLiteral(text))[0].as<std::string>(), text) << text << ", mode " << mode;
+    }
+  }
+}
+
 // A domain with every kind of hostile but legal name, and descriptions
 // crafted to end a comment line or block and run SQL.
 constexpr const char* kHostileDomain = R"YAML(

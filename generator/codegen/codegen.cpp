@@ -144,16 +144,6 @@ std::string Json(const std::string& text) {
   AppendJsonString(text, out);
   return out;
 }
-// A SQL string literal of `text` (standard_conforming_strings, the default
-// since PostgreSQL 9.1).
-std::string SqlLiteral(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
 
 // The statements that let a database glue reload its fixtures without
 // touching anything it did not make: every table and enum type a load
@@ -167,18 +157,18 @@ struct OwnedObjectsSql {
 };
 
 OwnedObjectsSql OwnedObjects(const Domain& domain) {
-  const std::string marker = SqlLiteral("seedforge fixtures: " + domain.name);
+  const std::string marker = QuoteLiteral("seedforge fixtures: " + domain.name);
   std::string tables, types;
   OwnedObjectsSql out;
   for (auto it = domain.entities.rbegin(); it != domain.entities.rend(); ++it) {
-    const std::string name = SqlLiteral(QuoteIdent(it->name));
+    const std::string name = QuoteLiteral(QuoteIdent(it->name));
     tables += (tables.empty() ? "" : ", ") + name;
   }
   for (const DomainEntity& entity : domain.entities) {
     out.mark += "COMMENT ON TABLE " + QuoteIdent(entity.name) + " IS " + marker + ";\n";
   }
   for (const DomainEnum& def : domain.enums) {
-    types += (types.empty() ? "" : ", ") + SqlLiteral(QuoteIdent(def.name));
+    types += (types.empty() ? "" : ", ") + QuoteLiteral(QuoteIdent(def.name));
     out.mark += "COMMENT ON TYPE " + QuoteIdent(def.name) + " IS " + marker + ";\n";
   }
   out.replace =

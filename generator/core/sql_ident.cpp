@@ -55,4 +55,13 @@ std::string QuoteIdent(const std::string& name) {
   return out + "\"";
 }
 
+std::string QuoteLiteral(std::string_view text) {
+  std::string out = text.find('\\') == std::string_view::npos ? "'" : "E'";
+  for (char c : text) {
+    if (c == '\'' || c == '\\') out += c;
+    out += c;
+  }
+  return out + "'";
+}
+
 }  // namespace seedforge

@@ -292,4 +292,10 @@ std::string ConnectionString::Redact(std::string message) const {
   return out + clean(message.substr(pos));
 }
 
+void FailLoad(const std::string& what, const std::exception& e, const ConnectionString& db) {
+  std::string message = db.Redact(e.what());
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  throw Error(what + ": " + message + "\nnothing was committed");
+}
+
 }  // namespace seedforge

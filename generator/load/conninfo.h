@@ -16,6 +16,7 @@
 // Thread safety: immutable after construction.
 #pragma once
 
+#include <exception>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,5 +52,10 @@ class ConnectionString {
   std::string display_;
   std::vector<std::string> spellings_;  // of the secrets, longest first
 };
+
+// Ends a load that failed while `what`: throws Error with the message of `e`
+// (from libpq or the server, which may quote the connection string, so its
+// secrets are redacted) and the promise that nothing was committed.
+[[noreturn]] void FailLoad(const std::string& what, const std::exception& e, const ConnectionString& db);
 
 }  // namespace seedforge

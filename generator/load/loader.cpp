@@ -18,18 +18,6 @@ double Since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Messages from libpq and the server may quote the connection string, or a
-// piece of it; keep passwords out.
-[[noreturn]] void Fail(const std::string& what, const std::exception& e, const ConnectionString& db) {
-  std::string message = db.Redact(e.what());
-  while (!message.empty() && message.back() == '\n') message.pop_back();
-  throw Error(what + ": " + message + "\nnothing was committed");
-}
-
-}  // namespace
-
-namespace {
-
 LoadSummary LoadInOneTransaction(const Generator& generator, const LoadOptions& options) {
   const Domain& domain = generator.domain();
   auto start = std::chrono::steady_clock::now();
@@ -38,7 +26,7 @@ LoadSummary LoadInOneTransaction(const Generator& generator, const LoadOptions& 
   try {
     connection = std::make_unique<pqxx::connection>(db.text());
   } catch (const std::exception& e) {
-    Fail("cannot connect to " + db.Display(), e, db);
+    FailLoad("cannot connect to " + db.Display(), e, db);
   }
   DropStaleStaging(*connection);
   LoadSummary summary;
@@ -189,9 +177,9 @@ LoadSummary LoadInOneTransaction(const Generator& generator, const LoadOptions& 
   } catch (const Error&) {
     throw;
   } catch (const pqxx::broken_connection& e) {
-    Fail("connection lost while " + step, e, db);
+    FailLoad("connection lost while " + step, e, db);
   } catch (const std::exception& e) {
-    Fail(step + " failed", e, db);
+    FailLoad(step + " failed", e, db);
   }
   summary.seconds = Since(start);
   return summary;

@@ -59,11 +59,6 @@ double Since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-[[noreturn]] void Fail(const std::string& what, const std::exception& e, const ConnectionString& db) {
-  std::string message = db.Redact(e.what());
-  while (!message.empty() && message.back() == '\n') message.pop_back();
-  throw Error(what + ": " + message + "\nnothing was committed");
-}
 
 std::string Join(const std::vector<std::string>& parts, const char* sep) {
   std::string out;
@@ -71,14 +66,8 @@ std::string Join(const std::vector<std::string>& parts, const char* sep) {
   return out;
 }
 
-std::string Literal(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
 std::string LockArgs(int lock_class, const std::string& schema) {
-  return std::to_string(lock_class) + ", hashtext(" + Literal(schema) + ")";
+  return std::to_string(lock_class) + ", hashtext(" + QuoteLiteral(schema) + ")";
 }
 
 std::unique_ptr<pqxx::connection> Connect(const ConnectionString& db) {
@@ -90,7 +79,7 @@ std::unique_ptr<pqxx::connection> Connect(const ConnectionString& db) {
     tx.exec("SET standard_conforming_strings = on");
     return c;
   } catch (const std::exception& e) {
-    Fail("cannot connect to " + db.Display(), e, db);
+    FailLoad("cannot connect to " + db.Display(), e, db);
   }
 }
 
@@ -215,7 +204,7 @@ void CreateStagingTables(pqxx::work& tx, const std::string& schema, const std::s
   // Autovacuum would come to analyse the filled tables, and the final
   // transaction's ALTER TABLE would wait a deadlock_timeout for it to give way.
   for (const auto& row : tx.exec("SELECT format('%I.%I', schemaname, tablename) FROM pg_tables WHERE schemaname = " +
-                                 Literal(schema))) {
+                                 QuoteLiteral(schema))) {
     tx.exec("ALTER TABLE " + row[0].as<std::string>() + " SET (autovacuum_enabled = false)");
   }
 }
@@ -229,7 +218,7 @@ void Publish(pqxx::work& tx, const Generator& generator, const LoadOptions& opti
   const Domain& domain = generator.domain();
   const std::string s = QuoteIdent(schema);
   if (options.create_schema) {
-    for (const auto& row : tx.exec("SELECT typname FROM pg_type WHERE typnamespace = " + Literal(schema) +
+    for (const auto& row : tx.exec("SELECT typname FROM pg_type WHERE typnamespace = " + QuoteLiteral(schema) +
                                    "::regnamespace AND typtype = 'e'")) {
       tx.exec("ALTER TYPE " + s + "." + QuoteIdent(row[0].as<std::string>()) + " SET SCHEMA " + QuoteIdent(target));
     }
@@ -247,8 +236,8 @@ void Publish(pqxx::work& tx, const Generator& generator, const LoadOptions& opti
     const std::string q = qualifier + QuoteIdent(column);
     pqxx::row types = tx.exec1(
         "SELECT s.atttypid = t.atttypid, format_type(t.atttypid, t.atttypmod) FROM pg_attribute s, pg_attribute t "
-        "WHERE s.attrelid = " + Literal(s + "." + table) + "::regclass AND s.attname = " + Literal(column) +
-        " AND t.attrelid = " + Literal(table) + "::regclass AND t.attname = " + Literal(column));
+        "WHERE s.attrelid = " + QuoteLiteral(s + "." + table) + "::regclass AND s.attname = " + QuoteLiteral(column) +
+        " AND t.attrelid = " + QuoteLiteral(table) + "::regclass AND t.attname = " + QuoteLiteral(column));
     return types[0].as<bool>() ? q : "CAST(" + q + "::text AS " + types[1].as<std::string>() + ")";
   };
   for (int e : generator.order()) {
@@ -383,7 +372,7 @@ std::vector<Key> DropKeys(pqxx::work& tx, const Generator& generator, const std:
   for (const auto& row : tx.exec(
            "SELECT c.contype, format('%I.%I', n.nspname, r.relname), quote_ident(c.conname), "
            "pg_get_constraintdef(c.oid), r.relname FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid JOIN "
-           "pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = " + Literal(schema) +
+           "pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = " + QuoteLiteral(schema) +
            " AND c.contype IN ('p', 'u', 'f') ORDER BY c.contype = 'f' DESC, c.oid")) {
     Key key{row[0].as<std::string>()[0], row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>()};
     const int e = generator.domain().FindEntity(row[4].as<std::string>());
@@ -490,7 +479,7 @@ void DropStaleStaging(pqxx::connection& connection) {
     pqxx::result schemas = tx.exec(
         "SELECT n.nspname, d.description FROM pg_namespace n JOIN pg_description d ON d.objoid = n.oid AND "
         "d.classoid = 'pg_namespace'::regclass WHERE n.nspname LIKE 'seedforge\\_staging\\_%' AND d.description "
-        "LIKE " + Literal(std::string(kMarker) + "%"));
+        "LIKE " + QuoteLiteral(std::string(kMarker) + "%"));
     for (const auto& row : schemas) {
       const std::string schema = row[0].as<std::string>();
       const bool shards = row[1].as<std::string>().rfind(std::string(kMarker) + ": shards", 0) == 0;
@@ -544,7 +533,7 @@ LoadSummary LoadParallel(const Generator& generator, const LoadOptions& options)
       pqxx::work tx(*main);
       tx.exec("CREATE SCHEMA " + QuoteIdent(schema));
       tx.exec("COMMENT ON SCHEMA " + QuoteIdent(schema) + " IS " +
-              Literal(std::string(kMarker) + ": jobs (load --jobs " + std::to_string(jobs) +
+              QuoteLiteral(std::string(kMarker) + ": jobs (load --jobs " + std::to_string(jobs) +
                       "); dropped by the next seedforge load once its run is gone"));
       CreateStagingTables(tx, schema, target, ddl);
       // The staging tables become the target ones (create_schema): their
@@ -618,8 +607,8 @@ LoadSummary LoadParallel(const Generator& generator, const LoadOptions& options)
   } catch (const std::exception& e) {
     if (staged) DropIfUnheld(*main, schema);
     if (dynamic_cast<const Error*>(&e)) throw;
-    if (dynamic_cast<const pqxx::broken_connection*>(&e)) Fail("connection lost while " + step, e, db);
-    Fail(step + " failed", e, db);
+    if (dynamic_cast<const pqxx::broken_connection*>(&e)) FailLoad("connection lost while " + step, e, db);
+    FailLoad(step + " failed", e, db);
   }
   for (const TableLoad& t : summary.tables) summary.rows += t.rows;
   summary.seconds = Since(start);
@@ -652,11 +641,11 @@ LoadSummary StageShard(const Generator& generator, const LoadOptions& options) {
       pqxx::work tx(*c);
       tx.exec("SELECT pg_advisory_xact_lock(" + LockArgs(kCreateLock, schema) + ")");
       pqxx::result marker = tx.exec("SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = " +
-                                    Literal(schema));
+                                    QuoteLiteral(schema));
       if (marker.empty()) {
         tx.exec("CREATE SCHEMA " + QuoteIdent(schema));
         tx.exec("COMMENT ON SCHEMA " + QuoteIdent(schema) + " IS " +
-                Literal(std::string(kMarker) + ": shards of load " + schema.substr(std::string(kPrefix).size()) +
+                QuoteLiteral(std::string(kMarker) + ": shards of load " + schema.substr(std::string(kPrefix).size()) +
                         "; published and dropped by seedforge load --finish"));
         tx.exec("CREATE TABLE " + QuoteIdent(schema) + "." + kManifest +
                 " (shard integer PRIMARY KEY, shards integer NOT NULL, fingerprint text NOT NULL, domain text NOT "
@@ -700,17 +689,17 @@ LoadSummary StageShard(const Generator& generator, const LoadOptions& options) {
         nullptr);
     tx.exec("INSERT INTO " + QuoteIdent(schema) + "." + kManifest +
             " (shard, shards, fingerprint, domain, seed, version, rows) VALUES (" + std::to_string(shard.index) + ", " +
-            std::to_string(shard.count) + ", " + Literal(fingerprint) + ", " + Literal(generator.domain().name) + ", " +
-            Literal(std::to_string(generator.options().seed)) + ", " + Literal(SEEDFORGE_VERSION_STRING) + ", " +
+            std::to_string(shard.count) + ", " + QuoteLiteral(fingerprint) + ", " + QuoteLiteral(generator.domain().name) + ", " +
+            QuoteLiteral(std::to_string(generator.options().seed)) + ", " + QuoteLiteral(SEEDFORGE_VERSION_STRING) + ", " +
             std::to_string(summary.rows) + ")");
     step = "committing";
     tx.commit();
   } catch (const Error&) {
     throw;
   } catch (const pqxx::broken_connection& e) {
-    Fail("connection lost while " + step, e, db);
+    FailLoad("connection lost while " + step, e, db);
   } catch (const std::exception& e) {
-    Fail(step + " failed", e, db);
+    FailLoad(step + " failed", e, db);
   }
   summary.seconds = Since(start);
   return summary;
@@ -730,9 +719,9 @@ LoadSummary FinishShards(const Generator& generator, const LoadOptions& options)
     const std::string stem = kPrefix + DefaultLoadId(generator, 1);
     const std::string like = stem.substr(0, stem.size() - 1);  // ..._of
     pqxx::nontransaction tx(*c);
-    pqxx::result found = tx.exec("SELECT nspname FROM pg_namespace WHERE nspname LIKE " + Literal(like + "%") +
+    pqxx::result found = tx.exec("SELECT nspname FROM pg_namespace WHERE nspname LIKE " + QuoteLiteral(like + "%") +
                                  " AND obj_description(oid, 'pg_namespace') LIKE " +
-                                 Literal(std::string(kMarker) + ": shards%") + " ORDER BY 1");
+                                 QuoteLiteral(std::string(kMarker) + ": shards%") + " ORDER BY 1");
     std::vector<std::string> names;
     for (const auto& row : found) {
       std::string name = row[0].as<std::string>();
@@ -758,7 +747,7 @@ LoadSummary FinishShards(const Generator& generator, const LoadOptions& options)
   try {
     {
       pqxx::nontransaction tx(*c);
-      if (tx.exec1("SELECT to_regnamespace(" + Literal(schema) + ") IS NULL")[0].as<bool>()) {
+      if (tx.exec1("SELECT to_regnamespace(" + QuoteLiteral(schema) + ") IS NULL")[0].as<bool>()) {
         throw Error("no staged shards under load id " + schema.substr(std::string(kPrefix).size()) +
                     "; nothing was changed");
       }
@@ -809,9 +798,9 @@ LoadSummary FinishShards(const Generator& generator, const LoadOptions& options)
   } catch (const Error&) {
     throw;
   } catch (const pqxx::broken_connection& e) {
-    Fail("connection lost while " + step, e, db);
+    FailLoad("connection lost while " + step, e, db);
   } catch (const std::exception& e) {
-    Fail(step + " failed", e, db);
+    FailLoad(step + " failed", e, db);
   }
   for (const TableLoad& t : summary.tables) summary.rows += t.rows;
   summary.seconds = Since(start);

@@ -53,18 +53,6 @@ std::string Upper(std::string s) {
   return s;
 }
 
-// A string literal for DDL, as the server's quote_literal(): the quote
-// doubled, and with a backslash the E'' form with backslashes doubled, so
-// the literal means the same whatever standard_conforming_strings is.
-std::string Literal(const std::string& s) {
-  std::string out = s.find('\\') == std::string::npos ? "'" : "E'";
-  for (char c : s) {
-    if (c == '\'' || c == '\\') out += c;
-    out += c;
-  }
-  return out + "'";
-}
-
 // Free text (names, descriptions) for the comments of a script: on one line
 // (control characters become spaces, so nothing can end a -- comment) and
 // with no /* or */ (which open and close block comments, and nest).
@@ -152,8 +140,8 @@ mst::data SchemaData(const Domain& domain, const std::vector<int>& order, const 
       mst::data reset;
       reset.set("table", QuoteIdent(entity.name));
       reset.set("column", QuoteIdent(column.name));
-      reset.set("table_literal", Literal(QuoteIdent(entity.name)));
-      reset.set("column_literal", Literal(column.name));
+      reset.set("table_literal", QuoteLiteral(QuoteIdent(entity.name)));
+      reset.set("column_literal", QuoteLiteral(column.name));
       sequence_resets.push_back(reset);
     }
     std::set<std::string> constraints;  // names taken on this table
@@ -174,7 +162,7 @@ mst::data SchemaData(const Domain& domain, const std::vector<int>& order, const 
   mst::list enums;
   for (const DomainEnum& def : domain.enums) {
     std::vector<std::string> labels;
-    for (const std::string& label : def.labels) labels.push_back(Literal(label));
+    for (const std::string& label : def.labels) labels.push_back(QuoteLiteral(label));
     mst::data d;
     d.set("name", QuoteIdent(def.name));
     d.set("labels", Join(labels, ", "));
