@@ -431,6 +431,8 @@ struct Generator::Impl {
   void PlanGroupedCounts();
   // Throws RowBudgetExceeded when `planned` passes options.row_budget.
   void CheckRowBudget(uint64_t planned) const;
+  // The rows of the entities not counted per parent (settled by PlanCounts).
+  uint64_t UngroupedRows() const;
   void AddAggregateSteps(int e);
   void PlanAggregates(int e);
   // The values a provider or model draws for column c, in stored units.

@@ -207,11 +207,15 @@ void Generator::Impl::PlanCounts() {
   CountNamedRows();
   // The entities not counted per parent are settled now: a cheap first
   // check before PlanGroupedCounts draws counts parent by parent.
-  uint64_t settled = 0;
+  CheckRowBudget(UngroupedRows());
+}
+
+uint64_t Generator::Impl::UngroupedRows() const {
+  uint64_t rows = 0;
   for (const EntityPlan& plan : plans) {
-    if (plan.grouped_link < 0) settled += plan.rows;  // each at most kMaxRows: no overflow
+    if (plan.grouped_link < 0) rows += plan.rows;  // each at most kMaxRows: no overflow
   }
-  CheckRowBudget(settled);
+  return rows;
 }
 
 void Generator::Impl::CheckRowBudget(uint64_t planned) const {
@@ -224,10 +228,7 @@ void Generator::Impl::PlanGroupedCounts() {
   // its own child's) keeps the drawn counts' shape, scaled to its total.
   std::vector<bool> counted(domain.entities.size(), false);
   // Rows settled so far, for options.row_budget.
-  uint64_t settled = 0;
-  for (const EntityPlan& plan : plans) {
-    if (plan.grouped_link < 0) settled += plan.rows;
-  }
+  uint64_t settled = UngroupedRows();
   for (size_t round = 0; round <= domain.entities.size(); ++round) {
     for (size_t e = 0; e < domain.entities.size(); ++e) {
       EntityPlan& plan = plans[e];
